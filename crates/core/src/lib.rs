@@ -1,0 +1,20 @@
+//! # assistid-core
+//!
+//! The domain of Assistid, pure: identity numbers, the register (provider, persons, assistants),
+//! shifts in Europe/Stockholm local time, their split into FK's report rows, the month review
+//! with daylight-saving notes, working-time limits, FK's `Tidredovisning` document, and its
+//! canonical form, hash and signing binding.
+//!
+//! Nothing here reads the clock or touches files: the current date is passed in.
+//!
+//! ```
+//! use assistid_core::model::ReportMonth;
+//! let month: ReportMonth = "2026-10".parse().unwrap();
+//! assert_eq!(month.days(), 31);
+//! assert_eq!(month.deadline().to_string(), "2026-12-05");
+//! ```
+#![deny(missing_docs)]
+
+pub mod ids;
+pub mod model;
+pub mod rows;
