@@ -53,7 +53,10 @@ impl IdentityNumber {
     pub fn parse(input: &str, today: NaiveDate) -> Result<Self, IdError> {
         let trimmed = input.trim();
         let plus = trimmed.contains('+');
-        let digits: String = trimmed.chars().filter(|c| !matches!(c, '-' | '+' | ' ')).collect();
+        let digits: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, '-' | '+' | ' '))
+            .collect();
         if !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(IdError::Format);
         }
@@ -84,7 +87,10 @@ impl IdentityNumber {
         if num(8..11)? == 0 || !luhn_ok(&digits[2..]) {
             return Err(IdError::Checksum);
         }
-        Ok(Self { digits: digits.to_owned(), coordination })
+        Ok(Self {
+            digits: digits.to_owned(),
+            coordination,
+        })
     }
 
     /// The 12 digits, as FK's document and the database hold them.
@@ -217,12 +223,17 @@ pub struct OrgNumber(String);
 impl OrgNumber {
     /// Parses `556677-8899`, `5566778899` or the 12-digit form with a `16` prefix.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let parsed =
-            organisationsnummer::Organisationsnummer::parse(input.trim()).map_err(|_| IdError::OrgNumber)?;
+        let parsed = organisationsnummer::Organisationsnummer::parse(input.trim())
+            .map_err(|_| IdError::OrgNumber)?;
         if !parsed.valid() {
             return Err(IdError::OrgNumber);
         }
-        let digits: String = parsed.format().long().chars().filter(char::is_ascii_digit).collect();
+        let digits: String = parsed
+            .format()
+            .long()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
         if digits.len() != 10 {
             return Err(IdError::OrgNumber);
         }

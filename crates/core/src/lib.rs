@@ -18,3 +18,5 @@
 pub mod ids;
 pub mod model;
 pub mod rows;
+pub mod shift;
+pub mod time;

@@ -102,7 +102,10 @@ impl Provider {
         Ok(Self {
             name: non_empty(name, "anordnarens namn")?,
             org_number,
-            contact_person: contact_person.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+            contact_person: contact_person
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             phone,
         })
     }
@@ -121,7 +124,11 @@ pub struct PersonWithAssistance {
 
 impl PersonWithAssistance {
     /// Builds a person, refusing empty names.
-    pub fn new(personnummer: Personnummer, first_name: &str, last_name: &str) -> Result<Self, ModelError> {
+    pub fn new(
+        personnummer: Personnummer,
+        first_name: &str,
+        last_name: &str,
+    ) -> Result<Self, ModelError> {
         Ok(Self {
             personnummer,
             first_name: non_empty(first_name, "förnamn")?,
@@ -210,7 +217,9 @@ impl CalculationPeriod {
         match self.length {
             PeriodLength::Days(d) => {
                 let d = i64::from(d);
-                let from = self.start.checked_add_signed(chrono::Duration::days(n * d))?;
+                let from = self
+                    .start
+                    .checked_add_signed(chrono::Duration::days(n * d))?;
                 let to = from.checked_add_signed(chrono::Duration::days(d - 1))?;
                 Some((from, to))
             }
@@ -235,7 +244,8 @@ impl CalculationPeriod {
             PeriodLength::Days(d) => (probe - self.start).num_days() / i64::from(d),
             PeriodLength::Months(m) => {
                 let months = i64::from(probe.year() - self.start.year()) * 12
-                    + i64::from(probe.month()) - i64::from(self.start.month());
+                    + i64::from(probe.month())
+                    - i64::from(self.start.month());
                 (months / i64::from(m)).max(0)
             }
         };
@@ -281,7 +291,10 @@ impl ReportMonth {
 
     /// The month a date falls in.
     pub fn of(date: NaiveDate) -> Self {
-        Self { year: date.year(), month: date.month() }
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
     }
 
     /// The year.
@@ -312,18 +325,30 @@ impl ReportMonth {
     /// The following month.
     pub fn next(self) -> Self {
         if self.month == 12 {
-            Self { year: self.year + 1, month: 1 }
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Self { year: self.year, month: self.month + 1 }
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
     /// The preceding month.
     pub fn prev(self) -> Self {
         if self.month == 1 {
-            Self { year: self.year - 1, month: 12 }
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
         } else {
-            Self { year: self.year, month: self.month - 1 }
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
         }
     }
 
@@ -422,7 +447,12 @@ impl FromStr for TimeKind {
     /// Accepts the codes and the common ways people write them (`aktiv tid`, `väntetid`,
     /// `vänte`, `A`/`V`/`B`), case-insensitively.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let norm: String = s.trim().to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+        let norm: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         match norm.as_str() {
             "aktiv" | "aktivtid" | "a" | "active" => Ok(TimeKind::Aktiv),
             "vante" | "vänte" | "väntetid" | "vantetid" | "v" | "waiting" => Ok(TimeKind::Vante),
