@@ -15,8 +15,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod c14n;
+pub mod document;
 pub mod ids;
+pub mod limits;
 pub mod model;
+pub mod review;
 pub mod rows;
+pub mod secret;
 pub mod shift;
 pub mod time;
+pub mod validation;

@@ -1,0 +1,1 @@
+//! c14n (in progress)

@@ -1,0 +1,1 @@
+//! bankid (in progress)
