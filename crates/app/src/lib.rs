@@ -1,1 +1,76 @@
-//! assistid-app
+//! # assistid-app
+//!
+//! The use cases of Assistid — register, import, month review, report versions and export, the
+//! demo — on top of the encrypted store. The command-line program and the desktop shell call
+//! only this crate, and each of their commands is a thin delegation to one method of [`App`].
+//!
+//! Time is passed in (`now`), so every use case can be tested on any date.
+//!
+//! ```
+//! use assistid_app::{App, KeySource};
+//! let dir = tempfile::tempdir()?;
+//! let now = chrono::Utc::now();
+//! let app = App::open(dir.path(), KeySource::File(dir.path().join("key")), now)?;
+//! assert!(app.load_demo_if_empty(now)?, "a fresh data folder gets the demo data");
+//! let review = app.month_review("2026-10".parse()?, now)?;
+//! assert!(!review.reports().is_empty());
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod demo;
+mod error;
+pub mod register;
+pub mod reports;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+
+pub use assistid_store::KeySource as StoreKeySource;
+pub use error::{AppError, IpcError};
+
+use assistid_store::Store;
+
+/// Where the database key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// The operating system's keychain, one entry per data folder.
+    Keychain,
+    /// A key file (headless use; `ASSISTID_KEY_FILE`), created owner-only when missing.
+    File(PathBuf),
+}
+
+/// An open Assistid data folder.
+#[derive(Debug)]
+pub struct App {
+    store: Store,
+    data_dir: PathBuf,
+}
+
+impl App {
+    /// Opens (or creates) the data folder's database. A wrong or missing key is an error and
+    /// never replaces an existing database.
+    pub fn open(data_dir: &Path, keys: KeySource, now: DateTime<Utc>) -> anyhow::Result<App> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("kunde inte skapa datamappen {}", data_dir.display()))?;
+        let source = match keys {
+            KeySource::Keychain => StoreKeySource::keychain_for_data_dir(data_dir),
+            KeySource::File(path) => StoreKeySource::File(path),
+        };
+        let store = Store::open_in_data_dir(data_dir, &source).map_err(AppError::from)?;
+        let _ = now;
+        Ok(App { store, data_dir: data_dir.to_path_buf() })
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The underlying store (for the other use-case modules of this crate).
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+}

@@ -1,1 +1,121 @@
-fn main() {}
+//! `assistid` — Assistid on the command line: headless and scriptable, with stable flags, `--json`
+//! output and meaningful exit codes (see `docs/CLI.md`).
+
+mod args;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use assistid_app::{App, AppError, KeySource};
+use clap::Parser as _;
+
+use crate::args::{Cli, Command};
+
+/// Exit codes, part of the stable interface.
+mod exit {
+    /// Something unexpected went wrong.
+    pub const FAILURE: u8 = 1;
+    /// The data has problems that block the operation (import errors, review errors).
+    pub const DATA_PROBLEMS: u8 = 3;
+    /// The database could not be opened (key missing or wrong, newer schema, locked).
+    pub const DATABASE: u8 = 4;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let code = match err.downcast_ref::<AppError>() {
+                Some(e) if e.is_database_access() => exit::DATABASE,
+                Some(e) if e.is_data_problem() => exit::DATA_PROBLEMS,
+                _ => exit::FAILURE,
+            };
+            eprintln!("fel: {}", user_message(&err));
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// The message for the user: the app error's own text when there is one (written for
+/// coordinators), otherwise the error chain.
+fn user_message(err: &anyhow::Error) -> String {
+    if let Some(app) = err.downcast_ref::<AppError>() {
+        return app.to_string();
+    }
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn init_logging(verbose: u8) {
+    // Logs go to stderr and never carry personal data (the libraries log only masked values).
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ASSISTID_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn default_data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("se", "Assistid", "Assistid")
+        .map(|d| d.data_dir().to_path_buf())
+        .context("kunde inte hitta programdatamappen; ange --data-dir")
+}
+
+fn key_source() -> KeySource {
+    match std::env::var_os("ASSISTID_KEY_FILE") {
+        Some(path) if !path.is_empty() => KeySource::File(PathBuf::from(path)),
+        _ => KeySource::Keychain,
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let data_dir = match cli.data_dir {
+        Some(dir) => dir,
+        None => default_data_dir()?,
+    };
+    let now = chrono::Utc::now();
+    let json = cli.json;
+    match cli.command {
+        Command::Demo(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            let created = app.load_demo_if_empty(now)?;
+            output::demo(&app, created, &args, json, now)
+        }
+        Command::Import(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            output::import(&app, &args, json, now)
+        }
+        Command::Provider(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            output::provider(&app, cmd, json, now)
+        }
+        Command::Person(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            output::person(&app, cmd, json, now)
+        }
+        Command::Assistant(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            output::assistant(&app, cmd, json, now)
+        }
+        Command::Review(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            output::review(&app, &args, json, now)
+        }
+        Command::Report(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            output::report(&app, cmd, json, now)
+        }
+    }
+}

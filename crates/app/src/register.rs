@@ -1,0 +1,281 @@
+//! The register: the provider, persons with assistance and assistants, entered as text the way
+//! a user types it and checked with the domain's rules before anything is stored.
+
+use assistid_core::ids::{IdentityNumber, OrgNumber, Personnummer};
+use assistid_core::model::{
+    Assistant, CalculationPeriod, Employment, PeriodLength, PersonWithAssistance, Phone, Provider,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::{App, AppError};
+
+/// A provider as the user enters it.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderInput {
+    /// Company name.
+    pub name: String,
+    /// Organisationsnummer.
+    pub org_number: String,
+    /// Contact person.
+    pub contact: Option<String>,
+    /// Phone.
+    pub phone: String,
+}
+
+/// A person with assistance as the user enters it.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    /// Personnummer in any common form.
+    pub personnummer: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+}
+
+/// Who employs an assistant, as chosen in a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmploymentChoice {
+    /// The provider.
+    #[default]
+    Provider,
+    /// Another employer (needs its organisationsnummer).
+    OtherEmployer,
+    /// Self-employed.
+    SelfEmployed,
+    /// The person with assistance.
+    PersonWithAssistance,
+}
+
+/// An assistant as the user enters it.
+#[derive(Debug, Clone, Default)]
+pub struct AssistantInput {
+    /// Personnummer or samordningsnummer.
+    pub personnummer: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Covered by a collective agreement.
+    pub collective_agreement: bool,
+    /// Who employs the assistant.
+    pub employment: EmploymentChoice,
+    /// Other employer's organisationsnummer.
+    pub employer_org: Option<String>,
+    /// Other employer's name.
+    pub employer_name: Option<String>,
+    /// First day of the calculation period (`YYYY-MM-DD`).
+    pub period_start: Option<String>,
+    /// Period length: `28d` or `4m`.
+    pub period_length: Option<String>,
+}
+
+/// What a register change did, for the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    /// `created` or `updated`.
+    pub action: &'static str,
+    /// Warnings worth knowing (e.g. samordningsnummer cannot sign with BankID).
+    pub warnings: Vec<String>,
+}
+
+fn invalid(field: &str, err: impl ToString) -> AppError {
+    AppError::invalid(field, err)
+}
+
+impl App {
+    /// Registers the data folder's provider, or updates it. One data folder belongs to one
+    /// provider: a different organisationsnummer is refused.
+    pub fn save_provider(&self, input: &ProviderInput, now: DateTime<Utc>) -> anyhow::Result<Saved> {
+        let org = OrgNumber::parse(&input.org_number).map_err(|e| invalid("organisationsnummer", e))?;
+        let phone = Phone::parse(&input.phone).map_err(|e| invalid("telefon", e))?;
+        let provider = Provider::new(&input.name, org.clone(), input.contact.as_deref(), phone)
+            .map_err(|e| invalid("anordnare", e))?;
+        let store = self.store();
+        let existing = store.list_providers().map_err(AppError::from)?;
+        let action = match existing.first() {
+            Some(p) if p.provider.org_number == org => {
+                store.update_provider(p.id, &provider).map_err(AppError::from)?;
+                "updated"
+            }
+            Some(p) => {
+                return Err(AppError::invalid(
+                    "organisationsnummer",
+                    format!(
+                        "den här datamappen tillhör redan {} ({}); använd en egen datamapp \
+                         (--data-dir) för en annan anordnare",
+                        p.provider.name, p.provider.org_number
+                    ),
+                )
+                .into());
+            }
+            None => {
+                store.add_provider(&provider).map_err(AppError::from)?;
+                "created"
+            }
+        };
+        self.log_event(now, "provider_saved", None, serde_json::json!({ "action": action }))?;
+        Ok(Saved { action, warnings: Vec::new() })
+    }
+
+    /// The data folder's provider, if registered.
+    pub fn provider(&self) -> anyhow::Result<Option<Provider>> {
+        Ok(self.store().list_providers().map_err(AppError::from)?.into_iter().next().map(|p| p.provider))
+    }
+
+    /// Registers a person with assistance, or updates the names of one already registered.
+    pub fn save_person(&self, input: &PersonInput, now: DateTime<Utc>) -> anyhow::Result<Saved> {
+        let pnr = Personnummer::parse(&input.personnummer, now.date_naive())
+            .map_err(|e| invalid("personnummer", e))?;
+        let person = PersonWithAssistance::new(pnr.clone(), &input.first_name, &input.last_name)
+            .map_err(|e| invalid("namn", e))?;
+        let store = self.store();
+        let provider = store
+            .list_providers()
+            .map_err(AppError::from)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::Missing("registrera anordnaren först (assistid provider add)".into()))?;
+        let action = match store.person_by_personnummer(&pnr).map_err(AppError::from)? {
+            Some(existing) => {
+                store.update_person(existing.id, provider.id, &person).map_err(AppError::from)?;
+                "updated"
+            }
+            None => {
+                store.add_person(provider.id, &person).map_err(AppError::from)?;
+                "created"
+            }
+        };
+        self.log_event(now, "person_saved", None, serde_json::json!({ "action": action }))?;
+        Ok(Saved { action, warnings: Vec::new() })
+    }
+
+    /// Persons with assistance.
+    pub fn persons(&self) -> anyhow::Result<Vec<PersonWithAssistance>> {
+        Ok(self.store().list_persons().map_err(AppError::from)?.into_iter().map(|p| p.person).collect())
+    }
+
+    /// Registers an assistant, or updates one already registered (same identity number).
+    pub fn save_assistant(&self, input: &AssistantInput, now: DateTime<Utc>) -> anyhow::Result<Saved> {
+        let assistant = parse_assistant(input, now.date_naive())?;
+        let mut warnings = Vec::new();
+        if assistant.cannot_sign_with_bankid() {
+            warnings.push(
+                "samordningsnummer: assistenten kan inte skriva under med BankID, så hens \
+                 tidredovisningar kan inte skickas elektroniskt förrän hen har ett personnummer"
+                    .to_owned(),
+            );
+        }
+        let store = self.store();
+        let action = match store.assistant_by_identity(&assistant.id).map_err(AppError::from)? {
+            Some(existing) => {
+                store.update_assistant(existing.id, &assistant).map_err(AppError::from)?;
+                "updated"
+            }
+            None => {
+                store.add_assistant(&assistant).map_err(AppError::from)?;
+                "created"
+            }
+        };
+        self.log_event(now, "assistant_saved", None, serde_json::json!({ "action": action }))?;
+        Ok(Saved { action, warnings })
+    }
+
+    /// Assistants.
+    pub fn assistants(&self) -> anyhow::Result<Vec<Assistant>> {
+        Ok(self
+            .store()
+            .list_assistants()
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|a| a.assistant)
+            .collect())
+    }
+
+    pub(crate) fn log_event(
+        &self,
+        at: DateTime<Utc>,
+        kind: &str,
+        report_id: Option<uuid::Uuid>,
+        details: serde_json::Value,
+    ) -> anyhow::Result<()> {
+        self.store()
+            .append_event(&assistid_store::NewEvent { at, kind, report_id, details: &details })
+            .map_err(AppError::from)?;
+        Ok(())
+    }
+}
+
+fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant, AppError> {
+    let id = IdentityNumber::parse(&input.personnummer, today).map_err(|e| invalid("personnummer", e))?;
+    let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => Some(Phone::parse(p).map_err(|e| invalid("telefon", e))?),
+        None => None,
+    };
+    let employment = match input.employment {
+        EmploymentChoice::Provider => Employment::Provider,
+        EmploymentChoice::SelfEmployed => Employment::SelfEmployed,
+        EmploymentChoice::PersonWithAssistance => Employment::PersonWithAssistance,
+        EmploymentChoice::OtherEmployer => {
+            let org = input.employer_org.as_deref().ok_or_else(|| {
+                invalid("arbetsgivarens organisationsnummer", "krävs när assistenten har en annan arbetsgivare")
+            })?;
+            Employment::OtherEmployer {
+                name: input.employer_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+                org_number: OrgNumber::parse(org).map_err(|e| invalid("arbetsgivarens organisationsnummer", e))?,
+            }
+        }
+    };
+    if input.employment != EmploymentChoice::OtherEmployer && input.employer_org.is_some() {
+        return Err(invalid(
+            "arbetsgivarens organisationsnummer",
+            "anges bara när assistenten har en annan arbetsgivare (--employment other)",
+        ));
+    }
+    let calculation_period = match (input.period_start.as_deref(), input.period_length.as_deref()) {
+        (None, None) => None,
+        (Some(start), Some(length)) => {
+            let start = NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d")
+                .map_err(|_| invalid("beräkningsperiodens start", format!("{start:?} är inte ett datum (ÅÅÅÅ-MM-DD)")))?;
+            Some(CalculationPeriod::new(start, parse_period_length(length)?).map_err(|e| invalid("beräkningsperiod", e))?)
+        }
+        _ => {
+            return Err(invalid(
+                "beräkningsperiod",
+                "ange både startdag och längd (t.ex. 2026-01-01 och 4m), eller ingetdera",
+            ));
+        }
+    };
+    let first_name = input.first_name.trim();
+    let last_name = input.last_name.trim();
+    if first_name.is_empty() {
+        return Err(invalid("förnamn", "får inte vara tomt"));
+    }
+    if last_name.is_empty() {
+        return Err(invalid("efternamn", "får inte vara tomt"));
+    }
+    Ok(Assistant {
+        id,
+        first_name: first_name.to_owned(),
+        last_name: last_name.to_owned(),
+        phone,
+        collective_agreement: input.collective_agreement,
+        employment,
+        calculation_period,
+    })
+}
+
+fn parse_period_length(text: &str) -> Result<PeriodLength, AppError> {
+    let t = text.trim().to_lowercase();
+    let bad = || invalid("beräkningsperiodens längd", format!("{text:?}: skriv t.ex. 28d (dagar) eller 4m (månader)"));
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
+    let n: u32 = num.parse().map_err(|_| bad())?;
+    match unit.trim() {
+        "d" | "dag" | "dagar" | "days" => Ok(PeriodLength::Days(n)),
+        "m" | "mån" | "månad" | "månader" | "months" => Ok(PeriodLength::Months(n)),
+        _ => Err(bad()),
+    }
+}

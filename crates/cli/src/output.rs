@@ -1,0 +1,283 @@
+//! What each command prints: plain Swedish text for people, or JSON with `--json`.
+
+use std::fmt::Write as _;
+
+use anyhow::Context as _;
+use assistid_app::App;
+use assistid_app::register::{AssistantInput, EmploymentChoice, PersonInput, ProviderInput};
+use assistid_core::model::{ReportMonth, TimeKind};
+use assistid_core::review::{MonthReview, ReportReview};
+use chrono::{DateTime, Utc};
+
+use crate::args::{AssistantCmd, DemoArgs, EmploymentArg, PersonCmd, ProviderCmd, ReportCmd, ReviewArgs};
+use crate::exit;
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value).context("JSON")?);
+    Ok(())
+}
+
+fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
+    text.parse::<ReportMonth>()
+        .map_err(|e| assistid_app::AppError::Invalid { field: "--month".into(), message: e.to_string() }.into())
+}
+
+/// Hours and minutes, `7 h 30 min`, `0 h`.
+fn hm(minutes: u64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+pub fn demo(app: &App, created: bool, args: &DemoArgs, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    let month = parse_month(args.month.as_deref().unwrap_or("2026-10"))?;
+    let review = app.month_review(month, now)?;
+    if json {
+        print_json(&review)?;
+        return Ok(0);
+    }
+    if created {
+        println!("Demodata skapades i {} (mars och oktober 2026).", app.data_dir().display());
+    } else {
+        println!("Datamappen {} har redan data; ingen demodata lades till.", app.data_dir().display());
+    }
+    println!();
+    print!("{}", render_review(&review, false));
+    println!();
+    println!("Alla rader: assistid --data-dir {} review --month {month}", app.data_dir().display());
+    println!("Vårens omställning: assistid --data-dir {} demo --month 2026-03", app.data_dir().display());
+    Ok(0)
+}
+
+pub fn review(app: &App, args: &ReviewArgs, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    let month = parse_month(&args.month)?;
+    let review = app.month_review(month, now)?;
+    if json {
+        print_json(&review)?;
+    } else {
+        print!("{}", render_review(&review, true));
+    }
+    Ok(if review.has_errors() { exit::DATA_PROBLEMS } else { 0 })
+}
+
+fn kind_label(kind: TimeKind) -> &'static str {
+    kind.label_sv()
+}
+
+/// The review as text. `all_rows = false` shows only rows with a DST note (the demo's summary).
+pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
+    let mut out = String::new();
+    let month = review.month();
+    let _ = writeln!(
+        out,
+        "Månadsöversikt {month} — {} tidredovisningar, sista dag för räkningen {}",
+        review.reports().len(),
+        month.deadline()
+    );
+    for issue in review.errors() {
+        let _ = writeln!(out, "  FEL: {}", issue.message);
+    }
+    for issue in review.warnings() {
+        let _ = writeln!(out, "  Varning: {}", issue.message);
+    }
+    for report in review.reports() {
+        render_report(&mut out, report, all_rows);
+    }
+    let errors: usize = review.errors().len() + review.reports().iter().map(|r| r.errors().len()).sum::<usize>();
+    let warnings: usize =
+        review.warnings().len() + review.reports().iter().map(|r| r.warnings().len()).sum::<usize>();
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Summa: {errors} fel, {warnings} varningar.");
+    out
+}
+
+fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "■ {} ({}) — assistent {} ({})",
+        report.person_name(),
+        report.person().masked(),
+        report.assistant_name(),
+        report.assistant().masked()
+    );
+    let _ = writeln!(
+        out,
+        "  rapport-id {}   {} rader   {}",
+        report.id().unwrap_or("(inget ännu)"),
+        report.rows().len(),
+        if report.is_sendable() { "kan skrivas under" } else { "har fel som måste rättas" }
+    );
+    let mut shown = 0;
+    for (row, minutes) in report.rows_with_minutes() {
+        let note = minutes.dst_note.map(|n| n.sv());
+        if !all_rows && note.is_none() {
+            continue;
+        }
+        shown += 1;
+        let _ = writeln!(
+            out,
+            "    dag {:>2}  {}–{}  {:<10} klocka {:>9}  verklig {:>9}{}",
+            row.day,
+            row.from,
+            row.to,
+            kind_label(row.kind),
+            hm(u64::from(minutes.clock_minutes)),
+            hm(u64::from(minutes.real_minutes)),
+            note.map(|n| format!("  ← {n}")).unwrap_or_default()
+        );
+    }
+    if !all_rows && shown == 0 {
+        let _ = writeln!(out, "    (ingen rad berörs av sommar-/vintertid)");
+    }
+    for kind in TimeKind::ALL {
+        let t = report.totals().of(kind);
+        if t.clock_minutes == 0 && t.real_minutes == 0 {
+            continue;
+        }
+        let diff = if t.real_minutes == t.clock_minutes {
+            String::new()
+        } else {
+            format!("  (klocktid {})", hm(t.clock_minutes))
+        };
+        let _ = writeln!(out, "  Summa {:<10} {}{}", kind_label(kind), hm(t.real_minutes), diff);
+    }
+    for issue in report.errors() {
+        let _ = writeln!(out, "  FEL [{}]: {}", issue.code, issue.message);
+    }
+    for issue in report.warnings() {
+        let _ = writeln!(out, "  Varning [{}]: {}", issue.code, issue.message);
+    }
+}
+
+pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        ProviderCmd::Add { name, org_number, contact, phone } => {
+            let saved = app.save_provider(&ProviderInput { name, org_number, contact, phone }, now)?;
+            report_saved(&saved, "anordnaren", json)
+        }
+        ProviderCmd::List => {
+            let provider = app.provider()?;
+            if json {
+                print_json(&provider.into_iter().collect::<Vec<_>>())?;
+            } else if let Some(p) = provider {
+                println!(
+                    "{}  org.nr {}  tel {}  kontakt {}",
+                    p.name,
+                    p.org_number,
+                    p.phone.as_str(),
+                    p.contact_person.as_deref().unwrap_or("–")
+                );
+            } else {
+                println!("Ingen anordnare är registrerad (assistid provider add).");
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn report_saved(saved: &assistid_app::register::Saved, what: &str, json: bool) -> anyhow::Result<u8> {
+    if json {
+        print_json(saved)?;
+    } else {
+        let verb = if saved.action == "created" { "registrerad" } else { "uppdaterad" };
+        println!("{} {verb}.", capitalize(what));
+        for w in &saved.warnings {
+            println!("Varning: {w}");
+        }
+    }
+    Ok(0)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        PersonCmd::Add { personnummer, first_name, last_name } => {
+            let saved = app.save_person(&PersonInput { personnummer, first_name, last_name }, now)?;
+            report_saved(&saved, "personen", json)
+        }
+        PersonCmd::List => {
+            let persons = app.persons()?;
+            if json {
+                print_json(&persons)?;
+            } else {
+                for p in &persons {
+                    println!("{}  {} {}", p.personnummer, p.first_name, p.last_name);
+                }
+                if persons.is_empty() {
+                    println!("Inga personer är registrerade (assistid person add).");
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+pub fn assistant(app: &App, cmd: AssistantCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        AssistantCmd::Add(a) => {
+            let input = AssistantInput {
+                personnummer: a.personnummer,
+                first_name: a.first_name,
+                last_name: a.last_name,
+                phone: a.phone,
+                collective_agreement: a.collective_agreement,
+                employment: match a.employment {
+                    EmploymentArg::Provider => EmploymentChoice::Provider,
+                    EmploymentArg::Other => EmploymentChoice::OtherEmployer,
+                    EmploymentArg::SelfEmployed => EmploymentChoice::SelfEmployed,
+                    EmploymentArg::Person => EmploymentChoice::PersonWithAssistance,
+                },
+                employer_org: a.employer_org,
+                employer_name: a.employer_name,
+                period_start: a.period_start,
+                period_length: a.period_length,
+            };
+            let saved = app.save_assistant(&input, now)?;
+            report_saved(&saved, "assistenten", json)
+        }
+        AssistantCmd::List => {
+            let assistants = app.assistants()?;
+            if json {
+                print_json(&assistants)?;
+            } else {
+                for a in &assistants {
+                    let flag = if a.cannot_sign_with_bankid() { "  (samordningsnummer: kan inte signera med BankID)" } else { "" };
+                    println!("{}  {} {}{flag}", a.id, a.first_name, a.last_name);
+                }
+                if assistants.is_empty() {
+                    println!("Inga assistenter är registrerade (assistid assistant add).");
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+pub fn report(app: &App, cmd: ReportCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        ReportCmd::Export { month, out } => {
+            let month = parse_month(&month)?;
+            let index = app.export_reports(month, &out, now)?;
+            let blocked = index.reports.iter().filter(|r| !r.sendable).count();
+            if json {
+                print_json(&index)?;
+            } else {
+                println!("{} tidredovisningar skrevs till {} (index.json).", index.reports.len(), out.display());
+                if blocked > 0 {
+                    println!("{blocked} av dem har fel och kan inte skrivas under ännu (se assistid review --month {month}).");
+                }
+            }
+            Ok(if blocked > 0 { exit::DATA_PROBLEMS } else { 0 })
+        }
+    }
+}
+
+pub fn import(_app: &App, _args: &crate::args::ImportArgs, _json: bool, _now: DateTime<Utc>) -> anyhow::Result<u8> {
+    anyhow::bail!("import is wired in once the importer crate lands")
+}

@@ -1,0 +1,9 @@
+//! The specification of the `assistid` program, driven as a user or a script would: the real
+//! binary, a real encrypted database in a temporary data folder, real files.
+
+mod demo;
+mod export;
+mod keys;
+mod register;
+mod review;
+mod support;

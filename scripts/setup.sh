@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Assistid needs to build and test on a Debian machine, only what is missing.
+# Safe to run again: it checks first and does nothing when everything is there.
+set -euo pipefail
+
+need_pkgs=()
+want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$1"); }
+
+# Build tools and the C toolchain for the vendored OpenSSL behind SQLCipher.
+want build-essential
+want pkg-config
+want perl
+# Test tools: xmllint validates against FK's XSD and canonicalizes XML; pdftotext reads receipts
+# back; sqlite3 is the yardstick in the import benchmark.
+want libxml2-utils
+want poppler-utils
+want sqlite3
+want ca-certificates
+
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  echo "setup: installing ${need_pkgs[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "setup: need root (or sudo) to install: ${need_pkgs[*]}" >&2; exit 1
+    fi
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  for dir in "$HOME/.cargo/bin" /usr/local/cargo/bin; do
+    [ -x "$dir/cargo" ] && export PATH="$dir:$PATH"
+  done
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is not installed. Install it with rustup (https://rustup.rs), version 1.92 or newer." >&2
+  exit 1
+fi
+rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true

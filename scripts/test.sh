@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check and every test of Assistid, exactly as CI does (.ci/run calls this script).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+# FK's schemas live beside the repository, never inside it.
+if [ ! -f ../shared/fk/tidredovisning_extern_v1.xsd ]; then
+  echo "test: ../shared/fk (FK's XSD files) is missing beside the repository" >&2; exit 1
+fi
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "docs (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
+if command -v cargo-deny >/dev/null 2>&1; then
+  step "licences and sources (cargo deny)"
+  cargo deny --offline check licenses sources bans 2>&1 | tail -n 20
+else
+  step "cargo-deny not installed: skipping licence check (install with: cargo install --locked cargo-deny)"
+fi
+
+step "tests (every crate, unit + integration + doc tests; benches run once as tests)"
+cargo test --workspace --all-targets --locked
+cargo test --workspace --doc --locked
