@@ -1,0 +1,268 @@
+//! The provider's client certificate: FK's "e-tjänstelegitimation", a PKCS#12 file from Expisoft
+//! renewed every two years. Read in memory, converted to the PEM rustls needs, and checked for
+//! expiry against a date passed in.
+
+use std::fmt;
+
+use assistid_core::secret::Sensitive;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Stockholm;
+use p12_keystore::KeyStore;
+use p12_keystore::error::Error as P12Error;
+use serde::Serialize;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::error::EltError;
+
+/// Warn this many days (or fewer) before the certificate expires.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Facts about the client certificate, safe to show and log (an organisation certificate
+/// names the organisation, not a person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertificateInfo {
+    /// The subject, RFC 4514 style (e.g. `CN=Omsorg AB, O=Omsorg AB`).
+    pub subject: String,
+    /// The issuer, RFC 4514 style.
+    pub issuer: String,
+    /// Start of validity.
+    pub not_before: DateTime<Utc>,
+    /// End of validity.
+    pub not_after: DateTime<Utc>,
+}
+
+/// How the certificate stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CertStatus {
+    /// Valid for more than [`EXPIRY_WARNING_DAYS`] days.
+    Ok,
+    /// Valid, but expires within [`EXPIRY_WARNING_DAYS`] days: renew now.
+    ExpiresSoon,
+    /// Expired: nothing can be sent.
+    Expired,
+    /// Not valid yet (a renewed certificate installed early, or a wrong computer clock).
+    NotYetValid,
+}
+
+/// The certificate's health on a given day, with a Swedish message for the coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertHealth {
+    /// The last day of validity, as a date in Sweden.
+    pub expires_on: NaiveDate,
+    /// Whole days left until expiry (negative once expired).
+    pub days_left: i64,
+    /// The verdict.
+    pub status: CertStatus,
+    /// What to tell the user (Swedish).
+    pub message: String,
+}
+
+impl CertificateInfo {
+    /// The health of the certificate at `now`.
+    pub fn health(&self, now: DateTime<Utc>) -> CertHealth {
+        let expires_on = self.not_after.with_timezone(&Stockholm).date_naive();
+        let days_left = (self.not_after - now).num_days();
+        let (status, message) = if now >= self.not_after {
+            (
+                CertStatus::Expired,
+                format!(
+                    "Certifikatet för Försäkringskassan gick ut {expires_on}. Inga \
+                     tidredovisningar kan skickas förrän du har förnyat det hos Expisoft och lagt \
+                     in den nya filen i inställningarna."
+                ),
+            )
+        } else if now < self.not_before {
+            let from = self.not_before.with_timezone(&Stockholm).date_naive();
+            (
+                CertStatus::NotYetValid,
+                format!(
+                    "Certifikatet för Försäkringskassan gäller först från {from}. Kontrollera \
+                     datorns klocka eller använd det tidigare certifikatet till dess."
+                ),
+            )
+        } else if days_left <= EXPIRY_WARNING_DAYS {
+            (
+                CertStatus::ExpiresSoon,
+                format!(
+                    "Certifikatet för Försäkringskassan går ut {expires_on} (om {days_left} \
+                     dagar). Beställ ett nytt hos Expisoft nu – det ska förnyas vartannat år – \
+                     och lägg in den nya filen i inställningarna."
+                ),
+            )
+        } else {
+            (
+                CertStatus::Ok,
+                format!("Certifikatet för Försäkringskassan gäller till {expires_on}."),
+            )
+        };
+        CertHealth {
+            expires_on,
+            days_left,
+            status,
+            message,
+        }
+    }
+}
+
+/// A client identity ready for TLS: key and chain as PEM (in memory only) plus the facts
+/// about the certificate.
+#[derive(Clone)]
+pub struct ClientIdentity {
+    pem: Sensitive<Vec<u8>>,
+    info: CertificateInfo,
+}
+
+impl fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientIdentity")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientIdentity {
+    /// Opens a PKCS#12 file with its password.
+    ///
+    /// Errors: [`EltError::WrongCertificatePassword`] when the password does not open the file,
+    /// [`EltError::InvalidCertificateFile`] when it is not a PKCS#12 file with a key and
+    /// certificate.
+    pub fn from_pkcs12(pkcs12: &[u8], password: &Sensitive<String>) -> Result<Self, EltError> {
+        let store = KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| match e {
+            P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
+                EltError::WrongCertificatePassword
+            }
+            _ => EltError::InvalidCertificateFile {
+                reason: "filen är ingen läsbar PKCS#12-fil".to_owned(),
+            },
+        })?;
+        let (_, chain) =
+            store
+                .private_key_chain()
+                .ok_or_else(|| EltError::InvalidCertificateFile {
+                    reason: "filen innehåller ingen privat nyckel med certifikat".to_owned(),
+                })?;
+        let leaf = chain
+            .chain()
+            .first()
+            .ok_or_else(|| EltError::InvalidCertificateFile {
+                reason: "filen innehåller inget certifikat till nyckeln".to_owned(),
+            })?;
+        let info = certificate_info(leaf.as_der())?;
+        let mut pem = Vec::new();
+        push_pem(&mut pem, "PRIVATE KEY", chain.key());
+        for cert in chain.chain() {
+            push_pem(&mut pem, "CERTIFICATE", cert.as_der());
+        }
+        Ok(Self {
+            pem: Sensitive::new(pem),
+            info,
+        })
+    }
+
+    /// Facts about the certificate.
+    pub fn info(&self) -> &CertificateInfo {
+        &self.info
+    }
+
+    /// The certificate's health at `now`.
+    pub fn health(&self, now: DateTime<Utc>) -> CertHealth {
+        self.info.health(now)
+    }
+
+    /// Fails with [`EltError::ClientCertificateExpired`] if the certificate has expired at `now`.
+    pub fn ensure_not_expired(&self, now: DateTime<Utc>) -> Result<(), EltError> {
+        let health = self.health(now);
+        if health.status == CertStatus::Expired {
+            return Err(EltError::ClientCertificateExpired {
+                expired_on: health.expires_on,
+            });
+        }
+        Ok(())
+    }
+
+    /// Key and chain as PEM, for the TLS stack.
+    pub(crate) fn pem(&self) -> &[u8] {
+        self.pem.expose()
+    }
+}
+
+/// Reads subject, issuer and validity from a DER certificate.
+pub fn certificate_info(der: &[u8]) -> Result<CertificateInfo, EltError> {
+    let invalid = || EltError::InvalidCertificateFile {
+        reason: "certifikatet i filen går inte att läsa".to_owned(),
+    };
+    let (_, cert) = X509Certificate::from_der(der).map_err(|_| invalid())?;
+    let validity = cert.validity();
+    let not_before =
+        DateTime::<Utc>::from_timestamp(validity.not_before.timestamp(), 0).ok_or_else(invalid)?;
+    let not_after =
+        DateTime::<Utc>::from_timestamp(validity.not_after.timestamp(), 0).ok_or_else(invalid)?;
+    Ok(CertificateInfo {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        not_before,
+        not_after,
+    })
+}
+
+fn push_pem(out: &mut Vec<u8>, label: &str, der: &[u8]) {
+    let encoded = STANDARD.encode(der);
+    out.extend_from_slice(format!("-----BEGIN {label}-----\n").as_bytes());
+    for line in encoded.as_bytes().chunks(64) {
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out.extend_from_slice(format!("-----END {label}-----\n").as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn info(not_after: DateTime<Utc>) -> CertificateInfo {
+        CertificateInfo {
+            subject: "CN=Omsorg AB".to_owned(),
+            issuer: "CN=Expisoft".to_owned(),
+            not_before: Utc
+                .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+                .single()
+                .expect("valid"),
+            not_after,
+        }
+    }
+
+    #[test]
+    fn warns_from_thirty_days_before_expiry() {
+        let expiry = Utc
+            .with_ymd_and_hms(2027, 1, 1, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let cases = [
+            (expiry - chrono::Duration::days(31), CertStatus::Ok),
+            (expiry - chrono::Duration::days(30), CertStatus::ExpiresSoon),
+            (
+                expiry - chrono::Duration::seconds(1),
+                CertStatus::ExpiresSoon,
+            ),
+            (expiry, CertStatus::Expired),
+        ];
+        for (now, expected) in cases {
+            assert_eq!(
+                info(expiry).health(now).status,
+                expected,
+                "at {now} the certificate expiring {expiry} must be {expected:?}"
+            );
+        }
+        let expired = info(expiry).health(expiry + chrono::Duration::days(3));
+        assert!(
+            expired.message.contains("2027-01-01"),
+            "the message must name the expiry date: {}",
+            expired.message
+        );
+    }
+}

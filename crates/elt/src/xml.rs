@@ -1,0 +1,206 @@
+//! A tiny namespace-resolved XML tree, enough to read SOAP answers without caring which prefix
+//! the server chose (`soapenv:`, `soap:`, `S:` or a default namespace).
+
+use quick_xml::NsReader;
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+
+/// Deeper nesting than this is not a SOAP answer we expect; refusing it bounds the recursion
+/// and memory a hostile or broken server can make us spend.
+const MAX_DEPTH: usize = 64;
+
+/// An element with its resolved namespace and local name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Element {
+    /// The namespace URI, if the element is in one.
+    pub(crate) ns: Option<String>,
+    /// The local name (without prefix).
+    pub(crate) local: String,
+    /// Child nodes in document order.
+    pub(crate) children: Vec<Node>,
+}
+
+/// A child of an element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Node {
+    /// A child element.
+    Element(Element),
+    /// Character data (entities already resolved, CDATA included as is).
+    Text(String),
+}
+
+impl Element {
+    /// Whether this element has the given namespace and local name.
+    pub(crate) fn is(&self, ns: &str, local: &str) -> bool {
+        self.local == local && self.ns.as_deref() == Some(ns)
+    }
+
+    /// The child elements, in order.
+    pub(crate) fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The first child element with this local name whose namespace is `ns` or, when
+    /// `or_unqualified` is set, no namespace at all.
+    pub(crate) fn child(&self, ns: &str, local: &str, or_unqualified: bool) -> Option<&Element> {
+        self.elements().find(|e| {
+            e.local == local && (e.ns.as_deref() == Some(ns) || (or_unqualified && e.ns.is_none()))
+        })
+    }
+
+    /// The concatenated direct text content, exactly as sent (no trimming).
+    pub(crate) fn text(&self) -> String {
+        let mut out = String::new();
+        for node in &self.children {
+            if let Node::Text(t) = node {
+                out.push_str(t);
+            }
+        }
+        out
+    }
+}
+
+/// Why bytes could not be read as XML. The reason never quotes the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum XmlProblem {
+    /// No bytes, or only whitespace.
+    Empty,
+    /// Not well-formed (or truncated); the position is a byte offset.
+    Malformed { position: u64 },
+    /// A `<!DOCTYPE`: never part of a SOAP message, and refused to avoid entity tricks.
+    Doctype,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+/// Parses a whole document and returns its root element.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(XmlProblem::Empty);
+    }
+    let mut reader = NsReader::from_reader(bytes);
+    reader.config_mut().trim_text(false);
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let malformed = |r: &NsReader<&[u8]>| XmlProblem::Malformed {
+            position: r.buffer_position(),
+        };
+        let (resolved, event) = match reader.read_resolved_event_into(&mut buf) {
+            Ok(pair) => pair,
+            Err(_) => return Err(malformed(&reader)),
+        };
+        let ns = match resolved {
+            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(_) => return Err(malformed(&reader)),
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) if root.is_some() => {
+                let _ = e;
+                // A second root element: not a well-formed document.
+                return Err(malformed(&reader));
+            }
+            Event::Start(e) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlProblem::TooDeep);
+                }
+                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                stack.push(Element {
+                    ns,
+                    local,
+                    children: Vec::new(),
+                });
+            }
+            Event::Empty(e) => {
+                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let element = Element {
+                    ns,
+                    local,
+                    children: Vec::new(),
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(element)),
+                    None => root = Some(element),
+                }
+            }
+            Event::End(_) => {
+                let Some(done) = stack.pop() else {
+                    return Err(malformed(&reader));
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(done)),
+                    None => root = Some(done),
+                }
+            }
+            Event::Text(t) => {
+                let text = t.unescape().map_err(|_| malformed(&reader))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Text(text.into_owned())),
+                    None if text.trim().is_empty() => {}
+                    None => return Err(malformed(&reader)),
+                }
+            }
+            Event::CData(c) => {
+                let text = std::str::from_utf8(&c)
+                    .map_err(|_| malformed(&reader))?
+                    .to_owned();
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Text(text)),
+                    None => return Err(malformed(&reader)),
+                }
+            }
+            Event::DocType(_) => return Err(XmlProblem::Doctype),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+        buf.clear();
+    }
+    match (root, stack.is_empty()) {
+        (Some(root), true) => Ok(root),
+        (None, _) if stack.is_empty() => Err(XmlProblem::Empty),
+        _ => Err(XmlProblem::Malformed {
+            position: reader.buffer_position(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_prefixes_and_default_namespaces_alike() {
+        let a = parse(br#"<s:E xmlns:s="urn:x"><s:B>t&amp;u</s:B></s:E>"#).expect("well-formed");
+        let b = parse(br#"<E xmlns="urn:x"><B>t&amp;u</B></E>"#).expect("well-formed");
+        assert_eq!(a, b, "the prefix must not matter, only the namespace");
+        assert_eq!(
+            a.child("urn:x", "B", false).map(Element::text).as_deref(),
+            Some("t&u"),
+            "entities are resolved"
+        );
+    }
+
+    #[test]
+    fn refuses_truncated_doctype_and_empty_input() {
+        assert!(matches!(
+            parse(b"<a><b></b>"),
+            Err(XmlProblem::Malformed { .. })
+        ));
+        assert_eq!(
+            parse(b"<!DOCTYPE a><a/>"),
+            Err(XmlProblem::Doctype),
+            "DTDs are refused"
+        );
+        assert_eq!(parse(b"  \n"), Err(XmlProblem::Empty));
+        assert!(matches!(
+            parse(b"<a/><b/>"),
+            Err(XmlProblem::Malformed { .. })
+        ));
+    }
+}

@@ -1,0 +1,292 @@
+//! The fake FK behaves like FK: mutual TLS with its own CA, SOAPAction, report and signature
+//! checks with FK's faults, and a log of arrivals that counts rate violations.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use assistid_core::secret::Sensitive;
+use assistid_elt::{EltClient, EltError, SignatureBlock, SubmitRequest, TrustAnchor};
+use assistid_fakes::fk::samples::{
+    binding_entry, binding_only_signature, minimal_ocsp_response, sample_report,
+};
+use assistid_fakes::fk::{
+    Behaviour, FakeFk, FakeFkConfig, FakeFkHandle, RecordedOutcome, SOAP_ACTION,
+};
+use assistid_fakes::pki::{CertSubject, TestCa};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+const ASSISTANT: &str = "198001019804";
+const PASSWORD: &str = "pw";
+
+/// A request for `report`, both signatures binding `signed_report` (normally the same bytes).
+fn request(report: Vec<u8>, signed_report: &[u8], signed_id: Uuid, signer: &str) -> SubmitRequest {
+    let ca = TestCa::new("Fake BankID CA").expect("CA");
+    let entry = binding_entry(signed_id, signed_report).expect("canonicalizes");
+    let cert = |pnr: &str| {
+        ca.issue_client_cert_valid_now(&CertSubject::new("Signer").with_serial_number(pnr))
+            .expect("signer cert")
+    };
+    let block = |pnr: &str| SignatureBlock {
+        signature_xml: binding_only_signature(&cert(pnr), "Tidredovisning", &entry)
+            .expect("signature"),
+        ocsp_response: minimal_ocsp_response(),
+        signed_on: NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"),
+    };
+    SubmitRequest {
+        report,
+        assistant_signature: block(signer),
+        provider_signature: block("197001019871"),
+    }
+}
+
+fn good_request() -> SubmitRequest {
+    let id = Uuid::new_v4();
+    let report = sample_report(id, "2026-10", ASSISTANT);
+    request(report.clone(), &report, id, ASSISTANT)
+}
+
+fn client(fake: &FakeFkHandle) -> EltClient {
+    EltClient::builder()
+        .endpoint(fake.endpoint())
+        .identity(
+            fake.client_identity_p12(PASSWORD).expect("identity"),
+            Sensitive::new(PASSWORD.to_owned()),
+        )
+        .trust(TrustAnchor::PinnedCa(fake.ca_pem().to_owned()))
+        .build()
+        .expect("client")
+}
+
+#[test]
+fn the_sample_report_follows_fks_schema() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("report.xml");
+    std::fs::write(&file, sample_report(Uuid::new_v4(), "2026-10", ASSISTANT)).expect("write");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fk/tidredovisning_extern_v1.xsd");
+    let output = Command::new("/usr/bin/xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint runs");
+    assert!(
+        output.status.success(),
+        "the demo/test report must be valid for FK: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepts_a_bound_report_and_records_its_arrival() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let tx = client(&fake)
+        .submit(&good_request())
+        .await
+        .outcome
+        .expect("accepted");
+    let log = fake.requests();
+    assert_eq!(log.len(), 1);
+    assert!(
+        matches!(log[0].outcome, RecordedOutcome::Accepted { tx_id, .. } if tx_id == tx.as_uuid())
+    );
+    assert!(log[0].body_len > 0);
+    assert_eq!(
+        log[0].soap_action.as_deref(),
+        Some(format!("\"{SOAP_ACTION}\"").as_str()),
+        "the client sends the WSDL's SOAPAction, quoted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_fk_faults_for_broken_reports_and_unbound_signatures() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let client = client(&fake);
+
+    let id = Uuid::new_v4();
+    let bad = String::from_utf8(sample_report(id, "2026-10", ASSISTANT))
+        .expect("UTF-8")
+        .replace("<fromTid>08.00</fromTid>", "<fromTid>8.00</fromTid>")
+        .into_bytes();
+    let error = client
+        .submit(&request(bad.clone(), &bad, id, ASSISTANT))
+        .await
+        .outcome
+        .expect_err("8.00 breaks the schema");
+    assert!(matches!(error, EltError::XmlValidation { .. }), "{error:?}");
+
+    let report = sample_report(id, "2026-10", ASSISTANT);
+    let other = sample_report(id, "2026-09", ASSISTANT);
+    let error = client
+        .submit(&request(report, &other, id, ASSISTANT))
+        .await
+        .outcome
+        .expect_err("the signatures were made over other bytes");
+    assert!(
+        matches!(error, EltError::SignatureValidation { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .fk_message()
+            .is_some_and(|m| m.contains(&id.to_string())),
+        "the message says which binding was expected: {error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_a_wrong_soap_action() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let p12 = fake
+        .client_ca()
+        .issue_client_cert_valid_now(&CertSubject::new("Omsorg AB"))
+        .expect("cert");
+    let identity =
+        reqwest::Identity::from_pem(format!("{}{}", p12.key_pem(), p12.cert_pem()).as_bytes())
+            .expect("identity");
+    let http = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(fake.ca_pem().as_bytes()).expect("ca"))
+        .identity(identity)
+        .no_proxy()
+        .build()
+        .expect("client");
+    let response = http
+        .post(fake.endpoint())
+        .header("SOAPAction", "\"urn:wrong\"")
+        .body(assistid_elt::build_request(&good_request()))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 500);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("Unknown SOAPAction"), "{body}");
+    assert!(matches!(
+        fake.requests()[0].outcome,
+        RecordedOutcome::BadRequest(_)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_request_starts_closer_than_the_minimum_interval() {
+    // A minute-long interval makes every back-to-back request a violation however slow the
+    // machine is; a zero interval makes none.
+    for (interval, expected) in [(Duration::from_secs(60), 2), (Duration::ZERO, 0)] {
+        let fake = FakeFk::start(FakeFkConfig {
+            min_interval: interval,
+            ..FakeFkConfig::default()
+        })
+        .await
+        .expect("starts");
+        let client = client(&fake);
+        let request = good_request();
+        for _ in 0..3 {
+            client.submit(&request).await.outcome.expect("accepted");
+        }
+        assert_eq!(fake.rate_violations(), expected, "interval {interval:?}");
+        let log = fake.requests();
+        assert!(!log[0].rate_violation, "the first request never violates");
+        assert!(log.windows(2).all(|w| w[0].arrived <= w[1].arrived));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_violations_like_an_overloaded_fk_when_asked() {
+    let fake = FakeFk::start(FakeFkConfig {
+        min_interval: Duration::from_secs(60),
+        answer_rate_violations: true,
+        ..FakeFkConfig::default()
+    })
+    .await
+    .expect("starts");
+    let client = client(&fake);
+    let request = good_request();
+    client
+        .submit(&request)
+        .await
+        .outcome
+        .expect("first is accepted");
+    let error = client.submit(&request).await.outcome.expect_err("too soon");
+    assert!(
+        matches!(
+            error,
+            EltError::ServiceUnavailable {
+                retry_after_secs: Some(1)
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(fake.requests()[1].outcome, RecordedOutcome::Overloaded);
+}
+
+#[test]
+fn runs_on_its_own_thread_for_synchronous_callers() {
+    let fake = FakeFk::start_background(FakeFkConfig::default()).expect("starts");
+    fake.script(Behaviour::ServiceUnavailable);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let error = runtime
+        .block_on(client(&fake).submit(&good_request()))
+        .outcome
+        .expect_err("scripted 503");
+    assert!(error.is_retryable(), "{error:?}");
+    fake.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepts_signatures_made_by_the_fake_bankid() {
+    use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let ca = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
+    let id = Uuid::new_v4();
+    let report = sample_report(id, "2026-10", ASSISTANT);
+    let non_visible = STANDARD.encode(binding_entry(id, &report).expect("canonicalizes"));
+    let visible = STANDARD.encode("Tidredovisning oktober 2026");
+    let now = chrono::Utc::now();
+    let block = |pnr: &str| {
+        let signature = sign_document(
+            &ca,
+            &SignInput {
+                user_visible_data: &visible,
+                user_non_visible_data: Some(&non_visible),
+                personal_number: pnr,
+                name: "Anna Andersson",
+                signed_at: now,
+                certificate_validity: assistid_fakes::pki::window_around(now),
+            },
+        )
+        .expect("the fake BankID signs");
+        SignatureBlock {
+            signature_xml: signature.xml.into_bytes(),
+            ocsp_response: signature.ocsp_der,
+            signed_on: now.date_naive(),
+        }
+    };
+    let request = SubmitRequest {
+        report,
+        assistant_signature: block(ASSISTANT),
+        provider_signature: block("197001019871"),
+    };
+    client(&fake)
+        .submit(&request)
+        .await
+        .outcome
+        .expect("the fake FK reads the fake BankID's real XML-DSig documents");
+}
