@@ -1,0 +1,14 @@
+//! The store's specification: every test runs against real SQLCipher database files in a
+//! temporary folder. One module per topic.
+
+mod support;
+
+mod encryption_at_rest;
+mod events;
+mod keys;
+mod migrations;
+mod opening;
+mod register;
+mod report_versions;
+mod shifts;
+mod transactions;
