@@ -15,8 +15,10 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod binding;
 pub mod c14n;
 pub mod document;
+pub mod dst;
 pub mod ids;
 pub mod limits;
 pub mod model;
@@ -24,5 +26,6 @@ pub mod review;
 pub mod rows;
 pub mod secret;
 pub mod shift;
+pub mod split;
 pub mod time;
 pub mod validation;

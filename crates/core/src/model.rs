@@ -183,6 +183,46 @@ impl Assistant {
     }
 }
 
+/// The register a review works against: the provider, the persons and the assistants, borrowed
+/// from wherever they are kept.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Register<'a> {
+    /// The provider; `None` until it has been entered (the review then says what is missing).
+    pub provider: Option<&'a Provider>,
+    /// Persons with assistance.
+    pub persons: &'a [PersonWithAssistance],
+    /// Assistants.
+    pub assistants: &'a [Assistant],
+}
+
+impl<'a> Register<'a> {
+    /// The person with this personnummer (linear search; for messages and small registers).
+    pub fn person(&self, personnummer: &Personnummer) -> Option<&'a PersonWithAssistance> {
+        self.persons
+            .iter()
+            .find(|p| &p.personnummer == personnummer)
+    }
+
+    /// The assistant with this identity number (linear search).
+    pub fn assistant(&self, id: &IdentityNumber) -> Option<&'a Assistant> {
+        self.assistants.iter().find(|a| &a.id == id)
+    }
+}
+
+impl PersonWithAssistance {
+    /// `Förnamn Efternamn`, for messages.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+impl Assistant {
+    /// `Förnamn Efternamn`, for messages.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
 /// The length of a calculation period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "unit", content = "count", rename_all = "snake_case")]

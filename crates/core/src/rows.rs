@@ -5,14 +5,17 @@
 //! at the boundary and each part belongs to its own month's report.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::model::TimeKind;
 
 /// A wall-clock time of day as FK writes it (`HH.MM`), from `00.00` to `24.00` inclusive.
-/// `24.00` only ever ends a row.
+/// `24.00` only ever ends a row. Serialized as FK writes it (`"08.30"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct ClockTime(u16);
 
 impl ClockTime {
@@ -42,6 +45,39 @@ impl ClockTime {
     /// FK's form: two-digit hour, a dot, two-digit minute (`08.30`, `24.00`).
     pub fn fk(self) -> String {
         self.to_string()
+    }
+}
+
+impl FromStr for ClockTime {
+    type Err = ClockTimeError;
+    /// Parses FK's form `HH.MM` (two-digit hour, a dot, two-digit minute), `00.00`–`24.00`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ClockTimeError(s.to_owned());
+        let (h, m) = s.split_once('.').ok_or_else(bad)?;
+        if h.len() != 2 || m.len() != 2 {
+            return Err(bad());
+        }
+        let hour = h.parse().map_err(|_| bad())?;
+        let minute = m.parse().map_err(|_| bad())?;
+        Self::from_hm(hour, minute).ok_or_else(bad)
+    }
+}
+
+/// A clock time that is not FK's `HH.MM` between `00.00` and `24.00`.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[error("klockslaget {0:?} ska skrivas TT.MM mellan 00.00 och 24.00, t.ex. 08.30")]
+pub struct ClockTimeError(pub String);
+
+impl TryFrom<String> for ClockTime {
+    type Error = ClockTimeError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<ClockTime> for String {
+    fn from(value: ClockTime) -> Self {
+        value.to_string()
     }
 }
 

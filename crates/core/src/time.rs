@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono::{Datelike, LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Europe::Stockholm;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -137,7 +137,12 @@ impl ShiftTime {
     /// The instant as minutes since the Unix epoch (UTC). Differences of these are real
     /// elapsed time.
     pub fn utc_minutes(&self) -> i64 {
-        self.local.and_utc().timestamp().div_euclid(60) - i64::from(self.offset_minutes)
+        // Days since 1970-01-01 (day 719 163 counted from 0001-01-01) times 1440, plus the
+        // minute of the day: the same as the timestamp in whole minutes (seconds are dropped),
+        // without a 64-bit division — the month review calls this millions of times.
+        const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+        let days = i64::from(self.local.date().num_days_from_ce()) - UNIX_EPOCH_DAYS_FROM_CE;
+        days * 1440 + i64::from(self.minute_of_day()) - i64::from(self.offset_minutes)
     }
 
     /// Which occurrence this is, when the local reading happens twice; `None` otherwise.
@@ -146,6 +151,40 @@ impl ShiftTime {
             LocalResult::Ambiguous(..) if self.offset_minutes == 120 => Some(Occurrence::First),
             LocalResult::Ambiguous(..) => Some(Occurrence::Second),
             _ => None,
+        }
+    }
+}
+
+impl LocalTimeError {
+    /// The stable machine code for this error, the same vocabulary the validation uses
+    /// ([`crate::validation::codes`]): `time_nonexistent`, `time_ambiguous`, `time_wrong_offset`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LocalTimeError::Nonexistent { .. } => crate::validation::codes::TIME_NONEXISTENT,
+            LocalTimeError::Ambiguous { .. } => crate::validation::codes::TIME_AMBIGUOUS,
+            LocalTimeError::WrongOffset { .. } => crate::validation::codes::TIME_WRONG_OFFSET,
+        }
+    }
+}
+
+impl ShiftTime {
+    /// Minutes since the start of the local day (0–1439).
+    pub fn minute_of_day(&self) -> u16 {
+        use chrono::Timelike;
+        let t = self.local.time();
+        // hour < 24 and minute < 60, so the value is below 1440 and fits.
+        (t.hour() * 60 + t.minute()) as u16
+    }
+
+    /// How a coordinator reads the time in a message: `2026-10-25 02:30`, with
+    /// `(första gången, sommartid)` / `(andra gången, vintertid)` added inside the repeated
+    /// autumn hour so the two readings can be told apart.
+    pub fn describe_sv(&self) -> String {
+        let base = self.local.format("%Y-%m-%d %H:%M").to_string();
+        match self.occurrence() {
+            Some(Occurrence::First) => format!("{base} (första gången, sommartid)"),
+            Some(Occurrence::Second) => format!("{base} (andra gången, vintertid)"),
+            None => base,
         }
     }
 }

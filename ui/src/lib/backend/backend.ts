@@ -1,0 +1,101 @@
+/**
+ * The UI's whole view of its back end. Two implementations:
+ *  - `DemoBackend` (./demo.ts): in-memory, browser-only stand-in for UI development and tests;
+ *  - the Tauri one (to come): each method is one `invoke('<snake_case_name>', args)` of a Tauri
+ *    command that delegates to the `app` crate; subscriptions use Tauri events (`listen`).
+ *
+ * Every method rejects with an `IpcError` ({code, message, field?}) on failure.
+ * Times are never read here; the UI passes "today" where a screen needs it.
+ */
+import type {
+  Assistant,
+  CertificatePurpose,
+  ChosenFile,
+  Environment,
+  HistoryEntry,
+  Id12,
+  ImportPreview,
+  ImportResult,
+  Language,
+  Month,
+  MonthGridData,
+  MonthOverview,
+  PersonWithAssistance,
+  Provider,
+  RegisterData,
+  Settings,
+  ShiftInput,
+  ShiftRecord,
+  SignerRole,
+  SignOrder,
+  SignStatus,
+  SimulatedBankIdAction,
+  SubmissionItem,
+  SubmissionQueue,
+} from './types';
+
+/** Stops a subscription (Tauri's `UnlistenFn`). */
+export type Unsubscribe = () => void;
+
+export interface Backend {
+  // ---- overview
+  /** Every report of the month with the facts its state is derived from. */
+  monthOverview(month: Month): Promise<MonthOverview>;
+
+  // ---- register (inline validation: rejects with IpcError whose `field` names the input)
+  register(): Promise<RegisterData>;
+  saveProvider(provider: Provider): Promise<Provider>;
+  savePerson(person: PersonWithAssistance): Promise<PersonWithAssistance>;
+  deletePerson(personnummer: Id12): Promise<void>;
+  saveAssistant(assistant: Assistant): Promise<Assistant>;
+  deleteAssistant(id: Id12): Promise<void>;
+
+  // ---- month grid
+  monthGrid(month: Month, person: Id12): Promise<MonthGridData>;
+  /** Rejects with `ambiguous_time` / `nonexistent_time` if the back end cannot resolve a time. */
+  addShift(shift: ShiftInput): Promise<ShiftRecord>;
+  updateShift(id: string, shift: ShiftInput): Promise<ShiftRecord>;
+  deleteShift(id: string): Promise<void>;
+
+  // ---- import
+  /** Opens the OS file dialog (CSV/XLSX); null when the user cancels. */
+  chooseImportFile(): Promise<ChosenFile | null>;
+  previewImport(file: ChosenFile): Promise<ImportPreview>;
+  /** Replaces one data row's values (a fix typed in the preview) and previews again. */
+  fixImportRow(fileToken: string, row: number, values: string[]): Promise<ImportPreview>;
+  /** Stores the valid rows; `skipRows` are left out on purpose. */
+  commitImport(fileToken: string, skipRows: number[]): Promise<ImportResult>;
+
+  // ---- signing with BankID
+  /** Starts an order for one report, signed by its assistant or by the provider. */
+  startSigning(reportId: string, role: SignerRole): Promise<SignOrder>;
+  /** Starts one provider order covering every report of the month that is ready for it. */
+  startProviderBatch(month: Month): Promise<SignOrder>;
+  /** The animated QR code for now, as an SVG document; call every second. */
+  qrFrame(orderRef: string): Promise<string>;
+  /** Status events (RFA messages) until `complete`/`failed`. */
+  onSignStatus(orderRef: string, listener: (status: SignStatus) => void): Promise<Unsubscribe>;
+  cancelSigning(orderRef: string): Promise<void>;
+  /** Opens `bankid:///?autostarttoken=…` through the OS (same-device start). */
+  openBankIdOnThisComputer(orderRef: string): Promise<void>;
+  /** Demo only: acts as the signer's BankID app. Rejects with `not_demo` outside demo. */
+  simulateBankIdApp(orderRef: string, action: SimulatedBankIdAction): Promise<void>;
+
+  // ---- submission to FK
+  /** Queues the given (provider-signed) reports; sending is paced at FK's rate. */
+  submit(reportIds: string[]): Promise<SubmissionQueue>;
+  submissionQueue(): Promise<SubmissionQueue>;
+  onSubmissionProgress(listener: (item: SubmissionItem) => void): Promise<Unsubscribe>;
+
+  // ---- history
+  history(): Promise<HistoryEntry[]>;
+  /** FK's raw answer (the SOAP body, as received) for one submission. */
+  rawFkAnswer(submissionId: string): Promise<string>;
+
+  // ---- settings
+  settings(): Promise<Settings>;
+  setEnvironment(environment: Environment): Promise<Settings>;
+  setLanguage(language: Language): Promise<Settings>;
+  /** Opens the OS dialog for a PKCS#12 file; the password goes to the OS keychain. */
+  importCertificate(purpose: CertificatePurpose, password: string): Promise<Settings>;
+}

@@ -1,0 +1,418 @@
+/**
+ * The shapes the UI exchanges with its back end.
+ *
+ * TEMPORARY, HAND-WRITTEN: these types will be REPLACED by generated bindings (ts-rs or
+ * tauri-specta) once the Tauri shell (`src-tauri`) exists, and must never be hand-edited after
+ * that. Until then they mirror the JSON the Rust crates already produce, with field names in
+ * snake_case exactly as serde serializes them:
+ *   - `MonthReview`, `ReportReview`, `ReportRow`, `Issue`, `Totals`: schemas/review.schema.json
+ *     (crates/core/src/review.rs);
+ *   - `Provider`, `PersonWithAssistance`, `Assistant`, `Employment`, `CalculationPeriod`,
+ *     `TimeKind`, `Occurrence`, `ShiftTime`: crates/core/src/{model,time}.rs;
+ *   - `ImportProblem`, `ImportCounts`, `SourceInfo`: crates/import/src/{problem,preview}.rs.
+ * Shapes marked "UI-proposed" do not exist in Rust yet; the Tauri engineer may reshape them, and
+ * the screens follow the generated types.
+ */
+
+/** `YYYY-MM`, a report month (redovisningsmånad). */
+export type Month = string;
+/** `YYYY-MM-DD`. */
+export type IsoDate = string;
+/** An RFC 3339 UTC timestamp. */
+export type Timestamp = string;
+/** A 12-digit personnummer / samordningsnummer, as the review JSON gives it. */
+export type Id12 = string;
+
+/** Every error that crosses the IPC boundary (UI-proposed `field` names the form field). */
+export interface IpcError {
+  /** Stable snake_case machine code. */
+  code: string;
+  /** Swedish text for coordinators: what is wrong and where. */
+  message: string;
+  /** The form field the error belongs to, for inline validation. */
+  field?: string;
+}
+
+/** Narrow an unknown rejection to an IpcError. */
+export function isIpcError(e: unknown): e is IpcError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as IpcError).code === 'string' &&
+    typeof (e as IpcError).message === 'string'
+  );
+}
+
+// ---------------------------------------------------------------- core vocabulary
+
+/** `TimeKind` (core/model.rs). */
+export type TimeKind = 'aktiv' | 'vante' | 'beredskap';
+export const TIME_KINDS: readonly TimeKind[] = ['aktiv', 'vante', 'beredskap'];
+
+/** `Occurrence` (core/time.rs): which of the two repeated autumn times is meant. */
+export type Occurrence = 'first' | 'second';
+
+/** `ShiftTime` (core/time.rs): a resolved Europe/Stockholm wall-clock reading. */
+export interface ShiftTime {
+  /** `YYYY-MM-DDTHH:MM:SS`, no offset. */
+  local: string;
+  /** Minutes east of UTC: 120 (summer) or 60 (winter). */
+  offset_minutes: number;
+}
+
+/** `Provider` (core/model.rs). */
+export interface Provider {
+  name: string;
+  org_number: string;
+  contact_person: string | null;
+  phone: string;
+}
+
+/** `PersonWithAssistance` (core/model.rs). */
+export interface PersonWithAssistance {
+  personnummer: Id12;
+  first_name: string;
+  last_name: string;
+}
+
+/** `Employment` (core/model.rs, `#[serde(tag = "type")]`). */
+export type Employment =
+  | { type: 'provider' }
+  | { type: 'other_employer'; name: string | null; org_number: string }
+  | { type: 'self_employed' }
+  | { type: 'person_with_assistance' };
+
+/** `PeriodLength` (core/model.rs, `#[serde(tag = "unit", content = "count")]`). */
+export type PeriodLength = { unit: 'days'; count: number } | { unit: 'months'; count: number };
+
+/** `CalculationPeriod` (core/model.rs). */
+export interface CalculationPeriod {
+  start: IsoDate;
+  length: PeriodLength;
+}
+
+/** `Assistant` (core/model.rs). */
+export interface Assistant {
+  id: Id12;
+  first_name: string;
+  last_name: string;
+  phone: string | null;
+  collective_agreement: boolean;
+  employment: Employment;
+  calculation_period: CalculationPeriod | null;
+}
+
+/** The whole register (UI-proposed: one call for the Register screen). */
+export interface RegisterData {
+  provider: Provider | null;
+  persons: PersonWithAssistance[];
+  assistants: Assistant[];
+}
+
+// ---------------------------------------------------------------- review (review.schema.json)
+
+export type Severity = 'error' | 'warning';
+
+/** `issue` in review.schema.json. `fix` is UI-proposed: the suggested fix, when there is one. */
+export interface Issue {
+  severity: Severity;
+  code: string;
+  message: string;
+  shift?: number;
+  other_shift?: number;
+  date?: IsoDate;
+  person?: Id12;
+  assistant?: Id12;
+  fix?: string;
+}
+
+/** `kindTotal` in review.schema.json. */
+export interface KindTotal {
+  clock_minutes: number;
+  real_minutes: number;
+}
+
+export interface Totals {
+  aktiv: KindTotal;
+  vante: KindTotal;
+  beredskap: KindTotal;
+}
+
+/** `row` in review.schema.json: one FK report row (a shift split at midnight). */
+export interface ReportRow {
+  day: number;
+  /** `HH.MM`; `24.00` ends a row at midnight. */
+  from: string;
+  to: string;
+  kind: TimeKind;
+  clock_minutes: number;
+  real_minutes: number;
+  fk_minutes: number;
+  /** "+1 h, vintertid" / "−1 h, sommartid" / null. */
+  dst_note: string | null;
+}
+
+/** `report` in review.schema.json. */
+export interface ReportReview {
+  id: string | null;
+  month: Month;
+  person: Id12;
+  person_name: string;
+  assistant: Id12;
+  assistant_name: string;
+  calculation_periods: { from: IsoDate; to: IsoDate }[];
+  rows: ReportRow[];
+  totals: Totals;
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/** The month review (review.schema.json root). */
+export interface MonthReview {
+  month: Month;
+  reports: ReportReview[];
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+// ---------------------------------------------------------------- overview (UI-proposed)
+
+/** Where a report is on its way to FK; the UI derives the label with `deriveReportState`. */
+export type SubmissionState =
+  | 'queued'
+  | 'sending'
+  | 'accepted'
+  | 'rejected'
+  | 'failed_will_retry'
+  | 'uncertain';
+
+/** The facts the back end knows about one report (assistant × person × month). */
+export interface ReportSummary {
+  /** The current version's id; null when no document can be made yet. */
+  report_id: string | null;
+  version: number;
+  month: Month;
+  person: Id12;
+  person_name: string;
+  assistant: Id12;
+  assistant_name: string;
+  shift_count: number;
+  error_count: number;
+  warning_count: number;
+  /** Set while the CURRENT version carries the assistant's signature. */
+  signed_by_assistant_at: Timestamp | null;
+  signed_by_provider_at: Timestamp | null;
+  submission_state: SubmissionState | null;
+}
+
+export interface MonthOverview {
+  month: Month;
+  reports: ReportSummary[];
+  /** Problems of the month as a whole (e.g. provider phone missing). */
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+// ---------------------------------------------------------------- month grid (UI-proposed)
+
+/** A stored shift with what the back end computed for it. */
+export interface ShiftRecord {
+  /** Stable id (store row id). */
+  id: string;
+  person: Id12;
+  assistant: Id12;
+  start: ShiftTime;
+  end: ShiftTime;
+  kind: TimeKind;
+  note: string | null;
+  /** Wall-clock minutes (as FK's document reads them). */
+  clock_minutes: number;
+  /** Minutes actually worked (differs across a DST change). */
+  real_minutes: number;
+  dst_note: string | null;
+}
+
+/** What the UI sends to add or change a shift. Local date-times `YYYY-MM-DDTHH:MM`. */
+export interface ShiftInput {
+  person: Id12;
+  assistant: Id12;
+  start: string;
+  /** Needed only when `start` falls in the repeated autumn hour. */
+  start_occurrence: Occurrence | null;
+  end: string;
+  end_occurrence: Occurrence | null;
+  kind: TimeKind;
+  note: string | null;
+}
+
+/** Everything the Month screen needs for one person. */
+export interface MonthGridData {
+  month: Month;
+  person: PersonWithAssistance;
+  /** Columns, in display order. */
+  assistants: { id: Id12; name: string }[];
+  shifts: ShiftRecord[];
+  /** One review per assistant with shifts: rows with clock/real minutes, DST notes, totals, issues. */
+  reports: ReportReview[];
+  /** Month-wide problems concerning this person. */
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+// ---------------------------------------------------------------- import (crates/import)
+
+export interface ImportProblem {
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface SourceInfo {
+  kind: 'csv' | 'xlsx';
+  encoding: string | null;
+  delimiter: string | null;
+  sheet: string | null;
+  bytes: number;
+  sha256: string;
+  /** UI-proposed: `SourceInfo::describe_sv()`. */
+  description: string;
+}
+
+export interface ImportCounts {
+  rows_read: number;
+  rows_valid: number;
+  rows_with_errors: number;
+  rows_with_warnings: number;
+  shifts: number;
+  duplicates_in_file: number;
+  errors: number;
+  warnings: number;
+}
+
+/** UI-proposed: a data row as read, so the preview can show and fix it. */
+export interface ImportRow {
+  row: number;
+  values: string[];
+  status: 'ok' | 'warning' | 'error';
+}
+
+/** `ImportPreview` plus the rows (UI-proposed addition: `columns`, `rows`, `file_token`). */
+export interface ImportPreview {
+  /** Opaque handle to the file the user chose (the UI never sees its path or bytes). */
+  file_token: string;
+  file_name: string;
+  source: SourceInfo;
+  columns: string[];
+  rows: ImportRow[];
+  counts: ImportCounts;
+  problems: ImportProblem[];
+  problems_total: number;
+}
+
+export interface ImportResult {
+  shifts_added: number;
+  rows_skipped: number;
+  months: Month[];
+}
+
+// ---------------------------------------------------------------- BankID signing
+
+export type SignerRole = 'assistant' | 'provider';
+
+/** Returned when an order has started. The qrStartSecret never leaves the Rust back end. */
+export interface SignOrder {
+  order_ref: string;
+  role: SignerRole;
+  /** Who must sign (the name; the personnummer stays in the back end's requirement). */
+  signer_name: string;
+  /** Exactly the text BankID shows the signer (userVisibleData before base64). */
+  user_visible_text: string;
+  /** The reports this one signature covers (one, or many for provider batch signing). */
+  report_ids: string[];
+}
+
+export type SignPhase = 'pending' | 'failed' | 'complete';
+
+/** One status event; `message` is BankID's recommended text (RFA…) in the chosen language. */
+export interface SignStatus {
+  order_ref: string;
+  status: SignPhase;
+  /** BankID's hintCode as received; unknown codes pass through unchanged. */
+  hint_code: string | null;
+  message: { id: string; text: string };
+  /** On `complete`: who signed, for the confirmation. */
+  signed_by: string | null;
+}
+
+export type SimulatedBankIdAction = 'approve' | 'cancel' | 'expire';
+
+// ---------------------------------------------------------------- submission to FK
+
+export interface SubmissionItem {
+  submission_id: string;
+  report_id: string;
+  version: number;
+  month: Month;
+  person_name: string;
+  assistant_name: string;
+  state: SubmissionState;
+  /** FK's transaction id, once FK has answered. */
+  tx_id: string | null;
+  /** FK's original message text (rejections), unchanged. */
+  fk_message: string | null;
+  /** Plain-language explanation of FK's answer and what to do. */
+  explanation: string | null;
+  next_attempt_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface SubmissionQueue {
+  items: SubmissionItem[];
+  /** FK's allowed pace (calls per second). */
+  rate_per_second: number;
+}
+
+// ---------------------------------------------------------------- history
+
+export interface HistoryEntry {
+  submission_id: string;
+  report_id: string;
+  version: number;
+  month: Month;
+  person_name: string;
+  assistant_name: string;
+  sent_at: Timestamp;
+  outcome: 'accepted' | 'rejected' | 'uncertain';
+  tx_id: string | null;
+  /** SHA-256 of the document sent (lowercase hex). */
+  document_sha256: string;
+}
+
+// ---------------------------------------------------------------- settings
+
+export type Environment = 'demo' | 'test' | 'prod';
+export type Language = 'sv' | 'en';
+export type CertificatePurpose = 'fk_client' | 'bankid_rp';
+
+export interface CertificateInfo {
+  purpose: CertificatePurpose;
+  subject: string;
+  issuer: string;
+  not_after: Timestamp;
+  /** Whether the PKCS#12 password is stored in the OS keychain. */
+  password_in_keychain: boolean;
+}
+
+export interface Settings {
+  environment: Environment;
+  language: Language;
+  certificates: CertificateInfo[];
+}
+
+export interface ChosenFile {
+  file_token: string;
+  file_name: string;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { MonthGridData, ShiftRecord } from './backend/types';
+import { buildGridModel } from './gridModel';
+import { DemoBackend } from './backend/demo';
+
+function syntheticMonth(assistants: number, shiftsPerCell: number): MonthGridData {
+  const cols = Array.from({ length: assistants }, (_, i) => ({ id: String(199001010000 + i), name: `Assistent ${i + 1}` }));
+  const shifts: ShiftRecord[] = [];
+  for (let day = 1; day <= 31; day++)
+    for (const c of cols)
+      for (let k = 0; k < shiftsPerCell; k++) {
+        const d = `2026-10-${String(day).padStart(2, '0')}`;
+        const h = String(6 + k * 5).padStart(2, '0');
+        const e = String(10 + k * 5).padStart(2, '0');
+        shifts.push({
+          id: `${day}-${c.id}-${k}`,
+          person: '194005122389',
+          assistant: c.id,
+          start: { local: `${d}T${h}:00:00`, offset_minutes: 120 },
+          end: { local: `${d}T${e}:00:00`, offset_minutes: 120 },
+          kind: 'aktiv',
+          note: null,
+          clock_minutes: 240,
+          real_minutes: 240,
+          dst_note: null,
+        });
+      }
+  return {
+    month: '2026-10',
+    person: { personnummer: '194005122389', first_name: 'Elsa', last_name: 'Lindqvist' },
+    assistants: cols,
+    shifts,
+    reports: [],
+    errors: [],
+    warnings: [],
+  };
+}
+
+describe('month grid view model', () => {
+  it('places 40 assistants × 31 days × 3 shifts in their cells', () => {
+    const m = buildGridModel(syntheticMonth(40, 3));
+    expect(m.rows).toHaveLength(31);
+    expect(m.rows.every((r) => r.cells.length === 40)).toBe(true);
+    expect(m.rows.every((r) => r.cells.every((c) => c.shifts.length === 3))).toBe(true);
+    expect(m.rows[0]?.cells[0]?.text).toBe('06–10, 11–15, 16–20');
+  });
+
+  it('does work linear in cells + shifts (counted steps, no timing)', () => {
+    const small = buildGridModel(syntheticMonth(20, 3));
+    const large = buildGridModel(syntheticMonth(40, 3));
+    const cells = 40 * 31;
+    const shifts = cells * 3;
+    expect(large.steps, 'a constant amount of work per cell and shift').toBeLessThanOrEqual(2 * (cells + shifts) + 40);
+    expect(large.steps / small.steps, 'twice the assistants, about twice the work').toBeLessThan(2.1);
+  });
+
+  it('shows the demo month with the DST night and the overlap error where they are', async () => {
+    const backend = new DemoBackend();
+    const m = buildGridModel(await backend.monthGrid('2026-10', '194005122389'));
+    const maria = m.columns.findIndex((c) => c.name === 'Maria Nilsson');
+    const oct24 = m.rows[23];
+    expect(oct24?.cells[maria]?.text).toBe('22–07 B');
+    expect(oct24?.cells[maria]?.dstNote).toBe('+1 h, vintertid');
+    expect(m.rows[24]?.dst, '25 October is the autumn night').toBe('autumn');
+    const johan = m.columns.findIndex((c) => c.name === 'Johan Ek');
+    expect(m.rows[13]?.cells[johan]?.errors.map((e) => e.code)).toEqual(['overlap_same_assistant']);
+    const mariaTotals = m.totals[maria];
+    expect(mariaTotals?.dstNotes).toEqual(['25/10: +1 h, vintertid']);
+    const b = mariaTotals?.byKind.beredskap;
+    expect((b?.real_minutes ?? 0) - (b?.clock_minutes ?? 0), 'one hour more worked than the clock shows').toBe(60);
+  });
+});
