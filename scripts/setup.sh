@@ -17,6 +17,9 @@ want poppler-utils
 want sqlite3
 want ca-certificates
 
+# The web UI builds with Node.js 20.19 or newer (Vite 8).
+command -v node >/dev/null 2>&1 || { want nodejs; want npm; }
+
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "setup: installing ${need_pkgs[*]}"
   SUDO=""
@@ -39,3 +42,10 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
+
+node_major=$(node -p 'process.versions.node.split(".").map(Number).reduce((a, v, i) => i === 0 ? v * 1000 : i === 1 ? a + v : a, 0)' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20019 ]; then
+  echo "setup: the UI needs Node.js 20.19 or newer (found $(node --version 2>/dev/null || echo none))." >&2
+  echo "setup: install it from your distribution's backports or nodejs.org, then run this again." >&2
+  exit 1
+fi

@@ -27,6 +27,9 @@ else
   step "cargo-deny not installed: skipping licence check (install with: cargo install --locked cargo-deny)"
 fi
 
+step "web UI: install, type-check, unit tests, build"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+
 step "tests (every crate, unit + integration + doc tests; benches run once as tests)"
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
