@@ -1,0 +1,324 @@
+//! The HTTPS client for RP API v6.0: mutual TLS with the RP's PKCS#12 certificate, trusting only
+//! the chosen environment's BankID TLS root.
+
+use std::time::Duration;
+
+use assistid_core::secret::Sensitive;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use reqwest::header::CONTENT_TYPE;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::BankIdError;
+use crate::types::{CollectResponse, OrderRefRequest, OrderResponse, SignRequest};
+
+/// BankID's TLS root for the test environment ("Test BankID SSL Root CA v1 Test", SHA-256
+/// fingerprint F3:D0:74:0E:…:40:5C).
+pub const TEST_SSL_ROOT_PEM: &str = include_str!("roots/bankid_ssl_root_ca_v1_test.pem");
+/// BankID's TLS root for production ("BankID SSL Root CA v1", SHA-256 fingerprint
+/// E6:A2:D4:5C:…:BE:CB).
+pub const PRODUCTION_SSL_ROOT_PEM: &str = include_str!("roots/bankid_ssl_root_ca_v1.pem");
+
+/// Which BankID the client talks to. Each trusts only its own TLS root.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://appapi2.test.bankid.com/rp/v6.0`.
+    Test,
+    /// `https://appapi2.bankid.com/rp/v6.0`.
+    Production,
+    /// Another server (the fake BankID in demo mode and tests): its TLS root as PEM. The base
+    /// URL must be set with [`ClientBuilder::base_url`].
+    Custom(String),
+}
+
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Test => f.write_str("Test"),
+            Self::Production => f.write_str("Production"),
+            Self::Custom(_) => f.write_str("Custom(<root pem>)"),
+        }
+    }
+}
+
+impl Environment {
+    /// The TLS root as PEM.
+    pub fn ssl_root_pem(&self) -> &str {
+        match self {
+            Self::Test => TEST_SSL_ROOT_PEM,
+            Self::Production => PRODUCTION_SSL_ROOT_PEM,
+            Self::Custom(pem) => pem,
+        }
+    }
+
+    /// The default base URL, if the environment has one.
+    pub fn default_base_url(&self) -> Option<&'static str> {
+        match self {
+            Self::Test => Some("https://appapi2.test.bankid.com/rp/v6.0"),
+            Self::Production => Some("https://appapi2.bankid.com/rp/v6.0"),
+            Self::Custom(_) => None,
+        }
+    }
+}
+
+/// Converts a PKCS#12 file to one PEM text holding the private key (PKCS#8) and the
+/// certificate chain, leaf first, as rustls wants it. Done in memory; the result is secret.
+pub fn pkcs12_to_pem(
+    pkcs12: &[u8],
+    password: &Sensitive<String>,
+) -> Result<Sensitive<String>, BankIdError> {
+    let store = p12_keystore::KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| {
+        BankIdError::Config(format!(
+            "RP-certifikatet (PKCS#12) gick inte att öppna – fel lösenord eller trasig fil ({e})."
+        ))
+    })?;
+    let (_, chain) = store.private_key_chain().ok_or_else(|| {
+        BankIdError::Config("RP-certifikatet (PKCS#12) innehåller ingen privat nyckel.".into())
+    })?;
+    if chain.chain().is_empty() {
+        return Err(BankIdError::Config(
+            "RP-certifikatet (PKCS#12) innehåller inget certifikat.".into(),
+        ));
+    }
+    let mut pem = pem_block("PRIVATE KEY", chain.key());
+    for cert in chain.chain() {
+        pem.push_str(&pem_block("CERTIFICATE", cert.as_der()));
+    }
+    Ok(Sensitive::new(pem))
+}
+
+fn pem_block(label: &str, der: &[u8]) -> String {
+    let b64 = BASE64.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// How the client retries 503 (maintenance) and 429 (rate limited) quietly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Wait before a retry when BankID gave no `RateLimit-Reset`/`Retry-After`.
+    pub delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            delay: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    environment: Environment,
+    base_url: Option<String>,
+    identity_pem: Option<Sensitive<String>>,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+impl ClientBuilder {
+    /// Overrides the base URL (required for [`Environment::Custom`]), e.g.
+    /// `https://127.0.0.1:4711/rp/v6.0`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The RP's client certificate as PKCS#12 and its password.
+    pub fn identity_pkcs12(
+        mut self,
+        pkcs12: &[u8],
+        password: &Sensitive<String>,
+    ) -> Result<Self, BankIdError> {
+        self.identity_pem = Some(pkcs12_to_pem(pkcs12, password)?);
+        Ok(self)
+    }
+
+    /// The RP's client certificate as PEM (key and chain).
+    pub fn identity_pem(mut self, pem: Sensitive<String>) -> Self {
+        self.identity_pem = Some(pem);
+        self
+    }
+
+    /// How 503 and 429 are retried.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Timeout of one HTTP call (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Builds the client. Trusts only the environment's root; there is no way to accept
+    /// other certificates.
+    pub fn build(self) -> Result<Client, BankIdError> {
+        let base_url = match (self.base_url, self.environment.default_base_url()) {
+            (Some(url), _) => url,
+            (None, Some(url)) => url.to_owned(),
+            (None, None) => {
+                return Err(BankIdError::Config(
+                    "BankID-adressen saknas för den valda miljön.".into(),
+                ));
+            }
+        };
+        let identity_pem = self
+            .identity_pem
+            .ok_or_else(|| BankIdError::Config("RP-certifikatet för BankID saknas.".into()))?;
+        let root = reqwest::Certificate::from_pem(self.environment.ssl_root_pem().as_bytes())
+            .map_err(|e| {
+                BankIdError::Config(format!("BankID:s TLS-rot går inte att läsa ({e})."))
+            })?;
+        let identity =
+            reqwest::Identity::from_pem(identity_pem.expose().as_bytes()).map_err(|e| {
+                BankIdError::Config(format!("RP-certifikatet går inte att använda ({e})."))
+            })?;
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(root)
+            .identity(identity)
+            .https_only(true)
+            .timeout(self.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| {
+                BankIdError::Config(format!("HTTPS-klienten gick inte att bygga ({e})."))
+            })?;
+        Ok(Client {
+            http,
+            base_url,
+            retry: self.retry,
+        })
+    }
+}
+
+/// A BankID RP API v6.0 client. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    retry: RetryPolicy,
+}
+
+impl Client {
+    /// Starts building a client for `environment`.
+    pub fn builder(environment: Environment) -> ClientBuilder {
+        ClientBuilder {
+            environment,
+            base_url: None,
+            identity_pem: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// `POST /sign`.
+    pub async fn sign(&self, request: &SignRequest) -> Result<OrderResponse, BankIdError> {
+        self.post("sign", request).await
+    }
+
+    /// `POST /collect`.
+    pub async fn collect(&self, order_ref: &str) -> Result<CollectResponse, BankIdError> {
+        self.post(
+            "collect",
+            &OrderRefRequest {
+                order_ref: order_ref.to_owned(),
+            },
+        )
+        .await
+    }
+
+    /// `POST /cancel`.
+    pub async fn cancel(&self, order_ref: &str) -> Result<(), BankIdError> {
+        let _: serde_json::Value = self
+            .post(
+                "cancel",
+                &OrderRefRequest {
+                    order_ref: order_ref.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, BankIdError> {
+        let url = format!("{}/{path}", self.base_url);
+        let body = serde_json::to_vec(body)
+            .map_err(|e| BankIdError::BadResponse(format!("begäran gick inte att skriva: {e}")))?;
+        let mut attempt = 0;
+        loop {
+            match self.post_once(&url, body.clone()).await {
+                Err(err) if err.is_retryable() && attempt < self.retry.max_retries => {
+                    attempt += 1;
+                    let wait = err.retry_after().unwrap_or(self.retry.delay);
+                    tracing::debug!(path, status = ?err.status(), attempt, "BankID asked us to wait; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn post_once<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+    ) -> Result<T, BankIdError> {
+        let response = self
+            .http
+            .post(url)
+            // Exactly this: BankID answers 415 to a charset parameter.
+            .header(CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| BankIdError::Transport(describe_reqwest(&e)))?;
+        let status = response.status().as_u16();
+        let reset = response
+            .headers()
+            .get("RateLimit-Reset")
+            .or_else(|| response.headers().get("Retry-After"))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| BankIdError::Transport(describe_reqwest(&e)))?;
+        if !(200..300).contains(&status) {
+            return Err(BankIdError::from_response(status, &bytes, reset.as_deref()));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| BankIdError::BadResponse(e.to_string()))
+    }
+}
+
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    // The chain of sources names TLS problems (unknown issuer, bad certificate); the URL holds
+    // nothing secret.
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,160 @@
+//! The error table of BankID's RP API as behaviour: what is retried, what the user sees, and
+//! what is a bug on our side.
+
+use std::time::Duration;
+
+use crate::messages::{Lang, Message, MessageKey, StartMode, message};
+use crate::types::ErrorCode;
+
+/// A failed call to BankID.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BankIdError {
+    /// BankID answered with an error status and body.
+    #[error("BankID svarade {status} ({code}).")]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// `errorCode` from the body (or derived from the status when the body was not JSON).
+        code: ErrorCode,
+        /// `details` from the body, for developers.
+        details: String,
+        /// How long BankID asked us to wait (429 `RateLimit-Reset`/`Retry-After`).
+        retry_after: Option<Duration>,
+    },
+    /// BankID could not be reached (network, TLS, timeout).
+    #[error("BankID gick inte att nå: {0}")]
+    Transport(String),
+    /// BankID's answer could not be read.
+    #[error("BankID:s svar gick inte att läsa: {0}")]
+    BadResponse(String),
+    /// The client configuration is wrong (certificate, password, root).
+    #[error("BankID-inställningarna är fel: {0}")]
+    Config(String),
+}
+
+impl BankIdError {
+    /// A stable machine code for the UI and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Api { code, .. } => match code {
+                ErrorCode::AlreadyInProgress => "bankid_already_in_progress",
+                ErrorCode::InvalidParameters => "bankid_invalid_parameters",
+                ErrorCode::Unauthorized => "bankid_unauthorized",
+                ErrorCode::NotFound => "bankid_not_found",
+                ErrorCode::MethodNotAllowed => "bankid_method_not_allowed",
+                ErrorCode::RequestTimeout => "bankid_request_timeout",
+                ErrorCode::UnsupportedMediaType => "bankid_unsupported_media_type",
+                ErrorCode::InternalError => "bankid_internal_error",
+                ErrorCode::Maintenance => "bankid_maintenance",
+                ErrorCode::Unknown(_) => "bankid_unknown_error",
+            },
+            Self::Transport(_) => "bankid_unreachable",
+            Self::BadResponse(_) => "bankid_bad_response",
+            Self::Config(_) => "bankid_config",
+        }
+    }
+
+    /// The status, when BankID answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The message for the user (BankID's RFA texts): RFA4 for `alreadyInProgress`, RFA5 for
+    /// timeouts, internal errors, maintenance and unreachable BankID, RFA22 otherwise.
+    pub fn user_message(&self, lang: Lang) -> Message {
+        match self {
+            Self::Api { status, code, .. } => {
+                let key = if *status == 429 {
+                    MessageKey::InternalError
+                } else {
+                    MessageKey::Error(code)
+                };
+                message(key, StartMode::Qr, lang)
+            }
+            Self::Transport(_) => message(MessageKey::InternalError, StartMode::Qr, lang),
+            Self::BadResponse(_) | Self::Config(_) => message(
+                MessageKey::Error(&ErrorCode::Unknown(String::new())),
+                StartMode::Qr,
+                lang,
+            ),
+        }
+    }
+
+    /// Whether to retry the same call automatically: 503 maintenance (quietly) and 429 (after
+    /// [`BankIdError::retry_after`]). Timeouts and internal errors are shown, not retried.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Api { status: 429, .. })
+            || matches!(
+                self,
+                Self::Api {
+                    code: ErrorCode::Maintenance,
+                    ..
+                } | Self::Api { status: 503, .. }
+            )
+    }
+
+    /// How long to wait before retrying, if BankID said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether this is a configuration or programming error on our side (never BankID's or
+    /// the user's fault): `invalidParameters`, 401, 403, 404, 405, 415, bad configuration.
+    pub fn is_our_bug(&self) -> bool {
+        match self {
+            Self::Api { status, code, .. } => {
+                matches!(status, 401 | 403 | 404 | 405 | 415)
+                    || matches!(
+                        code,
+                        ErrorCode::InvalidParameters
+                            | ErrorCode::Unauthorized
+                            | ErrorCode::NotFound
+                            | ErrorCode::MethodNotAllowed
+                            | ErrorCode::UnsupportedMediaType
+                    )
+            }
+            Self::Config(_) => true,
+            Self::Transport(_) | Self::BadResponse(_) => false,
+        }
+    }
+
+    /// Builds the error for a non-success answer. `body` may be anything; `headers` gives
+    /// `RateLimit-Reset`/`Retry-After` (seconds) for 429.
+    pub fn from_response(status: u16, body: &[u8], rate_limit_reset: Option<&str>) -> Self {
+        let parsed: Option<crate::types::ErrorBody> = serde_json::from_slice(body).ok();
+        let (code, details) = match parsed {
+            Some(b) => (b.error_code, b.details),
+            None => (code_for_status(status), String::new()),
+        };
+        let retry_after = rate_limit_reset
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        Self::Api {
+            status,
+            code,
+            details,
+            retry_after,
+        }
+    }
+}
+
+fn code_for_status(status: u16) -> ErrorCode {
+    match status {
+        400 => ErrorCode::InvalidParameters,
+        401 | 403 => ErrorCode::Unauthorized,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        408 => ErrorCode::RequestTimeout,
+        415 => ErrorCode::UnsupportedMediaType,
+        500 => ErrorCode::InternalError,
+        503 => ErrorCode::Maintenance,
+        other => ErrorCode::Unknown(format!("http{other}")),
+    }
+}

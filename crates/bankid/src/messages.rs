@@ -1,0 +1,170 @@
+//! BankID's recommended user messages (RFA texts) in Swedish and English, as data.
+
+use serde::Serialize;
+
+use crate::types::{ErrorCode, HintCode};
+
+/// The language of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum Lang {
+    /// Svenska.
+    Sv,
+    /// English.
+    En,
+}
+
+/// How the order was started; some messages differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum StartMode {
+    /// The user scans an animated QR code with a phone.
+    Qr,
+    /// BankID is opened on this computer through the autostart URL.
+    SameDevice,
+}
+
+/// A message to show the user, with BankID's id for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// BankID's identifier, e.g. `RFA1`.
+    pub id: &'static str,
+    /// The text to show.
+    pub text: &'static str,
+}
+
+/// What a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MessageKey<'a> {
+    /// A pending order's hint code; `None` when BankID sent none.
+    Pending(Option<&'a HintCode>),
+    /// A failed order's hint code; `None` when BankID sent none.
+    Failed(Option<&'a HintCode>),
+    /// An error answer's code.
+    Error(&'a ErrorCode),
+    /// BankID could not be reached or kept failing (RFA5).
+    InternalError,
+    /// The question whether to use BankID on this computer or a mobile BankID (RFA19).
+    DeviceChoice,
+}
+
+const RFA1: (&str, &str) = ("Starta BankID-appen.", "Start your BankID app.");
+const RFA3: (&str, &str) = (
+    "Åtgärden avbruten. Försök igen.",
+    "Action cancelled. Please try again.",
+);
+const RFA4: (&str, &str) = (
+    "En identifiering eller underskrift för det här personnumret är redan påbörjad. Försök igen.",
+    "An identification or signing for this personal number is already started. Please try again.",
+);
+const RFA5: (&str, &str) = (
+    "Internt tekniskt fel. Försök igen.",
+    "Internal error. Please try again.",
+);
+const RFA6: (&str, &str) = ("Åtgärden avbruten.", "Action cancelled.");
+const RFA8: (&str, &str) = (
+    "BankID-appen svarar inte. Kontrollera att den är startad och att du har internetanslutning. Om du inte har något giltigt BankID kan du skaffa ett hos din bank. Försök sedan igen.",
+    "The BankID app is not responding. Please check that it's started and that you have internet access. If you don't have a valid BankID you can get one from your bank. Try again.",
+);
+const RFA9: (&str, &str) = (
+    "Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under.",
+    "Enter your security code in the BankID app and select Identify or Sign.",
+);
+const RFA13: (&str, &str) = (
+    "Försöker starta BankID-appen.",
+    "Trying to start your BankID app.",
+);
+const RFA15A: (&str, &str) = (
+    "Söker efter BankID, det kan ta en liten stund … Om det har gått några sekunder och inget BankID har hittats har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här datorn. Om du har ett BankID-kort, sätt in det i kortläsaren. Om du inte har något BankID kan du skaffa ett hos din bank.",
+    "Searching for BankID, it may take a little while … If a few seconds have passed and still no BankID has been found, you probably don't have a BankID which can be used for this identification/signing on this computer. If you have a BankID card, please insert it into your card reader. If you don't have a BankID you can get one from your bank.",
+);
+const RFA16: (&str, &str) = (
+    "Det BankID du försöker använda är för gammalt eller spärrat. Använd ett annat BankID eller skaffa ett nytt hos din bank.",
+    "The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank.",
+);
+const RFA17A: (&str, &str) = (
+    "BankID-appen verkar inte finnas i din dator eller mobil. Installera den och skaffa ett BankID hos din bank. Installera appen från din appbutik eller https://install.bankid.com",
+    "The BankID app couldn't be found on your computer or mobile device. Please install it and get a BankID from your bank. Install the app from your app store or https://install.bankid.com",
+);
+const RFA17B: (&str, &str) = (
+    "Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden. Kontrollera att BankID-appen är uppdaterad. Om du inte har BankID-appen måste du installera den och skaffa ett BankID hos din bank. Installera appen från din appbutik eller https://install.bankid.com",
+    "Failed to scan the QR code. Start the BankID app and scan the QR code. Check that the BankID app is up to date. If you don't have the BankID app, you need to install it and get a BankID from your bank. Install the app from your app store or https://install.bankid.com",
+);
+const RFA19: (&str, &str) = (
+    "Vill du identifiera dig eller skriva under med BankID på den här datorn eller med ett Mobilt BankID?",
+    "Would you like to identify yourself or sign with a BankID on this computer, or with a Mobile BankID?",
+);
+const RFA21: (&str, &str) = (
+    "Identifiering eller underskrift pågår.",
+    "Identification or signing in progress.",
+);
+const RFA22: (&str, &str) = (
+    "Okänt fel. Försök igen.",
+    "Unknown error. Please try again.",
+);
+const RFA23: (&str, &str) = (
+    "Fotografera och läs av din ID-handling med BankID-appen.",
+    "Process your machine-readable travel document using the BankID app.",
+);
+
+fn pick(id: &'static str, texts: (&'static str, &'static str), lang: Lang) -> Message {
+    Message {
+        id,
+        text: match lang {
+            Lang::Sv => texts.0,
+            Lang::En => texts.1,
+        },
+    }
+}
+
+/// The message BankID recommends for `key`, in `lang`, for an order started in `mode`.
+///
+/// ```
+/// use assistid_bankid::messages::{message, Lang, MessageKey, StartMode};
+/// use assistid_bankid::types::HintCode;
+/// let m = message(MessageKey::Pending(Some(&HintCode::UserSign)), StartMode::Qr, Lang::Sv);
+/// assert_eq!(m.id, "RFA9");
+/// ```
+pub fn message(key: MessageKey<'_>, mode: StartMode, lang: Lang) -> Message {
+    match key {
+        MessageKey::Pending(hint) => match hint {
+            Some(HintCode::OutstandingTransaction) => match mode {
+                StartMode::Qr => pick("RFA1", RFA1, lang),
+                StartMode::SameDevice => pick("RFA13", RFA13, lang),
+            },
+            Some(HintCode::NoClient) => pick("RFA1", RFA1, lang),
+            Some(HintCode::Started) => pick("RFA15A", RFA15A, lang),
+            Some(HintCode::UserSign) => pick("RFA9", RFA9, lang),
+            Some(HintCode::UserMrtd) => pick("RFA23", RFA23, lang),
+            _ => pick("RFA21", RFA21, lang),
+        },
+        MessageKey::Failed(hint) => match hint {
+            Some(HintCode::UserCancel) => pick("RFA6", RFA6, lang),
+            Some(HintCode::Cancelled) => pick("RFA3", RFA3, lang),
+            Some(HintCode::ExpiredTransaction) => pick("RFA8", RFA8, lang),
+            Some(HintCode::CertificateErr) => pick("RFA16", RFA16, lang),
+            Some(HintCode::StartFailed) => match mode {
+                StartMode::Qr => pick("RFA17B", RFA17B, lang),
+                StartMode::SameDevice => pick("RFA17A", RFA17A, lang),
+            },
+            _ => pick("RFA22", RFA22, lang),
+        },
+        MessageKey::Error(code) => match code {
+            ErrorCode::AlreadyInProgress => pick("RFA4", RFA4, lang),
+            ErrorCode::RequestTimeout | ErrorCode::InternalError | ErrorCode::Maintenance => {
+                pick("RFA5", RFA5, lang)
+            }
+            // Our own bugs and configuration errors: the user can do nothing but try again
+            // later; the log and `is_our_bug` tell support what happened.
+            ErrorCode::InvalidParameters
+            | ErrorCode::Unauthorized
+            | ErrorCode::NotFound
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::UnsupportedMediaType => pick("RFA22", RFA22, lang),
+            ErrorCode::Unknown(_) => pick("RFA22", RFA22, lang),
+        },
+        MessageKey::InternalError => pick("RFA5", RFA5, lang),
+        MessageKey::DeviceChoice => pick("RFA19", RFA19, lang),
+    }
+}

@@ -1,0 +1,10 @@
+//! Specification of the BankID client: QR vectors, messages, JSON shapes, the error table,
+//! the order flow against the fake BankID over real mutual TLS, and signature verification.
+
+mod errors;
+mod flow;
+mod messages;
+mod parsing;
+mod qr;
+mod signature;
+mod support;

@@ -1,0 +1,455 @@
+//! The fake BankID behaves like BankID's RP API v6.0 where the client and the demo depend on it:
+//! mutual TLS, BankID's error shapes, the order life, the app endpoint, auto-approval, and
+//! signatures and OCSP responses of BankID's shape.
+
+use std::time::Duration;
+
+use assistid_fakes::bankid::{
+    FakeBankId, FakeBankIdConfig, SignInput, UserCertificateAuthority, sign_document,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::{TimeZone, Utc};
+use serde_json::{Value, json};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+const ANNA: &str = "199001011239";
+
+async fn start(config: FakeBankIdConfig) -> (FakeBankId, reqwest::Client) {
+    let fake = FakeBankId::start(config).await.expect("the fake starts");
+    let identity = reqwest::Identity::from_pem(
+        fake.client_identity_pem()
+            .expect("a client certificate")
+            .as_bytes(),
+    )
+    .expect("the PEM identity loads");
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(fake.ssl_root_pem().as_bytes()).expect("root PEM"),
+        )
+        .identity(identity)
+        .build()
+        .expect("client builds");
+    (fake, client)
+}
+
+async fn post(client: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    let response = client
+        .post(url)
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the fake answers");
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("the fake sends a body");
+    (
+        status,
+        serde_json::from_slice(&bytes).expect("the fake answers JSON"),
+    )
+}
+
+async fn post_owned(client: reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    post(&client, url, body).await
+}
+
+fn sign_body(pnr: Option<&str>) -> Value {
+    let mut body = json!({"endUserIp": "127.0.0.1", "userVisibleData": "SGVq", "userNonVisibleData": "cjEsYWJj"});
+    if let Some(pnr) = pnr {
+        body["requirement"] = json!({"personalNumber": pnr});
+    }
+    body
+}
+
+#[tokio::test]
+async fn sign_answers_random_tokens_and_collect_shows_the_order_life() {
+    let (fake, client) = start(FakeBankIdConfig::default()).await;
+    let base = fake.base_url();
+    let (status, a) = post(&client, format!("{base}/sign"), sign_body(Some(ANNA))).await;
+    assert_eq!(status, 200);
+    let (_, b) = post(&client, format!("{base}/sign"), sign_body(None)).await;
+    for field in [
+        "orderRef",
+        "autoStartToken",
+        "qrStartToken",
+        "qrStartSecret",
+    ] {
+        assert!(
+            a[field].as_str().is_some_and(|v| !v.is_empty()),
+            "{field} is present"
+        );
+        assert_ne!(a[field], b[field], "{field} is random per order");
+    }
+    let order_ref = a["orderRef"].as_str().expect("string").to_owned();
+    let collect_url = format!("{base}/collect");
+    let collect_body = json!({"orderRef": order_ref});
+    let collect = |c: reqwest::Client| post_owned(c, collect_url.clone(), collect_body.clone());
+    assert_eq!(
+        collect(client.clone()).await.1["hintCode"],
+        "outstandingTransaction"
+    );
+    // The demo UI approves through the HTTP endpoint.
+    let (status, _) = post(
+        &client,
+        format!(
+            "https://127.0.0.1:{}/__app/{order_ref}/approve",
+            base.split(':')
+                .nth(2)
+                .and_then(|p| p.split('/').next())
+                .expect("port")
+        ),
+        json!({"personalNumber": ANNA, "name": "Anna Andersson"}),
+    )
+    .await;
+    assert_eq!(status, 200, "the app endpoint approves");
+    assert_eq!(
+        collect(client.clone()).await.1["hintCode"],
+        "userSign",
+        "userSign comes before complete"
+    );
+    let (_, done) = collect(client.clone()).await;
+    assert_eq!(done["status"], "complete");
+    let data = &done["completionData"];
+    assert_eq!(data["user"]["personalNumber"], ANNA);
+    assert_eq!(data["user"]["givenName"], "Anna");
+    assert_eq!(
+        data["stepUp"],
+        json!({"mrtd": false}),
+        "stepUp is an object"
+    );
+    assert!(
+        data["bankIdIssueDate"]
+            .as_str()
+            .is_some_and(|d| d.len() == 10)
+    );
+    assert!(data["device"]["ipAddress"].is_string());
+    let xml = String::from_utf8(
+        BASE64
+            .decode(data["signature"].as_str().expect("string"))
+            .expect("base64"),
+    )
+    .expect("UTF-8");
+    assert!(
+        xml.contains("<usrNonVisibleData>cjEsYWJj</usrNonVisibleData>"),
+        "the binding is signed as sent"
+    );
+    assert!(
+        xml.contains("<usrVisibleData charset=\"UTF-8\" visible=\"wysiwys\">SGVq</usrVisibleData>")
+    );
+    assert_eq!(
+        collect(client.clone()).await.1["status"],
+        "complete",
+        "a completed order stays collectable"
+    );
+}
+
+#[tokio::test]
+async fn mutual_tls_is_required() {
+    let (fake, _) = start(FakeBankIdConfig::default()).await;
+    let anonymous = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(fake.ssl_root_pem().as_bytes()).expect("root"),
+        )
+        .build()
+        .expect("builds");
+    let result = anonymous
+        .post(format!("{}/sign", fake.base_url()))
+        .header("Content-Type", "application/json")
+        .body(sign_body(None).to_string())
+        .send()
+        .await;
+    assert!(
+        result.is_err(),
+        "a client without a certificate is refused in the handshake"
+    );
+}
+
+#[tokio::test]
+async fn errors_have_bankids_shape() {
+    let (fake, client) = start(FakeBankIdConfig::default()).await;
+    let base = fake.base_url();
+    let response = client
+        .post(format!("{base}/sign"))
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(sign_body(None).to_string())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        response.status().as_u16(),
+        415,
+        "a charset parameter is refused like BankID does"
+    );
+    let (status, body) = post(
+        &client,
+        format!("{base}/collect"),
+        json!({"orderRef": "nope"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errorCode"].as_str()),
+        (400, Some("invalidParameters"))
+    );
+    let (status, body) = post(
+        &client,
+        format!("{base}/sign"),
+        json!({"endUserIp": "1.2.3.4", "userVisibleData": "SGVq", "personalNumber": ANNA}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errorCode"].as_str()),
+        (400, Some("invalidParameters")),
+        "v5's top-level personalNumber is refused"
+    );
+    let (status, body) = post(&client, format!("{base}/nothing"), json!({})).await;
+    assert_eq!(
+        (status, body["errorCode"].as_str()),
+        (404, Some("notFound"))
+    );
+}
+
+#[tokio::test]
+async fn a_second_order_for_one_person_is_already_in_progress() {
+    let (fake, client) = start(FakeBankIdConfig::default()).await;
+    let base = fake.base_url();
+    let (_, first) = post(&client, format!("{base}/sign"), sign_body(Some(ANNA))).await;
+    let (status, body) = post(&client, format!("{base}/sign"), sign_body(Some(ANNA))).await;
+    assert_eq!(
+        (status, body["errorCode"].as_str()),
+        (400, Some("alreadyInProgress"))
+    );
+    let (_, collected) = post(
+        &client,
+        format!("{base}/collect"),
+        json!({"orderRef": first["orderRef"]}),
+    )
+    .await;
+    assert_eq!(
+        collected["hintCode"], "cancelled",
+        "the first order is cancelled"
+    );
+}
+
+#[tokio::test]
+async fn unscanned_orders_fail_with_start_failed_and_cancel_works() {
+    let config = FakeBankIdConfig {
+        start_timeout: Duration::from_millis(50),
+        ..FakeBankIdConfig::default()
+    };
+    let (fake, client) = start(config).await;
+    let base = fake.base_url();
+    let (_, order) = post(&client, format!("{base}/sign"), sign_body(None)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (_, collected) = post(
+        &client,
+        format!("{base}/collect"),
+        json!({"orderRef": order["orderRef"]}),
+    )
+    .await;
+    assert_eq!(
+        (collected["status"].as_str(), collected["hintCode"].as_str()),
+        (Some("failed"), Some("startFailed"))
+    );
+    let (_, second) = post(&client, format!("{base}/sign"), sign_body(None)).await;
+    let (status, body) = post(
+        &client,
+        format!("{base}/cancel"),
+        json!({"orderRef": second["orderRef"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (200, json!({})),
+        "a successful cancel answers {{}}"
+    );
+}
+
+#[tokio::test]
+async fn auto_approve_signs_as_the_required_person() {
+    let config = FakeBankIdConfig {
+        auto_approve_after: Some(Duration::from_millis(10)),
+        ..FakeBankIdConfig::default()
+    };
+    let (fake, client) = start(config).await;
+    let base = fake.base_url();
+    let (_, order) = post(&client, format!("{base}/sign"), sign_body(Some(ANNA))).await;
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        last = post(
+            &client,
+            format!("{base}/collect"),
+            json!({"orderRef": order["orderRef"]}),
+        )
+        .await
+        .1;
+        if last["status"] == "complete" {
+            break;
+        }
+    }
+    assert_eq!(
+        last["completionData"]["user"]["personalNumber"], ANNA,
+        "auto mode approves as the required person"
+    );
+}
+
+#[test]
+fn plain_signature_has_bankids_shape_and_chains_to_the_fake_root() {
+    let ca = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
+    let at = Utc
+        .with_ymd_and_hms(2026, 6, 1, 12, 0, 0)
+        .single()
+        .expect("date");
+    let signature = sign_document(
+        &ca,
+        &SignInput {
+            user_visible_data: "SGVq",
+            user_non_visible_data: Some("cjEsYWJj"),
+            personal_number: ANNA,
+            name: "Anna Andersson",
+            signed_at: at,
+            certificate_validity: (
+                at - chrono::Duration::days(1),
+                at + chrono::Duration::days(1),
+            ),
+        },
+    )
+    .expect("signs");
+    for part in [
+        "<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\">",
+        "Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"",
+        "Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"",
+        "URI=\"#bidSignedData\"",
+        "URI=\"#bidKeyInfo\"",
+        "<KeyInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"bidKeyInfo\">",
+        "<bankIdSignedData xmlns=\"http://www.bankid.com/signature/v1.0.0/types\" Id=\"bidSignedData\">",
+        "<srvInfo><nonce>",
+        "<clientInfo>",
+    ] {
+        assert!(
+            signature.xml.contains(part),
+            "the signature contains {part}"
+        );
+    }
+    let certs: Vec<Vec<u8>> = signature
+        .xml
+        .split("<X509Certificate>")
+        .skip(1)
+        .map(|s| {
+            BASE64
+                .decode(s.split('<').next().expect("text"))
+                .expect("base64")
+        })
+        .collect();
+    assert_eq!(certs.len(), 2, "signer and issuing CA, no root");
+    let (_, signer) = X509Certificate::from_der(&certs[0]).expect("signer DER");
+    let (_, issuing) = X509Certificate::from_der(&certs[1]).expect("issuing DER");
+    let (_, root) = X509Certificate::from_der(ca.root_der()).expect("root DER");
+    let serial = signer
+        .subject()
+        .iter_attributes()
+        .find(|a| a.attr_type().to_id_string() == "2.5.4.5")
+        .and_then(|a| a.as_str().ok());
+    assert_eq!(
+        serial,
+        Some(ANNA),
+        "the subject serialNumber is the personnummer"
+    );
+    assert_eq!(signer.issuer(), issuing.subject());
+    assert_eq!(
+        issuing.issuer(),
+        root.subject(),
+        "the issuing CA chains to the fake root"
+    );
+    assert!(ca.root_pem().starts_with("-----BEGIN CERTIFICATE-----"));
+}
+
+#[test]
+fn the_ocsp_response_parses_as_a_real_ocsp_response_with_a_nonce() {
+    let ca = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
+    let at = Utc
+        .with_ymd_and_hms(2026, 6, 1, 12, 0, 0)
+        .single()
+        .expect("date");
+    let signature = sign_document(
+        &ca,
+        &SignInput {
+            user_visible_data: "SGVq",
+            user_non_visible_data: None,
+            personal_number: ANNA,
+            name: "Anna Andersson",
+            signed_at: at,
+            certificate_validity: (
+                at - chrono::Duration::days(1),
+                at + chrono::Duration::days(1),
+            ),
+        },
+    )
+    .expect("signs");
+    assert_eq!(signature.ocsp_der.first(), Some(&0x30), "DER SEQUENCE");
+    let openssl = std::path::Path::new("/usr/bin/openssl");
+    if !openssl.exists() {
+        eprintln!("openssl missing; only the outer structure was checked");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ocsp.der");
+    std::fs::write(&path, &signature.ocsp_der).expect("written");
+    let output = std::process::Command::new(openssl)
+        .args(["ocsp", "-respin"])
+        .arg(&path)
+        .args(["-resp_text", "-noverify"])
+        .output()
+        .expect("openssl runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "openssl parses the response: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains("OCSP Response Status: successful"), "{text}");
+    assert!(text.contains("Cert Status: good"), "{text}");
+    assert!(
+        text.contains("OCSP Nonce"),
+        "the nonce extension is present: {text}"
+    );
+}
+
+#[tokio::test]
+async fn completed_orders_are_collectable_only_for_the_retention_time() {
+    let config = FakeBankIdConfig {
+        completed_retention: Duration::from_millis(50),
+        ..FakeBankIdConfig::default()
+    };
+    let (fake, client) = start(config).await;
+    let base = fake.base_url();
+    let (_, order) = post(&client, format!("{base}/sign"), sign_body(None)).await;
+    let order_ref = order["orderRef"].as_str().expect("string").to_owned();
+    fake.user(&order_ref)
+        .approve_as(ANNA, "Anna Andersson")
+        .expect("the order exists");
+    let body = json!({"orderRef": order_ref});
+    assert_eq!(
+        post(&client, format!("{base}/collect"), body.clone())
+            .await
+            .1["hintCode"],
+        "userSign"
+    );
+    assert_eq!(
+        post(&client, format!("{base}/collect"), body.clone())
+            .await
+            .1["status"],
+        "complete"
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (status, late) = post(&client, format!("{base}/collect"), body).await;
+    assert_eq!(
+        (status, late["errorCode"].as_str()),
+        (400, Some("invalidParameters")),
+        "BankID forgets a completed order after about 3 minutes"
+    );
+}
