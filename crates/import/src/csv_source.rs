@@ -1,0 +1,452 @@
+//! The CSV reader: sniffs the delimiter from the header line, reads record by record (never the
+//! whole file), and decodes each field as UTF-8, or as Windows-1252 once the file shows it is not
+//! UTF-8.
+
+use std::io::{BufRead, BufReader, Read};
+
+use crate::ImportError;
+use crate::cells::CellValue;
+use crate::engine::Engine;
+use crate::preview::{Delimiter, ImportedShift, TextEncoding};
+use crate::problem::{ImportProblem, ProblemCode};
+
+/// The longest header line we look for: a "CSV" without a line break in its first MiB is not a
+/// CSV file.
+const MAX_HEADER_LINE: u64 = 1 << 20;
+
+/// What the CSV reader found out about the file, for the preview.
+pub(crate) struct CsvFacts {
+    pub(crate) encoding: Option<TextEncoding>,
+    pub(crate) delimiter: Option<Delimiter>,
+}
+
+/// Decodes fields: UTF-8 until a field is not valid UTF-8, then Windows-1252 for the rest of
+/// the file. Windows-1252 text with Swedish letters is practically never valid UTF-8, so the
+/// first invalid field decides; a file that had real UTF-8 letters before is mixed, and those
+/// fields are flagged rather than silently garbled.
+struct FieldDecoder {
+    encoding: TextEncoding,
+    saw_utf8_letters: bool,
+}
+
+impl FieldDecoder {
+    /// The text and whether it contradicts the encoding seen so far.
+    fn decode(&mut self, bytes: &[u8]) -> (String, bool) {
+        if self.encoding == TextEncoding::Windows1252 {
+            return (windows_1252(bytes), false);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                if !s.is_ascii() {
+                    self.saw_utf8_letters = true;
+                }
+                (s.to_owned(), false)
+            }
+            Err(_) if self.saw_utf8_letters || self.encoding == TextEncoding::Utf8WithBom => {
+                (windows_1252(bytes), true)
+            }
+            Err(_) => {
+                self.encoding = TextEncoding::Windows1252;
+                (windows_1252(bytes), false)
+            }
+        }
+    }
+}
+
+fn windows_1252(bytes: &[u8]) -> String {
+    encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0
+        .into_owned()
+}
+
+/// Counts the candidate separators outside quotes and picks the most frequent (semicolon wins
+/// a tie, as Swedish Excel writes it).
+fn sniff_delimiter(line: &[u8]) -> Option<Delimiter> {
+    let mut in_quotes = false;
+    let (mut semicolons, mut commas, mut tabs) = (0usize, 0usize, 0usize);
+    for &b in line {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b';' if !in_quotes => semicolons += 1,
+            b',' if !in_quotes => commas += 1,
+            b'\t' if !in_quotes => tabs += 1,
+            _ => {}
+        }
+    }
+    let best = semicolons.max(commas).max(tabs);
+    if best == 0 {
+        None
+    } else if semicolons == best {
+        Some(Delimiter::Semicolon)
+    } else if commas == best {
+        Some(Delimiter::Comma)
+    } else {
+        Some(Delimiter::Tab)
+    }
+}
+
+fn is_blank_line(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// Reads a CSV file into the engine.
+pub(crate) fn read<R, E, F>(
+    reader: R,
+    engine: &mut Engine<'_, F>,
+) -> Result<CsvFacts, ImportError<E>>
+where
+    R: Read,
+    F: FnMut(ImportedShift) -> Result<(), E>,
+{
+    let mut facts = CsvFacts {
+        encoding: None,
+        delimiter: None,
+    };
+    let mut input = BufReader::with_capacity(64 * 1024, reader);
+    let start = input.fill_buf()?;
+    if let Some(problem) = refuse_by_magic(start) {
+        engine.stop(problem);
+        return Ok(facts);
+    }
+    let mut encoding = TextEncoding::Utf8;
+    if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        input.consume(3);
+        encoding = TextEncoding::Utf8WithBom;
+    }
+
+    // The header is the first line that is not blank; Excel may write `sep=;` before it.
+    let mut line_no: u64 = 0;
+    let mut header_line = Vec::new();
+    let mut given_delimiter = None;
+    loop {
+        header_line.clear();
+        let read = (&mut input)
+            .take(MAX_HEADER_LINE)
+            .read_until(b'\n', &mut header_line)?;
+        if read == 0 {
+            facts.encoding = Some(encoding);
+            return Ok(facts);
+        }
+        line_no += 1;
+        if read as u64 == MAX_HEADER_LINE && !header_line.ends_with(b"\n") {
+            engine.stop(ImportProblem::file(
+                ProblemCode::UnsupportedFileType,
+                "filen ser inte ut som en CSV-fil (ingen radbrytning i första megabyten): \
+                 spara schemat som CSV eller XLSX",
+            ));
+            return Ok(facts);
+        }
+        if is_blank_line(&header_line) {
+            continue;
+        }
+        let lower = header_line.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix(b"sep=") {
+            given_delimiter = match rest.first() {
+                Some(b';') => Some(Delimiter::Semicolon),
+                Some(b',') => Some(Delimiter::Comma),
+                Some(b'\t') => Some(Delimiter::Tab),
+                _ => None,
+            };
+            continue;
+        }
+        break;
+    }
+    let Some(delimiter) = given_delimiter.or_else(|| sniff_delimiter(&header_line)) else {
+        let mut decoder = FieldDecoder {
+            encoding,
+            saw_utf8_letters: false,
+        };
+        let (text, _) = decoder.decode(trim_line_end(&header_line));
+        facts.encoding = Some(decoder.encoding);
+        engine.stop(ImportProblem {
+            row: Some(line_no),
+            value: Some(text),
+            ..ImportProblem::file(
+                ProblemCode::WrongDelimiter,
+                "filen verkar inte vara semikolon- eller kommaseparerad: rubrikraden blev en \
+                 enda kolumn. Spara filen som CSV med semikolon (;) eller komma (,) mellan \
+                 kolumnerna",
+            )
+        });
+        return Ok(facts);
+    };
+    facts.delimiter = Some(delimiter);
+
+    let mut decoder = FieldDecoder {
+        encoding,
+        saw_utf8_letters: false,
+    };
+    let mut splitter = RecordSplitter::new(delimiter.byte());
+    let mut line = header_line;
+    let mut cells: Vec<CellValue> = Vec::new();
+    // `line` holds the header line first; after that each loop reads the next physical line.
+    let mut record_row = line_no;
+    let mut first = true;
+    loop {
+        if !first {
+            line.clear();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                if splitter.in_record() {
+                    // The file ends inside a quoted field: take what there is.
+                    splitter.feed(b"\n");
+                } else {
+                    break;
+                }
+            } else {
+                line_no += 1;
+            }
+            if !splitter.in_record() {
+                record_row = line_no;
+            }
+        }
+        first = false;
+        if !splitter.feed(&line) {
+            continue;
+        }
+        cells.clear();
+        let mut reader_problems = Vec::new();
+        for (i, field) in splitter.fields().iter().enumerate() {
+            let (text, mixed) = decoder.decode(field);
+            if mixed {
+                let column = engine
+                    .header_of_index(i)
+                    .unwrap_or("(okänd kolumn)")
+                    .to_owned();
+                reader_problems.push(ImportProblem::cell(
+                    record_row,
+                    &column,
+                    &text,
+                    ProblemCode::MixedEncoding,
+                    "cellen har en annan teckenkodning än resten av filen (både UTF-8 och \
+                     Windows-1252): spara om hela filen som \"CSV UTF-8\" i Excel",
+                ));
+                cells.push(CellValue::Refused(text));
+            } else {
+                cells.push(CellValue::Text(text));
+            }
+        }
+        splitter.clear();
+        if !engine.has_header() {
+            let headers: Vec<String> = cells.iter().map(CellValue::display).collect();
+            if !engine.header(record_row, &headers) {
+                break;
+            }
+            continue;
+        }
+        if reader_problems.is_empty() && cells.iter().all(CellValue::is_blank) {
+            continue;
+        }
+        engine
+            .row(record_row, &cells, reader_problems)
+            .map_err(ImportError::Stopped)?;
+    }
+    facts.encoding = Some(decoder.encoding);
+    Ok(facts)
+}
+
+/// Splits CSV records (RFC 4180: fields in double quotes may hold the delimiter, line breaks and
+/// doubled quotes) one physical line at a time, so row numbers are exact file lines. A quote
+/// inside an unquoted field is an ordinary character, as Excel reads it.
+struct RecordSplitter {
+    delimiter: u8,
+    fields: Vec<Vec<u8>>,
+    used: usize,
+    state: SplitState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SplitState {
+    /// At the start of a field (nothing read yet for it).
+    FieldStart,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: either a doubled quote or the closing one.
+    QuoteInQuoted,
+    /// Between records.
+    Idle,
+}
+
+impl RecordSplitter {
+    fn new(delimiter: u8) -> Self {
+        Self {
+            delimiter,
+            fields: Vec::new(),
+            used: 0,
+            state: SplitState::Idle,
+        }
+    }
+
+    /// True while a record continues on the next line (inside a quoted field).
+    fn in_record(&self) -> bool {
+        self.state == SplitState::Quoted
+    }
+
+    fn field(&mut self) -> &mut Vec<u8> {
+        if self.used == 0 {
+            self.start_field();
+        }
+        let i = self.used - 1;
+        &mut self.fields[i]
+    }
+
+    fn start_field(&mut self) {
+        if self.used == self.fields.len() {
+            self.fields.push(Vec::new());
+        } else {
+            self.fields[self.used].clear();
+        }
+        self.used += 1;
+    }
+
+    /// Feeds one physical line (with its line break). Returns true when a record is complete.
+    fn feed(&mut self, line: &[u8]) -> bool {
+        if self.state == SplitState::Idle {
+            self.used = 0;
+            self.start_field();
+            self.state = SplitState::FieldStart;
+        }
+        for &b in line {
+            match (self.state, b) {
+                (SplitState::Quoted, b'"') => self.state = SplitState::QuoteInQuoted,
+                (SplitState::Quoted, _) => self.field().push(b),
+                (SplitState::QuoteInQuoted, b'"') => {
+                    self.field().push(b'"');
+                    self.state = SplitState::Quoted;
+                }
+                (SplitState::FieldStart, b'"') => self.state = SplitState::Quoted,
+                (_, b'\n') => {
+                    let f = self.field();
+                    if f.last() == Some(&b'\r') {
+                        f.pop();
+                    }
+                    self.state = SplitState::Idle;
+                    return true;
+                }
+                (_, d) if d == self.delimiter => {
+                    self.start_field();
+                    self.state = SplitState::FieldStart;
+                }
+                // Text after a closing quote is kept, as Excel does.
+                (_, _) => {
+                    if self.state == SplitState::QuoteInQuoted && b == b'\r' {
+                        continue;
+                    }
+                    self.field().push(b);
+                    if self.state != SplitState::QuoteInQuoted {
+                        self.state = SplitState::Unquoted;
+                    }
+                }
+            }
+        }
+        // A last line without a line break ends the record too, unless inside quotes.
+        if self.state == SplitState::Quoted {
+            false
+        } else {
+            let f = self.field();
+            if f.last() == Some(&b'\r') {
+                f.pop();
+            }
+            self.state = SplitState::Idle;
+            true
+        }
+    }
+
+    /// The fields of the completed record.
+    fn fields(&self) -> &[Vec<u8>] {
+        &self.fields[..self.used]
+    }
+
+    /// Forgets the completed record (keeping the buffers).
+    fn clear(&mut self) {
+        self.used = 0;
+    }
+}
+
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Files that are not text at all, recognised by their first bytes.
+pub(crate) fn refuse_by_magic(start: &[u8]) -> Option<ImportProblem> {
+    if start.starts_with(b"PK\x03\x04") {
+        return Some(ImportProblem::file(
+            ProblemCode::UnsupportedFileType,
+            "filen är en Excel-fil (XLSX), inte CSV: välj formatet XLSX eller spara som CSV",
+        ));
+    }
+    if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(ImportProblem::file(
+            ProblemCode::UnsupportedFileType,
+            "filen är i Excels gamla format (.xls): spara den som .xlsx eller som CSV",
+        ));
+    }
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) || start.contains(&0) {
+        return Some(ImportProblem::file(
+            ProblemCode::UnsupportedEncoding,
+            "filen är sparad som UTF-16 (\"Unicode-text\"), som inte kan läsas: spara den i \
+             Excel som \"CSV UTF-8 (kommaavgränsad)\" eller \"CSV (semikolonavgränsad)\"",
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_is_the_most_frequent_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n"), Some(Delimiter::Semicolon));
+        assert_eq!(sniff_delimiter(b"a,b,c\n"), Some(Delimiter::Comma));
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n"), Some(Delimiter::Tab));
+        assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n"), Some(Delimiter::Comma));
+        assert_eq!(sniff_delimiter(b"abc\n"), None);
+    }
+
+    fn split(lines: &[&[u8]]) -> Vec<Vec<String>> {
+        let mut s = RecordSplitter::new(b';');
+        let mut out = Vec::new();
+        for line in lines {
+            if s.feed(line) {
+                out.push(
+                    s.fields()
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect(),
+                );
+                s.clear();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn records_split_like_excel_reads_them() {
+        assert_eq!(split(&[b"a;b;c\r\n"]), vec![vec!["a", "b", "c"]]);
+        assert_eq!(split(&[b"\"a;b\";\"x\"\"y\"\n"]), vec![vec!["a;b", "x\"y"]]);
+        assert_eq!(
+            split(&[b"\"two\n", b"lines\";z\n"]),
+            vec![vec!["two\nlines", "z"]]
+        );
+        assert_eq!(
+            split(&[b"5\" sk\xe4rm;x"]),
+            vec![vec!["5\" sk\u{fffd}rm", "x"]]
+        );
+        assert_eq!(split(&[b";;\n"]), vec![vec!["", "", ""]]);
+    }
+
+    #[test]
+    fn windows_1252_is_detected_on_the_first_invalid_field() {
+        let mut d = FieldDecoder {
+            encoding: TextEncoding::Utf8,
+            saw_utf8_letters: false,
+        };
+        assert_eq!(d.decode(b"abc"), ("abc".to_owned(), false));
+        assert_eq!(d.decode(b"v\xe4nte"), ("vänte".to_owned(), false));
+        assert_eq!(d.encoding, TextEncoding::Windows1252);
+    }
+}
