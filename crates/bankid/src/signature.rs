@@ -522,12 +522,14 @@ fn verify_chain(
                     })?;
             }
             None => {
+                // Several configured roots may share a name (a renewed root, or the demo's
+                // roots from earlier runs): the issuer is the one whose key verifies the
+                // certificate, not merely the first with a matching name.
                 let root = roots
                     .iter()
-                    .find(|r| r.subject() == cert.issuer())
+                    .filter(|r| r.subject() == cert.issuer())
+                    .find(|r| cert.verify_signature(Some(r.public_key())).is_ok())
                     .ok_or(SignatureError::UntrustedRoot)?;
-                cert.verify_signature(Some(root.public_key()))
-                    .map_err(|_| SignatureError::UntrustedRoot)?;
                 if !root.validity().is_valid_at(at) {
                     return Err(SignatureError::CertificateNotValid {
                         which: describe(root),

@@ -181,6 +181,39 @@ fn a_tampered_signature_value_is_refused() {
 }
 
 #[test]
+fn a_root_with_the_same_name_but_another_key_is_skipped_not_trusted() {
+    // A renewed root (or the demo's roots from earlier runs) can share its predecessor's name:
+    // the chain must end at the root whose key verifies it, wherever it stands in the list.
+    let same_name =
+        UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("a CA can be made");
+    let roots = [same_name.root_der().to_vec(), ca().root_der().to_vec()];
+    let result = verify_signature(
+        genuine().as_bytes(),
+        &expected(),
+        ANNA,
+        &roots,
+        at(2026, 6, 1),
+    );
+    assert!(
+        result.is_ok(),
+        "the genuine root later in the list must be found: {result:?}"
+    );
+    let only_impostor = [same_name.root_der().to_vec()];
+    let result = verify_signature(
+        genuine().as_bytes(),
+        &expected(),
+        ANNA,
+        &only_impostor,
+        at(2026, 6, 1),
+    );
+    assert_eq!(
+        result,
+        Err(SignatureError::UntrustedRoot),
+        "a same-name root with another key is not trusted"
+    );
+}
+
+#[test]
 fn a_chain_to_another_root_is_refused() {
     let other = UserCertificateAuthority::new("Another root").expect("a CA can be made");
     let result = verify_signature(
