@@ -16,6 +16,11 @@ want libxml2-utils
 want poppler-utils
 want sqlite3
 want ca-certificates
+# The desktop shell (Tauri 2 on WebKitGTK) and its end-to-end test under a virtual display.
+want libwebkit2gtk-4.1-dev
+want xvfb
+want xauth
+want webkit2gtk-driver
 
 # The web UI builds with Node.js 20.19 or newer (Vite 8).
 command -v node >/dev/null 2>&1 || { want nodejs; want npm; }
@@ -41,6 +46,9 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: Rust is not installed. Install it with rustup (https://rustup.rs), version 1.92 or newer." >&2
   exit 1
 fi
+# cargo-deny checks licences and sources (deny.toml); built from crates.io once.
+command -v cargo-deny >/dev/null 2>&1 || cargo install --locked --quiet cargo-deny
+
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
 node_major=$(node -p 'process.versions.node.split(".").map(Number).reduce((a, v, i) => i === 0 ? v * 1000 : i === 1 ? a + v : a, 0)' 2>/dev/null || echo 0)

@@ -11,6 +11,9 @@ fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "web UI: install, type-check, unit tests, build (first: the desktop shell embeds ui/dist)"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+
 step "format"
 cargo fmt --all --check
 
@@ -20,15 +23,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
-if command -v cargo-deny >/dev/null 2>&1; then
-  step "licences and sources (cargo deny)"
-  cargo deny --offline check licenses sources bans 2>&1 | tail -n 20
-else
-  step "cargo-deny not installed: skipping licence check (install with: cargo install --locked cargo-deny)"
-fi
-
-step "web UI: install, type-check, unit tests, build"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+step "licences and sources (cargo deny, deny.toml)"
+cargo deny check licenses sources bans
 
 step "tests (every crate, unit + integration + doc tests; benches run once as tests)"
 cargo test --workspace --all-targets --locked

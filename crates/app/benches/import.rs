@@ -62,7 +62,7 @@ fn write_csv(path: &Path, rows: usize) {
     for r in 0..rows {
         let a = r % ASSISTANTS;
         let day = first + Days::days((r / ASSISTANTS) as i64);
-        let (start, end) = if a % 3 == 0 {
+        let (start, end) = if a.is_multiple_of(3) {
             ("22:00", "06:00")
         } else {
             ("08:00", "16:00")

@@ -171,7 +171,12 @@ pub fn demo_data() -> Result<DemoData, DemoError> {
     for (year, month) in [(2026, 3), (2026, 10)] {
         month_shifts(year, month, &persons, &assistants, &mut shifts)?;
     }
-    Ok(DemoData { provider, persons, assistants, shifts })
+    Ok(DemoData {
+        provider,
+        persons,
+        assistants,
+        shifts,
+    })
 }
 
 #[allow(clippy::too_many_lines)]
@@ -208,43 +213,144 @@ fn month_shifts(
     };
 
     for day in 1..=days {
-        let d = first.with_day(day).ok_or_else(|| DemoError("datum".into()))?;
+        let d = first
+            .with_day(day)
+            .ok_or_else(|| DemoError("datum".into()))?;
         let next = d.succ_opt().ok_or_else(|| DemoError("datum".into()))?;
         let weekday = d.weekday().num_days_from_monday();
 
         // Person 0 (Åsa): day, evening and waking night around the clock, three assistants.
-        push(0, 0, at(d, 7, 0), None, at(d, 15, 0), None, TimeKind::Aktiv, None)?;
+        push(
+            0,
+            0,
+            at(d, 7, 0),
+            None,
+            at(d, 15, 0),
+            None,
+            TimeKind::Aktiv,
+            None,
+        )?;
         if month == 3 && day == 8 {
             // An all-day outing: one unusually long shift (a warning).
-            push(1, 0, at(d, 5, 0), None, at(d, 22, 0), None, TimeKind::Aktiv, Some("heldagsutflykt"))?;
+            push(
+                1,
+                0,
+                at(d, 5, 0),
+                None,
+                at(d, 22, 0),
+                None,
+                TimeKind::Aktiv,
+                Some("heldagsutflykt"),
+            )?;
         } else {
-            push(1, 0, at(d, 15, 0), None, at(d, 22, 0), None, TimeKind::Aktiv, None)?;
+            push(
+                1,
+                0,
+                at(d, 15, 0),
+                None,
+                at(d, 22, 0),
+                None,
+                TimeKind::Aktiv,
+                None,
+            )?;
         }
         // Lena's nights: väntetid while Åsa sleeps; this crosses both DST nights.
         if day % 2 == 1 || (month == 10 && day == 24) || (month == 3 && day == 28) {
-            push(2, 0, at(d, 22, 0), None, at(next, 7, 0), None, TimeKind::Vante, None)?;
+            push(
+                2,
+                0,
+                at(d, 22, 0),
+                None,
+                at(next, 7, 0),
+                None,
+                TimeKind::Vante,
+                None,
+            )?;
         } else {
-            push(3, 0, at(d, 22, 0), None, at(next, 7, 0), None, TimeKind::Vante, None)?;
+            push(
+                3,
+                0,
+                at(d, 22, 0),
+                None,
+                at(next, 7, 0),
+                None,
+                TimeKind::Vante,
+                None,
+            )?;
         }
         // Double assistance on weekday mornings (shower and outings): two at once is fine.
         if weekday < 5 {
-            push(3, 0, at(d, 8, 0), None, at(d, 11, 30), None, TimeKind::Aktiv, Some("dubbelbemanning"))?;
+            push(
+                3,
+                0,
+                at(d, 8, 0),
+                None,
+                at(d, 11, 30),
+                None,
+                TimeKind::Aktiv,
+                Some("dubbelbemanning"),
+            )?;
         }
 
         // Person 1 (Johan): Noor (self-employed) on weekdays 08–17, at weekends 09–16 and on
         // call at night.
         if weekday < 5 {
-            push(4, 1, at(d, 8, 0), None, at(d, 17, 0), None, TimeKind::Aktiv, None)?;
+            push(
+                4,
+                1,
+                at(d, 8, 0),
+                None,
+                at(d, 17, 0),
+                None,
+                TimeKind::Aktiv,
+                None,
+            )?;
         } else {
-            push(4, 1, at(d, 9, 0), None, at(d, 16, 0), None, TimeKind::Aktiv, None)?;
-            push(4, 1, at(d, 23, 0), None, at(next, 7, 0), None, TimeKind::Beredskap, None)?;
+            push(
+                4,
+                1,
+                at(d, 9, 0),
+                None,
+                at(d, 16, 0),
+                None,
+                TimeKind::Aktiv,
+                None,
+            )?;
+            push(
+                4,
+                1,
+                at(d, 23, 0),
+                None,
+                at(next, 7, 0),
+                None,
+                TimeKind::Beredskap,
+                None,
+            )?;
         }
 
         // Person 2 (Märta): afternoons with Erik, Lena helps on Sundays (her extra hours push her
         // past the 52-hour average of her 28-day period).
-        push(0, 2, at(d, 16, 0), None, at(d, 20, 0), None, TimeKind::Aktiv, None)?;
+        push(
+            0,
+            2,
+            at(d, 16, 0),
+            None,
+            at(d, 20, 0),
+            None,
+            TimeKind::Aktiv,
+            None,
+        )?;
         if weekday == 6 || weekday == 2 {
-            push(2, 2, at(d, 8, 0), None, at(d, 20, 0), None, TimeKind::Aktiv, None)?;
+            push(
+                2,
+                2,
+                at(d, 8, 0),
+                None,
+                at(d, 20, 0),
+                None,
+                TimeKind::Aktiv,
+                None,
+            )?;
         }
     }
 
@@ -252,15 +358,42 @@ fn month_shifts(
         // Across the month end: the April part belongs to April's report (Tuesday night).
         let d = NaiveDate::from_ymd_opt(2026, 3, 31).ok_or_else(|| DemoError("datum".into()))?;
         let a = NaiveDate::from_ymd_opt(2026, 4, 1).ok_or_else(|| DemoError("datum".into()))?;
-        push(4, 1, at(d, 22, 0), None, at(a, 6, 0), None, TimeKind::Vante, Some("över månadsskiftet"))?;
+        push(
+            4,
+            1,
+            at(d, 22, 0),
+            None,
+            at(a, 6, 0),
+            None,
+            TimeKind::Vante,
+            Some("över månadsskiftet"),
+        )?;
     } else {
         // Across the month start: the October part belongs to October's report.
         let s = NaiveDate::from_ymd_opt(2026, 9, 30).ok_or_else(|| DemoError("datum".into()))?;
         let o = NaiveDate::from_ymd_opt(2026, 10, 1).ok_or_else(|| DemoError("datum".into()))?;
-        push(4, 1, at(s, 22, 0), None, at(o, 6, 0), None, TimeKind::Vante, Some("över månadsskiftet"))?;
+        push(
+            4,
+            1,
+            at(s, 22, 0),
+            None,
+            at(o, 6, 0),
+            None,
+            TimeKind::Vante,
+            Some("över månadsskiftet"),
+        )?;
         // Erik booked for Johan while he also works for Åsa (two persons at once: a warning).
         let w = NaiveDate::from_ymd_opt(2026, 10, 12).ok_or_else(|| DemoError("datum".into()))?;
-        push(0, 1, at(w, 13, 0), None, at(w, 16, 0), None, TimeKind::Aktiv, Some("läkarbesök"))?;
+        push(
+            0,
+            1,
+            at(w, 13, 0),
+            None,
+            at(w, 16, 0),
+            None,
+            TimeKind::Aktiv,
+            Some("läkarbesök"),
+        )?;
         // The autumn night, ending in the repeated hour: 02:30 the second time (winter time).
         let n = NaiveDate::from_ymd_opt(2026, 10, 24).ok_or_else(|| DemoError("datum".into()))?;
         let n2 = NaiveDate::from_ymd_opt(2026, 10, 25).ok_or_else(|| DemoError("datum".into()))?;
@@ -288,24 +421,26 @@ impl crate::App {
             return Ok(false);
         }
         let data = demo_data()?;
-        store
-            .transaction(|s| -> Result<(), AppError> {
-                let provider = s.add_provider(&data.provider)?;
-                for p in &data.persons {
-                    s.add_person(provider, p)?;
-                }
-                for a in &data.assistants {
-                    s.add_assistant(a)?;
-                }
-                s.insert_shifts(&data.shifts, Some("demo"), now)?;
-                s.append_event(&assistid_store::NewEvent {
-                    at: now,
-                    kind: "demo_loaded",
-                    report_id: None,
-                    details: &serde_json::json!({ "shifts": data.shifts.len() }),
-                })?;
-                Ok(())
+        store.transaction(|s| -> Result<(), AppError> {
+            let provider = s.add_provider(&data.provider)?;
+            for p in &data.persons {
+                s.add_person(provider, p)?;
+            }
+            for a in &data.assistants {
+                s.add_assistant(a)?;
+            }
+            s.insert_shifts(&data.shifts, Some("demo"), now)?;
+            // The provider's manager signs for it (BankID signing, issue 4).
+            s.add_signatory(provider, &crate::signing::demo_signatory()?, now)?;
+            s.set_data_kind(assistid_store::DataKind::Demo, now)?;
+            s.append_event(&assistid_store::NewEvent {
+                at: now,
+                kind: "demo_loaded",
+                report_id: None,
+                details: &serde_json::json!({ "shifts": data.shifts.len() }),
             })?;
+            Ok(())
+        })?;
         Ok(true)
     }
 }

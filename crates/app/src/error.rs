@@ -65,11 +65,17 @@ impl AppError {
 
     /// True when the data blocks the operation (the user must fix rows or the register).
     pub fn is_data_problem(&self) -> bool {
-        matches!(self, AppError::DataProblems { .. } | AppError::Invalid { .. } | AppError::Missing(_))
+        matches!(
+            self,
+            AppError::DataProblems { .. } | AppError::Invalid { .. } | AppError::Missing(_)
+        )
     }
 
     pub(crate) fn invalid(field: &str, message: impl ToString) -> Self {
-        AppError::Invalid { field: field.to_owned(), message: message.to_string() }
+        AppError::Invalid {
+            field: field.to_owned(),
+            message: message.to_string(),
+        }
     }
 }
 
@@ -85,7 +91,10 @@ pub struct IpcError {
 impl From<anyhow::Error> for IpcError {
     fn from(err: anyhow::Error) -> Self {
         match err.downcast_ref::<AppError>() {
-            Some(app) => IpcError { code: app.code().to_owned(), message: app.to_string() },
+            Some(app) => IpcError {
+                code: app.code().to_owned(),
+                message: app.to_string(),
+            },
             None => {
                 // Unexpected failures: the chain helps support; it never contains personal data
                 // because no layer puts personnummer or bodies into error texts.

@@ -20,8 +20,11 @@
 
 pub mod demo;
 mod error;
+pub mod import;
 pub mod register;
 pub mod reports;
+pub mod signing;
+pub mod submit;
 
 use std::path::{Path, PathBuf};
 
@@ -60,8 +63,13 @@ impl App {
             KeySource::File(path) => StoreKeySource::File(path),
         };
         let store = Store::open_in_data_dir(data_dir, &source).map_err(AppError::from)?;
-        let _ = now;
-        Ok(App { store, data_dir: data_dir.to_path_buf() })
+        let app = App {
+            store,
+            data_dir: data_dir.to_path_buf(),
+        };
+        // A submission left `sending` by a crash may have reached FK: make it `uncertain`.
+        app.recover_interrupted_submissions(now)?;
+        Ok(app)
     }
 
     /// The data folder.
@@ -73,4 +81,11 @@ impl App {
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// Today's date in Sweden (Europe/Stockholm) at the instant `now`: what "today" means for the
+/// user, e.g. when a 10-digit personnummer gets its century.
+pub fn local_today(now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
 }

@@ -89,8 +89,13 @@ fn invalid(field: &str, err: impl ToString) -> AppError {
 impl App {
     /// Registers the data folder's provider, or updates it. One data folder belongs to one
     /// provider: a different organisationsnummer is refused.
-    pub fn save_provider(&self, input: &ProviderInput, now: DateTime<Utc>) -> anyhow::Result<Saved> {
-        let org = OrgNumber::parse(&input.org_number).map_err(|e| invalid("organisationsnummer", e))?;
+    pub fn save_provider(
+        &self,
+        input: &ProviderInput,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Saved> {
+        let org =
+            OrgNumber::parse(&input.org_number).map_err(|e| invalid("organisationsnummer", e))?;
         let phone = Phone::parse(&input.phone).map_err(|e| invalid("telefon", e))?;
         let provider = Provider::new(&input.name, org.clone(), input.contact.as_deref(), phone)
             .map_err(|e| invalid("anordnare", e))?;
@@ -98,7 +103,9 @@ impl App {
         let existing = store.list_providers().map_err(AppError::from)?;
         let action = match existing.first() {
             Some(p) if p.provider.org_number == org => {
-                store.update_provider(p.id, &provider).map_err(AppError::from)?;
+                store
+                    .update_provider(p.id, &provider)
+                    .map_err(AppError::from)?;
                 "updated"
             }
             Some(p) => {
@@ -114,16 +121,35 @@ impl App {
             }
             None => {
                 store.add_provider(&provider).map_err(AppError::from)?;
+                // A provider entered by hand makes this a real data folder (never sent to the
+                // demo FK); the demo marks its own data.
+                store
+                    .set_data_kind(assistid_store::DataKind::Real, now)
+                    .map_err(AppError::from)?;
                 "created"
             }
         };
-        self.log_event(now, "provider_saved", None, serde_json::json!({ "action": action }))?;
-        Ok(Saved { action, warnings: Vec::new() })
+        self.log_event(
+            now,
+            "provider_saved",
+            None,
+            serde_json::json!({ "action": action }),
+        )?;
+        Ok(Saved {
+            action,
+            warnings: Vec::new(),
+        })
     }
 
     /// The data folder's provider, if registered.
     pub fn provider(&self) -> anyhow::Result<Option<Provider>> {
-        Ok(self.store().list_providers().map_err(AppError::from)?.into_iter().next().map(|p| p.provider))
+        Ok(self
+            .store()
+            .list_providers()
+            .map_err(AppError::from)?
+            .into_iter()
+            .next()
+            .map(|p| p.provider))
     }
 
     /// Registers a person with assistance, or updates the names of one already registered.
@@ -138,28 +164,52 @@ impl App {
             .map_err(AppError::from)?
             .into_iter()
             .next()
-            .ok_or_else(|| AppError::Missing("registrera anordnaren först (assistid provider add)".into()))?;
+            .ok_or_else(|| {
+                AppError::Missing("registrera anordnaren först (assistid provider add)".into())
+            })?;
         let action = match store.person_by_personnummer(&pnr).map_err(AppError::from)? {
             Some(existing) => {
-                store.update_person(existing.id, provider.id, &person).map_err(AppError::from)?;
+                store
+                    .update_person(existing.id, provider.id, &person)
+                    .map_err(AppError::from)?;
                 "updated"
             }
             None => {
-                store.add_person(provider.id, &person).map_err(AppError::from)?;
+                store
+                    .add_person(provider.id, &person)
+                    .map_err(AppError::from)?;
                 "created"
             }
         };
-        self.log_event(now, "person_saved", None, serde_json::json!({ "action": action }))?;
-        Ok(Saved { action, warnings: Vec::new() })
+        self.log_event(
+            now,
+            "person_saved",
+            None,
+            serde_json::json!({ "action": action }),
+        )?;
+        Ok(Saved {
+            action,
+            warnings: Vec::new(),
+        })
     }
 
     /// Persons with assistance.
     pub fn persons(&self) -> anyhow::Result<Vec<PersonWithAssistance>> {
-        Ok(self.store().list_persons().map_err(AppError::from)?.into_iter().map(|p| p.person).collect())
+        Ok(self
+            .store()
+            .list_persons()
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|p| p.person)
+            .collect())
     }
 
     /// Registers an assistant, or updates one already registered (same identity number).
-    pub fn save_assistant(&self, input: &AssistantInput, now: DateTime<Utc>) -> anyhow::Result<Saved> {
+    pub fn save_assistant(
+        &self,
+        input: &AssistantInput,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Saved> {
         let assistant = parse_assistant(input, now.date_naive())?;
         let mut warnings = Vec::new();
         if assistant.cannot_sign_with_bankid() {
@@ -170,9 +220,14 @@ impl App {
             );
         }
         let store = self.store();
-        let action = match store.assistant_by_identity(&assistant.id).map_err(AppError::from)? {
+        let action = match store
+            .assistant_by_identity(&assistant.id)
+            .map_err(AppError::from)?
+        {
             Some(existing) => {
-                store.update_assistant(existing.id, &assistant).map_err(AppError::from)?;
+                store
+                    .update_assistant(existing.id, &assistant)
+                    .map_err(AppError::from)?;
                 "updated"
             }
             None => {
@@ -180,7 +235,12 @@ impl App {
                 "created"
             }
         };
-        self.log_event(now, "assistant_saved", None, serde_json::json!({ "action": action }))?;
+        self.log_event(
+            now,
+            "assistant_saved",
+            None,
+            serde_json::json!({ "action": action }),
+        )?;
         Ok(Saved { action, warnings })
     }
 
@@ -203,15 +263,26 @@ impl App {
         details: serde_json::Value,
     ) -> anyhow::Result<()> {
         self.store()
-            .append_event(&assistid_store::NewEvent { at, kind, report_id, details: &details })
+            .append_event(&assistid_store::NewEvent {
+                at,
+                kind,
+                report_id,
+                details: &details,
+            })
             .map_err(AppError::from)?;
         Ok(())
     }
 }
 
 fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant, AppError> {
-    let id = IdentityNumber::parse(&input.personnummer, today).map_err(|e| invalid("personnummer", e))?;
-    let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let id = IdentityNumber::parse(&input.personnummer, today)
+        .map_err(|e| invalid("personnummer", e))?;
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(p) => Some(Phone::parse(p).map_err(|e| invalid("telefon", e))?),
         None => None,
     };
@@ -221,11 +292,20 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
         EmploymentChoice::PersonWithAssistance => Employment::PersonWithAssistance,
         EmploymentChoice::OtherEmployer => {
             let org = input.employer_org.as_deref().ok_or_else(|| {
-                invalid("arbetsgivarens organisationsnummer", "krävs när assistenten har en annan arbetsgivare")
+                invalid(
+                    "arbetsgivarens organisationsnummer",
+                    "krävs när assistenten har en annan arbetsgivare",
+                )
             })?;
             Employment::OtherEmployer {
-                name: input.employer_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
-                org_number: OrgNumber::parse(org).map_err(|e| invalid("arbetsgivarens organisationsnummer", e))?,
+                name: input
+                    .employer_name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+                org_number: OrgNumber::parse(org)
+                    .map_err(|e| invalid("arbetsgivarens organisationsnummer", e))?,
             }
         }
     };
@@ -235,12 +315,22 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
             "anges bara när assistenten har en annan arbetsgivare (--employment other)",
         ));
     }
-    let calculation_period = match (input.period_start.as_deref(), input.period_length.as_deref()) {
+    let calculation_period = match (
+        input.period_start.as_deref(),
+        input.period_length.as_deref(),
+    ) {
         (None, None) => None,
         (Some(start), Some(length)) => {
-            let start = NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d")
-                .map_err(|_| invalid("beräkningsperiodens start", format!("{start:?} är inte ett datum (ÅÅÅÅ-MM-DD)")))?;
-            Some(CalculationPeriod::new(start, parse_period_length(length)?).map_err(|e| invalid("beräkningsperiod", e))?)
+            let start = NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d").map_err(|_| {
+                invalid(
+                    "beräkningsperiodens start",
+                    format!("{start:?} är inte ett datum (ÅÅÅÅ-MM-DD)"),
+                )
+            })?;
+            Some(
+                CalculationPeriod::new(start, parse_period_length(length)?)
+                    .map_err(|e| invalid("beräkningsperiod", e))?,
+            )
         }
         _ => {
             return Err(invalid(
@@ -270,7 +360,12 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
 
 fn parse_period_length(text: &str) -> Result<PeriodLength, AppError> {
     let t = text.trim().to_lowercase();
-    let bad = || invalid("beräkningsperiodens längd", format!("{text:?}: skriv t.ex. 28d (dagar) eller 4m (månader)"));
+    let bad = || {
+        invalid(
+            "beräkningsperiodens längd",
+            format!("{text:?}: skriv t.ex. 28d (dagar) eller 4m (månader)"),
+        )
+    };
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
     let n: u32 = num.parse().map_err(|_| bad())?;
     match unit.trim() {

@@ -47,6 +47,28 @@ pub struct ExportedReport {
     pub sendable: bool,
     /// The codes of the report's errors, if any.
     pub errors: Vec<String>,
+    /// The BankID signatures stored for this version (assistant first), each written decoded
+    /// as `<id>.<role>-signature.xml` beside the report.
+    pub signatures: Vec<ExportedSignature>,
+}
+
+/// One stored signature in `index.json`: who signed and when (masked personnummer).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedSignature {
+    /// `assistant` or `provider`.
+    pub role: String,
+    /// The signer's name as BankID gave it.
+    pub signer_name: String,
+    /// The signer's personnummer, masked (`19720514-****`).
+    pub signer: String,
+    /// FK's `datumForSignatur` (Europe/Stockholm date of signing).
+    pub signed_on: String,
+    /// When BankID completed the order (UTC, RFC 3339).
+    pub signed_at: String,
+    /// The decoded signature XML, relative to the index.
+    pub file: String,
+    /// How many reports the same signature covers (a provider's batch).
+    pub covers_reports: usize,
 }
 
 /// The index written next to the exported documents.
@@ -71,39 +93,57 @@ fn review_window(month: ReportMonth, assistants: &[Assistant]) -> (NaiveDate, Na
     let mut from = month.first_day();
     let mut to = month.last_day();
     for a in assistants {
-        match &a.calculation_period {
-            Some(p) => {
-                for (f, t) in p.periods_intersecting(month) {
-                    from = from.min(f);
-                    to = to.max(t);
-                }
+        if let Some(p) = &a.calculation_period {
+            for (f, t) in p.periods_intersecting(month) {
+                from = from.min(f);
+                to = to.max(t);
             }
-            None => {}
         }
     }
     // Assistants without a period are checked over a default window; four months either side
     // covers every rule we apply (the longest is four months).
-    from = from.min(month.first_day().checked_sub_months(Months::new(4)).unwrap_or(from));
-    to = to.max(month.last_day().checked_add_months(Months::new(4)).unwrap_or(to));
+    from = from.min(
+        month
+            .first_day()
+            .checked_sub_months(Months::new(4))
+            .unwrap_or(from),
+    );
+    to = to.max(
+        month
+            .last_day()
+            .checked_add_months(Months::new(4))
+            .unwrap_or(to),
+    );
     (from, to)
 }
 
 impl App {
     /// The month review with the id of each report's current version (saving new versions where
     /// the data changed).
-    pub fn month_review(&self, month: ReportMonth, now: DateTime<Utc>) -> anyhow::Result<MonthReview> {
+    pub fn month_review(
+        &self,
+        month: ReportMonth,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<MonthReview> {
         let provider = self.provider()?;
         let persons = self.persons()?;
         let assistants = self.assistants()?;
         let (from, to) = review_window(month, &assistants);
         let shifts: Vec<Shift> = self
             .store()
-            .shifts_overlapping(midnight_utc_minutes(from)?, midnight_utc_minutes(to.succ_opt().unwrap_or(to))?)
+            .shifts_overlapping(
+                midnight_utc_minutes(from)?,
+                midnight_utc_minutes(to.succ_opt().unwrap_or(to))?,
+            )
             .map_err(AppError::from)?
             .into_iter()
             .map(|s| s.shift)
             .collect();
-        let register = Register { provider: provider.as_ref(), persons: &persons, assistants: &assistants };
+        let register = Register {
+            provider: provider.as_ref(),
+            persons: &persons,
+            assistants: &assistants,
+        };
         let mut review = MonthReview::build(month, &register, &shifts, &LimitConfig::default());
         if let Some(provider) = provider.as_ref() {
             self.sync_report_versions(&mut review, provider, &persons, &assistants, now)?;
@@ -120,18 +160,24 @@ impl App {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let month = review.month();
-        let person_by: HashMap<&str, &PersonWithAssistance> =
-            persons.iter().map(|p| (p.personnummer.digits(), p)).collect();
-        let assistant_by: HashMap<&str, &Assistant> = assistants.iter().map(|a| (a.id.digits(), a)).collect();
+        let person_by: HashMap<&str, &PersonWithAssistance> = persons
+            .iter()
+            .map(|p| (p.personnummer.digits(), p))
+            .collect();
+        let assistant_by: HashMap<&str, &Assistant> =
+            assistants.iter().map(|a| (a.id.digits(), a)).collect();
         let store = self.store();
         for report in review.reports_mut() {
             let key = report.key().clone();
-            let (Some(person), Some(assistant)) =
-                (person_by.get(key.person.digits()), assistant_by.get(key.assistant.digits()))
-            else {
+            let (Some(person), Some(assistant)) = (
+                person_by.get(key.person.digits()),
+                assistant_by.get(key.assistant.digits()),
+            ) else {
                 continue;
             };
-            let latest = store.latest_report_version(&key.assistant, &key.person, month).map_err(AppError::from)?;
+            let latest = store
+                .latest_report_version(&key.assistant, &key.person, month)
+                .map_err(AppError::from)?;
             let content = |id: Uuid| ReportContent {
                 id,
                 month,
@@ -149,7 +195,10 @@ impl App {
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        report.add_issue(Issue::error(e.code(), format!("rapportdokumentet kan inte skapas: {e}")));
+                        report.add_issue(Issue::error(
+                            e.code(),
+                            format!("rapportdokumentet kan inte skapas: {e}"),
+                        ));
                         continue;
                     }
                 }
@@ -158,7 +207,10 @@ impl App {
             let doc = match render(&content(id)) {
                 Ok(doc) => doc,
                 Err(e) => {
-                    report.add_issue(Issue::error(e.code(), format!("rapportdokumentet kan inte skapas: {e}")));
+                    report.add_issue(Issue::error(
+                        e.code(),
+                        format!("rapportdokumentet kan inte skapas: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -172,7 +224,10 @@ impl App {
                     created_at: now,
                 })
                 .map_err(AppError::from)?;
-            let resign = latest.as_ref().filter(|l| l.is_frozen()).map(|l| l.report_id);
+            let resign = latest
+                .as_ref()
+                .filter(|l| l.is_frozen())
+                .map(|l| l.report_id);
             self.log_event(
                 now,
                 "report_version_saved",
@@ -185,11 +240,24 @@ impl App {
                 }),
             )?;
             if let Some(old) = resign {
+                // Name the signatures the old version had: those are the ones to take again.
+                let taken: Vec<&str> = store
+                    .signatures_for_report(old)
+                    .map_err(AppError::from)?
+                    .iter()
+                    .map(|s| s.role.genitive_sv())
+                    .collect();
+                let taken = if taken.is_empty() {
+                    "underskriften".to_owned()
+                } else {
+                    format!("{} underskrift", taken.join(" och "))
+                };
                 report.add_issue(Issue::warning(
                     "signatures_must_be_retaken",
                     format!(
-                        "uppgifterna har ändrats efter att version {} skrevs under; den nya versionen \
-                         måste skrivas under igen av assistenten och anordnaren (tidigare rapport-id {old})",
+                        "uppgifterna har ändrats efter att version {} skrevs under; {taken} gäller \
+                         inte längre och måste tas igen för den nya versionen — först av assistenten, \
+                         sedan av anordnaren (tidigare rapport-id {old})",
                         saved.version.saturating_sub(1)
                     ),
                 ));
@@ -201,9 +269,15 @@ impl App {
 
     /// Writes each report's exact bytes as `DIR/<id>.xml` and `DIR/index.json`. Returns the
     /// index; reports with errors are written too (for inspection) but marked not sendable.
-    pub fn export_reports(&self, month: ReportMonth, out: &Path, now: DateTime<Utc>) -> anyhow::Result<ExportIndex> {
+    pub fn export_reports(
+        &self,
+        month: ReportMonth,
+        out: &Path,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<ExportIndex> {
         let review = self.month_review(month, now)?;
-        std::fs::create_dir_all(out).with_context(|| format!("kunde inte skapa mappen {}", out.display()))?;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("kunde inte skapa mappen {}", out.display()))?;
         let mut reports = Vec::new();
         for report in review.reports() {
             let Some(id) = report.id() else { continue };
@@ -215,6 +289,28 @@ impl App {
                 .ok_or_else(|| AppError::Missing(format!("rapportversion {id} saknas")))?;
             let file = format!("{id}.xml");
             write_atomically(&out.join(&file), &version.document)?;
+            let mut signatures = Vec::new();
+            for signature in self
+                .store()
+                .signatures_for_report(id)
+                .map_err(AppError::from)?
+            {
+                use base64::Engine as _;
+                let xml = base64::engine::general_purpose::STANDARD
+                    .decode(&signature.signature_base64)
+                    .with_context(|| format!("underskriften av {id} är inte base64"))?;
+                let sig_file = format!("{id}.{}-signature.xml", signature.role.code());
+                write_atomically(&out.join(&sig_file), &xml)?;
+                signatures.push(ExportedSignature {
+                    role: signature.role.code().to_owned(),
+                    signer_name: signature.signer_name.clone(),
+                    signer: signature.signer.masked(),
+                    signed_on: signature.signed_on.to_string(),
+                    signed_at: signature.signed_at.to_rfc3339(),
+                    file: sig_file,
+                    covers_reports: signature.covers.len(),
+                });
+            }
             reports.push(ExportedReport {
                 id: id.to_string(),
                 version: version.version,
@@ -226,12 +322,21 @@ impl App {
                 file,
                 sendable: report.is_sendable(),
                 errors: report.errors().iter().map(|e| e.code.to_string()).collect(),
+                signatures,
             });
         }
-        let index = ExportIndex { month: month.to_string(), reports };
+        let index = ExportIndex {
+            month: month.to_string(),
+            reports,
+        };
         let json = serde_json::to_vec_pretty(&index).context("index.json")?;
         write_atomically(&out.join("index.json"), &json)?;
-        self.log_event(now, "reports_exported", None, serde_json::json!({ "month": month.to_string(), "count": index.reports.len() }))?;
+        self.log_event(
+            now,
+            "reports_exported",
+            None,
+            serde_json::json!({ "month": month.to_string(), "count": index.reports.len() }),
+        )?;
         Ok(index)
     }
 }

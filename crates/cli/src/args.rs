@@ -43,6 +43,70 @@ pub enum Command {
     /// Report documents.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// Send the month's signed reports to Försäkringskassan (progress per report, then a table).
+    Submit(SubmitArgs),
+    /// The outbox: every submission with its state and tx-id; `resolve` decides uncertain ones.
+    Submissions(SubmissionsArgs),
+    /// BankID signing: the assistant signs a report, then the provider signs the month.
+    #[command(subcommand)]
+    Sign(SignCmd),
+}
+
+/// `assistid submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Where to send: `demo` (a fake FK started on this computer), `test` or `prod`.
+    /// Default: the `elt.environment` setting, or `demo` for demo data.
+    #[arg(long, value_name = "demo|test|prod")]
+    pub env: Option<String>,
+    /// Another service address for this run (e.g. another FK test service).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The CA certificate (PEM) to trust for the server, for this run.
+    #[arg(long, value_name = "FILE.pem")]
+    pub ca: Option<PathBuf>,
+    /// The client certificate (PKCS#12) for this run; its password comes from
+    /// ASSISTID_CLIENT_CERT_PASSWORD.
+    #[arg(long, value_name = "FILE.p12")]
+    pub client_cert: Option<PathBuf>,
+}
+
+/// `assistid submissions`.
+#[derive(Debug, Args)]
+pub struct SubmissionsArgs {
+    /// Only this month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: Option<SubmissionsCmd>,
+}
+
+/// `assistid submissions …`.
+#[derive(Debug, Subcommand)]
+pub enum SubmissionsCmd {
+    /// Decide an uncertain submission (after checking with FK whether it arrived).
+    Resolve(ResolveArgs),
+}
+
+/// `assistid submissions resolve`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["resend", "accepted", "abandon"])))]
+pub struct ResolveArgs {
+    /// The submission id (from `assistid submissions`).
+    pub id: i64,
+    /// It did not arrive: send it again at the next `assistid submit`.
+    #[arg(long)]
+    pub resend: bool,
+    /// It arrived: FK's tx-id.
+    #[arg(long, value_name = "TXID")]
+    pub accepted: Option<String>,
+    /// Do not send it.
+    #[arg(long)]
+    pub abandon: bool,
 }
 
 /// `assistid demo`.
@@ -89,6 +153,96 @@ pub enum ProviderCmd {
     },
     /// List providers.
     List,
+    /// The people allowed to sign reports for the provider with BankID.
+    #[command(subcommand)]
+    Signatory(SignatoryCmd),
+}
+
+/// `assistid provider signatory …`.
+#[derive(Debug, Subcommand)]
+pub enum SignatoryCmd {
+    /// Add a person who signs for the provider (firmatecknare).
+    Add {
+        /// Personnummer (12 digits; 10 digits and dashes are accepted).
+        #[arg(long)]
+        personnummer: String,
+        /// Given name.
+        #[arg(long)]
+        first_name: String,
+        /// Family name.
+        #[arg(long)]
+        last_name: String,
+    },
+    /// List the provider's signatories.
+    List,
+}
+
+/// Which BankID to use.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EnvArg {
+    /// The fake BankID inside this program (no real BankID).
+    Demo,
+    /// BankID's test environment.
+    Test,
+    /// BankID in production.
+    Prod,
+}
+
+/// What the demo's simulated BankID app does.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DemoOutcomeArg {
+    /// Approve as the right person (after about 1.5 s).
+    Approve,
+    /// The user cancels.
+    Cancel,
+    /// Nobody signs in time.
+    Expire,
+    /// Someone else approves: the signature must be refused.
+    WrongPerson,
+    /// The user's BankID is blocked.
+    CertificateErr,
+}
+
+/// `assistid sign …`.
+#[derive(Debug, Subcommand)]
+pub enum SignCmd {
+    /// The assistant signs one report (its latest version) with BankID.
+    Assistant {
+        /// The report id (see `assistid review` or `sign status`).
+        #[arg(long, value_name = "ID")]
+        report: String,
+        /// Which BankID (default: the provider's setting, else demo).
+        #[arg(long, value_enum)]
+        env: Option<EnvArg>,
+        /// Demo only: what the simulated BankID app does.
+        #[arg(long, value_enum)]
+        demo_outcome: Option<DemoOutcomeArg>,
+    },
+    /// The provider signs the month's assistant-signed reports in one BankID order (or as few
+    /// as BankID's size limits allow).
+    Provider {
+        /// The month (YYYY-MM).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Only these reports (comma-separated ids).
+        #[arg(long, value_name = "ID,ID…")]
+        reports: Option<String>,
+        /// The signatory's personnummer (needed when the provider has several).
+        #[arg(long, value_name = "PNR")]
+        signatory: Option<String>,
+        /// Which BankID (default: the provider's setting, else demo).
+        #[arg(long, value_enum)]
+        env: Option<EnvArg>,
+        /// Demo only: what the simulated BankID app does.
+        #[arg(long, value_enum)]
+        demo_outcome: Option<DemoOutcomeArg>,
+    },
+    /// Each report's signing state for a month.
+    Status {
+        /// The month (YYYY-MM).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+    },
 }
 
 /// `assistid person …`.

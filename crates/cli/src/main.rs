@@ -3,6 +3,8 @@
 
 mod args;
 mod output;
+mod sign;
+mod submit;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +23,10 @@ mod exit {
     pub const DATA_PROBLEMS: u8 = 3;
     /// The database could not be opened (key missing or wrong, newer schema, locked).
     pub const DATABASE: u8 = 4;
+    /// `sign`: the BankID signing failed, was cancelled or its signature was refused.
+    pub const SIGNING_FAILED: u8 = 5;
+    /// `submit`: some reports were rejected by FK, are uncertain, or could not be sent.
+    pub const NOT_ALL_ACCEPTED: u8 = 6;
 }
 
 fn main() -> ExitCode {
@@ -64,7 +70,10 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ASSISTID_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn default_data_dir() -> anyhow::Result<PathBuf> {
@@ -116,6 +125,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(cmd) => {
             let app = App::open(&data_dir, key_source(), now)?;
             output::report(&app, cmd, json, now)
+        }
+        Command::Submit(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            submit::submit(&app, &args, json)
+        }
+        Command::Submissions(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            submit::submissions(&app, args, json, now)
+        }
+        Command::Sign(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            sign::sign(&app, cmd, json, now)
         }
     }
 }

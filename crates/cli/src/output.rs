@@ -9,7 +9,9 @@ use assistid_core::model::{ReportMonth, TimeKind};
 use assistid_core::review::{MonthReview, ReportReview};
 use chrono::{DateTime, Utc};
 
-use crate::args::{AssistantCmd, DemoArgs, EmploymentArg, PersonCmd, ProviderCmd, ReportCmd, ReviewArgs};
+use crate::args::{
+    AssistantCmd, DemoArgs, EmploymentArg, PersonCmd, ProviderCmd, ReportCmd, ReviewArgs,
+};
 use crate::exit;
 
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
@@ -18,8 +20,13 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 }
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
-    text.parse::<ReportMonth>()
-        .map_err(|e| assistid_app::AppError::Invalid { field: "--month".into(), message: e.to_string() }.into())
+    text.parse::<ReportMonth>().map_err(|e| {
+        assistid_app::AppError::Invalid {
+            field: "--month".into(),
+            message: e.to_string(),
+        }
+        .into()
+    })
 }
 
 /// Hours and minutes, `7 h 30 min`, `0 h`.
@@ -30,7 +37,13 @@ fn hm(minutes: u64) -> String {
     }
 }
 
-pub fn demo(app: &App, created: bool, args: &DemoArgs, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+pub fn demo(
+    app: &App,
+    created: bool,
+    args: &DemoArgs,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
     let month = parse_month(args.month.as_deref().unwrap_or("2026-10"))?;
     let review = app.month_review(month, now)?;
     if json {
@@ -38,15 +51,27 @@ pub fn demo(app: &App, created: bool, args: &DemoArgs, json: bool, now: DateTime
         return Ok(0);
     }
     if created {
-        println!("Demodata skapades i {} (mars och oktober 2026).", app.data_dir().display());
+        println!(
+            "Demodata skapades i {} (mars och oktober 2026).",
+            app.data_dir().display()
+        );
     } else {
-        println!("Datamappen {} har redan data; ingen demodata lades till.", app.data_dir().display());
+        println!(
+            "Datamappen {} har redan data; ingen demodata lades till.",
+            app.data_dir().display()
+        );
     }
     println!();
     print!("{}", render_review(&review, false));
     println!();
-    println!("Alla rader: assistid --data-dir {} review --month {month}", app.data_dir().display());
-    println!("Vårens omställning: assistid --data-dir {} demo --month 2026-03", app.data_dir().display());
+    println!(
+        "Alla rader: assistid --data-dir {} review --month {month}",
+        app.data_dir().display()
+    );
+    println!(
+        "Vårens omställning: assistid --data-dir {} demo --month 2026-03",
+        app.data_dir().display()
+    );
     Ok(0)
 }
 
@@ -58,7 +83,11 @@ pub fn review(app: &App, args: &ReviewArgs, json: bool, now: DateTime<Utc>) -> a
     } else {
         print!("{}", render_review(&review, true));
     }
-    Ok(if review.has_errors() { exit::DATA_PROBLEMS } else { 0 })
+    Ok(if review.has_errors() {
+        exit::DATA_PROBLEMS
+    } else {
+        0
+    })
 }
 
 fn kind_label(kind: TimeKind) -> &'static str {
@@ -84,9 +113,18 @@ pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
     for report in review.reports() {
         render_report(&mut out, report, all_rows);
     }
-    let errors: usize = review.errors().len() + review.reports().iter().map(|r| r.errors().len()).sum::<usize>();
-    let warnings: usize =
-        review.warnings().len() + review.reports().iter().map(|r| r.warnings().len()).sum::<usize>();
+    let errors: usize = review.errors().len()
+        + review
+            .reports()
+            .iter()
+            .map(|r| r.errors().len())
+            .sum::<usize>();
+    let warnings: usize = review.warnings().len()
+        + review
+            .reports()
+            .iter()
+            .map(|r| r.warnings().len())
+            .sum::<usize>();
     let _ = writeln!(out);
     let _ = writeln!(out, "Summa: {errors} fel, {warnings} varningar.");
     out
@@ -107,7 +145,11 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         "  rapport-id {}   {} rader   {}",
         report.id().unwrap_or("(inget ännu)"),
         report.rows().len(),
-        if report.is_sendable() { "kan skrivas under" } else { "har fel som måste rättas" }
+        if report.is_sendable() {
+            "kan skrivas under"
+        } else {
+            "har fel som måste rättas"
+        }
     );
     let mut shown = 0;
     for (row, minutes) in report.rows_with_minutes() {
@@ -141,7 +183,13 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         } else {
             format!("  (klocktid {})", hm(t.clock_minutes))
         };
-        let _ = writeln!(out, "  Summa {:<10} {}{}", kind_label(kind), hm(t.real_minutes), diff);
+        let _ = writeln!(
+            out,
+            "  Summa {:<10} {}{}",
+            kind_label(kind),
+            hm(t.real_minutes),
+            diff
+        );
     }
     for issue in report.errors() {
         let _ = writeln!(out, "  FEL [{}]: {}", issue.code, issue.message);
@@ -153,10 +201,24 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
 
 pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
     match cmd {
-        ProviderCmd::Add { name, org_number, contact, phone } => {
-            let saved = app.save_provider(&ProviderInput { name, org_number, contact, phone }, now)?;
+        ProviderCmd::Add {
+            name,
+            org_number,
+            contact,
+            phone,
+        } => {
+            let saved = app.save_provider(
+                &ProviderInput {
+                    name,
+                    org_number,
+                    contact,
+                    phone,
+                },
+                now,
+            )?;
             report_saved(&saved, "anordnaren", json)
         }
+        ProviderCmd::Signatory(cmd) => crate::sign::signatory(app, cmd, json, now),
         ProviderCmd::List => {
             let provider = app.provider()?;
             if json {
@@ -177,11 +239,19 @@ pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> 
     }
 }
 
-fn report_saved(saved: &assistid_app::register::Saved, what: &str, json: bool) -> anyhow::Result<u8> {
+fn report_saved(
+    saved: &assistid_app::register::Saved,
+    what: &str,
+    json: bool,
+) -> anyhow::Result<u8> {
     if json {
         print_json(saved)?;
     } else {
-        let verb = if saved.action == "created" { "registrerad" } else { "uppdaterad" };
+        let verb = if saved.action == "created" {
+            "registrerad"
+        } else {
+            "uppdaterad"
+        };
         println!("{} {verb}.", capitalize(what));
         for w in &saved.warnings {
             println!("Varning: {w}");
@@ -192,13 +262,26 @@ fn report_saved(saved: &assistid_app::register::Saved, what: &str, json: bool) -
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
     match cmd {
-        PersonCmd::Add { personnummer, first_name, last_name } => {
-            let saved = app.save_person(&PersonInput { personnummer, first_name, last_name }, now)?;
+        PersonCmd::Add {
+            personnummer,
+            first_name,
+            last_name,
+        } => {
+            let saved = app.save_person(
+                &PersonInput {
+                    personnummer,
+                    first_name,
+                    last_name,
+                },
+                now,
+            )?;
             report_saved(&saved, "personen", json)
         }
         PersonCmd::List => {
@@ -218,7 +301,12 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
     }
 }
 
-pub fn assistant(app: &App, cmd: AssistantCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+pub fn assistant(
+    app: &App,
+    cmd: AssistantCmd,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
     match cmd {
         AssistantCmd::Add(a) => {
             let input = AssistantInput {
@@ -247,7 +335,11 @@ pub fn assistant(app: &App, cmd: AssistantCmd, json: bool, now: DateTime<Utc>) -
                 print_json(&assistants)?;
             } else {
                 for a in &assistants {
-                    let flag = if a.cannot_sign_with_bankid() { "  (samordningsnummer: kan inte signera med BankID)" } else { "" };
+                    let flag = if a.cannot_sign_with_bankid() {
+                        "  (samordningsnummer: kan inte signera med BankID)"
+                    } else {
+                        ""
+                    };
                     println!("{}  {} {}{flag}", a.id, a.first_name, a.last_name);
                 }
                 if assistants.is_empty() {
@@ -268,9 +360,15 @@ pub fn report(app: &App, cmd: ReportCmd, json: bool, now: DateTime<Utc>) -> anyh
             if json {
                 print_json(&index)?;
             } else {
-                println!("{} tidredovisningar skrevs till {} (index.json).", index.reports.len(), out.display());
+                println!(
+                    "{} tidredovisningar skrevs till {} (index.json).",
+                    index.reports.len(),
+                    out.display()
+                );
                 if blocked > 0 {
-                    println!("{blocked} av dem har fel och kan inte skrivas under ännu (se assistid review --month {month}).");
+                    println!(
+                        "{blocked} av dem har fel och kan inte skrivas under ännu (se assistid review --month {month})."
+                    );
                 }
             }
             Ok(if blocked > 0 { exit::DATA_PROBLEMS } else { 0 })
@@ -278,6 +376,109 @@ pub fn report(app: &App, cmd: ReportCmd, json: bool, now: DateTime<Utc>) -> anyh
     }
 }
 
-pub fn import(_app: &App, _args: &crate::args::ImportArgs, _json: bool, _now: DateTime<Utc>) -> anyhow::Result<u8> {
-    anyhow::bail!("import is wired in once the importer crate lands")
+pub fn import(
+    app: &App,
+    args: &crate::args::ImportArgs,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
+    use assistid_app::import::ImportOptions;
+    let options = ImportOptions {
+        sheet: args.sheet.clone(),
+        skip_invalid: args.skip_invalid,
+    };
+    let result = if args.dry_run {
+        app.import_preview(&args.file, &options, now)
+    } else {
+        app.import_commit(&args.file, &options, now)
+    };
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            // On refusal show the problems first, so the user sees what to fix.
+            if err
+                .downcast_ref::<assistid_app::AppError>()
+                .is_some_and(|e| e.is_data_problem())
+                && let Ok(preview) = app.import_preview(&args.file, &options, now)
+            {
+                if json {
+                    print_json(&preview)?;
+                } else {
+                    print_import(&preview);
+                }
+            }
+            return Err(err);
+        }
+    };
+    if json {
+        print_json(&report)?;
+    } else {
+        print_import(&report);
+    }
+    Ok(if report.error_count() > 0 && !report.committed {
+        exit::DATA_PROBLEMS
+    } else {
+        0
+    })
+}
+
+fn print_import(report: &assistid_app::import::ImportReport) {
+    let p = &report.preview;
+    println!("Fil: {}", p.source.describe_sv());
+    println!(
+        "{} rader lästa: {} giltiga, {} med fel, {} med varningar; {} pass ({} finns redan, {} nya).",
+        p.counts.rows_read,
+        p.counts.rows_valid,
+        p.counts.rows_with_errors,
+        p.counts.rows_with_warnings,
+        p.counts.shifts,
+        report.already_present,
+        report.new_shifts
+    );
+    let all = p.problems.iter().chain(report.validation_problems.iter());
+    for problem in all {
+        let level = if problem.is_error() { "FEL" } else { "Varning" };
+        let row = problem
+            .row
+            .map(|r| format!("rad {r}"))
+            .unwrap_or_else(|| "filen".into());
+        let column = problem
+            .column
+            .as_deref()
+            .map(|c| format!(", kolumn {c}"))
+            .unwrap_or_default();
+        let value = problem
+            .masked_value()
+            .map(|v| format!(", värde {v:?}"))
+            .unwrap_or_default();
+        println!(
+            "  {level} {row}{column}{value}: {} [{}]",
+            problem.message,
+            problem.code.as_str()
+        );
+    }
+    if p.problems_truncated() {
+        println!(
+            "  … och {} problem till (visas inte).",
+            p.problems_total - p.problems.len() as u64
+        );
+    }
+    if !report.whole_file_checked {
+        println!(
+            "Obs: filen är stor; överlappande pass kontrolleras i månadsöversikten (assistid review)."
+        );
+    }
+    if report.committed {
+        println!(
+            "Importerat: {} nya pass{}.",
+            report.new_shifts,
+            if report.skipped_rows > 0 {
+                format!(", {} rader hoppades över", report.skipped_rows)
+            } else {
+                String::new()
+            }
+        );
+    } else if report.error_count() == 0 {
+        println!("Förhandsgranskning: ingenting har sparats.");
+    }
 }

@@ -129,6 +129,26 @@ impl FakeSignature {
         BASE64.encode(self.xml.as_bytes())
     }
 
+    /// The whole `completionData` BankID returns with this signature: user, device, issue date,
+    /// `stepUp`, signature and OCSP response — for tests that store signatures without running
+    /// an order, so what they store has the same shape as a real completion.
+    pub fn completion_data(
+        &self,
+        personal_number: &str,
+        name: &str,
+        bankid_issue_date: chrono::NaiveDate,
+    ) -> serde_json::Value {
+        let (given, surname) = name.split_once(' ').unwrap_or((name, ""));
+        json!({
+            "user": {"personalNumber": personal_number, "name": name, "givenName": given, "surname": surname},
+            "device": {"ipAddress": "127.0.0.1", "uhi": BASE64.encode(rand::random::<[u8; 12]>())},
+            "bankIdIssueDate": bankid_issue_date.format("%Y-%m-%d").to_string(),
+            "stepUp": {"mrtd": false},
+            "signature": self.signature_base64(),
+            "ocspResponse": self.ocsp_base64(),
+        })
+    }
+
     /// `completionData.ocspResponse`: base64 of the DER.
     pub fn ocsp_base64(&self) -> String {
         BASE64.encode(&self.ocsp_der)
@@ -766,15 +786,7 @@ fn collect(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
         let Ok(signature) = sign_document(&shared.ca, &input) else {
             return error(500, "internalError", "Internal error");
         };
-        let (given, surname) = name.split_once(' ').unwrap_or((name, ""));
-        let data = json!({
-            "user": {"personalNumber": pnr, "name": name, "givenName": given, "surname": surname},
-            "device": {"ipAddress": "127.0.0.1", "uhi": BASE64.encode(rand::random::<[u8; 12]>())},
-            "bankIdIssueDate": from.format("%Y-%m-%d").to_string(),
-            "stepUp": {"mrtd": false},
-            "signature": signature.signature_base64(),
-            "ocspResponse": signature.ocsp_base64(),
-        });
+        let data = signature.completion_data(pnr, name, from.date_naive());
         order.state = OrderState::Complete {
             data,
             at: Instant::now(),

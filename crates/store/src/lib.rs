@@ -49,17 +49,29 @@ mod store;
 
 pub mod assistants;
 pub mod events;
+pub mod outbox;
 pub mod persons;
 pub mod providers;
 pub mod report_versions;
+pub mod settings;
 pub mod shifts;
+pub mod signatures;
 
 pub use assistants::{AssistantId, StoredAssistant};
 pub use error::{Result, StoreError};
 pub use events::{Event, EventId, NewEvent};
 pub use key::{DatabaseKey, KEYCHAIN_SERVICE, KeySource};
+pub use outbox::{
+    AttemptOutcome, AttemptResult, Resolution, Submission, SubmissionAttempt, SubmissionId,
+    SubmissionState,
+};
 pub use persons::{PersonId, StoredPerson};
 pub use providers::{ProviderId, StoredProvider};
 pub use report_versions::{NewReportVersion, ReportVersion};
+pub use settings::DataKind;
 pub use shifts::{InsertCounts, MAX_SHIFT_MINUTES, ShiftId, StoredShift};
+pub use signatures::{
+    NewSignatory, NewSignature, SignatoryId, SignatureId, SignerRole, SigningState,
+    StoredSignatory, StoredSignature,
+};
 pub use store::{DATABASE_FILE_NAME, Store};

@@ -28,10 +28,13 @@ const ALL_TABLES: &[&[Migration]] = &[
     crate::shifts::MIGRATIONS,
     crate::report_versions::MIGRATIONS,
     crate::events::MIGRATIONS,
+    crate::signatures::MIGRATIONS,
+    crate::settings::MIGRATIONS,
+    crate::outbox::MIGRATIONS,
 ];
 
 /// The schema version this program writes and understands.
-pub const CURRENT_VERSION: u32 = 6;
+pub const CURRENT_VERSION: u32 = 11;
 
 /// All steps in version order.
 fn ordered() -> Vec<Migration> {

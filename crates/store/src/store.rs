@@ -151,8 +151,10 @@ fn unlock(conn: &Connection, key: &DatabaseKey, path: &Path) -> Result<()> {
 }
 
 fn configure(conn: &Connection) -> Result<()> {
-    // WAL: readers do not block the writer; NORMAL sync is durable enough in WAL mode and much
-    // faster. Temp files in memory, so SQLCipher never writes plaintext temp files.
+    // WAL: readers do not block the writer. synchronous = FULL: every commit is on disk before
+    // it returns — the outbox writes "sending" before each call to FK, and that mark must
+    // survive a power cut, or a report could be sent twice. (A bulk import is one commit, so
+    // this costs one fsync.) Temp files in memory, so SQLCipher never writes plaintext temp files.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::invalid(format!(
@@ -164,7 +166,7 @@ fn configure(conn: &Connection) -> Result<()> {
     // default 2 MB (the index pages of a 100 000-row import no longer fit).
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
-         PRAGMA synchronous = NORMAL;
+         PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -65536;",
     )?;

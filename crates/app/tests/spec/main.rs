@@ -1,1 +1,3 @@
 //! app spec
+mod signing;
+mod submit;

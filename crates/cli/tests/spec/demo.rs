@@ -6,13 +6,22 @@ use crate::support::DataDir;
 fn demo_creates_data_once_and_shows_the_autumn_change() {
     let data = DataDir::new();
     let first = data.ok(&["demo"]);
-    assert!(first.contains("Demodata skapades"), "the first run says it created demo data:\n{first}");
-    assert!(first.contains("Månadsöversikt 2026-10"), "the demo shows October 2026 by default:\n{first}");
+    assert!(
+        first.contains("Demodata skapades"),
+        "the first run says it created demo data:\n{first}"
+    );
+    assert!(
+        first.contains("Månadsöversikt 2026-10"),
+        "the demo shows October 2026 by default:\n{first}"
+    );
     assert!(
         first.contains("+1 h, vintertid"),
         "the demo month shows a row across the autumn change with its note:\n{first}"
     );
-    assert!(first.contains("0 fel"), "the demo data has warnings but no errors:\n{first}");
+    assert!(
+        first.contains("0 fel"),
+        "the demo data has warnings but no errors:\n{first}"
+    );
 
     let second = data.ok(&["demo"]);
     assert!(
@@ -20,17 +29,32 @@ fn demo_creates_data_once_and_shows_the_autumn_change() {
         "a second run must not add the demo data again:\n{second}"
     );
     let first_ids: Vec<&str> = first.lines().filter(|l| l.contains("rapport-id")).collect();
-    let second_ids: Vec<&str> = second.lines().filter(|l| l.contains("rapport-id")).collect();
-    assert_eq!(first_ids, second_ids, "unchanged reports keep their ids (no new versions) between runs");
+    let second_ids: Vec<&str> = second
+        .lines()
+        .filter(|l| l.contains("rapport-id"))
+        .collect();
+    assert_eq!(
+        first_ids, second_ids,
+        "unchanged reports keep their ids (no new versions) between runs"
+    );
 }
 
 #[test]
 fn demo_spring_month_shows_the_lost_hour_and_the_deliberate_warnings() {
     let data = DataDir::new();
     let out = data.ok(&["demo", "--month", "2026-03"]);
-    assert!(out.contains("\u{2212}1 h, sommartid"), "March shows the spring change's note:\n{out}");
+    assert!(
+        out.contains("\u{2212}1 h, sommartid"),
+        "March shows the spring change's note:\n{out}"
+    );
     for code in ["working_time_limit", "long_shift"] {
-        assert!(out.contains(code), "the demo deliberately shows a {code} warning:\n{out}");
+        assert!(
+            out.contains(code),
+            "the demo deliberately shows a {code} warning:\n{out}"
+        );
     }
-    assert!(!out.contains("19750323-0") && !out.contains("197503230"), "text output masks personnummer");
+    assert!(
+        !out.contains("19750323-0") && !out.contains("197503230"),
+        "text output masks personnummer"
+    );
 }

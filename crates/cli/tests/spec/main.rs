@@ -3,7 +3,10 @@
 
 mod demo;
 mod export;
+mod import;
 mod keys;
 mod register;
 mod review;
+mod sign;
+mod submit;
 mod support;

@@ -5,48 +5,211 @@ use crate::support::DataDir;
 #[test]
 fn register_a_provider_person_and_assistant_then_list_them() {
     let data = DataDir::new();
-    data.ok(&["provider", "add", "--name", "Åsa & Co Assistans AB", "--org-number", "556703-7485", "--phone", "08-123 45 67"]);
-    data.ok(&["person", "add", "--personnummer", "19750323-1115", "--first-name", "Åsa", "--last-name", "Öberg"]);
-    let out = data.ok(&[
-        "assistant", "add", "--personnummer", "198503121231", "--first-name", "Erik", "--last-name", "Johansson",
-        "--employment", "other", "--employer-org", "5567037485", "--period-start", "2026-01-01", "--period-length", "4m",
+    data.ok(&[
+        "provider",
+        "add",
+        "--name",
+        "Åsa & Co Assistans AB",
+        "--org-number",
+        "556703-7485",
+        "--phone",
+        "08-123 45 67",
     ]);
-    assert!(out.contains("registrerad"), "the assistant is registered: {out}");
+    data.ok(&[
+        "person",
+        "add",
+        "--personnummer",
+        "19750323-1115",
+        "--first-name",
+        "Åsa",
+        "--last-name",
+        "Öberg",
+    ]);
+    let out = data.ok(&[
+        "assistant",
+        "add",
+        "--personnummer",
+        "198503121231",
+        "--first-name",
+        "Erik",
+        "--last-name",
+        "Johansson",
+        "--employment",
+        "other",
+        "--employer-org",
+        "5567037485",
+        "--period-start",
+        "2026-01-01",
+        "--period-length",
+        "4m",
+    ]);
+    assert!(
+        out.contains("registrerad"),
+        "the assistant is registered: {out}"
+    );
 
     let persons = data.json(&["person", "list"]);
-    assert_eq!(persons[0]["personnummer"], "197503231115", "a personnummer typed with a dash is stored as 12 digits");
+    assert_eq!(
+        persons[0]["personnummer"], "197503231115",
+        "a personnummer typed with a dash is stored as 12 digits"
+    );
     let assistants = data.json(&["assistant", "list"]);
-    assert_eq!(assistants[0]["employment"]["type"], "other_employer", "the employment is stored");
+    assert_eq!(
+        assistants[0]["employment"]["type"], "other_employer",
+        "the employment is stored"
+    );
     let providers = data.json(&["provider", "list"]);
-    assert_eq!(providers[0]["name"], "Åsa & Co Assistans AB", "names keep their characters");
+    assert_eq!(
+        providers[0]["name"], "Åsa & Co Assistans AB",
+        "names keep their characters"
+    );
 }
 
 #[test]
 fn invalid_input_is_refused_with_a_message_naming_the_field_and_exit_3() {
     let data = DataDir::new();
-    data.ok(&["provider", "add", "--name", "Omsorg AB", "--org-number", "5567037485", "--phone", "08-123 45 67"]);
+    data.ok(&[
+        "provider",
+        "add",
+        "--name",
+        "Omsorg AB",
+        "--org-number",
+        "5567037485",
+        "--phone",
+        "08-123 45 67",
+    ]);
     let cases: &[(&[&str], &str)] = &[
-        (&["person", "add", "--personnummer", "19750323-1116", "--first-name", "A", "--last-name", "B"], "personnummer"),
-        (&["person", "add", "--personnummer", "19751323-1115", "--first-name", "A", "--last-name", "B"], "personnummer"),
-        (&["provider", "add", "--name", "X", "--org-number", "5567037485", "--phone", "123"], "telefon"),
-        (&["provider", "add", "--name", "X", "--org-number", "5567037486", "--phone", "08-123 45 67"], "organisationsnummer"),
-        (&["assistant", "add", "--personnummer", "198503121231", "--first-name", "E", "--last-name", "J", "--employment", "other"], "arbetsgivarens organisationsnummer"),
-        (&["assistant", "add", "--personnummer", "198503121231", "--first-name", "E", "--last-name", "J", "--period-start", "2026-01-01"], "beräkningsperiod"),
+        (
+            &[
+                "person",
+                "add",
+                "--personnummer",
+                "19750323-1116",
+                "--first-name",
+                "A",
+                "--last-name",
+                "B",
+            ],
+            "personnummer",
+        ),
+        (
+            &[
+                "person",
+                "add",
+                "--personnummer",
+                "19751323-1115",
+                "--first-name",
+                "A",
+                "--last-name",
+                "B",
+            ],
+            "personnummer",
+        ),
+        (
+            &[
+                "provider",
+                "add",
+                "--name",
+                "X",
+                "--org-number",
+                "5567037485",
+                "--phone",
+                "123",
+            ],
+            "telefon",
+        ),
+        (
+            &[
+                "provider",
+                "add",
+                "--name",
+                "X",
+                "--org-number",
+                "5567037486",
+                "--phone",
+                "08-123 45 67",
+            ],
+            "organisationsnummer",
+        ),
+        (
+            &[
+                "assistant",
+                "add",
+                "--personnummer",
+                "198503121231",
+                "--first-name",
+                "E",
+                "--last-name",
+                "J",
+                "--employment",
+                "other",
+            ],
+            "arbetsgivarens organisationsnummer",
+        ),
+        (
+            &[
+                "assistant",
+                "add",
+                "--personnummer",
+                "198503121231",
+                "--first-name",
+                "E",
+                "--last-name",
+                "J",
+                "--period-start",
+                "2026-01-01",
+            ],
+            "beräkningsperiod",
+        ),
     ];
     for (args, field) in cases {
         let out = data.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(3), "`{}` is invalid input (exit 3); stderr: {stderr}", args.join(" "));
-        assert!(stderr.contains(field), "the message for `{}` names the field {field:?}: {stderr}", args.join(" "));
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "`{}` is invalid input (exit 3); stderr: {stderr}",
+            args.join(" ")
+        );
+        assert!(
+            stderr.contains(field),
+            "the message for `{}` names the field {field:?}: {stderr}",
+            args.join(" ")
+        );
     }
-    assert_eq!(data.json(&["person", "list"]), serde_json::json!([]), "nothing invalid was stored");
+    assert_eq!(
+        data.json(&["person", "list"]),
+        serde_json::json!([]),
+        "nothing invalid was stored"
+    );
 }
 
 #[test]
 fn a_samordningsnummer_assistant_is_accepted_but_flagged() {
     let data = DataDir::new();
-    data.ok(&["provider", "add", "--name", "Omsorg AB", "--org-number", "5567037485", "--phone", "08-123 45 67"]);
+    data.ok(&[
+        "provider",
+        "add",
+        "--name",
+        "Omsorg AB",
+        "--org-number",
+        "5567037485",
+        "--phone",
+        "08-123 45 67",
+    ]);
     // Day 12 + 60 = 72: a samordningsnummer (check digit per the Luhn rule).
-    let out = data.ok(&["assistant", "add", "--personnummer", "198503721238", "--first-name", "Sam", "--last-name", "Ordning"]);
-    assert!(out.contains("BankID"), "the user is told a samordningsnummer cannot sign with BankID: {out}");
+    let out = data.ok(&[
+        "assistant",
+        "add",
+        "--personnummer",
+        "198503721238",
+        "--first-name",
+        "Sam",
+        "--last-name",
+        "Ordning",
+    ]);
+    assert!(
+        out.contains("BankID"),
+        "the user is told a samordningsnummer cannot sign with BankID: {out}"
+    );
 }

@@ -18,8 +18,14 @@ fn review_json_follows_the_documented_schema_in_both_dst_months() {
     let validator = schema();
     for month in ["2026-03", "2026-10", "2026-11"] {
         let review = data.json(&["review", "--month", month]);
-        let problems: Vec<String> = validator.iter_errors(&review).map(|e| format!("{e} at {}", e.instance_path())).collect();
-        assert!(problems.is_empty(), "review --json for {month} must match schemas/review.schema.json: {problems:#?}");
+        let problems: Vec<String> = validator
+            .iter_errors(&review)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "review --json for {month} must match schemas/review.schema.json: {problems:#?}"
+        );
     }
 }
 
@@ -34,47 +40,78 @@ fn review_totals_are_the_sums_of_the_rows_and_autumn_adds_an_hour() {
     for report in reports {
         for kind in ["aktiv", "vante", "beredskap"] {
             let rows = report["rows"].as_array().expect("rows is an array");
-            let (clock, real) = rows.iter().filter(|r| r["kind"] == kind).fold((0, 0), |(c, r), row| {
-                (c + row["clock_minutes"].as_u64().unwrap_or(0), r + row["real_minutes"].as_u64().unwrap_or(0))
-            });
-            assert_eq!(report["totals"][kind]["clock_minutes"].as_u64(), Some(clock), "clock total of {kind} is the sum of its rows");
-            assert_eq!(report["totals"][kind]["real_minutes"].as_u64(), Some(real), "real total of {kind} is the sum of its rows");
+            let (clock, real) =
+                rows.iter()
+                    .filter(|r| r["kind"] == kind)
+                    .fold((0, 0), |(c, r), row| {
+                        (
+                            c + row["clock_minutes"].as_u64().unwrap_or(0),
+                            r + row["real_minutes"].as_u64().unwrap_or(0),
+                        )
+                    });
+            assert_eq!(
+                report["totals"][kind]["clock_minutes"].as_u64(),
+                Some(clock),
+                "clock total of {kind} is the sum of its rows"
+            );
+            assert_eq!(
+                report["totals"][kind]["real_minutes"].as_u64(),
+                Some(real),
+                "real total of {kind} is the sum of its rows"
+            );
         }
         for row in report["rows"].as_array().into_iter().flatten() {
             if row["day"] == 25 && row["from"] == "00.00" && row["to"] == "07.00" {
                 saw_autumn_row = true;
                 assert_eq!(row["clock_minutes"], 420, "00.00–07.00 is 7 h on the clock");
-                assert_eq!(row["real_minutes"], 480, "00.00–07.00 on the autumn night is 8 real hours");
-                assert_eq!(row["dst_note"], "+1 h, vintertid", "the row carries the autumn note");
+                assert_eq!(
+                    row["real_minutes"], 480,
+                    "00.00–07.00 on the autumn night is 8 real hours"
+                );
+                assert_eq!(
+                    row["dst_note"], "+1 h, vintertid",
+                    "the row carries the autumn note"
+                );
             }
         }
     }
-    assert!(saw_autumn_row, "the demo has a night row across the autumn change");
+    assert!(
+        saw_autumn_row,
+        "the demo has a night row across the autumn change"
+    );
 }
 
 #[test]
 fn review_of_a_month_with_errors_exits_3_and_says_why() {
     let data = DataDir::new();
     data.ok(&["demo"]);
-    // Two overlapping shifts of one assistant (Erik) for one person (Åsa): an error FK would
-    // reject, so the review must block it.
-    let csv = data.path().join("overlap.csv");
-    std::fs::write(
-        &csv,
-        "assistent;person;datum;start;slut;typ\n\
-         198503121231;197503231115;2026-11-03;08:00;12:00;aktiv\n\
-         198503121231;197503231115;2026-11-03;10:00;14:00;aktiv\n",
-    )
-    .expect("write csv");
-    let imported = data.run(&["import", csv.to_str().expect("utf-8 path")]);
-    assert_eq!(
-        imported.status.code(),
-        Some(0),
-        "overlaps are a month-review matter, the rows themselves are valid: {}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
+    // Two overlapping shifts of one assistant (Erik) for one person (Åsa), arriving in two
+    // files: each file is fine on its own, but together they are an error FK would reject, so
+    // the month review must block it.
+    let header = "assistent;person;datum;start;slut;typ\n";
+    for (name, row) in [
+        (
+            "first.csv",
+            "198503121231;197503231115;2026-11-03;08:00;12:00;aktiv\n",
+        ),
+        (
+            "second.csv",
+            "198503121231;197503231115;2026-11-03;10:00;14:00;aktiv\n",
+        ),
+    ] {
+        let csv = data.path().join(name);
+        std::fs::write(&csv, format!("{header}{row}")).expect("write csv");
+        data.ok(&["import", csv.to_str().expect("utf-8 path")]);
+    }
     let out = data.run(&["review", "--month", "2026-11"]);
-    assert_eq!(out.status.code(), Some(3), "a month with errors exits with code 3 so scripts notice");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a month with errors exits with code 3 so scripts notice"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("overlap_same_person"), "the review names the overlap:\n{text}");
+    assert!(
+        text.contains("overlap_same_person"),
+        "the review names the overlap:\n{text}"
+    );
 }

@@ -10,7 +10,9 @@ pub struct DataDir {
 
 impl DataDir {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("a temporary folder can be created") }
+        Self {
+            dir: tempfile::tempdir().expect("a temporary folder can be created"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -73,6 +75,13 @@ pub fn fk_dir() -> PathBuf {
 
 /// `xmllint` with arguments; returns (success, stdout, stderr).
 pub fn xmllint(args: &[&str]) -> (bool, Vec<u8>, String) {
-    let out = Command::new("xmllint").args(args).output().expect("xmllint is installed (libxml2-utils)");
-    (out.status.success(), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new("xmllint")
+        .args(args)
+        .output()
+        .expect("xmllint is installed (libxml2-utils)");
+    (
+        out.status.success(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

@@ -1,0 +1,947 @@
+//! Submitting signed reports to Försäkringskassan through the durable outbox.
+//!
+//! The flow for a month ([`App::submit_month`]):
+//! 1. the month review brings the stored report versions up to date with the data;
+//! 2. every current report version that is fully signed — both signatures binding its exact
+//!    frozen bytes — and has no live submission is queued; the others are listed as skipped with
+//!    the reason (not signed, rejected unchanged, uncertain, already accepted);
+//! 3. the queue is sent through one shared [`Pacer`] (at most one request start per second by
+//!    default, a few in flight): each submission is checked again, marked `sending` in a
+//!    committed transaction, sent, and its outcome — with FK's raw answer — committed;
+//! 4. transient failures (FK certainly did not get the report) are retried with exponential
+//!    backoff and jitter, still through the pacer; uncertain ones wait for the user's decision
+//!    ([`App::resolve_uncertain`]); rejections keep FK's message verbatim.
+//!
+//! Logs carry submission ids, attempt numbers and error codes only — never personnummer, names
+//! or message bodies.
+
+mod binding;
+pub mod connection;
+pub mod pacer;
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::time::Duration;
+
+use assistid_core::c14n::report_hash;
+use assistid_core::model::ReportMonth;
+use assistid_elt::{
+    CertHealth, Disposition, EltError, SignatureBlock, SubmitAttempt, SubmitRequest, build_request,
+};
+use assistid_store::{
+    AttemptOutcome, AttemptResult, ReportVersion, Resolution, SignerRole, Submission,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+pub use assistid_elt::{CertStatus, Environment};
+pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
+pub use binding::{BindingError, binding_entries, signature_binds};
+pub use connection::{CLIENT_CERT_PASSWORD_ENV, ConnectOptions, EltConnection};
+pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError};
+
+use crate::{App, AppError};
+
+/// A source of the current time, passed in so the use case never reads the clock itself.
+pub type Clock<'a> = &'a (dyn Fn() -> DateTime<Utc> + Sync);
+
+/// When and how often a transient failure is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts per submission and run, the first included.
+    pub max_attempts: u32,
+    /// The wait before the second attempt; it doubles for each further attempt.
+    pub base_delay: Duration,
+    /// The longest wait.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Five attempts, waiting about 2, 4, 8 and 16 seconds.
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait after failed attempt `attempt` (1-based): exponential, capped, with jitter
+    /// (between half and all of it, so many clients do not retry in step), and at least what
+    /// FK asked for in `Retry-After`.
+    pub fn delay(&self, attempt: u32, retry_after_secs: Option<u64>) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        let full = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        let half = full / 2;
+        let jitter = if half.is_zero() {
+            Duration::ZERO
+        } else {
+            half.mul_f64(rand::random::<f64>())
+        };
+        let asked = Duration::from_secs(retry_after_secs.unwrap_or(0));
+        (half + jitter).max(asked)
+    }
+}
+
+/// The user's decision on a submission whose outcome is uncertain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Decision {
+    /// Send it again (the user checked with FK that it did not arrive).
+    Resend,
+    /// FK confirmed it arrived, with this tx-id.
+    MarkAccepted {
+        /// The tx-id FK gave.
+        tx_id: String,
+    },
+    /// Do not send it.
+    Abandon,
+}
+
+/// One submission as shown to the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionView {
+    /// The submission id (for `assistid submissions resolve ID`).
+    pub id: i64,
+    /// The report id of the version sent.
+    pub report_id: String,
+    /// The version number.
+    pub report_version: u32,
+    /// The month.
+    pub month: String,
+    /// `demo`, `test` or `prod`.
+    pub environment: String,
+    /// The person with assistance, as "Åsa Ö.".
+    pub person: String,
+    /// The assistant, as "Erik J.".
+    pub assistant: String,
+    /// The state's code.
+    pub state: &'static str,
+    /// The state in Swedish.
+    pub state_label: &'static str,
+    /// Requests started.
+    pub attempts: u32,
+    /// FK's tx-id once accepted.
+    pub tx_id: Option<String>,
+    /// FK's message, verbatim, for rejections.
+    pub fk_message: Option<String>,
+    /// The last error's code.
+    pub error_code: Option<String>,
+    /// What happened and what to do, in Swedish.
+    pub message: Option<String>,
+    /// When the next automatic attempt is due.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+impl SubmissionView {
+    /// The state as the store's enum.
+    pub fn state(&self) -> Option<SubmissionState> {
+        SubmissionState::ALL
+            .into_iter()
+            .find(|s| s.code() == self.state)
+    }
+}
+
+/// A report of the month that was not sent in this run, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedReport {
+    /// The report id of its current version.
+    pub report_id: String,
+    /// The person, as "Åsa Ö.".
+    pub person: String,
+    /// The assistant, as "Erik J.".
+    pub assistant: String,
+    /// A stable code: `not_signed`, `assistant_not_signed`, `provider_not_signed`,
+    /// `binding_mismatch`, `already_accepted`, `rejected_unchanged`, `uncertain`,
+    /// `other_environment`.
+    pub reason_code: &'static str,
+    /// The reason in Swedish, with what to do.
+    pub reason: String,
+    /// The submission that blocks a new one, if any.
+    pub submission_id: Option<i64>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmitSummary {
+    /// The month.
+    pub month: String,
+    /// The environment.
+    pub environment: String,
+    /// The service address.
+    pub endpoint: String,
+    /// The client certificate's health (warns from 30 days before expiry).
+    pub certificate: Option<CertHealth>,
+    /// Reports not sent, with the reason.
+    pub skipped: Vec<SkippedReport>,
+    /// The submissions of this run, in the order they finished.
+    pub results: Vec<SubmissionView>,
+    /// In the demo: the rate violations the fake FK counted (0 expected).
+    pub rate_violations: Option<usize>,
+}
+
+impl SubmitSummary {
+    /// Results in a state.
+    pub fn count(&self, state: SubmissionState) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.state == state.code())
+            .count()
+    }
+}
+
+/// Why a report version cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotReady {
+    /// Stable code.
+    pub code: &'static str,
+    /// Swedish reason.
+    pub reason: String,
+}
+
+impl fmt::Display for NotReady {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+fn not_ready(code: &'static str, reason: impl Into<String>) -> NotReady {
+    NotReady {
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// "Åsa Ö." from first and last name.
+fn short_name(first: &str, last: &str) -> String {
+    match last.chars().next() {
+        Some(initial) => format!("{first} {initial}."),
+        None => first.to_owned(),
+    }
+}
+
+/// Names by identity number digits.
+struct Names(HashMap<String, String>);
+
+impl Names {
+    fn of(&self, digits: &str) -> String {
+        self.0
+            .get(digits)
+            .cloned()
+            .unwrap_or_else(|| "(okänd)".to_owned())
+    }
+}
+
+fn decode_b64(text: &str) -> Option<Vec<u8>> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    STANDARD.decode(compact.as_bytes()).ok()
+}
+
+/// What the outcome of an attempt means, to store.
+struct Interpreted {
+    outcome: AttemptOutcome,
+    tx_id: Option<String>,
+    error_code: Option<&'static str>,
+    message: Option<String>,
+    fk_message: Option<String>,
+    retry_after: Option<u64>,
+}
+
+fn interpret(result: &Result<assistid_elt::TxId, EltError>) -> Interpreted {
+    match result {
+        Ok(tx) => Interpreted {
+            outcome: AttemptOutcome::Accepted,
+            tx_id: Some(tx.to_string()),
+            error_code: None,
+            message: None,
+            fk_message: None,
+            retry_after: None,
+        },
+        Err(e) => Interpreted {
+            outcome: match e.disposition() {
+                Disposition::Transient => AttemptOutcome::Transient,
+                Disposition::Uncertain => AttemptOutcome::Uncertain,
+                Disposition::Rejected => AttemptOutcome::Rejected,
+                _ => AttemptOutcome::Configuration,
+            },
+            tx_id: None,
+            error_code: Some(e.code()),
+            // The EltError messages say what happened and what to do, in Swedish; FK's own
+            // text is kept verbatim beside them.
+            message: Some(e.to_string()),
+            fk_message: e.fk_message().map(str::to_owned),
+            retry_after: match e {
+                EltError::ServiceUnavailable { retry_after_secs } => *retry_after_secs,
+                _ => None,
+            },
+        },
+    }
+}
+
+/// What to tell the user to do about an uncertain submission.
+pub fn uncertain_advice(id: i64) -> String {
+    format!(
+        "Kontrollera med Försäkringskassan om rapporten kom fram, och välj sedan: \
+         `assistid submissions resolve {id} --accepted TXID` (den kom fram), \
+         `--resend` (skicka igen) eller `--abandon` (skicka inte)."
+    )
+}
+
+/// The outcome of one spawned request.
+type Finished = (SubmissionId, u32, SubmitAttempt);
+
+impl App {
+    fn names(&self) -> anyhow::Result<Names> {
+        let mut map = HashMap::new();
+        for p in self.persons()? {
+            map.insert(
+                p.personnummer.digits().to_owned(),
+                short_name(&p.first_name, &p.last_name),
+            );
+        }
+        for a in self.assistants()? {
+            map.insert(
+                a.id.digits().to_owned(),
+                short_name(&a.first_name, &a.last_name),
+            );
+        }
+        Ok(Names(map))
+    }
+
+    fn view(&self, submission: &Submission, names: &Names) -> anyhow::Result<SubmissionView> {
+        let version = self
+            .store()
+            .report_version_by_id(submission.report_id)
+            .map_err(AppError::from)?;
+        let (person, assistant) = match &version {
+            Some(v) => (names.of(v.person.digits()), names.of(v.assistant.digits())),
+            None => ("(okänd)".to_owned(), "(okänd)".to_owned()),
+        };
+        let message = match submission.state {
+            SubmissionState::Uncertain => Some(format!(
+                "{} {}",
+                submission.last_error_message.clone().unwrap_or_default(),
+                uncertain_advice(submission.id.get())
+            )),
+            SubmissionState::Accepted => None,
+            _ => submission.last_error_message.clone(),
+        };
+        Ok(SubmissionView {
+            id: submission.id.get(),
+            report_id: submission.report_id.to_string(),
+            report_version: submission.report_version,
+            month: submission.month.to_string(),
+            environment: submission.environment.clone(),
+            person,
+            assistant,
+            state: submission.state.code(),
+            state_label: submission.state.label_sv(),
+            attempts: submission.attempts,
+            tx_id: submission.tx_id.clone(),
+            fk_message: submission.fk_message.clone(),
+            error_code: submission.last_error_code.clone(),
+            message: message.map(|m| m.trim().to_owned()),
+            next_attempt_at: submission.next_attempt_at,
+        })
+    }
+
+    /// The request for a report version: its exact frozen bytes and both signatures, after
+    /// checking that each signature binds exactly these bytes. The one place that reads the
+    /// signing tables.
+    pub fn signed_request(
+        &self,
+        version: &ReportVersion,
+    ) -> anyhow::Result<Result<SubmitRequest, NotReady>> {
+        if version.superseded_by.is_some() {
+            return Ok(Err(not_ready(
+                "superseded",
+                "en nyare version av rapporten finns; skriv under och skicka den",
+            )));
+        }
+        if !version.is_frozen() {
+            return Ok(Err(not_ready(
+                "not_signed",
+                "rapporten är inte underskriven av assistenten och anordnaren",
+            )));
+        }
+        // The stored hash and binding must still describe the stored bytes.
+        let hash = report_hash(&version.document).map_err(|e| AppError::Invalid {
+            field: "rapportdokument".to_owned(),
+            message: e.to_string(),
+        })?;
+        if hash != version.sha256 || version.binding != format!("{},{hash}", version.report_id) {
+            return Ok(Err(not_ready(
+                "document_changed",
+                "rapportens lagrade innehåll stämmer inte med dess kontrollsumma; skapa och \
+                 signera en ny version",
+            )));
+        }
+        let signatures = self
+            .store()
+            .signatures_for_report(version.report_id)
+            .map_err(AppError::from)?;
+        let mut blocks: [Option<SignatureBlock>; 2] = [None, None];
+        for signature in &signatures {
+            let (slot, who) = match signature.role {
+                SignerRole::Assistant => (0, "Assistentens"),
+                SignerRole::Provider => (1, "Anordnarens"),
+            };
+            let (Some(xml), Some(ocsp)) = (
+                decode_b64(&signature.signature_base64),
+                decode_b64(&signature.ocsp_response_base64),
+            ) else {
+                return Ok(Err(not_ready(
+                    "signature_unreadable",
+                    format!("{who} underskrift går inte att läsa; skriv under igen"),
+                )));
+            };
+            match signature_binds(&xml, &version.binding) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Ok(Err(not_ready(
+                        "binding_mismatch",
+                        format!(
+                            "{who} underskrift gäller inte exakt den här versionen av rapporten; \
+                             skriv under igen"
+                        ),
+                    )));
+                }
+                Err(e) => {
+                    return Ok(Err(not_ready(
+                        "binding_mismatch",
+                        format!("{who} underskrift: {e}; skriv under igen"),
+                    )));
+                }
+            }
+            blocks[slot] = Some(SignatureBlock {
+                signature_xml: xml,
+                ocsp_response: ocsp,
+                signed_on: signature.signed_on,
+            });
+        }
+        let [assistant, provider] = blocks;
+        let Some(assistant_signature) = assistant else {
+            return Ok(Err(not_ready(
+                "assistant_not_signed",
+                "assistenten har inte skrivit under rapporten",
+            )));
+        };
+        let Some(provider_signature) = provider else {
+            return Ok(Err(not_ready(
+                "provider_not_signed",
+                "anordnaren har inte skrivit under rapporten",
+            )));
+        };
+        // The bindings hold; now the signatures themselves, in full: XML-DSig, the signer's
+        // certificate chain to BankID's root, the signer, and the texts shown — exactly what
+        // FK will check, so a bad signature is caught here and never sent.
+        if let Err(e) = self.verify_stored_signatures(version.report_id) {
+            return Ok(Err(not_ready("signature_invalid", e.to_string())));
+        }
+        Ok(Ok(SubmitRequest {
+            report: version.document.clone(),
+            assistant_signature,
+            provider_signature,
+        }))
+    }
+
+    /// Brings the month's report versions up to date and queues every ready one for
+    /// `environment`. Returns the submissions to send now (new ones, and queued or retrying
+    /// ones from earlier runs) and the reports skipped, with the reason.
+    pub fn queue_month(
+        &self,
+        month: ReportMonth,
+        environment: assistid_elt::Environment,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(Vec<SubmissionId>, Vec<SkippedReport>)> {
+        self.check_environment(environment)?;
+        if self.provider()?.is_none() {
+            return Err(AppError::Missing(
+                "ingen anordnare är registrerad; lägg in anordnaren först".to_owned(),
+            )
+            .into());
+        }
+        self.month_review(month, now)?;
+        let names = self.names()?;
+        let store = self.store();
+        let mut to_send = Vec::new();
+        let mut skipped = Vec::new();
+        for version in store
+            .latest_report_versions_in_month(month)
+            .map_err(AppError::from)?
+        {
+            let skip =
+                |code: &'static str, reason: String, id: Option<SubmissionId>| SkippedReport {
+                    report_id: version.report_id.to_string(),
+                    person: names.of(version.person.digits()),
+                    assistant: names.of(version.assistant.digits()),
+                    reason_code: code,
+                    reason,
+                    submission_id: id.map(SubmissionId::get),
+                };
+            if let Some(live) = store
+                .live_submission_for_report(version.report_id)
+                .map_err(AppError::from)?
+            {
+                let id = Some(live.id);
+                match live.state {
+                    SubmissionState::Accepted => skipped.push(skip(
+                        "already_accepted",
+                        format!(
+                            "redan mottagen av Försäkringskassan (tx-id {})",
+                            live.tx_id.as_deref().unwrap_or("?")
+                        ),
+                        id,
+                    )),
+                    SubmissionState::Rejected => skipped.push(skip(
+                        "rejected_unchanged",
+                        format!(
+                            "avvisades av Försäkringskassan ({}); rätta uppgifterna så skapas en \
+                             ny version som måste skrivas under igen",
+                            live.fk_message.as_deref().unwrap_or("inget meddelande")
+                        ),
+                        id,
+                    )),
+                    SubmissionState::Uncertain | SubmissionState::Sending => skipped.push(skip(
+                        "uncertain",
+                        format!(
+                            "oklart om Försäkringskassan tog emot den. {}",
+                            uncertain_advice(live.id.get())
+                        ),
+                        id,
+                    )),
+                    _ if live.environment != environment.as_str() => skipped.push(skip(
+                        "other_environment",
+                        format!("ligger i kö för miljön {}", live.environment),
+                        id,
+                    )),
+                    _ => to_send.push(live.id),
+                }
+                continue;
+            }
+            match self.signed_request(&version)? {
+                Ok(_) => {
+                    let queued = store
+                        .enqueue_submission(version.report_id, environment.as_str(), now)
+                        .map_err(AppError::from)?;
+                    tracing::info!(submission = queued.id.get(), "submission queued");
+                    self.log_event(
+                        now,
+                        "submission_queued",
+                        Some(version.report_id),
+                        serde_json::json!({
+                            "submission": queued.id.get(),
+                            "environment": environment.as_str(),
+                        }),
+                    )?;
+                    to_send.push(queued.id);
+                }
+                Err(problem) => skipped.push(skip(problem.code, problem.reason, None)),
+            }
+        }
+        Ok((to_send, skipped))
+    }
+
+    /// Commits the outcome of an attempt and says whether (and when) to retry in this run.
+    fn record_attempt(
+        &self,
+        id: SubmissionId,
+        attempt: u32,
+        sent: &SubmitAttempt,
+        retry: &RetryPolicy,
+        clock: Clock<'_>,
+    ) -> anyhow::Result<(Submission, Option<Duration>)> {
+        let now = clock();
+        let meaning = interpret(&sent.outcome);
+        let retry_in = (meaning.outcome == AttemptOutcome::Transient)
+            .then(|| retry.delay(attempt, meaning.retry_after));
+        let next_attempt_at =
+            retry_in.and_then(|d| chrono::Duration::from_std(d).ok().map(|d| now + d));
+        let answer = sent.answer.as_ref();
+        let saved = self
+            .store()
+            .finish_submission_attempt(
+                id,
+                attempt,
+                &AttemptResult {
+                    finished_at: now,
+                    outcome: meaning.outcome,
+                    http_status: answer.map(|a| a.status),
+                    answer: answer.map(|a| a.body.as_slice()),
+                    tx_id: meaning.tx_id.as_deref(),
+                    error_code: meaning.error_code,
+                    error_message: meaning.message.as_deref(),
+                    fk_message: meaning.fk_message.as_deref(),
+                    next_attempt_at,
+                },
+            )
+            .map_err(AppError::from)?;
+        tracing::info!(
+            submission = id.get(),
+            attempt,
+            outcome = meaning.outcome.code(),
+            error = meaning.error_code.unwrap_or(""),
+            "submission attempt finished"
+        );
+        let report_id = Some(saved.report_id);
+        self.log_event(
+            now,
+            &format!("submission_{}", saved.state.code()),
+            report_id,
+            serde_json::json!({
+                "submission": id.get(),
+                "attempt": attempt,
+                "error_code": meaning.error_code,
+            }),
+        )?;
+        let again = retry_in.filter(|_| attempt < retry.max_attempts);
+        Ok((saved, again))
+    }
+
+    /// The request to send for a submission, checked again just before sending; `Err` with the
+    /// reason when it may not go (the caller marks it `failed_final`).
+    fn envelope_for(
+        &self,
+        submission: &Submission,
+        connection: &EltConnection,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Result<Vec<u8>, NotReady>> {
+        if submission.environment != connection.environment().as_str() {
+            return Ok(Err(not_ready(
+                "other_environment",
+                format!("inskickningen gäller miljön {}", submission.environment),
+            )));
+        }
+        if let Some(health) = connection.certificate_health(now)
+            && health.status == assistid_elt::CertStatus::Expired
+        {
+            return Ok(Err(not_ready(
+                "elt_client_certificate_expired",
+                EltError::ClientCertificateExpired {
+                    expired_on: health.expires_on,
+                }
+                .to_string(),
+            )));
+        }
+        let Some(version) = self
+            .store()
+            .report_version_by_id(submission.report_id)
+            .map_err(AppError::from)?
+        else {
+            return Ok(Err(not_ready("not_found", "rapportversionen finns inte")));
+        };
+        let request = match self.signed_request(&version)? {
+            Ok(request) => request,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        // The bytes sent must be the bytes queued.
+        let digest = {
+            use sha2_digest::digest;
+            digest(&request.report)
+        };
+        if digest != submission.document_sha256 {
+            return Ok(Err(not_ready(
+                "document_changed",
+                "rapportens innehåll har ändrats sedan den lades i kö",
+            )));
+        }
+        Ok(Ok(build_request(&request)))
+    }
+
+    /// Sends the given submissions through `pacer`, committing every transition; calls
+    /// `progress(done, total, view)` as each one reaches its state for this run. Returns the
+    /// views in the order they finished.
+    pub async fn send_submissions(
+        &self,
+        connection: &EltConnection,
+        ids: &[SubmissionId],
+        pacer: &Pacer,
+        retry: &RetryPolicy,
+        clock: Clock<'_>,
+        progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+    ) -> anyhow::Result<Vec<SubmissionView>> {
+        let names = self.names()?;
+        let total = ids.len();
+        let mut waiting: VecDeque<(SubmissionId, Option<tokio::time::Instant>)> =
+            ids.iter().map(|id| (*id, None)).collect();
+        let mut in_flight: JoinSet<Finished> = JoinSet::new();
+        let mut next: Option<(SubmissionId, Vec<u8>)> = None;
+        let mut results = Vec::with_capacity(total);
+        let mut finish = |view: SubmissionView, results: &mut Vec<SubmissionView>| {
+            results.push(view);
+            if let Some(last) = results.last() {
+                progress(results.len(), total, last);
+            }
+        };
+        loop {
+            // Check and build the next request before waiting for the pacer, so the time
+            // between a granted start and the request leaving is short and steady.
+            if next.is_none() {
+                let instant = tokio::time::Instant::now();
+                if let Some(pos) = waiting
+                    .iter()
+                    .position(|(_, due)| due.is_none_or(|t| t <= instant))
+                {
+                    let Some((id, _)) = waiting.remove(pos) else {
+                        continue;
+                    };
+                    let submission = self
+                        .store()
+                        .submission(id)
+                        .map_err(AppError::from)?
+                        .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+                    if !matches!(
+                        submission.state,
+                        SubmissionState::Queued | SubmissionState::FailedWillRetry
+                    ) {
+                        finish(self.view(&submission, &names)?, &mut results);
+                        continue;
+                    }
+                    match self.envelope_for(&submission, connection, clock())? {
+                        Ok(envelope) => next = Some((id, envelope)),
+                        Err(problem) => {
+                            let failed = self
+                                .store()
+                                .fail_submission_before_sending(
+                                    id,
+                                    problem.code,
+                                    &problem.reason,
+                                    clock(),
+                                )
+                                .map_err(AppError::from)?;
+                            tracing::warn!(
+                                submission = id.get(),
+                                code = problem.code,
+                                "submission stopped before sending"
+                            );
+                            finish(self.view(&failed, &names)?, &mut results);
+                        }
+                    }
+                    continue;
+                }
+            }
+            if next.is_none() && waiting.is_empty() && in_flight.is_empty() {
+                break;
+            }
+            let earliest_retry = waiting.iter().filter_map(|(_, due)| *due).min();
+            tokio::select! {
+                // Starting on time comes first: a result waiting a few milliseconds to be
+                // committed changes nothing, a late start lowers the rate for good.
+                biased;
+                permit = pacer.acquire(), if next.is_some() => {
+                    if let Some((id, envelope)) = next.take() {
+                        // Committed before the request starts: a crash from here on leaves
+                        // `sending`, which becomes `uncertain` at the next start.
+                        let attempt = self
+                            .store()
+                            .begin_submission_attempt(id, clock())
+                            .map_err(AppError::from)?;
+                        tracing::info!(submission = id.get(), attempt, "submission sending");
+                        let client = connection.client().clone();
+                        in_flight.spawn(async move {
+                            let sent = client.submit_envelope(envelope).await;
+                            drop(permit);
+                            (id, attempt, sent)
+                        });
+                    }
+                }
+                Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    // A panicked task leaves its row `sending`: uncertain at the next start,
+                    // which is the truth (we do not know whether it reached FK).
+                    let (id, attempt, sent) = joined
+                        .map_err(|e| anyhow::anyhow!("ett sändningsjobb avbröts: {e}"))?;
+                    let (saved, again) = self.record_attempt(id, attempt, &sent, retry, clock)?;
+                    match again {
+                        Some(wait) => waiting.push_back((id, Some(tokio::time::Instant::now() + wait))),
+                        None => finish(self.view(&saved, &names)?, &mut results),
+                    }
+                }
+                () = sleep_until_or_forever(earliest_retry), if next.is_none() && earliest_retry.is_some() => {}
+                // Unreachable by construction (something is always in flight, ready or due);
+                // never spin.
+                else => break,
+            }
+        }
+        Ok(results)
+    }
+
+    /// Queues the month's ready reports for the connection's environment and sends them (and
+    /// earlier queued ones of the month) on a runtime of its own. Blocks until every
+    /// submission of the run has reached a state; `progress` is called as each does.
+    pub fn submit_month(
+        &self,
+        month: ReportMonth,
+        connection: &EltConnection,
+        pacer: &Pacer,
+        retry: &RetryPolicy,
+        clock: Clock<'_>,
+        progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+    ) -> anyhow::Result<SubmitSummary> {
+        let (ids, skipped) = self.queue_month(month, connection.environment(), clock())?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
+        let results = runtime
+            .block_on(self.send_submissions(connection, &ids, pacer, retry, clock, progress))?;
+        Ok(SubmitSummary {
+            month: month.to_string(),
+            environment: connection.environment().as_str().to_owned(),
+            endpoint: connection.endpoint().to_owned(),
+            certificate: connection.certificate_health(clock()),
+            skipped,
+            results,
+            rate_violations: connection.demo_fake().map(|f| f.rate_violations()),
+        })
+    }
+
+    /// The outbox, oldest first; only `month`'s when given.
+    pub fn submissions(&self, month: Option<ReportMonth>) -> anyhow::Result<Vec<SubmissionView>> {
+        let names = self.names()?;
+        let list = match month {
+            Some(m) => self.store().submissions_in_month(m),
+            None => self.store().all_submissions(),
+        }
+        .map_err(AppError::from)?;
+        list.iter().map(|s| self.view(s, &names)).collect()
+    }
+
+    /// The stored attempts of a submission (with FK's raw answers).
+    pub fn submission_attempts(
+        &self,
+        id: SubmissionId,
+    ) -> anyhow::Result<Vec<assistid_store::SubmissionAttempt>> {
+        Ok(self
+            .store()
+            .submission_attempts(id)
+            .map_err(AppError::from)?)
+    }
+
+    /// After a crash: submissions left `sending` become `uncertain` (never resent without a
+    /// decision). Called when the data folder is opened.
+    pub fn recover_interrupted_submissions(
+        &self,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<SubmissionId>> {
+        let ids = self
+            .store()
+            .recover_interrupted_submissions(now)
+            .map_err(AppError::from)?;
+        for id in &ids {
+            tracing::warn!(
+                submission = id.get(),
+                "interrupted submission is now uncertain"
+            );
+            self.log_event(
+                now,
+                "submission_interrupted",
+                None,
+                serde_json::json!({ "submission": id.get() }),
+            )?;
+        }
+        Ok(ids)
+    }
+
+    /// The user's decision on an uncertain submission, with an audit event. `Resend` queues
+    /// it again (sent at the next [`App::submit_month`] of its month).
+    pub fn resolve_uncertain(
+        &self,
+        id: SubmissionId,
+        decision: Decision,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<SubmissionView> {
+        let resolution = match &decision {
+            Decision::Resend => Resolution::Resend,
+            Decision::MarkAccepted { tx_id } => {
+                if Uuid::parse_str(tx_id.trim()).is_err() {
+                    return Err(AppError::invalid(
+                        "tx-id",
+                        format!("{tx_id:?} är inget tx-id (ett UUID från Försäkringskassan)"),
+                    )
+                    .into());
+                }
+                Resolution::MarkAccepted {
+                    tx_id: tx_id.trim().to_lowercase(),
+                }
+            }
+            Decision::Abandon => Resolution::Abandon,
+        };
+        let saved = self
+            .store()
+            .resolve_submission(id, &resolution, now)
+            .map_err(|e| match e {
+                assistid_store::StoreError::Invalid { reason } => {
+                    AppError::invalid("inskickning", reason)
+                }
+                other => AppError::from(other),
+            })?;
+        let decision_code = match decision {
+            Decision::Resend => "resend",
+            Decision::MarkAccepted { .. } => "mark_accepted",
+            Decision::Abandon => "abandon",
+        };
+        tracing::info!(
+            submission = id.get(),
+            decision = decision_code,
+            "uncertain submission resolved"
+        );
+        self.log_event(
+            now,
+            "submission_resolved",
+            Some(saved.report_id),
+            serde_json::json!({ "submission": id.get(), "decision": decision_code }),
+        )?;
+        let names = self.names()?;
+        self.view(&saved, &names)
+    }
+}
+
+async fn sleep_until_or_forever(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// SHA-256 of bytes as lowercase hex (the outbox's `document_sha256`).
+mod sha2_digest {
+    pub(super) fn digest(bytes: &[u8]) -> String {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_waits_grow_and_stay_within_bounds() {
+        let policy = RetryPolicy::default();
+        for attempt in 1..=8 {
+            let wait = policy.delay(attempt, None);
+            let full = (policy.base_delay * 2u32.pow(attempt - 1)).min(policy.max_delay);
+            assert!(
+                wait >= full / 2 && wait <= full,
+                "attempt {attempt}: {wait:?} must lie between half and all of {full:?}"
+            );
+        }
+        assert!(
+            policy.delay(1, Some(30)) >= Duration::from_secs(30),
+            "FK's Retry-After is honoured"
+        );
+    }
+
+    #[test]
+    fn short_names_keep_the_initial() {
+        assert_eq!(short_name("Åsa", "Öberg-Lind"), "Åsa Ö.");
+        assert_eq!(short_name("Erik", ""), "Erik");
+    }
+}

@@ -1,0 +1,287 @@
+//! Where reports go: the demo (the fake FK, started in this process on loopback) or FK's test
+//! or production service with the provider's certificate, from the data folder's settings or
+//! overridden per run.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use assistid_core::secret::Sensitive;
+use assistid_elt::client::Timeouts;
+use assistid_elt::{
+    CertHealth, EltClient, EltError, Environment, EnvironmentConfig, TrustAnchor,
+    check_data_matches_environment,
+};
+use assistid_fakes::fk::{BackgroundFakeFk, FakeFk, FakeFkConfig, FakeFkHandle};
+use assistid_store::DataKind;
+use assistid_store::settings::{
+    ELT_CLIENT_CERT_PATH, ELT_ENVIRONMENT, elt_ca_path_key, elt_endpoint_key,
+};
+use chrono::{DateTime, Utc};
+
+use crate::{App, AppError};
+
+/// The environment variable with the client certificate's password (headless use).
+pub const CLIENT_CERT_PASSWORD_ENV: &str = "ASSISTID_CLIENT_CERT_PASSWORD";
+/// The OS keychain service under which the client certificate's password is kept.
+pub const CLIENT_CERT_KEYCHAIN_SERVICE: &str = "se.assistid.elt-client-certificate";
+/// The value of the CA setting that means "the operating system's roots" (an explicit choice).
+pub const SYSTEM_ROOTS: &str = "system";
+
+/// The password the demo's generated client certificate is protected with (it never leaves
+/// the process).
+const DEMO_PASSWORD: &str = "assistid-demo";
+
+/// How to reach FK for one run; everything not given comes from the settings.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// The environment.
+    pub environment: Environment,
+    /// Another service address (e.g. another FK test service).
+    pub endpoint: Option<String>,
+    /// A PEM file with the CA to trust for the server.
+    pub ca_file: Option<PathBuf>,
+    /// The client certificate (PKCS#12).
+    pub client_cert: Option<PathBuf>,
+    /// The client certificate's password; when absent it is read from
+    /// [`CLIENT_CERT_PASSWORD_ENV`] or the OS keychain.
+    pub password: Option<Sensitive<String>>,
+    /// Connect and read timeouts.
+    pub timeouts: Timeouts,
+}
+
+impl ConnectOptions {
+    /// The settings' values for `environment`, default timeouts.
+    pub fn new(environment: Environment) -> Self {
+        Self {
+            environment,
+            endpoint: None,
+            ca_file: None,
+            client_cert: None,
+            password: None,
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+/// A ready ELT client for one environment. In the demo it owns the fake FK it started.
+#[derive(Debug)]
+pub struct EltConnection {
+    environment: Environment,
+    client: EltClient,
+    endpoint: String,
+    demo_fake: Option<BackgroundFakeFk>,
+}
+
+impl EltConnection {
+    /// A connection over an already built client (tests, benchmarks, a relay).
+    pub fn from_client(
+        environment: Environment,
+        endpoint: impl Into<String>,
+        client: EltClient,
+    ) -> Self {
+        Self {
+            environment,
+            client,
+            endpoint: endpoint.into(),
+            demo_fake: None,
+        }
+    }
+
+    /// Starts a fake FK on loopback in its own thread and connects to it with the identity
+    /// and CA it hands out: the demo environment.
+    pub fn start_demo(config: FakeFkConfig, timeouts: Timeouts) -> anyhow::Result<Self> {
+        let fake = FakeFk::start_background(config).context("demo-FK kunde inte startas")?;
+        let p12 = fake
+            .client_identity_p12(DEMO_PASSWORD)
+            .context("demo-certifikatet kunde inte skapas")?;
+        let client = EltClient::builder()
+            .endpoint(fake.endpoint())
+            .identity(p12, Sensitive::new(DEMO_PASSWORD.to_owned()))
+            .trust(TrustAnchor::PinnedCa(fake.ca_pem().to_owned()))
+            .timeouts(timeouts)
+            .build()
+            .map_err(elt_setup_error)?;
+        Ok(Self {
+            environment: Environment::Demo,
+            client,
+            endpoint: fake.endpoint(),
+            demo_fake: Some(fake),
+        })
+    }
+
+    /// The environment.
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    /// The service address.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The client.
+    pub fn client(&self) -> &EltClient {
+        &self.client
+    }
+
+    /// The client certificate's health at `now` (warns from 30 days before expiry).
+    pub fn certificate_health(&self, now: DateTime<Utc>) -> Option<CertHealth> {
+        self.client.certificate_health(now)
+    }
+
+    /// The fake FK of the demo environment (its recorded requests and rate violations).
+    pub fn demo_fake(&self) -> Option<&FakeFkHandle> {
+        self.demo_fake.as_deref()
+    }
+}
+
+fn elt_setup_error(e: EltError) -> anyhow::Error {
+    AppError::Invalid {
+        field: "anslutning till Försäkringskassan".to_owned(),
+        message: e.to_string(),
+    }
+    .into()
+}
+
+fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        AppError::Invalid {
+            field: what.to_owned(),
+            message: format!("filen {} kan inte läsas: {e}", path.display()),
+        }
+        .into()
+    })
+}
+
+fn password_from_keychain(data_dir: &Path) -> Option<Sensitive<String>> {
+    let entry = keyring::Entry::new(
+        CLIENT_CERT_KEYCHAIN_SERVICE,
+        &data_dir.display().to_string(),
+    )
+    .ok()?;
+    entry.get_password().ok().map(Sensitive::new)
+}
+
+impl App {
+    /// Whether the data folder holds demo or real data. A folder made before the marker
+    /// existed counts as demo data if its provider is the demo provider, else as real data.
+    pub fn data_kind(&self) -> anyhow::Result<DataKind> {
+        if let Some(kind) = self.store().data_kind().map_err(AppError::from)? {
+            return Ok(kind);
+        }
+        let demo_org = crate::demo::demo_data()?.provider.org_number;
+        Ok(match self.provider()? {
+            Some(p) if p.org_number == demo_org => DataKind::Demo,
+            _ => DataKind::Real,
+        })
+    }
+
+    /// The environment to send to when none is given: the `elt.environment` setting, else the
+    /// demo for demo data. Real data needs an explicit choice.
+    pub fn default_environment(&self) -> anyhow::Result<Environment> {
+        if let Some(text) = self
+            .store()
+            .setting(ELT_ENVIRONMENT)
+            .map_err(AppError::from)?
+        {
+            return text
+                .parse::<Environment>()
+                .map_err(|e| AppError::invalid(ELT_ENVIRONMENT, e).into());
+        }
+        match self.data_kind()? {
+            DataKind::Demo => Ok(Environment::Demo),
+            DataKind::Real => Err(AppError::Missing(
+                "välj miljö: --env test (Försäkringskassans testmiljö) eller --env prod".to_owned(),
+            )
+            .into()),
+        }
+    }
+
+    /// Refuses demo data to a real FK and real data to the fake, with a clear message.
+    pub fn check_environment(&self, environment: Environment) -> anyhow::Result<()> {
+        let is_demo = self.data_kind()? == DataKind::Demo;
+        check_data_matches_environment(environment, is_demo).map_err(|e| {
+            AppError::Invalid {
+                field: "miljö".to_owned(),
+                message: e.to_string(),
+            }
+            .into()
+        })
+    }
+
+    /// Connects to the environment: in the demo a fake FK is started on loopback; for test and
+    /// prod the address, CA and client certificate come from `options` or the settings, the
+    /// password from `options`, [`CLIENT_CERT_PASSWORD_ENV`] or the OS keychain. Refuses a
+    /// mismatch between the data and the environment first.
+    pub fn connect(&self, options: &ConnectOptions) -> anyhow::Result<EltConnection> {
+        self.check_environment(options.environment)?;
+        let env = options.environment;
+        if env == Environment::Demo && options.endpoint.is_none() {
+            return EltConnection::start_demo(FakeFkConfig::default(), options.timeouts);
+        }
+        let store = self.store();
+        let setting = |key: &str| store.setting(key).map_err(AppError::from);
+        let endpoint = match &options.endpoint {
+            Some(e) => e.clone(),
+            None => match setting(&elt_endpoint_key(env.as_str()))? {
+                Some(e) => e,
+                None => EnvironmentConfig::fk_default(env, TrustAnchor::SystemRoots)
+                    .map(|c| c.endpoint)
+                    .ok_or_else(|| AppError::Missing("ingen adress för miljön".to_owned()))?,
+            },
+        };
+        let ca = match &options.ca_file {
+            Some(path) => Some(path.display().to_string()),
+            None => setting(&elt_ca_path_key(env.as_str()))?,
+        };
+        let trust = match ca.as_deref() {
+            Some(SYSTEM_ROOTS) => TrustAnchor::SystemRoots,
+            Some(path) => {
+                let pem = read_file(Path::new(path), "CA-fil")?;
+                TrustAnchor::PinnedCa(String::from_utf8(pem).map_err(|_| AppError::Invalid {
+                    field: "CA-fil".to_owned(),
+                    message: format!("{path} är ingen PEM-fil"),
+                })?)
+            }
+            None => {
+                return Err(AppError::Missing(format!(
+                    "ingen certifikatutfärdare (CA) är vald för {}: ange --ca FIL.pem eller \
+                     inställningen {} (värdet \"{SYSTEM_ROOTS}\" betyder datorns rotcertifikat)",
+                    env.label(),
+                    elt_ca_path_key(env.as_str())
+                ))
+                .into());
+            }
+        };
+        let cert_path = match &options.client_cert {
+            Some(path) => path.clone(),
+            None => PathBuf::from(setting(ELT_CLIENT_CERT_PATH)?.ok_or_else(|| {
+                AppError::Missing(format!(
+                    "ingen certifikatfil (e-tjänstelegitimation från Expisoft) är vald: ange \
+                     --client-cert FIL.p12 eller inställningen {ELT_CLIENT_CERT_PATH}"
+                ))
+            })?),
+        };
+        let p12 = read_file(&cert_path, "certifikatfil")?;
+        let password = match &options.password {
+            Some(p) => p.clone(),
+            None => match std::env::var(CLIENT_CERT_PASSWORD_ENV) {
+                Ok(p) if !p.is_empty() => Sensitive::new(p),
+                _ => password_from_keychain(self.data_dir()).ok_or_else(|| {
+                    AppError::Missing(format!(
+                        "lösenordet till certifikatfilen saknas: spara det i nyckelringen eller \
+                         ange det i miljövariabeln {CLIENT_CERT_PASSWORD_ENV}"
+                    ))
+                })?,
+            },
+        };
+        let client = EltClient::builder()
+            .endpoint(endpoint.clone())
+            .identity(p12, password)
+            .trust(trust)
+            .timeouts(options.timeouts)
+            .build()
+            .map_err(elt_setup_error)?;
+        Ok(EltConnection::from_client(env, endpoint, client))
+    }
+}

@@ -1,0 +1,771 @@
+//! Submitting a month to FK through the durable outbox: real encrypted data folders, real
+//! signatures from the fake BankID's signing code, and the fake FK over mutual TLS on loopback.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assistid_app::submit::{
+    ConnectOptions, Decision, EltConnection, Pacer, PacingConfig, RetryPolicy, SubmissionView,
+};
+use assistid_app::{App, KeySource};
+use assistid_core::ids::Personnummer;
+use assistid_core::model::ReportMonth;
+use assistid_core::secret::Sensitive;
+use assistid_elt::client::Timeouts;
+use assistid_elt::{EltClient, Environment, TrustAnchor};
+use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig, ServerCertMode};
+use assistid_fakes::pki::window_around;
+use assistid_store::{NewSignature, SignerRole, Store, SubmissionId, SubmissionState};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+const MONTH: &str = "2026-10";
+const PASSWORD: &str = "test-lösen";
+/// The provider's signatory in every test (a valid personnummer).
+const PROVIDER_SIGNER: &str = "197001019871";
+
+fn month() -> ReportMonth {
+    MONTH.parse().expect("a valid month")
+}
+
+fn clock() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// A data folder with the demo data loaded and its key file.
+struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    fn demo() -> Self {
+        let folder = Folder {
+            dir: tempfile::tempdir().expect("a temporary data folder"),
+        };
+        let app = folder.open();
+        assert!(
+            app.load_demo_if_empty(Utc::now())
+                .expect("the demo data loads"),
+            "a new folder gets the demo data"
+        );
+        app.month_review(month(), Utc::now())
+            .expect("the review saves the report versions");
+        folder
+    }
+
+    fn key(&self) -> PathBuf {
+        self.dir.path().join("test.key")
+    }
+
+    fn open(&self) -> App {
+        App::open(self.dir.path(), KeySource::File(self.key()), Utc::now())
+            .expect("the data folder opens")
+    }
+
+    fn store(&self) -> Store {
+        Store::open_in_data_dir(
+            self.dir.path(),
+            &assistid_store::KeySource::File(self.key()),
+        )
+        .expect("the store opens beside the app")
+    }
+}
+
+/// Makes the test's BankID root one the app trusts in demo mode, as a demo run's fake BankID
+/// does (`<data>/demo-pki/`).
+fn trust_demo_root(data_dir: &Path, root_der: &[u8]) {
+    let dir = data_dir.join("demo-pki");
+    std::fs::create_dir_all(&dir).expect("demo-pki folder");
+    std::fs::write(dir.join("user-root-tests.der"), root_der).expect("the test root is saved");
+}
+
+fn b64(text: &str) -> String {
+    STANDARD.encode(text)
+}
+
+/// Signs every current report version of the month like BankID: each assistant signs their
+/// report, the provider signs all of them in one batch. `tamper` gets the chance to change the
+/// assistant's binding text of a report (to prove a wrong binding is refused).
+fn sign_month(path: &Path, key: &Path, tamper: impl Fn(Uuid, String) -> String) -> Vec<Uuid> {
+    let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
+        .expect("the store opens");
+    let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
+    trust_demo_root(path, bankid.root_der());
+    let now = Utc::now();
+    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
+    let versions = store
+        .latest_report_versions_in_month(month())
+        .expect("the month's versions");
+    let visible = b64("Tidredovisning oktober 2026");
+    let sign = |pnr: &str, non_visible: &str| {
+        sign_document(
+            &bankid,
+            &SignInput {
+                user_visible_data: &visible,
+                user_non_visible_data: Some(non_visible),
+                personal_number: pnr,
+                name: "Test Testsson",
+                signed_at: now,
+                certificate_validity: window_around(now),
+            },
+        )
+        .expect("the fake BankID signs")
+    };
+    for version in &versions {
+        let signer = Personnummer::from_digits(version.assistant.digits())
+            .expect("demo assistants have a personnummer");
+        let non_visible = b64(&tamper(version.report_id, version.binding.clone()));
+        let signature = sign(version.assistant.digits(), &non_visible);
+        store
+            .save_signature(&NewSignature {
+                role: SignerRole::Assistant,
+                report_ids: &[version.report_id],
+                order_ref: &Uuid::new_v4().to_string(),
+                signer: &signer,
+                signer_name: "Test Testsson",
+                signed_on,
+                signed_at: now,
+                user_visible_data: &visible,
+                user_non_visible_data: &non_visible,
+                signature_base64: &signature.signature_base64(),
+                ocsp_response_base64: &signature.ocsp_base64(),
+                completion_data_json: &signature
+                    .completion_data(version.assistant.digits(), "Test Testsson", signed_on)
+                    .to_string(),
+            })
+            .expect("the assistant's signature is stored");
+    }
+    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
+    let batch: Vec<String> = versions.iter().map(|v| v.binding.clone()).collect();
+    let batch = b64(&batch.join(";"));
+    let provider = sign(PROVIDER_SIGNER, &batch);
+    store
+        .save_signature(&NewSignature {
+            role: SignerRole::Provider,
+            report_ids: &ids,
+            order_ref: &Uuid::new_v4().to_string(),
+            signer: &Personnummer::from_digits(PROVIDER_SIGNER).expect("valid"),
+            signer_name: "Karin Lindqvist",
+            signed_on,
+            signed_at: now,
+            user_visible_data: &visible,
+            user_non_visible_data: &batch,
+            signature_base64: &provider.signature_base64(),
+            ocsp_response_base64: &provider.ocsp_base64(),
+            completion_data_json: &provider
+                .completion_data(PROVIDER_SIGNER, "Test Testsson", signed_on)
+                .to_string(),
+        })
+        .expect("the provider's batch signature is stored");
+    ids
+}
+
+fn fake(config: FakeFkConfig) -> BackgroundFakeFk {
+    FakeFk::start_background(config).expect("the fake FK starts")
+}
+
+fn fast_fake() -> BackgroundFakeFk {
+    fake(FakeFkConfig {
+        min_interval: Duration::from_millis(100),
+        ..FakeFkConfig::default()
+    })
+}
+
+/// A demo connection to a fake FK started by the test, with a short read timeout.
+fn connect(fk: &BackgroundFakeFk) -> EltConnection {
+    let client = EltClient::builder()
+        .endpoint(fk.endpoint())
+        .identity(
+            fk.client_identity_p12(PASSWORD).expect("client identity"),
+            Sensitive::new(PASSWORD.to_owned()),
+        )
+        .trust(TrustAnchor::PinnedCa(fk.ca_pem().to_owned()))
+        .timeouts(Timeouts {
+            connect: Duration::from_secs(5),
+            read: Duration::from_millis(1500),
+        })
+        .build()
+        .expect("the client builds");
+    EltConnection::from_client(Environment::Demo, fk.endpoint(), client)
+}
+
+/// 100 ms between starts, with a generous margin: the fake measures arrivals after a TLS
+/// handshake, whose duration varies a lot while the other tests load the machine.
+fn fast_pacer() -> Pacer {
+    Pacer::new(
+        PacingConfig::for_tests_and_benchmarks(Duration::from_millis(100), 3)
+            .expect("valid pacing")
+            .with_margin(Duration::from_millis(40)),
+    )
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(200),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// Sends exactly these submissions.
+fn send(app: &App, connection: &EltConnection, ids: &[SubmissionId]) -> Vec<SubmissionView> {
+    runtime()
+        .block_on(app.send_submissions(
+            connection,
+            ids,
+            &fast_pacer(),
+            &fast_retry(),
+            &clock,
+            &mut |_, _, _| {},
+        ))
+        .expect("the run completes")
+}
+
+#[test]
+fn a_signed_month_goes_to_fk_and_every_tx_id_is_kept_with_the_raw_answer() {
+    let folder = Folder::demo();
+    let signed = sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let app = folder.open();
+    let fk = fast_fake();
+    let connection = connect(&fk);
+    let mut lines = Vec::new();
+    let summary = app
+        .submit_month(
+            month(),
+            &connection,
+            &fast_pacer(),
+            &fast_retry(),
+            &clock,
+            &mut |done, total, view| lines.push(format!("[{done}/{total}] {}", view.state)),
+        )
+        .expect("the month is submitted");
+    assert_eq!(
+        summary.results.len(),
+        signed.len(),
+        "every signed report was sent"
+    );
+    assert!(
+        summary.skipped.is_empty(),
+        "nothing is skipped: {:?}",
+        summary.skipped
+    );
+    assert_eq!(
+        lines.len(),
+        signed.len(),
+        "one progress line per report, as it happens"
+    );
+    for view in &summary.results {
+        assert_eq!(view.state, "accepted", "{view:?}");
+        let tx = view
+            .tx_id
+            .as_deref()
+            .expect("an accepted report has a tx-id");
+        let attempts = app
+            .submission_attempts(SubmissionId::new(view.id))
+            .expect("attempts are stored");
+        assert_eq!(attempts.len(), 1, "one request per report");
+        let answer = attempts[0]
+            .answer
+            .as_deref()
+            .expect("FK's answer is kept raw");
+        assert!(
+            String::from_utf8_lossy(answer).contains(tx),
+            "the raw receipt holds the tx-id"
+        );
+        assert_eq!(attempts[0].http_status, Some(200));
+    }
+    let requests = fk.requests();
+    assert_eq!(requests.len(), signed.len());
+    assert_eq!(fk.rate_violations(), 0, "the fake FK saw no rate violation");
+    for pair in requests.windows(2) {
+        let gap = pair[1].arrived.duration_since(pair[0].arrived);
+        assert!(
+            gap >= Duration::from_millis(100),
+            "request starts are at least the interval apart, got {gap:?}"
+        );
+    }
+
+    // A second run sends nothing again.
+    let again = app
+        .submit_month(
+            month(),
+            &connection,
+            &fast_pacer(),
+            &fast_retry(),
+            &clock,
+            &mut |_, _, _| {},
+        )
+        .expect("a second run");
+    assert!(
+        again.results.is_empty(),
+        "accepted reports are never resent"
+    );
+    assert!(
+        again
+            .skipped
+            .iter()
+            .all(|s| s.reason_code == "already_accepted"),
+        "{:?}",
+        again.skipped
+    );
+    assert_eq!(
+        fk.requests().len(),
+        signed.len(),
+        "no new request reached FK"
+    );
+}
+
+#[test]
+fn the_default_pacing_starts_at_most_one_request_per_second() {
+    assert_eq!(
+        PacingConfig::default().interval(),
+        Duration::from_secs(1),
+        "the default follows FK's one call per second"
+    );
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let app = folder.open();
+    // The fake counts violations against FK's real one second.
+    let fk = fake(FakeFkConfig::default());
+    let connection = connect(&fk);
+    let (ids, _) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("queued");
+    let views = runtime()
+        .block_on(app.send_submissions(
+            &connection,
+            &ids[..3],
+            &Pacer::new(PacingConfig::default()),
+            &RetryPolicy::default(),
+            &clock,
+            &mut |_, _, _| {},
+        ))
+        .expect("sent");
+    assert!(views.iter().all(|v| v.state == "accepted"), "{views:?}");
+    let requests = fk.requests();
+    assert_eq!(requests.len(), 3);
+    for pair in requests.windows(2) {
+        let gap = pair[1].arrived.duration_since(pair[0].arrived);
+        assert!(
+            gap >= Duration::from_millis(1000),
+            "the default keeps request starts one second apart, got {gap:?}"
+        );
+    }
+    assert_eq!(fk.rate_violations(), 0);
+}
+
+#[test]
+fn every_misbehaviour_of_fk_ends_in_the_right_state_with_the_facts_kept() {
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let app = folder.open();
+    let fk = fast_fake();
+    let connection = connect(&fk);
+    let (ids, _) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("queued");
+    let cases: Vec<(Behaviour, SubmissionState, bool)> = vec![
+        (
+            Behaviour::ServiceUnavailable,
+            SubmissionState::Accepted,
+            true,
+        ),
+        (Behaviour::Hang, SubmissionState::Uncertain, false),
+        (Behaviour::DropAfterBody, SubmissionState::Uncertain, false),
+        (
+            Behaviour::XmlValidationError("cvc-pattern-valid: '8.30' rad 3".into()),
+            SubmissionState::Rejected,
+            true,
+        ),
+        (
+            Behaviour::SignatureValidationError("Signaturen kunde inte verifieras".into()),
+            SubmissionState::Rejected,
+            true,
+        ),
+        (Behaviour::MalformedXml, SubmissionState::Uncertain, true),
+        (
+            Behaviour::UnexpectedSoapFault,
+            SubmissionState::Uncertain,
+            true,
+        ),
+        (Behaviour::HtmlErrorPage, SubmissionState::Uncertain, true),
+    ];
+    assert!(
+        ids.len() >= cases.len(),
+        "the demo month has enough reports"
+    );
+    let mut uncertain = Vec::new();
+    for ((behaviour, expected, answer_kept), id) in cases.iter().zip(&ids) {
+        fk.script(behaviour.clone());
+        let views = send(&app, &connection, &[*id]);
+        let view = &views[0];
+        assert_eq!(view.state, expected.code(), "{behaviour:?}: {view:?}");
+        let attempts = app.submission_attempts(*id).expect("attempts");
+        match behaviour {
+            Behaviour::ServiceUnavailable => {
+                assert_eq!(attempts.len(), 2, "a 503 is retried once, then accepted");
+                assert_eq!(attempts[0].http_status, Some(503));
+            }
+            _ => assert_eq!(
+                attempts.len(),
+                1,
+                "{behaviour:?} is never retried automatically"
+            ),
+        }
+        let last = attempts.last().expect("an attempt");
+        assert_eq!(
+            last.answer.is_some(),
+            *answer_kept,
+            "{behaviour:?}: the raw answer is kept whenever one came"
+        );
+        match behaviour {
+            Behaviour::XmlValidationError(m) | Behaviour::SignatureValidationError(m) => {
+                assert_eq!(
+                    view.fk_message.as_deref(),
+                    Some(m.as_str()),
+                    "FK's message is kept verbatim"
+                );
+                let message = view.message.as_deref().unwrap_or_default();
+                assert!(
+                    message.contains("Försäkringskassan") && message.contains(m.as_str()),
+                    "the user sees a Swedish explanation with FK's text: {message}"
+                );
+            }
+            _ => {}
+        }
+        if *expected == SubmissionState::Uncertain {
+            assert!(
+                view.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("submissions resolve")),
+                "an uncertain submission says what the user can do: {view:?}"
+            );
+            uncertain.push(*id);
+        }
+    }
+
+    // The next run neither resends uncertain nor rejected reports.
+    let before = fk.requests().len();
+    let summary = app
+        .submit_month(
+            month(),
+            &connection,
+            &fast_pacer(),
+            &fast_retry(),
+            &clock,
+            &mut |_, _, _| {},
+        )
+        .expect("a second run");
+    let sent_again: Vec<i64> = summary.results.iter().map(|r| r.id).collect();
+    for id in &ids[..cases.len()] {
+        assert!(
+            !sent_again.contains(&id.get()),
+            "submission {id} must not be sent again without a decision"
+        );
+    }
+    assert!(
+        summary.skipped.iter().any(|s| s.reason_code == "uncertain"),
+        "uncertain ones are listed as skipped"
+    );
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.reason_code == "rejected_unchanged"),
+        "rejected ones are listed as skipped"
+    );
+    assert_eq!(
+        fk.requests().len(),
+        before + summary.results.len(),
+        "only the remaining reports were sent"
+    );
+
+    // The user decides: resend one, confirm one with FK's tx-id, abandon one.
+    let resend = app
+        .resolve_uncertain(uncertain[0], Decision::Resend, Utc::now())
+        .expect("resend");
+    assert_eq!(resend.state, "queued");
+    let confirmed_tx = Uuid::new_v4().to_string();
+    let confirmed = app
+        .resolve_uncertain(
+            uncertain[1],
+            Decision::MarkAccepted {
+                tx_id: confirmed_tx.clone(),
+            },
+            Utc::now(),
+        )
+        .expect("mark accepted");
+    assert_eq!(confirmed.tx_id.as_deref(), Some(confirmed_tx.as_str()));
+    let abandoned = app
+        .resolve_uncertain(uncertain[2], Decision::Abandon, Utc::now())
+        .expect("abandon");
+    assert_eq!(abandoned.state, "abandoned");
+    app.resolve_uncertain(uncertain[1], Decision::Abandon, Utc::now())
+        .expect_err("only uncertain submissions take a decision");
+    let resent = app
+        .submit_month(
+            month(),
+            &connection,
+            &fast_pacer(),
+            &fast_retry(),
+            &clock,
+            &mut |_, _, _| {},
+        )
+        .expect("the resend run");
+    let view = resent
+        .results
+        .iter()
+        .find(|r| r.id == uncertain[0].get())
+        .expect("the resent submission was sent");
+    assert_eq!(view.state, "accepted");
+    assert_eq!(
+        view.attempts, 2,
+        "the decision led to exactly one more request"
+    );
+}
+
+#[test]
+fn an_untrusted_or_expired_server_certificate_stops_the_submission_for_good() {
+    for mode in [ServerCertMode::Expired, ServerCertMode::UntrustedCa] {
+        let folder = Folder::demo();
+        sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+        let app = folder.open();
+        let fk = fake(FakeFkConfig {
+            min_interval: Duration::from_millis(100),
+            server_cert: mode,
+            ..FakeFkConfig::default()
+        });
+        let connection = connect(&fk);
+        let (ids, _) = app
+            .queue_month(month(), Environment::Demo, Utc::now())
+            .expect("queued");
+        let views = send(&app, &connection, &ids[..1]);
+        assert_eq!(views[0].state, "failed_final", "{mode:?}: {:?}", views[0]);
+        assert!(
+            views[0]
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("Servern gick inte att lita på")),
+            "{mode:?}: the user message says what is wrong: {:?}",
+            views[0].message
+        );
+        assert!(
+            fk.requests().is_empty(),
+            "{mode:?}: nothing reached the server"
+        );
+    }
+}
+
+#[test]
+fn a_crash_while_sending_leaves_an_uncertain_submission_that_is_never_resent_by_itself() {
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let fk = fake(FakeFkConfig {
+        min_interval: Duration::from_millis(100),
+        default_behaviour: Behaviour::Hang,
+        ..FakeFkConfig::default()
+    });
+    let connection = connect(&fk);
+    let id = {
+        let app = folder.open();
+        let (ids, _) = app
+            .queue_month(month(), Environment::Demo, Utc::now())
+            .expect("queued");
+        let rt = runtime();
+        // The "crash": the run is dropped while its request waits for an answer.
+        let outcome = rt.block_on(async {
+            tokio::time::timeout(
+                Duration::from_millis(700),
+                app.send_submissions(
+                    &connection,
+                    &ids[..1],
+                    &fast_pacer(),
+                    &fast_retry(),
+                    &clock,
+                    &mut |_, _, _| {},
+                ),
+            )
+            .await
+        });
+        assert!(outcome.is_err(), "the run was cut off mid-call");
+        let row = folder
+            .store()
+            .submission(ids[0])
+            .expect("readable")
+            .expect("exists");
+        assert_eq!(
+            row.state,
+            SubmissionState::Sending,
+            "`sending` was committed before the request started"
+        );
+        ids[0]
+    };
+    assert_eq!(fk.requests().len(), 1, "the request reached the fake");
+
+    let app = folder.open();
+    let row = folder
+        .store()
+        .submission(id)
+        .expect("readable")
+        .expect("exists");
+    assert_eq!(
+        row.state,
+        SubmissionState::Uncertain,
+        "reopening turns an interrupted `sending` into `uncertain`"
+    );
+    let attempts = app.submission_attempts(id).expect("attempts");
+    assert_eq!(attempts[0].outcome.code(), "interrupted");
+
+    let fk_ok = fast_fake();
+    let summary = app
+        .submit_month(
+            month(),
+            &connect(&fk_ok),
+            &fast_pacer(),
+            &fast_retry(),
+            &clock,
+            &mut |_, _, _| {},
+        )
+        .expect("the next run");
+    assert!(
+        summary.results.iter().all(|r| r.id != id.get()),
+        "the uncertain submission is not resent without a decision"
+    );
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.submission_id == Some(id.get()) && s.reason_code == "uncertain")
+    );
+}
+
+#[test]
+fn a_report_whose_signature_binds_other_bytes_cannot_be_queued() {
+    let folder = Folder::demo();
+    let victim = std::sync::Mutex::new(None);
+    sign_month(folder.dir.path(), &folder.key(), |id, binding| {
+        let mut first = victim.lock().expect("lock");
+        if first.is_none() {
+            *first = Some(id);
+            // The same report id, but the hash of other bytes.
+            format!("{id},{}", "0".repeat(64))
+        } else {
+            binding
+        }
+    });
+    let victim = victim
+        .into_inner()
+        .expect("lock")
+        .expect("one report was tampered with");
+    let app = folder.open();
+    let (ids, skipped) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("the others queue");
+    let store = folder.store();
+    assert!(
+        store
+            .live_submission_for_report(victim)
+            .expect("readable")
+            .is_none(),
+        "the report with a wrong binding was not queued"
+    );
+    let skip = skipped
+        .iter()
+        .find(|s| s.report_id == victim.to_string())
+        .expect("it is listed as skipped");
+    assert_eq!(skip.reason_code, "binding_mismatch");
+    assert!(skip.reason.contains("Assistentens"), "{}", skip.reason);
+    assert!(!ids.is_empty(), "the correctly signed reports are queued");
+}
+
+#[test]
+fn signatures_from_an_untrusted_bankid_root_are_never_sent() {
+    // Bindings right, but the signer certificates chain to a root the app does not trust:
+    // FK would refuse them, so the outbox must not send them.
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, binding| binding);
+    std::fs::remove_file(folder.dir.path().join("demo-pki/user-root-tests.der"))
+        .expect("the test root was saved by sign_month");
+    let app = folder.open();
+    let (ids, skipped) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("queueing itself works");
+    assert!(
+        ids.is_empty(),
+        "no report with unverifiable signatures is queued"
+    );
+    assert!(!skipped.is_empty(), "the reports are listed as skipped");
+    for skip in &skipped {
+        assert_eq!(skip.reason_code, "signature_invalid", "{}", skip.reason);
+    }
+}
+
+#[test]
+fn unsigned_reports_are_skipped_with_the_reason() {
+    let folder = Folder::demo();
+    let app = folder.open();
+    let (ids, skipped) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("nothing to queue is not an error");
+    assert!(ids.is_empty(), "nothing unsigned is queued");
+    assert!(!skipped.is_empty());
+    assert!(
+        skipped.iter().all(|s| s.reason_code == "not_signed"),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn demo_data_never_goes_to_fk_and_real_data_never_to_the_demo() {
+    let folder = Folder::demo();
+    let app = folder.open();
+    for env in [Environment::Test, Environment::Prod] {
+        let error = app
+            .connect(&ConnectOptions::new(env))
+            .expect_err("demo data must not reach a real FK");
+        assert!(
+            error.to_string().contains("Demodata kan inte skickas"),
+            "{env}: {error}"
+        );
+        app.queue_month(month(), env, Utc::now())
+            .expect_err("nor be queued for it");
+    }
+
+    let real = tempfile::tempdir().expect("a folder");
+    let app = App::open(
+        real.path(),
+        KeySource::File(real.path().join("k")),
+        Utc::now(),
+    )
+    .expect("opens");
+    app.save_provider(
+        &assistid_app::register::ProviderInput {
+            name: "Omsorg AB".into(),
+            org_number: "556677-8899".into(),
+            contact: None,
+            phone: "08-123 456 78".into(),
+        },
+        Utc::now(),
+    )
+    .expect("a real provider");
+    let error = app
+        .connect(&ConnectOptions::new(Environment::Demo))
+        .expect_err("real data must not go to the fake FK");
+    assert!(
+        error
+            .to_string()
+            .contains("Riktiga tidredovisningar kan inte skickas till demoläget"),
+        "{error}"
+    );
+}

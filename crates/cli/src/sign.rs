@@ -1,0 +1,400 @@
+//! `assistid sign …` and `assistid provider signatory …`: BankID signing on the command line.
+//!
+//! While an order runs, a terminal shows the animated QR code (redrawn in place every second)
+//! and BankID's message under it; when stdout is not a terminal only the messages are printed,
+//! each once as it changes. `--json` prints only the outcome.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use anyhow::Context as _;
+use assistid_app::signing::{
+    BankIdEnvironment, CancelSignal, DemoOutcome, SigningError, SigningEvent, SigningOptions, Uuid,
+    block_on, qr_terminal,
+};
+use assistid_app::{App, AppError};
+use assistid_core::ids::Personnummer;
+use assistid_core::model::ReportMonth;
+use chrono::{DateTime, Utc};
+
+use crate::args::{DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};
+use crate::exit;
+
+fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
+    text.parse::<ReportMonth>().map_err(|e| {
+        AppError::Invalid {
+            field: "--month".into(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+fn parse_report_id(text: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        AppError::Invalid {
+            field: "--report".into(),
+            message: format!("\"{text}\" är inget rapport-id (UUID)"),
+        }
+        .into()
+    })
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value).context("JSON")?);
+    Ok(())
+}
+
+fn environment(app: &App, env: Option<EnvArg>) -> anyhow::Result<BankIdEnvironment> {
+    Ok(match env {
+        Some(EnvArg::Demo) => BankIdEnvironment::Demo,
+        Some(EnvArg::Test) => BankIdEnvironment::Test,
+        Some(EnvArg::Prod) => BankIdEnvironment::Prod,
+        None => app.bankid_settings()?.environment,
+    })
+}
+
+fn options(outcome: Option<DemoOutcomeArg>) -> SigningOptions {
+    SigningOptions {
+        demo_outcome: match outcome.unwrap_or(DemoOutcomeArg::Approve) {
+            DemoOutcomeArg::Approve => DemoOutcome::Approve,
+            DemoOutcomeArg::Cancel => DemoOutcome::Cancel,
+            DemoOutcomeArg::Expire => DemoOutcome::Expire,
+            DemoOutcomeArg::WrongPerson => DemoOutcome::WrongPerson,
+            DemoOutcomeArg::CertificateErr => DemoOutcome::CertificateErr,
+        },
+        ..SigningOptions::default()
+    }
+}
+
+/// Draws events: QR in place on a terminal, messages once each otherwise.
+struct Progress {
+    json: bool,
+    tty: bool,
+    drawn_lines: usize,
+    qr: Option<String>,
+    message: Option<String>,
+    header: Option<String>,
+}
+
+impl Progress {
+    fn new(json: bool) -> Self {
+        Self {
+            json,
+            tty: std::io::stdout().is_terminal(),
+            drawn_lines: 0,
+            qr: None,
+            message: None,
+            header: None,
+        }
+    }
+
+    fn event(&mut self, event: SigningEvent) {
+        if self.json {
+            return;
+        }
+        match event {
+            SigningEvent::OrderStarted {
+                order,
+                orders,
+                reports,
+                ..
+            } => {
+                let header = if orders > 1 {
+                    format!(
+                        "BankID-underskrift {order} av {orders} ({reports} tidredovisningar). \
+                         Skanna QR-koden med BankID-appen."
+                    )
+                } else {
+                    "Skanna QR-koden med BankID-appen.".to_owned()
+                };
+                self.drawn_lines = 0;
+                self.qr = None;
+                if !self.tty {
+                    println!("{header}");
+                }
+                self.header = Some(header);
+            }
+            SigningEvent::Qr { content } if self.tty => {
+                self.qr = qr_terminal(&content).ok();
+                self.redraw();
+            }
+            SigningEvent::Message { id, sv, .. } => {
+                let text = format!("{sv} ({id})");
+                if self.message.as_deref() == Some(text.as_str()) {
+                    return;
+                }
+                self.message = Some(text.clone());
+                if self.tty {
+                    self.redraw();
+                } else {
+                    println!("{text}");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn redraw(&mut self) {
+        let mut out = std::io::stdout().lock();
+        if self.drawn_lines > 0 {
+            // Up to where the last frame began, and clear it.
+            let _ = write!(out, "\x1b[{}A\x1b[J", self.drawn_lines);
+        }
+        let mut frame = String::new();
+        if let Some(h) = &self.header {
+            frame.push_str(h);
+            frame.push('\n');
+        }
+        if let Some(qr) = &self.qr {
+            frame.push_str(qr);
+            if !qr.ends_with('\n') {
+                frame.push('\n');
+            }
+        }
+        if let Some(m) = &self.message {
+            frame.push_str(m);
+            frame.push('\n');
+        }
+        self.drawn_lines = frame.lines().count();
+        let _ = out.write_all(frame.as_bytes());
+        let _ = out.flush();
+    }
+}
+
+/// The exit code and message for a failed signing.
+fn failure(err: &SigningError, json: bool) -> anyhow::Result<u8> {
+    let code = if err.is_data_problem() {
+        exit::DATA_PROBLEMS
+    } else {
+        exit::SIGNING_FAILED
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "signed": false,
+            "code": err.code(),
+            "message": err.to_string(),
+        }))?;
+    }
+    eprintln!("fel: {err}");
+    if !err.is_data_problem() {
+        eprintln!("Ingen underskrift sparades.");
+    }
+    Ok(code)
+}
+
+pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        SignCmd::Assistant {
+            report,
+            env,
+            demo_outcome,
+        } => {
+            let id = parse_report_id(&report)?;
+            let env = environment(app, env)?;
+            let options = options(demo_outcome);
+            let mut progress = Progress::new(json);
+            let result = block_on(async {
+                let connection = app.connect_bankid(env).await?;
+                let mut on_event = |e| progress.event(e);
+                app.sign_as_assistant(
+                    id,
+                    &connection,
+                    &options,
+                    &CancelSignal::new(),
+                    &mut on_event,
+                )
+                .await
+            })?;
+            match result {
+                Ok(signed) => {
+                    if json {
+                        print_json(&serde_json::json!({ "signed": true, "assistant": signed }))?;
+                    } else {
+                        println!(
+                            "Underskriven av {} {}. Rapporten {} är låst; nästa steg: anordnaren \
+                             skriver under (assistid sign provider).",
+                            signed.signer_name, signed.signed_on, signed.report_id
+                        );
+                    }
+                    Ok(0)
+                }
+                Err(e) => failure(&e, json),
+            }
+        }
+        SignCmd::Provider {
+            month,
+            reports,
+            signatory,
+            env,
+            demo_outcome,
+        } => {
+            let month = parse_month(&month)?;
+            let only: Option<Vec<Uuid>> = reports
+                .map(|list| {
+                    list.split(',')
+                        .filter(|s| !s.trim().is_empty())
+                        .map(parse_report_id)
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+                .transpose()?;
+            let signatory = match signatory {
+                Some(text) => {
+                    Personnummer::parse(&text, now.date_naive()).map_err(|e| AppError::Invalid {
+                        field: "--signatory".into(),
+                        message: e.to_string(),
+                    })?
+                }
+                None => {
+                    let all = app.signatories()?;
+                    match all.as_slice() {
+                        [one] => one.personnummer.clone(),
+                        [] => {
+                            return Err(AppError::Missing(
+                                "anordnaren har ingen firmatecknare; lägg till med `assistid \
+                                 provider signatory add`"
+                                    .into(),
+                            )
+                            .into());
+                        }
+                        _ => {
+                            return Err(AppError::Invalid {
+                                field: "--signatory".into(),
+                                message: "anordnaren har flera firmatecknare; ange vem som \
+                                          skriver under"
+                                    .into(),
+                            }
+                            .into());
+                        }
+                    }
+                }
+            };
+            let env = environment(app, env)?;
+            let options = options(demo_outcome);
+            let mut progress = Progress::new(json);
+            let result = block_on(async {
+                let connection = app.connect_bankid(env).await?;
+                let mut on_event = |e| progress.event(e);
+                app.sign_as_provider(
+                    month,
+                    only.as_deref(),
+                    &signatory,
+                    &connection,
+                    &options,
+                    &CancelSignal::new(),
+                    &mut on_event,
+                )
+                .await
+            })?;
+            match result {
+                Ok(signed) => {
+                    if json {
+                        print_json(&serde_json::json!({ "signed": true, "provider": signed }))?;
+                    } else {
+                        let count: usize = signed.orders.iter().map(|o| o.reports.len()).sum();
+                        println!(
+                            "Anordnaren skrev under {count} tidredovisningar för {month} i {} \
+                             BankID-underskrift{}.",
+                            signed.orders.len(),
+                            if signed.orders.len() == 1 { "" } else { "er" }
+                        );
+                        for s in &signed.skipped {
+                            println!(
+                                "  hoppades över: {} {} / {}: {}",
+                                s.report_id, s.person_name, s.assistant_name, s.reason
+                            );
+                        }
+                    }
+                    Ok(0)
+                }
+                Err(e) => failure(&e, json),
+            }
+        }
+        SignCmd::Status { month } => {
+            let month = parse_month(&month)?;
+            let status = app.signing_status(month, now)?;
+            if json {
+                print_json(&status)?;
+            } else {
+                println!("Underskrifter {month}:");
+                for r in &status {
+                    let state = match r.state {
+                        "fully_signed" => "underskriven av assistent och anordnare",
+                        "assistant_signed" => "underskriven av assistenten",
+                        _ => "inte underskriven",
+                    };
+                    println!(
+                        "  {}  {} / {}: {state}",
+                        r.report_id, r.person_name, r.assistant_name
+                    );
+                    for s in &r.signatures {
+                        println!(
+                            "      {}: {} ({}) {}",
+                            if s.role == "assistant" {
+                                "assistent"
+                            } else {
+                                "anordnare"
+                            },
+                            s.signer_name,
+                            s.signer_masked,
+                            s.signed_on
+                        );
+                    }
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+pub fn signatory(
+    app: &App,
+    cmd: SignatoryCmd,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
+    match cmd {
+        SignatoryCmd::Add {
+            personnummer,
+            first_name,
+            last_name,
+        } => {
+            let added = app.add_signatory(&personnummer, &first_name, &last_name, now)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "action": "created",
+                    "name": added.full_name(),
+                    "personnummer": added.personnummer.masked(),
+                }))?;
+            } else {
+                println!(
+                    "Firmatecknare registrerad: {} ({}).",
+                    added.full_name(),
+                    added.personnummer.masked()
+                );
+            }
+            Ok(0)
+        }
+        SignatoryCmd::List => {
+            let all = app.signatories()?;
+            if json {
+                let list: Vec<_> = all
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "name": s.full_name(),
+                            "personnummer": s.personnummer.digits(),
+                        })
+                    })
+                    .collect();
+                print_json(&list)?;
+            } else if all.is_empty() {
+                println!("Inga firmatecknare (assistid provider signatory add).");
+            } else {
+                for s in &all {
+                    println!("{}  {}", s.personnummer.masked(), s.full_name());
+                }
+            }
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! `assistid submit` and `assistid submissions`: sending signed reports to FK through the
+//! outbox, with a progress line per report, a closing table, and the user's decisions on
+//! uncertain submissions.
+
+use std::io::Write as _;
+
+use anyhow::Context as _;
+use assistid_app::App;
+use assistid_app::AppError;
+use assistid_app::submit::{
+    CertStatus, ConnectOptions, Decision, Environment, Pacer, PacingConfig, RetryPolicy,
+    SubmissionId, SubmissionView, SubmitSummary,
+};
+use assistid_core::model::ReportMonth;
+use chrono::{DateTime, Utc};
+
+use crate::args::{SubmissionsArgs, SubmissionsCmd, SubmitArgs};
+use crate::exit;
+
+fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
+    text.parse::<ReportMonth>().map_err(|e| {
+        AppError::Invalid {
+            field: "--month".into(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value).context("JSON")?);
+    Ok(())
+}
+
+/// One line about one submission: what happened and, for problems, what to do.
+fn outcome_text(view: &SubmissionView) -> String {
+    match view.state {
+        "accepted" => format!("skickad, tx-id {}", view.tx_id.as_deref().unwrap_or("?")),
+        "rejected" => format!(
+            "AVVISAD av Försäkringskassan: {}",
+            view.fk_message.as_deref().unwrap_or("(inget meddelande)")
+        ),
+        "uncertain" => format!(
+            "OKLART om den kom fram (inskickning {}): {}",
+            view.id,
+            view.message.as_deref().unwrap_or("")
+        ),
+        _ => format!(
+            "{} (inskickning {}): {}",
+            view.state_label,
+            view.id,
+            view.message.as_deref().unwrap_or("")
+        ),
+    }
+}
+
+/// The exit code of a run: 6 when anything was rejected, is uncertain or could not be sent;
+/// 3 when nothing could be sent because reports are not ready (not signed); else 0.
+fn exit_code(summary: &SubmitSummary) -> u8 {
+    if summary.results.iter().any(|r| r.state != "accepted") {
+        return exit::NOT_ALL_ACCEPTED;
+    }
+    let not_ready = summary
+        .skipped
+        .iter()
+        .any(|s| !matches!(s.reason_code, "already_accepted"));
+    if summary.results.is_empty() && not_ready {
+        return exit::DATA_PROBLEMS;
+    }
+    0
+}
+
+pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
+    let month = parse_month(&args.month)?;
+    let environment = match &args.env {
+        Some(text) => text.parse::<Environment>().map_err(|e| AppError::Invalid {
+            field: "--env".into(),
+            message: e.to_string(),
+        })?,
+        None => app.default_environment()?,
+    };
+    let mut options = ConnectOptions::new(environment);
+    options.endpoint = args.endpoint.clone();
+    options.ca_file = args.ca.clone();
+    options.client_cert = args.client_cert.clone();
+    let connection = app.connect(&options)?;
+    let pacer = Pacer::new(PacingConfig::default());
+    let clock = Utc::now;
+    if !json {
+        println!(
+            "Skickar tidredovisningar för {month} till {} ({}), högst ett anrop per sekund.",
+            environment.label(),
+            connection.endpoint()
+        );
+        if let Some(health) = connection.certificate_health(Utc::now())
+            && health.status != CertStatus::Ok
+        {
+            println!("VARNING: {}", health.message);
+        }
+    }
+    let mut progress = |done: usize, total: usize, view: &SubmissionView| {
+        if !json {
+            println!(
+                "[{done}/{total}] {} – {}: {}",
+                view.person,
+                view.assistant,
+                outcome_text(view)
+            );
+            let _ = std::io::stdout().flush();
+        }
+    };
+    let summary = app.submit_month(
+        month,
+        &connection,
+        &pacer,
+        &RetryPolicy::default(),
+        &clock,
+        &mut progress,
+    )?;
+    if json {
+        print_json(&summary)?;
+    } else {
+        print_summary(&summary);
+    }
+    Ok(exit_code(&summary))
+}
+
+fn print_summary(summary: &SubmitSummary) {
+    if !summary.skipped.is_empty() {
+        println!();
+        println!("Inte skickade nu:");
+        for s in &summary.skipped {
+            println!("  {} – {}: {}", s.person, s.assistant, s.reason);
+        }
+    }
+    println!();
+    let count = |state: &str| summary.results.iter().filter(|r| r.state == state).count();
+    println!(
+        "Sammanfattning {}: {} mottagna, {} avvisade, {} oklara, {} övriga, {} inte skickade.",
+        summary.month,
+        count("accepted"),
+        count("rejected"),
+        count("uncertain"),
+        summary
+            .results
+            .iter()
+            .filter(|r| !matches!(r.state, "accepted" | "rejected" | "uncertain"))
+            .count(),
+        summary.skipped.len()
+    );
+    if !summary.results.is_empty() {
+        print_table(&summary.results);
+    }
+    if count("uncertain") > 0 {
+        println!();
+        println!(
+            "Oklara inskickningar skickas aldrig om automatiskt. Kontrollera med \
+             Försäkringskassan och välj sedan för varje: \
+             assistid submissions resolve ID --accepted TXID | --resend | --abandon"
+        );
+    }
+    if let Some(violations) = summary.rate_violations {
+        println!("Demo-FK räknade {violations} för täta anrop.");
+    }
+}
+
+fn print_table(rows: &[SubmissionView]) {
+    println!(
+        "  {:>4}  {:<28}  {:<22}  tx-id / meddelande",
+        "ID", "Person – assistent", "Status"
+    );
+    for r in rows {
+        let detail = match r.state {
+            "accepted" => r.tx_id.clone().unwrap_or_default(),
+            "rejected" => r.fk_message.clone().unwrap_or_default(),
+            _ => r.error_code.clone().unwrap_or_default(),
+        };
+        println!(
+            "  {:>4}  {:<28}  {:<22}  {}",
+            r.id,
+            format!("{} – {}", r.person, r.assistant),
+            r.state_label,
+            detail
+        );
+    }
+}
+
+pub fn submissions(
+    app: &App,
+    args: SubmissionsArgs,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
+    if let Some(SubmissionsCmd::Resolve(resolve)) = args.action {
+        let decision = match (resolve.resend, resolve.accepted, resolve.abandon) {
+            (true, None, false) => Decision::Resend,
+            (false, Some(tx_id), false) => Decision::MarkAccepted { tx_id },
+            (false, None, true) => Decision::Abandon,
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "beslut".into(),
+                    message: "välj exakt ett av --resend, --accepted TXID och --abandon".into(),
+                }
+                .into());
+            }
+        };
+        let view = app.resolve_uncertain(SubmissionId::new(resolve.id), decision, now)?;
+        if json {
+            print_json(&view)?;
+        } else {
+            println!(
+                "Inskickning {} ({} – {}): {}.",
+                view.id, view.person, view.assistant, view.state_label
+            );
+            if view.state == "queued" {
+                println!(
+                    "Den skickas vid nästa körning: assistid submit --month {}",
+                    view.month
+                );
+            }
+        }
+        return Ok(0);
+    }
+    let month = args.month.as_deref().map(parse_month).transpose()?;
+    let list = app.submissions(month)?;
+    if json {
+        print_json(&list)?;
+        return Ok(0);
+    }
+    if list.is_empty() {
+        println!("Inga inskickningar ännu.");
+        return Ok(0);
+    }
+    print_table(&list);
+    Ok(0)
+}

@@ -1,0 +1,163 @@
+//! `assistid sign …` in demo mode: the fake BankID runs inside the program over real mutual TLS
+//! and approves as the right person unless told otherwise; every signature is verified before
+//! it is stored.
+
+use crate::support::DataDir;
+
+fn report_ids(data: &DataDir) -> Vec<String> {
+    let status = data.json(&["sign", "status", "--month", "2026-10"]);
+    status
+        .as_array()
+        .expect("the status is a list")
+        .iter()
+        .filter(|r| r["sendable"] == true)
+        .map(|r| r["report_id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+fn state_of(data: &DataDir, id: &str) -> String {
+    let status = data.json(&["sign", "status", "--month", "2026-10"]);
+    status
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|r| r["report_id"] == id)
+        .map(|r| r["state"].as_str().expect("a state").to_owned())
+        .expect("the report is listed")
+}
+
+#[test]
+fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_order() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let signatories = data.json(&["provider", "signatory", "list"]);
+    assert_eq!(
+        signatories.as_array().map(Vec::len),
+        Some(1),
+        "the demo provider has its manager as signatory: {signatories}"
+    );
+    let ids = report_ids(&data);
+    assert!(ids.len() >= 3, "the demo month has several reports");
+    for id in &ids[..3] {
+        let out = data.ok(&["sign", "assistant", "--report", id]);
+        assert!(
+            out.contains("RFA9") && out.contains("Underskriven av"),
+            "BankID's messages and the outcome are shown:\n{out}"
+        );
+        assert_eq!(state_of(&data, id), "assistant_signed");
+    }
+    let outcome = data.json(&["sign", "provider", "--month", "2026-10"]);
+    assert_eq!(outcome["signed"], true, "{outcome}");
+    let orders = outcome["provider"]["orders"].as_array().expect("orders");
+    assert_eq!(orders.len(), 1, "one BankID order for the whole month");
+    assert_eq!(
+        orders[0]["reports"].as_array().map(Vec::len),
+        Some(3),
+        "the provider's one signature covers the three assistant-signed reports"
+    );
+    for id in &ids[..3] {
+        assert_eq!(state_of(&data, id), "fully_signed");
+    }
+    let text = data.ok(&["sign", "status", "--month", "2026-10"]);
+    assert!(
+        text.contains("underskriven av assistent och anordnare"),
+        "the status says fully signed:\n{text}"
+    );
+    assert!(
+        !text.contains("197205141232"),
+        "the status masks personnummer:\n{text}"
+    );
+
+    // The export carries the decoded signature documents and who signed when.
+    let out = data.path().join("export");
+    data.ok(&[
+        "report",
+        "export",
+        "--month",
+        "2026-10",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("index.json")).expect("index.json written"))
+            .expect("JSON");
+    let first = index["reports"]
+        .as_array()
+        .expect("reports")
+        .iter()
+        .find(|r| r["id"] == ids[0].as_str())
+        .expect("the signed report is exported");
+    let roles: Vec<&str> = first["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .map(|s| s["role"].as_str().expect("role"))
+        .collect();
+    assert_eq!(roles, vec!["assistant", "provider"]);
+    for role in ["assistant", "provider"] {
+        let xml = std::fs::read_to_string(out.join(format!("{}.{role}-signature.xml", ids[0])))
+            .expect("the decoded signature document is written");
+        assert!(
+            xml.contains("http://www.w3.org/2000/09/xmldsig#") && xml.contains("bankIdSignedData"),
+            "the {role} signature is BankID's XML-DSig document"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_person_or_a_cancel_exits_5_and_stores_nothing() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let id = report_ids(&data)[0].clone();
+    for outcome in ["wrong-person", "cancel"] {
+        let out = data.run(&[
+            "sign",
+            "assistant",
+            "--report",
+            &id,
+            "--demo-outcome",
+            outcome,
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{outcome}: signing failed → exit 5; stderr: {stderr}"
+        );
+        assert!(
+            stderr.contains("Ingen underskrift sparades"),
+            "{outcome}: the user is told nothing was stored: {stderr}"
+        );
+        assert_eq!(
+            state_of(&data, &id),
+            "unsigned",
+            "{outcome}: nothing stored"
+        );
+    }
+    let out = data.run(&[
+        "sign",
+        "assistant",
+        "--report",
+        &id,
+        "--demo-outcome",
+        "wrong-person",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("annan person"),
+        "the reason is given"
+    );
+}
+
+#[test]
+fn the_provider_cannot_sign_before_the_assistants_exit_3() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let out = data.run(&["sign", "provider", "--month", "2026-10"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "nothing assistant-signed is a data problem; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("assistenten har inte skrivit under"));
+}

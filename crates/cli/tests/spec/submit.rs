@@ -1,0 +1,161 @@
+//! `assistid submit` and `assistid submissions`: a demo month from signatures to tx-ids against
+//! the fake FK the program starts itself, and the exit codes scripts rely on.
+
+use std::path::Path;
+
+use assistid_core::ids::Personnummer;
+use assistid_core::model::ReportMonth;
+use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::pki::window_around;
+use assistid_store::{KeySource, NewSignature, SignerRole, Store};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::support::DataDir;
+
+const PROVIDER_SIGNER: &str = "197001019871";
+
+/// Signs every current report version of the month like BankID (the fake's signing code),
+/// through the store's API: each assistant their report, the provider all in one batch.
+fn sign_month(data_dir: &Path, key: &Path, month: &str) -> usize {
+    let store = Store::open_in_data_dir(data_dir, &KeySource::File(key.to_path_buf()))
+        .expect("the store opens");
+    let month: ReportMonth = month.parse().expect("a month");
+    let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
+    // Trusted the way a demo run's fake BankID root is: saved in <data>/demo-pki/.
+    std::fs::create_dir_all(data_dir.join("demo-pki")).expect("demo-pki folder");
+    std::fs::write(
+        data_dir.join("demo-pki/user-root-tests.der"),
+        bankid.root_der(),
+    )
+    .expect("root saved");
+    let now = Utc::now();
+    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
+    let visible = STANDARD.encode("Tidredovisning");
+    let versions = store
+        .latest_report_versions_in_month(month)
+        .expect("versions");
+    let save = |role, ids: &[Uuid], pnr: &str, non_visible: &str| {
+        let signature = sign_document(
+            &bankid,
+            &SignInput {
+                user_visible_data: &visible,
+                user_non_visible_data: Some(non_visible),
+                personal_number: pnr,
+                name: "Test Testsson",
+                signed_at: now,
+                certificate_validity: window_around(now),
+            },
+        )
+        .expect("the fake BankID signs");
+        store
+            .save_signature(&NewSignature {
+                role,
+                report_ids: ids,
+                order_ref: &Uuid::new_v4().to_string(),
+                signer: &Personnummer::from_digits(pnr).expect("a personnummer"),
+                signer_name: "Test Testsson",
+                signed_on,
+                signed_at: now,
+                user_visible_data: &visible,
+                user_non_visible_data: non_visible,
+                signature_base64: &signature.signature_base64(),
+                ocsp_response_base64: &signature.ocsp_base64(),
+                completion_data_json: &signature
+                    .completion_data(pnr, "Test Testsson", signed_on)
+                    .to_string(),
+            })
+            .expect("the signature is stored");
+    };
+    for v in &versions {
+        save(
+            SignerRole::Assistant,
+            &[v.report_id],
+            v.assistant.digits(),
+            &STANDARD.encode(&v.binding),
+        );
+    }
+    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
+    let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
+    save(
+        SignerRole::Provider,
+        &ids,
+        PROVIDER_SIGNER,
+        &STANDARD.encode(batch.join(";")),
+    );
+    versions.len()
+}
+
+#[test]
+fn a_signed_demo_month_goes_from_submit_to_tx_ids_with_no_rate_violation() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let unsigned = data.run(&["submit", "--month", "2026-10"]);
+    assert_eq!(
+        unsigned.status.code(),
+        Some(3),
+        "nothing signed: exit 3 (data problems); stdout: {}",
+        String::from_utf8_lossy(&unsigned.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&unsigned.stdout).contains("inte underskriven"),
+        "unsigned reports are listed with the reason"
+    );
+
+    let count = sign_month(data.path(), &data.key_file(), "2026-10");
+    let out = data.ok(&["submit", "--month", "2026-10", "--env", "demo"]);
+    let progress: Vec<&str> = out.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(
+        progress.len(),
+        count,
+        "one progress line per report:\n{out}"
+    );
+    assert!(
+        progress[0].starts_with(&format!("[1/{count}] ")) && progress[0].contains("skickad, tx-id"),
+        "progress lines name the report and its tx-id:\n{out}"
+    );
+    assert!(
+        out.contains("Demo-FK räknade 0 för täta anrop"),
+        "the demo FK counted no rate violation:\n{out}"
+    );
+    assert!(
+        !out.contains("19850312") && !out.contains("19750323"),
+        "no personnummer in the output"
+    );
+
+    let list = data.json(&["submissions", "--month", "2026-10"]);
+    let rows = list.as_array().expect("a JSON list");
+    assert_eq!(rows.len(), count);
+    for row in rows {
+        assert_eq!(row["state"], "accepted", "{row}");
+        assert!(
+            row["tx_id"].as_str().is_some_and(|t| t.len() == 36),
+            "each accepted report has its tx-id: {row}"
+        );
+    }
+
+    // Running again sends nothing and still succeeds.
+    let again = data.json(&["submit", "--month", "2026-10"]);
+    assert_eq!(again["results"].as_array().map(Vec::len), Some(0));
+    let resolve = data.run(&["submissions", "resolve", "1", "--abandon"]);
+    assert_eq!(
+        resolve.status.code(),
+        Some(3),
+        "only uncertain submissions take a decision"
+    );
+}
+
+#[test]
+fn demo_data_is_refused_for_fks_real_services() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let out = data.run(&["submit", "--month", "2026-10", "--env", "test"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Demodata kan inte skickas"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

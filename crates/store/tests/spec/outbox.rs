@@ -1,0 +1,288 @@
+//! The outbox: durable submissions whose every transition is committed, one live submission
+//! per report version, crash recovery to `uncertain`, the user's decisions, and the settings
+//! table beside it.
+
+use assistid_core::model::ReportMonth;
+use assistid_store::settings::{DATA_KIND, elt_endpoint_key};
+use assistid_store::{
+    AttemptOutcome, AttemptResult, DataKind, NewReportVersion, Resolution, Store, StoreError,
+    SubmissionState,
+};
+use uuid::Uuid;
+
+use crate::support::{Fixture, instant, register};
+
+fn october() -> ReportMonth {
+    ReportMonth::new(2026, 10).expect("a month")
+}
+
+/// A stored report version.
+fn version(store: &Store) -> Uuid {
+    let (p, a) = register(store);
+    let id = Uuid::new_v4();
+    store
+        .save_report_version(&NewReportVersion {
+            report_id: id,
+            assistant: &a.id,
+            person: &p.personnummer,
+            month: october(),
+            document: b"<?xml version=\"1.0\"?><Tidredovisning><id>x</id></Tidredovisning>",
+            created_at: instant("2026-11-02T09:00:00Z"),
+        })
+        .expect("saved");
+    id
+}
+
+fn accepted<'a>(tx: &'a str, answer: &'a [u8]) -> AttemptResult<'a> {
+    AttemptResult {
+        finished_at: instant("2026-11-03T10:00:01Z"),
+        outcome: AttemptOutcome::Accepted,
+        http_status: Some(200),
+        answer: Some(answer),
+        tx_id: Some(tx),
+        error_code: None,
+        error_message: None,
+        fk_message: None,
+        next_attempt_at: None,
+    }
+}
+
+#[test]
+fn a_submission_goes_queued_sending_accepted_with_the_raw_answer_kept() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let queued = store
+        .enqueue_submission(report, "demo", instant("2026-11-03T10:00:00Z"))
+        .expect("queued");
+    assert_eq!(queued.state, SubmissionState::Queued);
+    assert_eq!(
+        queued.document_sha256.len(),
+        64,
+        "the exact bytes' hash is kept"
+    );
+    let attempt = store
+        .begin_submission_attempt(queued.id, instant("2026-11-03T10:00:00.5Z"))
+        .expect("sending");
+    assert_eq!(attempt, 1);
+    drop(store);
+    // The `sending` state is committed before the request: another connection sees it.
+    let store = fx.open();
+    assert_eq!(
+        store.submission(queued.id).expect("read").map(|s| s.state),
+        Some(SubmissionState::Sending)
+    );
+    let done = store
+        .finish_submission_attempt(queued.id, attempt, &accepted("tx-1", b"<receipt/>"))
+        .expect("accepted");
+    assert_eq!(done.state, SubmissionState::Accepted);
+    assert_eq!(done.tx_id.as_deref(), Some("tx-1"));
+    let attempts = store.submission_attempts(queued.id).expect("attempts");
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].answer.as_deref(), Some(&b"<receipt/>"[..]));
+    assert_eq!(attempts[0].outcome, AttemptOutcome::Accepted);
+    store
+        .begin_submission_attempt(queued.id, instant("2026-11-03T10:01:00Z"))
+        .expect_err("an accepted submission is never sent again");
+}
+
+#[test]
+fn a_report_version_has_at_most_one_live_submission() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let first = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let error = store
+        .enqueue_submission(report, "demo", at)
+        .expect_err("a second live submission is refused");
+    assert!(
+        matches!(error, StoreError::AlreadyExists { .. }),
+        "{error:?}"
+    );
+    // A configuration stop leaves room for a new submission once the settings are fixed.
+    store
+        .fail_submission_before_sending(first.id, "elt_client_certificate_expired", "utgånget", at)
+        .expect("stopped");
+    store
+        .enqueue_submission(report, "demo", at)
+        .expect("a failed_final submission does not block a new one");
+}
+
+#[test]
+fn a_rejected_submission_blocks_resending_the_same_version() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "test", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    let rejected = store
+        .finish_submission_attempt(
+            s.id,
+            n,
+            &AttemptResult {
+                outcome: AttemptOutcome::Rejected,
+                http_status: Some(500),
+                answer: Some(b"<fault/>"),
+                tx_id: None,
+                error_code: Some("elt_xml_validation"),
+                error_message: Some("avvisad"),
+                fk_message: Some("cvc-pattern-valid"),
+                ..accepted("", b"")
+            },
+        )
+        .expect("rejected");
+    assert_eq!(rejected.state, SubmissionState::Rejected);
+    assert_eq!(rejected.fk_message.as_deref(), Some("cvc-pattern-valid"));
+    store
+        .enqueue_submission(report, "test", at)
+        .expect_err("a rejected version is never queued again unchanged");
+}
+
+#[test]
+fn a_crash_after_sending_was_committed_becomes_uncertain_and_waits_for_a_decision() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    drop(store); // the program dies here
+
+    let store = fx.open();
+    let recovered = store
+        .recover_interrupted_submissions(instant("2026-11-03T11:00:00Z"))
+        .expect("recovered");
+    assert_eq!(recovered, vec![s.id]);
+    let row = store.submission(s.id).expect("read").expect("exists");
+    assert_eq!(row.state, SubmissionState::Uncertain);
+    assert_eq!(row.last_error_code.as_deref(), Some("interrupted"));
+    assert_eq!(
+        store.submission_attempts(s.id).expect("attempts")[0].outcome,
+        AttemptOutcome::Interrupted
+    );
+    assert!(
+        store
+            .due_submissions(instant("2027-01-01T00:00:00Z"))
+            .expect("due")
+            .is_empty(),
+        "an uncertain submission is never due by itself"
+    );
+    store
+        .begin_submission_attempt(s.id, at)
+        .expect_err("nor can it be sent without a decision");
+    store
+        .finish_submission_attempt(s.id, n, &accepted("tx-late", b"<r/>"))
+        .expect_err("a recovered attempt is closed");
+
+    let resent = store
+        .resolve_submission(s.id, &Resolution::Resend, at)
+        .expect("resend");
+    assert_eq!(resent.state, SubmissionState::Queued);
+    assert_eq!(
+        store.begin_submission_attempt(s.id, at).expect("sending"),
+        2
+    );
+}
+
+#[test]
+fn uncertain_submissions_can_be_confirmed_or_abandoned() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    store.begin_submission_attempt(s.id, at).expect("sending");
+    store
+        .recover_interrupted_submissions(at)
+        .expect("recovered");
+    let confirmed = store
+        .resolve_submission(
+            s.id,
+            &Resolution::MarkAccepted {
+                tx_id: "14e81789-715d-497b-b63c-eada732800eb".into(),
+            },
+            at,
+        )
+        .expect("confirmed");
+    assert_eq!(confirmed.state, SubmissionState::Accepted);
+    store
+        .resolve_submission(s.id, &Resolution::Abandon, at)
+        .expect_err("only uncertain submissions take a decision");
+}
+
+#[test]
+fn transient_failures_wait_for_their_retry_time() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    let retry_at = instant("2026-11-03T10:00:04Z");
+    let failed = store
+        .finish_submission_attempt(
+            s.id,
+            n,
+            &AttemptResult {
+                outcome: AttemptOutcome::Transient,
+                http_status: Some(503),
+                answer: Some(b"<html/>"),
+                tx_id: None,
+                error_code: Some("elt_service_unavailable"),
+                next_attempt_at: Some(retry_at),
+                ..accepted("", b"")
+            },
+        )
+        .expect("will retry");
+    assert_eq!(failed.state, SubmissionState::FailedWillRetry);
+    assert!(
+        store.due_submissions(at).expect("due").is_empty(),
+        "not yet due"
+    );
+    assert_eq!(store.due_submissions(retry_at).expect("due").len(), 1);
+}
+
+#[test]
+fn settings_are_kept_and_the_folder_knows_whether_it_holds_demo_data() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let at = instant("2026-11-03T10:00:00Z");
+    assert_eq!(
+        store.data_kind().expect("read"),
+        None,
+        "a new folder is unmarked"
+    );
+    store.set_data_kind(DataKind::Demo, at).expect("marked");
+    let key = elt_endpoint_key("test");
+    store
+        .set_setting(&key, "https://fk.example/elt", at)
+        .expect("set");
+    store
+        .set_setting(&key, "https://fk.example/elt2", at)
+        .expect("replaced");
+    drop(store);
+    let store = fx.open();
+    assert_eq!(store.data_kind().expect("read"), Some(DataKind::Demo));
+    assert_eq!(
+        store.setting(DATA_KIND).expect("read").as_deref(),
+        Some("demo")
+    );
+    assert_eq!(
+        store.setting(&key).expect("read").as_deref(),
+        Some("https://fk.example/elt2")
+    );
+    assert!(store.remove_setting(&key).expect("removed"));
+    assert_eq!(store.setting(&key).expect("read"), None);
+}
