@@ -182,6 +182,19 @@ fn failure(err: &SigningError, json: bool) -> anyhow::Result<u8> {
     Ok(code)
 }
 
+/// A cancel signal raised when the user presses Ctrl-C: the order is then cancelled at BankID
+/// (`/cancel`), as closing the dialog does in the desktop app. Call inside the runtime.
+fn cancel_on_ctrl_c() -> CancelSignal {
+    let cancel = CancelSignal::new();
+    let raise = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            raise.cancel();
+        }
+    });
+    cancel
+}
+
 pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
     match cmd {
         SignCmd::Assistant {
@@ -200,7 +213,7 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                     id,
                     &connection,
                     &options,
-                    &CancelSignal::new(),
+                    &cancel_on_ctrl_c(),
                     &mut on_event,
                 )
                 .await
@@ -280,7 +293,7 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                     &signatory,
                     &connection,
                     &options,
-                    &CancelSignal::new(),
+                    &cancel_on_ctrl_c(),
                     &mut on_event,
                 )
                 .await
