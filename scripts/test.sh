@@ -11,7 +11,7 @@ fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "web UI: install, type-check, unit tests, build (first: the desktop shell embeds ui/dist)"
+step "web UI: install, type-check, unit tests, build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
 
 step "format"
