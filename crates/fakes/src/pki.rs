@@ -315,7 +315,7 @@ impl IssuedCert {
         &self.cert_der
     }
 
-    /// The private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    /// The private key, PKCS#8, PEM-encoded.
     pub fn key_pem(&self) -> &str {
         &self.key_pem
     }
