@@ -28,7 +28,7 @@ pub mod text;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use assistid_bankid::messages::{Lang, MessageKey, StartMode, message};
+use assistid_bankid::messages::{Lang, MessageKey, message};
 use assistid_bankid::order::{DriveOptions, OrderEvent, OrderOutcome, drive, start_sign};
 use assistid_bankid::signature::{Expected, SignatureError, verify_signature};
 use assistid_bankid::types::{HintCode, SignData, SignRequest};
@@ -48,6 +48,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 pub use assistid_bankid::CancelSignal;
+pub use assistid_bankid::messages::StartMode;
 pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
     KEYCHAIN_SERVICE, SETTINGS_KEY_PREFIX,
@@ -92,6 +93,9 @@ pub struct SigningOptions {
     pub limits: OrderLimits,
     /// The clock (the moment of completion decides the signing date).
     pub clock: fn() -> DateTime<Utc>,
+    /// How the user starts the order: QR code (any machine) or the BankID app on this
+    /// computer; BankID's messages differ between the two. The QR code is offered in both.
+    pub start_mode: StartMode,
 }
 
 impl Default for SigningOptions {
@@ -103,6 +107,7 @@ impl Default for SigningOptions {
             demo_outcome: DemoOutcome::Approve,
             demo_delay: Duration::from_millis(1500),
             limits: OrderLimits::default(),
+            start_mode: StartMode::Qr,
             clock: Utc::now,
         }
     }
@@ -459,6 +464,43 @@ pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> 
     Ok(runtime.block_on(future))
 }
 
+/// Opens BankID's same-device start link (`bankid:///?autostarttoken=…&redirect=null`) with
+/// the operating system's URL handler, which starts the BankID app installed on this computer.
+/// An error means no handler could be started (then the QR code is the way).
+pub fn open_bankid_app(autostart_url: &str) -> anyhow::Result<()> {
+    if !autostart_url.starts_with("bankid:///?autostarttoken=") {
+        anyhow::bail!("inte en BankID-startlänk");
+    }
+    let mut command = bankid_opener(autostart_url);
+    let status = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .context("BankID-appen kunde inte startas på den här datorn")?;
+    if !status.success() {
+        anyhow::bail!("BankID-appen kunde inte startas på den här datorn");
+    }
+    Ok(())
+}
+
+/// The OS command that opens a URL: `open` (macOS), the URL protocol handler (Windows — not
+/// `cmd /c start`, whose parsing would break the link at `&`), `xdg-open` elsewhere.
+fn bankid_opener(url: &str) -> std::process::Command {
+    if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("rundll32");
+        c.args(["url.dll,FileProtocolHandler", url]);
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    }
+}
+
 /// The QR code as text for a terminal (Unicode half blocks).
 pub fn qr_terminal(content: &str) -> anyhow::Result<String> {
     Ok(assistid_bankid::qr::render_terminal(content)?)
@@ -551,7 +593,7 @@ async fn run_order(
     let drive_options = DriveOptions {
         collect_interval: options.collect_interval,
         qr_interval: Some(options.qr_interval),
-        mode: StartMode::Qr,
+        mode: options.start_mode,
     };
     let outcome = drive(
         &connection.client,
@@ -563,8 +605,16 @@ async fn run_order(
                 content: content.clone(),
             }),
             OrderEvent::Pending { hint } => {
-                let sv = message(MessageKey::Pending(hint.as_ref()), StartMode::Qr, Lang::Sv);
-                let en = message(MessageKey::Pending(hint.as_ref()), StartMode::Qr, Lang::En);
+                let sv = message(
+                    MessageKey::Pending(hint.as_ref()),
+                    options.start_mode,
+                    Lang::Sv,
+                );
+                let en = message(
+                    MessageKey::Pending(hint.as_ref()),
+                    options.start_mode,
+                    Lang::En,
+                );
                 on_event(SigningEvent::Message {
                     hint: hint.as_ref().map(ToString::to_string),
                     id: sv.id,
@@ -585,8 +635,16 @@ async fn run_order(
                 OrderOutcome::Failed { hint } => hint.clone(),
                 _ => HintCode::Unknown(String::new()),
             };
-            let m = message(MessageKey::Failed(Some(&hint)), StartMode::Qr, Lang::Sv);
-            let en = message(MessageKey::Failed(Some(&hint)), StartMode::Qr, Lang::En);
+            let m = message(
+                MessageKey::Failed(Some(&hint)),
+                options.start_mode,
+                Lang::Sv,
+            );
+            let en = message(
+                MessageKey::Failed(Some(&hint)),
+                options.start_mode,
+                Lang::En,
+            );
             on_event(SigningEvent::Message {
                 hint: Some(hint.to_string()),
                 id: m.id,
@@ -1245,6 +1303,27 @@ fn summarize(report: &ReportReview) -> text::ReportSummary {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_bankid_start_links_are_handed_to_the_os() {
+        let err = super::open_bankid_app("https://example.invalid/?x=1")
+            .expect_err("anything but a BankID start link is refused before any program runs");
+        assert!(err.to_string().contains("BankID"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_start_link_is_one_argument_to_the_url_handler() {
+        let url = "bankid:///?autostarttoken=7c40b5c9-fa74-49cf-b98c-bfe651f9a7c6&redirect=null";
+        let command = super::bankid_opener(url);
+        assert_eq!(
+            command.get_program(),
+            "xdg-open",
+            "Linux opens links with xdg-open"
+        );
+        let args: Vec<_> = command.get_args().collect();
+        assert_eq!(args, [url], "the whole link, '&' included, is one argument");
+    }
+
     use super::*;
 
     fn assert_send<T: Send>(_: &T) {}

@@ -217,6 +217,9 @@ pub enum SignCmd {
         /// Demo only: what the simulated BankID app does.
         #[arg(long, value_enum)]
         demo_outcome: Option<DemoOutcomeArg>,
+        /// Start the BankID app on this computer (the QR code stays available as well).
+        #[arg(long)]
+        same_device: bool,
     },
     /// The provider signs the month's assistant-signed reports in one BankID order (or as few
     /// as BankID's size limits allow).
@@ -236,6 +239,9 @@ pub enum SignCmd {
         /// Demo only: what the simulated BankID app does.
         #[arg(long, value_enum)]
         demo_outcome: Option<DemoOutcomeArg>,
+        /// Start the BankID app on this computer (the QR code stays available as well).
+        #[arg(long)]
+        same_device: bool,
     },
     /// Each report's signing state for a month.
     Status {

@@ -8,8 +8,8 @@ use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 use assistid_app::signing::{
-    BankIdEnvironment, CancelSignal, DemoOutcome, SigningError, SigningEvent, SigningOptions, Uuid,
-    block_on, qr_terminal,
+    BankIdEnvironment, CancelSignal, DemoOutcome, SigningError, SigningEvent, SigningOptions,
+    StartMode, Uuid, block_on, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
 use assistid_core::ids::Personnummer;
@@ -53,8 +53,13 @@ fn environment(app: &App, env: Option<EnvArg>) -> anyhow::Result<BankIdEnvironme
     })
 }
 
-fn options(outcome: Option<DemoOutcomeArg>) -> SigningOptions {
+fn options(outcome: Option<DemoOutcomeArg>, same_device: bool) -> SigningOptions {
     SigningOptions {
+        start_mode: if same_device {
+            StartMode::SameDevice
+        } else {
+            StartMode::Qr
+        },
         demo_outcome: match outcome.unwrap_or(DemoOutcomeArg::Approve) {
             DemoOutcomeArg::Approve => DemoOutcome::Approve,
             DemoOutcomeArg::Cancel => DemoOutcome::Cancel,
@@ -69,6 +74,8 @@ fn options(outcome: Option<DemoOutcomeArg>) -> SigningOptions {
 /// Draws events: QR in place on a terminal, messages once each otherwise.
 struct Progress {
     json: bool,
+    /// Open the BankID app on this computer when an order starts.
+    same_device: bool,
     tty: bool,
     drawn_lines: usize,
     qr: Option<String>,
@@ -77,9 +84,10 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(json: bool) -> Self {
+    fn new(json: bool, same_device: bool) -> Self {
         Self {
             json,
+            same_device,
             tty: std::io::stdout().is_terminal(),
             drawn_lines: 0,
             qr: None,
@@ -89,6 +97,12 @@ impl Progress {
     }
 
     fn event(&mut self, event: SigningEvent) {
+        if let SigningEvent::OrderStarted { autostart_url, .. } = &event
+            && self.same_device
+            && let Err(e) = open_bankid_app(autostart_url)
+        {
+            eprintln!("{e:#}; skanna QR-koden med BankID-appen i stället.");
+        }
         if self.json {
             return;
         }
@@ -201,11 +215,12 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
             report,
             env,
             demo_outcome,
+            same_device,
         } => {
             let id = parse_report_id(&report)?;
             let env = environment(app, env)?;
-            let options = options(demo_outcome);
-            let mut progress = Progress::new(json);
+            let options = options(demo_outcome, same_device);
+            let mut progress = Progress::new(json, same_device);
             let result = block_on(async {
                 let connection = app.connect_bankid(env).await?;
                 let mut on_event = |e| progress.event(e);
@@ -240,6 +255,7 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
             signatory,
             env,
             demo_outcome,
+            same_device,
         } => {
             let month = parse_month(&month)?;
             let only: Option<Vec<Uuid>> = reports
@@ -282,8 +298,8 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                 }
             };
             let env = environment(app, env)?;
-            let options = options(demo_outcome);
-            let mut progress = Progress::new(json);
+            let options = options(demo_outcome, same_device);
+            let mut progress = Progress::new(json, same_device);
             let result = block_on(async {
                 let connection = app.connect_bankid(env).await?;
                 let mut on_event = |e| progress.event(e);

@@ -161,3 +161,29 @@ fn the_provider_cannot_sign_before_the_assistants_exit_3() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("assistenten har inte skrivit under"));
 }
+
+#[test]
+fn same_device_start_shows_bankids_same_device_messages_and_still_signs() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let id = report_ids(&data)[0].clone();
+    // On a machine without a BankID app (or URL handler) opening the link fails; the user is
+    // told to scan the QR code instead, and the order goes on.
+    let out = data.run(&["sign", "assistant", "--report", &id, "--same-device"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the demo signs as usual: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("RFA13"),
+        "started on this computer, BankID's same-device text (RFA13) is shown, not RFA1: {stdout}"
+    );
+    assert_eq!(
+        state_of(&data, &id),
+        "assistant_signed",
+        "the signature was stored"
+    );
+}
