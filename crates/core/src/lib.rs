@@ -29,3 +29,4 @@ pub mod shift;
 pub mod split;
 pub mod time;
 pub mod validation;
+pub mod xml_tree;

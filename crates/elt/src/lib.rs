@@ -45,7 +45,6 @@ pub mod environment;
 pub mod error;
 pub mod identity;
 pub mod response;
-mod xml;
 
 pub use client::{
     EltClient, EltClientBuilder, EltTransport, HttpsTransport, SubmitAttempt, Timeouts,

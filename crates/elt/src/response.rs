@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::envelope::{ELT_NS, SOAP_ENVELOPE_NS, SOAP12_ENVELOPE_NS};
 use crate::error::{AnswerProblem, EltError};
-use crate::xml::{self, Element, XmlProblem};
+use assistid_core::xml_tree::{self as xml, Element, XmlProblem};
 
 /// FK's transaction id: the only receipt that a report was taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

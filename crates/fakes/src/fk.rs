@@ -23,7 +23,6 @@
 
 mod check;
 pub mod samples;
-mod xml;
 
 use std::collections::VecDeque;
 use std::convert::Infallible;

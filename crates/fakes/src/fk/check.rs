@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use uuid::Uuid;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::xml::{self, Element};
+use assistid_core::xml_tree::{self as xml, Element};
 
 /// SOAP 1.1 envelope namespace.
 pub(crate) const SOAP_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -1,5 +1,14 @@
-//! A tiny namespace-resolved XML tree, enough to read SOAP answers without caring which prefix
-//! the server chose (`soapenv:`, `soap:`, `S:` or a default namespace).
+//! A tiny namespace-resolved XML tree, enough to read SOAP messages and signature documents
+//! without caring which prefix the other side chose (`soapenv:`, `soap:`, `S:` or a default
+//! namespace). The ELT client reads FK's answers with it and the fake FK reads requests with it.
+//!
+//! ```
+//! use assistid_core::xml_tree::parse;
+//! let root = parse(br#"<s:Envelope xmlns:s="urn:x"><s:Body>hej</s:Body></s:Envelope>"#)
+//!     .expect("well-formed");
+//! assert!(root.is("urn:x", "Envelope"));
+//! assert_eq!(root.child("urn:x", "Body", false).map(|b| b.text()), Some("hej".into()));
+//! ```
 
 use quick_xml::NsReader;
 use quick_xml::events::Event;
@@ -7,22 +16,22 @@ use quick_xml::name::ResolveResult;
 
 /// Deeper nesting than this is not a SOAP answer we expect; refusing it bounds the recursion
 /// and memory a hostile or broken server can make us spend.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// An element with its resolved namespace and local name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Element {
+pub struct Element {
     /// The namespace URI, if the element is in one.
-    pub(crate) ns: Option<String>,
+    pub ns: Option<String>,
     /// The local name (without prefix).
-    pub(crate) local: String,
+    pub local: String,
     /// Child nodes in document order.
-    pub(crate) children: Vec<Node>,
+    pub children: Vec<Node>,
 }
 
 /// A child of an element.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Node {
+pub enum Node {
     /// A child element.
     Element(Element),
     /// Character data (entities already resolved, CDATA included as is).
@@ -31,12 +40,12 @@ pub(crate) enum Node {
 
 impl Element {
     /// Whether this element has the given namespace and local name.
-    pub(crate) fn is(&self, ns: &str, local: &str) -> bool {
+    pub fn is(&self, ns: &str, local: &str) -> bool {
         self.local == local && self.ns.as_deref() == Some(ns)
     }
 
     /// The child elements, in order.
-    pub(crate) fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
@@ -45,14 +54,14 @@ impl Element {
 
     /// The first child element with this local name whose namespace is `ns` or, when
     /// `or_unqualified` is set, no namespace at all.
-    pub(crate) fn child(&self, ns: &str, local: &str, or_unqualified: bool) -> Option<&Element> {
+    pub fn child(&self, ns: &str, local: &str, or_unqualified: bool) -> Option<&Element> {
         self.elements().find(|e| {
             e.local == local && (e.ns.as_deref() == Some(ns) || (or_unqualified && e.ns.is_none()))
         })
     }
 
     /// The concatenated direct text content, exactly as sent (no trimming).
-    pub(crate) fn text(&self) -> String {
+    pub fn text(&self) -> String {
         let mut out = String::new();
         for node in &self.children {
             if let Node::Text(t) = node {
@@ -65,11 +74,14 @@ impl Element {
 
 /// Why bytes could not be read as XML. The reason never quotes the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum XmlProblem {
+pub enum XmlProblem {
     /// No bytes, or only whitespace.
     Empty,
     /// Not well-formed (or truncated); the position is a byte offset.
-    Malformed { position: u64 },
+    Malformed {
+        /// Byte offset where reading stopped.
+        position: u64,
+    },
     /// A `<!DOCTYPE`: never part of a SOAP message, and refused to avoid entity tricks.
     Doctype,
     /// Nested deeper than [`MAX_DEPTH`].
@@ -77,7 +89,7 @@ pub(crate) enum XmlProblem {
 }
 
 /// Parses a whole document and returns its root element.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
+pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(XmlProblem::Empty);
     }
