@@ -21,18 +21,7 @@ const ASSISTANTS: usize = 100;
 const PERSONS: usize = 20;
 
 fn control(first11: &str) -> String {
-    let mut sum = 0;
-    for (i, b) in first11[2..].bytes().enumerate() {
-        let mut d = u32::from(b - b'0');
-        if i % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    format!("{first11}{}", (10 - sum % 10) % 10)
+    assistid_core::ids::with_control_digit(first11).expect("11 digits")
 }
 
 fn assistant_pnr(i: usize) -> String {

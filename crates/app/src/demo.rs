@@ -38,21 +38,9 @@ pub struct DemoData {
 /// The months the demo fills.
 pub const DEMO_MONTHS: [&str; 2] = ["2026-03", "2026-10"];
 
-/// Appends the Luhn control digit to `YYYYMMDDNNN`, giving a valid 12-digit number.
+/// A valid 12-digit number from its first 11 digits (the fixed demo data is always 11 digits).
 fn with_control_digit(first11: &str) -> String {
-    let ten = &first11[2..];
-    let mut sum = 0;
-    for (i, b) in ten.bytes().enumerate() {
-        let mut d = u32::from(b - b'0');
-        if i % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    format!("{first11}{}", (10 - sum % 10) % 10)
+    assistid_core::ids::with_control_digit(first11).unwrap_or_else(|| first11.to_owned())
 }
 
 fn pnr(first11: &str) -> Result<Personnummer, DemoError> {

@@ -299,8 +299,14 @@ fn expand_century(ten: &str, plus: bool, today: NaiveDate) -> Result<String, IdE
 /// `the_personnummer_crate_checks_samordningsnummer_against_the_wrong_day` in
 /// `tests/spec/ids.rs` pins this; when it fails the crate has been fixed and can be used here.
 fn luhn_ok(ten: &str) -> bool {
+    luhn_sum(ten).is_multiple_of(10)
+}
+
+/// The Luhn weighted digit sum (weights 2, 1, 2, 1, … from the left) used by personnummer and
+/// organisationsnummer. Callers pass ASCII digits only.
+fn luhn_sum(digits: &str) -> u32 {
     let mut sum = 0;
-    for (i, b) in ten.bytes().enumerate() {
+    for (i, b) in digits.bytes().enumerate() {
         let mut d = u32::from(b - b'0');
         if i % 2 == 0 {
             d *= 2;
@@ -310,5 +316,19 @@ fn luhn_ok(ten: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum
+}
+
+/// Completes `YYYYMMDDNNN` (11 digits) with its Luhn control digit, giving a 12-digit number
+/// that passes the checksum — for demo and test data. `None` unless given exactly 11 digits.
+///
+/// ```
+/// assert_eq!(assistid_core::ids::with_control_digit("19750323111").as_deref(), Some("197503231115"));
+/// ```
+pub fn with_control_digit(first11: &str) -> Option<String> {
+    if first11.len() != 11 || !first11.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let control = (10 - luhn_sum(&first11[2..]) % 10) % 10;
+    Some(format!("{first11}{control}"))
 }
