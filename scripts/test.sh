@@ -26,6 +26,12 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 step "licences and sources (cargo deny, deny.toml)"
 cargo deny check licenses sources bans
 
+step "fuzzing (every target in fuzz/ for ${ASSISTID_FUZZ_SECONDS:-20} s, then the c14n corpus against xmllint)"
+bash scripts/fuzz.sh "${ASSISTID_FUZZ_SECONDS:-20}"
+
 step "tests (every crate, unit + integration + doc tests; benches run once as tests)"
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
+
+step "desktop end to end (the real built app through WebDriver under Xvfb: import, sign, submit)"
+bash scripts/e2e.sh

@@ -166,11 +166,74 @@ fn main() {
         theirs.push(t.elapsed());
         assert!(out.success(), "sqlite3 .import succeeded");
     }
+    if bench && std::env::var_os("ASSISTID_BENCH_SECTIONS").is_some() {
+        sections(work.path(), &csv, rows);
+    }
     let (a, b) = (median(ours), median(theirs));
     println!(
         "import {rows} rows: assistid {:.0} ms, sqlite3 .import {:.0} ms, ratio {:.2}× (target: < 2000 ms and ≤ 3×)",
         a.as_secs_f64() * 1000.0,
         b.as_secs_f64() * 1000.0,
         a.as_secs_f64() / b.as_secs_f64()
+    );
+}
+
+/// Where one import's time goes, step by step through the same public parts the app uses:
+/// reading and checking every row, checking the file's shifts together, the insert, the commit
+/// (`ASSISTID_BENCH_SECTIONS=1`; one run into a fresh data folder, so only a rough guide).
+fn sections(work: &Path, csv: &Path, rows: usize) {
+    use assistid_core::model::Register;
+    use assistid_core::shift::Shift;
+    use assistid_import::{ImportFormat, KnownPeople, preview_with_shifts, validate_imported_rows};
+    let dir = work.join("sections");
+    let app = setup(&dir);
+    let persons = app.persons().expect("persons");
+    let assistants = app.assistants().expect("assistants");
+    let provider = app.provider().expect("provider");
+    let known = KnownPeople::new(
+        assistants.iter().map(|a| a.id.clone()),
+        persons.iter().map(|p| p.personnummer.clone()),
+    );
+    let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+    let t = Instant::now();
+    let file = std::io::BufReader::new(std::fs::File::open(csv).expect("open"));
+    let (_, imported) =
+        preview_with_shifts(file, &ImportFormat::Csv, &known, today).expect("preview");
+    let (file_rows, shifts): (Vec<u64>, Vec<Shift>) =
+        imported.into_iter().map(|i| (i.row, i.shift)).unzip();
+    let read = t.elapsed();
+    let t = Instant::now();
+    let register = Register {
+        provider: provider.as_ref(),
+        persons: &persons,
+        assistants: &assistants,
+    };
+    let problems = validate_imported_rows(&shifts, &file_rows, &register);
+    let validate = t.elapsed();
+    assert!(problems.is_empty(), "the bench file is valid");
+    let store = assistid_store::Store::open_in_data_dir(
+        &dir,
+        &assistid_store::KeySource::File(dir.join("key")),
+    )
+    .expect("a second connection to the data folder");
+    let mut insert = Duration::ZERO;
+    let t = Instant::now();
+    store
+        .transaction(|s| {
+            let t = Instant::now();
+            let counts = s.insert_shifts(&shifts, Some("import:bench"), Utc::now());
+            insert = t.elapsed();
+            counts
+        })
+        .expect("insert");
+    let commit = t.elapsed() - insert;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "sections ({rows} rows): read and check rows {:.0} ms, check together {:.0} ms, \
+         insert {:.0} ms, commit {:.0} ms",
+        ms(read),
+        ms(validate),
+        ms(insert),
+        ms(commit)
     );
 }

@@ -15,8 +15,8 @@ use anyhow::Context as _;
 use assistid_core::model::Register as FullRegister;
 use assistid_core::shift::Shift;
 use assistid_import::{
-    ImportFormat, ImportPreview, ImportProblem, ImportedShift, KnownPeople, for_each_shift,
-    preview_with_shifts, validate_imported,
+    ImportFormat, ImportPreview, ImportProblem, KnownPeople, for_each_shift, preview_with_shifts,
+    validate_imported_rows,
 };
 use assistid_store::InsertCounts;
 use chrono::{DateTime, Utc};
@@ -62,6 +62,12 @@ impl ImportReport {
                 .filter(|p| p.is_error())
                 .count() as u64
     }
+}
+
+/// A whole file's valid shifts, with `rows[i]` the file row of `shifts[i]`.
+struct FileShifts {
+    rows: Vec<u64>,
+    shifts: Vec<Shift>,
 }
 
 /// How to import.
@@ -132,18 +138,22 @@ impl App {
         options: &ImportOptions,
         now: DateTime<Utc>,
         count_present: bool,
-    ) -> anyhow::Result<(ImportReport, Option<Vec<ImportedShift>>)> {
+    ) -> anyhow::Result<(ImportReport, Option<FileShifts>)> {
         let format = format_for(path, options.sheet.clone())?;
         let known = self.known_people()?;
         let today = crate::local_today(now);
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
         if size <= WHOLE_FILE_CHECK_LIMIT {
-            let (preview, shifts) =
+            let (preview, imported) =
                 preview_with_shifts(BufReader::new(open(path)?), &format, &known, today)
                     .context("importfilen")?;
+            // Moved apart, not copied: core's checks take the shifts as a slice.
+            let (rows, shifts): (Vec<u64>, Vec<Shift>) =
+                imported.into_iter().map(|i| (i.row, i.shift)).unzip();
+            let shifts = FileShifts { rows, shifts };
             let validation_problems = self.validate_file_shifts(&shifts)?;
             let already_present = if count_present {
-                self.count_present(shifts.iter().map(|s| &s.shift))?
+                self.count_present(shifts.shifts.iter())?
             } else {
                 0
             };
@@ -241,7 +251,7 @@ impl App {
             })
     }
 
-    fn validate_file_shifts(&self, shifts: &[ImportedShift]) -> anyhow::Result<Vec<ImportProblem>> {
+    fn validate_file_shifts(&self, file: &FileShifts) -> anyhow::Result<Vec<ImportProblem>> {
         let provider = self.provider()?;
         let persons = self.persons()?;
         let assistants = self.assistants()?;
@@ -250,7 +260,7 @@ impl App {
             persons: &persons,
             assistants: &assistants,
         };
-        Ok(validate_imported(shifts, &register))
+        Ok(validate_imported_rows(&file.shifts, &file.rows, &register))
     }
 
     fn count_present<'a>(&self, shifts: impl Iterator<Item = &'a Shift>) -> anyhow::Result<u64> {
@@ -299,53 +309,58 @@ impl App {
             .filter(|p| p.is_error())
             .filter_map(|p| p.row)
             .collect();
-        let format = format_for(path, options.sheet.clone())?;
-        let known = self.known_people()?;
-        let today = crate::local_today(now);
         let previewed_hash = report.preview.source.sha256.clone();
         let batch_id = format!("import:{}", &previewed_hash[..16.min(previewed_hash.len())]);
-        let store = self.store();
-        let (counts, skipped) = match read_shifts {
-            // The file was read whole for the preview: store exactly those shifts, sorted by
-            // assistant and start so the database's index grows in order.
-            Some(mut shifts) => {
-                let before = shifts.len();
-                shifts.retain(|s| !bad_rows.contains(&s.row));
-                let skipped =
-                    (before - shifts.len()) as u64 + report.preview.counts.rows_with_errors;
-                shifts.sort_unstable_by(|a, b| {
-                    (a.shift.assistant.digits(), a.shift.start.utc_minutes())
-                        .cmp(&(b.shift.assistant.digits(), b.shift.start.utc_minutes()))
-                });
-                let counts = store
-                    .transaction(|s| {
-                        s.insert_shifts(shifts.iter().map(|i| &i.shift), Some(&batch_id), now)
-                    })
-                    .map_err(AppError::from)?;
-                (counts, skipped)
-            }
-            None => self.commit_streaming(
-                path,
-                &format,
-                &known,
-                today,
-                &bad_rows,
-                &previewed_hash,
-                &batch_id,
+        // One transaction for the shifts and the event that records their import: both or
+        // neither, and one durable commit (one fsync) instead of two.
+        let (counts, skipped) = self.store().transaction(|store| -> anyhow::Result<_> {
+            let (counts, skipped) = match read_shifts {
+                // The file was read whole for the preview: store exactly those shifts (the store
+                // inserts them in its index's order).
+                Some(file) => {
+                    let keep: Vec<&Shift> = file
+                        .rows
+                        .iter()
+                        .zip(&file.shifts)
+                        .filter(|(row, _)| !bad_rows.contains(row))
+                        .map(|(_, shift)| shift)
+                        .collect();
+                    let skipped = (file.shifts.len() - keep.len()) as u64
+                        + report.preview.counts.rows_with_errors;
+                    let counts = store
+                        .insert_shifts(keep.iter().copied(), Some(&batch_id), now)
+                        .map_err(AppError::from)?;
+                    (counts, skipped)
+                }
+                None => {
+                    let format = format_for(path, options.sheet.clone())?;
+                    let known = self.known_people()?;
+                    let today = crate::local_today(now);
+                    self.commit_streaming(
+                        path,
+                        &format,
+                        &known,
+                        today,
+                        &bad_rows,
+                        &previewed_hash,
+                        &batch_id,
+                        now,
+                    )?
+                }
+            };
+            self.log_event(
                 now,
-            )?,
-        };
-        self.log_event(
-            now,
-            "shifts_imported",
-            None,
-            serde_json::json!({
-                "file_sha256": previewed_hash,
-                "inserted": counts.inserted,
-                "already_present": counts.already_present,
-                "skipped_rows": skipped,
-            }),
-        )?;
+                "shifts_imported",
+                None,
+                serde_json::json!({
+                    "file_sha256": previewed_hash,
+                    "inserted": counts.inserted,
+                    "already_present": counts.already_present,
+                    "skipped_rows": skipped,
+                }),
+            )?;
+            Ok((counts, skipped))
+        })?;
         report.new_shifts = counts.inserted as u64;
         report.already_present = counts.already_present as u64;
         report.skipped_rows = skipped;

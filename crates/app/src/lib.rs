@@ -20,7 +20,11 @@
 
 pub mod demo;
 mod error;
+pub mod history;
 pub mod import;
+pub mod invoice;
+pub mod privacy;
+pub mod receipts;
 pub mod register;
 pub mod reports;
 pub mod signing;

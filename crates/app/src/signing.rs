@@ -39,8 +39,8 @@ use assistid_core::ids::Personnummer;
 use assistid_core::model::ReportMonth;
 use assistid_core::review::{MonthReview, ReportReview};
 use assistid_store::{
-    NewSignatory, NewSignature, ReportVersion, SignatureId, SignerRole, SigningState,
-    StoredSignatory, StoredSignature,
+    NewSignatory, NewSignature, ReportVersion, SignatureId, SigningState, StoredSignatory,
+    StoredSignature,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -49,6 +49,7 @@ use serde::Serialize;
 
 pub use assistid_bankid::CancelSignal;
 pub use assistid_bankid::messages::StartMode;
+pub use assistid_store::SignerRole;
 pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
     KEYCHAIN_SERVICE, SETTINGS_KEY_PREFIX,
@@ -128,6 +129,8 @@ pub enum SigningEvent {
         reports: usize,
         /// Same-device start: open with the OS URL handler.
         autostart_url: String,
+        /// BankID's reference for the order (not secret; the demo's simulated app acts on it).
+        order_ref: String,
     },
     /// New QR content to draw (every second until the app has the order).
     Qr {
@@ -317,6 +320,34 @@ impl PreparedOrder {
         &self.binding
     }
 
+    /// The name of the person who must sign (for the UI; the personnummer stays here).
+    pub fn signer_name(&self) -> &str {
+        &self.signer_name
+    }
+
+    /// Demo mode only: acts now as the signer's BankID app on the started order `order_ref`
+    /// (from [`SigningEvent::OrderStarted`]) — approves as the right person, cancels, lets it
+    /// expire, approves as somebody else or fails with `certificateErr`. Outside demo mode this
+    /// is refused: a real order is only ever approved in the signer's own BankID app.
+    pub fn simulate_app_user(
+        &self,
+        connection: &BankIdConnection,
+        order_ref: &str,
+        action: DemoOutcome,
+    ) -> Result<(), SigningError> {
+        let fake = connection.demo.as_ref().ok_or_else(|| {
+            SigningError::not_signable(
+                "not_demo",
+                "den simulerade BankID-appen finns bara i demoläget",
+            )
+        })?;
+        act_as_demo_user(fake, order_ref, &self.signer, &self.signer_name, action).map_err(|e| {
+            SigningError::Other(anyhow::anyhow!(
+                "den simulerade BankID-appen svarade inte: {e}"
+            ))
+        })
+    }
+
     /// This order's number and how many the flow needs (`(1, 1)` normally).
     pub fn position(&self) -> (usize, usize) {
         (self.order, self.orders)
@@ -354,6 +385,13 @@ impl PreparedOrder {
 pub struct SignedOrder {
     order: PreparedOrder,
     completion: VerifiedCompletion,
+}
+
+impl SignedOrder {
+    /// The name of the person who signed, as BankID gave it.
+    pub fn signer_name(&self) -> &str {
+        &self.completion.completion.user.name
+    }
 }
 
 impl std::fmt::Debug for SignedOrder {
@@ -586,6 +624,7 @@ async fn run_order(
         orders,
         reports,
         autostart_url: order.autostart_url(),
+        order_ref: order.order_ref.clone(),
     });
     if let Some(fake) = &connection.demo {
         demo_user(fake, &order.order_ref, signer, signer_name, options);
@@ -727,27 +766,39 @@ fn demo_user(
     signer_name: &str,
     options: &SigningOptions,
 ) {
-    let user = fake.user(order_ref);
     let outcome = options.demo_outcome;
     if outcome == DemoOutcome::Manual {
         return;
     }
     let delay = options.demo_delay;
-    let (pnr, name) = match outcome {
-        // Somebody else's BankID: the demo's "Demo Demosson" (a valid personnummer).
-        DemoOutcome::WrongPerson => ("198001019879".to_owned(), "Demo Demosson".to_owned()),
-        _ => (signer.digits().to_owned(), signer_name.to_owned()),
-    };
+    let fake = fake.clone();
+    let (order_ref, signer, signer_name) =
+        (order_ref.to_owned(), signer.clone(), signer_name.to_owned());
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        let _ = match outcome {
-            DemoOutcome::Approve | DemoOutcome::WrongPerson => user.approve_as(&pnr, &name),
-            DemoOutcome::Cancel => user.cancel(),
-            DemoOutcome::Expire => user.expire(),
-            DemoOutcome::CertificateErr => user.fail_certificate_err(),
-            DemoOutcome::Manual => Ok(()),
-        };
+        // The order may already be over (cancelled by the user): nothing to do then.
+        let _ = act_as_demo_user(&fake, &order_ref, &signer, &signer_name, outcome);
     });
+}
+
+/// The demo user's BankID app does `outcome` on `order_ref` now.
+fn act_as_demo_user(
+    fake: &assistid_fakes::bankid::FakeBankId,
+    order_ref: &str,
+    signer: &Personnummer,
+    signer_name: &str,
+    outcome: DemoOutcome,
+) -> Result<(), assistid_fakes::bankid::FakeBankIdError> {
+    let user = fake.user(order_ref);
+    match outcome {
+        // Somebody else's BankID: the demo's "Demo Demosson" (a valid personnummer).
+        DemoOutcome::WrongPerson => user.approve_as("198001019879", "Demo Demosson"),
+        DemoOutcome::Approve => user.approve_as(signer.digits(), signer_name),
+        DemoOutcome::Cancel => user.cancel(),
+        DemoOutcome::Expire => user.expire(),
+        DemoOutcome::CertificateErr => user.fail_certificate_err(),
+        DemoOutcome::Manual => Ok(()),
+    }
 }
 
 impl App {
@@ -757,6 +808,11 @@ impl App {
             .reports()
             .iter()
             .find(|r| r.id() == Some(id.as_str()))
+    }
+
+    /// The month a report version belongs to.
+    pub fn report_month(&self, report_id: Uuid) -> Result<ReportMonth, SigningError> {
+        Ok(self.version(report_id)?.month)
     }
 
     fn version(&self, report_id: Uuid) -> Result<ReportVersion, SigningError> {

@@ -29,7 +29,7 @@ use assistid_elt::{
     CertHealth, Disposition, EltError, SignatureBlock, SubmitAttempt, SubmitRequest, build_request,
 };
 use assistid_store::{
-    AttemptOutcome, AttemptResult, ReportVersion, Resolution, SignerRole, Submission,
+    AttemptOutcome, AttemptResult, LastRequest, ReportVersion, Resolution, SignerRole, Submission,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -41,7 +41,7 @@ use uuid::Uuid;
 pub use assistid_elt::{CertStatus, Environment};
 pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
 pub use binding::{BindingError, binding_entries, signature_binds};
-pub use connection::{CLIENT_CERT_PASSWORD_ENV, ConnectOptions, EltConnection};
+pub use connection::{CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, EltConnection};
 pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError};
 
 use crate::{App, AppError};
@@ -527,19 +527,24 @@ impl App {
             }
             match self.signed_request(&version)? {
                 Ok(_) => {
-                    let queued = store
-                        .enqueue_submission(version.report_id, environment.as_str(), now)
-                        .map_err(AppError::from)?;
+                    // The transition and its audit event commit together: a crash between
+                    // them would leave a gap in the audit log.
+                    let queued = store.transaction(|store| -> anyhow::Result<_> {
+                        let queued = store
+                            .enqueue_submission(version.report_id, environment.as_str(), now)
+                            .map_err(AppError::from)?;
+                        self.log_event(
+                            now,
+                            "submission_queued",
+                            Some(version.report_id),
+                            serde_json::json!({
+                                "submission": queued.id.get(),
+                                "environment": environment.as_str(),
+                            }),
+                        )?;
+                        Ok(queued)
+                    })?;
                     tracing::info!(submission = queued.id.get(), "submission queued");
-                    self.log_event(
-                        now,
-                        "submission_queued",
-                        Some(version.report_id),
-                        serde_json::json!({
-                            "submission": queued.id.get(),
-                            "environment": environment.as_str(),
-                        }),
-                    )?;
                     to_send.push(queued.id);
                 }
                 Err(problem) => skipped.push(skip(problem.code, problem.reason, None)),
@@ -564,24 +569,37 @@ impl App {
         let next_attempt_at =
             retry_in.and_then(|d| chrono::Duration::from_std(d).ok().map(|d| now + d));
         let answer = sent.answer.as_ref();
-        let saved = self
-            .store()
-            .finish_submission_attempt(
-                id,
-                attempt,
-                &AttemptResult {
-                    finished_at: now,
-                    outcome: meaning.outcome,
-                    http_status: answer.map(|a| a.status),
-                    answer: answer.map(|a| a.body.as_slice()),
-                    tx_id: meaning.tx_id.as_deref(),
-                    error_code: meaning.error_code,
-                    error_message: meaning.message.as_deref(),
-                    fk_message: meaning.fk_message.as_deref(),
-                    next_attempt_at,
-                },
-            )
-            .map_err(AppError::from)?;
+        // The outcome and its audit event commit together (no gap in the audit log).
+        let saved = self.store().transaction(|store| -> anyhow::Result<_> {
+            let saved = store
+                .finish_submission_attempt(
+                    id,
+                    attempt,
+                    &AttemptResult {
+                        finished_at: now,
+                        outcome: meaning.outcome,
+                        http_status: answer.map(|a| a.status),
+                        answer: answer.map(|a| a.body.as_slice()),
+                        tx_id: meaning.tx_id.as_deref(),
+                        error_code: meaning.error_code,
+                        error_message: meaning.message.as_deref(),
+                        fk_message: meaning.fk_message.as_deref(),
+                        next_attempt_at,
+                    },
+                )
+                .map_err(AppError::from)?;
+            self.log_event(
+                now,
+                &format!("submission_{}", saved.state.code()),
+                Some(saved.report_id),
+                serde_json::json!({
+                    "submission": id.get(),
+                    "attempt": attempt,
+                    "error_code": meaning.error_code,
+                }),
+            )?;
+            Ok(saved)
+        })?;
         tracing::info!(
             submission = id.get(),
             attempt,
@@ -589,17 +607,6 @@ impl App {
             error = meaning.error_code.unwrap_or(""),
             "submission attempt finished"
         );
-        let report_id = Some(saved.report_id);
-        self.log_event(
-            now,
-            &format!("submission_{}", saved.state.code()),
-            report_id,
-            serde_json::json!({
-                "submission": id.get(),
-                "attempt": attempt,
-                "error_code": meaning.error_code,
-            }),
-        )?;
         let again = retry_in.filter(|_| attempt < retry.max_attempts);
         Ok((saved, again))
     }
@@ -667,6 +674,23 @@ impl App {
         progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
     ) -> anyhow::Result<Vec<SubmissionView>> {
         let names = self.names()?;
+        // FK counts calls, not program runs: a run started right after another one (or after
+        // a crash) keeps FK's interval after the last request the data folder sent. Its
+        // arrival at FK lies before its recorded end (answer or crash recovery); a request
+        // still in flight may arrive any moment, so a whole interval from now.
+        match self.store().last_request().map_err(AppError::from)? {
+            Some(LastRequest::Ended(at)) => pacer.resume_after(at, clock()).await,
+            Some(LastRequest::InFlight) => {
+                let now = clock();
+                pacer.resume_after(now, now).await;
+            }
+            // Only future variants; the safe reading is "just now".
+            Some(_) => {
+                let now = clock();
+                pacer.resume_after(now, now).await;
+            }
+            None => {}
+        }
         let total = ids.len();
         let mut waiting: VecDeque<(SubmissionId, Option<tokio::time::Instant>)> =
             ids.iter().map(|id| (*id, None)).collect();
@@ -706,15 +730,28 @@ impl App {
                     match self.envelope_for(&submission, connection, clock())? {
                         Ok(envelope) => next = Some((id, envelope)),
                         Err(problem) => {
-                            let failed = self
-                                .store()
-                                .fail_submission_before_sending(
-                                    id,
-                                    problem.code,
-                                    &problem.reason,
-                                    clock(),
-                                )
-                                .map_err(AppError::from)?;
+                            let now = clock();
+                            let failed =
+                                self.store().transaction(|store| -> anyhow::Result<_> {
+                                    let failed = store
+                                        .fail_submission_before_sending(
+                                            id,
+                                            problem.code,
+                                            &problem.reason,
+                                            now,
+                                        )
+                                        .map_err(AppError::from)?;
+                                    self.log_event(
+                                        now,
+                                        "submission_failed_final",
+                                        Some(failed.report_id),
+                                        serde_json::json!({
+                                            "submission": id.get(),
+                                            "error_code": problem.code,
+                                        }),
+                                    )?;
+                                    Ok(failed)
+                                })?;
                             tracing::warn!(
                                 submission = id.get(),
                                 code = problem.code,
@@ -738,10 +775,21 @@ impl App {
                     if let Some((id, envelope)) = next.take() {
                         // Committed before the request starts: a crash from here on leaves
                         // `sending`, which becomes `uncertain` at the next start.
-                        let attempt = self
-                            .store()
-                            .begin_submission_attempt(id, clock())
-                            .map_err(AppError::from)?;
+                        let now = clock();
+                        let attempt = self.store().transaction(|store| -> anyhow::Result<_> {
+                            let attempt = store
+                                .begin_submission_attempt(id, now)
+                                .map_err(AppError::from)?;
+                            self.log_event(
+                                now,
+                                "submission_sending",
+                                None,
+                                serde_json::json!({ "submission": id.get(), "attempt": attempt }),
+                            )?;
+                            Ok(attempt)
+                        })?;
+                        // The spacing to the next request counts from here, when it leaves.
+                        pacer.mark_sent_now().await;
                         tracing::info!(submission = id.get(), attempt, "submission sending");
                         let client = connection.client().clone();
                         in_flight.spawn(async move {
@@ -830,21 +878,26 @@ impl App {
         &self,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<SubmissionId>> {
-        let ids = self
-            .store()
-            .recover_interrupted_submissions(now)
-            .map_err(AppError::from)?;
+        // The recovery and its audit events commit together (no gap in the audit log).
+        let ids = self.store().transaction(|store| -> anyhow::Result<_> {
+            let ids = store
+                .recover_interrupted_submissions(now)
+                .map_err(AppError::from)?;
+            for id in &ids {
+                self.log_event(
+                    now,
+                    "submission_interrupted",
+                    None,
+                    serde_json::json!({ "submission": id.get() }),
+                )?;
+            }
+            Ok(ids)
+        })?;
         for id in &ids {
             tracing::warn!(
                 submission = id.get(),
                 "interrupted submission is now uncertain"
             );
-            self.log_event(
-                now,
-                "submission_interrupted",
-                None,
-                serde_json::json!({ "submission": id.get() }),
-            )?;
         }
         Ok(ids)
     }
@@ -873,31 +926,34 @@ impl App {
             }
             Decision::Abandon => Resolution::Abandon,
         };
-        let saved = self
-            .store()
-            .resolve_submission(id, &resolution, now)
-            .map_err(|e| match e {
-                assistid_store::StoreError::Invalid { reason } => {
-                    AppError::invalid("inskickning", reason)
-                }
-                other => AppError::from(other),
-            })?;
         let decision_code = match decision {
             Decision::Resend => "resend",
             Decision::MarkAccepted { .. } => "mark_accepted",
             Decision::Abandon => "abandon",
         };
+        // The decision and its audit event commit together (no gap in the audit log).
+        let saved = self.store().transaction(|store| -> anyhow::Result<_> {
+            let saved = store
+                .resolve_submission(id, &resolution, now)
+                .map_err(|e| match e {
+                    assistid_store::StoreError::Invalid { reason } => {
+                        AppError::invalid("inskickning", reason)
+                    }
+                    other => AppError::from(other),
+                })?;
+            self.log_event(
+                now,
+                "submission_resolved",
+                Some(saved.report_id),
+                serde_json::json!({ "submission": id.get(), "decision": decision_code }),
+            )?;
+            Ok(saved)
+        })?;
         tracing::info!(
             submission = id.get(),
             decision = decision_code,
             "uncertain submission resolved"
         );
-        self.log_event(
-            now,
-            "submission_resolved",
-            Some(saved.report_id),
-            serde_json::json!({ "submission": id.get(), "decision": decision_code }),
-        )?;
         let names = self.names()?;
         self.view(&saved, &names)
     }

@@ -306,7 +306,7 @@ impl Client {
         if !(200..300).contains(&status) {
             return Err(BankIdError::from_response(status, &bytes, reset.as_deref()));
         }
-        serde_json::from_slice(&bytes).map_err(|e| BankIdError::BadResponse(e.to_string()))
+        serde_json::from_slice(&bytes).map_err(|e| BankIdError::bad_json(&e))
     }
 }
 

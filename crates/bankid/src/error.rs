@@ -125,6 +125,46 @@ impl BankIdError {
         }
     }
 
+    /// The error for a success answer whose JSON could not be read. serde_json's own message
+    /// quotes the offending value (`invalid type: integer `199001010017``), and a broken or
+    /// compromised endpoint could put a personnummer there, so only the kind of problem, the
+    /// position and a missing field's name (ours, never data) are kept.
+    ///
+    /// ```
+    /// use assistid_bankid::BankIdError;
+    /// let e = serde_json::from_str::<assistid_bankid::types::ErrorBody>(
+    ///     r#"{"errorCode": 199001010017}"#,
+    /// )
+    /// .expect_err("a number is not an error code");
+    /// let shown = BankIdError::bad_json(&e).to_string();
+    /// assert!(!shown.contains("199001010017"), "{shown}");
+    /// ```
+    pub fn bad_json(error: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let what = match error.classify() {
+            Category::Io => "läsfel".to_owned(),
+            Category::Eof => "svaret tog slut för tidigt".to_owned(),
+            Category::Syntax => "inte giltig JSON".to_owned(),
+            Category::Data => {
+                let text = error.to_string();
+                match text.strip_prefix("missing field `") {
+                    Some(rest) => match rest.split_once('`') {
+                        Some((field, _)) if field.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                            format!("fältet {field} saknas")
+                        }
+                        _ => "oväntat innehåll".to_owned(),
+                    },
+                    None => "oväntat innehåll".to_owned(),
+                }
+            }
+        };
+        Self::BadResponse(format!(
+            "{what} (rad {}, kolumn {})",
+            error.line(),
+            error.column()
+        ))
+    }
+
     /// Builds the error for a non-success answer. `body` may be anything; `headers` gives
     /// `RateLimit-Reset`/`Retry-After` (seconds) for 429.
     pub fn from_response(status: u16, body: &[u8], rate_limit_reset: Option<&str>) -> Self {

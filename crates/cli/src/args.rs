@@ -50,6 +50,77 @@ pub enum Command {
     /// BankID signing: the assistant signs a report, then the provider signs the month.
     #[command(subcommand)]
     Sign(SignCmd),
+    /// The submission receipt (PDF; JSON with --json) and the assistants' copies.
+    Receipt(ReceiptArgs),
+    /// Every version of every report, who signed it, and every send attempt with FK's answer.
+    History(HistoryArgs),
+    /// The invoice figures (FK 3057 / E-RÄK) per person: real hours, per assistant, missing.
+    Invoice(InvoiceArgs),
+    /// The month's deadline, what is missing, and the assistants to remind (with phone numbers).
+    Reminders(RemindersArgs),
+}
+
+/// `assistid receipt`.
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    /// The month (YYYY-MM); not needed with --submissions.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// Write the receipt here: a PDF, or the JSON receipt if the name ends in `.json`.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub out: Option<PathBuf>,
+    /// Only this person's reports (personnummer).
+    #[arg(long, value_name = "PNR")]
+    pub person: Option<String>,
+    /// A receipt for these submissions (one run), e.g. `12-20` or `12,13,14`.
+    #[arg(long, value_name = "ID,ID…", conflicts_with_all = ["month", "person"])]
+    pub submissions: Option<String>,
+    /// Also write the assistants' copies into this folder: one PDF per assistant.
+    #[arg(long, value_name = "DIR")]
+    pub assistant_copies: Option<PathBuf>,
+}
+
+/// `assistid history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// Only this person's reports (personnummer).
+    #[arg(long, value_name = "PNR")]
+    pub person: Option<String>,
+    /// Only this assistant's reports (personnummer).
+    #[arg(long, value_name = "PNR")]
+    pub assistant: Option<String>,
+    /// Only the report FK gave this tx-id.
+    #[arg(long, value_name = "ID")]
+    pub tx_id: Option<String>,
+    /// Show FK's raw answer of every attempt.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// `assistid invoice`.
+#[derive(Debug, Args)]
+pub struct InvoiceArgs {
+    /// The month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Only this person (personnummer).
+    #[arg(long, value_name = "PNR")]
+    pub person: Option<String>,
+    /// `FILE.pdf` (one person), `FILE.csv` (one or all persons), or a folder: one PDF and one CSV
+    /// per person.
+    #[arg(long, value_name = "FILE.pdf|FILE.csv|DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `assistid reminders`.
+#[derive(Debug, Args)]
+pub struct RemindersArgs {
+    /// The month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
 }
 
 /// `assistid submit`.
@@ -268,6 +339,28 @@ pub enum PersonCmd {
     },
     /// List persons with assistance.
     List,
+    /// Write everything held about one person (either role) to a JSON file: the right of
+    /// access (schemas/person-export.schema.json). The file is created owner-only and never
+    /// overwrites an existing one.
+    Export {
+        /// Personnummer or samordningsnummer (12 digits; 10 digits and dashes are accepted).
+        #[arg(long)]
+        personnummer: String,
+        /// The JSON file to create.
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+    },
+    /// Erase what no record needs about one person (either role): draft reports, shifts of
+    /// months never reported, an assistant's phone number. Signed and sent reports are kept
+    /// (docs/SECURITY.md, "Retention").
+    Erase {
+        /// Personnummer or samordningsnummer.
+        #[arg(long)]
+        personnummer: String,
+        /// Confirms the erasure; without it nothing is changed.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// Who employs an assistant.

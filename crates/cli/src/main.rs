@@ -1,8 +1,10 @@
 //! `assistid` — Assistid on the command line: headless and scriptable, with stable flags, `--json`
 //! output and meaningful exit codes (see `docs/CLI.md`).
 
+mod after_sending;
 mod args;
 mod output;
+mod privacy;
 mod sign;
 mod submit;
 
@@ -137,6 +139,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Sign(cmd) => {
             let app = App::open(&data_dir, key_source(), now)?;
             sign::sign(&app, cmd, json, now)
+        }
+        Command::Receipt(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            after_sending::receipt(&app, &args, json, now)
+        }
+        Command::History(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            after_sending::history(&app, &args, json, now)
+        }
+        Command::Invoice(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            after_sending::invoice(&app, &args, json, now)
+        }
+        Command::Reminders(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            after_sending::reminders(&app, &args, json, now)
         }
     }
 }

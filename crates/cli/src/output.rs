@@ -298,6 +298,9 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
             }
             Ok(0)
         }
+        other @ (PersonCmd::Export { .. } | PersonCmd::Erase { .. }) => {
+            crate::privacy::person(app, other, json, now)
+        }
     }
 }
 

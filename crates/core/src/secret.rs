@@ -1,10 +1,28 @@
 //! Secrets (database key, certificate passwords) wrapped so they cannot leak by accident:
-//! `Debug` and `Display` print a placeholder, serialization is refused, and the memory is
-//! zeroed when the value is dropped.
+//! `Debug` and `Display` print a placeholder, there is no `Serialize` implementation (a struct
+//! holding a secret cannot derive `Serialize` at all, so it cannot end up in JSON, IPC or a
+//! log by way of serde), and the memory is zeroed when the value is dropped.
+//!
+//! Serializing a secret does not compile:
+//!
+//! ```compile_fail
+//! use assistid_core::secret::Sensitive;
+//! let password = Sensitive::new(String::from("hunter2"));
+//! let _ = serde_json::to_string(&password);
+//! ```
+//!
+//! and neither does a struct that would carry one into JSON:
+//!
+//! ```compile_fail
+//! use assistid_core::secret::Sensitive;
+//! #[derive(serde::Serialize)]
+//! struct Settings {
+//!     password: Sensitive<String>,
+//! }
+//! ```
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
 use zeroize::Zeroize;
 
 /// A value that must never be logged or serialized. Read it with [`Sensitive::expose`] at the
@@ -14,7 +32,7 @@ use zeroize::Zeroize;
 /// use assistid_core::secret::Sensitive;
 /// let password = Sensitive::new(String::from("hunter2"));
 /// assert_eq!(format!("{password:?}"), "Sensitive(<redacted>)");
-/// assert!(serde_json::to_string(&password).is_err());
+/// assert_eq!(password.to_string(), "<redacted>");
 /// assert_eq!(password.expose(), "hunter2");
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -53,13 +71,5 @@ impl<T: Zeroize> fmt::Debug for Sensitive<T> {
 impl<T: Zeroize> fmt::Display for Sensitive<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
-    }
-}
-
-impl<T: Zeroize> Serialize for Sensitive<T> {
-    fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom(
-            "a secret value cannot be serialized",
-        ))
     }
 }

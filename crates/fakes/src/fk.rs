@@ -22,12 +22,14 @@
 //! ```
 
 mod check;
+pub mod journal;
 pub mod samples;
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -48,6 +50,7 @@ use uuid::Uuid;
 
 use crate::pki::{CertSubject, PkiError, TestCa, window_around};
 use check::Verdict;
+use journal::{JournalEntry, JournalFile};
 
 /// FK's `soapAction` for the operation.
 pub const SOAP_ACTION: &str =
@@ -148,6 +151,12 @@ pub struct FakeFkConfig {
     pub server_cert: ServerCertMode,
     /// How to answer when no script entry is queued.
     pub default_behaviour: Behaviour,
+    /// A journal file to keep, like FK remembers what it received across restarts: every
+    /// arrival and answer is appended and flushed to disk before the answer leaves, and what
+    /// the file already holds is loaded at start (so a resend of an accepted report counts as
+    /// a duplicate, and an arrival too soon after the previous run's last one as a rate
+    /// violation). `None`: remember nothing beyond the process.
+    pub journal: Option<PathBuf>,
 }
 
 impl Default for FakeFkConfig {
@@ -157,6 +166,7 @@ impl Default for FakeFkConfig {
             answer_rate_violations: false,
             server_cert: ServerCertMode::Valid,
             default_behaviour: Behaviour::Normal,
+            journal: None,
         }
     }
 }
@@ -203,15 +213,46 @@ pub struct RecordedRequest {
     pub body_len: usize,
     /// What the fake answered.
     pub outcome: RecordedOutcome,
+    /// The id of the report the request carried, if it could be read.
+    pub report_id: Option<Uuid>,
+    /// True when the fake accepted a report it had accepted before (a duplicate send).
+    pub duplicate: bool,
 }
 
 struct Shared {
     config: FakeFkConfig,
     log: Mutex<Vec<RecordedRequest>>,
     script: Mutex<VecDeque<Behaviour>>,
-    last_start: Mutex<Option<Instant>>,
+    last_start: Mutex<LastStart>,
     violations: AtomicUsize,
     handshake_failures: AtomicUsize,
+    /// Requests in the journal before this start (journal seq = this + the log index).
+    journal_base: usize,
+    journal: Option<Mutex<JournalFile>>,
+    journal_failures: AtomicUsize,
+    /// Reports accepted so far (with the journal's history).
+    accepted: Mutex<HashSet<Uuid>>,
+    duplicates: AtomicUsize,
+}
+
+/// The previous arrival: on the monotonic clock within this start, on the wall clock from
+/// the journal of an earlier start.
+#[derive(Debug, Default)]
+struct LastStart {
+    instant: Option<Instant>,
+    wall: Option<DateTime<Utc>>,
+}
+
+fn outcome_code(outcome: &RecordedOutcome) -> String {
+    match outcome {
+        RecordedOutcome::NoAnswer => "no_answer".to_owned(),
+        RecordedOutcome::Accepted { .. } => "accepted".to_owned(),
+        RecordedOutcome::XmlValidationError(_) => "xml_validation_error".to_owned(),
+        RecordedOutcome::SignatureValidationError(_) => "signature_validation_error".to_owned(),
+        RecordedOutcome::BadRequest(_) => "bad_request".to_owned(),
+        RecordedOutcome::Overloaded => "overloaded".to_owned(),
+        RecordedOutcome::Scripted(name) => (*name).to_owned(),
+    }
 }
 
 /// Poisoning only means another handler panicked; the data is still usable for a fake.
@@ -221,20 +262,32 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     fn arrive(&self, soap_action: Option<String>) -> (usize, bool) {
+        // One lock over the clock reading, the check and the journal line, so arrivals are
+        // journalled in the order they were timed.
+        let mut last = lock(&self.last_start);
         let now = Instant::now();
         let wall = Utc::now();
-        let violation = {
-            let mut last = lock(&self.last_start);
-            let violation =
-                last.is_some_and(|prev| now.duration_since(prev) < self.config.min_interval);
-            *last = Some(now);
-            violation
+        let violation = match (last.instant, last.wall) {
+            (Some(prev), _) => now.duration_since(prev) < self.config.min_interval,
+            // The first arrival after a restart: compare with the journal's last one.
+            (None, Some(prev)) => (wall - prev)
+                .to_std()
+                .map_or(true, |gap| gap < self.config.min_interval),
+            (None, None) => false,
         };
+        last.instant = Some(now);
+        last.wall = Some(wall);
         if violation {
             self.violations.fetch_add(1, Ordering::SeqCst);
         }
         let mut log = lock(&self.log);
         let seq = log.len();
+        self.journal(&JournalEntry::Received {
+            seq: self.journal_base + seq,
+            at: wall,
+            rate_violation: violation,
+            first_since_start: seq == 0,
+        });
         log.push(RecordedRequest {
             seq,
             arrived: now,
@@ -243,16 +296,62 @@ impl Shared {
             soap_action,
             body_len: 0,
             outcome: RecordedOutcome::NoAnswer,
+            report_id: None,
+            duplicate: false,
         });
         (seq, violation)
     }
 
-    fn update(&self, seq: usize, body_len: usize, outcome: Option<RecordedOutcome>) {
+    /// Records what the request carried and, when given, what it was answered — in the
+    /// journal too, durably, before the caller sends the answer.
+    fn update(
+        &self,
+        seq: usize,
+        body_len: usize,
+        report_id: Option<Uuid>,
+        outcome: Option<RecordedOutcome>,
+    ) {
+        let duplicate = match &outcome {
+            Some(RecordedOutcome::Accepted { report_id, .. }) => {
+                let first = lock(&self.accepted).insert(*report_id);
+                if !first {
+                    self.duplicates.fetch_add(1, Ordering::SeqCst);
+                }
+                !first
+            }
+            _ => false,
+        };
+        if let Some(outcome) = &outcome {
+            let tx_id = match outcome {
+                RecordedOutcome::Accepted { tx_id, .. } => Some(*tx_id),
+                _ => None,
+            };
+            self.journal(&JournalEntry::Answered {
+                seq: self.journal_base + seq,
+                report_id,
+                outcome: outcome_code(outcome),
+                tx_id,
+                duplicate,
+            });
+        }
         if let Some(entry) = lock(&self.log).get_mut(seq) {
             entry.body_len = body_len;
+            entry.report_id = report_id;
+            entry.duplicate = duplicate;
             if let Some(outcome) = outcome {
                 entry.outcome = outcome;
             }
+        }
+    }
+
+    fn journal(&self, entry: &JournalEntry) {
+        let Some(journal) = &self.journal else {
+            return;
+        };
+        let mut file = lock(journal);
+        if let Err(e) = file.append(entry) {
+            self.journal_failures.fetch_add(1, Ordering::SeqCst);
+            tracing::warn!(path = %file.path().display(), error = %e, "fake FK journal write failed");
         }
     }
 
@@ -307,15 +406,30 @@ impl FakeFk {
             .with_single_cert(chain, key)
             .map_err(|e| FakeFkError::Tls(e.to_string()))?;
         let acceptor = TlsAcceptor::from(Arc::new(tls));
+        let (journal, history) = match &config.journal {
+            Some(path) => {
+                let (file, history) = JournalFile::open(path)?;
+                (Some(Mutex::new(file)), history)
+            }
+            None => (None, journal::FkJournal::default()),
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,
             log: Mutex::new(Vec::new()),
             script: Mutex::new(VecDeque::new()),
-            last_start: Mutex::new(None),
+            last_start: Mutex::new(LastStart {
+                instant: None,
+                wall: history.last_arrival(),
+            }),
             violations: AtomicUsize::new(0),
             handshake_failures: AtomicUsize::new(0),
+            journal_base: history.received(),
+            journal,
+            journal_failures: AtomicUsize::new(0),
+            accepted: Mutex::new(history.acceptances().into_keys().collect()),
+            duplicates: AtomicUsize::new(history.duplicates()),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         tokio::spawn(accept_loop(listener, acceptor, shared.clone(), stop_rx));
@@ -428,6 +542,22 @@ impl FakeFkHandle {
     /// How many request starts came closer than the minimum interval.
     pub fn rate_violations(&self) -> usize {
         self.shared.violations.load(Ordering::SeqCst)
+    }
+
+    /// Acceptances of reports that had been accepted before (a duplicate send), including
+    /// those in the journal from earlier starts.
+    pub fn duplicates(&self) -> usize {
+        self.shared.duplicates.load(Ordering::SeqCst)
+    }
+
+    /// The journal file, when the fake keeps one ([`FakeFkConfig::journal`]).
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.shared.config.journal.as_deref()
+    }
+
+    /// Journal lines that could not be written (0 expected).
+    pub fn journal_failures(&self) -> usize {
+        self.shared.journal_failures.load(Ordering::SeqCst)
     }
 
     /// How many TLS handshakes failed (for example a client certificate from another CA).
@@ -576,15 +706,16 @@ async fn handle(
     let body = match request.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            shared.update(seq, 0, None);
+            shared.update(seq, 0, None, None);
             return html_response(StatusCode::BAD_REQUEST, "400 Bad Request");
         }
     };
     let body_len = body.len();
+    let report_id = check::report_id(&body);
     let scripted = |name| Some(RecordedOutcome::Scripted(name));
 
     if violation && shared.config.answer_rate_violations {
-        shared.update(seq, body_len, Some(RecordedOutcome::Overloaded));
+        shared.update(seq, body_len, report_id, Some(RecordedOutcome::Overloaded));
         let mut response =
             html_response(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable");
         response.headers_mut().insert(
@@ -597,33 +728,33 @@ async fn handle(
         Behaviour::Normal => {}
         Behaviour::Delay(delay) => tokio::time::sleep(delay).await,
         Behaviour::ServiceUnavailable => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             return html_response(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable");
         }
         Behaviour::InternalServerError => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             return xml_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 check::soap_fault("soapenv:Server", "Internal Server Error"),
             );
         }
         Behaviour::DropAfterBody => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             kill.notify_one();
             return std::future::pending().await;
         }
         Behaviour::Hang => {
-            shared.update(seq, body_len, None);
+            shared.update(seq, body_len, report_id, None);
             return std::future::pending().await;
         }
         Behaviour::MalformedXml => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             let mut text = check::receipt(Uuid::new_v4());
             text.truncate(text.len() / 2);
             return xml_response(StatusCode::OK, text);
         }
         Behaviour::UnexpectedSoapFault => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             return xml_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 check::soap_fault(
@@ -633,11 +764,11 @@ async fn handle(
             );
         }
         Behaviour::HtmlErrorPage => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             return html_response(StatusCode::BAD_GATEWAY, "502 Bad Gateway");
         }
         Behaviour::OversizedAnswer => {
-            shared.update(seq, body_len, scripted(behaviour.name()));
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             let mut text = String::from("<soapenv:Envelope xmlns:soapenv=\"");
             text.push_str(check::SOAP_NS);
             text.push_str("\"><!--");
@@ -649,6 +780,7 @@ async fn handle(
             shared.update(
                 seq,
                 body_len,
+                report_id,
                 Some(RecordedOutcome::XmlValidationError(message.clone())),
             );
             return xml_response(
@@ -660,6 +792,7 @@ async fn handle(
             shared.update(
                 seq,
                 body_len,
+                report_id,
                 Some(RecordedOutcome::SignatureValidationError(message.clone())),
             );
             return xml_response(
@@ -675,6 +808,7 @@ async fn handle(
         shared.update(
             seq,
             body_len,
+            report_id,
             Some(RecordedOutcome::BadRequest(message.clone())),
         );
         return xml_response(
@@ -687,6 +821,7 @@ async fn handle(
             shared.update(
                 seq,
                 body_len,
+                Some(report_id),
                 Some(RecordedOutcome::Accepted { report_id, tx_id }),
             );
             xml_response(StatusCode::OK, check::receipt(tx_id))
@@ -696,6 +831,7 @@ async fn handle(
             shared.update(
                 seq,
                 body_len,
+                report_id,
                 Some(RecordedOutcome::XmlValidationError(message)),
             );
             xml_response(StatusCode::INTERNAL_SERVER_ERROR, answer)
@@ -705,13 +841,19 @@ async fn handle(
             shared.update(
                 seq,
                 body_len,
+                report_id,
                 Some(RecordedOutcome::SignatureValidationError(message)),
             );
             xml_response(StatusCode::INTERNAL_SERVER_ERROR, answer)
         }
         Verdict::BadRequest(message) => {
             let answer = check::soap_fault("soapenv:Client", &message);
-            shared.update(seq, body_len, Some(RecordedOutcome::BadRequest(message)));
+            shared.update(
+                seq,
+                body_len,
+                report_id,
+                Some(RecordedOutcome::BadRequest(message)),
+            );
             xml_response(StatusCode::INTERNAL_SERVER_ERROR, answer)
         }
     }

@@ -77,8 +77,12 @@ impl CellValue {
     }
 
     /// The cell as text for identity numbers, kinds and notes: numbers without decimals.
-    pub(crate) fn as_text(&self) -> String {
-        self.display().trim().to_owned()
+    /// Text cells are borrowed, not copied: this runs several times on every imported row.
+    pub(crate) fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            CellValue::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+            other => std::borrow::Cow::Owned(other.display().trim().to_owned()),
+        }
     }
 }
 

@@ -188,8 +188,10 @@ where
             line.clear();
             if input.read_until(b'\n', &mut line)? == 0 {
                 if splitter.in_record() {
-                    // The file ends inside a quoted field: take what there is.
-                    splitter.feed(b"\n");
+                    // The file ends inside a quoted field: take what there is. (Feeding a line
+                    // break here, as before, only added it to the still-open field, and the
+                    // loop never ended: found by fuzzing, `fuzz_findings.rs`.)
+                    splitter.end_of_input();
                 } else {
                     break;
                 }
@@ -299,6 +301,14 @@ impl RecordSplitter {
             self.fields[self.used].clear();
         }
         self.used += 1;
+    }
+
+    /// The input ended inside a quoted field: the field ends there, so the next [`Self::feed`]
+    /// (of the empty rest) completes the record.
+    fn end_of_input(&mut self) {
+        if self.state == SplitState::Quoted {
+            self.state = SplitState::Unquoted;
+        }
     }
 
     /// Feeds one physical line (with its line break). Returns true when a record is complete.

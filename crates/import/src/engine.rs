@@ -44,6 +44,10 @@ pub(crate) struct Engine<'r, F> {
     problems_by_code: BTreeMap<ProblemCode, u64>,
     counts: ImportCounts,
     people: HashMap<String, u32>,
+    /// Cell texts already read as a registered assistant or person without any problem: the
+    /// same few people fill every row, so each text is parsed and looked up once.
+    clean_assistants: HashMap<String, IdentityNumber>,
+    clean_persons: HashMap<String, Personnummer>,
     seen: HashMap<ShiftKey, u64>,
     shifts_per_month: BTreeMap<ReportMonth, u64>,
     first_start: Option<NaiveDateTime>,
@@ -67,6 +71,8 @@ where
             problems_by_code: BTreeMap::new(),
             counts: ImportCounts::default(),
             people: HashMap::new(),
+            clean_assistants: HashMap::new(),
+            clean_persons: HashMap::new(),
             seen: HashMap::new(),
             shifts_per_month: BTreeMap::new(),
             first_start: None,
@@ -199,7 +205,7 @@ where
         let note = match cell(Column::Note) {
             CellValue::Refused(_) => None,
             v if v.is_blank() => None,
-            v => Some(v.as_text()),
+            v => Some(v.as_text().into_owned()),
         };
         let times = match (date, start, end) {
             (Some(d), Some(s), Some(e)) => resolve_times(&mut found, d, s, e, cells),
@@ -259,8 +265,11 @@ where
         Ok(())
     }
 
-    fn assistant(&self, found: &mut RowProblems<'_>, v: &CellValue) -> Option<IdentityNumber> {
+    fn assistant(&mut self, found: &mut RowProblems<'_>, v: &CellValue) -> Option<IdentityNumber> {
         let text = v.as_text();
+        if let Some(id) = self.clean_assistants.get(text.as_ref()) {
+            return Some(id.clone());
+        }
         match IdentityNumber::parse(&text, self.today) {
             Ok(id) => {
                 if !self.register.knows_assistant(&id) {
@@ -276,7 +285,9 @@ where
                     );
                     return None;
                 }
-                if id.is_coordination() {
+                if !id.is_coordination() {
+                    self.clean_assistants.insert(text.into_owned(), id.clone());
+                } else {
                     found.cell(
                         Column::Assistant,
                         v,
@@ -302,11 +313,15 @@ where
         }
     }
 
-    fn person(&self, found: &mut RowProblems<'_>, v: &CellValue) -> Option<Personnummer> {
+    fn person(&mut self, found: &mut RowProblems<'_>, v: &CellValue) -> Option<Personnummer> {
         let text = v.as_text();
+        if let Some(p) = self.clean_persons.get(text.as_ref()) {
+            return Some(p.clone());
+        }
         match Personnummer::parse(&text, self.today) {
             Ok(p) => {
                 if self.register.knows_person(&p) {
+                    self.clean_persons.insert(text.into_owned(), p.clone());
                     Some(p)
                 } else {
                     found.cell(

@@ -70,7 +70,7 @@ pub use preview::{
 };
 pub use problem::{ImportProblem, ProblemCode, Severity, mask_identity_numbers};
 pub use register::{KnownPeople, Register};
-pub use validate::validate_imported;
+pub use validate::{validate_imported, validate_imported_rows};
 
 /// Which kind of file to read.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -220,7 +220,7 @@ impl fmt::Debug for ImportProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ImportProblem")
             .field("row", &self.row)
-            .field("column", &self.column)
+            .field("column", &self.column.as_deref().map(mask_identity_numbers))
             .field("value", &self.masked_value())
             .field("code", &self.code)
             .field("severity", &self.severity)
@@ -234,8 +234,9 @@ impl fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(row) = self.row {
             write!(f, "rad {row}")?;
+            // The header is the file's text too (fuzzing put a personnummer there).
             if let Some(column) = &self.column {
-                write!(f, ", kolumn \"{column}\"")?;
+                write!(f, ", kolumn \"{}\"", mask_identity_numbers(column))?;
             }
             if let Some(value) = self.masked_value() {
                 write!(f, " (värde \"{value}\")")?;
@@ -246,8 +247,10 @@ impl fmt::Display for ImportProblem {
     }
 }
 
-/// Replaces the last four digits of every run that looks like an identity number (at least ten
-/// digits, optionally with one `-` or `+` separator) with `****`.
+/// Replaces the last four digits of every run that looks like an identity number (ten to twelve
+/// digits, optionally with one `-`, `+` or space separator) with `****`; in a longer run of
+/// digits everything after the eighth digit is hidden, since a whole number may sit anywhere in
+/// it.
 pub fn mask_identity_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -273,11 +276,15 @@ pub fn mask_identity_numbers(text: &str) -> String {
             }
             let run = &chars[start..i];
             if digits >= 10 {
+                // A run longer than one number (two cells run together, a number with extra
+                // digits) may hold a whole personnummer anywhere in it: keep at most the first
+                // eight digits, as much as a masked 12-digit number shows, and hide the rest.
+                let shown = if digits > 12 { 8 } else { digits - 4 };
                 let mut kept_digits = 0;
                 for &c in run {
                     if c.is_ascii_digit() {
                         kept_digits += 1;
-                        out.push(if kept_digits > digits - 4 { '*' } else { c });
+                        out.push(if kept_digits > shown { '*' } else { c });
                     } else {
                         out.push(c);
                     }
@@ -307,6 +314,16 @@ mod tests {
         );
         assert_eq!(mask_identity_numbers("2026-03-29"), "2026-03-29");
         assert_eq!(mask_identity_numbers("08:30"), "08:30");
+    }
+
+    #[test]
+    fn a_longer_run_of_digits_hides_every_number_inside_it() {
+        // Found by fuzzing (fuzz/ import_csv): two numbers run together in one cell kept the
+        // first one whole, because only the run's last four digits were hidden.
+        let masked = mask_identity_numbers("198507152398019451224567");
+        assert_eq!(masked, "19850715****************");
+        assert!(!masked.contains("198507152398") && !masked.contains("8507152398"));
+        assert_eq!(mask_identity_numbers("0199001012380"), "01990010*****");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! files to the month review.
 
 use assistid_core::model::Register as FullRegister;
+use assistid_core::shift::Shift;
 use assistid_core::validation::{self, Severity as CoreSeverity, codes};
 
 use crate::preview::ImportedShift;
@@ -21,7 +22,19 @@ pub fn validate_imported(
     register: &FullRegister<'_>,
 ) -> Vec<ImportProblem> {
     let plain: Vec<_> = shifts.iter().map(|s| s.shift.clone()).collect();
-    let mut problems: Vec<ImportProblem> = validation::validate_shifts(&plain, register)
+    let rows: Vec<u64> = shifts.iter().map(|s| s.row).collect();
+    validate_imported_rows(&plain, &rows, register)
+}
+
+/// [`validate_imported`] for shifts and their rows held apart (`rows[i]` is the row of
+/// `shifts[i]`), as the app keeps a whole file's shifts: checks them without copying them.
+/// A shift without a row (a shorter `rows`) gets its problems without a row.
+pub fn validate_imported_rows(
+    shifts: &[Shift],
+    rows: &[u64],
+    register: &FullRegister<'_>,
+) -> Vec<ImportProblem> {
+    let mut problems: Vec<ImportProblem> = validation::validate_shifts(shifts, register)
         .into_iter()
         .filter(|issue| {
             ![
@@ -32,8 +45,8 @@ pub fn validate_imported(
             .contains(&issue.code)
         })
         .map(|issue| {
-            let row = issue.shift.and_then(|i| shifts.get(i)).map(|s| s.row);
-            let other = issue.other_shift.and_then(|i| shifts.get(i)).map(|s| s.row);
+            let row = issue.shift.and_then(|i| rows.get(i)).copied();
+            let other = issue.other_shift.and_then(|i| rows.get(i)).copied();
             let message = match other {
                 Some(other) => format!("{} (se rad {other})", issue.message),
                 None => issue.message.clone(),

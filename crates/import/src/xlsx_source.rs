@@ -96,10 +96,14 @@ where
         }));
         return Ok(None);
     }
-    let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(w) => w,
-        Err(e) => {
+    let mut workbook = match guarded(|| Xlsx::new(Cursor::new(bytes))) {
+        Ok(Ok(w)) => w,
+        Ok(Err(e)) => {
             engine.stop(unreadable(&e.to_string()));
+            return Ok(None);
+        }
+        Err(broken) => {
+            engine.stop(unreadable(broken));
             return Ok(None);
         }
     };
@@ -122,16 +126,20 @@ where
         ));
         return Ok(None);
     };
-    let range = match workbook.worksheet_range(&name) {
-        Ok(r) => r,
-        Err(e) => {
+    let range = match guarded(|| workbook.worksheet_range(&name)) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
             engine.stop(unreadable(&e.to_string()));
+            return Ok(Some(name));
+        }
+        Err(broken) => {
+            engine.stop(unreadable(broken));
             return Ok(Some(name));
         }
     };
     // Formulas: absolute (row, column) → formula text.
     let mut formulas: HashMap<(u32, u32), String> = HashMap::new();
-    if let Ok(f) = workbook.worksheet_formula(&name)
+    if let Ok(Ok(f)) = guarded(|| workbook.worksheet_formula(&name))
         && let Some((r0, c0)) = f.start()
     {
         for (r, c, text) in f.used_cells() {
@@ -140,7 +148,9 @@ where
             }
         }
     }
-    let merged: Vec<Dimensions> = match workbook.load_merged_regions() {
+    let merged: Vec<Dimensions> = match guarded(|| workbook.load_merged_regions())
+        .unwrap_or_else(|broken| Err(calamine::XlsxError::Unexpected(broken)))
+    {
         Ok(()) => workbook
             .merged_regions_by_sheet(&name)
             .into_iter()
@@ -248,6 +258,18 @@ where
             .map_err(ImportError::Stopped)?;
     }
     Ok(Some(name))
+}
+
+/// What a panic inside calamine becomes (see [`guarded`]).
+const BROKEN_WORKBOOK: &str = "arbetsboken är trasig eller manipulerad";
+
+/// Runs one calamine call on the untrusted workbook, turning a panic inside calamine into an
+/// error. Fuzzing (`fuzz/`, target `import_xlsx`) found that calamine 0.31 indexes the shared
+/// strings table with the cell's number unchecked (`cells_reader.rs`), so a cell that points
+/// past the table panicked the import; a malicious file must be "unreadable", never a crash.
+/// Only calamine's calls are guarded: a panic in Assistid's own code stays a bug that tests see.
+fn guarded<T>(call: impl FnOnce() -> T) -> Result<T, &'static str> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|_| BROKEN_WORKBOOK)
 }
 
 fn unreadable(detail: &str) -> ImportProblem {

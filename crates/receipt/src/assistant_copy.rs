@@ -152,7 +152,26 @@ const SMALL: f32 = 8.0;
 pub fn assistant_copy_pdf(copy: &AssistantCopy) -> Result<Vec<u8>, ReceiptError> {
     let fonts = Fonts::load()?;
     let mut pages = Pages::new();
-    let title = format!("Assistentkopia – tidredovisning {}", copy.month);
+    let title = copy_title(copy);
+    copy_pages(&fonts, &mut pages, copy);
+    pages.render(
+        &fonts,
+        &title,
+        &format!(
+            "Skapad {} av {}",
+            local_time(copy.generated_at),
+            copy.provider.name
+        ),
+    )
+}
+
+fn copy_title(copy: &AssistantCopy) -> String {
+    format!("Assistentkopia – tidredovisning {}", copy.month)
+}
+
+/// Lays out one copy from the current position (a fresh page for the first copy).
+fn copy_pages(fonts: &Fonts, pages: &mut Pages, copy: &AssistantCopy) {
+    let title = copy_title(copy);
     pages.flow(fonts.paragraph(0.0, &title, 14.0, Weight::Bold));
     pages.place(gap(2.0));
     let label = 125.0;
@@ -203,7 +222,7 @@ pub fn assistant_copy_pdf(copy: &AssistantCopy) -> Result<Vec<u8>, ReceiptError>
         "Anmärkning",
     ];
     let header_strip = table_row(
-        &fonts,
+        fonts,
         &columns,
         &widths,
         &header.map(str::to_owned),
@@ -221,13 +240,7 @@ pub fn assistant_copy_pdf(copy: &AssistantCopy) -> Result<Vec<u8>, ReceiptError>
             format!("{} h", hours(u64::from(row.real_minutes))),
             row.dst_note.clone().unwrap_or_default(),
         ];
-        pages.place(table_row(
-            &fonts,
-            &columns,
-            &widths,
-            &cells,
-            Weight::Regular,
-        ));
+        pages.place(table_row(fonts, &columns, &widths, &cells, Weight::Regular));
     }
     if copy.rows.is_empty() {
         pages.place(kv("", "Inga rader".to_owned()));
@@ -244,7 +257,7 @@ pub fn assistant_copy_pdf(copy: &AssistantCopy) -> Result<Vec<u8>, ReceiptError>
             format!("{} h", hours(total.real_minutes)),
             String::new(),
         ];
-        pages.place(table_row(&fonts, &columns, &widths, &cells, Weight::Bold));
+        pages.place(table_row(fonts, &columns, &widths, &cells, Weight::Bold));
     }
     pages.place(gap(4.0));
     pages.flow(fonts.paragraph(
@@ -254,15 +267,6 @@ pub fn assistant_copy_pdf(copy: &AssistantCopy) -> Result<Vec<u8>, ReceiptError>
         SMALL,
         Weight::Regular,
     ));
-    pages.render(
-        &fonts,
-        &title,
-        &format!(
-            "Skapad {} av {}",
-            local_time(copy.generated_at),
-            copy.provider.name
-        ),
-    )
 }
 
 fn table_row(
@@ -296,6 +300,69 @@ pub fn assistant_copies(copies: &[AssistantCopy]) -> Result<Vec<(String, Vec<u8>
             n += 1;
         }
         out.push((name, assistant_copy_pdf(copy)?));
+    }
+    Ok(out)
+}
+
+/// Several copies in one PDF, each starting on a new page (an assistant's batch: every report
+/// of the month they worked on, one person per page).
+pub fn assistant_copies_pdf(copies: &[AssistantCopy]) -> Result<Vec<u8>, ReceiptError> {
+    let fonts = Fonts::load()?;
+    let mut pages = Pages::new();
+    for (i, copy) in copies.iter().enumerate() {
+        if i > 0 {
+            pages.new_page();
+        }
+        copy_pages(&fonts, &mut pages, copy);
+    }
+    let (title, footer) = match copies.first() {
+        Some(first) => (
+            format!(
+                "Assistentkopior – {} – {}",
+                first.assistant.name, first.month
+            ),
+            format!(
+                "Skapad {} av {}",
+                local_time(first.generated_at),
+                first.provider.name
+            ),
+        ),
+        None => ("Assistentkopior".to_owned(), String::new()),
+    };
+    pages.render(&fonts, &title, &footer)
+}
+
+/// One PDF per assistant (grouped by identity number, in the order of first appearance), each
+/// holding that assistant's copies: `assistentkopior-YYYY-MM-<assistant name, ASCII-folded>.pdf`
+/// (`-2`, `-3` … when two assistants share a name). No identity numbers in the names.
+pub fn assistant_copies_per_assistant(
+    copies: &[AssistantCopy],
+) -> Result<Vec<(String, Vec<u8>)>, ReceiptError> {
+    let mut groups: Vec<Vec<AssistantCopy>> = Vec::new();
+    for copy in copies {
+        match groups.iter_mut().find(|g| {
+            g.first()
+                .is_some_and(|f| f.assistant.identity_number == copy.assistant.identity_number)
+        }) {
+            Some(group) => group.push(copy.clone()),
+            None => groups.push(vec![copy.clone()]),
+        }
+    }
+    let mut out: Vec<(String, Vec<u8>)> = Vec::with_capacity(groups.len());
+    for group in groups {
+        let Some(first) = group.first() else { continue };
+        let base = format!(
+            "assistentkopior-{}-{}",
+            first.month,
+            ascii_slug(&first.assistant.name)
+        );
+        let mut name = format!("{base}.pdf");
+        let mut n = 2;
+        while out.iter().any(|(existing, _)| existing == &name) {
+            name = format!("{base}-{n}.pdf");
+            n += 1;
+        }
+        out.push((name, assistant_copies_pdf(&group)?));
     }
     Ok(out)
 }

@@ -6,7 +6,8 @@
 //!   month, as PDF ([`receipt_pdf`]) and JSON ([`receipt_json`], documented in
 //!   `schemas/receipt.schema.json`);
 //! - the **assistant's copy** ([`AssistantCopy`]): one printable page per report with the rows as
-//!   sent ([`assistant_copy_pdf`], batch: [`assistant_copies`]);
+//!   sent ([`assistant_copy_pdf`], batch: [`assistant_copies`], or one file per assistant:
+//!   [`assistant_copies_per_assistant`]);
 //! - the **invoice figures** for FK 3057 / E-RÄK ([`InvoiceFigures`], built from the month review
 //!   with [`InvoiceFigures::from_review`]) as PDF and CSV.
 //!
@@ -40,7 +41,8 @@ mod model;
 mod receipt;
 
 pub use assistant_copy::{
-    AssistantCopy, CopyRow, ascii_slug, assistant_copies, assistant_copy_pdf,
+    AssistantCopy, CopyRow, ascii_slug, assistant_copies, assistant_copies_pdf,
+    assistant_copies_per_assistant, assistant_copy_pdf,
 };
 pub use format::{hours, local_time};
 pub use invoice::{AssistantHours, InvoiceFigures, MissingReason, MissingReport, WarningLine};

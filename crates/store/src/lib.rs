@@ -51,6 +51,7 @@ pub mod assistants;
 pub mod events;
 pub mod outbox;
 pub mod persons;
+pub mod privacy;
 pub mod providers;
 pub mod report_versions;
 pub mod settings;
@@ -62,10 +63,11 @@ pub use error::{Result, StoreError};
 pub use events::{Event, EventId, NewEvent};
 pub use key::{DatabaseKey, KEYCHAIN_SERVICE, KeySource};
 pub use outbox::{
-    AttemptOutcome, AttemptResult, Resolution, Submission, SubmissionAttempt, SubmissionId,
-    SubmissionState,
+    AttemptOutcome, AttemptResult, LastRequest, Resolution, Submission, SubmissionAttempt,
+    SubmissionId, SubmissionState,
 };
 pub use persons::{PersonId, StoredPerson};
+pub use privacy::{ErasureCounts, Subject};
 pub use providers::{ProviderId, StoredProvider};
 pub use report_versions::{NewReportVersion, ReportVersion};
 pub use settings::DataKind;

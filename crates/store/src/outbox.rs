@@ -103,6 +103,18 @@ row_id!(
     SubmissionId
 );
 
+/// What the outbox knows about the last request to FK ([`Store::last_request`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LastRequest {
+    /// Every recent request has ended; the last one ended (its answer came, or it was
+    /// recovered after a crash) at this instant, after it reached FK.
+    Ended(DateTime<Utc>),
+    /// A request is still in flight (another program is sending from this data folder, or a
+    /// crash has not been recovered yet): it may reach FK any moment.
+    InFlight,
+}
+
 /// Where a submission stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -822,6 +834,39 @@ impl Store {
         })?;
         guard.commit()?;
         Ok(saved)
+    }
+
+    /// The latest moment a request of this data folder can have reached FK, as far as the
+    /// outbox knows: the latest end among the most recent attempts — an answer came back, or
+    /// the start-up after a crash recovered it ([`Store::recover_interrupted_submissions`]);
+    /// either is after the request arrived. `None` when no request was ever started.
+    ///
+    /// Pacing across program runs: a program started right after another one stopped (or
+    /// crashed) must not send sooner than FK's interval after the other's last request.
+    pub fn last_request(&self) -> Result<Option<LastRequest>> {
+        // Requests overlap only a few at a time, so the last arrival is among the latest
+        // starts; ends are compared as instants (the stored texts do not sort as instants:
+        // their fractional digits vary in length).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT finished_at FROM submission_attempts ORDER BY id DESC LIMIT 64",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut latest: Option<LastRequest> = None;
+        while let Some(row) = rows.next()? {
+            let end = match row.get::<_, Option<String>>(0)? {
+                Some(text) => {
+                    LastRequest::Ended(instant_from_sql(&text, "submission_attempts.finished_at")?)
+                }
+                None => return Ok(Some(LastRequest::InFlight)),
+            };
+            latest = Some(match (latest, end) {
+                (Some(LastRequest::Ended(a)), LastRequest::Ended(b)) => {
+                    LastRequest::Ended(a.max(b))
+                }
+                (_, end) => end,
+            });
+        }
+        Ok(latest)
     }
 
     /// The number of attempts stored for a submission that are still in flight (0 or 1).

@@ -173,13 +173,14 @@ impl fmt::Debug for ReportVersion {
     }
 }
 
-const SELECT_VERSIONS: &str = "SELECT r.report_id, a.identity_number, p.personnummer, r.month,
+pub(crate) const SELECT_VERSIONS: &str =
+    "SELECT r.report_id, a.identity_number, p.personnummer, r.month,
        r.version, r.document, r.sha256, r.binding, r.created_at, r.frozen_at, r.superseded_by
      FROM report_versions r
      JOIN assistants a ON a.id = r.assistant_id
      JOIN persons p ON p.id = r.person_id";
 
-fn from_row(row: &Row<'_>) -> Result<ReportVersion> {
+pub(crate) fn from_row(row: &Row<'_>) -> Result<ReportVersion> {
     let version: i64 = row.get(4)?;
     Ok(ReportVersion {
         report_id: uuid_from_sql(

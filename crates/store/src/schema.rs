@@ -31,10 +31,11 @@ const ALL_TABLES: &[&[Migration]] = &[
     crate::signatures::MIGRATIONS,
     crate::settings::MIGRATIONS,
     crate::outbox::MIGRATIONS,
+    crate::privacy::MIGRATIONS,
 ];
 
 /// The schema version this program writes and understands.
-pub const CURRENT_VERSION: u32 = 11;
+pub const CURRENT_VERSION: u32 = 13;
 
 /// All steps in version order.
 fn ordered() -> Vec<Migration> {

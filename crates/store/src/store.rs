@@ -104,6 +104,29 @@ impl Store {
         schema::stored_version(&self.conn)
     }
 
+    /// Checks the whole database file: SQLite's `PRAGMA integrity_check` (structure, indexes,
+    /// constraints) and SQLCipher's `PRAGMA cipher_integrity_check` (every page's
+    /// authentication code). Returns the problems found; empty means the file is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let line: String = row.get(0)?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        // SQLCipher answers nothing when every page checks out.
+        let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let line: String = row.get(0)?;
+            problems.push(line);
+        }
+        Ok(problems)
+    }
+
     /// Runs `f` all-or-nothing: everything `f` does through `store` is committed when it returns
     /// `Ok`, and rolled back when it returns `Err` or panics. Calls may nest (inner ones become
     /// savepoints).

@@ -27,6 +27,11 @@ pub const CLIENT_CERT_KEYCHAIN_SERVICE: &str = "se.assistid.elt-client-certifica
 /// The value of the CA setting that means "the operating system's roots" (an explicit choice).
 pub const SYSTEM_ROOTS: &str = "system";
 
+/// Where, inside the data folder, the demo environment's fake FK keeps its journal (what it
+/// received and answered, flushed to disk before each answer): like the real FK it remembers
+/// accepted reports across runs of the program, so a resend shows up as a duplicate.
+pub const DEMO_FK_JOURNAL: &str = "demo-fk/journal.jsonl";
+
 /// The password the demo's generated client certificate is protected with (it never leaves
 /// the process).
 const DEMO_PASSWORD: &str = "assistid-demo";
@@ -163,6 +168,11 @@ fn password_from_keychain(data_dir: &Path) -> Option<Sensitive<String>> {
 }
 
 impl App {
+    /// The demo fake FK's journal in this data folder ([`DEMO_FK_JOURNAL`]).
+    pub fn demo_fk_journal_path(&self) -> PathBuf {
+        self.data_dir().join(DEMO_FK_JOURNAL)
+    }
+
     /// Whether the data folder holds demo or real data. A folder made before the marker
     /// existed counts as demo data if its provider is the demo provider, else as real data.
     pub fn data_kind(&self) -> anyhow::Result<DataKind> {
@@ -217,7 +227,11 @@ impl App {
         self.check_environment(options.environment)?;
         let env = options.environment;
         if env == Environment::Demo && options.endpoint.is_none() {
-            return EltConnection::start_demo(FakeFkConfig::default(), options.timeouts);
+            let config = FakeFkConfig {
+                journal: Some(self.demo_fk_journal_path()),
+                ..FakeFkConfig::default()
+            };
+            return EltConnection::start_demo(config, options.timeouts);
         }
         let store = self.store();
         let setting = |key: &str| store.setting(key).map_err(AppError::from);

@@ -8,6 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
@@ -145,6 +147,38 @@ impl Pacer {
     /// The settings.
     pub fn config(&self) -> PacingConfig {
         self.config
+    }
+
+    /// Carries the pacing over from an earlier run of the program (or one that crashed): the
+    /// next start is granted no sooner than one spacing after `previous_start`, the wall-clock
+    /// time by which the data folder's last request had certainly reached FK (from the
+    /// outbox), given the wall clock `now`. A start of this pacer later than that is kept.
+    pub async fn resume_after(&self, previous_start: DateTime<Utc>, now: DateTime<Utc>) {
+        // A previous start "in the future" (the clock was set back) counts as just now: wait
+        // a whole spacing rather than none.
+        let elapsed = (now - previous_start).to_std().unwrap_or(Duration::ZERO);
+        if elapsed >= self.config.spacing() {
+            return;
+        }
+        let here = Instant::now();
+        let previous = here.checked_sub(elapsed).unwrap_or(here);
+        let mut last = self.last_start.lock().await;
+        if last.is_none_or(|mine| mine < previous) {
+            *last = Some(previous);
+        }
+    }
+
+    /// Records that the request granted last actually leaves now — after the slow local work
+    /// between the grant and the send (the durable `sending` commit, whose `fsync` can take
+    /// tens of milliseconds on a busy computer) — so the next start is a whole spacing after
+    /// the request left, not after the grant. Without this, a slow commit followed by a fast
+    /// one brings two arrivals at FK closer than the interval.
+    pub async fn mark_sent_now(&self) {
+        let now = Instant::now();
+        let mut last = self.last_start.lock().await;
+        if last.is_none_or(|previous| previous < now) {
+            *last = Some(now);
+        }
     }
 
     /// Waits for a free in-flight slot, then for the next start time, and grants one start.

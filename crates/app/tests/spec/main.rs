@@ -1,3 +1,6 @@
 //! app spec
+mod after_sending;
+mod faults;
+mod privacy;
 mod signing;
 mod submit;

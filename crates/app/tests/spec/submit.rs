@@ -27,21 +27,21 @@ const PASSWORD: &str = "test-lösen";
 /// The provider's signatory in every test (a valid personnummer).
 const PROVIDER_SIGNER: &str = "197001019871";
 
-fn month() -> ReportMonth {
+pub(crate) fn month() -> ReportMonth {
     MONTH.parse().expect("a valid month")
 }
 
-fn clock() -> DateTime<Utc> {
+pub(crate) fn clock() -> DateTime<Utc> {
     Utc::now()
 }
 
 /// A data folder with the demo data loaded and its key file.
-struct Folder {
-    dir: tempfile::TempDir,
+pub(crate) struct Folder {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Folder {
-    fn demo() -> Self {
+    pub(crate) fn demo() -> Self {
         let folder = Folder {
             dir: tempfile::tempdir().expect("a temporary data folder"),
         };
@@ -56,11 +56,11 @@ impl Folder {
         folder
     }
 
-    fn key(&self) -> PathBuf {
+    pub(crate) fn key(&self) -> PathBuf {
         self.dir.path().join("test.key")
     }
 
-    fn open(&self) -> App {
+    pub(crate) fn open(&self) -> App {
         App::open(self.dir.path(), KeySource::File(self.key()), Utc::now())
             .expect("the data folder opens")
     }
@@ -89,7 +89,11 @@ fn b64(text: &str) -> String {
 /// Signs every current report version of the month like BankID: each assistant signs their
 /// report, the provider signs all of them in one batch. `tamper` gets the chance to change the
 /// assistant's binding text of a report (to prove a wrong binding is refused).
-fn sign_month(path: &Path, key: &Path, tamper: impl Fn(Uuid, String) -> String) -> Vec<Uuid> {
+pub(crate) fn sign_month(
+    path: &Path,
+    key: &Path,
+    tamper: impl Fn(Uuid, String) -> String,
+) -> Vec<Uuid> {
     let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
         .expect("the store opens");
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
@@ -194,7 +198,7 @@ fn connect(fk: &BackgroundFakeFk) -> EltConnection {
 
 /// 100 ms between starts, with a generous margin: the fake measures arrivals after a TLS
 /// handshake, whose duration varies a lot while the other tests load the machine.
-fn fast_pacer() -> Pacer {
+pub(crate) fn fast_pacer() -> Pacer {
     Pacer::new(
         PacingConfig::for_tests_and_benchmarks(Duration::from_millis(100), 3)
             .expect("valid pacing")
@@ -202,7 +206,7 @@ fn fast_pacer() -> Pacer {
     )
 }
 
-fn fast_retry() -> RetryPolicy {
+pub(crate) fn fast_retry() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 4,
         base_delay: Duration::from_millis(50),

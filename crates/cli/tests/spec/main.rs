@@ -1,6 +1,7 @@
 //! The specification of the `assistid` program, driven as a user or a script would: the real
 //! binary, a real encrypted database in a temporary data folder, real files.
 
+mod after_sending;
 mod demo;
 mod export;
 mod import;

@@ -3,6 +3,7 @@
 mod c14n;
 mod document;
 mod dst;
+mod fuzz_corpus;
 mod ids;
 mod limits;
 mod model;

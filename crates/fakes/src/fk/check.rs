@@ -35,6 +35,21 @@ pub(crate) fn judge(body: &[u8]) -> Verdict {
     }
 }
 
+/// The id of the report a request carries, if the envelope and report can be read (for the
+/// record of requests that are not judged, e.g. scripted failures).
+pub(crate) fn report_id(body: &[u8]) -> Option<Uuid> {
+    let root = xml::parse(body).ok()?;
+    let operation = root
+        .child(SOAP_NS, "Body", false)?
+        .elements()
+        .find(|e| e.is(ELT_NS, "SkickaTidredovisning"))?;
+    let report = operation
+        .elements()
+        .find(|e| e.is(ELT_NS, "tidredovisning"))
+        .and_then(|e| decode(&e.text()))?;
+    parse_report(&report).ok().map(|parsed| parsed.id)
+}
+
 fn judge_inner(body: &[u8]) -> Result<Verdict, Verdict> {
     let bad = |m: &str| Verdict::BadRequest(m.to_owned());
     let root = xml::parse(body).map_err(|_| bad("The request is not well-formed XML."))?;

@@ -5,6 +5,7 @@ mod bad_input;
 mod csv_reading;
 mod dst_and_overnight;
 mod examples;
+mod fuzz_findings;
 mod roundtrip;
 mod support;
 mod validation;

@@ -1,7 +1,9 @@
 //! Specification: the assistant's copy — one printable page with the rows as sent, totals,
 //! signing dates and tx-id; file names without identity numbers.
 
-use assistid_receipt::{AssistantCopy, ascii_slug, assistant_copies, assistant_copy_pdf};
+use assistid_receipt::{
+    AssistantCopy, ascii_slug, assistant_copies, assistant_copies_per_assistant, assistant_copy_pdf,
+};
 
 use super::support::{
     Demo, TX_ID, demo_receipt, month, page_count, pdf_text, provider_info, review_report, utc,
@@ -115,5 +117,47 @@ fn batch_file_names_are_ascii_without_identity_numbers_and_unique() {
         ascii_slug("???"),
         "namnlos",
         "a name of only symbols still gives a file name"
+    );
+}
+
+#[test]
+fn a_batch_per_assistant_puts_each_assistants_reports_in_one_file_one_page_each() {
+    let mut all = copies();
+    // The same assistant for a second person: both reports go into one file.
+    let mut second = all[0].clone();
+    second.person.name = "Johan Åkesson".to_owned();
+    second.report_id = "7d3c2b1a-0000-4000-8000-000000000002".to_owned();
+    all.push(second);
+    let first_name = all[0].assistant.name.clone();
+    let assistants = {
+        let mut ids: Vec<&str> = all
+            .iter()
+            .map(|c| c.assistant.identity_number.digits())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    };
+    let files = assistant_copies_per_assistant(&all).expect("renders");
+    assert_eq!(files.len(), assistants, "one file per assistant");
+    let (name, pdf) = &files[0];
+    assert_eq!(
+        name,
+        &format!("assistentkopior-2026-10-{}.pdf", ascii_slug(&first_name)),
+        "named by month and assistant, no identity number"
+    );
+    let copies_in_file = all
+        .iter()
+        .filter(|c| c.assistant.identity_number == all[0].assistant.identity_number)
+        .count();
+    assert_eq!(
+        page_count(pdf),
+        copies_in_file,
+        "each report of the assistant starts its own page"
+    );
+    let text = pdf_text(pdf);
+    assert!(
+        text.contains("Johan Åkesson") && text.contains("7d3c2b1a-0000-4000-8000-000000000002"),
+        "the second person's report is in the same file"
     );
 }

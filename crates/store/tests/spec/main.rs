@@ -9,6 +9,7 @@ mod keys;
 mod migrations;
 mod opening;
 mod outbox;
+mod privacy;
 mod register;
 mod report_versions;
 mod shifts;

@@ -4,6 +4,10 @@ use assistid_core::model::ReportMonth;
 use assistid_store::{NewEvent, Store, StoreError, schema};
 use uuid::Uuid;
 
+use assistid_core::model::TimeKind;
+use assistid_core::shift::Shift;
+use assistid_store::InsertCounts;
+
 use crate::support::{Fixture, instant, register, shift, snapshot};
 
 /// The schema version before the report versions and the event log existed.
@@ -21,17 +25,15 @@ fn an_older_database_is_upgraded_and_keeps_its_data() {
             REGISTER_AND_SHIFTS_ONLY
         );
         let (person, assistant) = register(&old);
-        old.insert_shifts(
-            [shift(
-                &assistant,
-                &person,
-                "2026-03-28 22:00",
-                "2026-03-29 07:00",
-            )],
+        drop(old);
+        // Written as that schema's program wrote it (today's `insert_shifts` writes today's).
+        insert_old_shift(
+            &fx.raw(),
+            &shift(&assistant, &person, "2026-03-28 22:00", "2026-03-29 07:00"),
+            1,
             Some("import-1"),
-            instant("2026-04-01T08:00:00Z"),
-        )
-        .expect("shifts can be stored in the old schema");
+            "2026-04-01T08:00:00Z",
+        );
         (person, assistant)
     };
 
@@ -111,5 +113,135 @@ fn migrating_twice_changes_nothing() {
         store.schema_version().expect("readable"),
         schema::CURRENT_VERSION,
         "reopening an up-to-date database applies no step again (a second CREATE TABLE would fail)"
+    );
+}
+
+/// Inserts a shift with raw SQL into a database of schema 4 to 12, where `shifts` carried its
+/// own `source` and `created_at` (the register has one assistant and one person, row id 1).
+fn insert_old_shift(
+    raw: &rusqlite::Connection,
+    shift: &Shift,
+    id: i64,
+    source: Option<&str>,
+    created_at: &str,
+) {
+    raw.execute(
+        "INSERT INTO shifts (id, assistant_id, person_id, start_utc, start_offset, end_utc,
+           end_offset, kind, note, source, created_at)
+         VALUES (?1, 1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            id,
+            shift.start.utc_minutes(),
+            shift.start.offset_minutes(),
+            shift.end.utc_minutes(),
+            shift.end.offset_minutes(),
+            shift.kind.code(),
+            shift.note,
+            source,
+            created_at,
+        ],
+    )
+    .expect("the old schema takes the shift");
+}
+
+/// Schema 13 rebuilt `shifts` for the import's speed: the same shifts, row ids, sources and
+/// times, duplicates still detected, and the database still refuses what it refused.
+#[test]
+fn shifts_stored_before_schema_13_keep_their_ids_sources_and_duplicate_check() {
+    let fx = Fixture::new();
+    let (person, assistant) = {
+        let old = Store::open_at_schema_version(&fx.db_path(), &fx.keys(), 12)
+            .expect("a database of schema 12 can be built");
+        register(&old)
+    };
+    let night = shift(&assistant, &person, "2026-10-24 22:00", "2026-10-25 07:00");
+    let day = Shift {
+        kind: TimeKind::Vante,
+        note: Some("byte av pass".into()),
+        ..shift(&assistant, &person, "2026-10-26 08:00", "2026-10-26 16:00")
+    };
+    let manual = shift(&assistant, &person, "2026-10-27 08:00", "2026-10-27 12:00");
+    {
+        let raw = fx.raw();
+        insert_old_shift(&raw, &night, 7, Some("import:abc"), "2026-11-01T08:00:00Z");
+        insert_old_shift(&raw, &day, 8, Some("import:abc"), "2026-11-01T08:00:00Z");
+        insert_old_shift(&raw, &manual, 12, None, "2026-11-02T09:30:00Z");
+    }
+
+    let store = fx.open();
+    assert_eq!(
+        store.schema_version().expect("readable"),
+        schema::CURRENT_VERSION
+    );
+    let october = store
+        .shifts_in_month(ReportMonth::new(2026, 10).expect("a month"))
+        .expect("shifts readable after the upgrade");
+    let found: Vec<(i64, &Shift, Option<&str>, String)> = october
+        .iter()
+        .map(|s| {
+            (
+                s.id.get(),
+                &s.shift,
+                s.source.as_deref(),
+                s.created_at.to_rfc3339(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                7,
+                &night,
+                Some("import:abc"),
+                "2026-11-01T08:00:00+00:00".to_owned()
+            ),
+            (
+                8,
+                &day,
+                Some("import:abc"),
+                "2026-11-01T08:00:00+00:00".to_owned()
+            ),
+            (12, &manual, None, "2026-11-02T09:30:00+00:00".to_owned()),
+        ],
+        "every shift keeps its row id, times, kind, note, source and insertion time"
+    );
+
+    let again = store
+        .insert_shifts(
+            [&night, &day, &manual],
+            Some("import:abc"),
+            instant("2026-11-03T08:00:00Z"),
+        )
+        .expect("importing the same shifts again is fine");
+    assert_eq!(
+        again,
+        InsertCounts {
+            inserted: 0,
+            already_present: 3
+        },
+        "shifts stored before the upgrade are still recognised as duplicates"
+    );
+
+    let raw = fx.raw();
+    let bad_kind = raw.execute(
+        "INSERT INTO shifts (assistant_id, person_id, start_utc, start_offset, end_utc,
+           end_offset, kind, source_id)
+         VALUES (1, 1, 100, 60, 200, 60, 'fel', 1)",
+        [],
+    );
+    assert!(
+        bad_kind.is_err(),
+        "the rebuilt table still refuses an unknown kind"
+    );
+    let backwards = raw.execute(
+        "INSERT INTO shifts (assistant_id, person_id, start_utc, start_offset, end_utc,
+           end_offset, kind, source_id)
+         VALUES (1, 1, 200, 60, 100, 60, 'aktiv', 1)",
+        [],
+    );
+    assert!(
+        backwards.is_err(),
+        "the rebuilt table still refuses a shift that ends before it starts"
     );
 }

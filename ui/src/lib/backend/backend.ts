@@ -14,6 +14,7 @@ import type {
   Environment,
   HistoryEntry,
   Id12,
+  ImportFile,
   ImportPreview,
   ImportResult,
   Language,
@@ -22,6 +23,8 @@ import type {
   MonthOverview,
   PersonWithAssistance,
   Provider,
+  RawFkAnswer,
+  Reminders,
   RegisterData,
   Settings,
   ShiftInput,
@@ -32,6 +35,7 @@ import type {
   SimulatedBankIdAction,
   SubmissionItem,
   SubmissionQueue,
+  WrittenFile,
 } from './types';
 
 /** Stops a subscription (Tauri's `UnlistenFn`). */
@@ -58,8 +62,11 @@ export interface Backend {
   deleteShift(id: string): Promise<void>;
 
   // ---- import
-  /** Opens the OS file dialog (CSV/XLSX); null when the user cancels. */
-  chooseImportFile(): Promise<ChosenFile | null>;
+  /**
+   * Hands over the file the user picked in the screen's file input (the webview's own OS
+   * dialog): its name and bytes. The back end never opens a path the user did not choose.
+   */
+  openImportFile(file: ImportFile): Promise<ChosenFile>;
   previewImport(file: ChosenFile): Promise<ImportPreview>;
   /** Replaces one data row's values (a fix typed in the preview) and previews again. */
   fixImportRow(fileToken: string, row: number, values: string[]): Promise<ImportPreview>;
@@ -73,7 +80,7 @@ export interface Backend {
   startProviderBatch(month: Month): Promise<SignOrder>;
   /** The animated QR code for now, as an SVG document; call every second. */
   qrFrame(orderRef: string): Promise<string>;
-  /** Status events (RFA messages) until `complete`/`failed`. */
+  /** Status events (RFA messages) until `complete`/`failed`; the current status comes first. */
   onSignStatus(orderRef: string, listener: (status: SignStatus) => void): Promise<Unsubscribe>;
   cancelSigning(orderRef: string): Promise<void>;
   /** Opens `bankid:///?autostarttoken=…` through the OS (same-device start). */
@@ -82,15 +89,26 @@ export interface Backend {
   simulateBankIdApp(orderRef: string, action: SimulatedBankIdAction): Promise<void>;
 
   // ---- submission to FK
-  /** Queues the given (provider-signed) reports; sending is paced at FK's rate. */
-  submit(reportIds: string[]): Promise<SubmissionQueue>;
+  /** Queues every provider-signed report of the month; sending is paced at FK's rate. */
+  submit(month: Month): Promise<SubmissionQueue>;
   submissionQueue(): Promise<SubmissionQueue>;
   onSubmissionProgress(listener: (item: SubmissionItem) => void): Promise<Unsubscribe>;
 
-  // ---- history
+  // ---- history, receipts, invoice figures, reminders
+  /** Every submission of every report version, newest first. */
   history(): Promise<HistoryEntry[]>;
-  /** FK's raw answer (the SOAP body, as received) for one submission. */
-  rawFkAnswer(submissionId: string): Promise<string>;
+  /** Writes the month's receipt (PDF + JSON) and says where. */
+  exportReceipt(month: Month): Promise<WrittenFile>;
+  /** Writes one PDF per assistant with their reports as sent. */
+  exportAssistantCopies(month: Month): Promise<WrittenFile>;
+  /** Writes the invoice figures (FK 3057 / E-RÄK) per person, PDF and CSV. */
+  exportInvoice(month: Month): Promise<WrittenFile>;
+  /** The month's deadline, what is missing, and the assistants to remind with their phones. */
+  reminders(month: Month): Promise<Reminders>;
+  /** Opens an exported file or folder with the operating system's own program. */
+  openExport(path: string): Promise<void>;
+  /** FK's raw answers (the SOAP bodies, as received), attempt by attempt, for one submission. */
+  rawFkAnswer(submissionId: string): Promise<RawFkAnswer>;
 
   // ---- settings
   settings(): Promise<Settings>;

@@ -15,7 +15,13 @@ import type { Backend, Unsubscribe } from './backend';
 import type {
   Assistant,
   CertificatePurpose,
+  AssistantToRemind,
   ChosenFile,
+  ImportFile,
+  MissingReport,
+  RawFkAnswer,
+  Reminders,
+  WrittenFile,
   Environment,
   HistoryEntry,
   Id12,
@@ -47,7 +53,7 @@ import type {
   TimeKind,
 } from './types';
 import { TIME_KINDS } from './types';
-import { addDays, daysInMonth, isoDate, weekdayMonFirst } from '../dates';
+import { addDays, addMonths, daysInMonth, isoDate, weekdayMonFirst } from '../dates';
 import { offsetMinutes } from '../dst';
 import { clockText, parseLocalDateTime, type LocalDateTime } from '../entry';
 import { formatDuration, formatMonth } from '../format';
@@ -257,7 +263,7 @@ export class DemoBackend implements Backend {
       s.provider = '2026-11-21T10:00:00Z';
       const item = this.newSubmission(DEMO_MONTH, P_OMAR, a);
       item.state = state;
-      item.updated_at = '2026-11-21T10:05:00Z';
+      item.attempts = 1;
       if (state === 'accepted') item.tx_id = '6f1c2e7a-3b9d-4c1e-9a55-0c2d7e8f9a10';
       else item.explanation = UNCERTAIN_EXPLANATION;
       s.submission = item;
@@ -272,9 +278,13 @@ export class DemoBackend implements Backend {
         month: '2026-09',
         person_name: 'Elsa Lindqvist',
         assistant_name: 'Johan Ek',
+        queued_at: '2026-10-02T08:30:00Z',
         sent_at: '2026-10-02T08:30:00Z',
-        outcome: 'rejected',
+        state: 'rejected',
         tx_id: null,
+        fk_message: 'SignatureValidationError: Signaturen för assistent kunde inte valideras.',
+        signed_by: ['Assistent: Johan Ek (2026-10-01)', 'Anordnare: Karin Lindqvist (2026-10-01)'],
+        attempts: 1,
         document_sha256: '3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea',
       },
       {
@@ -284,8 +294,12 @@ export class DemoBackend implements Backend {
         month: '2026-09',
         person_name: 'Elsa Lindqvist',
         assistant_name: 'Johan Ek',
+        queued_at: '2026-10-02T09:02:00Z',
         sent_at: '2026-10-02T09:02:00Z',
-        outcome: 'accepted',
+        state: 'accepted',
+        fk_message: null,
+        signed_by: ['Assistent: Johan Ek (2026-10-02)', 'Anordnare: Karin Lindqvist (2026-10-02)'],
+        attempts: 1,
         tx_id: 'b2d4f6a8-1c3e-4a5b-8c7d-9e0f1a2b3c4d',
         document_sha256: 'a1d0c6e83f027327d8461063f4ac58a6a1d0c6e83f027327d8461063f4ac58a6',
       },
@@ -511,7 +525,7 @@ export class DemoBackend implements Backend {
       fk_message: null,
       explanation: null,
       next_attempt_at: null,
-      updated_at: new Date().toISOString(),
+      attempts: 0,
     };
   }
 
@@ -524,10 +538,14 @@ export class DemoBackend implements Backend {
       month: item.month,
       person_name: item.person_name,
       assistant_name: item.assistant_name,
+      queued_at: at,
       sent_at: at,
-      outcome: item.state,
+      state: item.state,
       tx_id: item.tx_id,
+      fk_message: item.fk_message,
       document_sha256: demoHex(`${item.report_id}.${item.version}`, 64),
+      signed_by: [`Assistent: ${item.assistant_name}`, `Anordnare: ${this.provider?.contact_person ?? 'anordnaren'}`],
+      attempts: item.attempts,
     });
   }
 
@@ -673,11 +691,12 @@ export class DemoBackend implements Backend {
 
   // ------------------------------------------------------------------ import
 
-  async chooseImportFile(): Promise<ChosenFile | null> {
-    // Stands in for the OS dialog: always "chooses" the sample file below.
+  async openImportFile(file: ImportFile): Promise<ChosenFile> {
+    // The browser stand-in does not read the file: whatever is chosen, it previews the sample
+    // below (the real parsing is the Rust importer's).
     const token = nextId('file');
     this.importFiles.set(token, {
-      name: 'pass-oktober.csv',
+      name: file.file_name,
       columns: ['personnummer_person', 'personnummer_assistent', 'datum', 'start', 'slut', 'slag'],
       rows: [
         { row: 2, values: [P_ELSA, A_SARA, '2026-10-31', '20:00', '23:00', 'aktiv'], status: 'ok' },
@@ -686,7 +705,7 @@ export class DemoBackend implements Backend {
         { row: 5, values: [P_OMAR, A_LINA, '2026-10-30', '21:00', '23:30', 'vänte'], status: 'ok' },
       ],
     });
-    return { file_token: token, file_name: 'pass-oktober.csv' };
+    return { file_token: token, file_name: file.file_name };
   }
 
   private previewOf(token: string): ImportPreview {
@@ -719,11 +738,8 @@ export class DemoBackend implements Backend {
     return structuredClone({
       file_token: token,
       file_name: f.name,
+      can_fix_rows: true,
       source: {
-        kind: 'csv' as const,
-        encoding: 'windows_1252',
-        delimiter: 'semicolon',
-        sheet: null,
         bytes: 412,
         sha256: '9c56cc51b374c3ba189210d5b6d4bf57790d351c96c47c02190ecf1e430635ab',
         description: 'CSV, avgränsare semikolon, teckenkodning Windows-1252 (Excels vanliga CSV-format)',
@@ -736,7 +752,8 @@ export class DemoBackend implements Backend {
         rows_with_errors: errorRows,
         rows_with_warnings: 0,
         shifts: f.rows.length - errorRows,
-        duplicates_in_file: 0,
+        new_shifts: f.rows.length - errorRows,
+        already_present: 0,
         errors: problems.length,
         warnings: 0,
       },
@@ -831,7 +848,14 @@ export class DemoBackend implements Backend {
 
   private status(ref: string, status: SignStatus['status'], hint: string | null, rfa: string, signedBy: string | null = null): SignStatus {
     const m = RFA[rfa] ?? { sv: 'Okänt fel. Försök igen.', en: 'Unknown error. Please try again.' };
-    return { order_ref: ref, status, hint_code: hint, message: { id: rfa, text: m[this.lang()] }, signed_by: signedBy };
+    return {
+      order_ref: ref,
+      status,
+      hint_code: hint,
+      message: { id: rfa, text: m[this.lang()] },
+      signed_by: signedBy,
+      qr_done: status !== 'pending' || hint === 'userSign',
+    };
   }
 
   private emit(order: DemoOrder, s: SignStatus): void {
@@ -896,6 +920,11 @@ export class DemoBackend implements Backend {
     if (!order || order.status.status !== 'pending') throw fail('order_finished', 'Signeringen är redan avslutad.');
     if (action === 'cancel') return this.emit(order, this.status(orderRef, 'failed', 'userCancel', 'RFA6'));
     if (action === 'expire') return this.emit(order, this.status(orderRef, 'failed', 'expiredTransaction', 'RFA8'));
+    if (action === 'wrong_person')
+      return this.emit(order, {
+        ...this.status(orderRef, 'failed', null, 'RFA22'),
+        message: { id: 'wrong_signer', text: 'Underskriften gjordes av någon annan än den som skulle skriva under. Ingenting sparades.' },
+      });
     this.emit(order, this.status(orderRef, 'pending', 'userSign', 'RFA9'));
     await new Promise((r) => setTimeout(r, 800));
     const now = new Date().toISOString();
@@ -911,7 +940,12 @@ export class DemoBackend implements Backend {
 
   // ------------------------------------------------------------------ submission
 
-  async submit(reportIds: string[]): Promise<SubmissionQueue> {
+  async submit(month: Month): Promise<SubmissionQueue> {
+    const overview = await this.monthOverview(month);
+    const reportIds = overview.reports
+      .filter((x) => x.report_id && x.signed_by_provider_at && (!x.submission_state || x.submission_state === 'rejected'))
+      .map((x) => x.report_id ?? '');
+    if (!reportIds.length) throw fail('nothing_to_send', `Det finns inga rapporter för ${month} som är klara att skicka.`);
     for (const id of reportIds) {
       const r = this.findReport(id);
       if (!r) throw fail('unknown_report', 'En rapport har ändrats sedan sidan visades. Ladda om och försök igen.');
@@ -949,8 +983,8 @@ export class DemoBackend implements Backend {
           const x = demoHex(sending.submission_id, 32);
           sending.tx_id = `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-a${x.slice(17, 20)}-${x.slice(20, 32)}`;
         }
-        sending.updated_at = new Date().toISOString();
-        this.recordHistory(sending, sending.updated_at);
+        sending.attempts += 1;
+        this.recordHistory(sending, new Date().toISOString());
         this.notify(sending);
         return;
       }
@@ -961,7 +995,6 @@ export class DemoBackend implements Backend {
         return;
       }
       next.state = 'sending';
-      next.updated_at = new Date().toISOString();
       this.notify(next);
     }, 1000);
   }
@@ -973,7 +1006,7 @@ export class DemoBackend implements Backend {
   async submissionQueue(): Promise<SubmissionQueue> {
     const items = [...this.queue];
     for (const s of this.signatures.values()) if (s.submission && !items.includes(s.submission)) items.push(s.submission);
-    return structuredClone({ items, rate_per_second: 1 });
+    return structuredClone({ items, rate_per_second: 1, running: this.pacer !== null });
   }
 
   async onSubmissionProgress(listener: (i: SubmissionItem) => void): Promise<Unsubscribe> {
@@ -984,17 +1017,74 @@ export class DemoBackend implements Backend {
   // ------------------------------------------------------------------ history & settings
 
   async history(): Promise<HistoryEntry[]> {
-    return structuredClone([...this.historyEntries].sort((a, b) => (a.sent_at < b.sent_at ? 1 : -1)));
+    return structuredClone([...this.historyEntries].sort((a, b) => (a.queued_at < b.queued_at ? 1 : -1)));
   }
 
-  async rawFkAnswer(submissionId: string): Promise<string> {
+  async rawFkAnswer(submissionId: string): Promise<RawFkAnswer> {
     const h = this.historyEntries.find((x) => x.submission_id === submissionId);
     if (!h) throw fail('unknown_submission', 'Sändningen finns inte.');
-    if (h.outcome === 'accepted')
+    const outcome = h.state;
+    return {
+      submission_id: submissionId,
+      attempts: [{ attempt: 1, started_at: h.sent_at ?? h.queued_at, outcome, raw_answer: this.rawBody(h) }],
+    };
+  }
+
+  private rawBody(h: HistoryEntry): string | null {
+    if (h.state === 'accepted')
       return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">\n  <soap:Body>\n    <SkickaTidredovisningResponse xmlns="urn:shs:emottagning:SkickaTidredovisning:1">\n      <tx-id>${h.tx_id}</tx-id>\n    </SkickaTidredovisningResponse>\n  </soap:Body>\n</soap:Envelope>`;
-    if (h.outcome === 'rejected')
+    if (h.state === 'rejected')
       return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">\n  <soap:Body>\n    <soap:Fault>\n      <faultcode>soap:Client</faultcode>\n      <faultstring>SignatureValidationError</faultstring>\n      <detail>\n        <SignatureValidationError xmlns="urn:shs:emottagning:SkickaTidredovisning:1">\n          <message>Signaturen för assistent kunde inte valideras.</message>\n        </SignatureValidationError>\n      </detail>\n    </soap:Fault>\n  </soap:Body>\n</soap:Envelope>`;
-    return '(Inget svar: anslutningen bröts innan Försäkringskassan svarade.)';
+    return null;
+  }
+
+  async exportReceipt(month: Month): Promise<WrittenFile> {
+    return { path: `exports/${month}/kvitto-${month}.pdf`, description: `Kvitto för ${month} (PDF, och samma innehåll som JSON bredvid)` };
+  }
+
+  async exportAssistantCopies(month: Month): Promise<WrittenFile> {
+    return { path: `exports/${month}/assistenter`, description: `Kopior till assistenterna för ${month}` };
+  }
+
+  async exportInvoice(month: Month): Promise<WrittenFile> {
+    return { path: `exports/${month}/underlag-rakning`, description: `Underlag för räkningen (FK 3057 / E-RÄK) för ${month}` };
+  }
+
+  async openExport(): Promise<void> {
+    // The browser stand-in has no files to open.
+  }
+
+  async reminders(month: Month): Promise<Reminders> {
+    const overview = await this.monthOverview(month);
+    const missing: MissingReport[] = [];
+    const remind = new Map<string, AssistantToRemind>();
+    for (const r of overview.reports) {
+      if (r.submission_state === 'accepted') continue;
+      const code = !r.signed_by_assistant_at
+        ? 'not_signed_by_assistant'
+        : !r.signed_by_provider_at
+          ? 'not_signed_by_provider'
+          : r.submission_state === 'rejected'
+            ? 'rejected_by_fk'
+            : 'not_sent';
+      missing.push({ person: r.person_name, assistant: r.assistant_name, reason_code: code, reason: code.replaceAll('_', ' ') });
+      if (code === 'not_signed_by_assistant') {
+        const a = this.assistants.find((x) => x.id === r.assistant);
+        const entry = remind.get(r.assistant) ?? { name: r.assistant_name, phone: a?.phone ?? null, persons: [] };
+        entry.persons.push(r.person_name);
+        remind.set(r.assistant, entry);
+      }
+    }
+    const deadline = `${addMonths(month, 2)}-05`;
+    return {
+      month,
+      deadline,
+      days_left: 0,
+      reports: overview.reports.length,
+      accepted: overview.reports.filter((r) => r.submission_state === 'accepted').length,
+      missing,
+      assistants_to_remind: [...remind.values()],
+    };
   }
 
   async settings(): Promise<Settings> {

@@ -20,10 +20,15 @@ describe('Tauri backend sketch', () => {
     ]);
   });
 
-  it('passes only the order’s own status events to a listener', async () => {
+  it('passes only the order’s own status events to a listener, the current status first', async () => {
     let handler: ((e: { payload: SignStatus }) => void) | null = null;
+    const status = (ref: string): SignStatus => ({ order_ref: ref, status: 'pending', hint_code: null, message: { id: 'RFA1', text: '' }, signed_by: null, qr_done: false });
     const b = createTauriBackend(
-      async <T,>() => undefined as T,
+      async <T,>(cmd: string, args?: Record<string, unknown>) => {
+        // Events sent before the dialog listened are lost: it asks for the current status.
+        expect(cmd).toBe('sign_status');
+        return status(String(args?.orderRef)) as T;
+      },
       async <T,>(event: string, h: (e: { payload: T }) => void) => {
         expect(event).toBe(EVENTS.signStatus);
         handler = h as unknown as (e: { payload: SignStatus }) => void;
@@ -32,9 +37,9 @@ describe('Tauri backend sketch', () => {
     );
     const seen: string[] = [];
     await b.onSignStatus('A', (s) => seen.push(s.order_ref));
-    const status = (ref: string): SignStatus => ({ order_ref: ref, status: 'pending', hint_code: null, message: { id: 'RFA1', text: '' }, signed_by: null });
+    await Promise.resolve();
     handler!({ payload: status('B') });
     handler!({ payload: status('A') });
-    expect(seen).toEqual(['A']);
+    expect(seen).toEqual(['A', 'A']);
   });
 });

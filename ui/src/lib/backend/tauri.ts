@@ -1,63 +1,125 @@
 /**
- * The Backend over Tauri IPC — a SKETCH for the Tauri engineer, not yet used by main.ts.
+ * The Backend over Tauri IPC: one Tauri command per Backend method, one event per subscription.
  *
- * It names one Tauri command per Backend method (snake_case, as `#[tauri::command]` functions are
- * named) and one event per subscription. `invoke` and `listen` are passed in (from
- * `@tauri-apps/api/core` and `@tauri-apps/api/event`) so this file needs no dependency today.
- * Tauri converts camelCase argument keys to the Rust parameters' snake_case names.
- * When tauri-specta (or ts-rs) generates the bindings, this file becomes a thin adapter over the
- * generated `commands` object, or goes away if the generated one already matches `Backend`.
+ * The shapes come from the GENERATED bindings (`./generated/ipc.ts`, written by src-tauri and
+ * never edited by hand); each command's answer is typed with the generated type and returned as
+ * the UI's type, so `npm run check` fails if the Rust shapes and the screens drift apart.
+ * `COMMANDS` (generated from the shell's own command list) names every command the shell
+ * registers; a Vitest test checks that this file invokes no other.
+ *
+ * `invoke` and `listen` are passed in; inside Tauri they come from `tauriIpc()` below, which
+ * talks to `window.__TAURI_INTERNALS__` directly (the same calls `@tauri-apps/api` makes), so
+ * the UI needs no extra npm dependency.
  */
 import type { Backend, Unsubscribe } from './backend';
-import type { SignStatus, SubmissionItem } from './types';
+import type * as Gen from './generated/ipc';
+import type { CommandName } from './generated/ipc';
 
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
 export type Listen = <T>(event: string, handler: (event: { payload: T }) => void) => Promise<Unsubscribe>;
 
-/** Event names the Rust side emits. */
-export const EVENTS = {
-  /** Payload `SignStatus`; every status change of every order (filtered by order_ref here). */
-  signStatus: 'sign-status',
-  /** Payload `SubmissionItem`; every state change in the submission queue. */
-  submissionProgress: 'submission-progress',
-} as const;
+/**
+ * Event names the Rust side emits (generated): `signStatus` carries a `SignStatus` on every
+ * change of every order (filtered by order_ref here), `submissionProgress` a `SubmissionItem`,
+ * `progress` a `Progress` for long work (demo load, import, export, submission).
+ */
+export { EVENTS } from './generated/ipc';
+import { EVENTS } from './generated/ipc';
 
-export function createTauriBackend(invoke: Invoke, listen: Listen): Backend {
+export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Extras {
+  // Only command names the shell registers type-check here.
+  const call = <T>(command: CommandName, args?: Record<string, unknown>) => invoke<T>(command, args);
   return {
-    monthOverview: (month) => invoke('month_overview', { month }),
-    register: () => invoke('register'),
-    saveProvider: (provider) => invoke('save_provider', { provider }),
-    savePerson: (person) => invoke('save_person', { person }),
-    deletePerson: (personnummer) => invoke('delete_person', { personnummer }),
-    saveAssistant: (assistant) => invoke('save_assistant', { assistant }),
-    deleteAssistant: (id) => invoke('delete_assistant', { id }),
-    monthGrid: (month, person) => invoke('month_grid', { month, person }),
-    addShift: (shift) => invoke('add_shift', { shift }),
-    updateShift: (id, shift) => invoke('update_shift', { id, shift }),
-    deleteShift: (id) => invoke('delete_shift', { id }),
-    chooseImportFile: () => invoke('choose_import_file'),
-    previewImport: (file) => invoke('preview_import', { file }),
-    fixImportRow: (fileToken, row, values) => invoke('fix_import_row', { fileToken, row, values }),
-    commitImport: (fileToken, skipRows) => invoke('commit_import', { fileToken, skipRows }),
-    startSigning: (reportId, role) => invoke('start_signing', { reportId, role }),
-    startProviderBatch: (month) => invoke('start_provider_batch', { month }),
-    qrFrame: (orderRef) => invoke('qr_frame', { orderRef }),
-    onSignStatus: (orderRef, listener) =>
-      listen<SignStatus>(EVENTS.signStatus, (e) => {
+    monthOverview: (month) => call<Gen.MonthOverview>('month_overview', { month }),
+    register: () => call<Gen.RegisterData>('register'),
+    saveProvider: (provider) => call<Gen.Provider>('save_provider', { provider }),
+    savePerson: (person) => call<Gen.PersonWithAssistance>('save_person', { person }),
+    deletePerson: (personnummer) => call<void>('delete_person', { personnummer }),
+    saveAssistant: (assistant) => call<Gen.Assistant>('save_assistant', { assistant }),
+    deleteAssistant: (id) => call<void>('delete_assistant', { id }),
+    monthGrid: (month, person) => call<Gen.MonthGridData>('month_grid', { month, person }),
+    addShift: (shift) => call('add_shift', { shift }),
+    updateShift: (id, shift) => call('update_shift', { id, shift }),
+    deleteShift: (id) => call<void>('delete_shift', { id }),
+    openImportFile: (file) => call<Gen.ChosenFile>('open_import_file', { file }),
+    previewImport: (file) => call<Gen.ImportPreview>('preview_import', { file }),
+    fixImportRow: (fileToken, row, values) =>
+      call<Gen.ImportPreview>('fix_import_row', { fileToken, row, values }),
+    commitImport: (fileToken, skipRows) => call<Gen.ImportResult>('commit_import', { fileToken, skipRows }),
+    startSigning: (reportId, role) => call<Gen.SignOrder>('start_signing', { reportId, role }),
+    startProviderBatch: (month) => call<Gen.SignOrder>('start_provider_batch', { month }),
+    qrFrame: (orderRef) => call<string>('qr_frame', { orderRef }),
+    onSignStatus: async (orderRef, listener) => {
+      const stop = await listen<Gen.SignStatus>(EVENTS.signStatus, (e) => {
         if (e.payload.order_ref === orderRef) listener(e.payload);
-      }),
-    cancelSigning: (orderRef) => invoke('cancel_signing', { orderRef }),
-    openBankIdOnThisComputer: (orderRef) => invoke('open_bankid_on_this_computer', { orderRef }),
-    simulateBankIdApp: (orderRef, action) => invoke('simulate_bankid_app', { orderRef, action }),
-    submit: (reportIds) => invoke('submit', { reportIds }),
-    submissionQueue: () => invoke('submission_queue'),
+      });
+      // Events sent before the dialog listened are not replayed: ask for the current status once.
+      call<Gen.SignStatus>('sign_status', { orderRef }).then(
+        (current) => current && listener(current),
+        () => undefined,
+      );
+      return stop;
+    },
+    cancelSigning: (orderRef) => call<void>('cancel_signing', { orderRef }),
+    openBankIdOnThisComputer: (orderRef) => call<void>('open_bankid_on_this_computer', { orderRef }),
+    simulateBankIdApp: (orderRef, action) => call<void>('simulate_bankid_app', { orderRef, action }),
+    submit: (month) => call<Gen.SubmissionQueue>('submit', { month }),
+    submissionQueue: () => call<Gen.SubmissionQueue>('submission_queue'),
     onSubmissionProgress: (listener) =>
-      listen<SubmissionItem>(EVENTS.submissionProgress, (e) => listener(e.payload)),
-    history: () => invoke('history'),
-    rawFkAnswer: (submissionId) => invoke('raw_fk_answer', { submissionId }),
-    settings: () => invoke('settings'),
-    setEnvironment: (environment) => invoke('set_environment', { environment }),
-    setLanguage: (language) => invoke('set_language', { language }),
-    importCertificate: (purpose, password) => invoke('import_certificate', { purpose, password }),
+      listen<Gen.SubmissionItem>(EVENTS.submissionProgress, (e) => listener(e.payload)),
+    history: () => call<Gen.HistoryEntry[]>('history'),
+    exportReceipt: (month) => call<Gen.WrittenFile>('export_receipt', { month }),
+    exportAssistantCopies: (month) => call<Gen.WrittenFile>('export_assistant_copies', { month }),
+    exportInvoice: (month) => call<Gen.WrittenFile>('export_invoice', { month }),
+    reminders: (month) => call<Gen.Reminders>('reminders', { month }),
+    openExport: (path) => call<void>('open_export', { path }),
+    rawFkAnswer: (submissionId) => call<Gen.RawFkAnswer>('raw_fk_answer', { submissionId }),
+    settings: () => call<Gen.Settings>('settings'),
+    setEnvironment: (environment) => call<Gen.Settings>('set_environment', { environment }),
+    setLanguage: (language) => call<Gen.Settings>('set_language', { language }),
+    importCertificate: (purpose, password) => call('import_certificate', { purpose, password }),
+    // Extras beyond the Backend interface (not used by the screens yet).
+    monthReview: (month) => call<Gen.MonthReview>('month_review', { month }),
+    exportReports: (month) => call<Gen.ExportResult>('export_reports', { month }),
+    loadDemo: () => call<boolean>('load_demo'),
+    onProgress: (listener) => listen<Gen.Progress>(EVENTS.progress, (e) => listener(e.payload)),
   };
+}
+
+/** Commands the shell offers beyond the `Backend` interface. */
+export interface Extras {
+  monthReview(month: string): Promise<Gen.MonthReview>;
+  /** Writes the month's reports to `<data folder>/export/<month>`. */
+  exportReports(month: string): Promise<Gen.ExportResult>;
+  loadDemo(): Promise<boolean>;
+  onProgress(listener: (p: Gen.Progress) => void): Promise<Unsubscribe>;
+}
+
+interface TauriInternals {
+  invoke<T>(command: string, args?: Record<string, unknown>): Promise<T>;
+  transformCallback(callback: (payload: unknown) => void, once?: boolean): number;
+}
+
+/** True inside the Tauri webview. */
+export function insideTauri(w: object = globalThis): boolean {
+  return '__TAURI_INTERNALS__' in w;
+}
+
+/** `invoke` and `listen` over the webview's Tauri internals (what `@tauri-apps/api` does). */
+export function tauriIpc(w: object = globalThis): { invoke: Invoke; listen: Listen } {
+  const internals = (w as { __TAURI_INTERNALS__?: TauriInternals }).__TAURI_INTERNALS__;
+  if (!internals) throw new Error('not running inside Tauri');
+  const invoke: Invoke = (command, args) => internals.invoke(command, args ?? {});
+  const listen: Listen = async <T>(event: string, handler: (event: { payload: T }) => void) => {
+    const callback = internals.transformCallback((e) => handler(e as { payload: T }));
+    const eventId = await internals.invoke<number>('plugin:event|listen', {
+      event,
+      target: { kind: 'Any' },
+      handler: callback,
+    });
+    return () => {
+      void internals.invoke('plugin:event|unlisten', { event, eventId }).catch(() => undefined);
+    };
+  };
+  return { invoke, listen };
 }

@@ -178,13 +178,8 @@ export interface MonthReview {
 // ---------------------------------------------------------------- overview (UI-proposed)
 
 /** Where a report is on its way to FK; the UI derives the label with `deriveReportState`. */
-export type SubmissionState =
-  | 'queued'
-  | 'sending'
-  | 'accepted'
-  | 'rejected'
-  | 'failed_will_retry'
-  | 'uncertain';
+import type { SubmissionState } from './generated/ipc';
+export type { SubmissionState };
 
 /** The facts the back end knows about one report (assistant × person × month). */
 export interface ReportSummary {
@@ -261,135 +256,34 @@ export interface MonthGridData {
 
 // ---------------------------------------------------------------- import (crates/import)
 
-export interface ImportProblem {
-  row: number | null;
-  column: string | null;
-  value: string | null;
-  code: string;
-  severity: Severity;
-  message: string;
-}
-
-export interface SourceInfo {
-  kind: 'csv' | 'xlsx';
-  encoding: string | null;
-  delimiter: string | null;
-  sheet: string | null;
-  bytes: number;
-  sha256: string;
-  /** UI-proposed: `SourceInfo::describe_sv()`. */
-  description: string;
-}
-
-export interface ImportCounts {
-  rows_read: number;
-  rows_valid: number;
-  rows_with_errors: number;
-  rows_with_warnings: number;
-  shifts: number;
-  duplicates_in_file: number;
-  errors: number;
-  warnings: number;
-}
-
-/** UI-proposed: a data row as read, so the preview can show and fix it. */
-export interface ImportRow {
-  row: number;
-  values: string[];
-  status: 'ok' | 'warning' | 'error';
-}
-
-/** `ImportPreview` plus the rows (UI-proposed addition: `columns`, `rows`, `file_token`). */
-export interface ImportPreview {
-  /** Opaque handle to the file the user chose (the UI never sees its path or bytes). */
-  file_token: string;
-  file_name: string;
-  source: SourceInfo;
-  columns: string[];
-  rows: ImportRow[];
-  counts: ImportCounts;
-  problems: ImportProblem[];
-  problems_total: number;
-}
-
-export interface ImportResult {
-  shifts_added: number;
-  rows_skipped: number;
-  months: Month[];
-}
-
-// ---------------------------------------------------------------- BankID signing
-
-export type SignerRole = 'assistant' | 'provider';
-
-/** Returned when an order has started. The qrStartSecret never leaves the Rust back end. */
-export interface SignOrder {
-  order_ref: string;
-  role: SignerRole;
-  /** Who must sign (the name; the personnummer stays in the back end's requirement). */
-  signer_name: string;
-  /** Exactly the text BankID shows the signer (userVisibleData before base64). */
-  user_visible_text: string;
-  /** The reports this one signature covers (one, or many for provider batch signing). */
-  report_ids: string[];
-}
-
-export type SignPhase = 'pending' | 'failed' | 'complete';
-
-/** One status event; `message` is BankID's recommended text (RFA…) in the chosen language. */
-export interface SignStatus {
-  order_ref: string;
-  status: SignPhase;
-  /** BankID's hintCode as received; unknown codes pass through unchanged. */
-  hint_code: string | null;
-  message: { id: string; text: string };
-  /** On `complete`: who signed, for the confirmation. */
-  signed_by: string | null;
-}
-
-export type SimulatedBankIdAction = 'approve' | 'cancel' | 'expire';
-
-// ---------------------------------------------------------------- submission to FK
-
-export interface SubmissionItem {
-  submission_id: string;
-  report_id: string;
-  version: number;
-  month: Month;
-  person_name: string;
-  assistant_name: string;
-  state: SubmissionState;
-  /** FK's transaction id, once FK has answered. */
-  tx_id: string | null;
-  /** FK's original message text (rejections), unchanged. */
-  fk_message: string | null;
-  /** Plain-language explanation of FK's answer and what to do. */
-  explanation: string | null;
-  next_attempt_at: Timestamp | null;
-  updated_at: Timestamp;
-}
-
-export interface SubmissionQueue {
-  items: SubmissionItem[];
-  /** FK's allowed pace (calls per second). */
-  rate_per_second: number;
-}
+// The shapes of import, signing and submission come from the generated bindings (src-tauri's
+// ipc.rs); the UI never redefines them, so they cannot drift apart.
+export type {
+  ChosenFile,
+  ImportCounts,
+  ImportFile,
+  ImportPreview,
+  ImportProblem,
+  ImportResult,
+  ImportRow,
+  ImportRowStatus,
+  RawAttempt,
+  RawFkAnswer,
+  SignerRole,
+  SignMessage,
+  SignOrder,
+  SignPhase,
+  SignStatus,
+  SimulatedBankIdAction,
+  SourceInfo,
+  SubmissionItem,
+  SubmissionQueue,
+  WrittenFile,
+} from './generated/ipc';
 
 // ---------------------------------------------------------------- history
 
-export interface HistoryEntry {
-  submission_id: string;
-  report_id: string;
-  version: number;
-  month: Month;
-  person_name: string;
-  assistant_name: string;
-  sent_at: Timestamp;
-  outcome: 'accepted' | 'rejected' | 'uncertain';
-  tx_id: string | null;
-  /** SHA-256 of the document sent (lowercase hex). */
-  document_sha256: string;
-}
+export type { AssistantToRemind, HistoryEntry, MissingReport, Reminders } from './generated/ipc';
 
 // ---------------------------------------------------------------- settings
 
@@ -412,7 +306,4 @@ export interface Settings {
   certificates: CertificateInfo[];
 }
 
-export interface ChosenFile {
-  file_token: string;
-  file_name: string;
-}
+

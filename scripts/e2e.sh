@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The desktop app end to end: builds the UI and the app, then drives the real binary through
+# tauri-driver + WebKitWebDriver under Xvfb (tests/e2e/tests/desktop.rs).
+#
+# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver; tauri-driver is installed
+# with cargo when missing. Fails (never skips) when something is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source scripts/desktop-env.sh
+
+(cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build)
+# The same selection as scripts/test.sh's test build (every workspace target, so the same
+# features): after the test step this builds nothing new, and the app binary is the one the
+# unit and spec tests ran against.
+cargo build --workspace --all-targets --locked
+export ASSISTID_DESKTOP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/assistid-desktop"
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test --workspace --locked --test desktop -- --nocapture "$@"

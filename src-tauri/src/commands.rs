@@ -1,0 +1,446 @@
+//! The Tauri commands. Each is a one-line delegation to [`assistid_app::App`] (run off the UI
+//! thread by [`Shell::run`]), with the JSON shapes converted at the boundary in [`crate::convert`].
+
+use chrono::Utc;
+use tauri::{AppHandle, Emitter as _, State};
+
+use crate::Desks;
+use crate::convert;
+use crate::ipc::{self, IpcError};
+use crate::shell::Shell;
+
+type Answer<T> = Result<T, IpcError>;
+
+/// Every report of the month with the facts its state is derived from.
+#[tauri::command]
+pub async fn month_overview(shell: State<'_, Shell>, month: String) -> Answer<ipc::MonthOverview> {
+    shell
+        .run(move |app| {
+            convert::overview(app, &app.month_review(convert::month(&month)?, Utc::now())?)
+        })
+        .await
+}
+
+/// The month review (the same JSON as the CLI's `review --json`).
+#[tauri::command]
+pub async fn month_review(shell: State<'_, Shell>, month: String) -> Answer<ipc::MonthReview> {
+    shell
+        .run(move |app| convert::review(&app.month_review(convert::month(&month)?, Utc::now())?))
+        .await
+}
+
+/// One person's month for the grid.
+#[tauri::command]
+pub async fn month_grid(
+    shell: State<'_, Shell>,
+    month: String,
+    person: String,
+) -> Answer<ipc::MonthGridData> {
+    shell
+        .run(move |app| {
+            convert::month_grid(
+                &app.month_review(convert::month(&month)?, Utc::now())?,
+                &app.persons()?,
+                &person,
+            )
+        })
+        .await
+}
+
+/// The provider, persons and assistants.
+#[tauri::command]
+pub async fn register(shell: State<'_, Shell>) -> Answer<ipc::RegisterData> {
+    shell
+        .run(|app| convert::register(app.provider()?, &app.persons()?, &app.assistants()?))
+        .await
+}
+
+/// Registers or updates the provider.
+#[tauri::command]
+pub async fn save_provider(
+    shell: State<'_, Shell>,
+    provider: ipc::Provider,
+) -> Answer<ipc::Provider> {
+    shell
+        .run(move |app| {
+            app.save_provider(&convert::provider_input(&provider), Utc::now())
+                .map(|_| provider)
+        })
+        .await
+}
+
+/// Registers or updates a person with assistance.
+#[tauri::command]
+pub async fn save_person(
+    shell: State<'_, Shell>,
+    person: ipc::PersonWithAssistance,
+) -> Answer<ipc::PersonWithAssistance> {
+    shell
+        .run(move |app| {
+            app.save_person(&convert::person_input(&person), Utc::now())
+                .map(|_| person)
+        })
+        .await
+}
+
+/// Registers or updates an assistant.
+#[tauri::command]
+pub async fn save_assistant(
+    shell: State<'_, Shell>,
+    assistant: ipc::Assistant,
+) -> Answer<ipc::Assistant> {
+    shell
+        .run(move |app| {
+            app.save_assistant(&convert::assistant_input(&assistant), Utc::now())
+                .map(|_| assistant)
+        })
+        .await
+}
+
+/// Loads the demo data into an empty data folder; true when it did.
+#[tauri::command]
+pub async fn load_demo(handle: AppHandle, shell: State<'_, Shell>) -> Answer<bool> {
+    shell.load_demo(&handle).await
+}
+
+/// Writes the month's reports (exact bytes + `index.json`) to `<data folder>/export/<month>`.
+#[tauri::command]
+pub async fn export_reports(
+    handle: AppHandle,
+    shell: State<'_, Shell>,
+    month: String,
+) -> Answer<ipc::ExportResult> {
+    let folder = shell.data_dir().join("export").join(&month);
+    progress(&handle, "export", 0, 1);
+    let result = shell
+        .run(move |app| {
+            convert::export(
+                &app.export_reports(convert::month(&month)?, &folder, Utc::now())?,
+                &folder,
+            )
+        })
+        .await;
+    progress(&handle, "export", 1, 1);
+    result
+}
+
+/// The Settings screen: the environment (always demo in this version) and the language.
+#[tauri::command]
+pub async fn settings(shell: State<'_, Shell>) -> Answer<ipc::Settings> {
+    Ok(shell.settings())
+}
+
+/// Changes the UI language (remembered for the next start).
+#[tauri::command]
+pub async fn set_language(
+    shell: State<'_, Shell>,
+    language: ipc::Language,
+) -> Answer<ipc::Settings> {
+    shell.set_language(language)
+}
+
+/// Only the demo environment exists in this version.
+#[tauri::command]
+pub async fn set_environment(
+    shell: State<'_, Shell>,
+    environment: ipc::Environment,
+) -> Answer<ipc::Settings> {
+    match environment {
+        ipc::Environment::Demo => Ok(shell.settings()),
+        _ => Err(IpcError::not_available("FK:s test- och produktionsmiljö")),
+    }
+}
+
+/// Sends a progress event; a closed window is no reason to fail the work.
+pub(crate) fn progress(handle: &AppHandle, task: &str, done: u32, total: u32) {
+    let payload = ipc::Progress {
+        task: task.to_owned(),
+        done,
+        total,
+    };
+    if let Err(e) = handle.emit(ipc::EVENT_PROGRESS, payload) {
+        tracing::warn!(error = %e, "progress event not delivered");
+    }
+}
+
+/// Stages the file the user chose in the webview's file dialog (name and bytes).
+#[tauri::command]
+pub async fn open_import_file(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file: ipc::ImportFile,
+) -> Answer<ipc::ChosenFile> {
+    desks.import.open(shell.data_dir(), &file)
+}
+
+/// Previews a staged file: every problem with its row, column and value.
+#[tauri::command]
+pub async fn preview_import(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file: ipc::ChosenFile,
+) -> Answer<ipc::ImportPreview> {
+    let desk = desks.import.clone();
+    shell
+        .run(move |app| desk.preview(app, &file.file_token))
+        .await
+}
+
+/// Replaces one row's values (a fix typed in the preview) and previews again.
+#[tauri::command]
+pub async fn fix_import_row(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file_token: String,
+    row: u32,
+    values: Vec<String>,
+) -> Answer<ipc::ImportPreview> {
+    let desk = desks.import.clone();
+    shell
+        .run(move |app| desk.fix_row(app, &file_token, row, &values))
+        .await
+}
+
+/// Stores the file's valid shifts, leaving out `skip_rows`; all or nothing.
+#[tauri::command]
+pub async fn commit_import(
+    handle: AppHandle,
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file_token: String,
+    skip_rows: Vec<u32>,
+) -> Answer<ipc::ImportResult> {
+    let desk = desks.import.clone();
+    progress(&handle, "import", 0, 1);
+    let result = shell
+        .run(move |app| desk.commit(app, &file_token, &skip_rows))
+        .await;
+    progress(&handle, "import", 1, 1);
+    result
+}
+
+/// Starts a BankID order for one report, signed by its assistant or by the provider.
+#[tauri::command]
+pub async fn start_signing(
+    handle: AppHandle,
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    report_id: String,
+    role: ipc::SignerRole,
+) -> Answer<ipc::SignOrder> {
+    let order = shell
+        .run(move |app| crate::signing::prepare(app, &report_id, role))
+        .await?;
+    desks.signing.start(handle, &shell, order).await
+}
+
+/// Starts one provider order covering every report of the month ready for it.
+#[tauri::command]
+pub async fn start_provider_batch(
+    handle: AppHandle,
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    month: String,
+) -> Answer<ipc::SignOrder> {
+    let order = shell
+        .run(move |app| crate::signing::provider_order(app, convert::month(&month)?, None))
+        .await?;
+    desks.signing.start(handle, &shell, order).await
+}
+
+/// The signing flow's latest status.
+#[tauri::command]
+pub async fn sign_status(desks: State<'_, Desks>, order_ref: String) -> Answer<ipc::SignStatus> {
+    desks.signing.status(&order_ref)
+}
+
+/// The animated QR code for now, as an SVG document (empty when none is needed).
+#[tauri::command]
+pub async fn qr_frame(desks: State<'_, Desks>, order_ref: String) -> Answer<String> {
+    desks.signing.qr_svg(&order_ref)
+}
+
+/// Cancels the order; nothing is stored.
+#[tauri::command]
+pub async fn cancel_signing(desks: State<'_, Desks>, order_ref: String) -> Answer<()> {
+    desks.signing.cancel(&order_ref)
+}
+
+/// Opens the BankID app on this computer (same-device start) through the OS.
+#[tauri::command]
+pub async fn open_bankid_on_this_computer(
+    desks: State<'_, Desks>,
+    order_ref: String,
+) -> Answer<()> {
+    let url = desks.signing.autostart_url(&order_ref)?;
+    assistid_app::signing::open_bankid_app(&url).map_err(IpcError::from)
+}
+
+/// Demo only: the simulated BankID app approves, cancels or lets the order expire.
+#[tauri::command]
+pub async fn simulate_bankid_app(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    order_ref: String,
+    action: ipc::SimulatedBankIdAction,
+) -> Answer<()> {
+    desks.signing.simulate(&shell, &order_ref, action).await
+}
+
+/// Queues the month's ready reports and sends them at FK's pace in the background.
+#[tauri::command]
+pub async fn submit(
+    handle: AppHandle,
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    month: String,
+) -> Answer<ipc::SubmissionQueue> {
+    desks.submission.submit(handle, &shell, month).await
+}
+
+/// Every submission with its state.
+#[tauri::command]
+pub async fn submission_queue(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+) -> Answer<ipc::SubmissionQueue> {
+    desks.submission.queue(&shell).await
+}
+
+/// FK's raw answers for one submission.
+#[tauri::command]
+pub async fn raw_fk_answer(
+    shell: State<'_, Shell>,
+    submission_id: String,
+) -> Answer<ipc::RawFkAnswer> {
+    shell
+        .run(move |app| crate::submission::raw_answer(app, &submission_id))
+        .await
+}
+
+/// Every submission of every report version, newest first.
+#[tauri::command]
+pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<ipc::HistoryEntry>> {
+    shell.run(crate::records::history).await
+}
+
+/// Writes the month's receipt (PDF and JSON) into the data folder's `exports`.
+#[tauri::command]
+pub async fn export_receipt(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
+    let dir = shell.data_dir().to_path_buf();
+    shell
+        .run(move |app| crate::records::export_receipt(app, &dir, convert::month(&month)?))
+        .await
+}
+
+/// Writes one PDF per assistant with their reports as sent.
+#[tauri::command]
+pub async fn export_assistant_copies(
+    shell: State<'_, Shell>,
+    month: String,
+) -> Answer<ipc::WrittenFile> {
+    let dir = shell.data_dir().to_path_buf();
+    shell
+        .run(move |app| crate::records::export_assistant_copies(app, &dir, convert::month(&month)?))
+        .await
+}
+
+/// Writes the invoice figures per person (PDF and CSV).
+#[tauri::command]
+pub async fn export_invoice(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
+    let dir = shell.data_dir().to_path_buf();
+    shell
+        .run(move |app| crate::records::export_invoice(app, &dir, convert::month(&month)?))
+        .await
+}
+
+/// The month's deadline, what is missing and whom to remind.
+#[tauri::command]
+pub async fn reminders(shell: State<'_, Shell>, month: String) -> Answer<ipc::Reminders> {
+    shell
+        .run(move |app| crate::records::reminders(app, convert::month(&month)?))
+        .await
+}
+
+/// Opens a file the shell exported, with the OS's own program.
+#[tauri::command]
+pub async fn open_export(shell: State<'_, Shell>, path: String) -> Answer<()> {
+    crate::records::open_export(shell.data_dir(), &path)
+}
+
+/// Commands whose use cases are not in this version yet: they answer `not_available` with
+/// what is missing, so the UI says so instead of failing silently.
+macro_rules! not_available {
+    ($($name:ident ( $($arg:ident : $ty:ty),* ) => $what:literal;)*) => {$(
+        #[doc = concat!("Not available yet: ", $what, ".")]
+        #[tauri::command]
+        #[allow(unused_variables)]
+        pub async fn $name($($arg: $ty),*) -> Answer<()> {
+            Err(IpcError::not_available($what))
+        }
+    )*};
+}
+
+not_available! {
+    delete_person(personnummer: String) => "Att ta bort en person";
+    delete_assistant(id: String) => "Att ta bort en assistent";
+    add_shift(shift: serde_json::Value) => "Att lägga till pass i appen (använd import eller CLI)";
+    update_shift(id: String, shift: serde_json::Value) => "Att ändra pass i appen";
+    delete_shift(id: String) => "Att ta bort pass i appen";
+    import_certificate(purpose: String, password: String) => "Import av certifikat";
+}
+
+/// Registers every command, and lists their names for the generated bindings — one list, so
+/// the bindings cannot name a command the shell does not have.
+macro_rules! commands {
+    ($($name:ident),* $(,)?) => {
+        /// The names of every registered command, in registration order.
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// The invoke handler with every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+commands![
+    month_overview,
+    month_review,
+    month_grid,
+    register,
+    save_provider,
+    save_person,
+    save_assistant,
+    load_demo,
+    export_reports,
+    settings,
+    set_language,
+    set_environment,
+    open_import_file,
+    preview_import,
+    fix_import_row,
+    commit_import,
+    start_signing,
+    start_provider_batch,
+    sign_status,
+    qr_frame,
+    cancel_signing,
+    open_bankid_on_this_computer,
+    simulate_bankid_app,
+    submit,
+    submission_queue,
+    raw_fk_answer,
+    delete_person,
+    delete_assistant,
+    add_shift,
+    update_shift,
+    delete_shift,
+    import_certificate,
+    history,
+    export_receipt,
+    export_assistant_copies,
+    export_invoice,
+    reminders,
+    open_export,
+];

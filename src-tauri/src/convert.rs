@@ -1,0 +1,260 @@
+//! JSON shapes ↔ domain types, at the boundary and nowhere else.
+
+use assistid_app::AppError;
+use assistid_app::register::{AssistantInput, EmploymentChoice, PersonInput, ProviderInput};
+use assistid_core::model::ReportMonth;
+use assistid_core::time::{Occurrence, ShiftTime as CoreShiftTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::ipc;
+
+/// Parses `YYYY-MM` from the UI.
+pub fn month(text: &str) -> anyhow::Result<ReportMonth> {
+    text.parse::<ReportMonth>().map_err(|e| {
+        AppError::Invalid {
+            field: "månad".to_owned(),
+            message: format!("{text:?}: {e}"),
+        }
+        .into()
+    })
+}
+
+/// A domain value → its IPC mirror, through the domain's own JSON (the shapes the CLI prints).
+fn mirror<T: serde::de::DeserializeOwned>(value: &impl serde::Serialize) -> anyhow::Result<T> {
+    let json = serde_json::to_value(value)?;
+    Ok(serde_json::from_value(json)?)
+}
+
+/// The month review.
+pub fn review(review: &assistid_core::review::MonthReview) -> anyhow::Result<ipc::MonthReview> {
+    mirror(review)
+}
+
+/// The overview: per report the facts its state is derived from.
+pub fn overview(
+    app: &assistid_app::App,
+    review: &assistid_core::review::MonthReview,
+) -> anyhow::Result<ipc::MonthOverview> {
+    let month = review.month();
+    let review = self::review(review)?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    // The newest submission of each report version decides its submission state.
+    let mut submissions = std::collections::HashMap::new();
+    for view in app.submissions(Some(month))? {
+        submissions.insert(view.report_id.clone(), view);
+    }
+    let mut reports = Vec::with_capacity(review.reports.len());
+    for r in review.reports {
+        let (mut assistant_at, mut provider_at) = (None, None);
+        if let Some(id) = r.id.as_deref().and_then(|i| uuid::Uuid::parse_str(i).ok()) {
+            for signature in app.signatures_for_report(id)? {
+                let at = Some(signature.signed_at.to_rfc3339());
+                match signature.role {
+                    assistid_app::signing::SignerRole::Assistant => assistant_at = at,
+                    _ => provider_at = at,
+                }
+            }
+        }
+        let submission = r.id.as_ref().and_then(|id| submissions.get(id));
+        reports.push(ipc::ReportSummary {
+            version: submission.map_or(0, |s| s.report_version),
+            submission_state: submission.map(|s| crate::submission::state(s.state)),
+            report_id: r.id,
+            month: r.month,
+            person: r.person,
+            person_name: r.person_name,
+            assistant: r.assistant,
+            assistant_name: r.assistant_name,
+            shift_count: count(r.rows.len()),
+            error_count: count(r.errors.len()),
+            warning_count: count(r.warnings.len()),
+            signed_by_assistant_at: assistant_at,
+            signed_by_provider_at: provider_at,
+        });
+    }
+    Ok(ipc::MonthOverview {
+        month: review.month,
+        reports,
+        errors: review.errors,
+        warnings: review.warnings,
+    })
+}
+
+/// The month grid of one person, its cells filled with the report rows (the app does not list
+/// stored shifts yet; a shift over midnight therefore shows as its two rows).
+pub fn month_grid(
+    review: &assistid_core::review::MonthReview,
+    persons: &[assistid_core::model::PersonWithAssistance],
+    person: &str,
+) -> anyhow::Result<ipc::MonthGridData> {
+    let review = self::review(review)?;
+    let who = persons
+        .iter()
+        .find(|p| p.personnummer.digits() == person)
+        .ok_or_else(|| AppError::Missing(format!("personen {person} finns inte i registret")))?;
+    let month: ReportMonth = self::month(&review.month)?;
+    let reports: Vec<ipc::ReportReview> = review
+        .reports
+        .into_iter()
+        .filter(|r| r.person == person)
+        .collect();
+    let assistants = reports
+        .iter()
+        .map(|r| ipc::AssistantColumn {
+            id: r.assistant.clone(),
+            name: r.assistant_name.clone(),
+        })
+        .collect();
+    let mut shifts = Vec::new();
+    for report in &reports {
+        for (i, row) in report.rows.iter().enumerate() {
+            let Some(day) = month.first_day().with_day_checked(row.day) else {
+                continue;
+            };
+            let start = row_time(day, &row.from, Occurrence::First);
+            let end = row_time(day, &row.to, Occurrence::Second);
+            let (Some(start), Some(end)) = (start, end) else {
+                continue;
+            };
+            shifts.push(ipc::ShiftRecord {
+                id: format!("{}-{}-{i}", report.assistant, report.month),
+                person: report.person.clone(),
+                assistant: report.assistant.clone(),
+                start,
+                end,
+                kind: row.kind,
+                note: None,
+                clock_minutes: row.clock_minutes,
+                real_minutes: row.real_minutes,
+                dst_note: row.dst_note.clone(),
+            });
+        }
+    }
+    let concerns = |i: &ipc::Issue| i.person.as_deref().is_none_or(|p| p == person);
+    Ok(ipc::MonthGridData {
+        month: review.month,
+        person: mirror(who)?,
+        assistants,
+        shifts,
+        reports,
+        errors: review.errors.into_iter().filter(concerns).collect(),
+        warnings: review.warnings.into_iter().filter(concerns).collect(),
+    })
+}
+
+trait WithDay {
+    fn with_day_checked(self, day: u32) -> Option<NaiveDate>;
+}
+
+impl WithDay for NaiveDate {
+    fn with_day_checked(self, day: u32) -> Option<NaiveDate> {
+        chrono::Datelike::with_day(&self, day)
+    }
+}
+
+/// `HH.MM` on `day` as a resolved wall-clock reading; `24.00` is the next midnight. Inside the
+/// repeated autumn hour a row's start is the first and its end the second occurrence, which is
+/// how FK's rows across the change read.
+fn row_time(day: NaiveDate, hhmm: &str, inside_repeat: Occurrence) -> Option<ipc::ShiftTime> {
+    let (h, m) = hhmm.split_once('.')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    let local: NaiveDateTime = if h == 24 && m == 0 {
+        day.succ_opt()?.and_time(NaiveTime::MIN)
+    } else {
+        day.and_time(NaiveTime::from_hms_opt(h, m, 0)?)
+    };
+    let resolved = CoreShiftTime::resolve(local, Some(inside_repeat)).ok()?;
+    Some(ipc::ShiftTime {
+        local: resolved.local().format("%Y-%m-%dT%H:%M:%S").to_string(),
+        offset_minutes: resolved.offset_minutes(),
+    })
+}
+
+/// The register for the Register screen.
+pub fn register(
+    provider: Option<assistid_core::model::Provider>,
+    persons: &[assistid_core::model::PersonWithAssistance],
+    assistants: &[assistid_core::model::Assistant],
+) -> anyhow::Result<ipc::RegisterData> {
+    Ok(ipc::RegisterData {
+        provider: provider.as_ref().map(mirror).transpose()?,
+        persons: persons.iter().map(mirror).collect::<anyhow::Result<_>>()?,
+        assistants: assistants
+            .iter()
+            .map(mirror)
+            .collect::<anyhow::Result<_>>()?,
+    })
+}
+
+/// A provider typed in the form → the app's input.
+pub fn provider_input(p: &ipc::Provider) -> ProviderInput {
+    ProviderInput {
+        name: p.name.clone(),
+        org_number: p.org_number.clone(),
+        contact: p.contact_person.clone().filter(|c| !c.trim().is_empty()),
+        phone: p.phone.clone(),
+    }
+}
+
+/// A person typed in the form → the app's input.
+pub fn person_input(p: &ipc::PersonWithAssistance) -> PersonInput {
+    PersonInput {
+        personnummer: p.personnummer.clone(),
+        first_name: p.first_name.clone(),
+        last_name: p.last_name.clone(),
+    }
+}
+
+/// An assistant typed in the form → the app's input.
+pub fn assistant_input(a: &ipc::Assistant) -> AssistantInput {
+    let (employment, employer_org, employer_name) = match &a.employment {
+        ipc::Employment::Provider => (EmploymentChoice::Provider, None, None),
+        ipc::Employment::SelfEmployed => (EmploymentChoice::SelfEmployed, None, None),
+        ipc::Employment::PersonWithAssistance => {
+            (EmploymentChoice::PersonWithAssistance, None, None)
+        }
+        ipc::Employment::OtherEmployer { name, org_number } => (
+            EmploymentChoice::OtherEmployer,
+            Some(org_number.clone()),
+            name.clone(),
+        ),
+    };
+    let (period_start, period_length) = match &a.calculation_period {
+        Some(p) => (
+            Some(p.start.clone()),
+            Some(match p.length {
+                ipc::PeriodLength::Days(n) => format!("{n}d"),
+                ipc::PeriodLength::Months(n) => format!("{n}m"),
+            }),
+        ),
+        None => (None, None),
+    };
+    AssistantInput {
+        personnummer: a.id.clone(),
+        first_name: a.first_name.clone(),
+        last_name: a.last_name.clone(),
+        phone: a.phone.clone(),
+        collective_agreement: a.collective_agreement,
+        employment,
+        employer_org,
+        employer_name,
+        period_start,
+        period_length,
+    }
+}
+
+/// The export index with the folder it was written to.
+pub fn export(
+    index: &assistid_app::reports::ExportIndex,
+    folder: &std::path::Path,
+) -> anyhow::Result<ipc::ExportResult> {
+    Ok(ipc::ExportResult {
+        folder: folder.display().to_string(),
+        month: index.month.clone(),
+        reports: index
+            .reports
+            .iter()
+            .map(mirror)
+            .collect::<anyhow::Result<_>>()?,
+    })
+}

@@ -1,0 +1,999 @@
+//! The shapes that cross the IPC boundary, as the UI sees them.
+//!
+//! Each type derives [`ts_rs::TS`]; [`typescript_bindings`] renders them all into
+//! `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails when that
+//! file is stale). The review shapes are converted from the domain's own JSON (the same JSON the
+//! CLI prints with `review --json`, described in `schemas/review.schema.json`), so the UI and the
+//! CLI can never disagree about a field.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The one error shape every command rejects with: a stable code and a Swedish message.
+///
+/// Mirrors [`assistid_app::IpcError`] (a spec test proves both serialize alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IpcError {
+    /// Stable snake_case code the UI may branch on (`not_available`, `invalid_input`, …).
+    pub code: String,
+    /// Swedish text for coordinators: what is wrong and where.
+    pub message: String,
+}
+
+impl From<assistid_app::IpcError> for IpcError {
+    fn from(e: assistid_app::IpcError) -> Self {
+        IpcError {
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
+impl From<anyhow::Error> for IpcError {
+    fn from(e: anyhow::Error) -> Self {
+        // A shell error carried through a use case comes back unchanged.
+        if let Some(own) = e.downcast_ref::<IpcError>() {
+            return own.clone();
+        }
+        assistid_app::IpcError::from(e).into()
+    }
+}
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for IpcError {}
+
+impl IpcError {
+    /// The answer of a command whose use case the app crate does not offer yet.
+    pub fn not_available(what: &str) -> Self {
+        IpcError {
+            code: "not_available".to_owned(),
+            message: format!("{what} finns inte i den här versionen av Assistid ännu."),
+        }
+    }
+
+    /// A value from the UI that is not what the command expects.
+    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
+        IpcError {
+            code: "invalid_input".to_owned(),
+            message: format!("{field}: {message}"),
+        }
+    }
+}
+
+/// Error or warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks signing and sending.
+    Error,
+    /// Worth a look; does not block.
+    Warning,
+}
+
+/// A finding of the review, with where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Issue {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable snake_case code.
+    pub code: String,
+    /// Swedish text naming the shift, day and times.
+    pub message: String,
+    /// Index of the shift in the checked list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub shift: Option<u32>,
+    /// Index of the other shift (overlaps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub other_shift: Option<u32>,
+    /// The calendar day concerned (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub date: Option<String>,
+    /// The person with assistance concerned (12 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub person: Option<String>,
+    /// The assistant concerned (12 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub assistant: Option<String>,
+}
+
+/// The kind of time (FK's `tidsslag`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeKind {
+    /// Active time.
+    Aktiv,
+    /// Waiting time (väntetid).
+    Vante,
+    /// On call (beredskap).
+    Beredskap,
+}
+
+/// Minutes of one kind of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KindTotal {
+    /// Wall-clock minutes, as FK's document reads them.
+    pub clock_minutes: u32,
+    /// Minutes actually worked (differs across a DST change).
+    pub real_minutes: u32,
+}
+
+/// A report's totals per kind of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Totals {
+    /// Active time.
+    pub aktiv: KindTotal,
+    /// Waiting time.
+    pub vante: KindTotal,
+    /// On call.
+    pub beredskap: KindTotal,
+}
+
+/// One FK report row (a shift split at midnight).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportRow {
+    /// Day of the month.
+    pub day: u32,
+    /// `HH.MM`.
+    pub from: String,
+    /// `HH.MM`; `24.00` ends a row at midnight.
+    pub to: String,
+    /// Kind of time.
+    pub kind: TimeKind,
+    /// Wall-clock minutes.
+    pub clock_minutes: u32,
+    /// Minutes actually worked.
+    pub real_minutes: u32,
+    /// Minutes as FK counts them.
+    pub fk_minutes: u32,
+    /// "+1 h, vintertid" / "−1 h, sommartid" when the row crosses a DST change.
+    pub dst_note: Option<String>,
+}
+
+/// A calculation period that intersects the month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PeriodRange {
+    /// First day (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last day (`YYYY-MM-DD`).
+    pub to: String,
+}
+
+/// The review of one report (assistant × person × month).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportReview {
+    /// The current version's id; null when no document can be made yet.
+    pub id: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The person's personnummer (12 digits).
+    pub person: String,
+    /// The person's name.
+    pub person_name: String,
+    /// The assistant's identity number (12 digits).
+    pub assistant: String,
+    /// The assistant's name.
+    pub assistant_name: String,
+    /// Calculation periods intersecting the month.
+    pub calculation_periods: Vec<PeriodRange>,
+    /// The report's rows.
+    pub rows: Vec<ReportRow>,
+    /// Totals per kind.
+    pub totals: Totals,
+    /// Errors (block signing).
+    pub errors: Vec<Issue>,
+    /// Warnings.
+    pub warnings: Vec<Issue>,
+}
+
+/// The month review: every report and the month's own issues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MonthReview {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// One per assistant × person.
+    pub reports: Vec<ReportReview>,
+    /// Month-wide errors.
+    pub errors: Vec<Issue>,
+    /// Month-wide warnings.
+    pub warnings: Vec<Issue>,
+}
+
+/// Where a report is on its way to FK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionState {
+    /// Waiting in the queue.
+    Queued,
+    /// Being sent.
+    Sending,
+    /// FK accepted it.
+    Accepted,
+    /// FK rejected it.
+    Rejected,
+    /// Failed; will be retried.
+    FailedWillRetry,
+    /// Unknown whether FK got it.
+    Uncertain,
+    /// Failed and will not be retried (a settings problem the user must fix).
+    FailedFinal,
+    /// Given up by the user's decision.
+    Abandoned,
+}
+
+/// The facts the overview derives one report's state from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportSummary {
+    /// The current version's id; null when no document can be made yet.
+    pub report_id: Option<String>,
+    /// The version number; 0 while the app does not expose it.
+    pub version: u32,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Person (12 digits).
+    pub person: String,
+    /// Person's name.
+    pub person_name: String,
+    /// Assistant (12 digits).
+    pub assistant: String,
+    /// Assistant's name.
+    pub assistant_name: String,
+    /// Number of report rows (a shift over midnight counts as two).
+    pub shift_count: u32,
+    /// Number of errors.
+    pub error_count: u32,
+    /// Number of warnings.
+    pub warning_count: u32,
+    /// When the assistant signed the current version (RFC 3339).
+    pub signed_by_assistant_at: Option<String>,
+    /// When the provider signed the current version (RFC 3339).
+    pub signed_by_provider_at: Option<String>,
+    /// Where the report is on its way to FK.
+    pub submission_state: Option<SubmissionState>,
+}
+
+/// The overview of one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MonthOverview {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Every report of the month.
+    pub reports: Vec<ReportSummary>,
+    /// Month-wide errors.
+    pub errors: Vec<Issue>,
+    /// Month-wide warnings.
+    pub warnings: Vec<Issue>,
+}
+
+/// The assistance provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Provider {
+    /// Company name.
+    pub name: String,
+    /// Organisationsnummer.
+    pub org_number: String,
+    /// Contact person.
+    pub contact_person: Option<String>,
+    /// Phone.
+    pub phone: String,
+}
+
+/// A person with assistance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonWithAssistance {
+    /// Personnummer.
+    pub personnummer: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+}
+
+/// Who employs an assistant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Employment {
+    /// The provider.
+    Provider,
+    /// Another employer.
+    OtherEmployer {
+        /// Its name.
+        name: Option<String>,
+        /// Its organisationsnummer.
+        org_number: String,
+    },
+    /// Self-employed.
+    SelfEmployed,
+    /// The person with assistance.
+    PersonWithAssistance,
+}
+
+/// A calculation period's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "unit", content = "count", rename_all = "snake_case")]
+pub enum PeriodLength {
+    /// In days.
+    Days(u32),
+    /// In months.
+    Months(u32),
+}
+
+/// A working-time calculation period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CalculationPeriod {
+    /// First day of the first period (`YYYY-MM-DD`).
+    pub start: String,
+    /// Length of each period.
+    pub length: PeriodLength,
+}
+
+/// An assistant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Assistant {
+    /// Personnummer or samordningsnummer.
+    pub id: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Covered by a collective agreement.
+    pub collective_agreement: bool,
+    /// Who employs the assistant.
+    pub employment: Employment,
+    /// The calculation period, if set.
+    pub calculation_period: Option<CalculationPeriod>,
+}
+
+/// The whole register, for the Register screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RegisterData {
+    /// The provider, once registered.
+    pub provider: Option<Provider>,
+    /// Persons with assistance.
+    pub persons: Vec<PersonWithAssistance>,
+    /// Assistants.
+    pub assistants: Vec<Assistant>,
+}
+
+/// A resolved Europe/Stockholm wall-clock reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ShiftTime {
+    /// `YYYY-MM-DDTHH:MM:SS`, no offset.
+    pub local: String,
+    /// Minutes east of UTC: 120 (summer) or 60 (winter).
+    pub offset_minutes: i32,
+}
+
+/// A piece of work shown in the month grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ShiftRecord {
+    /// Stable id within this answer.
+    pub id: String,
+    /// Person (12 digits).
+    pub person: String,
+    /// Assistant (12 digits).
+    pub assistant: String,
+    /// Start.
+    pub start: ShiftTime,
+    /// End.
+    pub end: ShiftTime,
+    /// Kind of time.
+    pub kind: TimeKind,
+    /// A note.
+    pub note: Option<String>,
+    /// Wall-clock minutes.
+    pub clock_minutes: u32,
+    /// Minutes actually worked.
+    pub real_minutes: u32,
+    /// DST note, if any.
+    pub dst_note: Option<String>,
+}
+
+/// A column of the month grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssistantColumn {
+    /// Identity number (12 digits).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Everything the Month screen needs for one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MonthGridData {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The person.
+    pub person: PersonWithAssistance,
+    /// Columns in display order.
+    pub assistants: Vec<AssistantColumn>,
+    /// The month's work, per assistant.
+    pub shifts: Vec<ShiftRecord>,
+    /// One review per assistant with work this month.
+    pub reports: Vec<ReportReview>,
+    /// Month-wide errors concerning this person.
+    pub errors: Vec<Issue>,
+    /// Month-wide warnings concerning this person.
+    pub warnings: Vec<Issue>,
+}
+
+/// Where the app talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    /// Demo data; nothing leaves the computer.
+    Demo,
+    /// FK's test environment.
+    Test,
+    /// Production.
+    Prod,
+}
+
+/// The UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    /// Swedish (default).
+    #[default]
+    Sv,
+    /// English.
+    En,
+}
+
+/// What a certificate is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificatePurpose {
+    /// FK's client certificate (mutual TLS).
+    FkClient,
+    /// BankID relying-party certificate.
+    BankidRp,
+}
+
+/// An installed certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CertificateInfo {
+    /// What it is for.
+    pub purpose: CertificatePurpose,
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Expiry (RFC 3339).
+    pub not_after: String,
+    /// Whether the PKCS#12 password is in the OS keychain.
+    pub password_in_keychain: bool,
+}
+
+/// The Settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Settings {
+    /// Where the app talks to.
+    pub environment: Environment,
+    /// UI language.
+    pub language: Language,
+    /// Installed certificates.
+    pub certificates: Vec<CertificateInfo>,
+}
+
+/// One exported report (`index.json` entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportedReport {
+    /// Report id.
+    pub id: String,
+    /// Version number.
+    pub version: u32,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Person (12 digits).
+    pub person: String,
+    /// Assistant (12 digits).
+    pub assistant: String,
+    /// SHA-256 of the canonical form.
+    pub sha256: String,
+    /// `<id>,<sha256>`.
+    pub binding: String,
+    /// File name next to the index.
+    pub file: String,
+    /// False when the report has errors.
+    pub sendable: bool,
+    /// Error codes.
+    pub errors: Vec<String>,
+}
+
+/// The result of exporting a month's reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportResult {
+    /// The folder the files were written to.
+    pub folder: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// One entry per report.
+    pub reports: Vec<ExportedReport>,
+}
+
+/// A file the user chose in the webview's file dialog: its name and its bytes (base64). The
+/// shell never opens a path itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportFile {
+    /// The file's name (for the preview and to tell CSV from XLSX).
+    pub file_name: String,
+    /// The file's bytes, base64.
+    pub content_base64: String,
+}
+
+/// A staged import file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChosenFile {
+    /// Opaque handle to the staged file.
+    pub file_token: String,
+    /// The file's name.
+    pub file_name: String,
+}
+
+/// One problem the import found, where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProblem {
+    /// Row in the file (1-based, the header is row 1); none for the file as a whole.
+    #[ts(type = "number | null")]
+    pub row: Option<u64>,
+    /// The column's header.
+    pub column: Option<String>,
+    /// The value as written (identity numbers masked).
+    pub value: Option<String>,
+    /// Stable code.
+    pub code: String,
+    /// Error (row not imported) or warning.
+    pub severity: Severity,
+    /// Swedish text: what is wrong and how to fix it.
+    pub message: String,
+}
+
+/// How the file was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceInfo {
+    /// One line, e.g. `CSV, avgränsare semikolon, teckenkodning UTF-8`.
+    pub description: String,
+    /// SHA-256 of the bytes read.
+    pub sha256: String,
+    /// Bytes read.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The numbers the preview shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportCounts {
+    /// Data rows read.
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    /// Rows without errors.
+    #[ts(type = "number")]
+    pub rows_valid: u64,
+    /// Rows with errors.
+    #[ts(type = "number")]
+    pub rows_with_errors: u64,
+    /// Rows with warnings.
+    #[ts(type = "number")]
+    pub rows_with_warnings: u64,
+    /// Distinct shifts in the file.
+    #[ts(type = "number")]
+    pub shifts: u64,
+    /// Shifts the database does not hold yet.
+    #[ts(type = "number")]
+    pub new_shifts: u64,
+    /// Shifts the database already holds.
+    #[ts(type = "number")]
+    pub already_present: u64,
+    /// Errors in all (rows and the file's shifts checked together).
+    #[ts(type = "number")]
+    pub errors: u64,
+    /// Warnings in all.
+    #[ts(type = "number")]
+    pub warnings: u64,
+}
+
+/// A row's state in the preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportRowStatus {
+    /// No problem.
+    Ok,
+    /// Imported, with a warning.
+    Warning,
+    /// Not imported until fixed or skipped.
+    Error,
+}
+
+/// A data row as read, so the preview can show and fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportRow {
+    /// Row number in the file.
+    #[ts(type = "number")]
+    pub row: u64,
+    /// The cells as text.
+    pub values: Vec<String>,
+    /// Its state.
+    pub status: ImportRowStatus,
+}
+
+/// The preview of a staged file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportPreview {
+    /// Opaque handle to the staged file.
+    pub file_token: String,
+    /// The file's name.
+    pub file_name: String,
+    /// How it was read.
+    pub source: SourceInfo,
+    /// Whether rows can be fixed here (CSV) or only skipped (XLSX: fix in Excel).
+    pub can_fix_rows: bool,
+    /// The header cells.
+    pub columns: Vec<String>,
+    /// Rows: the first 2 000 and every row with a problem (CSV only).
+    pub rows: Vec<ImportRow>,
+    /// The counts.
+    pub counts: ImportCounts,
+    /// The problems (the first 1 000 of the file's, and those of its shifts together).
+    pub problems: Vec<ImportProblem>,
+    /// How many problems in all.
+    #[ts(type = "number")]
+    pub problems_total: u64,
+}
+
+/// What a commit stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportResult {
+    /// Shifts added to the database.
+    #[ts(type = "number")]
+    pub shifts_added: u64,
+    /// Rows left out (skipped by the user or with errors).
+    #[ts(type = "number")]
+    pub rows_skipped: u64,
+    /// The months the file's shifts fall in (`YYYY-MM`).
+    pub months: Vec<String>,
+}
+
+/// Who signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerRole {
+    /// The assistant who worked.
+    Assistant,
+    /// The provider's signatory.
+    Provider,
+}
+
+/// A started signing flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignOrder {
+    /// The shell's handle for this flow (not BankID's orderRef).
+    pub order_ref: String,
+    /// Who signs.
+    pub role: SignerRole,
+    /// The signer's name.
+    pub signer_name: String,
+    /// Exactly the text BankID shows the signer.
+    pub user_visible_text: String,
+    /// The report versions the signature covers.
+    pub report_ids: Vec<String>,
+}
+
+/// Where a signing flow is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignPhase {
+    /// Waiting for the signer.
+    Pending,
+    /// Ended without a signature; nothing stored.
+    Failed,
+    /// Signed, verified and stored.
+    Complete,
+}
+
+/// A message for the signer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignMessage {
+    /// BankID's message id (`RFA1`, …) or the app's code.
+    pub id: String,
+    /// The text in the UI's language.
+    pub text: String,
+}
+
+/// A signing flow's state, sent as the `sign-status` event on every change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignStatus {
+    /// The flow.
+    pub order_ref: String,
+    /// Where it is.
+    pub status: SignPhase,
+    /// BankID's hintCode as received.
+    pub hint_code: Option<String>,
+    /// The message to show.
+    pub message: SignMessage,
+    /// On completion: who signed.
+    pub signed_by: Option<String>,
+    /// Whether BankID's app has the order (the QR code is no longer needed).
+    pub qr_done: bool,
+}
+
+/// What the demo's simulated BankID app does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SimulatedBankIdAction {
+    /// Approve as the person who must sign.
+    Approve,
+    /// Cancel in the app.
+    Cancel,
+    /// Let the order expire.
+    Expire,
+    /// Approve as somebody else (Assistid must refuse the signature).
+    WrongPerson,
+}
+
+/// One report in the submission queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SubmissionItem {
+    /// The submission (outbox row).
+    pub submission_id: String,
+    /// The report version sent.
+    pub report_id: String,
+    /// Its version number.
+    pub version: u32,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The person's name.
+    pub person_name: String,
+    /// The assistant's name.
+    pub assistant_name: String,
+    /// Its state.
+    pub state: SubmissionState,
+    /// Attempts made.
+    pub attempts: u32,
+    /// FK's transaction id once FK answered.
+    pub tx_id: Option<String>,
+    /// FK's own text (rejections), unchanged.
+    pub fk_message: Option<String>,
+    /// What it means and what to do, in plain Swedish.
+    pub explanation: Option<String>,
+    /// When the next attempt is due (RFC 3339).
+    pub next_attempt_at: Option<String>,
+}
+
+/// The queue, with the pace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SubmissionQueue {
+    /// The month's submissions (this environment).
+    pub items: Vec<SubmissionItem>,
+    /// FK's allowed pace.
+    pub rate_per_second: u32,
+    /// Whether a run is sending now.
+    pub running: bool,
+}
+
+/// One send attempt with FK's raw answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RawFkAnswer {
+    /// The submission.
+    pub submission_id: String,
+    /// Every attempt: when, the outcome, FK's answer as received (the SOAP body).
+    pub attempts: Vec<RawAttempt>,
+}
+
+/// One attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RawAttempt {
+    /// Attempt number.
+    pub attempt: u32,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// What came of it.
+    pub outcome: String,
+    /// FK's answer as received, when there was one.
+    pub raw_answer: Option<String>,
+}
+
+/// A file the shell wrote for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WrittenFile {
+    /// Where it is.
+    pub path: String,
+    /// What it is, for the notice.
+    pub description: String,
+}
+
+/// One send of one report version, for the History screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryEntry {
+    /// The submission.
+    pub submission_id: String,
+    /// The report version sent.
+    pub report_id: String,
+    /// Its version number.
+    pub version: u32,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The person's name.
+    pub person_name: String,
+    /// The assistant's name.
+    pub assistant_name: String,
+    /// When it was queued (RFC 3339).
+    pub queued_at: String,
+    /// When the last attempt started (RFC 3339), if one did.
+    pub sent_at: Option<String>,
+    /// Its state.
+    pub state: SubmissionState,
+    /// FK's tx-id once accepted.
+    pub tx_id: Option<String>,
+    /// FK's own text (rejections), unchanged.
+    pub fk_message: Option<String>,
+    /// SHA-256 of the exact bytes sent (lowercase hex).
+    pub document_sha256: String,
+    /// Who signed, and on which date: `Assistent: Namn (2026-11-02)`.
+    pub signed_by: Vec<String>,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// A report FK has not accepted yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MissingReport {
+    /// The person's name.
+    pub person: String,
+    /// The assistant's name.
+    pub assistant: String,
+    /// `not_signed_by_assistant`, `not_signed_by_provider`, `not_sent`, `rejected_by_fk`,
+    /// `uncertain`.
+    pub reason_code: String,
+    /// Why, in Swedish.
+    pub reason: String,
+}
+
+/// An assistant who still has to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssistantToRemind {
+    /// The name.
+    pub name: String,
+    /// The phone number, if registered.
+    pub phone: Option<String>,
+    /// The persons whose reports wait for them.
+    pub persons: Vec<String>,
+}
+
+/// The month's deadline, what is missing, and whom to remind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Reminders {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The 5th of the second month after (`YYYY-MM-DD`).
+    pub deadline: String,
+    /// Days left (negative once passed).
+    #[ts(type = "number")]
+    pub days_left: i64,
+    /// Reports in the month.
+    pub reports: u32,
+    /// Reports FK accepted.
+    pub accepted: u32,
+    /// The others, with why.
+    pub missing: Vec<MissingReport>,
+    /// Assistants who have not signed.
+    pub assistants_to_remind: Vec<AssistantToRemind>,
+}
+
+/// Progress of long work, sent as the `progress` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Progress {
+    /// What is being done (`demo_load`, `export`).
+    pub task: String,
+    /// Steps done.
+    pub done: u32,
+    /// Steps in all.
+    pub total: u32,
+}
+
+/// Event names the shell emits (payloads: [`Progress`] for `progress`).
+pub const EVENT_PROGRESS: &str = "progress";
+/// The event with a [`SignStatus`] on every change of a signing flow.
+pub const EVENT_SIGN_STATUS: &str = "sign-status";
+/// The event with a [`SubmissionItem`] on every state change in the queue.
+pub const EVENT_SUBMISSION: &str = "submission-progress";
+/// The event with an [`IpcError`] when a submission run stops before its end.
+pub const EVENT_SUBMISSION_FAILED: &str = "submission-failed";
+
+/// Renders every IPC type (and the command names) as one TypeScript module. The file in
+/// `ui/src/lib/backend/generated/ipc.ts` is exactly this text.
+pub fn typescript_bindings(command_names: &[&str]) -> String {
+    let cfg = ts_rs::Config::new();
+    let mut out = String::from(
+        "// GENERATED by src-tauri (assistid_desktop::ipc::typescript_bindings). Do not edit.\n\
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings\n\n",
+    );
+    macro_rules! decl {
+        ($($t:ty),* $(,)?) => {$(
+            if let Some(docs) = <$t as TS>::docs() {
+                out.push_str(&docs);
+            }
+            out.push_str("export ");
+            out.push_str(&<$t as TS>::decl(&cfg));
+            out.push_str("\n\n");
+        )*};
+    }
+    decl!(
+        IpcError,
+        Severity,
+        Issue,
+        TimeKind,
+        KindTotal,
+        Totals,
+        ReportRow,
+        PeriodRange,
+        ReportReview,
+        MonthReview,
+        SubmissionState,
+        ReportSummary,
+        MonthOverview,
+        Provider,
+        PersonWithAssistance,
+        Employment,
+        PeriodLength,
+        CalculationPeriod,
+        Assistant,
+        RegisterData,
+        ShiftTime,
+        ShiftRecord,
+        AssistantColumn,
+        MonthGridData,
+        Environment,
+        Language,
+        CertificatePurpose,
+        CertificateInfo,
+        Settings,
+        ExportedReport,
+        ExportResult,
+        ImportFile,
+        ChosenFile,
+        ImportProblem,
+        SourceInfo,
+        ImportCounts,
+        ImportRowStatus,
+        ImportRow,
+        ImportPreview,
+        ImportResult,
+        SignerRole,
+        SignOrder,
+        SignPhase,
+        SignMessage,
+        SignStatus,
+        SimulatedBankIdAction,
+        SubmissionItem,
+        SubmissionQueue,
+        RawFkAnswer,
+        RawAttempt,
+        WrittenFile,
+        HistoryEntry,
+        MissingReport,
+        AssistantToRemind,
+        Reminders,
+        Progress,
+    );
+    out.push_str("/** The Tauri commands the shell registers (`invoke` names). */\nexport const COMMANDS = [\n");
+    for name in command_names {
+        out.push_str(&format!("  '{name}',\n"));
+    }
+    out.push_str("] as const;\n\n/** One registered command name. */\nexport type CommandName = (typeof COMMANDS)[number];\n\n");
+    out.push_str(&format!(
+        "/** Event names the shell emits. */\nexport const EVENTS = {{ progress: '{EVENT_PROGRESS}', signStatus: '{EVENT_SIGN_STATUS}', submissionProgress: '{EVENT_SUBMISSION}', submissionFailed: '{EVENT_SUBMISSION_FAILED}' }} as const;\n"
+    ));
+    out
+}

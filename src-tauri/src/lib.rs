@@ -1,0 +1,107 @@
+//! # assistid-desktop
+//!
+//! Assistid's desktop shell (Tauri 2). It opens the data folder, loads the demo month on the
+//! first start, and registers the [`commands`] — each a one-line delegation to
+//! [`assistid_app::App`] with the JSON shapes of [`ipc`] converted at the boundary
+//! ([`convert`]). The UI (`ui/`, built into `ui/dist` and embedded) reaches these types through
+//! the generated `ui/src/lib/backend/generated/ipc.ts`.
+//!
+//! Least privilege: the window may call only these commands and listen to events
+//! (`capabilities/default.json`); a strict CSP; no shell, file-system or HTTP plugins. One
+//! instance at a time; the window's size and position are remembered. Logs go through
+//! `tracing` to the OS log folder and never contain personal data.
+//!
+//! ```
+//! // The bindings list every registered command.
+//! let ts = assistid_desktop::ipc::typescript_bindings(assistid_desktop::commands::COMMAND_NAMES);
+//! assert!(ts.contains("'month_overview'"));
+//! ```
+#![deny(missing_docs)]
+
+pub mod commands;
+pub mod convert;
+pub mod import;
+pub mod ipc;
+pub mod records;
+pub mod shell;
+pub mod signing;
+pub mod submission;
+
+use std::sync::Arc;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use tauri::Manager as _;
+
+/// The OS data folder, the same as the CLI's (`directories`, "se.Assistid.Assistid").
+pub fn default_data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("se", "Assistid", "Assistid")
+        .map(|d| d.data_dir().to_path_buf())
+        .context("kunde inte hitta programdatamappen; ange ASSISTID_DATA_DIR")
+}
+
+/// The OS log folder for Assistid (`…/Assistid/logs` beside the data), overridden by
+/// `ASSISTID_LOG_DIR`.
+pub fn default_log_dir() -> anyhow::Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("ASSISTID_LOG_DIR").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("se", "Assistid", "Assistid")
+        .map(|d| d.data_local_dir().join("logs"))
+        .context("kunde inte hitta loggmappen; ange ASSISTID_LOG_DIR")
+}
+
+/// Starts logging to a daily file in the log folder. Only events and codes are logged, never
+/// personnummer, names or documents (no layer of Assistid puts them into log fields).
+fn start_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = default_log_dir().ok()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::daily(dir, "assistid.log"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ASSISTID_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(writer)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// The long-running work of the window: staged imports, signing flows, the submission run.
+#[derive(Debug, Default)]
+pub struct Desks {
+    /// Files chosen for import.
+    pub import: Arc<import::ImportDesk>,
+    /// BankID signing flows.
+    pub signing: Arc<signing::SigningDesk>,
+    /// The submission run.
+    pub submission: Arc<submission::SubmissionDesk>,
+}
+
+/// Runs the desktop app until its window closes.
+pub fn run() -> anyhow::Result<()> {
+    let _log_guard = start_logging();
+    let locations = shell::Locations::from_env()?;
+    let shell = shell::Shell::open(&locations);
+    import::clear_staging(&locations.data_dir);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+    tauri::Builder::default()
+        // A second start brings the running window to the front instead of opening the same
+        // database twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(shell)
+        .manage(Desks::default())
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!())
+        .context("Tauri")?;
+    Ok(())
+}

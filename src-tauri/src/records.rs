@@ -1,0 +1,182 @@
+//! What the provider keeps after sending: the history, receipts, the assistants' copies, the
+//! invoice figures and the reminder list — all made by the app crate; the shell writes the
+//! files into the data folder's `exports` folder and opens only files it wrote there.
+
+use std::path::{Path, PathBuf};
+
+use assistid_app::App;
+use assistid_app::history::HistoryFilter;
+use assistid_app::receipts::ReceiptRequest;
+use assistid_core::model::ReportMonth;
+use chrono::Utc;
+
+use crate::ipc::{self, IpcError};
+
+/// Where exports go: `<data folder>/exports/<month>/`.
+pub fn exports_dir(data_dir: &Path, month: ReportMonth) -> PathBuf {
+    data_dir.join("exports").join(month.to_string())
+}
+
+/// Every submission of every report version, newest first.
+pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
+    let history = app.history(&HistoryFilter::default(), Utc::now())?;
+    let mut entries = Vec::new();
+    for report in &history.reports {
+        let signed_by: Vec<String> = report
+            .signatures
+            .iter()
+            .map(|s| {
+                let role = if s.role == "assistant" {
+                    "Assistent"
+                } else {
+                    "Anordnare"
+                };
+                format!("{role}: {} ({})", s.signer_name, s.signed_on)
+            })
+            .collect();
+        for sub in &report.submissions {
+            entries.push(ipc::HistoryEntry {
+                submission_id: sub.id.to_string(),
+                report_id: report.report_id.clone(),
+                version: report.version,
+                month: report.month.to_string(),
+                person_name: report.person.name.clone(),
+                assistant_name: report.assistant.name.clone(),
+                queued_at: sub.created_at.to_rfc3339(),
+                sent_at: sub.attempts.last().map(|a| a.started_at.to_rfc3339()),
+                state: crate::submission::state(sub.state),
+                tx_id: sub.tx_id.clone(),
+                fk_message: sub.fk_message.clone(),
+                document_sha256: sub.document_sha256.clone(),
+                signed_by: signed_by.clone(),
+                attempts: u32::try_from(sub.attempts.len()).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    entries.sort_by(|a, b| b.queued_at.cmp(&a.queued_at));
+    Ok(entries)
+}
+
+/// The month's receipt as PDF and JSON.
+pub fn export_receipt(
+    app: &App,
+    data_dir: &Path,
+    month: ReportMonth,
+) -> anyhow::Result<ipc::WrittenFile> {
+    let dir = exports_dir(data_dir, month);
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let pdf = dir.join(format!("kvitto-{month}.pdf"));
+    let json = dir.join(format!("kvitto-{month}.json"));
+    app.export_receipt(
+        &ReceiptRequest::Month { month },
+        Some(&pdf),
+        Some(&json),
+        Utc::now(),
+    )?;
+    Ok(ipc::WrittenFile {
+        path: pdf.display().to_string(),
+        description: format!("Kvitto för {month} (PDF, och samma innehåll som JSON bredvid)"),
+    })
+}
+
+/// One PDF per assistant with their reports as sent.
+pub fn export_assistant_copies(
+    app: &App,
+    data_dir: &Path,
+    month: ReportMonth,
+) -> anyhow::Result<ipc::WrittenFile> {
+    let dir = exports_dir(data_dir, month).join("assistenter");
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let written = app.export_assistant_copies(month, None, &dir, Utc::now())?;
+    Ok(ipc::WrittenFile {
+        path: dir.display().to_string(),
+        description: format!("{} kopior till assistenterna för {month}", written.len()),
+    })
+}
+
+/// The invoice figures per person (PDF and CSV).
+pub fn export_invoice(
+    app: &App,
+    data_dir: &Path,
+    month: ReportMonth,
+) -> anyhow::Result<ipc::WrittenFile> {
+    let dir = exports_dir(data_dir, month).join("underlag-rakning");
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let (figures, _) = app.export_invoice_files(month, None, &dir, Utc::now())?;
+    Ok(ipc::WrittenFile {
+        path: dir.display().to_string(),
+        description: format!(
+            "Underlag för räkningen (FK 3057 / E-RÄK) för {month}, {} personer",
+            figures.len()
+        ),
+    })
+}
+
+/// The month's deadline, what is missing and whom to remind.
+pub fn reminders(app: &App, month: ReportMonth) -> anyhow::Result<ipc::Reminders> {
+    let r = app.reminders(month, Utc::now())?;
+    Ok(ipc::Reminders {
+        month: r.month.to_string(),
+        deadline: r.deadline.to_string(),
+        days_left: r.days_left,
+        reports: u32::try_from(r.reports).unwrap_or(u32::MAX),
+        accepted: u32::try_from(r.accepted).unwrap_or(u32::MAX),
+        missing: r
+            .missing
+            .into_iter()
+            .map(|m| ipc::MissingReport {
+                person: m.person,
+                assistant: m.assistant,
+                reason_code: m.reason_code.to_owned(),
+                reason: m.reason.to_owned(),
+            })
+            .collect(),
+        assistants_to_remind: r
+            .assistants_to_remind
+            .into_iter()
+            .map(|a| ipc::AssistantToRemind {
+                name: a.name,
+                phone: a.phone,
+                persons: a.persons,
+            })
+            .collect(),
+    })
+}
+
+/// Opens a file or folder the shell wrote (under `exports`) with the OS's own program.
+pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
+    let exports = data_dir.join("exports");
+    let wanted = Path::new(path);
+    let inside = match (wanted.canonicalize(), exports.canonicalize()) {
+        (Ok(w), Ok(e)) => w.starts_with(e),
+        _ => false,
+    };
+    if !inside {
+        return Err(IpcError::invalid(
+            "fil",
+            "bara filer som Assistid själv har sparat under exports kan öppnas härifrån",
+        ));
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(wanted)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| IpcError {
+            code: "open_failed".to_owned(),
+            message: format!("Filen kunde inte öppnas ({e}); den finns i {path}."),
+        })
+}
+
+fn io(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(IpcError {
+        code: "internal".to_owned(),
+        message: format!("Mappen {} kunde inte skapas: {e}", path.display()),
+    })
+}

@@ -1,0 +1,403 @@
+//! Signing with BankID from the window: a flow per order, run as a task off the UI thread.
+//!
+//! The app crate prepares the order (who signs, the exact text, the binding), drives BankID and
+//! verifies the signature; the shell only keeps each flow's latest QR content and status, sends
+//! every status change as the `sign-status` event, and stores the verified signature through
+//! [`assistid_app::App::store_signature`]. In the demo the fake BankID runs in this process and
+//! the "simulated BankID app" acts on the order as the signer would.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use assistid_app::signing::{
+    BankIdConnection, CancelSignal, DemoOutcome, PreparedOrder, SigningEvent, SigningOptions,
+};
+use chrono::Utc;
+use tauri::{AppHandle, Emitter as _};
+
+use crate::ipc::{self, IpcError};
+use crate::shell::Shell;
+
+/// One signing flow.
+#[derive(Debug)]
+struct Flow {
+    order: PreparedOrder,
+    cancel: CancelSignal,
+    /// BankID's orderRef once the order has started.
+    bankid_ref: Option<String>,
+    autostart_url: Option<String>,
+    qr: Option<String>,
+    status: ipc::SignStatus,
+}
+
+/// The flows of this session, by the shell's handle.
+#[derive(Debug, Default)]
+pub struct SigningDesk {
+    flows: Mutex<HashMap<String, Flow>>,
+    connection: tokio::sync::OnceCell<Arc<BankIdConnection>>,
+}
+
+fn gone() -> IpcError {
+    IpcError {
+        code: "unknown_order".to_owned(),
+        message: "Underskriften finns inte längre (avslutad eller appen omstartad); börja om."
+            .to_owned(),
+    }
+}
+
+fn internal() -> IpcError {
+    IpcError {
+        code: "internal".to_owned(),
+        message: "Något gick fel med underskriften; börja om.".to_owned(),
+    }
+}
+
+fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
+    IpcError {
+        code: e.code().to_owned(),
+        message: e.to_string(),
+    }
+}
+
+impl SigningDesk {
+    /// The BankID connection: in this version the demo's fake BankID, started once.
+    async fn connection(&self, shell: &Shell) -> Result<Arc<BankIdConnection>, IpcError> {
+        let data_dir = shell.data_dir().to_path_buf();
+        self.connection
+            .get_or_try_init(|| async move {
+                BankIdConnection::demo(&data_dir)
+                    .await
+                    .map(Arc::new)
+                    .map_err(IpcError::from)
+            })
+            .await
+            .cloned()
+    }
+
+    /// Starts a flow for a prepared order and returns what the dialog shows.
+    pub async fn start(
+        &self,
+        handle: AppHandle,
+        shell: &Shell,
+        order: PreparedOrder,
+    ) -> Result<ipc::SignOrder, IpcError> {
+        let connection = self.connection(shell).await?;
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let answer = ipc::SignOrder {
+            order_ref: id.clone(),
+            role: if order.role() == assistid_app::signing::SignerRole::Assistant {
+                ipc::SignerRole::Assistant
+            } else {
+                ipc::SignerRole::Provider
+            },
+            signer_name: order.signer_name().to_owned(),
+            user_visible_text: order.visible_text().to_owned(),
+            report_ids: order
+                .report_ids()
+                .iter()
+                .map(|r| r.hyphenated().to_string())
+                .collect(),
+        };
+        let cancel = CancelSignal::new();
+        let status = ipc::SignStatus {
+            order_ref: id.clone(),
+            status: ipc::SignPhase::Pending,
+            hint_code: None,
+            message: message_for(
+                shell,
+                "RFA13",
+                "Försöker starta BankID-appen.",
+                "Trying to start your BankID app.",
+            ),
+            signed_by: None,
+            qr_done: false,
+        };
+        self.flows.lock().map_err(|_| internal())?.insert(
+            id.clone(),
+            Flow {
+                order: order.clone(),
+                cancel: cancel.clone(),
+                bankid_ref: None,
+                autostart_url: None,
+                qr: None,
+                status,
+            },
+        );
+        let desk = handle.state::<crate::Desks>().signing.clone();
+        let flow_id = id.clone();
+        tauri::async_runtime::spawn(async move {
+            let options = SigningOptions {
+                demo_outcome: DemoOutcome::Manual,
+                ..SigningOptions::default()
+            };
+            let language = handle.state::<Shell>().language();
+            let mut on_event =
+                |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
+            let signed = order
+                .sign(&connection, &options, &cancel, &mut on_event)
+                .await;
+            let shell = handle.state::<Shell>();
+            let final_status = match signed {
+                Ok(signed) => {
+                    let name = signed_name(&signed);
+                    match shell
+                        .run(move |app| Ok(app.store_signature(&signed)?))
+                        .await
+                    {
+                        Ok(_) => ipc::SignStatus {
+                            order_ref: flow_id.clone(),
+                            status: ipc::SignPhase::Complete,
+                            hint_code: None,
+                            message: ipc::SignMessage {
+                                id: "signed".to_owned(),
+                                text: match language {
+                                    ipc::Language::Sv => {
+                                        "Underskriften är klar och sparad.".to_owned()
+                                    }
+                                    ipc::Language::En => "Signed and saved.".to_owned(),
+                                },
+                            },
+                            signed_by: Some(name),
+                            qr_done: true,
+                        },
+                        Err(e) => failed(&flow_id, e),
+                    }
+                }
+                Err(e) => failed(&flow_id, signing_error(e)),
+            };
+            desk.set_status(&handle, &flow_id, final_status);
+        });
+        Ok(answer)
+    }
+
+    fn on_event(&self, handle: &AppHandle, id: &str, language: ipc::Language, event: SigningEvent) {
+        let Ok(mut flows) = self.flows.lock() else {
+            return;
+        };
+        let Some(flow) = flows.get_mut(id) else {
+            return;
+        };
+        match event {
+            SigningEvent::OrderStarted {
+                autostart_url,
+                order_ref,
+                ..
+            } => {
+                flow.autostart_url = Some(autostart_url);
+                flow.bankid_ref = Some(order_ref);
+            }
+            SigningEvent::Qr { content } => flow.qr = Some(content),
+            SigningEvent::Message {
+                hint,
+                id: rfa,
+                sv,
+                en,
+            } => {
+                // Once the app has the order (outstandingTransaction → userSign), no more QR.
+                let qr_done = flow.status.qr_done
+                    || matches!(hint.as_deref(), Some("userSign" | "started" | "userMrtd"));
+                flow.status = ipc::SignStatus {
+                    order_ref: id.to_owned(),
+                    status: ipc::SignPhase::Pending,
+                    hint_code: hint,
+                    message: ipc::SignMessage {
+                        id: rfa.to_owned(),
+                        text: match language {
+                            ipc::Language::Sv => sv.to_owned(),
+                            ipc::Language::En => en.to_owned(),
+                        },
+                    },
+                    signed_by: None,
+                    qr_done,
+                };
+                emit(handle, &flow.status);
+            }
+            _ => {}
+        }
+    }
+
+    fn set_status(&self, handle: &AppHandle, id: &str, status: ipc::SignStatus) {
+        if let Ok(mut flows) = self.flows.lock()
+            && let Some(flow) = flows.get_mut(id)
+        {
+            flow.status = status.clone();
+            flow.qr = None;
+        }
+        emit(handle, &status);
+    }
+
+    /// The flow's latest status (the dialog asks once when it starts listening).
+    pub fn status(&self, id: &str) -> Result<ipc::SignStatus, IpcError> {
+        let flows = self.flows.lock().map_err(|_| internal())?;
+        flows.get(id).map(|f| f.status.clone()).ok_or_else(gone)
+    }
+
+    /// The QR code to show now, as an SVG document; empty when there is none (not started yet,
+    /// or the app already has the order).
+    pub fn qr_svg(&self, id: &str) -> Result<String, IpcError> {
+        let flows = self.flows.lock().map_err(|_| internal())?;
+        let flow = flows.get(id).ok_or_else(gone)?;
+        match &flow.qr {
+            Some(content)
+                if !flow.status.qr_done && flow.status.status == ipc::SignPhase::Pending =>
+            {
+                let code = qrcode::QrCode::new(content.as_bytes()).map_err(|_| internal())?;
+                Ok(code
+                    .render::<qrcode::render::svg::Color<'_>>()
+                    .min_dimensions(220, 220)
+                    .quiet_zone(true)
+                    .build())
+            }
+            _ => Ok(String::new()),
+        }
+    }
+
+    /// Cancels the flow's order (BankID's `/cancel`); the task then reports `failed`.
+    pub fn cancel(&self, id: &str) -> Result<(), IpcError> {
+        let flows = self.flows.lock().map_err(|_| internal())?;
+        flows.get(id).ok_or_else(gone)?.cancel.cancel();
+        Ok(())
+    }
+
+    /// The same-device link (`bankid:///?autostarttoken=…`).
+    pub fn autostart_url(&self, id: &str) -> Result<String, IpcError> {
+        let flows = self.flows.lock().map_err(|_| internal())?;
+        flows
+            .get(id)
+            .ok_or_else(gone)?
+            .autostart_url
+            .clone()
+            .ok_or_else(|| IpcError {
+                code: "order_not_started".to_owned(),
+                message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
+            })
+    }
+
+    /// Demo: the simulated BankID app acts on the flow's order.
+    pub async fn simulate(
+        &self,
+        shell: &Shell,
+        id: &str,
+        action: ipc::SimulatedBankIdAction,
+    ) -> Result<(), IpcError> {
+        let connection = self.connection(shell).await?;
+        let (order, bankid_ref) = {
+            let flows = self.flows.lock().map_err(|_| internal())?;
+            let flow = flows.get(id).ok_or_else(gone)?;
+            let bankid_ref = flow.bankid_ref.clone().ok_or_else(|| IpcError {
+                code: "order_not_started".to_owned(),
+                message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
+            })?;
+            (flow.order.clone(), bankid_ref)
+        };
+        let outcome = match action {
+            ipc::SimulatedBankIdAction::Approve => DemoOutcome::Approve,
+            ipc::SimulatedBankIdAction::Cancel => DemoOutcome::Cancel,
+            ipc::SimulatedBankIdAction::Expire => DemoOutcome::Expire,
+            ipc::SimulatedBankIdAction::WrongPerson => DemoOutcome::WrongPerson,
+        };
+        order
+            .simulate_app_user(&connection, &bankid_ref, outcome)
+            .map_err(signing_error)
+    }
+}
+
+fn signed_name(signed: &assistid_app::signing::SignedOrder) -> String {
+    signed.signer_name().to_owned()
+}
+
+fn failed(id: &str, e: IpcError) -> ipc::SignStatus {
+    ipc::SignStatus {
+        order_ref: id.to_owned(),
+        status: ipc::SignPhase::Failed,
+        hint_code: None,
+        message: ipc::SignMessage {
+            id: e.code,
+            text: e.message,
+        },
+        signed_by: None,
+        qr_done: true,
+    }
+}
+
+fn message_for(shell: &Shell, id: &str, sv: &str, en: &str) -> ipc::SignMessage {
+    ipc::SignMessage {
+        id: id.to_owned(),
+        text: match shell.language() {
+            ipc::Language::Sv => sv.to_owned(),
+            ipc::Language::En => en.to_owned(),
+        },
+    }
+}
+
+fn emit(handle: &AppHandle, status: &ipc::SignStatus) {
+    if let Err(e) = handle.emit(ipc::EVENT_SIGN_STATUS, status) {
+        tracing::warn!(error = %e, "sign status not delivered");
+    }
+}
+
+/// Prepares the order for one report: its assistant, or the provider's signatory.
+pub fn prepare(
+    app: &assistid_app::App,
+    report_id: &str,
+    role: ipc::SignerRole,
+) -> anyhow::Result<PreparedOrder> {
+    let id = uuid::Uuid::parse_str(report_id)
+        .map_err(|_| IpcError::invalid("rapport", format!("{report_id} är inget rapport-id")))
+        .map_err(anyhow_ipc)?;
+    let now = Utc::now();
+    match role {
+        ipc::SignerRole::Assistant => Ok(app.prepare_assistant_signing(id, now)?),
+        ipc::SignerRole::Provider => {
+            let month = app.report_month(id)?;
+            provider_order(app, month, Some(&[id]))
+        }
+    }
+}
+
+/// The first provider order of the month covering the given (or every ready) report.
+pub fn provider_order(
+    app: &assistid_app::App,
+    month: assistid_core::model::ReportMonth,
+    only: Option<&[uuid::Uuid]>,
+) -> anyhow::Result<PreparedOrder> {
+    let signatory = app.signatories()?.into_iter().next().ok_or_else(|| {
+        anyhow_ipc(IpcError {
+            code: "no_signatory".to_owned(),
+            message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den som skriver \
+                      under för anordnaren först."
+                .to_owned(),
+        })
+    })?;
+    let plan = app.prepare_provider_signing(
+        month,
+        only,
+        &signatory.personnummer,
+        assistid_app::signing::OrderLimits::default(),
+        Utc::now(),
+    )?;
+    match plan.orders.into_iter().next() {
+        Some(order) => Ok(order),
+        None => {
+            let reasons: Vec<String> = plan.skipped.iter().map(|s| s.reason.clone()).collect();
+            Err(anyhow_ipc(IpcError {
+                code: "nothing_to_sign".to_owned(),
+                message: if reasons.is_empty() {
+                    "Det finns inga rapporter som är klara för anordnarens underskrift.".to_owned()
+                } else {
+                    format!(
+                        "Det finns inga rapporter som är klara för anordnarens underskrift: {}",
+                        reasons.join("; ")
+                    )
+                },
+            }))
+        }
+    }
+}
+
+/// An [`IpcError`] carried through `anyhow` (converted back unchanged at the boundary).
+fn anyhow_ipc(e: IpcError) -> anyhow::Error {
+    anyhow::Error::new(e)
+}
+
+use tauri::Manager as _;

@@ -1,0 +1,225 @@
+//! The commands' conversions on the real demo data in a real (encrypted) data folder.
+
+use assistid_app::{App, KeySource};
+use assistid_desktop::convert;
+use assistid_desktop::ipc;
+use chrono::{TimeZone as _, Utc};
+
+pub(crate) fn demo_app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().expect("a temp dir for the data folder");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("a valid instant");
+    let app = App::open(
+        &dir.path().join("data"),
+        KeySource::File(dir.path().join("key")),
+        now,
+    )
+    .expect("a fresh data folder opens");
+    assert!(
+        app.load_demo_if_empty(now).expect("the demo loads"),
+        "a fresh folder gets the demo"
+    );
+    (dir, app)
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+#[test]
+fn the_overview_of_the_demo_month_lists_its_reports() {
+    let (_dir, app) = demo_app();
+    let month = convert::month("2026-10").expect("a valid month");
+    let review = app
+        .month_review(month, now())
+        .expect("the demo month reviews");
+    let overview = convert::overview(&app, &review).expect("the review converts to the overview");
+    assert_eq!(overview.month, "2026-10");
+    assert!(!overview.reports.is_empty(), "the demo month has reports");
+    assert!(
+        overview.reports.iter().all(|r| r.report_id.is_some()),
+        "each report has a version id once reviewed"
+    );
+    assert!(
+        overview
+            .reports
+            .iter()
+            .all(|r| r.submission_state.is_none()),
+        "nothing is sent in the demo yet"
+    );
+}
+
+#[test]
+fn the_review_converts_without_losing_the_dst_notes() {
+    let (_dir, app) = demo_app();
+    let review = app
+        .month_review(convert::month("2026-10").expect("month"), now())
+        .expect("review");
+    let direct = serde_json::to_value(&review).expect("the review serializes");
+    let mirrored =
+        serde_json::to_value(convert::review(&review).expect("converts")).expect("serializes");
+    assert_eq!(
+        direct, mirrored,
+        "the UI gets exactly the JSON the CLI prints"
+    );
+    let notes = convert::review(&review)
+        .expect("converts")
+        .reports
+        .iter()
+        .flat_map(|r| r.rows.iter())
+        .filter(|row| row.dst_note.is_some())
+        .count();
+    assert!(
+        notes > 0,
+        "the demo month crosses the autumn change, so some row carries a DST note"
+    );
+}
+
+#[test]
+fn the_month_grid_of_a_person_has_the_rows_with_their_dst_note() {
+    let (_dir, app) = demo_app();
+    let review = app
+        .month_review(convert::month("2026-10").expect("month"), now())
+        .expect("review");
+    let persons = app.persons().expect("persons");
+    let with_note = persons
+        .iter()
+        .map(|p| {
+            convert::month_grid(&review, &persons, p.personnummer.digits())
+                .expect("the grid converts")
+        })
+        .find(|g| g.shifts.iter().any(|s| s.dst_note.is_some()))
+        .expect("some person's grid shows a DST note");
+    assert!(
+        with_note
+            .reports
+            .iter()
+            .all(|r| r.person == with_note.person.personnummer),
+        "only that person's reports"
+    );
+    assert!(
+        with_note
+            .shifts
+            .iter()
+            .all(|s| s.start.local <= s.end.local || s.start.offset_minutes > s.end.offset_minutes),
+        "pieces run forward in wall-clock time, except across the repeated autumn hour"
+    );
+    let missing = convert::month_grid(&review, &persons, "191212121212");
+    assert!(
+        missing.is_err(),
+        "a person not in the register is an error, not an empty grid"
+    );
+}
+
+#[test]
+fn the_register_converts_and_the_forms_round_trip() {
+    let (_dir, app) = demo_app();
+    let register = convert::register(
+        app.provider().expect("provider"),
+        &app.persons().expect("persons"),
+        &app.assistants().expect("assistants"),
+    )
+    .expect("the register converts");
+    let provider = register.provider.expect("the demo has a provider");
+    let saved = app
+        .save_provider(&convert::provider_input(&provider), now())
+        .expect("saving the same provider works");
+    assert_eq!(
+        saved.action, "updated",
+        "the same organisationsnummer updates the provider"
+    );
+    let assistant = register
+        .assistants
+        .first()
+        .expect("the demo has assistants");
+    let saved = app
+        .save_assistant(&convert::assistant_input(assistant), now())
+        .expect("saving an assistant as shown works");
+    assert_eq!(saved.action, "updated");
+}
+
+#[test]
+fn errors_reach_the_ui_as_code_and_message() {
+    let (_dir, app) = demo_app();
+    let bad = ipc::Provider {
+        name: "X".into(),
+        org_number: "123".into(),
+        contact_person: None,
+        phone: "08-1".into(),
+    };
+    let err = ipc::IpcError::from(
+        app.save_provider(&convert::provider_input(&bad), now())
+            .expect_err("an invalid org number is refused"),
+    );
+    assert_eq!(err.code, "invalid_input");
+    assert!(
+        err.message.contains("organisationsnummer"),
+        "the message names the field: {}",
+        err.message
+    );
+    let app_shape = serde_json::to_value(assistid_app::IpcError {
+        code: "c".into(),
+        message: "m".into(),
+    })
+    .expect("serializes");
+    let ours = serde_json::to_value(ipc::IpcError {
+        code: "c".into(),
+        message: "m".into(),
+    })
+    .expect("serializes");
+    assert_eq!(app_shape, ours, "the generated IpcError mirrors the app's");
+    let month = convert::month("2026-13").expect_err("month 13 does not exist");
+    assert_eq!(ipc::IpcError::from(month).code, "invalid_input");
+}
+
+#[test]
+fn a_report_signed_by_its_assistant_shows_so_in_the_overview() {
+    use assistid_app::signing::{BankIdConnection, CancelSignal, SigningOptions};
+    let (dir, app) = demo_app();
+    let month = convert::month("2026-10").expect("a valid month");
+    let review = app
+        .month_review(month, now())
+        .expect("the demo month reviews");
+    let overview = convert::overview(&app, &review).expect("converts");
+    let target = overview
+        .reports
+        .iter()
+        .find(|r| r.error_count == 0)
+        .and_then(|r| r.report_id.clone())
+        .expect("the demo has a report without errors");
+    let id = uuid::Uuid::parse_str(&target).expect("report ids are UUIDs");
+    let options = SigningOptions {
+        collect_interval: std::time::Duration::from_millis(50),
+        qr_interval: std::time::Duration::from_millis(50),
+        demo_delay: std::time::Duration::from_millis(50),
+        ..SigningOptions::default()
+    };
+    assistid_app::signing::block_on(async {
+        let connection = BankIdConnection::demo(&dir.path().join("data"))
+            .await
+            .expect("the demo BankID starts");
+        app.sign_as_assistant(id, &connection, &options, &CancelSignal::new(), &mut |_| {})
+            .await
+            .expect("the demo user approves as the assistant")
+    })
+    .expect("a runtime");
+    let review = app.month_review(month, now()).expect("reviews again");
+    let overview = convert::overview(&app, &review).expect("converts");
+    let report = overview
+        .reports
+        .iter()
+        .find(|r| r.report_id.as_deref() == Some(target.as_str()))
+        .expect("the signed version is still the current one");
+    assert!(
+        report.signed_by_assistant_at.is_some(),
+        "the overview must show the assistant's signature, or the UI offers to sign again"
+    );
+    assert!(
+        report.signed_by_provider_at.is_none(),
+        "the provider has not signed yet"
+    );
+}

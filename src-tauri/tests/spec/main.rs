@@ -1,0 +1,8 @@
+//! Specification of the desktop shell's boundary: the generated bindings, the JSON conversions
+//! on the demo data, the error shape, and the least-privilege configuration.
+//! (The running app is driven end to end by `tests/e2e`, through WebDriver.)
+
+mod bindings;
+mod boundary;
+mod config;
+mod import;

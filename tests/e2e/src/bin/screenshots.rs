@@ -1,0 +1,55 @@
+//! Refreshes `docs/screenshots/app-*.png` from the real app (run by `scripts/screenshots.sh`
+//! under Xvfb): the main screens of the demo, taken through WebDriver.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use assistid_e2e::walk;
+use assistid_e2e::{Desktop, build_app, workspace_root};
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("docs/screenshots"));
+    std::fs::create_dir_all(&out).with_context(|| format!("could not create {}", out.display()))?;
+    let app = build_app(false)?;
+    let d = Desktop::start(&app).await?;
+    let result = shoot(&d, &out).await;
+    d.close().await.ok();
+    result
+}
+
+async fn shoot(d: &Desktop, out: &std::path::Path) -> anyhow::Result<()> {
+    let settle = || tokio::time::sleep(std::time::Duration::from_millis(600));
+    walk::overview_shows_the_demo_month(d).await?;
+    settle().await;
+    // WebKitGTK's first WebDriver screenshot can return the frame painted before the data came
+    // in; a throw-away shot first gives the current one.
+    let _ = d.client.screenshot().await;
+    settle().await;
+    d.screenshot(&out.join("app-overview.png")).await?;
+    walk::month_shows_a_dst_note(d).await?;
+    settle().await;
+    d.screenshot(&out.join("app-month.png")).await?;
+    walk::register_shows_the_demo_provider(d).await?;
+    settle().await;
+    d.screenshot(&out.join("app-register.png")).await?;
+    d.open_screen("settings").await?;
+    settle().await;
+    d.screenshot(&out.join("app-settings.png")).await?;
+    d.open_screen("sign").await?;
+    settle().await;
+    d.screenshot(&out.join("app-sign.png")).await?;
+    d.open_screen("overview").await?;
+    d.find("button.lang").await?.click().await?;
+    d.wait_for_text("header nav", "Overview").await?;
+    d.find(walk::OVERVIEW_ROW).await?;
+    settle().await;
+    d.screenshot(&out.join("app-overview-en.png")).await?;
+    d.find("button.lang").await?.click().await?;
+    d.wait_for_text("header nav", "Översikt").await?;
+    println!("screenshots written to {}", out.display());
+    Ok(())
+}

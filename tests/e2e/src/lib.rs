@@ -1,0 +1,284 @@
+//! # assistid-e2e
+//!
+//! Drives the real Assistid desktop binary through WebDriver: `tauri-driver` in front of
+//! WebKitGTK's `WebKitWebDriver`, under an X display (Xvfb in CI, see `scripts/e2e.sh`). Each
+//! [`Desktop`] gets a fresh data folder and key file, so the app starts as on a first start:
+//! with the demo month.
+//!
+//! Nothing is skipped: without a display, `WebKitWebDriver` or `tauri-driver`, [`Desktop::start`]
+//! fails with what to install or run.
+#![deny(missing_docs)]
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// WebKitGTK's WebDriver (Debian package `webkit2gtk-driver`).
+pub const NATIVE_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+
+/// How long a screen may take to show what a step waits for.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The workspace root (`tests/e2e/../..`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The Cargo target folder: `CARGO_TARGET_DIR` or `<workspace>/target`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Builds the desktop app (`cargo build -p assistid-desktop`, plus `--release` when asked) and
+/// returns the binary's path. `ASSISTID_DESKTOP_BIN` names a prebuilt binary instead.
+pub fn build_app(release: bool) -> anyhow::Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("ASSISTID_DESKTOP_BIN").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(bin));
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace_root())
+        .args(["build", "-p", "assistid-desktop"]);
+    if release {
+        cmd.arg("--release");
+    }
+    let status = cmd
+        .status()
+        .context("could not run cargo to build the desktop app")?;
+    if !status.success() {
+        bail!("building the desktop app failed (is ui/dist built? `cd ui && npm run build`)");
+    }
+    let bin = target_dir()
+        .join(if release { "release" } else { "debug" })
+        .join("assistid-desktop");
+    if !bin.exists() {
+        bail!(
+            "the desktop app was built but {} does not exist",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
+/// Checks what the WebDriver run needs and says what is missing.
+pub fn check_environment() -> anyhow::Result<PathBuf> {
+    if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        bail!(
+            "no X display (DISPLAY is not set): the desktop e2e must run under a display server, \
+             e.g. `xvfb-run -a -s \"-screen 0 1280x800x24\" …` — use scripts/e2e.sh"
+        );
+    }
+    if !Path::new(NATIVE_DRIVER).exists() {
+        bail!(
+            "{NATIVE_DRIVER} is missing: apt-get install -y --no-install-recommends webkit2gtk-driver"
+        );
+    }
+    find_tauri_driver()
+}
+
+fn find_tauri_driver() -> anyhow::Result<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("tauri-driver"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo").into()))
+    {
+        candidates.push(Path::new(&home).join("bin/tauri-driver"));
+    }
+    candidates.into_iter().find(|p| p.is_file()).context(
+        "tauri-driver is missing: cargo install tauri-driver --locked (scripts/e2e.sh does it)",
+    )
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The running app behind a WebDriver session, with its own fresh data folder.
+#[derive(Debug)]
+pub struct Desktop {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+    /// The temporary home of this run: data folder, key file, logs, window state.
+    pub home: tempfile::TempDir,
+    /// When the WebDriver session was requested (the app is spawned by the driver then).
+    pub spawned_at: Instant,
+}
+
+impl Desktop {
+    /// Starts `tauri-driver`, which starts the app, and opens a session.
+    pub async fn start(app: &Path) -> anyhow::Result<Desktop> {
+        let tauri_driver = check_environment()?;
+        let home = tempfile::tempdir().context("a temporary folder for the app's data")?;
+        let (port, native_port) = (free_port()?, free_port()?);
+        let log = std::fs::File::create(home.path().join("tauri-driver.log"))?;
+        // The app inherits this environment from the driver: a fresh data folder and key file
+        // (no keychain in CI), logs and the remembered window state inside the same folder.
+        let driver = Command::new(&tauri_driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+                "--native-driver",
+                NATIVE_DRIVER,
+            ])
+            .env("ASSISTID_DATA_DIR", home.path().join("data"))
+            .env("ASSISTID_KEY_FILE", home.path().join("db.key"))
+            .env("ASSISTID_LOG_DIR", home.path().join("logs"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("share"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .stdout(Stdio::from(log.try_clone()?))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .with_context(|| format!("could not start {}", tauri_driver.display()))?;
+        let mut desktop_driver = DriverGuard(Some(driver));
+        wait_for_port(port).await?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".to_owned(),
+            serde_json::json!({ "application": app.display().to_string() }),
+        );
+        let spawned_at = Instant::now();
+        // The driver listens on loopback over plain HTTP: no TLS stack is needed (or built).
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .with_context(|| {
+                format!(
+                    "no WebDriver session with the app; see {}",
+                    home.path().join("tauri-driver.log").display()
+                )
+            })?;
+        let driver = desktop_driver.0.take().context("the driver process")?;
+        Ok(Desktop {
+            client,
+            driver,
+            home,
+            spawned_at,
+        })
+    }
+
+    /// Waits until an element matching `css` exists and returns it.
+    pub async fn find(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(STEP_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("nothing matched {css:?} within {STEP_TIMEOUT:?}"))
+    }
+
+    /// Waits until the visible text of `css` contains `needle`; returns the text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> anyhow::Result<String> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css:?} did not show {needle:?} within {STEP_TIMEOUT:?}; last text: {last:?}")
+    }
+
+    /// Opens a screen through its hash route (`#/month`).
+    pub async fn open_screen(&self, screen: &str) -> anyhow::Result<()> {
+        self.find(&format!("nav a[href='#/{screen}']"))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window.
+    pub async fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("WebDriver screenshot")?;
+        std::fs::write(path, png).with_context(|| format!("could not write {}", path.display()))
+    }
+
+    /// Copies a screenshot, the driver's log and the app's logs to `<target>/e2e-artifacts`
+    /// (the temporary home goes away with the run) and says where.
+    pub async fn keep_artifacts(&self) -> String {
+        let out = target_dir().join("e2e-artifacts");
+        let _ = std::fs::create_dir_all(&out);
+        let _ = self.screenshot(&out.join("failure.png")).await;
+        let _ = std::fs::copy(
+            self.home.path().join("tauri-driver.log"),
+            out.join("tauri-driver.log"),
+        );
+        if let Ok(logs) = std::fs::read_dir(self.home.path().join("logs")) {
+            for log in logs.flatten() {
+                let _ = std::fs::copy(log.path(), out.join(log.file_name()));
+            }
+        }
+        out.display().to_string()
+    }
+
+    /// The process id of the app (the child of WebKitWebDriver); for the memory figure.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
+    /// Ends the session and the driver (which ends the app).
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        closed.context("closing the WebDriver session")
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Kills the driver if starting the session fails half way.
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn wait_for_port(port: u16) -> anyhow::Result<()> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("tauri-driver did not listen on port {port} within 15 s")
+}
+
+pub mod walk;

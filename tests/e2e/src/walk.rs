@@ -1,0 +1,398 @@
+//! The walk through the demo, one step per function, shared by the e2e test and the
+//! screenshot program. Add a step here and to the list in `tests/desktop.rs`.
+//!
+//! The path of issue 5: import a file with one bad row, fix it, sign as the assistant through
+//! the simulated BankID app, sign as the provider, submit, see FK's tx-id.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use anyhow::{Context as _, bail};
+use fantoccini::Locator;
+
+use crate::Desktop;
+
+/// A step: borrows the running app, fails with what it did not see.
+pub type Step = for<'a> fn(&'a Desktop) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + 'a>>;
+
+/// The demo provider (crates/app/src/demo.rs).
+pub const DEMO_PROVIDER: &str = "Omsorg i Norr AB";
+
+/// A row of the overview's report tables: what "the overview is interactive" means.
+pub const OVERVIEW_ROW: &str = "section.panel table.data tbody tr";
+
+/// On first start the overview shows the demo month with its reports, under the demo banner.
+pub fn overview_shows_the_demo_month(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        d.wait_for_text(
+            ".demo-banner",
+            "DEMO — ingenting skickas till Försäkringskassan",
+        )
+        .await?;
+        d.find(OVERVIEW_ROW).await?;
+        let rows = d.client.find_all(Locator::Css(OVERVIEW_ROW)).await?;
+        if rows.len() < 2 {
+            bail!(
+                "the demo month should list several reports, the overview shows {}",
+                rows.len()
+            );
+        }
+        d.wait_for_text("main", "Åsa Öberg-Lind")
+            .await
+            .context("a demo person's name in the overview")?;
+        Ok(())
+    })
+}
+
+/// The Month screen: some person's grid shows a row with the DST note of the autumn change.
+pub fn month_shows_a_dst_note(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        d.open_screen("month").await?;
+        d.find("table.grid").await?;
+        let select = d.find("main select[aria-label]").await?;
+        let options = select.find_all(Locator::Css("option")).await?;
+        let mut values = Vec::new();
+        for option in options {
+            if let Some(v) = option.attr("value").await? {
+                values.push(v);
+            }
+        }
+        for value in &values {
+            d.find("main select[aria-label]")
+                .await?
+                .select_by_value(value)
+                .await?;
+            // The grid reloads for the chosen person; give it a moment, then look for the note.
+            for _ in 0..30 {
+                for note in d
+                    .client
+                    .find_all(Locator::Css("table.grid .dst-note"))
+                    .await?
+                {
+                    if note.text().await.unwrap_or_default().contains("vintertid") {
+                        return Ok(());
+                    }
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+        bail!(
+            "no person's month grid showed a row with a DST note (\"vintertid\"); persons tried: {}",
+            values.len()
+        )
+    })
+}
+
+/// The Register screen shows the demo provider.
+pub fn register_shows_the_demo_provider(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        d.open_screen("register").await?;
+        // The provider is shown in its form, so the name is an input's value, not text.
+        for _ in 0..100 {
+            for input in d.client.find_all(Locator::Css("main input")).await? {
+                if input.prop("value").await?.as_deref() == Some(DEMO_PROVIDER) {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        bail!("the Register's provider form does not show {DEMO_PROVIDER:?}")
+    })
+}
+
+/// English is one click away, and Swedish one click back.
+pub fn language_switches_to_english_and_back(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        d.open_screen("overview").await?;
+        d.find("button.lang").await?.click().await?;
+        d.wait_for_text("header nav", "Overview").await?;
+        d.wait_for_text(
+            ".demo-banner",
+            "DEMO — nothing is sent to Försäkringskassan",
+        )
+        .await?;
+        d.find("button.lang").await?.click().await?;
+        d.wait_for_text("header nav", "Översikt").await?;
+        d.wait_for_text(".demo-banner", "ingenting skickas").await?;
+        Ok(())
+    })
+}
+
+/// The imported shifts: an assistant and a person of the demo, in the demo's October.
+#[derive(Debug, Clone)]
+pub struct ImportCase {
+    /// The CSV file written into the test's home.
+    pub csv: String,
+    /// The assistant's name as the screens show it.
+    pub assistant: String,
+    /// The person's name.
+    pub person: String,
+}
+
+/// Two shifts for the demo's last assistant and first person in October 2026, one row with
+/// a date that does not exist (row 3).
+pub fn import_case() -> anyhow::Result<ImportCase> {
+    let demo = assistid_app::demo::demo_data().context("the demo data")?;
+    let assistant = demo.assistants.last().context("the demo has assistants")?;
+    let person = demo.persons.first().context("the demo has persons")?;
+    let (a, p) = (assistant.id.digits(), person.personnummer.digits());
+    Ok(ImportCase {
+        csv: format!(
+            "assistent;person;datum;start;slut;typ;anteckning\n\
+             {a};{p};2026-10-12;09:00;12:00;aktiv;\n\
+             {a};{p};2026-10-32;09:00;12:00;aktiv;fel datum\n\
+             {a};{p};2026-10-14;09:00;11:30;aktiv;\n"
+        ),
+        assistant: assistant.full_name(),
+        person: person.full_name(),
+    })
+}
+
+/// Clicks the first button under `scope` whose text contains `label`.
+async fn click_button(d: &Desktop, scope: &str, label: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        for button in d
+            .client
+            .find_all(Locator::Css(&format!("{scope} button")))
+            .await?
+        {
+            if button.text().await.unwrap_or_default().contains(label)
+                && button.is_enabled().await.unwrap_or(false)
+            {
+                button.click().await?;
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    bail!("no enabled button {label:?} in {scope:?}")
+}
+
+/// The table row (`tr`) under `scope` whose text contains every needle.
+async fn row_with(
+    d: &Desktop,
+    scope: &str,
+    needles: &[&str],
+) -> anyhow::Result<fantoccini::elements::Element> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        for row in d
+            .client
+            .find_all(Locator::Css(&format!("{scope} tr")))
+            .await?
+        {
+            let text = row.text().await.unwrap_or_default();
+            if needles.iter().all(|n| text.contains(n)) {
+                return Ok(row);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    bail!("no row in {scope:?} shows all of {needles:?}")
+}
+
+/// Import: the preview shows the bad row with its problem; the fix is typed in the row; the
+/// file is saved.
+pub fn import_with_a_bad_row_fixed(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
+        let file = d.home.path().join("pass-oktober.csv");
+        std::fs::write(&file, &case.csv).context("writing the import file")?;
+        d.open_screen("import").await?;
+        d.find("input[data-testid=import-file]")
+            .await?
+            .send_keys(&file.display().to_string())
+            .await
+            .context("choosing the file in the file input")?;
+        let bad = row_with(d, "main table.data tbody", &["2026-10-32"]).await?;
+        let text = bad.text().await?;
+        if !text.contains("Fel") {
+            bail!("row 3 should be marked as an error with its problem, shows {text:?}");
+        }
+        bad.find(Locator::XPath(".//button[contains(., 'Rätta')]"))
+            .await
+            .context("the bad row offers a fix")?
+            .click()
+            .await?;
+        let mut fixed = false;
+        for input in d
+            .client
+            .find_all(Locator::Css("main table.data tbody tr input"))
+            .await?
+        {
+            if input.prop("value").await?.as_deref() == Some("2026-10-32") {
+                input.clear().await?;
+                input.send_keys("2026-10-13").await?;
+                fixed = true;
+            }
+        }
+        if !fixed {
+            bail!("the fix row has no input with the bad date");
+        }
+        click_button(d, "main table.data", "Spara rättelsen").await?;
+        d.wait_for_text("main", "0 med fel")
+            .await
+            .context("after the fix, no row has errors")?;
+        click_button(d, "main", "Spara 3 pass").await?;
+        d.wait_for_text("main .notice.ok", "Sparade 3 pass").await?;
+        Ok(())
+    })
+}
+
+/// Signs in the open BankID dialog through the simulated BankID app.
+async fn approve_in_simulated_app(d: &Desktop, signer: &str) -> anyhow::Result<()> {
+    d.find("dialog[open] .simulate").await?;
+    // The QR code is drawn while the order waits.
+    d.find("dialog[open] .qr svg")
+        .await
+        .context("the animated QR code")?;
+    click_button(d, "dialog[open] .simulate", "Godkänn").await?;
+    d.wait_for_text("dialog[open] .message", signer)
+        .await
+        .context("the dialog says who signed")?;
+    click_button(d, "dialog[open]", "Stäng").await?;
+    Ok(())
+}
+
+/// The assistant signs the imported report, then the provider.
+pub fn sign_as_assistant_then_provider(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
+        d.open_screen("sign").await?;
+        let row = row_with(d, "main table.data tbody", &[&case.assistant, &case.person]).await?;
+        row.find(Locator::XPath(".//button[contains(., 'assistent')]"))
+            .await
+            .context("the report is ready for the assistant's signature")?
+            .click()
+            .await?;
+        approve_in_simulated_app(d, &case.assistant).await?;
+        let row = row_with(d, "main table.data tbody", &[&case.assistant, &case.person]).await?;
+        row.find(Locator::XPath(".//button[contains(., 'anordnare')]"))
+            .await
+            .context("after the assistant, the report waits for the provider")?
+            .click()
+            .await?;
+        approve_in_simulated_app(d, "Karin Lindqvist").await?;
+        Ok(())
+    })
+}
+
+/// Submission at FK's pace, until FK's tx-id shows.
+pub fn submit_and_see_the_tx_id(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
+        d.open_screen("submit").await?;
+        click_button(d, "main", "Skicka").await?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            for item in d.client.find_all(Locator::Css("main ul.queue li")).await? {
+                let text = item.text().await.unwrap_or_default();
+                // The queue names people short ("Noor A."): match the first name.
+                let first = case.assistant.split(' ').next().unwrap_or_default();
+                if text.contains(first) && text.contains("Transaktions-id") {
+                    return Ok(());
+                }
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("no tx-id shown for {}'s report within 60 s", case.assistant);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    })
+}
+
+/// History: the submission with its tx-id, and the month's receipt exported and readable.
+pub fn history_shows_the_tx_id_and_the_receipt_reads_back(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
+        d.open_screen("history").await?;
+        let first = case.assistant.split(' ').next().unwrap_or_default();
+        let row = row_with(d, "main table.data tbody", &[first, "Mottagen"]).await?;
+        let mut tx_id = None;
+        for cell in row.find_all(Locator::Css("td.mono")).await? {
+            let text = cell.text().await.unwrap_or_default();
+            if text.len() == 36 && text.matches('-').count() == 4 {
+                tx_id = Some(text);
+            }
+        }
+        let tx_id = tx_id.with_context(|| {
+            format!(
+                "the accepted submission of {} shows FK's tx-id",
+                case.assistant
+            )
+        })?;
+        click_button(d, "main", "Exportera kvitto").await?;
+        let notice = d
+            .wait_for_text("main .written", "kvitto-2026-10.pdf")
+            .await?;
+        let path = notice
+            .split_whitespace()
+            .find(|w| w.ends_with("kvitto-2026-10.pdf"))
+            .context("the notice names the receipt file")?;
+        let out = std::process::Command::new("pdftotext")
+            .args([path, "-"])
+            .output()
+            .context("pdftotext (poppler-utils) reads the receipt")?;
+        let receipt = String::from_utf8_lossy(&out.stdout);
+        if !receipt.contains(&tx_id) {
+            bail!("the receipt {path} does not show the tx-id {tx_id} the History shows");
+        }
+        if !receipt.contains(first) {
+            bail!("the receipt {path} does not name {}", case.assistant);
+        }
+        Ok(())
+    })
+}
+
+/// Every step, in order.
+pub const STEPS: &[(&str, Step)] = &[
+    (
+        "the overview shows the demo month",
+        overview_shows_the_demo_month,
+    ),
+    (
+        "the Month screen shows a row with a DST note",
+        month_shows_a_dst_note,
+    ),
+    (
+        "the Register shows the demo provider",
+        register_shows_the_demo_provider,
+    ),
+    (
+        "the language switches to English and back",
+        language_switches_to_english_and_back,
+    ),
+    (
+        "an import with one bad row is fixed and saved",
+        import_with_a_bad_row_fixed,
+    ),
+    (
+        "the assistant and then the provider sign with the simulated BankID app",
+        sign_as_assistant_then_provider,
+    ),
+    (
+        "the report is submitted and FK's tx-id shows",
+        submit_and_see_the_tx_id,
+    ),
+    (
+        "the history shows the tx-id and the exported receipt reads back",
+        history_shows_the_tx_id_and_the_receipt_reads_back,
+    ),
+];
