@@ -49,3 +49,45 @@ fn the_window_may_only_listen_to_events() {
         "no remote URLs get capabilities"
     );
 }
+
+#[test]
+fn only_files_the_shell_exported_can_be_opened_from_the_window() {
+    let dir = tempfile::tempdir().expect("a temp data folder");
+    let data = dir.path();
+    std::fs::create_dir_all(data.join("exports/2026-10")).expect("exports folder");
+    let outside = data.join("assistid.db");
+    std::fs::write(&outside, b"x").expect("a file outside exports");
+    for path in [
+        outside.display().to_string(),
+        data.join("exports/../assistid.db").display().to_string(),
+        "/etc/passwd".to_owned(),
+        data.join("exports/does-not-exist.pdf")
+            .display()
+            .to_string(),
+    ] {
+        let err = assistid_desktop::records::open_export(data, &path)
+            .expect_err("a path outside the exports (or not written) must be refused");
+        assert_eq!(err.code, "invalid_input", "refused as bad input: {path}");
+    }
+}
+
+#[test]
+fn no_plugin_gives_the_window_files_a_shell_or_http() {
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"),
+    )
+    .expect("the manifest");
+    for plugin in [
+        "tauri-plugin-fs",
+        "tauri-plugin-shell",
+        "tauri-plugin-http",
+        "tauri-plugin-dialog",
+        "tauri-plugin-opener",
+    ] {
+        assert!(
+            !manifest.contains(plugin),
+            "{plugin} would widen what the window can reach; files come in as bytes from the \
+             webview's own file input"
+        );
+    }
+}
