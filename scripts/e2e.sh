@@ -10,10 +10,10 @@ cd "$(dirname "$0")/.."
 source scripts/desktop-env.sh
 
 (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build)
-# The same selection as scripts/test.sh's test build (every workspace target, so the same
-# features): after the test step this builds nothing new, and the app binary is the one the
-# unit and spec tests ran against.
-cargo build --workspace --all-targets --locked
+# Exactly scripts/test.sh's test build (cargo builds a package's binaries for its integration
+# tests, so this makes target/debug/assistid-desktop with the same features): after the test
+# step it builds nothing new, and the app is the binary the spec tests ran against.
+cargo test --workspace --all-targets --locked --no-run
 export ASSISTID_DESKTOP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/assistid-desktop"
 xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test --workspace --locked --test desktop -- --nocapture "$@"
