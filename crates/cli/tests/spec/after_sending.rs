@@ -4,88 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use assistid_core::ids::Personnummer;
-use assistid_core::model::ReportMonth;
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
-use assistid_fakes::pki::window_around;
-use assistid_store::{KeySource, NewSignature, SignerRole, Store};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use chrono::{NaiveDate, Utc};
-use uuid::Uuid;
-
+use crate::submit::sign_month;
 use crate::support::DataDir;
 
 const ASA: &str = "197503231115";
-
-/// Signs every current version of the month like BankID, through the store's API.
-fn sign_month(data_dir: &Path, key: &Path, month: &str) -> usize {
-    let store = Store::open_in_data_dir(data_dir, &KeySource::File(key.to_path_buf()))
-        .expect("the store opens");
-    let month: ReportMonth = month.parse().expect("a month");
-    let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
-    std::fs::create_dir_all(data_dir.join("demo-pki")).expect("demo-pki folder");
-    std::fs::write(
-        data_dir.join("demo-pki/user-root-tests.der"),
-        bankid.root_der(),
-    )
-    .expect("root saved");
-    let now = Utc::now();
-    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
-    let visible = STANDARD.encode("Tidredovisning");
-    let versions = store
-        .latest_report_versions_in_month(month)
-        .expect("versions");
-    let save = |role, ids: &[Uuid], pnr: &str, non_visible: &str| {
-        let signature = sign_document(
-            &bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name: "Test Testsson",
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
-        .expect("the fake BankID signs");
-        store
-            .save_signature(&NewSignature {
-                role,
-                report_ids: ids,
-                order_ref: &Uuid::new_v4().to_string(),
-                signer: &Personnummer::from_digits(pnr).expect("a personnummer"),
-                signer_name: "Test Testsson",
-                signed_on,
-                signed_at: now,
-                user_visible_data: &visible,
-                user_non_visible_data: non_visible,
-                signature_base64: &signature.signature_base64(),
-                ocsp_response_base64: &signature.ocsp_base64(),
-                completion_data_json: &signature
-                    .completion_data(pnr, "Test Testsson", signed_on)
-                    .to_string(),
-            })
-            .expect("the signature is stored");
-    };
-    for v in &versions {
-        save(
-            SignerRole::Assistant,
-            &[v.report_id],
-            v.assistant.digits(),
-            &STANDARD.encode(&v.binding),
-        );
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
-    save(
-        SignerRole::Provider,
-        &ids,
-        "197001019871",
-        &STANDARD.encode(batch.join(";")),
-    );
-    versions.len()
-}
 
 fn pdf_text(path: &Path) -> String {
     let out = Command::new("pdftotext")

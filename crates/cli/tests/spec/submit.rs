@@ -19,7 +19,7 @@ const PROVIDER_SIGNER: &str = "197001019871";
 
 /// Signs every current report version of the month like BankID (the fake's signing code),
 /// through the store's API: each assistant their report, the provider all in one batch.
-fn sign_month(data_dir: &Path, key: &Path, month: &str) -> usize {
+pub(crate) fn sign_month(data_dir: &Path, key: &Path, month: &str) -> usize {
     let store = Store::open_in_data_dir(data_dir, &KeySource::File(key.to_path_buf()))
         .expect("the store opens");
     let month: ReportMonth = month.parse().expect("a month");
