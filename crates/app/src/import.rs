@@ -1,22 +1,25 @@
 //! Importing shifts from a file: a preview that lists every row's problems and what would be
 //! created, then an all-or-nothing commit inside one store transaction.
 //!
-//! A file of a month's size is read once: the shifts the preview read and checked are the ones
-//! stored. A very large file streams: the commit reads it again and proves by SHA-256 that it is
-//! the file that was previewed; a file changed in between is refused and nothing is stored.
-//! Importing the same file twice adds nothing: the store ignores shifts it already holds.
+//! The commit reads the file once, on a second thread, while the caller's thread inserts the
+//! shifts already read into the open transaction; the transaction commits only once the whole
+//! file has been read and checked (for a file of a month's size also its shifts together:
+//! overlaps, long shifts), and rolls back if anything is wrong. A very large file streams: at most
+//! a few batches of its shifts are in memory, and its overlaps are left to the month review.
+//! The import's event records the SHA-256 of exactly the bytes stored. Importing the same file
+//! twice adds nothing: the store ignores shifts it already holds.
 
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, Read as _};
 use std::path::Path;
+use std::sync::mpsc;
 
 use anyhow::Context as _;
 use assistid_core::model::Register as FullRegister;
 use assistid_core::shift::Shift;
 use assistid_import::{
-    ImportFormat, ImportPreview, ImportProblem, KnownPeople, for_each_shift, preview_with_shifts,
-    validate_imported_rows,
+    ImportFormat, ImportPreview, ImportProblem, KnownPeople, for_each_shift, validate_imported_rows,
 };
 use assistid_store::InsertCounts;
 use chrono::{DateTime, Utc};
@@ -29,8 +32,23 @@ use crate::{App, AppError};
 /// overlaps are caught by the month review instead.
 const WHOLE_FILE_CHECK_LIMIT: u64 = 20 * 1024 * 1024;
 
-/// Shifts are inserted in batches of this size inside the one transaction.
+/// A file too large to hold is inserted in batches of this size inside the one transaction
+/// (tiny in unit tests, so that small files go through many batches).
+#[cfg(not(test))]
 const INSERT_BATCH: usize = 10_000;
+#[cfg(test)]
+const INSERT_BATCH: usize = 4;
+
+/// Batches of a large file that may wait for the insert (memory stays at a few batches).
+const STREAM_QUEUE: usize = 2;
+
+/// While a whole file is read on one thread, its shifts go to the insert on the caller's thread
+/// in batches of this size: small enough that the insert starts early, large enough that the
+/// hand-over costs nothing (tiny in unit tests, as [`INSERT_BATCH`]).
+#[cfg(not(test))]
+const PIPELINE_BATCH: usize = 2_048;
+#[cfg(test)]
+const PIPELINE_BATCH: usize = 4;
 
 /// What an import preview or commit found.
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +86,59 @@ impl ImportReport {
 struct FileShifts {
     rows: Vec<u64>,
     shifts: Vec<Shift>,
+}
+
+/// What reading a whole file gives: the preview, its valid shifts and the problems found by
+/// checking those shifts together.
+struct WholeFile {
+    preview: ImportPreview,
+    shifts: FileShifts,
+    validation_problems: Vec<ImportProblem>,
+}
+
+/// Reads a whole file: every row checked, then the file's shifts checked together (overlaps,
+/// long shifts). `on_batch` gets copies of the valid shifts in batches of [`PIPELINE_BATCH`] while
+/// the file is still being read (the commit inserts them meanwhile, on another thread); it
+/// returns false when it wants no more.
+fn read_whole_file(
+    file: File,
+    format: &ImportFormat,
+    known: &KnownPeople,
+    register: &FullRegister<'_>,
+    today: chrono::NaiveDate,
+    mut on_batch: Option<&mut dyn FnMut(Vec<Shift>) -> bool>,
+) -> anyhow::Result<WholeFile> {
+    let mut rows = Vec::new();
+    let mut shifts = Vec::new();
+    let mut batch = Vec::new();
+    let mut wanted = on_batch.is_some();
+    let preview = for_each_shift(BufReader::new(file), format, known, today, |s| {
+        if wanted {
+            batch.push(s.shift.clone());
+            if batch.len() >= PIPELINE_BATCH
+                && let Some(on_batch) = on_batch.as_mut()
+            {
+                wanted = on_batch(std::mem::take(&mut batch));
+            }
+        }
+        rows.push(s.row);
+        shifts.push(s.shift);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .context("importfilen")?;
+    if wanted
+        && !batch.is_empty()
+        && let Some(on_batch) = on_batch.as_mut()
+    {
+        on_batch(batch);
+    }
+    let shifts = FileShifts { rows, shifts };
+    let validation_problems = validate_imported_rows(&shifts.shifts, &shifts.rows, register);
+    Ok(WholeFile {
+        preview,
+        shifts,
+        validation_problems,
+    })
 }
 
 /// How to import.
@@ -110,6 +181,79 @@ fn open(path: &Path) -> anyhow::Result<File> {
     })
 }
 
+/// The register as the import checks it: the provider, persons and assistants, read once.
+struct ImportRegister {
+    provider: Option<assistid_core::model::Provider>,
+    persons: Vec<assistid_core::model::PersonWithAssistance>,
+    assistants: Vec<assistid_core::model::Assistant>,
+}
+
+impl ImportRegister {
+    fn known(&self) -> KnownPeople {
+        KnownPeople::new(
+            self.assistants.iter().map(|a| a.id.clone()),
+            self.persons.iter().map(|p| p.personnummer.clone()),
+        )
+    }
+
+    fn full(&self) -> FullRegister<'_> {
+        FullRegister {
+            provider: self.provider.as_ref(),
+            persons: &self.persons,
+            assistants: &self.assistants,
+        }
+    }
+}
+
+/// The preview of a whole file read, with `already_present` shifts found in the store.
+fn whole_file_report(whole: WholeFile, already_present: u64) -> (ImportReport, FileShifts) {
+    let report = ImportReport {
+        new_shifts: whole.preview.counts.shifts.saturating_sub(already_present),
+        preview: whole.preview,
+        validation_problems: whole.validation_problems,
+        whole_file_checked: true,
+        already_present,
+        skipped_rows: 0,
+        committed: false,
+    };
+    (report, whole.shifts)
+}
+
+/// Refuses a commit with errors (unless `skip_invalid`) or without any valid shift.
+fn refuse_commit(report: &ImportReport, options: &ImportOptions) -> Result<(), AppError> {
+    let errors = report.error_count();
+    if errors > 0 && !options.skip_invalid {
+        return Err(AppError::DataProblems {
+            count: errors as usize,
+            message: format!(
+                "filen har {errors} fel; ingenting importerades. Rätta raderna (se listan) eller \
+                 importera bara de giltiga raderna med --skip-invalid."
+            ),
+        });
+    }
+    if report.preview.counts.shifts == 0 {
+        return Err(AppError::DataProblems {
+            count: 0,
+            message: "filen innehåller inga giltiga pass att importera".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Rows whose shifts were found invalid together with others (overlaps): skipped too.
+fn rows_with_validation_errors(report: &ImportReport) -> HashSet<u64> {
+    report
+        .validation_problems
+        .iter()
+        .filter(|p| p.is_error())
+        .filter_map(|p| p.row)
+        .collect()
+}
+
+fn batch_id_of(previewed_hash: &str) -> String {
+    format!("import:{}", &previewed_hash[..16.min(previewed_hash.len())])
+}
+
 impl App {
     fn known_people(&self) -> anyhow::Result<KnownPeople> {
         let persons = self.persons()?;
@@ -120,6 +264,14 @@ impl App {
         ))
     }
 
+    fn import_register(&self) -> anyhow::Result<ImportRegister> {
+        Ok(ImportRegister {
+            provider: self.provider()?,
+            persons: self.persons()?,
+            assistants: self.assistants()?,
+        })
+    }
+
     /// Reads the file and reports every problem and what would change; stores nothing.
     pub fn import_preview(
         &self,
@@ -127,140 +279,52 @@ impl App {
         options: &ImportOptions,
         now: DateTime<Utc>,
     ) -> anyhow::Result<ImportReport> {
-        Ok(self.preview_file(path, options, now, true)?.0)
-    }
-
-    /// The preview; `count_present` asks the store about every shift (the commit skips it: the
-    /// insert itself tells which shifts were already there).
-    fn preview_file(
-        &self,
-        path: &Path,
-        options: &ImportOptions,
-        now: DateTime<Utc>,
-        count_present: bool,
-    ) -> anyhow::Result<(ImportReport, Option<FileShifts>)> {
         let format = format_for(path, options.sheet.clone())?;
-        let known = self.known_people()?;
         let today = crate::local_today(now);
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
-        if size <= WHOLE_FILE_CHECK_LIMIT {
-            let (preview, imported) =
-                preview_with_shifts(BufReader::new(open(path)?), &format, &known, today)
-                    .context("importfilen")?;
-            // Moved apart, not copied: core's checks take the shifts as a slice.
-            let (rows, shifts): (Vec<u64>, Vec<Shift>) =
-                imported.into_iter().map(|i| (i.row, i.shift)).unzip();
-            let shifts = FileShifts { rows, shifts };
-            let validation_problems = self.validate_file_shifts(&shifts)?;
-            let already_present = if count_present {
-                self.count_present(shifts.shifts.iter())?
-            } else {
-                0
-            };
-            let report = ImportReport {
-                new_shifts: preview.counts.shifts.saturating_sub(already_present),
-                preview,
-                validation_problems,
-                whole_file_checked: true,
-                already_present,
-                skipped_rows: 0,
-                committed: false,
-            };
-            Ok((report, Some(shifts)))
+        if file_size(path) <= WHOLE_FILE_CHECK_LIMIT {
+            let register = self.import_register()?;
+            let whole = read_whole_file(
+                open(path)?,
+                &format,
+                &register.known(),
+                &register.full(),
+                today,
+                None,
+            )?;
+            let already_present = self.count_present(whole.shifts.shifts.iter())?;
+            Ok(whole_file_report(whole, already_present).0)
         } else {
-            let store = self.store();
-            let mut already_present = 0u64;
-            let preview =
-                for_each_shift(BufReader::new(open(path)?), &format, &known, today, |s| {
-                    if count_present && store.contains_shift(&s.shift)? {
-                        already_present += 1;
-                    }
-                    Ok::<(), assistid_store::StoreError>(())
-                })
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let report = ImportReport {
-                new_shifts: preview.counts.shifts.saturating_sub(already_present),
-                preview,
-                validation_problems: Vec::new(),
-                whole_file_checked: false,
-                already_present,
-                skipped_rows: 0,
-                committed: false,
-            };
-            Ok((report, None))
+            let known = self.known_people()?;
+            Ok(self.preview_streaming(path, &format, &known, today)?)
         }
     }
 
-    /// Reads a large file again and stores its valid shifts in batches inside one transaction,
-    /// refusing (and rolling back) if the file is not the one previewed.
-    #[allow(clippy::too_many_arguments)]
-    fn commit_streaming(
+    /// The preview of a file too large to hold, asking the store about every shift.
+    fn preview_streaming(
         &self,
         path: &Path,
         format: &ImportFormat,
         known: &KnownPeople,
         today: chrono::NaiveDate,
-        bad_rows: &HashSet<u64>,
-        previewed_hash: &str,
-        batch_id: &str,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<(InsertCounts, u64)> {
-        self.store()
-            .transaction(|s| -> anyhow::Result<(InsertCounts, u64)> {
-                let mut total = InsertCounts::default();
-                let mut skipped = 0u64;
-                let mut batch: Vec<Shift> = Vec::with_capacity(INSERT_BATCH);
-                let flush =
-                    |batch: &mut Vec<Shift>, total: &mut InsertCounts| -> Result<(), AppError> {
-                        let c = s.insert_shifts(batch.iter(), Some(batch_id), now)?;
-                        total.inserted += c.inserted;
-                        total.already_present += c.already_present;
-                        batch.clear();
-                        Ok(())
-                    };
-                let preview = for_each_shift(
-                    BufReader::new(open(path)?),
-                    format,
-                    known,
-                    today,
-                    |imported| {
-                        if bad_rows.contains(&imported.row) {
-                            skipped += 1;
-                            return Ok(());
-                        }
-                        batch.push(imported.shift);
-                        if batch.len() >= INSERT_BATCH {
-                            flush(&mut batch, &mut total)?;
-                        }
-                        Ok::<(), AppError>(())
-                    },
-                )
-                .map_err(|e| match e {
-                    assistid_import::ImportError::Stopped(app) => anyhow::Error::from(app),
-                    other => anyhow::anyhow!("{other}"),
-                })?;
-                if preview.source.sha256 != previewed_hash {
-                    // Returning an error rolls the whole transaction back.
-                    anyhow::bail!(AppError::invalid(
-                        "fil",
-                        "filen ändrades under importen; ingenting importerades, försök igen"
-                    ));
-                }
-                flush(&mut batch, &mut total)?;
-                Ok((total, skipped + preview.counts.rows_with_errors))
-            })
-    }
-
-    fn validate_file_shifts(&self, file: &FileShifts) -> anyhow::Result<Vec<ImportProblem>> {
-        let provider = self.provider()?;
-        let persons = self.persons()?;
-        let assistants = self.assistants()?;
-        let register = FullRegister {
-            provider: provider.as_ref(),
-            persons: &persons,
-            assistants: &assistants,
-        };
-        Ok(validate_imported_rows(&file.shifts, &file.rows, &register))
+    ) -> anyhow::Result<ImportReport> {
+        let store = self.store();
+        let mut already_present = 0u64;
+        let preview = for_each_shift(BufReader::new(open(path)?), format, known, today, |s| {
+            if store.contains_shift(&s.shift)? {
+                already_present += 1;
+            }
+            Ok::<(), assistid_store::StoreError>(())
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(ImportReport {
+            new_shifts: preview.counts.shifts.saturating_sub(already_present),
+            preview,
+            validation_problems: Vec::new(),
+            whole_file_checked: false,
+            already_present,
+            skipped_rows: 0,
+            committed: false,
+        })
     }
 
     fn count_present<'a>(&self, shifts: impl Iterator<Item = &'a Shift>) -> anyhow::Result<u64> {
@@ -277,94 +341,456 @@ impl App {
     /// Previews, then — when there are no errors, or `skip_invalid` is set — stores every valid
     /// shift in one transaction. With errors and without `skip_invalid` nothing is stored and
     /// the error is [`AppError::DataProblems`].
+    ///
+    /// A file of a month's size is read on a second thread while the caller's thread inserts its
+    /// shifts inside the transaction, so reading, checking and storing overlap; the transaction
+    /// commits only after the whole file has been read and checked, and rolls back if anything
+    /// is wrong. A larger file streams into the transaction the same way, a few batches at a
+    /// time, without the check of its shifts together (left to the month review).
     pub fn import_commit(
         &self,
         path: &Path,
         options: &ImportOptions,
         now: DateTime<Utc>,
     ) -> anyhow::Result<ImportReport> {
-        let (mut report, read_shifts) = self.preview_file(path, options, now, false)?;
-        let errors = report.error_count();
-        if errors > 0 && !options.skip_invalid {
-            return Err(AppError::DataProblems {
-                count: errors as usize,
-                message: format!(
-                    "filen har {errors} fel; ingenting importerades. Rätta raderna (se listan) eller \
-                     importera bara de giltiga raderna med --skip-invalid."
-                ),
-            }
-            .into());
+        self.commit_with_limit(path, options, now, WHOLE_FILE_CHECK_LIMIT)
+    }
+
+    /// [`App::import_commit`] with the size up to which a file is held whole (tests lower it to
+    /// reach the streaming commit with small files).
+    fn commit_with_limit(
+        &self,
+        path: &Path,
+        options: &ImportOptions,
+        now: DateTime<Utc>,
+        whole_file_limit: u64,
+    ) -> anyhow::Result<ImportReport> {
+        let format = format_for(path, options.sheet.clone())?;
+        let today = crate::local_today(now);
+        if file_size(path) <= whole_file_limit {
+            return self.commit_whole_file(path, &format, options, today, now);
         }
-        if report.preview.counts.shifts == 0 {
-            return Err(AppError::DataProblems {
-                count: 0,
-                message: "filen innehåller inga giltiga pass att importera".into(),
-            }
-            .into());
+        self.commit_large_file(path, &format, options, today, now)
+    }
+
+    /// The commit of a file small enough to hold: read and checked on a second thread while
+    /// this thread inserts the shifts into the open transaction. Whatever the reading finds
+    /// decides afterwards, before anything is committed: errors roll everything back; rows that
+    /// overlap others (with `skip_invalid`) have their shifts taken out again by redoing the
+    /// insert without them.
+    fn commit_whole_file(
+        &self,
+        path: &Path,
+        format: &ImportFormat,
+        options: &ImportOptions,
+        today: chrono::NaiveDate,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<ImportReport> {
+        let register = self.import_register()?;
+        let known = register.known();
+        let full = register.full();
+        let file = open(path)?;
+        std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::channel::<Vec<Shift>>();
+            let (known, full) = (&known, &full);
+            // Unbounded: the reader never waits for the insert, so it can check the file's
+            // shifts together while the insert is still busy. At most the file's shifts are
+            // queued, and the file is small enough to hold (`WHOLE_FILE_CHECK_LIMIT`).
+            let reader = scope.spawn(move || {
+                let mut send = |batch: Vec<Shift>| sender.send(batch).is_ok();
+                read_whole_file(file, format, known, full, today, Some(&mut send))
+            });
+            self.store()
+                .transaction(|store| -> anyhow::Result<ImportReport> {
+                    let mut insert = store.begin_shift_insert(now).map_err(AppError::from)?;
+                    let mut insert_error = None;
+                    for batch in receiver.iter() {
+                        if let Err(e) = insert.insert(&batch) {
+                            insert_error = Some(e);
+                            break;
+                        }
+                    }
+                    // The reader stops handing over batches once nobody receives them.
+                    drop(receiver);
+                    let whole = match reader.join() {
+                        Ok(whole) => whole?,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    };
+                    let (mut report, file) = whole_file_report(whole, 0);
+                    refuse_commit(&report, options)?;
+                    if let Some(e) = insert_error {
+                        return Err(AppError::from(e).into());
+                    }
+                    let previewed_hash = report.preview.source.sha256.clone();
+                    let batch_id = batch_id_of(&previewed_hash);
+                    let bad_rows = rows_with_validation_errors(&report);
+                    let (counts, skipped) = if bad_rows.is_empty() {
+                        let counts = insert.finish(Some(&batch_id)).map_err(AppError::from)?;
+                        (counts, report.preview.counts.rows_with_errors)
+                    } else {
+                        // Rare (overlaps inside the file, stored with `skip_invalid`): undo the
+                        // insert (a savepoint inside this transaction) and store the rest.
+                        drop(insert);
+                        let keep: Vec<&Shift> = file
+                            .rows
+                            .iter()
+                            .zip(&file.shifts)
+                            .filter(|(row, _)| !bad_rows.contains(row))
+                            .map(|(_, shift)| shift)
+                            .collect();
+                        let skipped = (file.shifts.len() - keep.len()) as u64
+                            + report.preview.counts.rows_with_errors;
+                        let counts = store
+                            .insert_shifts(keep.iter().copied(), Some(&batch_id), now)
+                            .map_err(AppError::from)?;
+                        (counts, skipped)
+                    };
+                    self.log_import(now, &previewed_hash, counts, skipped)?;
+                    report.new_shifts = counts.inserted as u64;
+                    report.already_present = counts.already_present as u64;
+                    report.skipped_rows = skipped;
+                    report.committed = true;
+                    Ok(report)
+                })
+        })
+    }
+
+    /// The commit of a file too large to hold: read on a second thread and inserted batch by
+    /// batch into the open transaction as it is read (one pass over the file, never more than a
+    /// few batches in memory). Whatever the reading finds decides at the end: errors (without
+    /// `skip_invalid`) roll everything back. Overlaps inside such a file are left to the month
+    /// review, as in its preview.
+    fn commit_large_file(
+        &self,
+        path: &Path,
+        format: &ImportFormat,
+        options: &ImportOptions,
+        today: chrono::NaiveDate,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<ImportReport> {
+        let known = self.known_people()?;
+        let file = open(path)?;
+        std::thread::scope(|scope| {
+            // Bounded: the reader waits for the insert rather than filling memory.
+            let (sender, receiver) = mpsc::sync_channel::<Vec<Shift>>(STREAM_QUEUE);
+            let known = &known;
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(INSERT_BATCH);
+                let mut wanted = true;
+                let preview = for_each_shift(BufReader::new(file), format, known, today, |s| {
+                    if wanted {
+                        batch.push(s.shift);
+                        if batch.len() >= INSERT_BATCH {
+                            wanted = sender.send(std::mem::take(&mut batch)).is_ok();
+                        }
+                    }
+                    Ok::<(), std::convert::Infallible>(())
+                });
+                if wanted && !batch.is_empty() {
+                    // Nobody receiving is the insert having failed, reported there.
+                    let _ = sender.send(batch);
+                }
+                preview
+            });
+            self.store()
+                .transaction(|store| -> anyhow::Result<ImportReport> {
+                    let mut insert = store.begin_shift_insert(now).map_err(AppError::from)?;
+                    let mut insert_error = None;
+                    for batch in receiver.iter() {
+                        if let Err(e) = insert.insert(&batch) {
+                            insert_error = Some(e);
+                            break;
+                        }
+                    }
+                    drop(receiver);
+                    let preview = match reader.join() {
+                        Ok(preview) => preview.map_err(|e| anyhow::anyhow!("{e}"))?,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    };
+                    let mut report = ImportReport {
+                        new_shifts: preview.counts.shifts,
+                        preview,
+                        validation_problems: Vec::new(),
+                        whole_file_checked: false,
+                        already_present: 0,
+                        skipped_rows: 0,
+                        committed: false,
+                    };
+                    refuse_commit(&report, options)?;
+                    if let Some(e) = insert_error {
+                        return Err(AppError::from(e).into());
+                    }
+                    let file_hash = report.preview.source.sha256.clone();
+                    let counts = insert
+                        .finish(Some(&batch_id_of(&file_hash)))
+                        .map_err(AppError::from)?;
+                    let skipped = report.preview.counts.rows_with_errors;
+                    self.log_import(now, &file_hash, counts, skipped)?;
+                    report.new_shifts = counts.inserted as u64;
+                    report.already_present = counts.already_present as u64;
+                    report.skipped_rows = skipped;
+                    report.committed = true;
+                    Ok(report)
+                })
+        })
+    }
+
+    /// Records the import in the event log (inside the import's transaction).
+    fn log_import(
+        &self,
+        now: DateTime<Utc>,
+        file_sha256: &str,
+        counts: InsertCounts,
+        skipped: u64,
+    ) -> anyhow::Result<()> {
+        self.log_event(
+            now,
+            "shifts_imported",
+            None,
+            serde_json::json!({
+                "file_sha256": file_sha256,
+                "inserted": counts.inserted,
+                "already_present": counts.already_present,
+                "skipped_rows": skipped,
+            }),
+        )
+    }
+}
+
+/// The file's size, or "too large to hold" when it cannot be told.
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KeySource;
+    use crate::register::{AssistantInput, PersonInput, ProviderInput};
+    use chrono::TimeZone as _;
+
+    // Valid test numbers (control digits checked by the register).
+    const ASSISTANT: &str = "199001012385";
+    const PERSON: &str = "195001012383";
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0)
+            .single()
+            .expect("a plain UTC instant")
+    }
+
+    fn app(dir: &Path) -> App {
+        let app = App::open(dir, KeySource::File(dir.join("key")), now()).expect("a data folder");
+        app.save_provider(
+            &ProviderInput {
+                name: "Omsorg AB".into(),
+                org_number: "5567037485".into(),
+                contact: None,
+                phone: "08-123 45 67".into(),
+            },
+            now(),
+        )
+        .expect("the provider is valid");
+        app.save_person(
+            &PersonInput {
+                personnummer: PERSON.into(),
+                first_name: "Pia".into(),
+                last_name: "Person".into(),
+            },
+            now(),
+        )
+        .expect("the person is valid");
+        app.save_assistant(
+            &AssistantInput {
+                personnummer: ASSISTANT.into(),
+                first_name: "Ada".into(),
+                last_name: "Assistent".into(),
+                ..AssistantInput::default()
+            },
+            now(),
+        )
+        .expect("the assistant is valid");
+        app
+    }
+
+    /// `days` consecutive day shifts, plus `extra` lines as given.
+    fn csv(dir: &Path, days: u32, extra: &[&str]) -> std::path::PathBuf {
+        let mut text = String::from("assistent;person;datum;start;slut;typ\n");
+        for day in 1..=days {
+            text.push_str(&format!(
+                "{ASSISTANT};{PERSON};2026-10-{day:02};08:00;16:00;aktiv\n"
+            ));
         }
-        // Rows whose shifts were found invalid together with others (overlaps) are skipped too.
-        let bad_rows: HashSet<u64> = report
+        for line in extra {
+            text.push_str(line);
+            text.push('\n');
+        }
+        let path = dir.join("shifts.csv");
+        std::fs::write(&path, text).expect("a temp file can be written");
+        path
+    }
+
+    fn stored(app: &App) -> usize {
+        app.store()
+            .shifts_overlapping(0, i64::MAX / 2)
+            .expect("the shifts can be read back")
+            .len()
+    }
+
+    fn import_events(app: &App) -> usize {
+        app.store()
+            .events_after(None, 1_000)
+            .expect("the event log can be read")
+            .iter()
+            .filter(|e| e.kind == "shifts_imported")
+            .count()
+    }
+
+    /// Both commit paths: held whole (checked together) and streamed (limit 0).
+    const LIMITS: [u64; 2] = [WHOLE_FILE_CHECK_LIMIT, 0];
+
+    #[test]
+    fn a_valid_file_is_stored_once_and_a_second_import_adds_nothing() {
+        for limit in LIMITS {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let app = app(dir.path());
+            // More than one batch of the reading thread, so the insert runs while it reads.
+            let file = csv(dir.path(), 31, &[]);
+            let options = ImportOptions::default();
+            let first = app
+                .commit_with_limit(&file, &options, now(), limit)
+                .expect("a valid file imports");
+            assert!(first.committed, "limit {limit}: committed");
+            assert_eq!(first.new_shifts, 31, "limit {limit}: every row is new");
+            assert_eq!(first.already_present, 0, "limit {limit}: nothing was there");
+            assert_eq!(first.whole_file_checked, limit > 0, "limit {limit}");
+            let again = app
+                .commit_with_limit(&file, &options, now(), limit)
+                .expect("a second import of the same file succeeds");
+            assert_eq!(again.new_shifts, 0, "limit {limit}: no duplicates");
+            assert_eq!(again.already_present, 31, "limit {limit}: all found");
+            assert_eq!(stored(&app), 31, "limit {limit}: one copy of each shift");
+            assert_eq!(
+                import_events(&app),
+                2,
+                "limit {limit}: one event per import"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_with_an_error_stores_nothing_not_even_the_rows_inserted_while_reading() {
+        for limit in LIMITS {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let app = app(dir.path());
+            // The bad row comes last: every valid row was inserted before it was read.
+            let file = csv(
+                dir.path(),
+                31,
+                &[&format!(
+                    "{ASSISTANT};{PERSON};2026-10-32;08:00;16:00;aktiv"
+                )],
+            );
+            let error = app
+                .commit_with_limit(&file, &ImportOptions::default(), now(), limit)
+                .expect_err("a file with an error is refused");
+            let message = error.to_string();
+            assert!(
+                message.contains("filen har 1 fel; ingenting importerades"),
+                "limit {limit}: the same refusal as before: {message}"
+            );
+            assert_eq!(stored(&app), 0, "limit {limit}: everything rolled back");
+            assert_eq!(import_events(&app), 0, "limit {limit}: no import recorded");
+
+            // With --skip-invalid the valid rows are stored and the bad one counted.
+            let report = app
+                .commit_with_limit(
+                    &file,
+                    &ImportOptions {
+                        skip_invalid: true,
+                        ..ImportOptions::default()
+                    },
+                    now(),
+                    limit,
+                )
+                .expect("the valid rows import");
+            assert_eq!(report.new_shifts, 31, "limit {limit}");
+            assert_eq!(report.skipped_rows, 1, "limit {limit}");
+            assert_eq!(stored(&app), 31, "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn overlapping_rows_are_taken_out_again_when_skipping_invalid_rows() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = app(dir.path());
+        // Row 33 overlaps row 2 (2026-10-01 08:00–16:00) for the same person: an error found
+        // only by checking the file's shifts together, after the rows were inserted.
+        let file = csv(
+            dir.path(),
+            31,
+            &[&format!(
+                "{ASSISTANT};{PERSON};2026-10-01;12:00;18:00;aktiv"
+            )],
+        );
+        let refused = app
+            .commit_with_limit(
+                &file,
+                &ImportOptions::default(),
+                now(),
+                WHOLE_FILE_CHECK_LIMIT,
+            )
+            .expect_err("an overlap is an error");
+        assert!(
+            refused.to_string().contains("ingenting importerades"),
+            "{refused}"
+        );
+        assert_eq!(stored(&app), 0, "the overlap rolled everything back");
+        let report = app
+            .commit_with_limit(
+                &file,
+                &ImportOptions {
+                    skip_invalid: true,
+                    ..ImportOptions::default()
+                },
+                now(),
+                WHOLE_FILE_CHECK_LIMIT,
+            )
+            .expect("the rest imports");
+        assert_eq!(report.skipped_rows, 1, "the overlapping row is skipped");
+        assert_eq!(report.new_shifts, 31, "every other row is stored");
+        assert_eq!(stored(&app), 31, "and only those");
+        let bad: Vec<_> = report
             .validation_problems
             .iter()
             .filter(|p| p.is_error())
-            .filter_map(|p| p.row)
+            .map(|p| p.row)
             .collect();
-        let previewed_hash = report.preview.source.sha256.clone();
-        let batch_id = format!("import:{}", &previewed_hash[..16.min(previewed_hash.len())]);
-        // One transaction for the shifts and the event that records their import: both or
-        // neither, and one durable commit (one fsync) instead of two.
-        let (counts, skipped) = self.store().transaction(|store| -> anyhow::Result<_> {
-            let (counts, skipped) = match read_shifts {
-                // The file was read whole for the preview: store exactly those shifts (the store
-                // inserts them in its index's order).
-                Some(file) => {
-                    let keep: Vec<&Shift> = file
-                        .rows
-                        .iter()
-                        .zip(&file.shifts)
-                        .filter(|(row, _)| !bad_rows.contains(row))
-                        .map(|(_, shift)| shift)
-                        .collect();
-                    let skipped = (file.shifts.len() - keep.len()) as u64
-                        + report.preview.counts.rows_with_errors;
-                    let counts = store
-                        .insert_shifts(keep.iter().copied(), Some(&batch_id), now)
-                        .map_err(AppError::from)?;
-                    (counts, skipped)
-                }
-                None => {
-                    let format = format_for(path, options.sheet.clone())?;
-                    let known = self.known_people()?;
-                    let today = crate::local_today(now);
-                    self.commit_streaming(
-                        path,
-                        &format,
-                        &known,
-                        today,
-                        &bad_rows,
-                        &previewed_hash,
-                        &batch_id,
-                        now,
-                    )?
-                }
-            };
-            self.log_event(
-                now,
-                "shifts_imported",
-                None,
-                serde_json::json!({
-                    "file_sha256": previewed_hash,
-                    "inserted": counts.inserted,
-                    "already_present": counts.already_present,
-                    "skipped_rows": skipped,
-                }),
-            )?;
-            Ok((counts, skipped))
-        })?;
-        report.new_shifts = counts.inserted as u64;
-        report.already_present = counts.already_present as u64;
-        report.skipped_rows = skipped;
-        report.committed = true;
-        Ok(report)
+        assert_eq!(
+            bad,
+            vec![Some(33)],
+            "the overlap is reported on the later row"
+        );
+    }
+
+    #[test]
+    fn the_preview_stores_nothing_and_counts_what_is_already_there() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = app(dir.path());
+        let file = csv(dir.path(), 5, &[]);
+        let preview = app
+            .import_preview(&file, &ImportOptions::default(), now())
+            .expect("a preview");
+        assert_eq!((preview.new_shifts, preview.already_present), (5, 0));
+        assert!(
+            !preview.committed && stored(&app) == 0,
+            "a preview stores nothing"
+        );
+        app.import_commit(&file, &ImportOptions::default(), now())
+            .expect("the import");
+        let preview = app
+            .import_preview(&file, &ImportOptions::default(), now())
+            .expect("a preview");
+        assert_eq!((preview.new_shifts, preview.already_present), (0, 5));
     }
 }

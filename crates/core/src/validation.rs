@@ -27,9 +27,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::dst::DstCalendar;
 use crate::ids::{IdentityNumber, Personnummer};
 use crate::model::{Assistant, PersonWithAssistance, Provider, Register};
 use crate::shift::Shift;
@@ -533,14 +534,29 @@ pub(crate) fn overlap_issue(
 
 /// Overlapping shifts of the same assistant (O(n log n): sorted per assistant by start).
 pub fn find_overlaps(shifts: &[Shift], register: &Register<'_>) -> Vec<Issue> {
-    let mut order: Vec<usize> = (0..shifts.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (sa, sb) = (&shifts[a], &shifts[b]);
-        sa.assistant
-            .cmp(&sb.assistant)
-            .then(sa.start.utc_minutes().cmp(&sb.start.utc_minutes()))
-            .then(a.cmp(&b))
-    });
+    // Sorted by (assistant, start, index) as before, but on integers: each distinct assistant
+    // gets its rank in the assistants' order once, instead of comparing identity-number text
+    // in every comparison of the sort.
+    let mut ranks: HashMap<&IdentityNumber, u32> = HashMap::new();
+    for shift in shifts {
+        ranks.entry(&shift.assistant).or_insert(0);
+    }
+    let mut distinct: Vec<&IdentityNumber> = ranks.keys().copied().collect();
+    distinct.sort();
+    for (rank, assistant) in distinct.into_iter().enumerate() {
+        ranks.insert(assistant, u32::try_from(rank).unwrap_or(u32::MAX));
+    }
+    let mut order: Vec<(u32, i64, usize)> = shifts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let rank = ranks.get(&s.assistant).copied().unwrap_or(u32::MAX);
+            (rank, s.start.utc_minutes(), i)
+        })
+        .collect();
+    // The index makes every key distinct, so an unstable sort gives the one order.
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
     let mut out = Vec::new();
     for group in order.chunk_by(|&a, &b| shifts[a].assistant == shifts[b].assistant) {
         let items = group.iter().map(|&i| SweepItem {
@@ -573,6 +589,15 @@ pub fn validate_shifts(shifts: &[Shift], register: &Register<'_>) -> Vec<Issue> 
         .iter()
         .map(|p| (&p.personnummer, p))
         .collect();
+    // The change days of the shifts' years, looked up once instead of twice per row.
+    let years = shifts.iter().fold(None, |years: Option<(i32, i32)>, s| {
+        let (a, b) = (s.start.local().year(), s.end.local().year());
+        let (lo, hi) = (a.min(b), a.max(b));
+        Some(years.map_or((lo, hi), |(first, last)| (first.min(lo), last.max(hi))))
+    });
+    let calendar = years.map_or_else(DstCalendar::uncached, |(first, last)| {
+        DstCalendar::for_years(first, last)
+    });
     let mut out = Vec::new();
     for (index, shift) in shifts.iter().enumerate() {
         let assistant = assistants.get(&shift.assistant);
@@ -583,15 +608,22 @@ pub fn validate_shifts(shifts: &[Shift], register: &Register<'_>) -> Vec<Issue> 
         if person.is_none() {
             out.push(unknown_person(index, shift));
         }
-        let assistant_name = assistant.map_or_else(|| shift.assistant.masked(), |a| a.full_name());
-        let person_name = person.map_or_else(|| shift.person.masked(), |p| p.full_name());
-        out.extend(shift_length_issue(
-            index,
-            shift,
-            &assistant_name,
-            &person_name,
-        ));
-        for (_, facts) in crate::split::shift_rows(shift) {
+        // The names go into a message only when there is one: most shifts have none, and
+        // formatting two names per shift was a large part of an import's checks.
+        let real = shift.real_minutes();
+        if !(1..=16 * 60).contains(&real) {
+            let assistant_name =
+                assistant.map_or_else(|| shift.assistant.masked(), |a| a.full_name());
+            let person_name = person.map_or_else(|| shift.person.masked(), |p| p.full_name());
+            out.extend(shift_length_issue_with(
+                index,
+                shift,
+                real,
+                &assistant_name,
+                &person_name,
+            ));
+        }
+        for (_, facts) in crate::split::shift_rows_with(shift, &calendar) {
             out.extend(row_issue(index, shift, &facts));
         }
     }

@@ -239,15 +239,23 @@ pub(crate) fn parse_date_text(input: &str) -> Result<NaiveDate, DateError> {
             _ => Err(DateError::Unrecognised),
         };
     }
-    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-    let separators: Vec<char> = s.chars().filter(|c| matches!(c, '-' | '/' | '.')).collect();
-    if parts.len() != 3 || separators.first() != separators.get(1) {
+    // Exactly three parts and two equal separators, found without collecting them (this runs
+    // on every row).
+    let mut parts = s.split(['-', '/', '.']);
+    let (Some(p0), Some(p1), Some(p2), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(DateError::Unrecognised);
+    };
+    let mut separators = s.chars().filter(|c| matches!(c, '-' | '/' | '.'));
+    let separator = separators.next();
+    if separator != separators.next() {
         return Err(DateError::Unrecognised);
     }
-    match separators.first() {
-        Some('-') | Some('/') if parts[0].len() == 4 => ymd(parts[0], parts[1], parts[2]),
-        Some('.') if parts[2].len() == 4 => ymd(parts[2], parts[1], parts[0]),
-        Some('/') if parts[2].len() == 4 || parts[2].len() == 2 => Err(DateError::SlashOrder),
+    match separator {
+        Some('-') | Some('/') if p0.len() == 4 => ymd(p0, p1, p2),
+        Some('.') if p2.len() == 4 => ymd(p2, p1, p0),
+        Some('/') if p2.len() == 4 || p2.len() == 2 => Err(DateError::SlashOrder),
         _ => Err(DateError::Unrecognised),
     }
 }
@@ -394,7 +402,16 @@ fn parse_iso_duration(s: &str) -> Result<u16, TimeError> {
 /// or `S`/`V` (sommartid/vintertid).
 pub(crate) fn parse_time_text(input: &str) -> Result<CellTime, TimeError> {
     let s = input.trim();
-    let (clock, hint) = split_occurrence(s)?;
+    // Digits and separators only (`08:30`, almost every cell) cannot carry an occurrence: no
+    // `+`, and every suffix `split_occurrence` looks for ends in a letter or `)`.
+    let (clock, hint) = if s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+    {
+        (s, None)
+    } else {
+        split_occurrence(s)?
+    };
     let clock = clock.trim();
     let (hour, minute, second) = if all_digits(clock) {
         match clock.len() {
@@ -404,10 +421,11 @@ pub(crate) fn parse_time_text(input: &str) -> Result<CellTime, TimeError> {
             _ => return Err(TimeError::Unrecognised),
         }
     } else {
-        let parts: Vec<&str> = clock.split([':', '.']).collect();
-        match parts.as_slice() {
-            [h, m] if m.len() == 2 => (*h, *m, "0"),
-            [h, m, sec] if m.len() == 2 && sec.len() == 2 => (*h, *m, *sec),
+        // Two or three parts, without collecting them (this runs twice on every row).
+        let mut parts = clock.split([':', '.']);
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(h), Some(m), None, _) if m.len() == 2 => (h, m, "0"),
+            (Some(h), Some(m), Some(sec), None) if m.len() == 2 && sec.len() == 2 => (h, m, sec),
             _ => return Err(TimeError::Unrecognised),
         }
     };

@@ -499,6 +499,14 @@ fn id_message(what: &str, error: &IdError) -> String {
 /// Reads a kind of time in any common spelling: core's list plus `-`, `_` and `.` ignored
 /// (`vänte-tid`, `Aktiv_tid`).
 fn parse_kind(text: &str) -> Option<TimeKind> {
+    // The codes themselves, as most files write them, without the allocations of the general
+    // parse (which reads them the same).
+    match text {
+        "aktiv" => return Some(TimeKind::Aktiv),
+        "vante" | "vänte" => return Some(TimeKind::Vante),
+        "beredskap" => return Some(TimeKind::Beredskap),
+        _ => {}
+    }
     text.parse().ok().or_else(|| {
         let cleaned: String = text
             .chars()

@@ -237,7 +237,230 @@ pub(crate) const SELECT_SHIFTS: &str =
      JOIN persons p ON p.id = s.person_id
      JOIN shift_sources b ON b.id = s.source_id";
 
+/// Rows per multi-row `INSERT` statement: one statement step per 32 shifts instead of one per
+/// shift (9 parameters each, far below SQLite's limit of 32 766).
+const INSERT_CHUNK: usize = 32;
+
+/// The multi-row insert of `rows` shifts.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO shifts (assistant_id, person_id, start_utc, start_offset, end_utc,
+           end_offset, kind, note, source_id) VALUES ",
+    );
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?,?,?,?,?,?)");
+    }
+    sql.push_str(" ON CONFLICT (assistant_id, start_utc, end_utc, person_id, kind) DO NOTHING");
+    sql
+}
+
+/// The duplicate-detecting key of a shift, as the table's UNIQUE constraint orders it.
+type ShiftKey = (i64, i64, i64, i64, u8);
+
+/// A bulk insert of shifts fed in batches, inside one all-or-nothing scope: the importer inserts
+/// a file's shifts while it is still reading the rest of the file. Begun with
+/// [`Store::begin_shift_insert`]; nothing is kept unless [`ShiftInsert::finish`] succeeds
+/// (dropping it, or any error, rolls back every batch). Inside [`Store::transaction`] it joins
+/// the caller's transaction, so the caller's rollback undoes it too.
+///
+/// Every shift inserted by one `ShiftInsert` shares one `shift_sources` row (its `source` and
+/// `created_at`), as with [`Store::insert_shifts`].
+pub struct ShiftInsert<'s> {
+    store: &'s Store,
+    guard: WriteGuard<'s>,
+    created_at: DateTime<Utc>,
+    source_id: Option<i64>,
+    assistants: IdCache<IdentityNumber>,
+    persons: IdCache<Personnummer>,
+    counts: InsertCounts,
+    /// Set by the first error: the insert can then only be dropped (rolled back).
+    failed: bool,
+}
+
+impl std::fmt::Debug for ShiftInsert<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShiftInsert")
+            .field("counts", &self.counts)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ShiftInsert<'_> {
+    /// Inserts one batch. Every shift is checked and its people resolved first, in the order
+    /// given, so an error names the first bad shift and inserts nothing of the batch; then the
+    /// batch is inserted in the order of the duplicate-detecting key. A shift already stored (by
+    /// an earlier import or an earlier batch) is counted as already present and left as it is.
+    ///
+    /// After an error the insert refuses further batches and [`ShiftInsert::finish`]: drop it,
+    /// which rolls back everything it inserted.
+    pub fn insert<I, S>(&mut self, shifts: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: Borrow<Shift>,
+    {
+        if self.failed {
+            return Err(StoreError::invalid(
+                "infogningen av pass avbröts av ett tidigare fel och kan inte fortsätta",
+            ));
+        }
+        let result = self.insert_batch(shifts);
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn insert_batch<I, S>(&mut self, shifts: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: Borrow<Shift>,
+    {
+        let conn = &self.store.conn;
+        let mut rows: Vec<(ShiftKey, S)> = Vec::new();
+        for shift in shifts {
+            let s = shift.borrow();
+            check_shift(s)?;
+            let assistant_id = self.assistants.get(
+                &s.assistant,
+                |k| assistant_row_id(conn, k),
+                unknown_assistant,
+            )?;
+            let person_id =
+                self.persons
+                    .get(&s.person, |k| person_row_id(conn, k), unknown_person)?;
+            let key = (
+                assistant_id,
+                s.start.utc_minutes(),
+                s.end.utc_minutes(),
+                person_id,
+                s.kind as u8,
+            );
+            rows.push((key, shift));
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // Stable: of two equal shifts (notes may differ) the first one given is the one stored,
+        // as SQLite's DO NOTHING keeps the first of a statement's rows.
+        rows.sort_by_key(|(key, _)| *key);
+        let source_id = match self.source_id {
+            Some(id) => id,
+            None => {
+                // The source text is set by `finish` (an importer knows its file's hash only
+                // once the whole file has been read).
+                conn.prepare_cached(
+                    "INSERT INTO shift_sources (source, created_at) VALUES (NULL, ?1)",
+                )?
+                .execute([instant_to_sql(self.created_at)])?;
+                let id = conn.last_insert_rowid();
+                self.source_id = Some(id);
+                id
+            }
+        };
+        let mut chunks = rows.chunks_exact(INSERT_CHUNK);
+        if rows.len() >= INSERT_CHUNK {
+            let mut insert = conn.prepare_cached(&insert_sql(INSERT_CHUNK))?;
+            for chunk in &mut chunks {
+                let mut i = 1;
+                for (key, shift) in chunk {
+                    bind_shift(&mut insert, &mut i, key, shift.borrow(), source_id)?;
+                }
+                let changed = insert.raw_execute()?;
+                self.counts.inserted += changed;
+                self.counts.already_present += chunk.len() - changed;
+            }
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut insert = conn.prepare_cached(&insert_sql(1))?;
+            for (key, shift) in rest {
+                let mut i = 1;
+                bind_shift(&mut insert, &mut i, key, shift.borrow(), source_id)?;
+                let changed = insert.raw_execute()?;
+                self.counts.inserted += changed;
+                self.counts.already_present += 1 - changed;
+            }
+        }
+        Ok(())
+    }
+
+    /// What has been inserted so far (not yet kept: see [`ShiftInsert::finish`]).
+    pub fn counts(&self) -> InsertCounts {
+        self.counts
+    }
+
+    /// Records `source` (e.g. an import batch id) for every shift inserted, and keeps them
+    /// (commits, or releases into the caller's transaction). Says how many were new and how
+    /// many already stored.
+    pub fn finish(self, source: Option<&str>) -> Result<InsertCounts> {
+        if self.failed {
+            return Err(StoreError::invalid(
+                "infogningen av pass avbröts av ett tidigare fel; ingenting sparades",
+            ));
+        }
+        let conn = &self.store.conn;
+        if let Some(source_id) = self.source_id {
+            if self.counts.inserted == 0 {
+                // Nothing new: no source row that no shift refers to.
+                conn.prepare_cached("DELETE FROM shift_sources WHERE id = ?1")?
+                    .execute([source_id])?;
+            } else if source.is_some() {
+                conn.prepare_cached("UPDATE shift_sources SET source = ?2 WHERE id = ?1")?
+                    .execute(params![source_id, source])?;
+            }
+        }
+        self.guard.commit()?;
+        Ok(self.counts)
+    }
+}
+
+/// Binds one shift's nine values from parameter `*i` on.
+fn bind_shift(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    i: &mut usize,
+    key: &ShiftKey,
+    shift: &Shift,
+    source_id: i64,
+) -> Result<()> {
+    let (assistant_id, start_utc, end_utc, person_id, _) = *key;
+    let values: [&dyn rusqlite::ToSql; 9] = [
+        &assistant_id,
+        &person_id,
+        &start_utc,
+        &shift.start.offset_minutes(),
+        &end_utc,
+        &shift.end.offset_minutes(),
+        &shift.kind.code(),
+        &shift.note,
+        &source_id,
+    ];
+    for value in values {
+        insert.raw_bind_parameter(*i, value)?;
+        *i += 1;
+    }
+    Ok(())
+}
+
 impl Store {
+    /// Begins a bulk insert of shifts fed in batches ([`ShiftInsert`]); `created_at` is recorded
+    /// once for all of them. Inside [`Store::transaction`] it joins the caller's transaction.
+    pub fn begin_shift_insert(&self, created_at: DateTime<Utc>) -> Result<ShiftInsert<'_>> {
+        Ok(ShiftInsert {
+            store: self,
+            guard: WriteGuard::begin(&self.conn)?,
+            created_at,
+            source_id: None,
+            assistants: IdCache::new(),
+            persons: IdCache::new(),
+            counts: InsertCounts::default(),
+            failed: false,
+        })
+    }
+
     /// Inserts many shifts in one transaction (all or nothing) and says how many were new and
     /// how many were already stored. `source` (e.g. an import batch id) and `created_at` are
     /// recorded once per call (a `shift_sources` row) and read back on every new shift.
@@ -247,8 +470,9 @@ impl Store {
     /// it starts and last at most [`MAX_SHIFT_MINUTES`] ([`StoreError::Invalid`]). On any error
     /// nothing is stored. Inside [`Store::transaction`] this joins the caller's transaction.
     ///
-    /// This is the importer's hot path: one prepared statement, one transaction, identity
-    /// numbers looked up once per batch, rows inserted in the order of the duplicate key.
+    /// This is the importer's hot path: cached multi-row statements, one transaction, identity
+    /// numbers looked up once per call, rows inserted in the order of the duplicate key. To
+    /// insert while the shifts are still being read, use [`Store::begin_shift_insert`].
     pub fn insert_shifts<I, S>(
         &self,
         shifts: I,
@@ -259,81 +483,9 @@ impl Store {
         I: IntoIterator<Item = S>,
         S: Borrow<Shift>,
     {
-        let guard = WriteGuard::begin(&self.conn)?;
-        // Checked and resolved in the caller's order, so an error names the first bad shift;
-        // then inserted in the order of the duplicate-detecting key (integer comparisons only:
-        // cheap even for a million), so the result never depends on how the caller sorted.
-        let mut rows = Vec::new();
-        {
-            let mut assistants = IdCache::<IdentityNumber>::new();
-            let mut persons = IdCache::<Personnummer>::new();
-            for shift in shifts {
-                let s = shift.borrow();
-                check_shift(s)?;
-                let assistant_id = assistants.get(
-                    &s.assistant,
-                    |k| assistant_row_id(&self.conn, k),
-                    unknown_assistant,
-                )?;
-                let person_id =
-                    persons.get(&s.person, |k| person_row_id(&self.conn, k), unknown_person)?;
-                let key = (
-                    assistant_id,
-                    s.start.utc_minutes(),
-                    s.end.utc_minutes(),
-                    person_id,
-                    s.kind as u8,
-                );
-                rows.push((key, shift));
-            }
-        }
-        // Stable: of two equal shifts in one call (notes may differ) the first one given is the
-        // one stored, as before.
-        rows.sort_by_key(|(key, _)| *key);
-        let mut counts = InsertCounts::default();
-        if rows.is_empty() {
-            guard.commit()?;
-            return Ok(counts);
-        }
-        self.conn
-            .prepare_cached("INSERT INTO shift_sources (source, created_at) VALUES (?1, ?2)")?
-            .execute(params![source, instant_to_sql(created_at)])?;
-        let source_id = self.conn.last_insert_rowid();
-        {
-            let mut insert = self.conn.prepare_cached(
-                "INSERT INTO shifts (assistant_id, person_id, start_utc, start_offset, end_utc,
-                   end_offset, kind, note, source_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (assistant_id, start_utc, end_utc, person_id, kind) DO NOTHING",
-            )?;
-            for ((assistant_id, start_utc, end_utc, person_id, _), shift) in &rows {
-                let shift = shift.borrow();
-                let changed = insert.execute(params![
-                    assistant_id,
-                    person_id,
-                    start_utc,
-                    shift.start.offset_minutes(),
-                    end_utc,
-                    shift.end.offset_minutes(),
-                    shift.kind.code(),
-                    shift.note,
-                    source_id,
-                ])?;
-                if changed == 0 {
-                    counts.already_present += 1;
-                } else {
-                    counts.inserted += 1;
-                }
-            }
-        }
-        if counts.inserted == 0 {
-            // Nothing new: no source row that no shift refers to.
-            self.conn
-                .prepare_cached("DELETE FROM shift_sources WHERE id = ?1")?
-                .execute([source_id])?;
-        }
-        guard.commit()?;
-        Ok(counts)
+        let mut insert = self.begin_shift_insert(created_at)?;
+        insert.insert(shifts)?;
+        insert.finish(source)
     }
 
     /// Whether this exact shift (assistant, person, start, end, kind) is already stored. For an

@@ -240,3 +240,94 @@ fn a_shift_that_does_not_end_after_it_starts_is_refused() {
         .expect_err("refused");
     assert!(matches!(err, StoreError::Invalid { .. }), "got {err:?}");
 }
+
+/// `days` day shifts of February 2026 from `first` on.
+fn february(
+    a: &assistid_core::model::Assistant,
+    p: &assistid_core::model::PersonWithAssistance,
+    first: u32,
+    days: u32,
+) -> Vec<Shift> {
+    (first..first + days)
+        .map(|day| {
+            shift(
+                a,
+                p,
+                &format!("2026-02-{day:02} 08:00"),
+                &format!("2026-02-{day:02} 16:00"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_insert_fed_in_batches_counts_shifts_of_earlier_batches_as_present_and_keeps_one_source() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let (p, a) = register(&store);
+    let mut insert = store
+        .begin_shift_insert(instant("2026-03-01T10:00:00Z"))
+        .expect("an insert begins");
+    // 20 then 8 new shifts (more than one multi-row statement, and a remainder), then the first
+    // five again: already present from an earlier batch of the same insert.
+    insert.insert(february(&a, &p, 1, 20)).expect("first batch");
+    insert
+        .insert(february(&a, &p, 21, 8))
+        .expect("second batch");
+    insert.insert(february(&a, &p, 1, 5)).expect("third batch");
+    let counts = insert
+        .finish(Some("import:abc"))
+        .expect("the insert is kept");
+    assert_eq!(
+        counts,
+        InsertCounts {
+            inserted: 28,
+            already_present: 5
+        }
+    );
+    let stored = store
+        .shifts_in_month(ReportMonth::new(2026, 2).expect("a month"))
+        .expect("readable");
+    assert_eq!(stored.len(), 28, "no duplicates across batches");
+    assert!(
+        stored
+            .iter()
+            .all(|s| s.source.as_deref() == Some("import:abc")
+                && s.created_at == instant("2026-03-01T10:00:00Z")),
+        "the source given at finish and the time given at begin are on every shift"
+    );
+}
+
+#[test]
+fn an_insert_fed_in_batches_keeps_nothing_unless_finished() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let (p, a) = register(&store);
+    {
+        let mut insert = store
+            .begin_shift_insert(instant("2026-03-01T10:00:00Z"))
+            .expect("an insert begins");
+        insert.insert(february(&a, &p, 1, 10)).expect("a batch");
+        // Dropped without finish: as if the importer found an error after this batch.
+    }
+    let mut insert = store
+        .begin_shift_insert(instant("2026-03-01T10:00:00Z"))
+        .expect("an insert begins");
+    insert.insert(february(&a, &p, 1, 10)).expect("a batch");
+    let stranger = person(99);
+    let bad = vec![shift(&a, &stranger, "2026-02-20 08:00", "2026-02-20 16:00")];
+    insert
+        .insert(&bad)
+        .expect_err("an unregistered person is refused");
+    insert
+        .insert(february(&a, &p, 11, 1))
+        .expect_err("after an error the insert takes no more batches");
+    insert.finish(None).expect_err("nor can it be kept");
+    assert!(
+        store
+            .shifts_in_month(ReportMonth::new(2026, 2).expect("a month"))
+            .expect("readable")
+            .is_empty(),
+        "all or nothing: no batch was kept"
+    );
+}
