@@ -42,7 +42,7 @@ pub use assistid_elt::{CertStatus, Environment};
 pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
 pub use binding::{BindingError, binding_entries, signature_binds};
 pub use connection::{CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, EltConnection};
-pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError};
+pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError, StartTurn};
 
 use crate::{App, AppError};
 
@@ -295,6 +295,16 @@ pub fn uncertain_advice(id: i64) -> String {
 
 /// The outcome of one spawned request.
 type Finished = (SubmissionId, u32, SubmitAttempt);
+
+/// The next request, holding the pacer's turn: its connection is being opened while the
+/// start comes due; its `sending` state is committed [`PacingConfig::commit_lead`] before.
+struct Reserved {
+    id: SubmissionId,
+    envelope: Vec<u8>,
+    slot: PacerPermit,
+    turn: pacer::StartTurn,
+    connecting: tokio::task::JoinHandle<Result<assistid_elt::PreparedConnection, EltError>>,
+}
 
 impl App {
     fn names(&self) -> anyhow::Result<Names> {
@@ -696,6 +706,10 @@ impl App {
             ids.iter().map(|id| (*id, None)).collect();
         let mut in_flight: JoinSet<Finished> = JoinSet::new();
         let mut next: Option<(SubmissionId, Vec<u8>)> = None;
+        // The request whose turn it is: its connection opening, its commit not yet done.
+        let mut reserved: Option<Reserved> = None;
+        let lead = pacer.config().commit_lead();
+        let spacing = pacer.config().spacing();
         let mut results = Vec::with_capacity(total);
         let mut finish = |view: SubmissionView, results: &mut Vec<SubmissionView>| {
             results.push(view);
@@ -763,40 +777,83 @@ impl App {
                     continue;
                 }
             }
-            if next.is_none() && waiting.is_empty() && in_flight.is_empty() {
+            if next.is_none() && reserved.is_none() && waiting.is_empty() && in_flight.is_empty() {
                 break;
             }
             let earliest_retry = waiting.iter().filter_map(|(_, due)| *due).min();
+            let commit_at = reserved.as_ref().map(|r| {
+                r.turn
+                    .due()
+                    .checked_sub(lead)
+                    .unwrap_or_else(tokio::time::Instant::now)
+            });
             tokio::select! {
                 // Starting on time comes first: a result waiting a few milliseconds to be
                 // committed changes nothing, a late start lowers the rate for good.
                 biased;
-                permit = pacer.acquire(), if next.is_some() => {
+                () = sleep_until_or_forever(commit_at), if reserved.is_some() => {
+                    let Some(Reserved { id, envelope, slot, turn, connecting }) = reserved.take()
+                    else {
+                        continue;
+                    };
+                    // Committed before the request starts: a crash from here on leaves
+                    // `sending`, which becomes `uncertain` at the next start.
+                    let now = clock();
+                    let attempt = self.store().transaction(|store| -> anyhow::Result<_> {
+                        let attempt = store
+                            .begin_submission_attempt(id, now)
+                            .map_err(AppError::from)?;
+                        self.log_event(
+                            now,
+                            "submission_sending",
+                            None,
+                            serde_json::json!({ "submission": id.get(), "attempt": attempt }),
+                        )?;
+                        Ok(attempt)
+                    })?;
+                    tracing::info!(submission = id.get(), attempt, "submission sending");
+                    in_flight.spawn(async move {
+                        let sent = match connecting.await {
+                            Ok(Ok(ready)) => {
+                                turn.wait().await;
+                                // The spacing to the next request counts from the moment
+                                // this one left (or, when it never did, from the previous).
+                                ready
+                                    .submit_envelope(envelope, move || turn.sent_now())
+                                    .await
+                            }
+                            // Nothing was sent: the turn passes on unused.
+                            Ok(Err(error)) => SubmitAttempt {
+                                answer: None,
+                                outcome: Err(error),
+                            },
+                            Err(_) => SubmitAttempt {
+                                answer: None,
+                                outcome: Err(EltError::Unreachable {
+                                    reason: "anslutningen avbröts innan rapporten skickades"
+                                        .to_owned(),
+                                }),
+                            },
+                        };
+                        drop(slot);
+                        (id, attempt, sent)
+                    });
+                }
+                (slot, turn) = pacer.reserve(), if next.is_some() && reserved.is_none() => {
                     if let Some((id, envelope)) = next.take() {
-                        // Committed before the request starts: a crash from here on leaves
-                        // `sending`, which becomes `uncertain` at the next start.
-                        let now = clock();
-                        let attempt = self.store().transaction(|store| -> anyhow::Result<_> {
-                            let attempt = store
-                                .begin_submission_attempt(id, now)
-                                .map_err(AppError::from)?;
-                            self.log_event(
-                                now,
-                                "submission_sending",
-                                None,
-                                serde_json::json!({ "submission": id.get(), "attempt": attempt }),
-                            )?;
-                            Ok(attempt)
-                        })?;
-                        // The spacing to the next request counts from here, when it leaves.
-                        pacer.mark_sent_now().await;
-                        tracing::info!(submission = id.get(), attempt, "submission sending");
+                        // TCP and TLS are opened while the turn comes due, so only the
+                        // request itself is written when it does — starting a quarter spacing
+                        // after the previous request left, so the server's handshake work does
+                        // not compete with its reading of that request.
                         let client = connection.client().clone();
-                        in_flight.spawn(async move {
-                            let sent = client.submit_envelope(envelope).await;
-                            drop(permit);
-                            (id, attempt, sent)
+                        let connect_at = turn.due().checked_sub(spacing * 3 / 4);
+                        let connecting = tokio::spawn(async move {
+                            if let Some(at) = connect_at {
+                                tokio::time::sleep_until(at).await;
+                            }
+                            client.connect().await
                         });
+                        reserved = Some(Reserved { id, envelope, slot, turn, connecting });
                     }
                 }
                 Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {

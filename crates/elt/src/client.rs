@@ -14,6 +14,7 @@ use assistid_core::secret::Sensitive;
 use chrono::{DateTime, Utc};
 use reqwest::header::{CONTENT_TYPE as CONTENT_TYPE_HEADER, HeaderValue, RETRY_AFTER};
 
+use crate::connection::{OpenConnection, Target};
 use crate::envelope::{CONTENT_TYPE, SOAP_ACTION, SubmitRequest, build_request};
 use crate::environment::{EnvironmentConfig, TrustAnchor};
 use crate::error::{EltError, TimeoutPhase};
@@ -56,16 +57,48 @@ impl Default for Timeouts {
 /// HTTPS with a client certificate, pinned or system trust, and classified errors.
 #[derive(Debug, Clone)]
 pub struct HttpsTransport {
-    http: reqwest::Client,
-    endpoint: reqwest::Url,
+    route: Route,
+}
+
+/// How requests reach the server.
+#[derive(Debug, Clone)]
+enum Route {
+    /// Our own TCP + TLS connection per request ([`crate::connection`]), which can be opened
+    /// before the request is due.
+    Direct(Arc<Target>),
+    /// Through the system's HTTPS proxy (reqwest's tunnel); no early connections.
+    Proxied {
+        http: reqwest::Client,
+        endpoint: reqwest::Url,
+    },
 }
 
 impl EltTransport for HttpsTransport {
     fn send(&self, envelope: Vec<u8>) -> TransportFuture<'_> {
+        match &self.route {
+            Route::Direct(target) => {
+                let target = target.clone();
+                Box::pin(async move {
+                    crate::connection::open(target)
+                        .await?
+                        .send(envelope, || {})
+                        .await
+                })
+            }
+            Route::Proxied { http, endpoint } => send_proxied(http, endpoint, envelope),
+        }
+    }
+}
+
+fn send_proxied<'a>(
+    http: &'a reqwest::Client,
+    endpoint: &'a reqwest::Url,
+    envelope: Vec<u8>,
+) -> TransportFuture<'a> {
+    {
         Box::pin(async move {
-            let response = self
-                .http
-                .post(self.endpoint.clone())
+            let response = http
+                .post(endpoint.clone())
                 .header(CONTENT_TYPE_HEADER, HeaderValue::from_static(CONTENT_TYPE))
                 .header("SOAPAction", format!("\"{SOAP_ACTION}\""))
                 .body(envelope)
@@ -157,6 +190,8 @@ impl SubmitAttempt {
 #[derive(Debug, Clone)]
 pub struct EltClient {
     transport: Arc<dyn EltTransport>,
+    /// Set for direct HTTPS clients: where [`EltClient::connect`] opens connections.
+    direct: Option<Arc<Target>>,
     identity: Option<CertificateInfo>,
 }
 
@@ -170,8 +205,26 @@ impl EltClient {
     pub fn from_transport(transport: Arc<dyn EltTransport>) -> Self {
         Self {
             transport,
+            direct: None,
             identity: None,
         }
+    }
+
+    /// Opens the connection for one request ahead of time — TCP and the TLS handshake with
+    /// the client certificate — so that when the caller's pacer grants the start only the
+    /// request itself is written. Errors here mean nothing was sent
+    /// ([`EltError::is_certainly_not_received`]). Use the connection within
+    /// [`crate::connection::MAX_IDLE`]; an older one is replaced when sending.
+    ///
+    /// Clients over another transport (tests) or a proxy get a connection that only opens
+    /// when sending.
+    pub async fn connect(&self) -> Result<PreparedConnection, EltError> {
+        Ok(PreparedConnection(match &self.direct {
+            Some(target) => {
+                Prepared::Open(Box::new(crate::connection::open(target.clone()).await?))
+            }
+            None => Prepared::Deferred(self.transport.clone()),
+        }))
     }
 
     /// Facts about the client certificate (HTTPS clients only).
@@ -192,19 +245,55 @@ impl EltClient {
     /// Sends an envelope already built with [`build_request`] (the outbox may store the exact
     /// bytes it sends).
     pub async fn submit_envelope(&self, envelope: Vec<u8>) -> SubmitAttempt {
-        match self.transport.send(envelope).await {
-            Ok(answer) => {
-                let outcome = parse_answer(&answer);
-                SubmitAttempt {
-                    answer: Some(answer),
-                    outcome,
-                }
+        attempt_from(self.transport.send(envelope).await)
+    }
+}
+
+/// A connection for one request from [`EltClient::connect`].
+#[derive(Debug)]
+pub struct PreparedConnection(Prepared);
+
+#[derive(Debug)]
+enum Prepared {
+    Open(Box<OpenConnection>),
+    Deferred(Arc<dyn EltTransport>),
+}
+
+impl PreparedConnection {
+    /// Sends an envelope built with [`build_request`] and reads the answer, like
+    /// [`EltClient::submit_envelope`]. `on_sent` is called once when the request has been
+    /// handed to the operating system (for a deferred connection: just before connecting),
+    /// so a pacer can count FK's interval from the real send; it is not called when the
+    /// request was never sent.
+    pub async fn submit_envelope(
+        self,
+        envelope: Vec<u8>,
+        on_sent: impl FnOnce() + Send + 'static,
+    ) -> SubmitAttempt {
+        let sent = match self.0 {
+            Prepared::Open(connection) => connection.send(envelope, on_sent).await,
+            Prepared::Deferred(transport) => {
+                on_sent();
+                transport.send(envelope).await
             }
-            Err(error) => SubmitAttempt {
-                answer: None,
-                outcome: Err(error),
-            },
+        };
+        attempt_from(sent)
+    }
+}
+
+fn attempt_from(sent: Result<RawAnswer, EltError>) -> SubmitAttempt {
+    match sent {
+        Ok(answer) => {
+            let outcome = parse_answer(&answer);
+            SubmitAttempt {
+                answer: Some(answer),
+                outcome,
+            }
         }
+        Err(error) => SubmitAttempt {
+            answer: None,
+            outcome: Err(error),
+        },
     }
 }
 
@@ -315,6 +404,124 @@ impl EltClientBuilder {
             reason: "ingen certifikatutfärdare är vald".to_owned(),
         })?;
 
+        let route = if self.system_proxy {
+            proxied_route(&identity, &trust, self.timeouts, endpoint)?
+        } else {
+            Route::Direct(Arc::new(direct_target(
+                &identity,
+                &trust,
+                self.timeouts,
+                &endpoint,
+            )?))
+        };
+        let direct = match &route {
+            Route::Direct(target) => Some(target.clone()),
+            Route::Proxied { .. } => None,
+        };
+        Ok(EltClient {
+            transport: Arc::new(HttpsTransport { route }),
+            direct,
+            identity: Some(identity.info().clone()),
+        })
+    }
+}
+
+/// Our own connections: rustls with the client certificate and only the configured roots.
+fn direct_target(
+    identity: &ClientIdentity,
+    trust: &TrustAnchor,
+    timeouts: Timeouts,
+    endpoint: &reqwest::Url,
+) -> Result<Target, EltError> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+    let invalid_endpoint = |reason: &str| EltError::InvalidEndpoint {
+        reason: reason.to_owned(),
+    };
+    let host = match endpoint.host() {
+        Some(url::Host::Domain(name)) => name.to_owned(),
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        None => return Err(invalid_endpoint("adressen saknar servernamn")),
+    };
+    let server_name = ServerName::try_from(host.clone())
+        .map_err(|_| invalid_endpoint("servernamnet är ogiltigt"))?;
+    let port = endpoint.port_or_known_default().unwrap_or(443);
+    let authority = match (endpoint.host_str(), endpoint.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        (None, _) => return Err(invalid_endpoint("adressen saknar servernamn")),
+    };
+    let path = match endpoint.query() {
+        Some(q) => format!("{}?{q}", endpoint.path()),
+        None => endpoint.path().to_owned(),
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    match trust {
+        TrustAnchor::PinnedCa(pem) => {
+            let certs: Vec<CertificateDer<'static>> =
+                CertificateDer::pem_slice_iter(pem.as_bytes())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| EltError::InvalidTrustAnchor {
+                        reason: "filen är inget PEM-certifikat".to_owned(),
+                    })?;
+            if certs.is_empty() {
+                return Err(EltError::InvalidTrustAnchor {
+                    reason: "filen innehåller inget certifikat".to_owned(),
+                });
+            }
+            for cert in certs {
+                roots.add(cert).map_err(|_| EltError::InvalidTrustAnchor {
+                    reason: "certifikatet kan inte användas som certifikatutfärdare".to_owned(),
+                })?;
+            }
+        }
+        TrustAnchor::SystemRoots => {
+            let loaded = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(loaded.certs);
+            if roots.is_empty() {
+                return Err(EltError::InvalidTrustAnchor {
+                    reason: "datorns rotcertifikat kunde inte läsas".to_owned(),
+                });
+            }
+        }
+    }
+    let chain: Vec<CertificateDer<'static>> = identity
+        .chain_der()
+        .iter()
+        .map(|der| CertificateDer::from(der.clone()))
+        .collect();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der().to_vec()));
+    let unsupported = || EltError::InvalidCertificateFile {
+        reason: "nyckeln eller certifikatet stöds inte".to_owned(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|_| unsupported())?
+    .with_root_certificates(roots)
+    .with_client_auth_cert(chain, key)
+    .map_err(|_| unsupported())?;
+    Ok(Target {
+        host,
+        port,
+        server_name,
+        authority,
+        path,
+        tls: tokio_rustls::TlsConnector::from(Arc::new(config)),
+        timeouts,
+    })
+}
+
+/// Through the system proxy, with reqwest.
+fn proxied_route(
+    identity: &ClientIdentity,
+    trust: &TrustAnchor,
+    timeouts: Timeouts,
+    endpoint: reqwest::Url,
+) -> Result<Route, EltError> {
+    {
         let tls_identity = reqwest::Identity::from_pem(identity.pem()).map_err(|_| {
             EltError::InvalidCertificateFile {
                 reason: "nyckeln eller certifikatet stöds inte".to_owned(),
@@ -327,25 +534,18 @@ impl EltClientBuilder {
             .http1_only()
             // A fresh connection per call: with a pooled connection the server may close it
             // while we send, and that failure could not be told apart from a lost answer.
-            // At one call per second the extra handshake costs nothing.
             .pool_max_idle_per_host(0)
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.timeouts.connect)
-            .read_timeout(self.timeouts.read)
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
             .identity(tls_identity);
-        if !self.system_proxy {
-            builder = builder.no_proxy();
-        }
-        for root in trust_roots(&trust)? {
+        for root in trust_roots(trust)? {
             builder = builder.add_root_certificate(root);
         }
         let http = builder.build().map_err(|e| EltError::Transport {
             reason: format!("TLS-inställningarna kunde inte skapas: {e}"),
         })?;
-        Ok(EltClient {
-            transport: Arc::new(HttpsTransport { http, endpoint }),
-            identity: Some(identity.info().clone()),
-        })
+        Ok(Route::Proxied { http, endpoint })
     }
 }
 
@@ -388,7 +588,7 @@ fn trust_roots(trust: &TrustAnchor) -> Result<Vec<reqwest::Certificate>, EltErro
 /// arrives after the client thinks the handshake is done, but the server never read a byte of
 /// the request. Timeouts after connecting and broken connections are uncertain.
 fn classify(error: reqwest::Error) -> EltError {
-    let facts = Facts::gather(&error);
+    let facts = Facts::gather(&error as &(dyn StdError + 'static));
     if let Some(mapped) = facts
         .rustls
         .as_ref()
@@ -434,16 +634,17 @@ fn classify(error: reqwest::Error) -> EltError {
     }
 }
 
+/// What an error chain says about the failure.
 #[derive(Default)]
-struct Facts {
-    rustls: Option<rustls::Error>,
-    io_kind: Option<io::ErrorKind>,
+pub(crate) struct Facts {
+    pub(crate) rustls: Option<rustls::Error>,
+    pub(crate) io_kind: Option<io::ErrorKind>,
     incomplete: bool,
     dns: bool,
 }
 
 impl Facts {
-    fn gather(error: &reqwest::Error) -> Self {
+    pub(crate) fn gather(error: &(dyn StdError + 'static)) -> Self {
         let mut facts = Facts::default();
         let mut current: Option<&(dyn StdError + 'static)> = Some(error);
         while let Some(e) = current {
@@ -483,7 +684,7 @@ impl Facts {
 
 /// Maps TLS errors. Certificate verdicts and certificate alerts only happen in the handshake;
 /// other protocol errors count as "not received" only while connecting.
-fn map_rustls(error: &rustls::Error, connecting: bool) -> Option<EltError> {
+pub(crate) fn map_rustls(error: &rustls::Error, connecting: bool) -> Option<EltError> {
     use rustls::{AlertDescription, CertificateError};
     match error {
         rustls::Error::InvalidCertificate(cert) => {

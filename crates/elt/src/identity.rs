@@ -113,6 +113,10 @@ impl CertificateInfo {
 #[derive(Clone)]
 pub struct ClientIdentity {
     pem: Sensitive<Vec<u8>>,
+    /// The private key, PKCS#8 DER.
+    key_der: Sensitive<Vec<u8>>,
+    /// The certificate chain, leaf first, DER.
+    chain_der: Vec<Vec<u8>>,
     info: CertificateInfo,
 }
 
@@ -159,6 +163,8 @@ impl ClientIdentity {
         }
         Ok(Self {
             pem: Sensitive::new(pem),
+            key_der: Sensitive::new(chain.key().to_vec()),
+            chain_der: chain.chain().iter().map(|c| c.as_der().to_vec()).collect(),
             info,
         })
     }
@@ -187,6 +193,16 @@ impl ClientIdentity {
     /// Key and chain as PEM, for the TLS stack.
     pub(crate) fn pem(&self) -> &[u8] {
         self.pem.expose()
+    }
+
+    /// The private key (PKCS#8 DER), for rustls.
+    pub(crate) fn key_der(&self) -> &[u8] {
+        self.key_der.expose()
+    }
+
+    /// The certificate chain (DER, leaf first), for rustls.
+    pub(crate) fn chain_der(&self) -> &[Vec<u8>] {
+        &self.chain_der
     }
 }
 

@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 
 pub mod client;
+pub mod connection;
 pub mod envelope;
 pub mod environment;
 pub mod error;
@@ -47,7 +48,8 @@ pub mod identity;
 pub mod response;
 
 pub use client::{
-    EltClient, EltClientBuilder, EltTransport, HttpsTransport, SubmitAttempt, Timeouts,
+    EltClient, EltClientBuilder, EltTransport, HttpsTransport, PreparedConnection, SubmitAttempt,
+    Timeouts,
 };
 pub use envelope::{SignatureBlock, SubmitRequest, build_request};
 pub use environment::{

@@ -712,6 +712,10 @@ async fn handle(
     };
     let body_len = body.len();
     let report_id = check::report_id(&body);
+    // Noted at once, before any scripted delay: if the client gives up while the fake
+    // delays (an answer timeout, uncertain for the client), the record must still show
+    // which report arrived.
+    shared.update(seq, body_len, report_id, None);
     let scripted = |name| Some(RecordedOutcome::Scripted(name));
 
     if violation && shared.config.answer_rate_violations {

@@ -10,15 +10,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Mutex, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// FK's guidance: about one call per second.
 pub const FK_MIN_INTERVAL: Duration = Duration::from_secs(1);
-/// The safety margin added to the interval towards FK: arrivals at FK follow our starts after
-/// a TCP and TLS handshake and the network, whose durations vary by tens of milliseconds on a
-/// busy computer or line. 50 ms keeps FK's view at or below one call per second (we start at
-/// most about 0.95 per second).
+/// The safety margin added to the interval towards FK: arrivals at FK follow our sends after
+/// the network (and FK's own front ends), whose delays vary by tens of milliseconds on a busy
+/// line. 50 ms keeps FK's view at or below one call per second (we start at most about 0.95
+/// per second).
 pub const FK_MARGIN: Duration = Duration::from_millis(50);
 /// Requests in flight at once by default. With FK's answers taking a second or two, three in
 /// flight keep one start per second going.
@@ -102,21 +102,39 @@ impl PacingConfig {
     }
 
     /// The spacing actually kept between starts: the interval plus a safety margin
-    /// ([`FK_MARGIN`] in production). The server measures arrivals, which follow our starts
-    /// after a TCP and TLS handshake (and, towards FK, network delays) whose duration varies;
-    /// the margin keeps that jitter from turning into a too-early arrival.
+    /// ([`FK_MARGIN`] in production). The spacing counts from the moment the previous request
+    /// was handed to the operating system (the TCP and TLS handshake is done before, see
+    /// [`assistid_elt::EltClient::connect`]); the server measures arrivals, which follow after
+    /// network delays and the server's own scheduling, and the margin keeps that jitter from
+    /// turning into a too-early arrival.
     pub fn spacing(&self) -> Duration {
         self.interval + self.margin
+    }
+
+    /// How long before a start is due the sender commits its `sending` state and stops other
+    /// database work: the commit (an `fsync`) must be done before the request leaves, and a
+    /// commit that is late makes the start late. Half the spacing, at most 250 ms — a crash
+    /// in that window leaves a `sending` row that was not sent (it becomes uncertain, which
+    /// claims nothing false).
+    pub fn commit_lead(&self) -> Duration {
+        (self.spacing() / 2).min(Duration::from_millis(250))
     }
 }
 
 /// Hands out the right to start a request: one start per spacing, at most `max_in_flight` at
-/// once. Cheap to share (`Arc`); `acquire` is cancel-safe (a cancelled wait uses no slot).
-#[derive(Debug)]
+/// once. Cheap to share (`Clone`, or by reference); every wait is cancel-safe (a cancelled
+/// wait uses no slot and no turn).
+///
+/// The spacing counts from the moment a request was actually handed to the operating system
+/// ([`StartTurn::sent_now`]), not from when its start was granted: work between the grant and
+/// the send (a commit, opening a connection) then cannot bring two requests closer together
+/// at FK than the spacing.
+#[derive(Debug, Clone)]
 pub struct Pacer {
     config: PacingConfig,
     in_flight: Arc<Semaphore>,
-    last_start: Mutex<Option<Instant>>,
+    /// When the last request left. Whoever holds the lock has the turn to start next.
+    last_start: Arc<Mutex<Option<Instant>>>,
 }
 
 /// The right to start one request now; hold it until the request has finished (it counts
@@ -134,13 +152,57 @@ impl PacerPermit {
     }
 }
 
+/// The turn to start the next request (from [`Pacer::reserve`]). While it is held no other
+/// request can start; it ends when the request was sent ([`StartTurn::sent_now`]) or when it
+/// is dropped without sending (then the next request may start at the same due time).
+#[derive(Debug)]
+pub struct StartTurn {
+    last_start: OwnedMutexGuard<Option<Instant>>,
+    spacing: Duration,
+}
+
+/// A timer fires up to a millisecond late (tokio's timer wheel) plus the time the thread needs
+/// to be scheduled; waiting the last stretch actively keeps starts on time, so the spacing's
+/// margin is not eaten by timer rounding.
+const ACTIVE_WAIT: Duration = Duration::from_millis(2);
+
+impl StartTurn {
+    /// The earliest moment the request may leave: one spacing after the previous one left.
+    pub fn due(&self) -> Instant {
+        match *self.last_start {
+            Some(previous) => previous + self.spacing,
+            None => Instant::now(),
+        }
+    }
+
+    /// Waits until [`StartTurn::due`] (never earlier).
+    pub async fn wait(&self) {
+        let due = self.due();
+        if let Some(early) = due.checked_sub(ACTIVE_WAIT) {
+            tokio::time::sleep_until(early).await;
+        }
+        // At most ACTIVE_WAIT (plus a late timer) of spinning, once per request.
+        while Instant::now() < due {
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Records that the request left now and passes the turn on.
+    pub fn sent_now(mut self) {
+        let now = Instant::now();
+        if self.last_start.is_none_or(|previous| previous < now) {
+            *self.last_start = Some(now);
+        }
+    }
+}
+
 impl Pacer {
     /// A pacer with these settings.
     pub fn new(config: PacingConfig) -> Self {
         Self {
             config,
             in_flight: Arc::new(Semaphore::new(config.max_in_flight)),
-            last_start: Mutex::new(None),
+            last_start: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -168,38 +230,40 @@ impl Pacer {
         }
     }
 
-    /// Records that the request granted last actually leaves now — after the slow local work
-    /// between the grant and the send (the durable `sending` commit, whose `fsync` can take
-    /// tens of milliseconds on a busy computer) — so the next start is a whole spacing after
-    /// the request left, not after the grant. Without this, a slow commit followed by a fast
-    /// one brings two arrivals at FK closer than the interval.
-    pub async fn mark_sent_now(&self) {
-        let now = Instant::now();
-        let mut last = self.last_start.lock().await;
-        if last.is_none_or(|previous| previous < now) {
-            *last = Some(now);
-        }
-    }
-
-    /// Waits for a free in-flight slot, then for the next start time, and grants one start.
-    pub async fn acquire(&self) -> PacerPermit {
+    /// Waits for a free in-flight slot, then for the turn to start next. The caller opens its
+    /// connection and commits its bookkeeping while holding the turn, waits for
+    /// [`StartTurn::wait`], sends, and calls [`StartTurn::sent_now`] the moment the request
+    /// left; the slot is held until the request has finished.
+    pub async fn reserve(&self) -> (PacerPermit, StartTurn) {
         // The semaphore is never closed, so acquiring only fails if it were; wait forever then
         // rather than start without a slot.
         let slot = match self.in_flight.clone().acquire_owned().await {
             Ok(slot) => slot,
             Err(_) => std::future::pending().await,
         };
-        // Holding the lock while sleeping queues the waiters in order (tokio's mutex is fair).
-        let mut last = self.last_start.lock().await;
-        if let Some(previous) = *last {
-            tokio::time::sleep_until(previous + self.config.spacing()).await;
-        }
-        let started = Instant::now();
-        *last = Some(started);
-        PacerPermit {
-            _slot: slot,
-            started,
-        }
+        // tokio's mutex is fair: turns are handed out in the order they were asked for.
+        let last_start = self.last_start.clone().lock_owned().await;
+        let turn = StartTurn {
+            last_start,
+            spacing: self.config.spacing(),
+        };
+        (
+            PacerPermit {
+                _slot: slot,
+                started: turn.due(),
+            },
+            turn,
+        )
+    }
+
+    /// Waits for a free in-flight slot, then for the next start time, and grants one start
+    /// now (for callers whose request leaves right away).
+    pub async fn acquire(&self) -> PacerPermit {
+        let (mut permit, turn) = self.reserve().await;
+        turn.wait().await;
+        permit.started = Instant::now();
+        turn.sent_now();
+        permit
     }
 }
 

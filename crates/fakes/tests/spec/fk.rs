@@ -290,3 +290,43 @@ async fn accepts_signatures_made_by_the_fake_bankid() {
         .outcome
         .expect("the fake FK reads the fake BankID's real XML-DSig documents");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_which_report_arrived_even_when_the_client_gives_up_during_a_delay() {
+    // The client's answer timeout (uncertain for the outbox) ends the connection while the
+    // fake delays its answer; the fake's record must still say which report it received, or
+    // a test comparing the two would think the report never arrived.
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    fake.script(Behaviour::Delay(Duration::from_secs(3)));
+    let client = EltClient::builder()
+        .endpoint(fake.endpoint())
+        .identity(
+            fake.client_identity_p12(PASSWORD).expect("identity"),
+            Sensitive::new(PASSWORD.to_owned()),
+        )
+        .trust(TrustAnchor::PinnedCa(fake.ca_pem().to_owned()))
+        .timeouts(assistid_elt::Timeouts {
+            connect: Duration::from_secs(5),
+            read: Duration::from_millis(300),
+        })
+        .build()
+        .expect("client");
+    let request = good_request();
+    let error = client
+        .submit(&request)
+        .await
+        .outcome
+        .expect_err("no answer within the read timeout");
+    assert!(error.is_uncertain(), "{error:?}");
+    // Give the fake a moment to notice the closed connection.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = fake.requests();
+    assert_eq!(log.len(), 1, "the request arrived");
+    assert!(
+        log[0].report_id.is_some() && log[0].body_len > 0,
+        "the record names the report that arrived: {:?}",
+        log[0]
+    );
+}
