@@ -32,6 +32,7 @@ mod exit {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_output();
     let cli = Cli::parse();
     init_logging(cli.verbose);
     match run(cli) {
@@ -46,6 +47,28 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Output into a pipe whose reader has gone (`assistid history | head`) ends the program
+/// quietly, as Unix tools do, instead of with a panic message: `println!` panics when stdout is
+/// closed, and this hook turns exactly that panic into exit code 141 (128 + SIGPIPE). Every
+/// other panic keeps the default report. Stopping here is no worse than the panic it replaces:
+/// every use case commits before it prints, and a `submit` stopped between reports leaves the
+/// outbox as truthful as a crash does (the crash suite proves that).
+fn quiet_on_closed_output() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// The message for the user: the app error's own text when there is one (written for

@@ -58,3 +58,40 @@ fn demo_spring_month_shows_the_lost_hour_and_the_deliberate_warnings() {
         "text output masks personnummer"
     );
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_assistid"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["review", "--month", "2026-10"])
+        .env("ASSISTID_KEY_FILE", data.key_file())
+        .env_remove("ASSISTID_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the assistid binary runs");
+    // The reader goes away before reading anything, as `| head -0` would.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr is readable");
+    let status = child.wait().expect("the program ends");
+    assert!(
+        !stderr.contains("panicked"),
+        "a closed output pipe must not end in a panic message; stderr: {stderr}"
+    );
+    assert!(
+        status.code() == Some(141) || status.success(),
+        "a closed output pipe ends with 141 (128 + SIGPIPE), or 0 if everything fit in the pipe \
+         first; got {status:?}"
+    );
+}
