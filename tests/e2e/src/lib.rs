@@ -119,8 +119,14 @@ pub struct Desktop {
 impl Desktop {
     /// Starts `tauri-driver`, which starts the app, and opens a session.
     pub async fn start(app: &Path) -> anyhow::Result<Desktop> {
-        let tauri_driver = check_environment()?;
         let home = tempfile::tempdir().context("a temporary folder for the app's data")?;
+        Self::start_in(app, home).await
+    }
+
+    /// Like [`Desktop::start`], in a home prepared beforehand: the data folder is
+    /// `home/data` and its key file `home/db.key` (see [`Desktop::data_dir_in`]).
+    pub async fn start_in(app: &Path, home: tempfile::TempDir) -> anyhow::Result<Desktop> {
+        let tauri_driver = check_environment()?;
         let (port, native_port) = (free_port()?, free_port()?);
         let log = std::fs::File::create(home.path().join("tauri-driver.log"))?;
         // The app inherits this environment from the driver: a fresh data folder and key file
@@ -134,8 +140,8 @@ impl Desktop {
                 "--native-driver",
                 NATIVE_DRIVER,
             ])
-            .env("ASSISTID_DATA_DIR", home.path().join("data"))
-            .env("ASSISTID_KEY_FILE", home.path().join("db.key"))
+            .env("ASSISTID_DATA_DIR", Self::data_dir_in(home.path()).0)
+            .env("ASSISTID_KEY_FILE", Self::data_dir_in(home.path()).1)
             .env("ASSISTID_LOG_DIR", home.path().join("logs"))
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("share"))
@@ -171,6 +177,12 @@ impl Desktop {
             home,
             spawned_at,
         })
+    }
+
+    /// The data folder and key file the app uses inside `home`, for preparing data before
+    /// [`Desktop::start_in`].
+    pub fn data_dir_in(home: &Path) -> (PathBuf, PathBuf) {
+        (home.join("data"), home.join("db.key"))
     }
 
     /// Waits until an element matching `css` exists and returns it.
