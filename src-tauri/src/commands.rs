@@ -38,11 +38,57 @@ pub async fn month_grid(
 ) -> Answer<ipc::MonthGridData> {
     shell
         .run(move |app| {
-            convert::month_grid(
-                &app.month_review(convert::month(&month)?, Utc::now())?,
+            let month = convert::month(&month)?;
+            convert::month_grid_with_shifts(
+                &app.month_review(month, Utc::now())?,
                 &app.persons()?,
+                &app.assistants()?,
                 &person,
+                &app.shifts_of_person_in_month(&person, month)?,
             )
+        })
+        .await
+}
+
+/// Adds one shift typed in the month grid; refusals keep their code (`time_ambiguous`, …).
+#[tauri::command]
+pub async fn add_shift(
+    shell: State<'_, Shell>,
+    shift: ipc::ShiftInput,
+) -> Answer<ipc::ShiftRecord> {
+    shell
+        .run(move |app| {
+            convert::shift_answer(app.add_shift(&convert::shift_input(&shift), Utc::now()))
+                .map(|saved| convert::shift_record(&saved.shift))
+        })
+        .await
+}
+
+/// Changes one stored shift.
+#[tauri::command]
+pub async fn update_shift(
+    shell: State<'_, Shell>,
+    id: String,
+    shift: ipc::ShiftInput,
+) -> Answer<ipc::ShiftRecord> {
+    shell
+        .run(move |app| {
+            convert::shift_answer(app.update_shift(
+                convert::shift_id(&id)?,
+                &convert::shift_input(&shift),
+                Utc::now(),
+            ))
+            .map(|saved| convert::shift_record(&saved.shift))
+        })
+        .await
+}
+
+/// Deletes one stored shift (deleting twice is harmless).
+#[tauri::command]
+pub async fn delete_shift(shell: State<'_, Shell>, id: String) -> Answer<()> {
+    shell
+        .run(move |app| {
+            convert::shift_answer(app.delete_shift(convert::shift_id(&id)?, Utc::now())).map(|_| ())
         })
         .await
 }
@@ -139,16 +185,69 @@ pub async fn set_language(
     shell.set_language(language)
 }
 
-/// Only the demo environment exists in this version.
+/// Chooses where reports go. A demo data folder stays demo (`demo_data_folder` explains that
+/// real work needs a data folder of its own); real data never goes to the demo.
 #[tauri::command]
 pub async fn set_environment(
     shell: State<'_, Shell>,
     environment: ipc::Environment,
 ) -> Answer<ipc::Settings> {
-    match environment {
-        ipc::Environment::Demo => Ok(shell.settings()),
-        _ => Err(IpcError::not_available("FK:s test- och produktionsmiljö")),
-    }
+    let environment = crate::shell::app_environment(environment);
+    shell
+        .run(move |app| app.set_environment(environment, Utc::now()))
+        .await?;
+    Ok(shell.settings())
+}
+
+/// Deletes a person with assistance: refused (`delete_blocked`) while signed or sent reports
+/// depend on them; unsigned shifts go with them only when `confirmed` (else
+/// `confirmation_needed` with the question to ask).
+#[tauri::command]
+pub async fn delete_person(
+    shell: State<'_, Shell>,
+    personnummer: String,
+    confirmed: Option<bool>,
+) -> Answer<()> {
+    shell
+        .run(move |app| {
+            app.delete_person(&personnummer, confirmed.unwrap_or(false), Utc::now())
+                .map(|_| ())
+        })
+        .await
+}
+
+/// Deletes an assistant; the same rules as [`delete_person`].
+#[tauri::command]
+pub async fn delete_assistant(
+    shell: State<'_, Shell>,
+    id: String,
+    confirmed: Option<bool>,
+) -> Answer<()> {
+    shell
+        .run(move |app| {
+            app.delete_assistant(&id, confirmed.unwrap_or(false), Utc::now())
+                .map(|_| ())
+        })
+        .await
+}
+
+/// Imports a PKCS#12 file chosen in the webview (FK's client certificate or BankID's RP
+/// certificate): checked with `password` in memory, kept encrypted, the password in the OS
+/// keychain.
+#[tauri::command]
+pub async fn import_certificate(
+    shell: State<'_, Shell>,
+    purpose: ipc::CertificatePurpose,
+    file: Option<ipc::ImportFile>,
+    password: String,
+) -> Answer<ipc::Settings> {
+    let password = assistid_core::secret::Sensitive::new(password);
+    let (name, bytes) = crate::shell::certificate_bytes(file.as_ref())?;
+    let purpose = crate::shell::app_purpose(purpose);
+    shell
+        .run(move |app| app.import_certificate(purpose, &name, &bytes, &password, Utc::now()))
+        .await?;
+    Ok(shell.settings())
 }
 
 /// Sends a progress event; a closed window is no reason to fail the work.
@@ -366,28 +465,6 @@ pub async fn reminders(shell: State<'_, Shell>, month: String) -> Answer<ipc::Re
 #[tauri::command]
 pub async fn open_export(shell: State<'_, Shell>, path: String) -> Answer<()> {
     crate::records::open_export(shell.data_dir(), &path)
-}
-
-/// Commands whose use cases are not in this version yet: they answer `not_available` with
-/// what is missing, so the UI says so instead of failing silently.
-macro_rules! not_available {
-    ($($name:ident ( $($arg:ident : $ty:ty),* ) => $what:literal;)*) => {$(
-        #[doc = concat!("Not available yet: ", $what, ".")]
-        #[tauri::command]
-        #[allow(unused_variables)]
-        pub async fn $name($($arg: $ty),*) -> Answer<()> {
-            Err(IpcError::not_available($what))
-        }
-    )*};
-}
-
-not_available! {
-    delete_person(personnummer: String) => "Att ta bort en person";
-    delete_assistant(id: String) => "Att ta bort en assistent";
-    add_shift(shift: serde_json::Value) => "Att lägga till pass i appen (använd import eller CLI)";
-    update_shift(id: String, shift: serde_json::Value) => "Att ändra pass i appen";
-    delete_shift(id: String) => "Att ta bort pass i appen";
-    import_certificate(purpose: String, password: String) => "Import av certifikat";
 }
 
 /// Registers every command, and lists their names for the generated bindings — one list, so

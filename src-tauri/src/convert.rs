@@ -258,3 +258,100 @@ pub fn export(
             .collect::<anyhow::Result<_>>()?,
     })
 }
+
+/// A shift typed in the month grid → the app's input.
+pub fn shift_input(s: &ipc::ShiftInput) -> assistid_app::shifts::ShiftInput {
+    let occurrence = |o: Option<ipc::Occurrence>| {
+        o.map(|o| match o {
+            ipc::Occurrence::First => Occurrence::First,
+            ipc::Occurrence::Second => Occurrence::Second,
+        })
+    };
+    assistid_app::shifts::ShiftInput {
+        assistant: s.assistant.clone(),
+        person: s.person.clone(),
+        start: s.start.clone(),
+        start_occurrence: occurrence(s.start_occurrence),
+        end: s.end.clone(),
+        end_occurrence: occurrence(s.end_occurrence),
+        kind: match s.kind {
+            ipc::TimeKind::Aktiv => assistid_core::model::TimeKind::Aktiv,
+            ipc::TimeKind::Vante => assistid_core::model::TimeKind::Vante,
+            ipc::TimeKind::Beredskap => assistid_core::model::TimeKind::Beredskap,
+        },
+        note: s.note.clone(),
+    }
+}
+
+/// A shift id from the UI (the store's row id as text).
+pub fn shift_id(id: &str) -> anyhow::Result<assistid_app::shifts::ShiftId> {
+    id.trim()
+        .parse::<i64>()
+        .map(assistid_app::shifts::ShiftId::new)
+        .map_err(|_| {
+            anyhow::Error::new(ipc::IpcError {
+                code: "shift_not_found".to_owned(),
+                message: format!(
+                    "Passet {id:?} finns inte (okänt pass-id). Läs in månaden igen och försök \
+                     på nytt."
+                ),
+            })
+        })
+}
+
+/// A stored shift as the grid shows it.
+pub fn shift_record(view: &assistid_app::shifts::ShiftView) -> ipc::ShiftRecord {
+    let time = |t: &CoreShiftTime| ipc::ShiftTime {
+        local: t.local().format("%Y-%m-%dT%H:%M:%S").to_string(),
+        offset_minutes: t.offset_minutes(),
+    };
+    ipc::ShiftRecord {
+        id: view.id.get().to_string(),
+        person: view.shift.person.digits().to_owned(),
+        assistant: view.shift.assistant.digits().to_owned(),
+        start: time(&view.shift.start),
+        end: time(&view.shift.end),
+        kind: match view.shift.kind {
+            assistid_core::model::TimeKind::Aktiv => ipc::TimeKind::Aktiv,
+            assistid_core::model::TimeKind::Vante => ipc::TimeKind::Vante,
+            assistid_core::model::TimeKind::Beredskap => ipc::TimeKind::Beredskap,
+        },
+        note: view.shift.note.clone(),
+        clock_minutes: view.clock_minutes,
+        real_minutes: view.real_minutes,
+        dst_note: view.dst_note.map(|n| n.sv().to_owned()),
+    }
+}
+
+/// The answer of a shift use case: a refusal keeps its own code (`time_ambiguous`,
+/// `overlap_same_person`, `report_already_sent`, …) so the UI can ask or point at the cell.
+pub fn shift_answer<T>(result: anyhow::Result<T>) -> anyhow::Result<T> {
+    result.map_err(|e| anyhow::Error::new(ipc::IpcError::from(assistid_app::shifts::ipc_error(e))))
+}
+
+/// The month grid with the person's STORED shifts (with their ids, so the grid can change and
+/// delete them) instead of the report rows, and a column for every registered assistant (those
+/// working for the person this month first), so a shift can be typed for anyone.
+pub fn month_grid_with_shifts(
+    review: &assistid_core::review::MonthReview,
+    persons: &[assistid_core::model::PersonWithAssistance],
+    assistants: &[assistid_core::model::Assistant],
+    person: &str,
+    shifts: &[assistid_app::shifts::ShiftView],
+) -> anyhow::Result<ipc::MonthGridData> {
+    let mut grid = month_grid(review, persons, person)?;
+    grid.shifts = shifts.iter().map(shift_record).collect();
+    let working: Vec<&str> = shifts.iter().map(|v| v.shift.assistant.digits()).collect();
+    let (first, rest): (Vec<_>, Vec<_>) = assistants
+        .iter()
+        .partition(|a| working.contains(&a.id.digits()));
+    for a in first.into_iter().chain(rest) {
+        if !grid.assistants.iter().any(|c| c.id == a.id.digits()) {
+            grid.assistants.push(ipc::AssistantColumn {
+                id: a.id.digits().to_owned(),
+                name: a.full_name(),
+            });
+        }
+    }
+    Ok(grid)
+}

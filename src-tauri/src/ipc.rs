@@ -378,7 +378,7 @@ pub struct ShiftTime {
 /// A piece of work shown in the month grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ShiftRecord {
-    /// Stable id within this answer.
+    /// The stored shift's id (what `update_shift` and `delete_shift` take).
     pub id: String,
     /// Person (12 digits).
     pub person: String,
@@ -398,6 +398,38 @@ pub struct ShiftRecord {
     pub real_minutes: u32,
     /// DST note, if any.
     pub dst_note: Option<String>,
+}
+
+/// Which of the two occurrences of a repeated autumn time is meant (02:00–02:59 on the night
+/// the clocks go back): `first` in summer time (+02:00), `second` in winter time (+01:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Occurrence {
+    /// The first time, still summer time.
+    First,
+    /// The second time, already winter time.
+    Second,
+}
+
+/// A shift as typed in the month grid, to add or change one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ShiftInput {
+    /// Person (12 digits).
+    pub person: String,
+    /// Assistant (12 digits).
+    pub assistant: String,
+    /// Start, local `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+    /// Needed only when `start` falls in the repeated autumn hour; never guessed.
+    pub start_occurrence: Option<Occurrence>,
+    /// End, local `YYYY-MM-DDTHH:MM`.
+    pub end: String,
+    /// Needed only when `end` falls in the repeated autumn hour; never guessed.
+    pub end_occurrence: Option<Occurrence>,
+    /// Kind of time.
+    pub kind: TimeKind,
+    /// A note (not sent to FK).
+    pub note: Option<String>,
 }
 
 /// A column of the month grid.
@@ -474,6 +506,14 @@ pub struct CertificateInfo {
     pub not_after: String,
     /// Whether the PKCS#12 password is in the OS keychain.
     pub password_in_keychain: bool,
+    /// `ok`, `expires_soon` (from 30 days before expiry), `expired` or `not_yet_valid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<String>,
+    /// What to tell the user (Swedish): how long it is valid, or the warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<String>,
 }
 
 /// The Settings screen.
@@ -485,6 +525,15 @@ pub struct Settings {
     pub language: Language,
     /// Installed certificates.
     pub certificates: Vec<CertificateInfo>,
+    /// `demo` or `real`: what the data folder holds (a demo folder only ever sends to the demo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub data_kind: Option<String>,
+    /// False while a real data folder has no environment chosen yet (`environment` then shows
+    /// FK's test service, which nothing is sent to until the user chooses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub environment_chosen: Option<bool>,
 }
 
 /// One exported report (`index.json` entry).
@@ -952,6 +1001,8 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         RegisterData,
         ShiftTime,
         ShiftRecord,
+        Occurrence,
+        ShiftInput,
         AssistantColumn,
         MonthGridData,
         Environment,

@@ -106,7 +106,7 @@ impl Shell {
             let app = app
                 .lock()
                 .map_err(|_| internal("en tidigare åtgärd avbröts mitt i; starta om Assistid"))?;
-            work(&app).map_err(IpcError::from)
+            work(&app).map_err(ipc_error)
         })
         .await
         .map_err(|e| internal(&format!("åtgärden avbröts ({e})")))?
@@ -122,14 +122,37 @@ impl Shell {
         loaded
     }
 
-    /// The settings the UI shows. This version only has the demo environment.
+    /// The settings the UI shows: the data folder's environment and imported certificates
+    /// (from the database) and the language. If the data folder is not open, the demo with no
+    /// certificates (every command then answers with the opening error anyway).
     pub fn settings(&self) -> ipc::Settings {
         let language = self.language.lock().map(|l| *l).unwrap_or_default();
-        ipc::Settings {
+        let mut settings = ipc::Settings {
             environment: ipc::Environment::Demo,
             language,
             certificates: Vec::new(),
+            data_kind: None,
+            environment_chosen: None,
+        };
+        let Ok(app) = &self.app else {
+            return settings;
+        };
+        // A short read; the lock is the same one every use case takes.
+        let Ok(app) = app.lock() else {
+            return settings;
+        };
+        match settings_of(&app, chrono::Utc::now()) {
+            Ok((environment, chosen, data_kind, certificates)) => {
+                settings.environment = environment;
+                settings.environment_chosen = Some(chosen);
+                settings.data_kind = Some(data_kind);
+                settings.certificates = certificates;
+            }
+            Err(e) => {
+                tracing::warn!(code = %ipc_error(e).code, "settings not read");
+            }
         }
+        settings
     }
 
     /// Changes the language and remembers it.
@@ -141,6 +164,113 @@ impl Shell {
             .map_err(|e| internal(&format!("kunde inte spara språkvalet: {e}")))?;
         Ok(self.settings())
     }
+}
+
+/// The app's errors as the UI receives them. The app crate's own `{code, message}` covers
+/// [`assistid_app::AppError`]; the register's deletion rules, the certificate import and the
+/// environment choice have error types of their own with stable codes the UI branches on
+/// (`confirmation_needed`, `delete_blocked`, `wrong_certificate_password`, `demo_data_folder`, …).
+pub fn ipc_error(e: anyhow::Error) -> IpcError {
+    use assistid_app::certificates::CertificateError;
+    use assistid_app::deletion::DeletionError;
+    use assistid_app::environments::EnvironmentError;
+    let coded = |code: &str, message: String| IpcError {
+        code: code.to_owned(),
+        message,
+    };
+    if let Some(d) = e.downcast_ref::<DeletionError>() {
+        return coded(d.code(), d.to_string());
+    }
+    if let Some(c) = e.downcast_ref::<CertificateError>() {
+        return coded(c.code(), c.to_string());
+    }
+    if let Some(v) = e.downcast_ref::<EnvironmentError>() {
+        return coded(v.code(), v.to_string());
+    }
+    IpcError::from(e)
+}
+
+/// The environment as the UI names it.
+pub fn ipc_environment(environment: assistid_app::submit::Environment) -> ipc::Environment {
+    use assistid_app::submit::Environment;
+    match environment {
+        Environment::Prod => ipc::Environment::Prod,
+        Environment::Test => ipc::Environment::Test,
+        _ => ipc::Environment::Demo,
+    }
+}
+
+/// The environment the UI chose, as the app names it.
+pub fn app_environment(environment: ipc::Environment) -> assistid_app::submit::Environment {
+    use assistid_app::submit::Environment;
+    match environment {
+        ipc::Environment::Demo => Environment::Demo,
+        ipc::Environment::Test => Environment::Test,
+        ipc::Environment::Prod => Environment::Prod,
+    }
+}
+
+/// The certificate purpose the UI chose, as the app names it.
+pub fn app_purpose(
+    purpose: ipc::CertificatePurpose,
+) -> assistid_app::certificates::CertificatePurpose {
+    use assistid_app::certificates::CertificatePurpose;
+    match purpose {
+        ipc::CertificatePurpose::FkClient => CertificatePurpose::FkClient,
+        ipc::CertificatePurpose::BankidRp => CertificatePurpose::BankIdRp,
+    }
+}
+
+type SettingsFacts = (ipc::Environment, bool, String, Vec<ipc::CertificateInfo>);
+
+/// The data folder's part of the settings at `now`: environment (and whether it was chosen),
+/// the kind of data, the imported certificates with their expiry state.
+pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<SettingsFacts> {
+    use assistid_app::certificates::CertificatePurpose;
+    let env = app.environment_settings()?;
+    let chosen = env.environment.is_some();
+    let environment = env
+        .environment
+        .map_or(ipc::Environment::Test, ipc_environment);
+    let certificates = app
+        .certificates(now)?
+        .into_iter()
+        .map(|c| ipc::CertificateInfo {
+            purpose: match c.purpose {
+                CertificatePurpose::BankIdRp => ipc::CertificatePurpose::BankidRp,
+                _ => ipc::CertificatePurpose::FkClient,
+            },
+            subject: c.subject,
+            issuer: c.issuer,
+            not_after: c.not_after.to_rfc3339(),
+            password_in_keychain: c.password_in_keychain,
+            status: serde_json::to_value(c.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            message: Some(c.message),
+        })
+        .collect();
+    Ok((
+        environment,
+        chosen,
+        env.data_kind.code().to_owned(),
+        certificates,
+    ))
+}
+
+/// The bytes of a certificate file chosen in the webview (base64 from the UI).
+pub fn certificate_bytes(file: Option<&ipc::ImportFile>) -> Result<(String, Vec<u8>), IpcError> {
+    use base64::Engine as _;
+    let file = file.ok_or_else(|| IpcError {
+        code: "file_missing".to_owned(),
+        message: "Välj certifikatfilen (.p12 eller .pfx) först.".to_owned(),
+    })?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(file.content_base64.as_bytes())
+        .map_err(|_| {
+            IpcError::invalid("certifikatfil", "filen kom inte fram hel; välj den igen")
+        })?;
+    Ok((file.file_name.clone(), bytes))
 }
 
 fn internal(message: &str) -> IpcError {

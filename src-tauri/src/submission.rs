@@ -56,12 +56,14 @@ impl SubmissionDesk {
         let queued = shell
             .run(move |app| {
                 let month = crate::convert::month(&month)?;
-                let environment = Environment::Demo;
+                // The data folder's environment (demo for demo data); `queue_month` refuses
+                // demo data for a real FK and real data for the fake.
+                let environment = app.default_environment()?;
                 let (ids, skipped) = app.queue_month(month, environment, Utc::now())?;
-                Ok((month, ids, skipped))
+                Ok((month, ids, skipped, environment))
             })
             .await;
-        let (month, ids, skipped) = match queued {
+        let (month, ids, skipped, environment) = match queued {
             Ok(q) => q,
             Err(e) => {
                 self.running.store(false, Ordering::SeqCst);
@@ -92,7 +94,7 @@ impl SubmissionDesk {
         tauri::async_runtime::spawn_blocking(move || {
             let desks = task_handle.state::<crate::Desks>();
             let _running = Running(&desks.submission.running);
-            if let Err(e) = send(&task_handle, &data_dir, keys, &ids) {
+            if let Err(e) = send(&task_handle, &data_dir, keys, environment, &ids) {
                 let err = IpcError::from(e);
                 tracing::error!(code = %err.code, "submission run stopped");
                 let _ = task_handle.emit(ipc::EVENT_SUBMISSION_FAILED, err);
@@ -125,10 +127,11 @@ fn send(
     handle: &AppHandle,
     data_dir: &std::path::Path,
     keys: assistid_app::KeySource,
+    environment: Environment,
     ids: &[SubmissionId],
 ) -> anyhow::Result<()> {
     let app = App::open(data_dir, keys, Utc::now())?;
-    let connection = app.connect(&ConnectOptions::new(Environment::Demo))?;
+    let connection = app.connect(&ConnectOptions::new(environment))?;
     let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;
     let total = ids.len();

@@ -18,7 +18,10 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod certificates;
+pub mod deletion;
 pub mod demo;
+pub mod environments;
 mod error;
 pub mod history;
 pub mod import;
@@ -27,6 +30,7 @@ pub mod privacy;
 pub mod receipts;
 pub mod register;
 pub mod reports;
+pub mod shifts;
 pub mod signing;
 pub mod submit;
 

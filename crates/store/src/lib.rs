@@ -55,6 +55,7 @@ pub mod privacy;
 pub mod providers;
 pub mod report_versions;
 pub mod settings;
+pub mod shift_edits;
 pub mod shifts;
 pub mod signatures;
 

@@ -6,3 +6,5 @@ mod bindings;
 mod boundary;
 mod config;
 mod import;
+mod register_and_settings;
+mod shifts;

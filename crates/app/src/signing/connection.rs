@@ -161,11 +161,19 @@ impl App {
             BankIdEnvironment::Demo => BankIdConnection::demo(self.data_dir()).await,
             BankIdEnvironment::Test | BankIdEnvironment::Prod => {
                 let settings = self.bankid_settings()?;
-                let cert_path = settings.rp_certificate.ok_or_else(|| {
-                    AppError::Missing("RP-certifikatet för BankID är inte inställt".into())
-                })?;
-                let pkcs12 = std::fs::read(&cert_path)
-                    .with_context(|| format!("kunde inte läsa {}", cert_path.display()))?;
+                // The certificate imported in the settings wins over a path setting.
+                let pkcs12 = match self
+                    .imported_pkcs12(crate::certificates::CertificatePurpose::BankIdRp)?
+                {
+                    Some(bytes) => bytes,
+                    None => {
+                        let cert_path = settings.rp_certificate.ok_or_else(|| {
+                            AppError::Missing("RP-certifikatet för BankID är inte inställt".into())
+                        })?;
+                        std::fs::read(&cert_path)
+                            .with_context(|| format!("kunde inte läsa {}", cert_path.display()))?
+                    }
+                };
                 let password = rp_password(&self.provider_org()?)?;
                 let client = Client::builder(if environment == BankIdEnvironment::Test {
                     Environment::Test

@@ -267,16 +267,28 @@ impl App {
                 .into());
             }
         };
-        let cert_path = match &options.client_cert {
-            Some(path) => path.clone(),
-            None => PathBuf::from(setting(ELT_CLIENT_CERT_PATH)?.ok_or_else(|| {
-                AppError::Missing(format!(
-                    "ingen certifikatfil (e-tjänstelegitimation från Expisoft) är vald: ange \
-                     --client-cert FIL.p12 eller inställningen {ELT_CLIENT_CERT_PATH}"
-                ))
-            })?),
+        // A file given for this run wins; then the certificate imported in the settings
+        // (kept in the encrypted database); then the path setting.
+        let imported = match &options.client_cert {
+            Some(_) => None,
+            None => self.imported_pkcs12(crate::certificates::CertificatePurpose::FkClient)?,
         };
-        let p12 = read_file(&cert_path, "certifikatfil")?;
+        let p12 = match imported {
+            Some(bytes) => bytes,
+            None => {
+                let cert_path = match &options.client_cert {
+                    Some(path) => path.clone(),
+                    None => PathBuf::from(setting(ELT_CLIENT_CERT_PATH)?.ok_or_else(|| {
+                        AppError::Missing(format!(
+                            "ingen certifikatfil (e-tjänstelegitimation från Expisoft) är vald: \
+                             lägg in den under Inställningar, ange --client-cert FIL.p12 eller \
+                             inställningen {ELT_CLIENT_CERT_PATH}"
+                        ))
+                    })?),
+                };
+                read_file(&cert_path, "certifikatfil")?
+            }
+        };
         let password = match &options.password {
             Some(p) => p.clone(),
             None => match std::env::var(CLIENT_CERT_PASSWORD_ENV) {

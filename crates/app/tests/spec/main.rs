@@ -2,5 +2,8 @@
 mod after_sending;
 mod faults;
 mod privacy;
+mod register_and_settings;
 mod signing;
 mod submit;
+
+mod shifts;

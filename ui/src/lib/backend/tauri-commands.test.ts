@@ -18,7 +18,11 @@ describe('Tauri backend against the generated command list', () => {
     }
     const registered = new Set<string>(COMMANDS);
     expect(invoked.filter((c) => !registered.has(c))).toEqual([]);
-    expect(new Set(invoked).size).toBe(invoked.length);
+    // One command per method, except the confirmed deletions and the certificate file import,
+    // which call the same command as their Backend method with one more argument.
+    const shared = new Set(['delete_person', 'delete_assistant', 'import_certificate']);
+    const once = invoked.filter((c) => !shared.has(c));
+    expect(new Set(once).size).toBe(once.length);
   });
 
   it('is chosen only inside the Tauri webview', () => {

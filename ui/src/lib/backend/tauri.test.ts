@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTauriBackend, EVENTS } from './tauri';
+import { createTauriBackend, EVENTS, hasDesktopExtras } from './tauri';
 import type { SignStatus } from './types';
+import { DemoBackend } from './demo';
 
 describe('Tauri backend sketch', () => {
   it('maps methods to snake_case commands with camelCase arguments', async () => {
@@ -18,6 +19,43 @@ describe('Tauri backend sketch', () => {
       ['commit_import', { fileToken: 'tok', skipRows: [3] }],
       ['start_signing', { reportId: 'r1', role: 'assistant' }],
     ]);
+  });
+
+  it('deletes without confirmation first, and with it only through the confirmed variants', async () => {
+    const calls: [string, unknown][] = [];
+    const b = createTauriBackend(
+      async <T,>(cmd: string, args?: Record<string, unknown>) => {
+        calls.push([cmd, args]);
+        return undefined as T;
+      },
+      async () => () => {},
+    );
+    await b.deletePerson('194001019802');
+    await b.deletePersonConfirmed('194001019802');
+    await b.deleteAssistant('199001010017');
+    await b.deleteAssistantConfirmed('199001010017');
+    expect(calls).toEqual([
+      ['delete_person', { personnummer: '194001019802', confirmed: false }],
+      ['delete_person', { personnummer: '194001019802', confirmed: true }],
+      ['delete_assistant', { id: '199001010017', confirmed: false }],
+      ['delete_assistant', { id: '199001010017', confirmed: true }],
+    ]);
+  });
+
+  it('sends a certificate file as its name and bytes with the password', async () => {
+    const calls: [string, unknown][] = [];
+    const b = createTauriBackend(
+      async <T,>(cmd: string, args?: Record<string, unknown>) => {
+        calls.push([cmd, args]);
+        return undefined as T;
+      },
+      async () => () => {},
+    );
+    expect(hasDesktopExtras(b)).toBe(true);
+    expect(hasDesktopExtras(new DemoBackend()), 'the browser demo has no file import').toBe(false);
+    const file = { file_name: 'fk.p12', content_base64: 'MII=' };
+    await b.importCertificateFile('fk_client', file, 'hemligt');
+    expect(calls).toEqual([['import_certificate', { purpose: 'fk_client', file, password: 'hemligt' }]]);
   });
 
   it('passes only the order’s own status events to a listener, the current status first', async () => {
@@ -41,5 +79,48 @@ describe('Tauri backend sketch', () => {
     handler!({ payload: status('B') });
     handler!({ payload: status('A') });
     expect(seen).toEqual(['A', 'A']);
+  });
+});
+
+describe('Tauri backend: single shifts of the month grid', () => {
+  const input = {
+    person: '195001012383',
+    assistant: '199001012385',
+    start: '2026-10-25T01:00',
+    start_occurrence: null,
+    end: '2026-10-25T02:30',
+    end_occurrence: 'second' as const,
+    kind: 'aktiv' as const,
+    note: null,
+  };
+
+  it('adds, changes and deletes one shift by its stored id', async () => {
+    const calls: [string, unknown][] = [];
+    const b = createTauriBackend(
+      async <T,>(cmd: string, args?: Record<string, unknown>) => {
+        calls.push([cmd, args]);
+        return (cmd === 'delete_shift' ? undefined : { id: '17' }) as T;
+      },
+      async () => () => {},
+    );
+    expect((await b.addShift(input)).id).toBe('17');
+    await b.updateShift('17', { ...input, kind: 'vante' });
+    await b.deleteShift('17');
+    expect(calls).toEqual([
+      ['add_shift', { shift: input }],
+      ['update_shift', { id: '17', shift: { ...input, kind: 'vante' } }],
+      ['delete_shift', { id: '17' }],
+    ]);
+  });
+
+  it('passes a refusal on as {code, message}, so the grid can ask about an ambiguous time', async () => {
+    const refusal = { code: 'time_ambiguous', message: 'Sluttiden 2026-10-25 02:30 inträffar två gånger …' };
+    const b = createTauriBackend(
+      async () => {
+        throw refusal;
+      },
+      async () => () => {},
+    );
+    await expect(b.addShift({ ...input, end_occurrence: null })).rejects.toEqual(refusal);
   });
 });

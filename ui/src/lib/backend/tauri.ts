@@ -34,12 +34,14 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     register: () => call<Gen.RegisterData>('register'),
     saveProvider: (provider) => call<Gen.Provider>('save_provider', { provider }),
     savePerson: (person) => call<Gen.PersonWithAssistance>('save_person', { person }),
-    deletePerson: (personnummer) => call<void>('delete_person', { personnummer }),
+    deletePerson: (personnummer) => call<void>('delete_person', { personnummer, confirmed: false }),
     saveAssistant: (assistant) => call<Gen.Assistant>('save_assistant', { assistant }),
-    deleteAssistant: (id) => call<void>('delete_assistant', { id }),
+    deleteAssistant: (id) => call<void>('delete_assistant', { id, confirmed: false }),
     monthGrid: (month, person) => call<Gen.MonthGridData>('month_grid', { month, person }),
-    addShift: (shift) => call('add_shift', { shift }),
-    updateShift: (id, shift) => call('update_shift', { id, shift }),
+    // The UI's ShiftInput must satisfy the generated one, so the shapes cannot drift apart.
+    addShift: (shift) => call<Gen.ShiftRecord>('add_shift', { shift: shift satisfies Gen.ShiftInput }),
+    updateShift: (id, shift) =>
+      call<Gen.ShiftRecord>('update_shift', { id, shift: shift satisfies Gen.ShiftInput }),
     deleteShift: (id) => call<void>('delete_shift', { id }),
     openImportFile: (file) => call<Gen.ChosenFile>('open_import_file', { file }),
     previewImport: (file) => call<Gen.ImportPreview>('preview_import', { file }),
@@ -77,12 +79,18 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     settings: () => call<Gen.Settings>('settings'),
     setEnvironment: (environment) => call<Gen.Settings>('set_environment', { environment }),
     setLanguage: (language) => call<Gen.Settings>('set_language', { language }),
-    importCertificate: (purpose, password) => call('import_certificate', { purpose, password }),
+    // Without a file the shell answers `file_missing`; the Settings screen sends the file
+    // through `importCertificateFile` below.
+    importCertificate: (purpose, password) => call<Gen.Settings>('import_certificate', { purpose, password }),
     // Extras beyond the Backend interface (not used by the screens yet).
     monthReview: (month) => call<Gen.MonthReview>('month_review', { month }),
     exportReports: (month) => call<Gen.ExportResult>('export_reports', { month }),
     loadDemo: () => call<boolean>('load_demo'),
     onProgress: (listener) => listen<Gen.Progress>(EVENTS.progress, (e) => listener(e.payload)),
+    deletePersonConfirmed: (personnummer) => call<void>('delete_person', { personnummer, confirmed: true }),
+    deleteAssistantConfirmed: (id) => call<void>('delete_assistant', { id, confirmed: true }),
+    importCertificateFile: (purpose, file, password) =>
+      call<Gen.Settings>('import_certificate', { purpose, file, password }),
   };
 }
 
@@ -93,6 +101,20 @@ export interface Extras {
   exportReports(month: string): Promise<Gen.ExportResult>;
   loadDemo(): Promise<boolean>;
   onProgress(listener: (p: Gen.Progress) => void): Promise<Unsubscribe>;
+  /**
+   * Deletes after the user said yes to the `confirmation_needed` question (unsigned shifts go
+   * with the entry). Signed or sent reports still block (`delete_blocked`).
+   */
+  deletePersonConfirmed(personnummer: string): Promise<void>;
+  /** The same for an assistant. */
+  deleteAssistantConfirmed(id: string): Promise<void>;
+  /** Imports a PKCS#12 file chosen in the webview's file input, checked with its password. */
+  importCertificateFile(purpose: Gen.CertificatePurpose, file: Gen.ImportFile, password: string): Promise<Gen.Settings>;
+}
+
+/** Whether `backend` can confirm deletions and import certificate files (the desktop app). */
+export function hasDesktopExtras(backend: object): backend is Pick<Extras, 'deletePersonConfirmed' | 'deleteAssistantConfirmed' | 'importCertificateFile'> {
+  return 'importCertificateFile' in backend && 'deletePersonConfirmed' in backend;
 }
 
 interface TauriInternals {

@@ -103,6 +103,8 @@ export const en: Record<MessageKey, string> = {
   'register.unit.days': 'days',
   'register.unit.months': 'months',
   'register.saved': 'Saved.',
+  'register.delete_confirm': 'Delete {name} from the register?',
+  'register.deleted': '{name} has been deleted from the register.',
   'register.new_person': 'New person',
   'register.new_assistant': 'New assistant',
   'register.cannot_sign': 'Coordination number: cannot sign with BankID',
@@ -271,6 +273,8 @@ export const en: Record<MessageKey, string> = {
   'settings.cert_import': 'Load PKCS#12 file …',
   'settings.cert_password': 'File password',
   'settings.cert_keychain': 'The password is stored in the computer’s keychain.',
+  'settings.cert_file': 'Certificate file (.p12/.pfx)',
+  'settings.cert_imported': 'The certificate has been imported.',
   'settings.subject': 'Issued to',
   'settings.issuer': 'Issuer',
 };

@@ -101,6 +101,8 @@ export const sv = {
   'register.unit.days': 'dagar',
   'register.unit.months': 'månader',
   'register.saved': 'Sparat.',
+  'register.delete_confirm': 'Ta bort {name} ur registret?',
+  'register.deleted': '{name} är borttagen ur registret.',
   'register.new_person': 'Ny person',
   'register.new_assistant': 'Ny assistent',
   'register.cannot_sign': 'Samordningsnummer: kan inte signera med BankID',
@@ -269,6 +271,8 @@ export const sv = {
   'settings.cert_import': 'Läs in PKCS#12-fil …',
   'settings.cert_password': 'Lösenord till filen',
   'settings.cert_keychain': 'Lösenordet sparas i datorns nyckelring.',
+  'settings.cert_file': 'Certifikatfil (.p12/.pfx)',
+  'settings.cert_imported': 'Certifikatet är inläst.',
   'settings.subject': 'Utfärdat till',
   'settings.issuer': 'Utfärdare',
 } as const;

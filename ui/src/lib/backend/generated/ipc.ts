@@ -433,7 +433,7 @@ offset_minutes: number, };
  */
 export type ShiftRecord = { 
 /**
- * Stable id within this answer.
+ * The stored shift's id (what `update_shift` and `delete_shift` take).
  */
 id: string, 
 /**
@@ -472,6 +472,49 @@ real_minutes: number,
  * DST note, if any.
  */
 dst_note: string | null, };
+
+/**
+ * Which of the two occurrences of a repeated autumn time is meant (02:00–02:59 on the night
+ * the clocks go back): `first` in summer time (+02:00), `second` in winter time (+01:00).
+ */
+export type Occurrence = "first" | "second";
+
+/**
+ * A shift as typed in the month grid, to add or change one.
+ */
+export type ShiftInput = { 
+/**
+ * Person (12 digits).
+ */
+person: string, 
+/**
+ * Assistant (12 digits).
+ */
+assistant: string, 
+/**
+ * Start, local `YYYY-MM-DDTHH:MM`.
+ */
+start: string, 
+/**
+ * Needed only when `start` falls in the repeated autumn hour; never guessed.
+ */
+start_occurrence: Occurrence | null, 
+/**
+ * End, local `YYYY-MM-DDTHH:MM`.
+ */
+end: string, 
+/**
+ * Needed only when `end` falls in the repeated autumn hour; never guessed.
+ */
+end_occurrence: Occurrence | null, 
+/**
+ * Kind of time.
+ */
+kind: TimeKind, 
+/**
+ * A note (not sent to FK).
+ */
+note: string | null, };
 
 /**
  * A column of the month grid.
@@ -557,7 +600,15 @@ not_after: string,
 /**
  * Whether the PKCS#12 password is in the OS keychain.
  */
-password_in_keychain: boolean, };
+password_in_keychain: boolean, 
+/**
+ * `ok`, `expires_soon` (from 30 days before expiry), `expired` or `not_yet_valid`.
+ */
+status?: string, 
+/**
+ * What to tell the user (Swedish): how long it is valid, or the warning.
+ */
+message?: string, };
 
 /**
  * The Settings screen.
@@ -574,7 +625,16 @@ language: Language,
 /**
  * Installed certificates.
  */
-certificates: Array<CertificateInfo>, };
+certificates: Array<CertificateInfo>, 
+/**
+ * `demo` or `real`: what the data folder holds (a demo folder only ever sends to the demo).
+ */
+data_kind?: string, 
+/**
+ * False while a real data folder has no environment chosen yet (`environment` then shows
+ * FK's test service, which nothing is sent to until the user chooses).
+ */
+environment_chosen?: boolean, };
 
 /**
  * One exported report (`index.json` entry).

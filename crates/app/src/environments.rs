@@ -1,0 +1,257 @@
+//! Which FK environment a data folder sends to — demo, test or prod — and FK's addresses,
+//! kept in the data folder's settings (a data folder belongs to one provider, so this is "per
+//! provider").
+//!
+//! **The rules.**
+//! - A data folder holds either demo data or real data ([`DataKind`], marked when the folder
+//!   is made). Demo data goes only to the fake FK, real data only to FK's test or production
+//!   service: [`App::set_environment`] refuses the other choices with the same check the
+//!   submission makes before every connection ([`App::check_environment`]), so a setting can
+//!   never point the wrong way.
+//! - A demo folder stays demo. Choosing test or prod there is answered with
+//!   [`EnvironmentError::DemoDataFolder`], which explains that real work needs a data folder of
+//!   its own: leaving the demo never mixes demo data with real data.
+//! - FK's addresses default to those in FK's files (`assistid_elt::FK_TEST_ENDPOINT`,
+//!   `FK_PROD_ENDPOINT`) and can be replaced per environment (FK hands out the real address
+//!   with the vendor agreement); an address must be `https://`. Which server certificates are
+//!   trusted stays an explicit setting (`elt.<env>.ca_path`: a pinned CA file or `system`);
+//!   there is no way to trust anything else.
+
+use assistid_elt::{Environment, EnvironmentConfig, TrustAnchor};
+use assistid_store::DataKind;
+use assistid_store::settings::{ELT_ENVIRONMENT, elt_ca_path_key, elt_endpoint_key};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::submit::connection::SYSTEM_ROOTS;
+use crate::{App, AppError};
+
+/// Why an environment choice was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvironmentError {
+    /// Test or prod was chosen in the demo data folder.
+    #[error(
+        "Den här datamappen innehåller demodata, och demodata skickas aldrig till \
+         Försäkringskassans {}. För att arbeta på riktigt behövs en egen datamapp för er \
+         verksamhet, så att demodata och riktiga uppgifter aldrig blandas: starta Assistid med \
+         en ny, tom datamapp (inställningen ASSISTID_DATA_DIR), registrera er verksamhet där och \
+         välj sedan testmiljön eller produktionsmiljön. Demomappen finns kvar som den är.",
+        environment.label()
+    )]
+    DemoDataFolder {
+        /// The environment that was chosen.
+        environment: Environment,
+    },
+    /// Demo was chosen in a data folder with real data.
+    #[error(
+        "Den här datamappen innehåller riktiga uppgifter, och de skickas aldrig till demoläget. \
+         Välj Försäkringskassans testmiljö eller produktionsmiljö. Vill du prova Assistid med \
+         demodata, starta appen med en egen, tom datamapp för demon."
+    )]
+    RealDataToDemo,
+    /// An address that is not an `https://` URL with a host.
+    #[error(
+        "Adressen \"{endpoint}\" till Försäkringskassans {} går inte att använda: den ska börja \
+         med https:// och ha ett servernamn, t.ex. {}.",
+        environment.label(),
+        environment.default_endpoint().unwrap_or("https://…")
+    )]
+    InvalidEndpoint {
+        /// The environment.
+        environment: Environment,
+        /// The address as given.
+        endpoint: String,
+    },
+    /// The demo's address cannot be set (the fake FK runs on a loopback port of its own).
+    #[error("Demolägets adress väljs av Assistid själv och kan inte ändras.")]
+    DemoEndpoint,
+}
+
+impl EnvironmentError {
+    /// A stable snake_case code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EnvironmentError::DemoDataFolder { .. } => "demo_data_folder",
+            EnvironmentError::RealDataToDemo => "real_data_not_demo",
+            EnvironmentError::InvalidEndpoint { .. } => "invalid_endpoint",
+            EnvironmentError::DemoEndpoint => "invalid_input",
+        }
+    }
+}
+
+/// Which server certificates are trusted for one of FK's environments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TrustSetting {
+    /// A pinned CA file (PEM).
+    PinnedCa(String),
+    /// The operating system's roots, chosen explicitly.
+    SystemRoots,
+    /// Not chosen yet: nothing can be sent there until it is.
+    NotChosen,
+}
+
+/// One of FK's environments as configured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FkEndpoint {
+    /// `test` or `prod`.
+    pub environment: Environment,
+    /// The address used.
+    pub endpoint: String,
+    /// Whether it is FK's published default (not replaced).
+    pub is_default: bool,
+    /// Which server certificates are trusted.
+    pub trust: TrustSetting,
+}
+
+/// The data folder's environment settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvironmentSettings {
+    /// Demo or real data.
+    #[serde(serialize_with = "data_kind_code")]
+    pub data_kind: DataKind,
+    /// The environment reports go to; `None` for real data not set yet.
+    pub environment: Option<Environment>,
+    /// FK's test and production addresses.
+    pub fk: Vec<FkEndpoint>,
+}
+
+/// `DataKind` has no `Serialize` of its own: written as its code (`demo` / `real`).
+fn data_kind_code<S: serde::Serializer>(kind: &DataKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.code())
+}
+
+fn endpoint_is_usable(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = host.split(':').next().unwrap_or("");
+    !name.is_empty()
+        && !url.chars().any(char::is_whitespace)
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+impl App {
+    /// The data folder's environment settings.
+    pub fn environment_settings(&self) -> anyhow::Result<EnvironmentSettings> {
+        let store = self.store();
+        let data_kind = self.data_kind()?;
+        let environment = match store.setting(ELT_ENVIRONMENT).map_err(AppError::from)? {
+            Some(text) => Some(
+                text.parse::<Environment>()
+                    .map_err(|e| AppError::invalid(ELT_ENVIRONMENT, e))?,
+            ),
+            None if data_kind == DataKind::Demo => Some(Environment::Demo),
+            None => None,
+        };
+        let mut fk = Vec::new();
+        for env in [Environment::Test, Environment::Prod] {
+            let configured = store
+                .setting(&elt_endpoint_key(env.as_str()))
+                .map_err(AppError::from)?;
+            let default = EnvironmentConfig::fk_default(env, TrustAnchor::SystemRoots)
+                .map(|c| c.endpoint)
+                .unwrap_or_default();
+            let trust = match store
+                .setting(&elt_ca_path_key(env.as_str()))
+                .map_err(AppError::from)?
+            {
+                Some(v) if v == SYSTEM_ROOTS => TrustSetting::SystemRoots,
+                Some(path) => TrustSetting::PinnedCa(path),
+                None => TrustSetting::NotChosen,
+            };
+            fk.push(FkEndpoint {
+                environment: env,
+                is_default: configured.is_none(),
+                endpoint: configured.unwrap_or(default),
+                trust,
+            });
+        }
+        Ok(EnvironmentSettings {
+            data_kind,
+            environment,
+            fk,
+        })
+    }
+
+    /// Chooses the environment reports go to. Refuses test/prod for demo data
+    /// ([`EnvironmentError::DemoDataFolder`]) and the demo for real data
+    /// ([`EnvironmentError::RealDataToDemo`]) — the same check every submission makes.
+    pub fn set_environment(
+        &self,
+        environment: Environment,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        if self.check_environment(environment).is_err() {
+            return Err(match self.data_kind()? {
+                DataKind::Demo => EnvironmentError::DemoDataFolder { environment },
+                DataKind::Real => EnvironmentError::RealDataToDemo,
+            }
+            .into());
+        }
+        self.store()
+            .set_setting(ELT_ENVIRONMENT, environment.as_str(), now)
+            .map_err(AppError::from)?;
+        Ok(())
+    }
+
+    /// Replaces FK's address for `environment` (test or prod); `None` goes back to FK's
+    /// published default.
+    pub fn set_fk_endpoint(
+        &self,
+        environment: Environment,
+        endpoint: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        if !environment.is_real_fk() {
+            return Err(EnvironmentError::DemoEndpoint.into());
+        }
+        let key = elt_endpoint_key(environment.as_str());
+        match endpoint.map(str::trim).filter(|e| !e.is_empty()) {
+            None => {
+                self.store().remove_setting(&key).map_err(AppError::from)?;
+            }
+            Some(url) if endpoint_is_usable(url) => {
+                self.store()
+                    .set_setting(&key, url, now)
+                    .map_err(AppError::from)?;
+            }
+            Some(url) => {
+                return Err(EnvironmentError::InvalidEndpoint {
+                    environment,
+                    endpoint: url.to_owned(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_addresses_with_a_host_are_usable() {
+        assert!(endpoint_is_usable(
+            assistid_elt::environment::FK_TEST_ENDPOINT
+        ));
+        assert!(endpoint_is_usable("https://127.0.0.1:5000/x"));
+        for bad in [
+            "http://shsmars.forsakringskassan.se/x",
+            "https://",
+            "https:///path",
+            "shsmars.forsakringskassan.se",
+            "https://fk .se/x",
+        ] {
+            assert!(!endpoint_is_usable(bad), "{bad} must be refused");
+        }
+    }
+}

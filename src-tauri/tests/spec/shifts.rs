@@ -1,0 +1,137 @@
+//! The shift commands' conversions on the demo data: the grid lists the STORED shifts with
+//! their ids, a typed shift goes in and comes back as the grid shows it, and a refusal reaches
+//! the UI with its own code (`time_ambiguous` makes the grid ask which occurrence).
+
+use assistid_desktop::convert;
+use assistid_desktop::ipc;
+use chrono::{TimeZone as _, Utc};
+
+use crate::boundary::demo_app;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+#[test]
+fn a_shift_typed_in_the_grid_is_stored_listed_changed_and_deleted() {
+    let (_dir, app) = demo_app();
+    let person = app.persons().expect("persons")[0]
+        .personnummer
+        .digits()
+        .to_owned();
+    let assistant = app.assistants().expect("assistants")[0]
+        .id
+        .digits()
+        .to_owned();
+    let typed = ipc::ShiftInput {
+        person: person.clone(),
+        assistant: assistant.clone(),
+        start: "2026-12-07T08:00".into(),
+        start_occurrence: None,
+        end: "2026-12-07T16:00".into(),
+        end_occurrence: None,
+        kind: ipc::TimeKind::Aktiv,
+        note: None,
+    };
+    let saved = convert::shift_answer(app.add_shift(&convert::shift_input(&typed), now()))
+        .expect("8-16 is stored");
+    let record = convert::shift_record(&saved.shift);
+    assert_eq!(
+        record.start.local, "2026-12-07T08:00:00",
+        "the grid's time format"
+    );
+    assert_eq!(record.real_minutes, 480, "eight hours");
+
+    let month = convert::month("2026-12").expect("month");
+    let grid = convert::month_grid_with_shifts(
+        &app.month_review(month, now()).expect("review"),
+        &app.persons().expect("persons"),
+        &app.assistants().expect("assistants"),
+        &person,
+        &app.shifts_of_person_in_month(&person, month)
+            .expect("the person's shifts"),
+    )
+    .expect("the grid converts");
+    assert_eq!(
+        grid.shifts
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        [record.id.as_str()],
+        "the grid lists the stored shift by the id update and delete take"
+    );
+    assert_eq!(
+        grid.assistants.len(),
+        app.assistants().expect("assistants").len(),
+        "every registered assistant has a column to type in"
+    );
+    assert_eq!(
+        grid.assistants[0].id, assistant,
+        "the assistant working this month comes first"
+    );
+
+    let id = convert::shift_id(&record.id).expect("the id reads back");
+    let changed = convert::shift_answer(app.update_shift(
+        id,
+        &convert::shift_input(&ipc::ShiftInput {
+            kind: ipc::TimeKind::Beredskap,
+            ..typed.clone()
+        }),
+        now(),
+    ))
+    .expect("changed");
+    assert_eq!(
+        convert::shift_record(&changed.shift).kind,
+        ipc::TimeKind::Beredskap,
+        "the kind changed"
+    );
+    convert::shift_answer(app.delete_shift(id, now())).expect("deleted");
+    assert!(
+        app.shifts_of_person_in_month(&person, month)
+            .expect("listed")
+            .is_empty(),
+        "nothing left"
+    );
+}
+
+#[test]
+fn refusals_reach_the_ui_with_their_own_code() {
+    let (_dir, app) = demo_app();
+    let person = app.persons().expect("persons")[0]
+        .personnummer
+        .digits()
+        .to_owned();
+    let assistant = app.assistants().expect("assistants")[0]
+        .id
+        .digits()
+        .to_owned();
+    let ambiguous = ipc::ShiftInput {
+        person,
+        assistant,
+        start: "2026-10-25T02:30".into(),
+        start_occurrence: None,
+        end: "2026-10-25T06:00".into(),
+        end_occurrence: None,
+        kind: ipc::TimeKind::Vante,
+        note: None,
+    };
+    let err = convert::shift_answer(app.add_shift(&convert::shift_input(&ambiguous), now()))
+        .expect_err("an ambiguous autumn time is never guessed");
+    let ipc_err = ipc::IpcError::from(err);
+    assert_eq!(
+        ipc_err.code, "time_ambiguous",
+        "the grid branches on this code"
+    );
+    assert!(
+        ipc_err.message.contains("två gånger"),
+        "the Swedish message says why: {}",
+        ipc_err.message
+    );
+    let unknown = ipc::IpcError::from(convert::shift_id("12-2026-10-0").expect_err("not an id"));
+    assert_eq!(
+        unknown.code, "shift_not_found",
+        "an id from the old row-based grid is refused clearly"
+    );
+}
