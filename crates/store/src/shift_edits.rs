@@ -9,39 +9,13 @@
 
 use assistid_core::ids::{IdentityNumber, Personnummer};
 use assistid_core::shift::Shift;
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use crate::convert::instant_to_sql;
 use crate::error::{Result, StoreError, is_unique_violation};
-use crate::shifts::{MAX_SHIFT_MINUTES, SELECT_SHIFTS, ShiftId, StoredShift};
+use crate::shifts::{MAX_SHIFT_MINUTES, SELECT_SHIFTS, ShiftId, StoredShift, check_shift};
 use crate::store::{Store, WriteGuard};
-
-/// The rules the table's CHECK constraints enforce, with a message instead of a SQLite error.
-fn check(shift: &Shift) -> Result<()> {
-    for t in [shift.start, shift.end] {
-        let local = t.local();
-        if local.second() != 0 || local.nanosecond() != 0 {
-            return Err(StoreError::invalid(format!(
-                "tiden {t} har sekunder; passtider lagras i hela minuter"
-            )));
-        }
-    }
-    let minutes = shift.real_minutes();
-    if minutes <= 0 {
-        return Err(StoreError::invalid(format!(
-            "passet som börjar {} slutar inte efter att det börjat",
-            shift.start
-        )));
-    }
-    if minutes > MAX_SHIFT_MINUTES {
-        return Err(StoreError::invalid(format!(
-            "passet som börjar {} är längre än 31 dygn",
-            shift.start
-        )));
-    }
-    Ok(())
-}
 
 fn duplicate(e: rusqlite::Error) -> StoreError {
     if is_unique_violation(&e) {
@@ -89,7 +63,7 @@ impl Store {
         source: Option<&str>,
         created_at: DateTime<Utc>,
     ) -> Result<ShiftId> {
-        check(shift)?;
+        check_shift(shift)?;
         let guard = WriteGuard::begin(&self.conn)?;
         let (assistant_id, person_id) = self.row_ids_of(shift)?;
         self.conn
@@ -123,7 +97,7 @@ impl Store {
     /// row id and where it came from stay. [`StoreError::NotFound`] when there is no such shift;
     /// [`StoreError::AlreadyExists`] when another stored shift is identical.
     pub fn replace_shift(&self, id: ShiftId, shift: &Shift) -> Result<()> {
-        check(shift)?;
+        check_shift(shift)?;
         let guard = WriteGuard::begin(&self.conn)?;
         let (assistant_id, person_id) = self.row_ids_of(shift)?;
         let changed = self

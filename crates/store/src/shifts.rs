@@ -128,7 +128,7 @@ pub struct InsertCounts {
 }
 
 /// Checks what the table's CHECK constraints would refuse, with a message naming the problem.
-fn check_shift(shift: &Shift) -> Result<()> {
+pub(crate) fn check_shift(shift: &Shift) -> Result<()> {
     for t in [shift.start, shift.end] {
         let local = t.local();
         if local.second() != 0 || local.nanosecond() != 0 {
