@@ -416,7 +416,7 @@ impl App {
                         Ok(whole) => whole?,
                         Err(panic) => std::panic::resume_unwind(panic),
                     };
-                    let (mut report, file) = whole_file_report(whole, 0);
+                    let (report, file) = whole_file_report(whole, 0);
                     refuse_commit(&report, options)?;
                     if let Some(e) = insert_error {
                         return Err(AppError::from(e).into());
@@ -445,12 +445,7 @@ impl App {
                             .map_err(AppError::from)?;
                         (counts, skipped)
                     };
-                    self.log_import(now, &previewed_hash, counts, skipped)?;
-                    report.new_shifts = counts.inserted as u64;
-                    report.already_present = counts.already_present as u64;
-                    report.skipped_rows = skipped;
-                    report.committed = true;
-                    Ok(report)
+                    self.record_commit(report, now, &previewed_hash, counts, skipped)
                 })
         })
     }
@@ -507,7 +502,7 @@ impl App {
                         Ok(preview) => preview.map_err(|e| anyhow::anyhow!("{e}"))?,
                         Err(panic) => std::panic::resume_unwind(panic),
                     };
-                    let mut report = ImportReport {
+                    let report = ImportReport {
                         new_shifts: preview.counts.shifts,
                         preview,
                         validation_problems: Vec::new(),
@@ -525,24 +520,25 @@ impl App {
                         .finish(Some(&batch_id_of(&file_hash)))
                         .map_err(AppError::from)?;
                     let skipped = report.preview.counts.rows_with_errors;
-                    self.log_import(now, &file_hash, counts, skipped)?;
-                    report.new_shifts = counts.inserted as u64;
-                    report.already_present = counts.already_present as u64;
-                    report.skipped_rows = skipped;
-                    report.committed = true;
-                    Ok(report)
+                    self.record_commit(report, now, &file_hash, counts, skipped)
                 })
         })
     }
 
-    /// Records the import in the event log (inside the import's transaction).
-    fn log_import(
+    /// Records the import in the event log (inside the import's transaction) and completes the
+    /// report with what was stored.
+    fn record_commit(
         &self,
+        mut report: ImportReport,
         now: DateTime<Utc>,
         file_sha256: &str,
         counts: InsertCounts,
         skipped: u64,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<ImportReport> {
+        report.new_shifts = counts.inserted as u64;
+        report.already_present = counts.already_present as u64;
+        report.skipped_rows = skipped;
+        report.committed = true;
         self.log_event(
             now,
             "shifts_imported",
@@ -553,7 +549,8 @@ impl App {
                 "already_present": counts.already_present,
                 "skipped_rows": skipped,
             }),
-        )
+        )?;
+        Ok(report)
     }
 }
 
