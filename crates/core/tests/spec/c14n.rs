@@ -433,6 +433,27 @@ fn malformed_documents_are_errors_not_panics() {
     }
 }
 
+/// Found by the fuzzer in CI: libxml2 stops reading at a NUL byte after the root element and
+/// canonicalizes what came before. XML 1.0 (§2.2) allows U+0000 nowhere, so a document with one
+/// is not a document we would hash or sign; the corpus comparison leaves such inputs out.
+#[test]
+fn a_nul_byte_anywhere_is_refused_even_where_libxml2_stops_reading() {
+    for bad in [
+        &b"<doc/>\t\t\0O"[..],
+        b"<doc/>\0<x/>",
+        b"<doc>a\0b</doc>",
+        b"<doc a='\0'/>",
+    ] {
+        let err = canonicalize(bad).expect_err("a NUL byte is not an XML character");
+        assert_eq!(
+            err.code(),
+            "c14n_malformed",
+            "{:?} must be refused as malformed",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}
+
 #[test]
 fn the_hash_is_lowercase_hex_sha256_of_the_canonical_form() {
     let hash =
