@@ -7,6 +7,18 @@
 //! request starts closer than [`FakeFkConfig::min_interval`]) and can answer them like an
 //! overloaded FK. Tests script misbehaviour per request with [`FakeFkHandle::script`].
 //!
+//! **How arrivals are timed.** FK sees a request start when its first bytes reach FK's
+//! servers, so that is what the fake records: on Linux, the kernel's receive timestamp
+//! (`SO_TIMESTAMPNS`) of the first read that delivered bytes of the request after the TLS
+//! handshake (a client that opens its connection early and writes only at its turn is timed
+//! by that write, not by the handshake), converted to the monotonic clock. Timing the request
+//! when the handler runs instead would add the fake's own latency — a tokio worker waking up,
+//! TLS decryption, hyper parsing the head — which varies by milliseconds on a busy machine
+//! and made correctly paced requests look too close together. On other systems (the demo
+//! inside the desktop app on Windows and macOS) the handler's clock reading is used. The
+//! records keep the order in which the fake handled the requests; a violation is a start
+//! closer than the interval to the latest start recorded before it, whichever came first.
+//!
 //! Start it inside your tokio runtime with [`FakeFk::start`], or on its own thread and runtime
 //! with [`FakeFk::start_background`] (for synchronous callers such as the CLI demo).
 //!
@@ -21,6 +33,7 @@
 //! # Ok::<(), assistid_fakes::fk::FakeFkError>(())
 //! ```
 
+mod arrival;
 mod check;
 pub mod journal;
 pub mod samples;
@@ -49,6 +62,7 @@ use tokio_rustls::TlsAcceptor;
 use uuid::Uuid;
 
 use crate::pki::{CertSubject, PkiError, TestCa, window_around};
+use arrival::{Arrival, ArrivalClock, ArrivalStream};
 use check::Verdict;
 use journal::{JournalEntry, JournalFile};
 
@@ -201,9 +215,11 @@ pub enum RecordedOutcome {
 pub struct RecordedRequest {
     /// 0-based arrival order.
     pub seq: usize,
-    /// Arrival on the monotonic clock (for measuring intervals).
+    /// Arrival on the monotonic clock (for measuring intervals): when the request's first
+    /// bytes reached the fake's socket (Linux: the kernel's receive timestamp), see the
+    /// module docs.
     pub arrived: Instant,
-    /// Arrival on the wall clock.
+    /// The same arrival on the wall clock.
     pub arrived_wall: DateTime<Utc>,
     /// Whether this start came too soon after the previous one.
     pub rate_violation: bool,
@@ -255,28 +271,39 @@ fn outcome_code(outcome: &RecordedOutcome) -> String {
     }
 }
 
+/// The time between two instants, whichever is earlier.
+fn abs_gap(a: Instant, b: Instant) -> Duration {
+    a.duration_since(b).max(b.duration_since(a))
+}
+
 /// Poisoning only means another handler panicked; the data is still usable for a fake.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Shared {
-    fn arrive(&self, soap_action: Option<String>) -> (usize, bool) {
+    /// Records a request whose head was just parsed; `arrival`: when its first bytes reached
+    /// the socket (`None`: not known, now).
+    fn arrive(&self, soap_action: Option<String>, arrival: Option<Arrival>) -> (usize, bool) {
         // One lock over the clock reading, the check and the journal line, so arrivals are
-        // journalled in the order they were timed.
+        // journalled in the order they were handled.
         let mut last = lock(&self.last_start);
-        let now = Instant::now();
-        let wall = Utc::now();
+        let Arrival { instant: now, wall } = arrival.unwrap_or_else(Arrival::now);
         let violation = match (last.instant, last.wall) {
-            (Some(prev), _) => now.duration_since(prev) < self.config.min_interval,
+            // Socket arrivals can be handled out of order (a worker busy with another
+            // connection): the gap is the distance either way.
+            (Some(prev), _) => abs_gap(now, prev) < self.config.min_interval,
             // The first arrival after a restart: compare with the journal's last one.
             (None, Some(prev)) => (wall - prev)
                 .to_std()
                 .map_or(true, |gap| gap < self.config.min_interval),
             (None, None) => false,
         };
-        last.instant = Some(now);
-        last.wall = Some(wall);
+        // The latest start stays the reference for the next one.
+        if last.instant.is_none_or(|prev| now >= prev) {
+            last.instant = Some(now);
+            last.wall = Some(wall);
+        }
         if violation {
             self.violations.fetch_add(1, Ordering::SeqCst);
         }
@@ -414,6 +441,7 @@ impl FakeFk {
             None => (None, journal::FkJournal::default()),
         };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
+        arrival::enable_receive_timestamps(&listener);
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,
@@ -635,8 +663,20 @@ async fn accept_loop(
                 let acceptor = acceptor.clone();
                 let shared = shared.clone();
                 connections.spawn(async move {
-                    match acceptor.accept(tcp).await {
-                        Ok(tls) => serve(tls, shared).await,
+                    let clock = Arc::new(ArrivalClock::default());
+                    match acceptor.accept(ArrivalStream::new(tcp, clock.clone())).await {
+                        Ok(mut tls) => {
+                            // A whole record of the request may have come with the handshake's
+                            // last read (a client that sends at once); then that read is its
+                            // arrival. An error here shows again to hyper, which answers it.
+                            let buffered = tls
+                                .get_mut()
+                                .1
+                                .process_new_packets()
+                                .is_ok_and(|state| state.plaintext_bytes_to_read() > 0);
+                            clock.handshake_done(buffered);
+                            serve(tls, shared, clock).await
+                        }
                         Err(_) => {
                             shared.handshake_failures.fetch_add(1, Ordering::SeqCst);
                         }
@@ -650,13 +690,18 @@ async fn accept_loop(
     connections.abort_all();
 }
 
-async fn serve(tls: tokio_rustls::server::TlsStream<tokio::net::TcpStream>, shared: Arc<Shared>) {
+async fn serve(
+    tls: tokio_rustls::server::TlsStream<ArrivalStream>,
+    shared: Arc<Shared>,
+    clock: Arc<ArrivalClock>,
+) {
     let kill = Arc::new(Notify::new());
     let kill_for_service = kill.clone();
     let service = service_fn(move |request| {
         let shared = shared.clone();
         let kill = kill_for_service.clone();
-        async move { Ok::<_, Infallible>(handle(request, shared, kill).await) }
+        let clock = clock.clone();
+        async move { Ok::<_, Infallible>(handle(request, shared, kill, clock).await) }
     });
     let connection =
         hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(tls), service);
@@ -693,17 +738,21 @@ async fn handle(
     request: Request<Incoming>,
     shared: Arc<Shared>,
     kill: Arc<Notify>,
+    clock: Arc<ArrivalClock>,
 ) -> Response<Full<Bytes>> {
     let soap_action = request
         .headers()
         .get("soapaction")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (seq, violation) = shared.arrive(soap_action.clone());
+    let (seq, violation) = shared.arrive(soap_action.clone(), clock.take_request_arrival());
     let behaviour = shared.next_behaviour();
     // The body is always drained, even when it is not processed: closing a socket with unread
     // data makes the kernel send a reset, which would hide the answer from the client.
-    let body = match request.into_body().collect().await {
+    let body = request.into_body().collect().await;
+    // Whatever is read from now on belongs to the next request on this connection.
+    clock.request_read();
+    let body = match body {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             shared.update(seq, 0, None, None);

@@ -330,3 +330,158 @@ async fn records_which_report_arrived_even_when_the_client_gives_up_during_a_del
         log[0]
     );
 }
+
+/// A mutual-TLS connection to the fake with a client certificate from its CA, handshake done,
+/// without any HTTP client in between (the test decides when each byte leaves).
+#[cfg(target_os = "linux")]
+async fn raw_connection(
+    fake: &FakeFkHandle,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+    use std::sync::Arc;
+
+    let identity = fake
+        .client_ca()
+        .issue_client_cert_valid_now(&CertSubject::new("Omsorg AB"))
+        .expect("client cert");
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(fake.ca_pem().as_bytes()).expect("the fake's CA PEM"))
+        .expect("the fake's CA is a usable root");
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_root_certificates(roots)
+    .with_client_auth_cert(
+        identity
+            .chain_der()
+            .into_iter()
+            .map(CertificateDer::from)
+            .collect(),
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der().to_vec())),
+    )
+    .expect("client identity");
+    let tcp = tokio::net::TcpStream::connect(fake.addr())
+        .await
+        .expect("the fake listens");
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(ServerName::try_from("127.0.0.1").expect("server name"), tcp)
+        .await
+        .expect("mutual TLS handshake with the fake")
+}
+
+/// Reads one HTTP/1.1 answer with a Content-Length; returns its status line.
+#[cfg(target_os = "linux")]
+async fn read_answer(tls: &mut tokio_rustls::client::TlsStream<tokio::net::TcpStream>) -> String {
+    use tokio::io::AsyncReadExt;
+
+    let mut received = Vec::new();
+    let head_end = loop {
+        if let Some(at) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let mut chunk = [0u8; 4096];
+        let n = tls.read(&mut chunk).await.expect("the answer arrives");
+        assert!(n > 0, "the fake closed the connection before answering");
+        received.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&received[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .expect("the fake's answers have a Content-Length");
+    while received.len() < head_end + length {
+        let mut chunk = [0u8; 4096];
+        let n = tls
+            .read(&mut chunk)
+            .await
+            .expect("the answer's body arrives");
+        assert!(
+            n > 0,
+            "the fake closed the connection in the middle of its answer"
+        );
+        received.extend_from_slice(&chunk[..n]);
+    }
+    head.lines().next().unwrap_or_default().to_owned()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_a_request_by_when_its_first_bytes_reached_the_socket_not_when_it_was_handled() {
+    // FK sees a request start when its first bytes reach FK, so that is the arrival the fake
+    // records (from the kernel's receive timestamp), not the moment its handler got to run.
+    // The test holds the fake's handler back: it sends a request's first line, waits, and
+    // only then the rest of the head, which the fake needs before it can handle anything.
+    // Twice on one kept-alive connection, opened well before the first request, like the ELT
+    // client's early connections. The pauses only separate the moments compared; nothing
+    // here depends on how long anything takes.
+    use std::time::Instant;
+    use tokio::io::AsyncWriteExt;
+
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let body = assistid_elt::build_request(&good_request());
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         SOAPAction: \"{SOAP_ACTION}\"\r\nContent-Length: {}\r\n\r\n",
+        assistid_fakes::fk::PATH,
+        fake.addr(),
+        body.len()
+    );
+    let (first_line, rest_of_head) = head.split_at(head.find("\r\n").expect("a line") + 2);
+    let pause = Duration::from_millis(200);
+
+    let mut tls = raw_connection(&fake).await;
+    let mut moments = Vec::new();
+    for _ in 0..2 {
+        // After the handshake (or the previous request and its answer)…
+        let before_request = (Instant::now(), chrono::Utc::now());
+        tokio::time::sleep(pause).await;
+        tls.write_all(first_line.as_bytes()).await.expect("write");
+        tls.flush().await.expect("flush");
+        tokio::time::sleep(pause).await;
+        // …and before the head is complete, i.e. before the fake can handle the request.
+        let head_incomplete = (Instant::now(), chrono::Utc::now());
+        tls.write_all(rest_of_head.as_bytes()).await.expect("write");
+        tls.write_all(&body).await.expect("write");
+        tls.flush().await.expect("flush");
+        let status = read_answer(&mut tls).await;
+        assert!(
+            status.starts_with("HTTP/1.1 200"),
+            "the request is accepted: {status}"
+        );
+        moments.push((before_request, head_incomplete));
+    }
+
+    let log = fake.requests();
+    assert_eq!(log.len(), 2, "two requests on the one connection");
+    for (record, (before_request, head_incomplete)) in log.iter().zip(moments) {
+        assert!(
+            before_request.0 < record.arrived && before_request.1 < record.arrived_wall,
+            "request {}: the arrival is the request's first bytes, not the handshake or the \
+             previous request on the connection ({:?} after the test's mark)",
+            record.seq,
+            record.arrived.checked_duration_since(before_request.0)
+        );
+        assert!(
+            record.arrived < head_incomplete.0 && record.arrived_wall < head_incomplete.1,
+            "request {}: the arrival is when the first bytes reached the socket, before the \
+             rest of the head was even sent ({:?} too late)",
+            record.seq,
+            record.arrived.checked_duration_since(head_incomplete.0)
+        );
+        assert!(
+            matches!(record.outcome, RecordedOutcome::Accepted { .. }),
+            "{:?}",
+            record.outcome
+        );
+    }
+}
