@@ -81,6 +81,29 @@ pub struct Desks {
     pub submission: Arc<submission::SubmissionDesk>,
 }
 
+/// Linux (WebKitGTK): no hardware-accelerated compositing. Assistid is forms and tables, with
+/// nothing for a GPU to do, and where no GPU driver is present (a virtual display, a remote
+/// desktop, our CI) WebKitGTK composites through Mesa's software OpenGL: measured with the
+/// release build under Xvfb, that cost the web process about 95 MiB and made the 40-assistant
+/// month grid about three times slower to show (docs/PERFORMANCE.md). WebView2 and WKWebView on
+/// the users' platforms decide for themselves.
+fn tune_webview(window: &tauri::WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    {
+        let applied = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = applied {
+            tracing::warn!(error = %e, "could not change the webview's settings");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
 /// Runs the desktop app until its window closes.
 pub fn run() -> anyhow::Result<()> {
     let _log_guard = start_logging();
@@ -98,6 +121,12 @@ pub fn run() -> anyhow::Result<()> {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                tune_webview(&window);
+            }
+            Ok(())
+        })
         .manage(shell)
         .manage(Desks::default())
         .invoke_handler(commands::handler())

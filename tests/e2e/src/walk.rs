@@ -87,6 +87,68 @@ pub fn month_shows_a_dst_note(
     })
 }
 
+/// In the Month grid (the person left chosen by the previous step), typing `6-7` + Enter into
+/// an empty cell stores the shift and shows it as `06–07`; Delete removes it again, so the
+/// rest of the walk sees the demo's data.
+pub fn a_shift_typed_into_the_grid_is_stored_and_deleted(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        d.find("table.grid").await?;
+        let id = d
+            .client
+            .execute(
+                "const td = [...document.querySelectorAll('table.grid td.cell')]
+                   .find((c) => c.textContent === '' && !c.classList.contains('err'));
+                 return td ? td.id : null;",
+                vec![],
+            )
+            .await?;
+        let Some(id) = id.as_str().map(str::to_owned) else {
+            bail!("the month grid has no empty cell to type into");
+        };
+        let cell = format!("#{id}");
+        d.find(&cell).await?.click().await?;
+        d.find(&cell).await?.send_keys("\u{E007}").await?; // Enter opens the editor
+        d.find("#cell-editor")
+            .await
+            .context("Enter on a cell opens its editor")?
+            .send_keys("6-7\u{E007}")
+            .await?;
+        wait_for_cell_text(d, &cell, |t| t.starts_with("06–07"))
+            .await
+            .context("the typed shift is stored and shown in its cell")?;
+        d.find(&cell).await?.click().await?;
+        d.find(&cell).await?.send_keys("\u{E017}").await?; // Delete
+        wait_for_cell_text(d, &cell, str::is_empty)
+            .await
+            .context("Delete on the cell removes the shift again")?;
+        Ok(())
+    })
+}
+
+async fn wait_for_cell_text(
+    d: &Desktop,
+    css: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> anyhow::Result<()> {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        if let Ok(cell) = d.client.find(Locator::Css(css)).await {
+            seen = cell.text().await.unwrap_or_default();
+            if wanted(seen.trim()) {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let error = match d.client.find(Locator::Css("#entry-error")).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    bail!("{css} shows {seen:?} after 10 s; the grid's message: {error:?}")
+}
+
 /// The Register screen shows the demo provider.
 pub fn register_shows_the_demo_provider(
     d: &Desktop,
@@ -370,6 +432,10 @@ pub const STEPS: &[(&str, Step)] = &[
     (
         "the Month screen shows a row with a DST note",
         month_shows_a_dst_note,
+    ),
+    (
+        "a shift typed into the month grid is stored, shown and deleted",
+        a_shift_typed_into_the_grid_is_stored_and_deleted,
     ),
     (
         "the Register shows the demo provider",

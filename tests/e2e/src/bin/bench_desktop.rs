@@ -14,8 +14,12 @@
 //! The grid: a data folder with the demo plus one person whom 40 assistants each serve one
 //! shift every day of October 2026 (1 240 shifts); the time from leaving the overview to the
 //! month grid's last cell (day 31, assistant 40) painted, measured inside the webview with
-//! `performance.now()`; then typing a shift into a cell until its new text shows (entry,
-//! validation and storing in Rust, the grid's re-render).
+//! `performance.now()`, split by the Month screen's User Timing marks into waiting for the data,
+//! building the table and laying it out + painting it, beside the `month_grid` command timed
+//! alone; then typing a shift into a cell until its new text shows (entry, validation and
+//! storing in Rust, the grid's re-render).
+//!
+//! With `ASSISTID_BENCH_MAPPINGS` set, each process's PSS is also printed by mapped file.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -90,22 +94,99 @@ async fn grid(app: &Path) -> anyhow::Result<()> {
                    setTimeout(() => {
                      const t0 = performance.now();
                      location.hash = '#/month';
+                     const since = (name) => {
+                       const mark = performance.getEntriesByName(name).pop();
+                       return mark && mark.startTime >= t0 ? mark.startTime - t0 : NaN;
+                     };
+                     // Found in a frame's callbacks: that frame lays out and paints it; a task
+                     // queued now runs after that paint.
                      const poll = () => document.getElementById(last)
-                       ? requestAnimationFrame(() => done(performance.now() - t0))
+                       ? setTimeout(() => done([
+                           performance.now() - t0,
+                           since('assistid:grid-data'),
+                           since('assistid:grid-dom'),
+                         ]), 0)
                        : requestAnimationFrame(poll);
-                     poll();
+                     requestAnimationFrame(poll);
                    }, 300);"#,
                 vec![last_cell.trim_start_matches('#').into()],
             )
             .await
             .context("timing the grid")?;
-        paints.push(ms.as_f64().unwrap_or(f64::NAN));
+        let at = |i: usize| ms.get(i).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        paints.push((at(0), at(1), at(2)));
     }
     println!(
         "overview → month grid ({ASSISTANTS} assistants × 31 days, 1 240 shifts) painted: {} ms \
          (target < 100 ms)",
-        list(&paints)
+        list(&paints.iter().map(|p| p.0).collect::<Vec<_>>())
     );
+    println!(
+        "  of which until the data was there (mount + IPC): {} ms; then the table built (model, \
+         rows, DOM): {} ms; then laid out and painted: {} ms",
+        list(&paints.iter().map(|p| p.1).collect::<Vec<_>>()),
+        list(&paints.iter().map(|p| p.2 - p.1).collect::<Vec<_>>()),
+        list(&paints.iter().map(|p| p.0 - p.2).collect::<Vec<_>>())
+    );
+
+    // Where the table's own time goes: WebKit's layout of the finished table (hidden and shown
+    // again), and a copy of its DOM built and laid out without Svelte.
+    let split = d
+        .client
+        .execute(
+            r#"const table = document.querySelector('table.grid');
+               const t0 = performance.now();
+               table.style.display = 'none'; void table.offsetHeight;
+               table.style.display = ''; void table.offsetHeight;
+               const layout = performance.now() - t0;
+               const t1 = performance.now();
+               const copy = table.cloneNode(true);
+               table.parentNode.appendChild(copy); void copy.offsetHeight;
+               const cloned = performance.now() - t1;
+               copy.remove();
+               return [layout, cloned];"#,
+            vec![],
+        )
+        .await
+        .context("splitting the table's time")?;
+    let at = |i: usize| split.get(i).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+    println!(
+        "  the table alone: layout {:.0} ms; the same DOM copied and laid out without Svelte {:.0} ms",
+        at(0),
+        at(1)
+    );
+
+    // The share of the above that is Rust + IPC: the grid's command alone, as the screen calls
+    // it (the rest is Svelte building the table and WebKit laying it out and painting it).
+    let person = with_control_digit(GRID_PERSON_11)?;
+    let ipc = d
+        .client
+        .execute_async(
+            r#"const [person, done] = arguments;
+               const invoke = window.__TAURI_INTERNALS__.invoke;
+               (async () => {
+                 const times = [];
+                 let size = 0;
+                 for (let i = 0; i < 5; i++) {
+                   const t0 = performance.now();
+                   const data = await invoke('month_grid', { month: '2026-10', person });
+                   times.push(performance.now() - t0);
+                   size = JSON.stringify(data).length;
+                 }
+                 done({ times, size });
+               })().catch((e) => done({ error: String(e?.message ?? e) }));"#,
+            vec![person.into()],
+        )
+        .await
+        .context("timing the grid's command")?;
+    match ipc.get("times").and_then(|t| t.as_array()) {
+        Some(times) => println!(
+            "  of which the month_grid command (Rust + IPC, {} bytes of JSON): {} ms",
+            ipc.get("size").and_then(|s| s.as_u64()).unwrap_or(0),
+            list(&times.iter().filter_map(|t| t.as_f64()).collect::<Vec<_>>())
+        ),
+        None => println!("  the month_grid command alone: not measured ({ipc})"),
+    }
 
     let mut edits = Vec::new();
     for i in 0..5 {
@@ -263,6 +344,11 @@ fn memory_of_tree(root: u32) -> Memory {
         .iter()
         .filter(|t| tree.contains(&t.0) && !drivers.contains(&t.4.as_str()))
         .collect();
+    if std::env::var_os("ASSISTID_BENCH_MAPPINGS").is_some() {
+        for t in &counted {
+            print_top_mappings(t.0, &t.4);
+        }
+    }
     Memory {
         rss_kib: counted.iter().map(|t| t.2).sum(),
         pss_kib: counted.iter().map(|t| t.3).sum(),
@@ -282,4 +368,32 @@ fn field(text: &str, name: &str) -> String {
 
 fn kib(value: &str) -> u64 {
     value.trim_end_matches("kB").trim().parse().unwrap_or(0)
+}
+
+/// With `ASSISTID_BENCH_MAPPINGS` set: where a process's PSS goes, by mapped file (anonymous
+/// memory, the heap and stacks each summed under their own name), largest first.
+fn print_top_mappings(pid: u32, name: &str) {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return;
+    };
+    let mut by_name: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            current = line
+                .split_whitespace()
+                .nth(5)
+                .unwrap_or("[anonymous]")
+                .to_owned();
+        } else if let Some(v) = line.strip_prefix("Pss:") {
+            *by_name.entry(current.clone()).or_default() += kib(v);
+        }
+    }
+    let mut top: Vec<_> = by_name.into_iter().collect();
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
+    println!("  {name} ({pid}), PSS by mapping:");
+    for (file, kib) in top.iter().take(12) {
+        println!("    {:>7} KiB  {file}", kib);
+    }
 }

@@ -1,0 +1,94 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { buildGridModel } from './gridModel';
+import { escapeHtml, gridRowHtml, type GridLabels } from './gridHtml';
+import { DemoBackend } from './backend/demo';
+import type { MonthGridData } from './backend/types';
+
+const labels: GridLabels = {
+  cell: (assistant, date, text) => `${assistant}, ${date}: ${text}`,
+  empty: 'inga pass',
+  errors: (n) => `${n} fel`,
+  warnings: (n) => `${n} varningar`,
+  weekday: (i) => ['mån', 'tis', 'ons', 'tors', 'fre', 'lör', 'sön'][i] ?? '',
+  dstAutumnDay: 'Natten till vintertid',
+  dstSpringDay: 'Natten till sommartid',
+};
+
+/** Parses a row the way the browser will and returns its cells. */
+function cells(html: string): HTMLTableCellElement[] {
+  const table = document.createElement('table');
+  table.innerHTML = `<tbody><tr>${html}</tr></tbody>`;
+  return [...table.querySelectorAll('td')];
+}
+
+describe('month grid rows as HTML', () => {
+  it('escapes everything that could be markup, in text and in attributes', () => {
+    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;',
+    );
+  });
+
+  it('shows a hostile name and message as text, never as markup', () => {
+    const data: MonthGridData = {
+      month: '2026-10',
+      person: { personnummer: '194005122389', first_name: 'Elsa', last_name: 'Lindqvist' },
+      assistants: [{ id: '199001010000', name: '<b onmouseover="x()">Ann</b>' }],
+      shifts: [],
+      reports: [],
+      errors: [
+        {
+          severity: 'error',
+          code: 'x',
+          message: `"><script>alert(1)</script>`,
+          assistant: '199001010000',
+          date: '2026-10-01',
+        },
+      ],
+      warnings: [],
+    };
+    const model = buildGridModel(data);
+    const row = model.rows[0];
+    if (!row) throw new Error('the month has a first day');
+    const [td] = cells(gridRowHtml(row, 0, model.columns, labels));
+    expect(td, 'one cell for the one assistant').toBeDefined();
+    expect(td?.querySelector('script, b'), 'no element came from the data').toBeNull();
+    expect(td?.getAttribute('title'), 'the message is the tooltip, verbatim').toBe(`"><script>alert(1)</script>`);
+    expect(td?.getAttribute('aria-label')).toBe('<b onmouseover="x()">Ann</b>, 2026-10-01: inga pass, 1 fel');
+    expect(td?.className).toBe('cell err');
+  });
+
+  it('gives every cell its id, position and label, and marks the autumn night', async () => {
+    const model = buildGridModel(await new DemoBackend().monthGrid('2026-10', '194005122389'));
+    const maria = model.columns.findIndex((c) => c.name === 'Maria Nilsson');
+    const r = 23; // 24 October: Maria's night shift into the autumn night
+    const row = model.rows[r];
+    if (!row) throw new Error('24 October is in the month');
+    const html = gridRowHtml(row, r, model.columns, labels);
+    const tds = cells(html);
+    expect(tds).toHaveLength(model.columns.length);
+    const td = tds[maria];
+    expect(td?.id).toBe(`cell-${r}-${maria}`);
+    expect(td?.dataset.r).toBe(String(r));
+    expect(td?.dataset.c).toBe(String(maria));
+    expect(td?.tabIndex, 'every cell can take focus for keyboard use').toBe(0);
+    expect(td?.firstChild?.textContent).toBe('22–07 B');
+    expect(td?.querySelector('.dst-note')?.textContent).toBe('+1 h, vintertid');
+    expect(td?.getAttribute('aria-label')).toBe('Maria Nilsson, 2026-10-24: 22–07 B, +1 h, vintertid');
+    const night = model.rows[24];
+    if (!night) throw new Error('25 October is in the month');
+    expect(gridRowHtml(night, 24, model.columns, labels), 'the day header says it is the autumn night').toContain(
+      'title="Natten till vintertid"',
+    );
+  });
+
+  it('gives the same string for the same row, so an unchanged row is not replaced', async () => {
+    const backend = new DemoBackend();
+    const a = buildGridModel(await backend.monthGrid('2026-10', '194005122389'));
+    const b = buildGridModel(await backend.monthGrid('2026-10', '194005122389'));
+    const rowA = a.rows[5];
+    const rowB = b.rows[5];
+    if (!rowA || !rowB) throw new Error('6 October is in the month');
+    expect(gridRowHtml(rowA, 5, a.columns, labels)).toBe(gridRowHtml(rowB, 5, b.columns, labels));
+  });
+});
