@@ -250,8 +250,35 @@ impl fmt::Display for ImportProblem {
 /// Replaces the last four digits of every run that looks like an identity number (ten to twelve
 /// digits, optionally with one `-`, `+` or space separator) with `****`; in a longer run of
 /// digits everything after the eighth digit is hidden, since a whole number may sit anywhere in
-/// it.
+/// it. Last, any `YYMMDD-NNNN` left whole (its first digits were the end of an earlier run, as
+/// in `1+9900101-2385`) has its four last digits hidden too.
 pub fn mask_identity_numbers(text: &str) -> String {
+    let mut out: Vec<char> = mask_runs(text).chars().collect();
+    mask_separated_tails(&mut out);
+    out.into_iter().collect()
+}
+
+/// Hides the four digits after a separator that follows six digits (`900101-2385`), wherever
+/// the run scan left them: a run ends at its second separator, so in `1+9900101-2385` the scan
+/// saw `1+9900101` (eight digits, not a number) and then `2385` (found by fuzzing).
+fn mask_separated_tails(chars: &mut [char]) {
+    for i in 6..chars.len() {
+        let separator = matches!(chars[i], '-' | '+' | ' ');
+        if separator
+            && chars[i - 6..i].iter().all(char::is_ascii_digit)
+            && chars
+                .get(i + 1..i + 5)
+                .is_some_and(|tail| tail.iter().all(char::is_ascii_digit))
+        {
+            for c in &mut chars[i + 1..i + 5] {
+                *c = '*';
+            }
+        }
+    }
+}
+
+/// The run scan of [`mask_identity_numbers`].
+fn mask_runs(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -324,6 +351,33 @@ mod tests {
         assert_eq!(masked, "19850715****************");
         assert!(!masked.contains("198507152398") && !masked.contains("8507152398"));
         assert_eq!(mask_identity_numbers("0199001012380"), "01990010*****");
+    }
+
+    #[test]
+    fn a_number_whose_first_digits_end_an_earlier_run_is_still_hidden() {
+        // Found by fuzzing in CI (fuzz/ import_csv): `1+9900101-2385` is scanned as the run
+        // `1+9900101` (ended by its second separator) and then `2385`, which kept
+        // `900101-2385` whole.
+        for (text, leak) in [
+            (":1+9900101-2385", "900101-2385"),
+            ("1+19900101-2385", "19900101-2385"),
+            ("7 900101+2385", "900101+2385"),
+        ] {
+            let masked = mask_identity_numbers(text);
+            assert!(
+                !masked.contains(leak),
+                "{text:?} must not show {leak}: {masked}"
+            );
+            assert!(
+                masked.ends_with("****"),
+                "{text:?}: the last four digits hidden: {masked}"
+            );
+        }
+        assert_eq!(
+            mask_identity_numbers("2026-10-24 22:00–2026-10-25 02:30"),
+            "2026-10-24 22:00–2026-10-25 02:30",
+            "dates and times are not identity numbers"
+        );
     }
 
     #[test]
