@@ -156,10 +156,10 @@ pub async fn export_reports(
     shell: State<'_, Shell>,
     month: String,
 ) -> Answer<ipc::ExportResult> {
-    let folder = shell.data_dir().join("export").join(&month);
     progress(&handle, "export", 0, 1);
     let result = shell
         .run(move |app| {
+            let folder = app.data_dir().join("export").join(&month);
             convert::export(
                 &app.export_reports(convert::month(&month)?, &folder, Utc::now())?,
                 &folder,
@@ -170,7 +170,8 @@ pub async fn export_reports(
     result
 }
 
-/// The Settings screen: the environment (always demo in this version) and the language.
+/// The Settings screen: the environment, the data folder in use, the certificates and the
+/// language.
 #[tauri::command]
 pub async fn settings(shell: State<'_, Shell>) -> Answer<ipc::Settings> {
     Ok(shell.settings())
@@ -185,18 +186,17 @@ pub async fn set_language(
     shell.set_language(language)
 }
 
-/// Chooses where reports go. A demo data folder stays demo (`demo_data_folder` explains that
-/// real work needs a data folder of its own); real data never goes to the demo.
+/// Chooses where reports go, switching between the demo folder and the folder for real data
+/// when the choice needs the other one ([`Shell::set_environment`]); refused with `busy` while
+/// a submission run or a signing order is in progress. Demo data never goes to a real FK, real
+/// data never to the demo.
 #[tauri::command]
 pub async fn set_environment(
     shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
     environment: ipc::Environment,
 ) -> Answer<ipc::Settings> {
-    let environment = crate::shell::app_environment(environment);
-    shell
-        .run(move |app| app.set_environment(environment, Utc::now()))
-        .await?;
-    Ok(shell.settings())
+    shell.set_environment(&desks, environment).await
 }
 
 /// Deletes a person with assistance: refused (`delete_blocked`) while signed or sent reports
@@ -269,7 +269,7 @@ pub async fn open_import_file(
     desks: State<'_, Desks>,
     file: ipc::ImportFile,
 ) -> Answer<ipc::ChosenFile> {
-    desks.import.open(shell.data_dir(), &file)
+    desks.import.open(&shell.data_dir(), &file)
 }
 
 /// Previews a staged file: every problem with its row, column and value.
@@ -327,10 +327,18 @@ pub async fn start_signing(
     report_id: String,
     role: ipc::SignerRole,
 ) -> Answer<ipc::SignOrder> {
-    let order = shell
-        .run(move |app| crate::signing::prepare(app, &report_id, role))
-        .await?;
-    desks.signing.start(handle, &shell, order).await
+    let app = shell.current_app()?;
+    let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
+        Ok((
+            crate::signing::prepare(app, &report_id, role)?,
+            app.data_dir().to_path_buf(),
+        ))
+    })
+    .await?;
+    desks
+        .signing
+        .start(handle, &shell, app, &data_dir, order)
+        .await
 }
 
 /// Starts one provider order covering every report of the month ready for it.
@@ -341,10 +349,18 @@ pub async fn start_provider_batch(
     desks: State<'_, Desks>,
     month: String,
 ) -> Answer<ipc::SignOrder> {
-    let order = shell
-        .run(move |app| crate::signing::provider_order(app, convert::month(&month)?, None))
-        .await?;
-    desks.signing.start(handle, &shell, order).await
+    let app = shell.current_app()?;
+    let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
+        Ok((
+            crate::signing::provider_order(app, convert::month(&month)?, None)?,
+            app.data_dir().to_path_buf(),
+        ))
+    })
+    .await?;
+    desks
+        .signing
+        .start(handle, &shell, app, &data_dir, order)
+        .await
 }
 
 /// The signing flow's latest status.
@@ -426,9 +442,10 @@ pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<ipc::HistoryEntry>> 
 /// Writes the month's receipt (PDF and JSON) into the data folder's `exports`.
 #[tauri::command]
 pub async fn export_receipt(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
-    let dir = shell.data_dir().to_path_buf();
     shell
-        .run(move |app| crate::records::export_receipt(app, &dir, convert::month(&month)?))
+        .run(move |app| {
+            crate::records::export_receipt(app, app.data_dir(), convert::month(&month)?)
+        })
         .await
 }
 
@@ -438,18 +455,20 @@ pub async fn export_assistant_copies(
     shell: State<'_, Shell>,
     month: String,
 ) -> Answer<ipc::WrittenFile> {
-    let dir = shell.data_dir().to_path_buf();
     shell
-        .run(move |app| crate::records::export_assistant_copies(app, &dir, convert::month(&month)?))
+        .run(move |app| {
+            crate::records::export_assistant_copies(app, app.data_dir(), convert::month(&month)?)
+        })
         .await
 }
 
 /// Writes the invoice figures per person (PDF and CSV).
 #[tauri::command]
 pub async fn export_invoice(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
-    let dir = shell.data_dir().to_path_buf();
     shell
-        .run(move |app| crate::records::export_invoice(app, &dir, convert::month(&month)?))
+        .run(move |app| {
+            crate::records::export_invoice(app, app.data_dir(), convert::month(&month)?)
+        })
         .await
 }
 
@@ -464,7 +483,7 @@ pub async fn reminders(shell: State<'_, Shell>, month: String) -> Answer<ipc::Re
 /// Opens a file the shell exported, with the OS's own program.
 #[tauri::command]
 pub async fn open_export(shell: State<'_, Shell>, path: String) -> Answer<()> {
-    crate::records::open_export(shell.data_dir(), &path)
+    crate::records::open_export(&shell.data_dir(), &path)
 }
 
 /// Registers every command, and lists their names for the generated bindings — one list, so

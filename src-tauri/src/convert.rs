@@ -341,6 +341,11 @@ pub fn month_grid_with_shifts(
 ) -> anyhow::Result<ipc::MonthGridData> {
     let mut grid = month_grid(review, persons, person)?;
     grid.shifts = shifts.iter().map(shift_record).collect();
+    // The grid's cells come from the stored shifts; of the report rows it needs only the DST
+    // notes (for the totals), and 40 assistants' rows would otherwise be a third of the answer.
+    for report in &mut grid.reports {
+        report.rows.retain(|row| row.dst_note.is_some());
+    }
     let working: Vec<&str> = shifts.iter().map(|v| v.shift.assistant.digits()).collect();
     let (first, rest): (Vec<_>, Vec<_>) = assistants
         .iter()

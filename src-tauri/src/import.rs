@@ -113,6 +113,13 @@ impl ImportDesk {
         })
     }
 
+    /// Forgets every staged file (the data folder they were staged for was closed).
+    pub fn clear(&self) {
+        if let Ok(mut staged) = self.staged.lock() {
+            staged.clear();
+        }
+    }
+
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Staged>>, IpcError> {
         self.staged.lock().map_err(|_| IpcError {
             code: "internal".to_owned(),

@@ -452,7 +452,9 @@ pub struct MonthGridData {
     pub assistants: Vec<AssistantColumn>,
     /// The month's work, per assistant.
     pub shifts: Vec<ShiftRecord>,
-    /// One review per assistant with work this month.
+    /// One review per assistant with work this month: totals and issues, and of its rows only
+    /// those with a DST note (the cells come from `shifts`; a row per shift again would double
+    /// the answer for nothing).
     pub reports: Vec<ReportReview>,
     /// Month-wide errors concerning this person.
     pub errors: Vec<Issue>,
@@ -470,6 +472,18 @@ pub enum Environment {
     Test,
     /// Production.
     Prod,
+}
+
+/// Which of the desktop app's two data folders is open: the demo folder (`<root>/demo`) or the
+/// folder for real data (the root itself, the CLI's default folder too). Demo data and real
+/// data never share a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Workspace {
+    /// The demo folder.
+    Demo,
+    /// The folder for real data.
+    Real,
 }
 
 /// The UI language.
@@ -534,6 +548,14 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub environment_chosen: Option<bool>,
+    /// Which data folder is open (the desktop app keeps demo and real data apart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub workspace: Option<Workspace>,
+    /// The open data folder's path, to show the user where their data lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub data_folder: Option<String>,
 }
 
 /// One exported report (`index.json` entry).
@@ -1006,6 +1028,7 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         AssistantColumn,
         MonthGridData,
         Environment,
+        Workspace,
         Language,
         CertificatePurpose,
         CertificateInfo,

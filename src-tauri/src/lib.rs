@@ -1,7 +1,8 @@
 //! # assistid-desktop
 //!
-//! Assistid's desktop shell (Tauri 2). It opens the data folder, loads the demo month on the
-//! first start, and registers the [`commands`] — each a one-line delegation to
+//! Assistid's desktop shell (Tauri 2). It opens the data folder in use (the demo folder
+//! `<root>/demo`, loaded with the demo month on the first start, or the folder for real data,
+//! the root itself; see [`shell`]), and registers the [`commands`] — each a one-line delegation to
 //! [`assistid_app::App`] with the JSON shapes of [`ipc`] converted at the boundary
 //! ([`convert`]). The UI (`ui/`, built into `ui/dist` and embedded) reaches these types through
 //! the generated `ui/src/lib/backend/generated/ipc.ts`.
@@ -81,19 +82,52 @@ pub struct Desks {
     pub submission: Arc<submission::SubmissionDesk>,
 }
 
+impl Desks {
+    /// Why the data folder cannot be switched now, if it cannot: a submission run or a BankID
+    /// signing order in progress works on the open folder and must finish (or be cancelled)
+    /// first.
+    pub fn busy(&self) -> Option<ipc::IpcError> {
+        let busy = |message: &str| ipc::IpcError {
+            code: "busy".to_owned(),
+            message: message.to_owned(),
+        };
+        if self.submission.running() {
+            return Some(busy(
+                "Ett inskick till Försäkringskassan pågår. Vänta tills det är klart och byt \
+                 miljö sedan.",
+            ));
+        }
+        if self.signing.in_progress() {
+            return Some(busy(
+                "En underskrift med BankID pågår. Avsluta eller avbryt den och byt miljö sedan.",
+            ));
+        }
+        None
+    }
+}
+
 /// Linux (WebKitGTK): no hardware-accelerated compositing. Assistid is forms and tables, with
 /// nothing for a GPU to do, and where no GPU driver is present (a virtual display, a remote
 /// desktop, our CI) WebKitGTK composites through Mesa's software OpenGL: measured with the
 /// release build under Xvfb, that cost the web process about 95 MiB and made the 40-assistant
-/// month grid about three times slower to show (docs/PERFORMANCE.md). WebView2 and WKWebView on
-/// the users' platforms decide for themselves.
+/// month grid about three times slower to show (docs/PERFORMANCE.md). The cache model is a
+/// document viewer's. WebView2 and WKWebView on the users' platforms decide for themselves.
 fn tune_webview(window: &tauri::WebviewWindow) {
     #[cfg(target_os = "linux")]
     {
         let applied = window.with_webview(|webview| {
-            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
-            if let Some(settings) = webview.inner().settings() {
+            use webkit2gtk::{
+                CacheModel, HardwareAccelerationPolicy, SettingsExt as _, WebContextExt as _,
+                WebViewExt as _,
+            };
+            let view = webview.inner();
+            if let Some(settings) = view.settings() {
                 settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+            // One local page that never navigates: no back/forward page cache and the smallest
+            // memory cache (WebKit's model for a document viewer, not a web browser).
+            if let Some(context) = view.context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
             }
         });
         if let Err(e) = applied {
@@ -109,7 +143,12 @@ pub fn run() -> anyhow::Result<()> {
     let _log_guard = start_logging();
     let locations = shell::Locations::from_env()?;
     let shell = shell::Shell::open(&locations);
+    // Files staged in an earlier session, in either data folder.
     import::clear_staging(&locations.data_dir);
+    import::clear_staging(&shell::workspace_dir(
+        &locations.data_dir,
+        ipc::Workspace::Demo,
+    ));
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     tauri::Builder::default()
         // A second start brings the running window to the front instead of opening the same

@@ -1,36 +1,72 @@
-//! The shell's state: the open data folder (one [`App`] behind a mutex) and the UI settings.
+//! The shell's state: the open data folder (one [`App`] behind a mutex, swappable) and the UI
+//! settings.
+//!
+//! **Two data folders.** Under the root folder (`ASSISTID_DATA_DIR`, else the OS data folder)
+//! the desktop app keeps real data in the root itself (the CLI's default folder too, so both
+//! share the real data) and the demo in `<root>/demo`. The first start opens the demo folder
+//! and loads the demo month into it; choosing FK's test or production service in Settings
+//! switches to the real folder, choosing the demo switches back. Demo data and real data never
+//! share a folder: a demo folder never gets test/prod and the real folder never gets the demo
+//! (the app crate checks the first; the shell never loads the demo outside `<root>/demo`). The
+//! UI settings file in the root remembers which folder is in use.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use assistid_app::{App, KeySource};
 use tauri::AppHandle;
 
-use crate::ipc::{self, IpcError};
+use crate::ipc::{self, IpcError, Workspace};
+
+/// The open data folder behind its lock (or why it could not be opened).
+type OpenApp = Result<Arc<Mutex<App>>, IpcError>;
 
 /// What the commands share. If the data folder could not be opened (a wrong key, a locked
 /// keychain), the shell still starts and every command answers with that error, so the user
 /// sees it in the window instead of a program that silently does not start.
 #[derive(Debug)]
 pub struct Shell {
-    app: Result<Arc<Mutex<App>>, IpcError>,
-    data_dir: PathBuf,
+    open: RwLock<Opened>,
+    root: PathBuf,
     keys: KeySource,
     language: Mutex<ipc::Language>,
+    /// One switch of data folder at a time.
+    switching: tokio::sync::Mutex<()>,
 }
 
-/// The UI settings file (no personal data: only the language).
+/// One opened data folder.
+#[derive(Debug)]
+struct Opened {
+    app: OpenApp,
+    data_dir: PathBuf,
+    workspace: Workspace,
+}
+
+/// The UI settings file, in the root folder (no personal data: the language and which data
+/// folder is in use).
 const UI_SETTINGS_FILE: &str = "desktop-settings.json";
 
+/// The demo folder's name inside the root folder.
+pub const DEMO_FOLDER: &str = "demo";
+
+/// The database file of a data folder (`assistid_store::DATABASE_FILE_NAME`): a root folder
+/// that has one already holds data (a CLI user's, or an older installation's).
+const DATABASE_FILE: &str = "assistid.db";
+
 #[derive(serde::Serialize, serde::Deserialize, Default)]
+#[serde(default)]
 struct UiSettings {
     language: ipc::Language,
+    /// Which data folder is in use; `None` until the first start chose one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace: Option<Workspace>,
 }
 
 /// Where the shell's data and logs live and where the database key comes from.
 #[derive(Debug, Clone)]
 pub struct Locations {
-    /// The data folder (the encrypted database).
+    /// The root data folder: real data (the encrypted database) here, the demo in
+    /// `<data_dir>/demo`, the UI settings file here.
     pub data_dir: PathBuf,
     /// The database key.
     pub keys: KeySource,
@@ -53,36 +89,87 @@ impl Locations {
     }
 }
 
+/// The data folder of `workspace` under `root`.
+pub fn workspace_dir(root: &Path, workspace: Workspace) -> PathBuf {
+    match workspace {
+        Workspace::Demo => root.join(DEMO_FOLDER),
+        Workspace::Real => root.to_path_buf(),
+    }
+}
+
+/// Opens a workspace's data folder; the demo folder gets the demo month when it is empty, the
+/// real folder never does.
+fn open_workspace(root: &Path, keys: &KeySource, workspace: Workspace) -> anyhow::Result<App> {
+    let now = chrono::Utc::now();
+    let app = App::open(&workspace_dir(root, workspace), keys.clone(), now)?;
+    if workspace == Workspace::Demo && app.load_demo_if_empty(now)? {
+        tracing::info!("demo data loaded into the demo folder");
+    }
+    Ok(app)
+}
+
+fn opening_error(e: anyhow::Error) -> IpcError {
+    let err = ipc_error(e);
+    tracing::error!(code = %err.code, "data folder not opened");
+    err
+}
+
 impl Shell {
-    /// Opens the data folder and, when it is empty, loads the demo month (the first-start
-    /// default). Runs before the window exists, so the first overview already has the demo.
+    /// Opens the data folder in use and, on the first start, the demo folder with the demo
+    /// month. Runs before the window exists, so the first overview already has the demo.
+    ///
+    /// Which folder: the one the UI settings remember; else, when the root folder already holds
+    /// a database (a CLI user, an older installation), the root as it is; else the demo.
     pub fn open(locations: &Locations) -> Shell {
-        let now = chrono::Utc::now();
-        let app = App::open(&locations.data_dir, locations.keys.clone(), now)
-            .and_then(|app| {
-                if app.load_demo_if_empty(now)? {
-                    tracing::info!("first start: demo data loaded");
-                }
-                Ok(app)
-            })
+        let root = locations.data_dir.clone();
+        let mut ui = read_ui_settings(&root);
+        let workspace = match ui.workspace {
+            Some(workspace) => workspace,
+            None if root.join(DATABASE_FILE).exists() => Workspace::Real,
+            None => Workspace::Demo,
+        };
+        let app = open_workspace(&root, &locations.keys, workspace)
             .map(|app| Arc::new(Mutex::new(app)))
-            .map_err(|e| {
-                let err = IpcError::from(e);
-                tracing::error!(code = %err.code, "data folder not opened");
-                err
-            });
-        let language = read_ui_settings(&locations.data_dir).language;
+            .map_err(opening_error);
+        if app.is_ok() && ui.workspace.is_none() {
+            ui.workspace = Some(workspace);
+            if let Err(e) = write_ui_settings(&root, &ui) {
+                tracing::warn!(error = %e, "the data folder choice was not remembered");
+            }
+        }
         Shell {
-            app,
-            data_dir: locations.data_dir.clone(),
+            open: RwLock::new(Opened {
+                app,
+                data_dir: workspace_dir(&root, workspace),
+                workspace,
+            }),
+            root,
             keys: locations.keys.clone(),
-            language: Mutex::new(language),
+            language: Mutex::new(ui.language),
+            switching: tokio::sync::Mutex::new(()),
         }
     }
 
-    /// The data folder.
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
+    fn opened<T>(&self, f: impl FnOnce(&Opened) -> T) -> T {
+        match self.open.read() {
+            Ok(opened) => f(&opened),
+            Err(poisoned) => f(&poisoned.into_inner()),
+        }
+    }
+
+    /// The open data folder (`<root>/demo` for the demo, the root for real data).
+    pub fn data_dir(&self) -> PathBuf {
+        self.opened(|o| o.data_dir.clone())
+    }
+
+    /// The root data folder (`ASSISTID_DATA_DIR` or the OS data folder).
+    pub fn root_dir(&self) -> &Path {
+        &self.root
+    }
+
+    /// Which data folder is open.
+    pub fn workspace(&self) -> Workspace {
+        self.opened(|o| o.workspace)
     }
 
     /// Where the database key comes from (a background task opens its own connection).
@@ -95,13 +182,27 @@ impl Shell {
         self.language.lock().map(|l| *l).unwrap_or_default()
     }
 
+    /// The open data folder's app (or the error it could not be opened with). Work started on
+    /// it stays on it even if the user switches folders meanwhile.
+    pub fn current_app(&self) -> OpenApp {
+        self.opened(|o| o.app.clone())
+    }
+
     /// Runs a use case on a blocking thread (never the UI thread), one at a time.
     pub async fn run<T, F>(&self, work: F) -> Result<T, IpcError>
     where
         T: Send + 'static,
         F: FnOnce(&App) -> anyhow::Result<T> + Send + 'static,
     {
-        let app = self.app.clone()?;
+        Self::run_on(self.current_app()?, work).await
+    }
+
+    /// Like [`Shell::run`], on a given data folder's app (from [`Shell::current_app`]).
+    pub async fn run_on<T, F>(app: Arc<Mutex<App>>, work: F) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&App) -> anyhow::Result<T> + Send + 'static,
+    {
         tauri::async_runtime::spawn_blocking(move || {
             let app = app
                 .lock()
@@ -112,29 +213,47 @@ impl Shell {
         .map_err(|e| internal(&format!("åtgärden avbröts ({e})")))?
     }
 
-    /// Loads the demo data if the data folder is empty, reporting progress as events.
+    /// Loads the demo data if the demo folder is empty, reporting progress as events. The
+    /// folder for real data never gets the demo.
     pub async fn load_demo(&self, handle: &AppHandle) -> Result<bool, IpcError> {
         crate::commands::progress(handle, "demo_load", 0, 1);
-        let loaded = self
-            .run(|app| app.load_demo_if_empty(chrono::Utc::now()))
-            .await;
+        let loaded = self.load_demo_here().await;
         crate::commands::progress(handle, "demo_load", 1, 1);
         loaded
     }
 
+    /// [`Shell::load_demo`] without the progress events.
+    pub async fn load_demo_here(&self) -> Result<bool, IpcError> {
+        let (app, workspace) = self.opened(|o| (o.app.clone(), o.workspace));
+        if workspace == Workspace::Real {
+            return Err(IpcError {
+                code: "real_data_not_demo".to_owned(),
+                message: "Det här är mappen för riktiga uppgifter, och demodata läggs aldrig där. \
+                          Välj Demo under Inställningar för att prova Assistid med demodata."
+                    .to_owned(),
+            });
+        }
+        Self::run_on(app?, |app| app.load_demo_if_empty(chrono::Utc::now())).await
+    }
+
     /// The settings the UI shows: the data folder's environment and imported certificates
-    /// (from the database) and the language. If the data folder is not open, the demo with no
-    /// certificates (every command then answers with the opening error anyway).
+    /// (from the database), which folder is open, and the language. If the data folder is not
+    /// open, the demo with no certificates (every command then answers with the opening error
+    /// anyway).
     pub fn settings(&self) -> ipc::Settings {
-        let language = self.language.lock().map(|l| *l).unwrap_or_default();
+        let language = self.language();
+        let (app, data_dir, workspace) =
+            self.opened(|o| (o.app.clone(), o.data_dir.clone(), o.workspace));
         let mut settings = ipc::Settings {
             environment: ipc::Environment::Demo,
             language,
             certificates: Vec::new(),
             data_kind: None,
             environment_chosen: None,
+            workspace: Some(workspace),
+            data_folder: Some(data_dir.display().to_string()),
         };
-        let Ok(app) = &self.app else {
+        let Ok(app) = app else {
             return settings;
         };
         // A short read; the lock is the same one every use case takes.
@@ -160,9 +279,107 @@ impl Shell {
         if let Ok(mut current) = self.language.lock() {
             *current = language;
         }
-        write_ui_settings(&self.data_dir, &UiSettings { language })
+        let mut ui = read_ui_settings(&self.root);
+        ui.language = language;
+        write_ui_settings(&self.root, &ui)
             .map_err(|e| internal(&format!("kunde inte spara språkvalet: {e}")))?;
         Ok(self.settings())
+    }
+
+    /// Chooses where reports go, switching data folders when the choice needs the other one:
+    /// test or prod chosen in the demo folder opens the folder for real data (the root) and
+    /// sets the environment there; the demo chosen in the real folder opens the demo folder
+    /// (with the demo month if it is empty). The real folder keeps its own environment. The
+    /// folder in use is remembered for the next start.
+    ///
+    /// A switch is refused (`busy`) while `desks` has a submission run or a signing order in
+    /// progress; files staged for import in the folder left are dropped. The new folder is
+    /// opened and checked before the old one is let go, so a refusal leaves everything as it
+    /// was.
+    pub async fn set_environment(
+        &self,
+        desks: &crate::Desks,
+        environment: ipc::Environment,
+    ) -> Result<ipc::Settings, IpcError> {
+        let _one_at_a_time = self.switching.lock().await;
+        let chosen = app_environment(environment);
+        let (current, workspace) = self.opened(|o| (o.app.clone(), o.workspace));
+        // What the open folder holds decides whether the choice needs the other folder.
+        let holds_demo = match &current {
+            Ok(app) => {
+                Some(Self::run_on(app.clone(), |app| Ok(app.data_kind()?.code() == "demo")).await?)
+            }
+            Err(_) => None,
+        };
+        let target = match (environment, holds_demo) {
+            (ipc::Environment::Demo, Some(true)) => workspace,
+            (ipc::Environment::Demo, _) => Workspace::Demo,
+            (_, Some(false)) => workspace,
+            (_, _) => Workspace::Real,
+        };
+        if target == workspace
+            && let Ok(app) = current
+        {
+            Self::run_on(app, move |app| {
+                app.set_environment(chosen, chrono::Utc::now())
+            })
+            .await
+            .map_err(|e| self.explain_refusal(e, workspace))?;
+            return Ok(self.settings());
+        }
+        if let Some(busy) = desks.busy() {
+            return Err(busy);
+        }
+        let (root, keys) = (self.root.clone(), self.keys.clone());
+        let opened = tauri::async_runtime::spawn_blocking(move || {
+            let app = open_workspace(&root, &keys, target)?;
+            app.set_environment(chosen, chrono::Utc::now())?;
+            Ok::<_, anyhow::Error>(app)
+        })
+        .await
+        .map_err(|e| internal(&format!("bytet av datamapp avbröts ({e})")))?
+        .map_err(|e| self.explain_refusal(ipc_error(e), target))?;
+        let left = {
+            let mut open = self.open.write().unwrap_or_else(|p| p.into_inner());
+            // Checked again with the folder locked: nothing may have started meanwhile.
+            if let Some(busy) = desks.busy() {
+                return Err(busy);
+            }
+            // Remembered for the next start before the switch, so both always agree.
+            let mut ui = read_ui_settings(&self.root);
+            ui.workspace = Some(target);
+            write_ui_settings(&self.root, &ui)
+                .map_err(|e| internal(&format!("kunde inte spara valet av datamapp: {e}")))?;
+            let new = Opened {
+                app: Ok(Arc::new(Mutex::new(opened))),
+                data_dir: workspace_dir(&self.root, target),
+                workspace: target,
+            };
+            std::mem::replace(&mut *open, new)
+        };
+        desks.import.clear();
+        crate::import::clear_staging(&left.data_dir);
+        tracing::info!(workspace = ?target, "data folder switched");
+        Ok(self.settings())
+    }
+
+    /// The app's refusal to send a folder's data to the chosen environment, explained for the
+    /// one case the Settings screen cannot solve by switching: the root folder itself holds
+    /// demo data (loaded there by an older version of Assistid, or by the CLI's `demo`).
+    fn explain_refusal(&self, e: IpcError, workspace: Workspace) -> IpcError {
+        if e.code != "demo_data_folder" || workspace != Workspace::Real {
+            return e;
+        }
+        IpcError {
+            code: e.code,
+            message: format!(
+                "Mappen {} innehåller demodata (från en tidigare version av Assistid eller \
+                 kommandot `assistid demo`), och riktiga uppgifter läggs aldrig i samma mapp som \
+                 demodata. Stäng Assistid, flytta mappen eller byt namn på den och starta \
+                 Assistid igen: då får demon och era riktiga uppgifter var sin mapp.",
+                self.root.display()
+            ),
+        }
     }
 }
 
@@ -288,6 +505,7 @@ fn read_ui_settings(dir: &Path) -> UiSettings {
 }
 
 fn write_ui_settings(dir: &Path, settings: &UiSettings) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!("{UI_SETTINGS_FILE}.tmp"));
     std::fs::write(&tmp, serde_json::to_vec_pretty(settings)?)?;
     std::fs::rename(tmp, dir.join(UI_SETTINGS_FILE))

@@ -7,7 +7,10 @@
 //! the "simulated BankID app" acts on the order as the signer would.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use assistid_app::App;
 
 use assistid_app::signing::{
     BankIdConnection, CancelSignal, DemoOutcome, PreparedOrder, SigningEvent, SigningOptions,
@@ -34,7 +37,8 @@ struct Flow {
 #[derive(Debug, Default)]
 pub struct SigningDesk {
     flows: Mutex<HashMap<String, Flow>>,
-    connection: tokio::sync::OnceCell<Arc<BankIdConnection>>,
+    /// The demo BankID, started once per data folder (it keeps its root in the folder).
+    connection: tokio::sync::Mutex<Option<(PathBuf, Arc<BankIdConnection>)>>,
 }
 
 fn gone() -> IpcError {
@@ -60,28 +64,44 @@ fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
 }
 
 impl SigningDesk {
-    /// The BankID connection: in this version the demo's fake BankID, started once.
-    async fn connection(&self, shell: &Shell) -> Result<Arc<BankIdConnection>, IpcError> {
-        let data_dir = shell.data_dir().to_path_buf();
-        self.connection
-            .get_or_try_init(|| async move {
-                BankIdConnection::demo(&data_dir)
-                    .await
-                    .map(Arc::new)
-                    .map_err(IpcError::from)
-            })
-            .await
-            .cloned()
+    /// The BankID connection for the data folder `data_dir`: in this version the demo's fake
+    /// BankID, started once per folder.
+    async fn connection(&self, data_dir: &Path) -> Result<Arc<BankIdConnection>, IpcError> {
+        let mut connection = self.connection.lock().await;
+        if let Some((dir, started)) = connection.as_ref()
+            && dir == data_dir
+        {
+            return Ok(started.clone());
+        }
+        let started = Arc::new(
+            BankIdConnection::demo(data_dir)
+                .await
+                .map_err(IpcError::from)?,
+        );
+        *connection = Some((data_dir.to_path_buf(), started.clone()));
+        Ok(started)
     }
 
-    /// Starts a flow for a prepared order and returns what the dialog shows.
+    /// Whether an order is still waiting for its signer (or for its signature to be stored).
+    pub fn in_progress(&self) -> bool {
+        self.flows.lock().map_or(true, |flows| {
+            flows
+                .values()
+                .any(|f| f.status.status == ipc::SignPhase::Pending)
+        })
+    }
+
+    /// Starts a flow for an order prepared in `app` (the data folder the signature is stored
+    /// in, even if the user switches folders meanwhile) and returns what the dialog shows.
     pub async fn start(
         &self,
         handle: AppHandle,
         shell: &Shell,
+        app: Arc<Mutex<App>>,
+        data_dir: &Path,
         order: PreparedOrder,
     ) -> Result<ipc::SignOrder, IpcError> {
-        let connection = self.connection(shell).await?;
+        let connection = self.connection(data_dir).await?;
         let id = uuid::Uuid::new_v4().simple().to_string();
         let answer = ipc::SignOrder {
             order_ref: id.clone(),
@@ -136,14 +156,10 @@ impl SigningDesk {
             let signed = order
                 .sign(&connection, &options, &cancel, &mut on_event)
                 .await;
-            let shell = handle.state::<Shell>();
             let final_status = match signed {
                 Ok(signed) => {
                     let name = signed_name(&signed);
-                    match shell
-                        .run(move |app| Ok(app.store_signature(&signed)?))
-                        .await
-                    {
+                    match Shell::run_on(app, move |app| Ok(app.store_signature(&signed)?)).await {
                         Ok(_) => ipc::SignStatus {
                             order_ref: flow_id.clone(),
                             status: ipc::SignPhase::Complete,
@@ -280,7 +296,7 @@ impl SigningDesk {
         id: &str,
         action: ipc::SimulatedBankIdAction,
     ) -> Result<(), IpcError> {
-        let connection = self.connection(shell).await?;
+        let connection = self.connection(&shell.data_dir()).await?;
         let (order, bankid_ref) = {
             let flows = self.flows.lock().map_err(|_| internal())?;
             let flow = flows.get(id).ok_or_else(gone)?;

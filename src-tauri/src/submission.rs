@@ -36,6 +36,23 @@ impl SubmissionDesk {
         self.running.load(Ordering::SeqCst)
     }
 
+    /// Marks a run as started (the data folder cannot be switched until [`Self::end`]);
+    /// `submission_running` if one already is.
+    pub fn begin(&self) -> Result<(), IpcError> {
+        self.running
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+            .map(|_| ())
+            .map_err(|_| IpcError {
+                code: "submission_running".to_owned(),
+                message: "Ett inskick pågår redan; vänta tills det är klart.".to_owned(),
+            })
+    }
+
+    /// Marks the run as ended.
+    pub fn end(&self) {
+        self.running.store(false, Ordering::SeqCst);
+    }
+
     /// Queues the month's ready reports and starts sending them; returns the queue at once.
     pub async fn submit(
         &self,
@@ -43,16 +60,7 @@ impl SubmissionDesk {
         shell: &Shell,
         month: String,
     ) -> Result<ipc::SubmissionQueue, IpcError> {
-        if self
-            .running
-            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-        {
-            return Err(IpcError {
-                code: "submission_running".to_owned(),
-                message: "Ett inskick pågår redan; vänta tills det är klart.".to_owned(),
-            });
-        }
+        self.begin()?;
         let queued = shell
             .run(move |app| {
                 let month = crate::convert::month(&month)?;
@@ -60,18 +68,20 @@ impl SubmissionDesk {
                 // demo data for a real FK and real data for the fake.
                 let environment = app.default_environment()?;
                 let (ids, skipped) = app.queue_month(month, environment, Utc::now())?;
-                Ok((month, ids, skipped, environment))
+                // The run sends from the folder it queued in.
+                let data_dir = app.data_dir().to_path_buf();
+                Ok((month, ids, skipped, environment, data_dir))
             })
             .await;
-        let (month, ids, skipped, environment) = match queued {
+        let (month, ids, skipped, environment, data_dir) = match queued {
             Ok(q) => q,
             Err(e) => {
-                self.running.store(false, Ordering::SeqCst);
+                self.end();
                 return Err(e);
             }
         };
         if ids.is_empty() {
-            self.running.store(false, Ordering::SeqCst);
+            self.end();
             let reasons: Vec<String> = skipped
                 .iter()
                 .map(|s| format!("{} – {}: {}", s.person, s.assistant, s.reason))
@@ -88,7 +98,6 @@ impl SubmissionDesk {
                 },
             });
         }
-        let data_dir = shell.data_dir().to_path_buf();
         let keys = shell.keys();
         let task_handle = handle.clone();
         tauri::async_runtime::spawn_blocking(move || {

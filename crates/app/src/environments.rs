@@ -34,9 +34,10 @@ pub enum EnvironmentError {
     #[error(
         "Den här datamappen innehåller demodata, och demodata skickas aldrig till \
          Försäkringskassans {}. För att arbeta på riktigt behövs en egen datamapp för er \
-         verksamhet, så att demodata och riktiga uppgifter aldrig blandas: starta Assistid med \
-         en ny, tom datamapp (inställningen ASSISTID_DATA_DIR), registrera er verksamhet där och \
-         välj sedan testmiljön eller produktionsmiljön. Demomappen finns kvar som den är.",
+         verksamhet, så att demodata och riktiga uppgifter aldrig blandas. I Assistid-appen: \
+         välj testmiljön eller produktionsmiljön under Inställningar, så byter appen till sin \
+         mapp för riktiga uppgifter. I kommandoraden: ange en egen, tom datamapp med \
+         --data-dir. Registrera sedan er verksamhet där. Demodatan finns kvar som den är.",
         environment.label()
     )]
     DemoDataFolder {

@@ -1,20 +1,64 @@
 //! The shell's side of deleting from the register, importing certificates and choosing the
 //! environment: the app's refusals reach the UI with their own stable codes (the UI branches on
-//! `confirmation_needed`), and the Settings shape comes from the data folder.
+//! `confirmation_needed`), and the Settings shape comes from the data folder. Choosing the
+//! environment switches between the demo folder (`<root>/demo`) and the folder for real data
+//! (the root), and demo data and real data never share a folder.
 //! (The rules themselves are specified in `crates/app/tests/spec/register_and_settings.rs`.)
 
-use assistid_app::KeySource;
-use assistid_desktop::ipc;
+use std::path::{Path, PathBuf};
+
+use assistid_app::{App, KeySource};
+use assistid_desktop::Desks;
+use assistid_desktop::ipc::{self, Environment, Workspace};
 use assistid_desktop::shell::{Locations, Shell, certificate_bytes};
 use chrono::Utc;
 
+/// A shell on the root folder `<dir>/data` with the key file `<dir>/key`.
+fn shell_in(dir: &Path) -> Shell {
+    Shell::open(&Locations {
+        data_dir: root_of(dir),
+        keys: KeySource::File(dir.join("key")),
+    })
+}
+
+fn root_of(dir: &Path) -> PathBuf {
+    dir.join("data")
+}
+
 fn demo_shell() -> (tempfile::TempDir, Shell) {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let shell = Shell::open(&Locations {
-        data_dir: dir.path().join("data"),
-        keys: KeySource::File(dir.path().join("key")),
-    });
+    let shell = shell_in(dir.path());
     (dir, shell)
+}
+
+fn choose(
+    shell: &Shell,
+    desks: &Desks,
+    environment: Environment,
+) -> Result<ipc::Settings, ipc::IpcError> {
+    tauri::async_runtime::block_on(shell.set_environment(desks, environment))
+}
+
+/// The provider's name and the numbers of persons and assistants in the open folder.
+fn register_of(shell: &Shell) -> (Option<String>, usize, usize) {
+    run(shell, |app| {
+        Ok((
+            app.provider()?.map(|p| p.name),
+            app.persons()?.len(),
+            app.assistants()?.len(),
+        ))
+    })
+    .expect("the register reads")
+}
+
+fn shifts_in_october(shell: &Shell) -> usize {
+    run(shell, |app| {
+        let review = app.month_review(assistid_desktop::convert::month("2026-10")?, Utc::now())?;
+        Ok(assistid_desktop::convert::overview(app, &review)?
+            .reports
+            .len())
+    })
+    .expect("the overview reads")
 }
 
 fn run<T: Send + 'static>(
@@ -102,6 +146,169 @@ fn a_certificate_needs_its_file_and_a_wrong_password_is_named() {
     .expect_err("not a PKCS#12 file");
     assert_eq!(error.code, "not_pkcs12", "{error}");
     assert!(error.message.contains("fk.p12"), "{}", error.message);
+}
+
+#[test]
+fn the_first_start_opens_the_demo_in_its_own_folder_and_remembers_it() {
+    let (dir, shell) = demo_shell();
+    let root = root_of(dir.path());
+    assert_eq!(shell.workspace(), Workspace::Demo);
+    assert_eq!(shell.data_dir(), root.join("demo"));
+    assert!(root.join("demo").join("assistid.db").exists());
+    assert!(
+        !root.join("assistid.db").exists(),
+        "the root stays free for real data"
+    );
+    let settings = shell.settings();
+    assert_eq!(settings.workspace, Some(Workspace::Demo));
+    assert_eq!(
+        settings.data_folder.as_deref(),
+        Some(root.join("demo").display().to_string().as_str())
+    );
+    assert_eq!(settings.environment, Environment::Demo);
+    assert!(
+        register_of(&shell).0.is_some(),
+        "the demo provider is there"
+    );
+    drop(shell);
+    let again = shell_in(dir.path());
+    assert_eq!(again.workspace(), Workspace::Demo, "remembered");
+}
+
+#[test]
+fn choosing_test_in_the_demo_opens_an_empty_real_folder_and_the_demo_comes_back_untouched() {
+    let (dir, shell) = demo_shell();
+    let root = root_of(dir.path());
+    let desks = Desks::default();
+    let demo = register_of(&shell);
+    let demo_reports = shifts_in_october(&shell);
+    assert!(demo_reports > 0);
+
+    let settings = choose(&shell, &desks, Environment::Test).expect("test opens the real folder");
+    assert_eq!(settings.environment, Environment::Test);
+    assert_eq!(settings.environment_chosen, Some(true));
+    assert_eq!(settings.workspace, Some(Workspace::Real));
+    assert_eq!(settings.data_kind.as_deref(), Some("real"));
+    assert_eq!(
+        settings.data_folder.as_deref(),
+        Some(root.display().to_string().as_str())
+    );
+    assert_eq!(shell.data_dir(), root);
+    assert_eq!(
+        register_of(&shell),
+        (None, 0, 0),
+        "a new real folder starts empty: the user starts in the Register"
+    );
+    assert_eq!(shifts_in_october(&shell), 0, "no demo rows in real data");
+
+    let settings = choose(&shell, &desks, Environment::Demo).expect("back to the demo");
+    assert_eq!(settings.environment, Environment::Demo);
+    assert_eq!(settings.workspace, Some(Workspace::Demo));
+    assert_eq!(register_of(&shell), demo, "the demo is as it was");
+    assert_eq!(shifts_in_october(&shell), demo_reports);
+
+    // The real folder kept its own environment.
+    drop(shell);
+    let real = App::open(&root, KeySource::File(dir.path().join("key")), Utc::now())
+        .expect("the real folder opens");
+    assert_eq!(
+        real.environment_settings().expect("settings").environment,
+        Some(assistid_app::submit::Environment::Test)
+    );
+    assert!(real.provider().expect("provider").is_none());
+}
+
+#[test]
+fn the_choice_of_folder_and_environment_survives_a_reopen() {
+    let (dir, shell) = demo_shell();
+    choose(&shell, &Desks::default(), Environment::Prod).expect("prod opens the real folder");
+    drop(shell);
+    let shell = shell_in(dir.path());
+    assert_eq!(shell.workspace(), Workspace::Real);
+    assert_eq!(shell.data_dir(), root_of(dir.path()));
+    let settings = shell.settings();
+    assert_eq!(settings.environment, Environment::Prod);
+    assert_eq!(register_of(&shell), (None, 0, 0), "no demo loaded on start");
+}
+
+#[test]
+fn the_real_folder_is_never_given_the_demo() {
+    let (_dir, shell) = demo_shell();
+    choose(&shell, &Desks::default(), Environment::Test).expect("test");
+    let error = tauri::async_runtime::block_on(shell.load_demo_here())
+        .expect_err("the demo is not loaded into real data");
+    assert_eq!(error.code, "real_data_not_demo", "{error}");
+    assert_eq!(register_of(&shell), (None, 0, 0));
+}
+
+#[test]
+fn a_root_that_already_holds_real_data_opens_as_it_is() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let root = root_of(dir.path());
+    {
+        let app = App::open(&root, KeySource::File(dir.path().join("key")), Utc::now())
+            .expect("the CLI's folder");
+        app.save_provider(
+            &assistid_app::register::ProviderInput {
+                name: "Omsorg AB".into(),
+                org_number: "556677-8899".into(),
+                contact: None,
+                phone: "08-123 456 78".into(),
+            },
+            Utc::now(),
+        )
+        .expect("a real provider");
+    }
+    let shell = shell_in(dir.path());
+    assert_eq!(shell.workspace(), Workspace::Real);
+    assert_eq!(register_of(&shell).0.as_deref(), Some("Omsorg AB"));
+    assert!(!root.join("demo").exists(), "no demo folder made");
+
+    let desks = Desks::default();
+    choose(&shell, &desks, Environment::Demo).expect("the demo gets its own folder");
+    assert_eq!(shell.data_dir(), root.join("demo"));
+    assert_ne!(register_of(&shell).0.as_deref(), Some("Omsorg AB"));
+    choose(&shell, &desks, Environment::Test).expect("back to the real data");
+    assert_eq!(register_of(&shell).0.as_deref(), Some("Omsorg AB"));
+}
+
+#[test]
+fn a_root_holding_demo_data_from_an_older_version_is_never_given_test_or_prod() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let root = root_of(dir.path());
+    {
+        let app = App::open(&root, KeySource::File(dir.path().join("key")), Utc::now())
+            .expect("an older installation's folder");
+        app.load_demo_if_empty(Utc::now()).expect("the demo");
+    }
+    let shell = shell_in(dir.path());
+    assert_eq!(shell.workspace(), Workspace::Real);
+    assert_eq!(shell.settings().environment, Environment::Demo);
+    let error = choose(&shell, &Desks::default(), Environment::Test)
+        .expect_err("demo data never goes to a real FK");
+    assert_eq!(error.code, "demo_data_folder", "{error}");
+    assert!(
+        error.message.contains(&root.display().to_string()),
+        "the message names the folder to move: {}",
+        error.message
+    );
+    assert_eq!(shell.settings().environment, Environment::Demo);
+    assert_eq!(shell.data_dir(), root);
+}
+
+#[test]
+fn switching_is_refused_while_a_submission_runs() {
+    let (dir, shell) = demo_shell();
+    let desks = Desks::default();
+    desks.submission.begin().expect("a run starts");
+    let error = choose(&shell, &desks, Environment::Test).expect_err("busy");
+    assert_eq!(error.code, "busy", "{error}");
+    assert!(error.message.contains("inskick"), "{}", error.message);
+    assert_eq!(shell.workspace(), Workspace::Demo);
+    assert!(!root_of(dir.path()).join("assistid.db").exists());
+    desks.submission.end();
+    choose(&shell, &desks, Environment::Test).expect("after the run");
+    assert_eq!(shell.workspace(), Workspace::Real);
 }
 
 /// Bytes that are not a PKCS#12 file (the shell has no certificate generator of its own).

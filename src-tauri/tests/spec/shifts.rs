@@ -135,3 +135,53 @@ fn refusals_reach_the_ui_with_their_own_code() {
         "an id from the old row-based grid is refused clearly"
     );
 }
+
+#[test]
+fn the_grid_answer_carries_report_rows_only_where_a_dst_note_needs_them() {
+    let (_dir, app) = demo_app();
+    let month = convert::month("2026-10").expect("month");
+    let review = app.month_review(month, now()).expect("review");
+    let full = convert::review(&review).expect("the review converts");
+    // The demo's October has a night shift into the autumn night: its person's grid.
+    let person = full
+        .reports
+        .iter()
+        .find(|r| r.rows.iter().any(|row| row.dst_note.is_some()))
+        .map(|r| r.person.clone())
+        .expect("the demo's October crosses the autumn night");
+    let person = person.as_str();
+    let grid = convert::month_grid_with_shifts(
+        &review,
+        &app.persons().expect("persons"),
+        &app.assistants().expect("assistants"),
+        person,
+        &app.shifts_of_person_in_month(person, month)
+            .expect("the person's shifts"),
+    )
+    .expect("the grid converts");
+    assert!(!grid.shifts.is_empty(), "the demo person works in October");
+    for report in &grid.reports {
+        assert!(
+            report.rows.iter().all(|r| r.dst_note.is_some()),
+            "only rows with a DST note are sent to the grid (the cells come from the shifts)"
+        );
+        let whole = full
+            .reports
+            .iter()
+            .find(|r| r.person == person && r.assistant == report.assistant)
+            .expect("the same report in the full review");
+        assert_eq!(
+            report.totals, whole.totals,
+            "the totals are the whole report's"
+        );
+        assert_eq!(
+            report.rows.len(),
+            whole.rows.iter().filter(|r| r.dst_note.is_some()).count(),
+            "every DST note is kept"
+        );
+    }
+    assert!(
+        grid.reports.iter().any(|r| !r.rows.is_empty()),
+        "the autumn night's note reaches the grid"
+    );
+}

@@ -180,7 +180,8 @@ impl Desktop {
     }
 
     /// The data folder and key file the app uses inside `home`, for preparing data before
-    /// [`Desktop::start_in`].
+    /// [`Desktop::start_in`]. The folder is the app's root: a fresh start opens the demo in its
+    /// `demo/` subfolder, while a database prepared here beforehand is opened as it is.
     pub fn data_dir_in(home: &Path) -> (PathBuf, PathBuf) {
         (home.join("data"), home.join("db.key"))
     }

@@ -1,7 +1,16 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { buildGridModel } from './gridModel';
-import { escapeHtml, gridRowHtml, type GridLabels } from './gridHtml';
+import {
+  COLUMN_BUFFER,
+  COLUMN_WIDTH_PX,
+  DAY_WIDTH_PX,
+  columnWindow,
+  escapeHtml,
+  gridRowHtml,
+  scrollToShow,
+  type GridLabels,
+} from './gridHtml';
 import { DemoBackend } from './backend/demo';
 import type { MonthGridData } from './backend/types';
 
@@ -15,11 +24,11 @@ const labels: GridLabels = {
   dstSpringDay: 'Natten till sommartid',
 };
 
-/** Parses a row the way the browser will and returns its cells. */
+/** Parses a row the way the browser will and returns its assistant cells (not the spacers). */
 function cells(html: string): HTMLTableCellElement[] {
   const table = document.createElement('table');
   table.innerHTML = `<tbody><tr>${html}</tr></tbody>`;
-  return [...table.querySelectorAll('td')];
+  return [...table.querySelectorAll('td.cell')] as HTMLTableCellElement[];
 }
 
 describe('month grid rows as HTML', () => {
@@ -90,5 +99,56 @@ describe('month grid rows as HTML', () => {
     const rowB = b.rows[5];
     if (!rowA || !rowB) throw new Error('6 October is in the month');
     expect(gridRowHtml(rowA, 5, a.columns, labels)).toBe(gridRowHtml(rowB, 5, b.columns, labels));
+  });
+
+  it('renders only the columns in the window, between two spacers, each with its column index', async () => {
+    const model = buildGridModel(await new DemoBackend().monthGrid('2026-10', '194005122389'));
+    const row = model.rows[5];
+    if (!row) throw new Error('6 October is in the month');
+    const table = document.createElement('table');
+    table.innerHTML = `<tbody><tr>${gridRowHtml(row, 5, model.columns, labels, { from: 1, to: 2 })}</tr></tbody>`;
+    const all = [...table.querySelectorAll('tr > *')];
+    expect(all.map((el) => el.className), 'day, spacer, the one column, spacer').toEqual(['day', 'pad', expect.stringContaining('cell'), 'pad']);
+    expect(all[1]?.getAttribute('aria-hidden'), 'screen readers skip the spacers').toBe('true');
+    expect(all[2]?.id).toBe('cell-5-1');
+    expect(all[2]?.getAttribute('aria-colindex'), 'the day column is 1, the first assistant 2').toBe('3');
+    expect(all[0]?.getAttribute('aria-colindex')).toBe('1');
+  });
+});
+
+describe('which columns are rendered', () => {
+  const view = DAY_WIDTH_PX + 6 * COLUMN_WIDTH_PX; // an area that shows six columns
+
+  it('gives a person with few assistants every column', () => {
+    expect(columnWindow(3, 0, view)).toEqual({ from: 0, to: 3 });
+    expect(columnWindow(0, 0, view)).toEqual({ from: 0, to: 0 });
+  });
+
+  it('renders the columns in view plus a buffer either side, never outside the grid', () => {
+    expect(columnWindow(40, 0, view), 'at the left edge').toEqual({ from: 0, to: 6 + COLUMN_BUFFER });
+    const left = 10 * COLUMN_WIDTH_PX + 30; // column 10 partly scrolled past
+    expect(columnWindow(40, left, view), 'in the middle').toEqual({ from: 10 - COLUMN_BUFFER, to: 17 + COLUMN_BUFFER });
+    expect(columnWindow(40, 40 * COLUMN_WIDTH_PX, view), 'scrolled to the end').toEqual({ from: 40 - COLUMN_BUFFER, to: 40 });
+    expect(columnWindow(40, -50, view), 'a rubber-band overscroll counts as the left edge').toEqual({ from: 0, to: 6 + COLUMN_BUFFER });
+  });
+
+  it('covers every visible pixel for any scroll position and width (so no cell shows blank)', () => {
+    for (let count = 0; count <= 45; count += 5) {
+      for (let width = DAY_WIDTH_PX; width <= 2000; width += 193) {
+        for (let left = 0; left <= count * COLUMN_WIDTH_PX; left += 53) {
+          const { from, to } = columnWindow(count, left, width);
+          const firstVisible = Math.floor(left / COLUMN_WIDTH_PX);
+          const lastVisible = Math.min(count, Math.ceil((left + width - DAY_WIDTH_PX) / COLUMN_WIDTH_PX));
+          expect(from <= Math.min(firstVisible, count) && to >= lastVisible, `count ${count}, width ${width}, left ${left}: ${from}..${to}`).toBe(true);
+          expect(to - from <= Math.ceil(width / COLUMN_WIDTH_PX) + 2 * COLUMN_BUFFER + 1, 'and not many more').toBe(true);
+        }
+      }
+    }
+  });
+
+  it('scrolls the least needed to show a column wholly right of the day column', () => {
+    expect(scrollToShow(3, 0, view), 'already visible: no scroll').toBe(0);
+    expect(scrollToShow(8, 0, view), 'right of the view: its right edge at the view\'s').toBe(3 * COLUMN_WIDTH_PX);
+    expect(scrollToShow(2, 5 * COLUMN_WIDTH_PX, view), 'left of the view: its left edge at the day column').toBe(2 * COLUMN_WIDTH_PX);
   });
 });

@@ -207,6 +207,9 @@ export class DemoBackend implements Backend {
   private settingsData: Settings = {
     environment: 'demo',
     language: 'sv',
+    // The browser stand-in has only the demo (no folder on disk, no real data).
+    data_kind: 'demo',
+    workspace: 'demo',
     certificates: [
       {
         purpose: 'fk_client',

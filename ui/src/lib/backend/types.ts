@@ -300,10 +300,21 @@ export interface CertificateInfo {
   password_in_keychain: boolean;
 }
 
+/** Which of the desktop app's data folders is open: the demo's, or the one for real data. */
+export type Workspace = 'demo' | 'real';
+
 export interface Settings {
   environment: Environment;
   language: Language;
   certificates: CertificateInfo[];
+  /** `demo` or `real`: what the open data folder holds. */
+  data_kind?: string;
+  /** False while a real data folder has no environment chosen yet. */
+  environment_chosen?: boolean;
+  /** Which data folder is open (the desktop app keeps demo and real data apart). */
+  workspace?: Workspace;
+  /** The open data folder's path. */
+  data_folder?: string;
 }
 
 

@@ -550,7 +550,9 @@ assistants: Array<AssistantColumn>,
  */
 shifts: Array<ShiftRecord>, 
 /**
- * One review per assistant with work this month.
+ * One review per assistant with work this month: totals and issues, and of its rows only
+ * those with a DST note (the cells come from `shifts`; a row per shift again would double
+ * the answer for nothing).
  */
 reports: Array<ReportReview>, 
 /**
@@ -566,6 +568,13 @@ warnings: Array<Issue>, };
  * Where the app talks to.
  */
 export type Environment = "demo" | "test" | "prod";
+
+/**
+ * Which of the desktop app's two data folders is open: the demo folder (`<root>/demo`) or the
+ * folder for real data (the root itself, the CLI's default folder too). Demo data and real
+ * data never share a folder.
+ */
+export type Workspace = "demo" | "real";
 
 /**
  * The UI language.
@@ -634,7 +643,15 @@ data_kind?: string,
  * False while a real data folder has no environment chosen yet (`environment` then shows
  * FK's test service, which nothing is sent to until the user chooses).
  */
-environment_chosen?: boolean, };
+environment_chosen?: boolean, 
+/**
+ * Which data folder is open (the desktop app keeps demo and real data apart).
+ */
+workspace?: Workspace, 
+/**
+ * The open data folder's path, to show the user where their data lives.
+ */
+data_folder?: string, };
 
 /**
  * One exported report (`index.json` entry).
