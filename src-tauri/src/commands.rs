@@ -327,17 +327,11 @@ pub async fn start_signing(
     report_id: String,
     role: ipc::SignerRole,
 ) -> Answer<ipc::SignOrder> {
-    let app = shell.current_app()?;
-    let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
-        Ok((
-            crate::signing::prepare(app, &report_id, role)?,
-            app.data_dir().to_path_buf(),
-        ))
-    })
-    .await?;
     desks
         .signing
-        .start(handle, &shell, app, &data_dir, order)
+        .prepare_and_start(handle, &shell, move |app| {
+            crate::signing::prepare(app, &report_id, role)
+        })
         .await
 }
 
@@ -349,17 +343,11 @@ pub async fn start_provider_batch(
     desks: State<'_, Desks>,
     month: String,
 ) -> Answer<ipc::SignOrder> {
-    let app = shell.current_app()?;
-    let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
-        Ok((
-            crate::signing::provider_order(app, convert::month(&month)?, None)?,
-            app.data_dir().to_path_buf(),
-        ))
-    })
-    .await?;
     desks
         .signing
-        .start(handle, &shell, app, &data_dir, order)
+        .prepare_and_start(handle, &shell, move |app| {
+            crate::signing::provider_order(app, convert::month(&month)?, None)
+        })
         .await
 }
 

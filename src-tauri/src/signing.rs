@@ -91,9 +91,30 @@ impl SigningDesk {
         })
     }
 
+    /// Prepares an order with `prepare` on the open data folder's app (on a blocking thread)
+    /// and starts its flow there: the folder the order was prepared in is the one its
+    /// signature is stored in, even if the user switches folders meanwhile. Returns what the
+    /// dialog shows.
+    pub async fn prepare_and_start<F>(
+        &self,
+        handle: AppHandle,
+        shell: &Shell,
+        prepare: F,
+    ) -> Result<ipc::SignOrder, IpcError>
+    where
+        F: FnOnce(&App) -> anyhow::Result<PreparedOrder> + Send + 'static,
+    {
+        let app = shell.current_app()?;
+        let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
+            Ok((prepare(app)?, app.data_dir().to_path_buf()))
+        })
+        .await?;
+        self.start(handle, shell, app, &data_dir, order).await
+    }
+
     /// Starts a flow for an order prepared in `app` (the data folder the signature is stored
-    /// in, even if the user switches folders meanwhile) and returns what the dialog shows.
-    pub async fn start(
+    /// in) and returns what the dialog shows.
+    async fn start(
         &self,
         handle: AppHandle,
         shell: &Shell,
