@@ -3,7 +3,10 @@
 fn main() {
     // Tauri embeds `ui/dist` at compile time. Without it the error would be an obscure macro
     // failure, so say plainly what to run first.
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    // Read when the script runs, not baked in when it is compiled: checkouts that share a
+    // target directory (CI's clean clone and a working copy) share this compiled script.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ".".into());
+    let dist = std::path::Path::new(&manifest_dir).join("../ui/dist/index.html");
     println!("cargo:rerun-if-changed=../ui/dist");
     if !dist.exists() {
         eprintln!(

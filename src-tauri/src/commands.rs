@@ -250,6 +250,29 @@ pub async fn import_certificate(
     Ok(shell.settings())
 }
 
+/// Replaces the address of FK's test or production service in a folder for real data;
+/// without an address, FK's published one is used again.
+#[tauri::command]
+pub async fn set_fk_endpoint(
+    shell: State<'_, Shell>,
+    environment: ipc::Environment,
+    endpoint: Option<String>,
+) -> Answer<ipc::Settings> {
+    shell.set_fk_endpoint(environment, endpoint).await
+}
+
+/// Chooses which server certificates are trusted for FK's test or production service: FK's
+/// CA file chosen in the webview (checked, then kept in the database) or the computer's root
+/// certificates.
+#[tauri::command]
+pub async fn set_fk_trust(
+    shell: State<'_, Shell>,
+    environment: ipc::Environment,
+    choice: ipc::TrustChoice,
+) -> Answer<ipc::Settings> {
+    shell.set_fk_trust(environment, choice).await
+}
+
 /// Sends a progress event; a closed window is no reason to fail the work.
 pub(crate) fn progress(handle: &AppHandle, task: &str, done: u32, total: u32) {
     let payload = ipc::Progress {
@@ -501,6 +524,8 @@ commands![
     settings,
     set_language,
     set_environment,
+    set_fk_endpoint,
+    set_fk_trust,
     open_import_file,
     preview_import,
     fix_import_row,

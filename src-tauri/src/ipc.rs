@@ -556,6 +556,63 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub data_folder: Option<String>,
+    /// FK's test and production services as set up in a folder for real data (address and
+    /// which server certificates are trusted); absent in the demo folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fk_services: Option<Vec<FkService>>,
+}
+
+/// One of FK's real services (test or prod) as set up in the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FkService {
+    /// `test` or `prod`.
+    pub environment: Environment,
+    /// The address reports are sent to.
+    pub endpoint: String,
+    /// FK's published address for this service (what "use FK's address" goes back to).
+    pub default_endpoint: String,
+    /// Whether `endpoint` is FK's published address.
+    pub is_default: bool,
+    /// Which server certificates are trusted.
+    pub trust: FkTrust,
+}
+
+/// Which server certificates are trusted for one of FK's services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FkTrust {
+    /// `imported_ca` (FK's CA file chosen in the settings), `ca_file` (a PEM file named on the
+    /// command line), `system_roots` (the computer's root certificates) or `not_chosen`
+    /// (nothing can be sent there until one is chosen).
+    pub kind: String,
+    /// The imported CA certificates (`imported_ca`).
+    pub certificates: Vec<CaCertificate>,
+    /// The file's path (`ca_file`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub path: Option<String>,
+}
+
+/// One imported CA certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaCertificate {
+    /// The subject, RFC 4514 style.
+    pub subject: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+}
+
+/// What the user chose to trust for one of FK's services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TrustChoice {
+    /// The computer's root certificates.
+    SystemRoots,
+    /// FK's CA certificates in a PEM file chosen in the webview.
+    CaFile {
+        /// The file (name and bytes).
+        file: ImportFile,
+    },
 }
 
 /// One exported report (`index.json` entry).
@@ -1032,6 +1089,10 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         Language,
         CertificatePurpose,
         CertificateInfo,
+        CaCertificate,
+        FkTrust,
+        FkService,
+        TrustChoice,
         Settings,
         ExportedReport,
         ExportResult,

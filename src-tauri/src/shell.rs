@@ -252,6 +252,7 @@ impl Shell {
             environment_chosen: None,
             workspace: Some(workspace),
             data_folder: Some(data_dir.display().to_string()),
+            fk_services: None,
         };
         let Ok(app) = app else {
             return settings;
@@ -261,17 +262,56 @@ impl Shell {
             return settings;
         };
         match settings_of(&app, chrono::Utc::now()) {
-            Ok((environment, chosen, data_kind, certificates)) => {
-                settings.environment = environment;
-                settings.environment_chosen = Some(chosen);
-                settings.data_kind = Some(data_kind);
-                settings.certificates = certificates;
+            Ok(facts) => {
+                settings.environment = facts.environment;
+                settings.environment_chosen = Some(facts.chosen);
+                settings.data_kind = Some(facts.data_kind);
+                settings.certificates = facts.certificates;
+                settings.fk_services = facts.fk_services;
             }
             Err(e) => {
                 tracing::warn!(code = %ipc_error(e).code, "settings not read");
             }
         }
         settings
+    }
+
+    /// Replaces the address of FK's test or production service (a folder for real data);
+    /// `None` or an empty address goes back to FK's published one.
+    pub async fn set_fk_endpoint(
+        &self,
+        environment: ipc::Environment,
+        endpoint: Option<String>,
+    ) -> Result<ipc::Settings, IpcError> {
+        let environment = app_environment(environment);
+        self.run(move |app| {
+            app.set_fk_endpoint(environment, endpoint.as_deref(), chrono::Utc::now())
+        })
+        .await?;
+        Ok(self.settings())
+    }
+
+    /// Chooses which server certificates are trusted for FK's test or production service:
+    /// FK's CA file chosen in the webview or the computer's root certificates.
+    pub async fn set_fk_trust(
+        &self,
+        environment: ipc::Environment,
+        choice: ipc::TrustChoice,
+    ) -> Result<ipc::Settings, IpcError> {
+        let environment = app_environment(environment);
+        let pem = match &choice {
+            ipc::TrustChoice::SystemRoots => None,
+            ipc::TrustChoice::CaFile { file } => Some(ca_file_bytes(file)?),
+        };
+        self.run(move |app| {
+            use assistid_app::environments::TrustChoice;
+            let choice = pem
+                .as_deref()
+                .map_or(TrustChoice::SystemRoots, TrustChoice::CaPem);
+            app.set_fk_trust(environment, choice, chrono::Utc::now())
+        })
+        .await?;
+        Ok(self.settings())
     }
 
     /// Changes the language and remembers it.
@@ -438,7 +478,20 @@ pub fn app_purpose(
     }
 }
 
-type SettingsFacts = (ipc::Environment, bool, String, Vec<ipc::CertificateInfo>);
+/// What [`settings_of`] reads from the data folder.
+#[derive(Debug)]
+pub struct SettingsFacts {
+    /// The environment (FK's test service while none is chosen).
+    pub environment: ipc::Environment,
+    /// Whether an environment was chosen.
+    pub chosen: bool,
+    /// `demo` or `real`.
+    pub data_kind: String,
+    /// The imported certificates with their expiry state.
+    pub certificates: Vec<ipc::CertificateInfo>,
+    /// FK's test and production services (folders for real data only).
+    pub fk_services: Option<Vec<ipc::FkService>>,
+}
 
 /// The data folder's part of the settings at `now`: environment (and whether it was chosen),
 /// the kind of data, the imported certificates with their expiry state.
@@ -467,12 +520,62 @@ pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Res
             message: Some(c.message),
         })
         .collect();
-    Ok((
+    let fk_services = (env.data_kind.code() == "real").then(|| {
+        env.fk
+            .iter()
+            .map(|service| ipc::FkService {
+                environment: ipc_environment(service.environment),
+                endpoint: service.endpoint.clone(),
+                default_endpoint: service
+                    .environment
+                    .default_endpoint()
+                    .unwrap_or_default()
+                    .to_owned(),
+                is_default: service.is_default,
+                trust: fk_trust(&service.trust),
+            })
+            .collect()
+    });
+    Ok(SettingsFacts {
         environment,
         chosen,
-        env.data_kind.code().to_owned(),
+        data_kind: env.data_kind.code().to_owned(),
         certificates,
-    ))
+        fk_services,
+    })
+}
+
+fn fk_trust(trust: &assistid_app::environments::TrustSetting) -> ipc::FkTrust {
+    use assistid_app::environments::TrustSetting;
+    let (kind, certificates, path) = match trust {
+        TrustSetting::ImportedCa(certs) => (
+            "imported_ca",
+            certs
+                .iter()
+                .map(|c| ipc::CaCertificate {
+                    subject: c.subject.clone(),
+                    not_after: c.not_after.to_rfc3339(),
+                })
+                .collect(),
+            None,
+        ),
+        TrustSetting::PinnedCa(path) => ("ca_file", Vec::new(), Some(path.clone())),
+        TrustSetting::SystemRoots => ("system_roots", Vec::new(), None),
+        _ => ("not_chosen", Vec::new(), None),
+    };
+    ipc::FkTrust {
+        kind: kind.to_owned(),
+        certificates,
+        path,
+    }
+}
+
+/// The bytes of a CA file chosen in the webview (base64 from the UI).
+fn ca_file_bytes(file: &ipc::ImportFile) -> Result<Vec<u8>, IpcError> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(file.content_base64.as_bytes())
+        .map_err(|_| IpcError::invalid("CA-fil", "filen kom inte fram hel; välj den igen"))
 }
 
 /// The bytes of a certificate file chosen in the webview (base64 from the UI).

@@ -14,12 +14,17 @@
 //! - FK's addresses default to those in FK's files (`assistid_elt::FK_TEST_ENDPOINT`,
 //!   `FK_PROD_ENDPOINT`) and can be replaced per environment (FK hands out the real address
 //!   with the vendor agreement); an address must be `https://`. Which server certificates are
-//!   trusted stays an explicit setting (`elt.<env>.ca_path`: a pinned CA file or `system`);
-//!   there is no way to trust anything else.
+//!   trusted stays an explicit choice, made per environment with [`App::set_fk_trust`]: FK's
+//!   CA certificates imported from the PEM file FK sends (kept in the encrypted database,
+//!   `elt.<env>.ca_pem`), or the computer's root certificates (`elt.<env>.ca_path = system`);
+//!   the command line may also point `elt.<env>.ca_path` at a PEM file. Until one is chosen
+//!   nothing is sent there, and there is no way to trust anything else.
 
 use assistid_elt::{Environment, EnvironmentConfig, TrustAnchor};
 use assistid_store::DataKind;
-use assistid_store::settings::{ELT_ENVIRONMENT, elt_ca_path_key, elt_endpoint_key};
+use assistid_store::settings::{
+    ELT_ENVIRONMENT, elt_ca_path_key, elt_ca_pem_key, elt_endpoint_key,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -67,6 +72,25 @@ pub enum EnvironmentError {
     /// The demo's address cannot be set (the fake FK runs on a loopback port of its own).
     #[error("Demolägets adress väljs av Assistid själv och kan inte ändras.")]
     DemoEndpoint,
+    /// The demo's trust cannot be set (it trusts only its own fake FK's certificate).
+    #[error(
+        "Demoläget litar bara på sin egen test-FK:s certifikat, och det går inte att ändra. \
+         Certifikatutfärdaren väljs för Försäkringskassans testmiljö och produktionsmiljö."
+    )]
+    DemoTrust,
+    /// The file chosen as FK's certificate authority cannot be used.
+    #[error(
+        "Filen går inte att använda som Försäkringskassans certifikatutfärdare (CA) för {}: \
+         {reason}. Välj den PEM-fil (.pem, .crt eller .cer) som Försäkringskassan skickade, \
+         eller välj datorns rotcertifikat.",
+        environment.label()
+    )]
+    InvalidCa {
+        /// The environment it was chosen for.
+        environment: Environment,
+        /// What is wrong with the file (Swedish).
+        reason: String,
+    },
 }
 
 impl EnvironmentError {
@@ -76,22 +100,48 @@ impl EnvironmentError {
             EnvironmentError::DemoDataFolder { .. } => "demo_data_folder",
             EnvironmentError::RealDataToDemo => "real_data_not_demo",
             EnvironmentError::InvalidEndpoint { .. } => "invalid_endpoint",
-            EnvironmentError::DemoEndpoint => "invalid_input",
+            EnvironmentError::DemoEndpoint | EnvironmentError::DemoTrust => "invalid_input",
+            EnvironmentError::InvalidCa { .. } => "invalid_ca",
         }
     }
 }
 
+/// A PEM file of CA certificates is a few kilobytes; anything larger than this is not FK's
+/// (and is refused before it is parsed).
+pub const MAX_CA_PEM_BYTES: usize = 256 * 1024;
+
 /// Which server certificates are trusted for one of FK's environments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "path", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TrustSetting {
-    /// A pinned CA file (PEM).
+    /// FK's CA certificates imported in the settings (kept in the database).
+    ImportedCa(Vec<CaCertificate>),
+    /// A pinned CA file (PEM) named by its path (set from the command line).
     PinnedCa(String),
     /// The operating system's roots, chosen explicitly.
     SystemRoots,
     /// Not chosen yet: nothing can be sent there until it is.
     NotChosen,
+}
+
+/// One imported CA certificate, as shown in the settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaCertificate {
+    /// The subject, RFC 4514 style.
+    pub subject: String,
+    /// End of validity.
+    pub not_after: DateTime<Utc>,
+}
+
+/// What the user chose to trust for one of FK's environments ([`App::set_fk_trust`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TrustChoice<'a> {
+    /// The computer's root certificates.
+    SystemRoots,
+    /// The CA certificates in this PEM file (its bytes), from FK.
+    CaPem(&'a [u8]),
 }
 
 /// One of FK's environments as configured.
@@ -122,6 +172,40 @@ pub struct EnvironmentSettings {
 /// `DataKind` has no `Serialize` of its own: written as its code (`demo` / `real`).
 fn data_kind_code<S: serde::Serializer>(kind: &DataKind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(kind.code())
+}
+
+/// The PEM text of `bytes` if it holds only certificates, at least one of them valid at
+/// `now`.
+fn checked_ca_pem(
+    environment: Environment,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<String, EnvironmentError> {
+    let refused = |reason: String| EnvironmentError::InvalidCa {
+        environment,
+        reason,
+    };
+    if bytes.len() > MAX_CA_PEM_BYTES {
+        return Err(refused(format!(
+            "filen är {} kB, och en CA-fil är bara några få kB",
+            bytes.len() / 1024
+        )));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| refused("filen är ingen textfil i PEM-form".to_owned()))?;
+    let infos = assistid_elt::ca_certificates_info(bytes).map_err(|e| match e {
+        assistid_elt::EltError::InvalidTrustAnchor { reason } => refused(reason),
+        other => refused(other.to_string()),
+    })?;
+    if infos.iter().all(|c| c.not_after <= now) {
+        let last = infos.iter().map(|c| c.not_after).max().unwrap_or(now);
+        return Err(refused(format!(
+            "certifikatet gick ut {}",
+            last.with_timezone(&chrono_tz::Europe::Stockholm)
+                .format("%Y-%m-%d")
+        )));
+    }
+    Ok(text.trim().to_owned() + "\n")
 }
 
 fn endpoint_is_usable(url: &str) -> bool {
@@ -159,13 +243,28 @@ impl App {
             let default = EnvironmentConfig::fk_default(env, TrustAnchor::SystemRoots)
                 .map(|c| c.endpoint)
                 .unwrap_or_default();
-            let trust = match store
-                .setting(&elt_ca_path_key(env.as_str()))
-                .map_err(AppError::from)?
-            {
-                Some(v) if v == SYSTEM_ROOTS => TrustSetting::SystemRoots,
-                Some(path) => TrustSetting::PinnedCa(path),
-                None => TrustSetting::NotChosen,
+            let imported = store
+                .setting(&elt_ca_pem_key(env.as_str()))
+                .map_err(AppError::from)?;
+            let trust = match imported {
+                Some(pem) => TrustSetting::ImportedCa(
+                    assistid_elt::ca_certificates_info(pem.as_bytes())
+                        .map_err(|e| AppError::invalid(&elt_ca_pem_key(env.as_str()), e))?
+                        .into_iter()
+                        .map(|c| CaCertificate {
+                            subject: c.subject,
+                            not_after: c.not_after,
+                        })
+                        .collect(),
+                ),
+                None => match store
+                    .setting(&elt_ca_path_key(env.as_str()))
+                    .map_err(AppError::from)?
+                {
+                    Some(v) if v == SYSTEM_ROOTS => TrustSetting::SystemRoots,
+                    Some(path) => TrustSetting::PinnedCa(path),
+                    None => TrustSetting::NotChosen,
+                },
             };
             fk.push(FkEndpoint {
                 environment: env,
@@ -199,6 +298,74 @@ impl App {
         self.store()
             .set_setting(ELT_ENVIRONMENT, environment.as_str(), now)
             .map_err(AppError::from)?;
+        Ok(())
+    }
+
+    /// Chooses which server certificates are trusted when sending to `environment` (test or
+    /// prod): FK's CA certificates from a PEM file (checked, then kept in the encrypted
+    /// database in place of any earlier choice) or the computer's root certificates. A file
+    /// that holds no certificate, something else than certificates, or only expired ones at
+    /// `now` is refused ([`EnvironmentError::InvalidCa`]) and the earlier choice stays.
+    pub fn set_fk_trust(
+        &self,
+        environment: Environment,
+        choice: TrustChoice<'_>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        if !environment.is_real_fk() {
+            return Err(EnvironmentError::DemoTrust.into());
+        }
+        let pem_key = elt_ca_pem_key(environment.as_str());
+        let path_key = elt_ca_path_key(environment.as_str());
+        let pem = match choice {
+            TrustChoice::SystemRoots => None,
+            TrustChoice::CaPem(bytes) => Some(checked_ca_pem(environment, bytes, now)?),
+        };
+        let kind = if pem.is_some() {
+            "imported_ca"
+        } else {
+            "system_roots"
+        };
+        let valid_until = pem.as_deref().and_then(|pem| {
+            assistid_elt::ca_certificates_info(pem.as_bytes())
+                .ok()
+                .and_then(|infos| infos.iter().map(|c| c.not_after).max())
+        });
+        // One choice at a time: the new one replaces the other kind, with its audit event.
+        self.store().transaction(|store| -> anyhow::Result<()> {
+            match &pem {
+                Some(pem) => {
+                    store
+                        .set_setting(&pem_key, pem, now)
+                        .map_err(AppError::from)?;
+                    store.remove_setting(&path_key).map_err(AppError::from)?;
+                }
+                None => {
+                    store.remove_setting(&pem_key).map_err(AppError::from)?;
+                    store
+                        .set_setting(&path_key, SYSTEM_ROOTS, now)
+                        .map_err(AppError::from)?;
+                }
+            }
+            store
+                .append_event(&assistid_store::NewEvent {
+                    at: now,
+                    kind: "fk_trust_chosen",
+                    report_id: None,
+                    details: &serde_json::json!({
+                        "environment": environment.as_str(),
+                        "trust": kind,
+                        "valid_until": valid_until,
+                    }),
+                })
+                .map_err(AppError::from)?;
+            Ok(())
+        })?;
+        tracing::info!(
+            environment = environment.as_str(),
+            trust = kind,
+            "FK trust chosen"
+        );
         Ok(())
     }
 

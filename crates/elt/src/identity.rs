@@ -225,6 +225,38 @@ pub fn certificate_info(der: &[u8]) -> Result<CertificateInfo, EltError> {
     })
 }
 
+/// The certificates of a PEM file meant as a trust anchor (FK's CA), each described, in file
+/// order. Refused: a file with no `CERTIFICATE` block and a block that is not a certificate
+/// (the reason, in Swedish, says which).
+pub fn ca_certificates_info(pem: &[u8]) -> Result<Vec<CertificateInfo>, EltError> {
+    let refused = |reason: String| EltError::InvalidTrustAnchor { reason };
+    let mut infos = Vec::new();
+    for (i, block) in x509_parser::pem::Pem::iter_from_buffer(pem).enumerate() {
+        let block = block.map_err(|_| {
+            refused(format!(
+                "block {} i filen är inte giltig PEM-text (-----BEGIN CERTIFICATE----- …)",
+                i + 1
+            ))
+        })?;
+        if block.label != "CERTIFICATE" {
+            return Err(refused(format!(
+                "block {} i filen är \"{}\", inte ett certifikat (CERTIFICATE)",
+                i + 1,
+                block.label
+            )));
+        }
+        let info = certificate_info(&block.contents)
+            .map_err(|_| refused(format!("certifikat {} i filen går inte att läsa", i + 1)))?;
+        infos.push(info);
+    }
+    if infos.is_empty() {
+        return Err(refused(
+            "filen innehåller inget certifikat i PEM-form (-----BEGIN CERTIFICATE-----)".to_owned(),
+        ));
+    }
+    Ok(infos)
+}
+
 fn push_pem(out: &mut Vec<u8>, label: &str, der: &[u8]) {
     let encoded = STANDARD.encode(der);
     out.extend_from_slice(format!("-----BEGIN {label}-----\n").as_bytes());

@@ -56,5 +56,5 @@ pub use environment::{
     Environment, EnvironmentConfig, TrustAnchor, check_data_matches_environment,
 };
 pub use error::{Disposition, EltError};
-pub use identity::{CertHealth, CertStatus, CertificateInfo, ClientIdentity};
+pub use identity::{CertHealth, CertStatus, CertificateInfo, ClientIdentity, ca_certificates_info};
 pub use response::{RawAnswer, ResponseRecord, TxId, parse_response};

@@ -43,6 +43,12 @@ pub fn elt_ca_path_key(environment: &str) -> String {
     format!("elt.{environment}.ca_path")
 }
 
+/// The setting key of an environment's CA certificates imported in the settings, kept as PEM
+/// text in the database (`elt.<env>.ca_pem`); it wins over `elt.<env>.ca_path`.
+pub fn elt_ca_pem_key(environment: &str) -> String {
+    format!("elt.{environment}.ca_pem")
+}
+
 /// Whether a data folder holds the demo data or a real provider's data. Demo data may only go
 /// to the fake FK, real data only to FK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

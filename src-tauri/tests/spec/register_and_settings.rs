@@ -232,6 +232,115 @@ fn the_choice_of_folder_and_environment_survives_a_reopen() {
 }
 
 #[test]
+fn fks_address_and_trusted_ca_are_set_in_the_real_folder_and_a_bad_ca_file_is_refused() {
+    use assistid_desktop::ipc::{ImportFile, TrustChoice};
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let (_dir, shell) = demo_shell();
+    assert_eq!(
+        shell.settings().fk_services,
+        None,
+        "the demo folder sends only to the demo: no FK services to set up"
+    );
+    choose(&shell, &Desks::default(), Environment::Test).expect("test opens the real folder");
+    let services = shell.settings().fk_services.expect("shown for real data");
+    assert_eq!(
+        services
+            .iter()
+            .map(|s| (s.environment, s.is_default, s.trust.kind.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (Environment::Test, true, "not_chosen"),
+            (Environment::Prod, true, "not_chosen")
+        ],
+        "FK's published addresses, nothing trusted until the user chooses"
+    );
+    assert!(
+        services[1].endpoint.starts_with("https://")
+            && services[1].endpoint == services[1].default_endpoint
+    );
+
+    let error = tauri::async_runtime::block_on(shell.set_fk_trust(
+        Environment::Test,
+        TrustChoice::CaFile {
+            file: ImportFile {
+                file_name: "fk.pem".into(),
+                content_base64: b64(b"inget certifikat"),
+            },
+        },
+    ))
+    .expect_err("not a certificate");
+    assert_eq!(error.code, "invalid_ca", "{error:?}");
+    assert!(
+        error.message.contains("PEM-fil"),
+        "says what to choose: {}",
+        error.message
+    );
+    let error = tauri::async_runtime::block_on(shell.set_fk_trust(
+        Environment::Test,
+        TrustChoice::CaFile {
+            file: ImportFile {
+                file_name: "fk.pem".into(),
+                content_base64: "not base64!".into(),
+            },
+        },
+    ))
+    .expect_err("a file that did not arrive whole");
+    assert_eq!(error.code, "invalid_input", "{error:?}");
+    assert_eq!(
+        shell.settings().fk_services.expect("shown")[0].trust.kind,
+        "not_chosen",
+        "a refused file changes nothing"
+    );
+
+    let ca = assistid_fakes::pki::TestCa::new("FK Test CA").expect("a CA");
+    let settings = tauri::async_runtime::block_on(shell.set_fk_trust(
+        Environment::Test,
+        TrustChoice::CaFile {
+            file: ImportFile {
+                file_name: "fk.pem".into(),
+                content_base64: b64(ca.cert_pem().as_bytes()),
+            },
+        },
+    ))
+    .expect("FK's CA file is kept");
+    let test = &settings.fk_services.expect("shown")[0];
+    assert_eq!(test.trust.kind, "imported_ca");
+    assert!(
+        test.trust.certificates.len() == 1
+            && test.trust.certificates[0].subject.contains("FK Test CA"),
+        "the imported certificate is shown: {:?}",
+        test.trust.certificates
+    );
+    let settings = tauri::async_runtime::block_on(
+        shell.set_fk_trust(Environment::Prod, TrustChoice::SystemRoots),
+    )
+    .expect("the computer's roots for production");
+    assert_eq!(
+        settings.fk_services.expect("shown")[1].trust.kind,
+        "system_roots"
+    );
+
+    let error = tauri::async_runtime::block_on(
+        shell.set_fk_endpoint(Environment::Prod, Some("http://fk.example/x".into())),
+    )
+    .expect_err("plain http");
+    assert_eq!(error.code, "invalid_endpoint", "{error:?}");
+    let settings = tauri::async_runtime::block_on(
+        shell.set_fk_endpoint(Environment::Prod, Some("https://fk.example:8020/x".into())),
+    )
+    .expect("an https address");
+    let prod = &settings.fk_services.expect("shown")[1];
+    assert_eq!(
+        (prod.endpoint.as_str(), prod.is_default),
+        ("https://fk.example:8020/x", false)
+    );
+    let settings = tauri::async_runtime::block_on(shell.set_fk_endpoint(Environment::Prod, None))
+        .expect("back to FK's address");
+    assert!(settings.fk_services.expect("shown")[1].is_default);
+}
+
+#[test]
 fn the_real_folder_is_never_given_the_demo() {
     let (_dir, shell) = demo_shell();
     choose(&shell, &Desks::default(), Environment::Test).expect("test");

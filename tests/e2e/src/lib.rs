@@ -221,12 +221,45 @@ impl Desktop {
         Ok(())
     }
 
-    /// Saves a PNG of the window.
+    /// Saves a PNG of the window; fails (rather than waits forever) when WebKit does not
+    /// deliver one within [`STEP_TIMEOUT`].
+    ///
+    /// WebKitGTK 2.50's WebDriver never answers a screenshot of a page that does not scroll
+    /// (document no taller than the window; found with the Sign, Submit and History screens,
+    /// and reproduced by emptying the overview): once one is asked for, every later one hangs
+    /// too. A page shorter than the window is therefore made one pixel taller than the window
+    /// for the shot, and put back after it.
     pub async fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
-        let png = self
+        let stretched = self
             .client
-            .screenshot()
+            .execute(
+                "const root = document.scrollingElement || document.documentElement;
+                 if (root.scrollHeight > window.innerHeight) return false;
+                 document.body.dataset.shotMinHeight = document.body.style.minHeight;
+                 document.body.style.minHeight = 'calc(100vh + 1px)';
+                 return true;",
+                vec![],
+            )
             .await
+            .context("measuring the page before the screenshot")?;
+        let shot = tokio::time::timeout(STEP_TIMEOUT, self.client.screenshot()).await;
+        if stretched.as_bool() == Some(true) {
+            let _ = self
+                .client
+                .execute(
+                    "document.body.style.minHeight = document.body.dataset.shotMinHeight || '';
+                     delete document.body.dataset.shotMinHeight;",
+                    vec![],
+                )
+                .await;
+        }
+        let png = shot
+            .with_context(|| {
+                format!(
+                    "WebDriver gave no screenshot for {} within {STEP_TIMEOUT:?}",
+                    path.display()
+                )
+            })?
             .context("WebDriver screenshot")?;
         std::fs::write(path, png).with_context(|| format!("could not write {}", path.display()))
     }

@@ -2,7 +2,8 @@
 //! screenshot program. Add a step here and to the list in `tests/desktop.rs`.
 //!
 //! The path of issue 5: import a file with one bad row, fix it, sign as the assistant through
-//! the simulated BankID app, sign as the provider, submit, see FK's tx-id.
+//! the simulated BankID app, sign as the provider, submit, see FK's tx-id; then going live:
+//! the folder for real data and FK's CA file in Settings.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -423,6 +424,80 @@ pub fn history_shows_the_tx_id_and_the_receipt_reads_back(
     })
 }
 
+/// Going live from Settings: choosing FK's test service (after the question) opens the empty
+/// folder for real data, where FK's service says nothing is trusted yet; a file that is not a
+/// CA certificate is refused with a message, FK's CA file is loaded and shown; choosing the
+/// demo again (after its question) brings the demo back. Last, as it leaves the demo's folder.
+pub fn going_live_fks_ca_file_is_loaded_in_settings(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        go_live_and_load_fks_ca(d).await?;
+        back_to_the_demo(d).await
+    })
+}
+
+/// The first half of [`going_live_fks_ca_file_is_loaded_in_settings`]: ends in Settings of the
+/// folder for real data with FK's test CA loaded.
+pub async fn go_live_and_load_fks_ca(d: &Desktop) -> anyhow::Result<()> {
+    d.open_screen("settings").await?;
+    choose_environment(d, "test").await?;
+    let service = "main [data-fk=test]";
+    d.wait_for_text(service, "Inte valt än")
+        .await
+        .context("the real folder's test service starts with nothing trusted")?;
+    let not_a_ca = d.home.path().join("inte-en-ca.pem");
+    std::fs::write(&not_a_ca, "Det här är ingen CA.\n").context("writing a wrong file")?;
+    let ca = assistid_fakes::pki::TestCa::new("Försäkringskassan Test CA")
+        .context("a CA certificate")?;
+    let ca_file = d.home.path().join("fk-test-ca.pem");
+    std::fs::write(&ca_file, ca.cert_pem()).context("writing the CA file")?;
+
+    for (file, expected) in [
+        (
+            &not_a_ca,
+            "går inte att använda som Försäkringskassans certifikatutfärdare",
+        ),
+        (&ca_file, "Försäkringskassans CA-fil"),
+    ] {
+        d.find(&format!("{service} input[type=file]"))
+            .await?
+            .send_keys(&file.display().to_string())
+            .await
+            .context("choosing the CA file in the file input")?;
+        click_button(d, service, "Använd CA-filen").await?;
+        d.wait_for_text(service, expected).await?;
+    }
+    d.wait_for_text(service, "Försäkringskassan Test CA")
+        .await
+        .context("the loaded CA is named")?;
+    Ok(())
+}
+
+/// Settings → Demo, answering its question: the demo folder is open again.
+pub async fn back_to_the_demo(d: &Desktop) -> anyhow::Result<()> {
+    d.open_screen("settings").await?;
+    choose_environment(d, "demo").await?;
+    d.wait_for_text(".demo-banner", "ingenting skickas").await?;
+    Ok(())
+}
+
+/// Clicks the environment's radio button in Settings and answers its question with yes.
+async fn choose_environment(d: &Desktop, env: &str) -> anyhow::Result<()> {
+    let radio = format!("main input[name=env][value={env}]");
+    d.find(&radio).await?.click().await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match d.client.accept_alert().await {
+            Ok(()) => return Ok(()),
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => bail!("choosing {env} in Settings asked no question: {e}"),
+        }
+    }
+}
+
 /// Every step, in order.
 pub const STEPS: &[(&str, Step)] = &[
     (
@@ -460,5 +535,9 @@ pub const STEPS: &[(&str, Step)] = &[
     (
         "the history shows the tx-id and the exported receipt reads back",
         history_shows_the_tx_id_and_the_receipt_reads_back,
+    ),
+    (
+        "going live: FK's CA file is loaded in Settings in the folder for real data",
+        going_live_fks_ca_file_is_loaded_in_settings,
     ),
 ];

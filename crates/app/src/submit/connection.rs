@@ -14,7 +14,7 @@ use assistid_elt::{
 use assistid_fakes::fk::{BackgroundFakeFk, FakeFk, FakeFkConfig, FakeFkHandle};
 use assistid_store::DataKind;
 use assistid_store::settings::{
-    ELT_CLIENT_CERT_PATH, ELT_ENVIRONMENT, elt_ca_path_key, elt_endpoint_key,
+    ELT_CLIENT_CERT_PATH, ELT_ENVIRONMENT, elt_ca_path_key, elt_ca_pem_key, elt_endpoint_key,
 };
 use chrono::{DateTime, Utc};
 
@@ -244,23 +244,32 @@ impl App {
                     .ok_or_else(|| AppError::Missing("ingen adress för miljön".to_owned()))?,
             },
         };
+        // A CA file given for this run wins; then FK's CA imported in the settings (kept in
+        // the database); then the path setting (`system` or a PEM file).
+        let imported_ca = match &options.ca_file {
+            Some(_) => None,
+            None => setting(&elt_ca_pem_key(env.as_str()))?,
+        };
         let ca = match &options.ca_file {
             Some(path) => Some(path.display().to_string()),
             None => setting(&elt_ca_path_key(env.as_str()))?,
         };
-        let trust = match ca.as_deref() {
-            Some(SYSTEM_ROOTS) => TrustAnchor::SystemRoots,
-            Some(path) => {
+        let trust = match (imported_ca, ca.as_deref()) {
+            (Some(pem), _) => TrustAnchor::PinnedCa(pem),
+            (None, Some(SYSTEM_ROOTS)) => TrustAnchor::SystemRoots,
+            (None, Some(path)) => {
                 let pem = read_file(Path::new(path), "CA-fil")?;
                 TrustAnchor::PinnedCa(String::from_utf8(pem).map_err(|_| AppError::Invalid {
                     field: "CA-fil".to_owned(),
                     message: format!("{path} är ingen PEM-fil"),
                 })?)
             }
-            None => {
+            (None, None) => {
                 return Err(AppError::Missing(format!(
-                    "ingen certifikatutfärdare (CA) är vald för {}: ange --ca FIL.pem eller \
-                     inställningen {} (värdet \"{SYSTEM_ROOTS}\" betyder datorns rotcertifikat)",
+                    "det är inte valt vilka servercertifikat Assistid ska lita på för {}: \
+                     välj under Inställningar → Miljö Försäkringskassans certifikatutfärdare (CA-fil) eller \
+                     datorns rotcertifikat (i kommandoraden: --ca FIL.pem, eller inställningen {} med \
+                     värdet \"{SYSTEM_ROOTS}\" för datorns rotcertifikat)",
                     env.label(),
                     elt_ca_path_key(env.as_str())
                 ))

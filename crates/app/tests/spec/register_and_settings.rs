@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, Once};
 
 use assistid_app::certificates::{CertificatePurpose, MAX_PKCS12_BYTES};
 use assistid_app::deletion::{DeletionCheck, DeletionError};
-use assistid_app::environments::{EnvironmentError, TrustSetting};
+use assistid_app::environments::{EnvironmentError, TrustChoice, TrustSetting};
 use assistid_app::submit::{CertStatus, ConnectOptions};
 use assistid_app::{App, KeySource};
 use assistid_core::secret::Sensitive;
@@ -616,6 +616,147 @@ fn the_connection_to_fk_uses_the_imported_certificate_and_the_configured_trust_a
         Some(installed.subject),
         "the client presents the imported certificate"
     );
+}
+
+#[test]
+fn fks_ca_chosen_in_the_settings_is_what_the_connection_trusts_and_a_bad_file_changes_nothing() {
+    keychain();
+    let (_dir, app) = real_folder();
+    let t = now();
+    let fake = FakeFk::start_background(FakeFkConfig::default()).expect("the fake FK starts");
+    let file = fake
+        .client_identity_p12(CERT_PASSWORD)
+        .expect("the fake FK issues a client certificate");
+    app.import_certificate(
+        CertificatePurpose::FkClient,
+        "fk.p12",
+        &file,
+        &password(CERT_PASSWORD),
+        t,
+    )
+    .expect("imports");
+    app.set_environment(Environment::Test, t)
+        .expect("real data may go to FK's test service");
+    app.set_fk_endpoint(Environment::Test, Some(&fake.endpoint()), t)
+        .expect("the address is https");
+
+    let error = app
+        .connect(&ConnectOptions::new(Environment::Test))
+        .expect_err("nothing is sent before the trust is chosen");
+    assert!(
+        error.to_string().contains("Inställningar → Miljö"),
+        "the coordinator is told where to choose it: {error}"
+    );
+
+    let other_ca = TestCa::new("Någon annans CA").expect("a CA");
+    let key_only = other_ca
+        .issue_server_cert_valid_now(&["fk.example"])
+        .expect("a server certificate")
+        .key_pem()
+        .to_owned();
+    for (what, bytes, says) in [
+        ("not PEM", b"hej".to_vec(), "inget certifikat"),
+        (
+            "a private key",
+            key_only.into_bytes(),
+            "inte ett certifikat",
+        ),
+        ("not text", vec![0xff, 0xfe, 0x00], "ingen textfil"),
+        (
+            "too large",
+            vec![b'a'; assistid_app::environments::MAX_CA_PEM_BYTES + 1],
+            "några få kB",
+        ),
+    ] {
+        let error = app
+            .set_fk_trust(Environment::Test, TrustChoice::CaPem(&bytes), t)
+            .expect_err(what);
+        assert_eq!(code_of(&error), "invalid_ca", "{what}: {error}");
+        assert!(
+            error.to_string().contains(says) && error.to_string().contains("PEM-fil"),
+            "{what}: the message says what is wrong and what to choose: {error}"
+        );
+    }
+    let error = app
+        .set_fk_trust(
+            Environment::Test,
+            TrustChoice::CaPem(fake.ca_pem().as_bytes()),
+            t + Duration::days(365 * 100),
+        )
+        .expect_err("an expired CA is refused");
+    assert!(
+        error.to_string().contains("gick ut"),
+        "the message says it expired: {error}"
+    );
+    assert_eq!(
+        app.environment_settings().expect("reads").fk[0].trust,
+        TrustSetting::NotChosen,
+        "a refused file leaves nothing behind"
+    );
+
+    // A CA that did not issue FK's server certificate: the handshake fails, nothing is sent.
+    app.set_fk_trust(
+        Environment::Test,
+        TrustChoice::CaPem(other_ca.cert_pem().as_bytes()),
+        t,
+    )
+    .expect("a valid CA file is kept");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let connection = app
+        .connect(&ConnectOptions::new(Environment::Test))
+        .expect("configured");
+    assert!(
+        runtime.block_on(connection.client().connect()).is_err(),
+        "a server certificate from another CA is not trusted"
+    );
+
+    app.set_fk_trust(
+        Environment::Test,
+        TrustChoice::CaPem(fake.ca_pem().as_bytes()),
+        t,
+    )
+    .expect("FK's CA file is kept");
+    let settings = app.environment_settings().expect("reads");
+    match &settings.fk[0].trust {
+        TrustSetting::ImportedCa(certs) => {
+            assert_eq!(certs.len(), 1, "one certificate in the file: {certs:?}");
+            assert!(certs[0].not_after > t, "its expiry is shown");
+        }
+        other => panic!("the imported CA is shown as such, not {other:?}"),
+    }
+    assert_eq!(
+        settings.fk[1].trust,
+        TrustSetting::NotChosen,
+        "the choice is per environment: production is untouched"
+    );
+    let connection = app
+        .connect(&ConnectOptions::new(Environment::Test))
+        .expect("configured");
+    runtime
+        .block_on(connection.client().connect())
+        .expect("FK's CA from the settings verifies the server: TLS with the client certificate");
+
+    app.set_fk_trust(Environment::Test, TrustChoice::SystemRoots, t)
+        .expect("the computer's roots can be chosen instead");
+    assert_eq!(
+        app.environment_settings().expect("reads").fk[0].trust,
+        TrustSetting::SystemRoots,
+        "the new choice replaces the imported CA"
+    );
+    let connection = app
+        .connect(&ConnectOptions::new(Environment::Test))
+        .expect("configured");
+    assert!(
+        runtime.block_on(connection.client().connect()).is_err(),
+        "the fake FK's test CA is not among the computer's roots"
+    );
+    let error = app
+        .set_fk_trust(Environment::Demo, TrustChoice::SystemRoots, t)
+        .expect_err("the demo trusts only its own fake");
+    assert_eq!(code_of(&error), "invalid_input", "{error}");
 }
 
 // ---------------------------------------------------------------- environments

@@ -1,5 +1,6 @@
 //! Refreshes `docs/screenshots/app-*.png` from the real app (run by `scripts/screenshots.sh`
-//! under Xvfb): the main screens of the demo, taken through WebDriver.
+//! under Xvfb): the main screens of the demo, and Settings in the folder for real data, taken
+//! through WebDriver.
 
 use std::path::PathBuf;
 
@@ -50,6 +51,11 @@ async fn shoot(d: &Desktop, out: &std::path::Path) -> anyhow::Result<()> {
     d.screenshot(&out.join("app-overview-en.png")).await?;
     d.find("button.lang").await?.click().await?;
     d.wait_for_text("header nav", "Översikt").await?;
+    // Going live: Settings in the folder for real data, FK's CA file loaded.
+    walk::go_live_and_load_fks_ca(d).await?;
+    settle().await;
+    d.screenshot(&out.join("app-settings-real.png")).await?;
+    walk::back_to_the_demo(d).await?;
     println!("screenshots written to {}", out.display());
     Ok(())
 }

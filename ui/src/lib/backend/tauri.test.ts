@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTauriBackend, EVENTS, hasDesktopExtras } from './tauri';
+import { createTauriBackend, EVENTS, hasDesktopExtras, hasFkSetup } from './tauri';
 import type { SignStatus } from './types';
 import { DemoBackend } from './demo';
 
@@ -56,6 +56,30 @@ describe('Tauri backend sketch', () => {
     const file = { file_name: 'fk.p12', content_base64: 'MII=' };
     await b.importCertificateFile('fk_client', file, 'hemligt');
     expect(calls).toEqual([['import_certificate', { purpose: 'fk_client', file, password: 'hemligt' }]]);
+  });
+
+  it('sends FK’s address and the trusted CA file with the environment they are for', async () => {
+    const calls: [string, unknown][] = [];
+    const b = createTauriBackend(
+      async <T,>(cmd: string, args?: Record<string, unknown>) => {
+        calls.push([cmd, args]);
+        return undefined as T;
+      },
+      async () => () => {},
+    );
+    expect(hasFkSetup(b)).toBe(true);
+    expect(hasFkSetup(new DemoBackend()), 'the browser demo never sends to FK').toBe(false);
+    const file = { file_name: 'fk-ca.pem', content_base64: 'LS0t' };
+    await b.setFkEndpoint('prod', 'https://fk.example:8020/x');
+    await b.setFkEndpoint('prod', null);
+    await b.setFkTrust('test', { kind: 'ca_file', file });
+    await b.setFkTrust('prod', { kind: 'system_roots' });
+    expect(calls).toEqual([
+      ['set_fk_endpoint', { environment: 'prod', endpoint: 'https://fk.example:8020/x' }],
+      ['set_fk_endpoint', { environment: 'prod', endpoint: null }],
+      ['set_fk_trust', { environment: 'test', choice: { kind: 'ca_file', file } }],
+      ['set_fk_trust', { environment: 'prod', choice: { kind: 'system_roots' } }],
+    ]);
   });
 
   it('passes only the order’s own status events to a listener, the current status first', async () => {

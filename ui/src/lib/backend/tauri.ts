@@ -91,6 +91,8 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     deleteAssistantConfirmed: (id) => call<void>('delete_assistant', { id, confirmed: true }),
     importCertificateFile: (purpose, file, password) =>
       call<Gen.Settings>('import_certificate', { purpose, file, password }),
+    setFkEndpoint: (environment, endpoint) => call<Gen.Settings>('set_fk_endpoint', { environment, endpoint }),
+    setFkTrust: (environment, choice) => call<Gen.Settings>('set_fk_trust', { environment, choice }),
   };
 }
 
@@ -110,6 +112,15 @@ export interface Extras {
   deleteAssistantConfirmed(id: string): Promise<void>;
   /** Imports a PKCS#12 file chosen in the webview's file input, checked with its password. */
   importCertificateFile(purpose: Gen.CertificatePurpose, file: Gen.ImportFile, password: string): Promise<Gen.Settings>;
+  /** Replaces the address of FK's test or production service; `null` goes back to FK's own. */
+  setFkEndpoint(environment: Gen.Environment, endpoint: string | null): Promise<Gen.Settings>;
+  /** Chooses which server certificates are trusted for FK's test or production service. */
+  setFkTrust(environment: Gen.Environment, choice: Gen.TrustChoice): Promise<Gen.Settings>;
+}
+
+/** Whether `backend` can set up FK's services (address and trusted CA): the desktop app. */
+export function hasFkSetup(backend: object): backend is Pick<Extras, 'setFkEndpoint' | 'setFkTrust'> {
+  return 'setFkEndpoint' in backend && 'setFkTrust' in backend;
 }
 
 /** Whether `backend` can confirm deletions and import certificate files (the desktop app). */

@@ -178,7 +178,7 @@ export interface MonthReview {
 // ---------------------------------------------------------------- overview (UI-proposed)
 
 /** Where a report is on its way to FK; the UI derives the label with `deriveReportState`. */
-import type { SubmissionState } from './generated/ipc';
+import type { FkService, SubmissionState } from './generated/ipc';
 export type { SubmissionState };
 
 /** The facts the back end knows about one report (assistant × person × month). */
@@ -315,6 +315,11 @@ export interface Settings {
   workspace?: Workspace;
   /** The open data folder's path. */
   data_folder?: string;
+  /**
+   * FK's test and production services in a folder for real data: the address and which server
+   * certificates are trusted (the desktop app; absent for the demo).
+   */
+  fk_services?: FkService[];
 }
 
 

@@ -620,6 +620,72 @@ status?: string,
 message?: string, };
 
 /**
+ * One imported CA certificate.
+ */
+export type CaCertificate = { 
+/**
+ * The subject, RFC 4514 style.
+ */
+subject: string, 
+/**
+ * End of validity (RFC 3339).
+ */
+not_after: string, };
+
+/**
+ * Which server certificates are trusted for one of FK's services.
+ */
+export type FkTrust = { 
+/**
+ * `imported_ca` (FK's CA file chosen in the settings), `ca_file` (a PEM file named on the
+ * command line), `system_roots` (the computer's root certificates) or `not_chosen`
+ * (nothing can be sent there until one is chosen).
+ */
+kind: string, 
+/**
+ * The imported CA certificates (`imported_ca`).
+ */
+certificates: Array<CaCertificate>, 
+/**
+ * The file's path (`ca_file`).
+ */
+path?: string, };
+
+/**
+ * One of FK's real services (test or prod) as set up in the data folder.
+ */
+export type FkService = { 
+/**
+ * `test` or `prod`.
+ */
+environment: Environment, 
+/**
+ * The address reports are sent to.
+ */
+endpoint: string, 
+/**
+ * FK's published address for this service (what "use FK's address" goes back to).
+ */
+default_endpoint: string, 
+/**
+ * Whether `endpoint` is FK's published address.
+ */
+is_default: boolean, 
+/**
+ * Which server certificates are trusted.
+ */
+trust: FkTrust, };
+
+/**
+ * What the user chose to trust for one of FK's services.
+ */
+export type TrustChoice = { "kind": "system_roots" } | { "kind": "ca_file", 
+/**
+ * The file (name and bytes).
+ */
+file: ImportFile, };
+
+/**
  * The Settings screen.
  */
 export type Settings = { 
@@ -651,7 +717,12 @@ workspace?: Workspace,
 /**
  * The open data folder's path, to show the user where their data lives.
  */
-data_folder?: string, };
+data_folder?: string, 
+/**
+ * FK's test and production services as set up in a folder for real data (address and
+ * which server certificates are trusted); absent in the demo folder.
+ */
+fk_services?: Array<FkService>, };
 
 /**
  * One exported report (`index.json` entry).
@@ -1272,6 +1343,8 @@ export const COMMANDS = [
   'settings',
   'set_language',
   'set_environment',
+  'set_fk_endpoint',
+  'set_fk_trust',
   'open_import_file',
   'preview_import',
   'fix_import_row',
