@@ -53,7 +53,8 @@ pub enum EnvironmentError {
     #[error(
         "Den här datamappen innehåller riktiga uppgifter, och de skickas aldrig till demoläget. \
          Välj Försäkringskassans testmiljö eller produktionsmiljö. Vill du prova Assistid med \
-         demodata, starta appen med en egen, tom datamapp för demon."
+         demodata: välj Demo under Inställningar i Assistid-appen (demon har en egen mapp), \
+         eller kör assistid demo med en egen, tom datamapp (--data-dir)."
     )]
     RealDataToDemo,
     /// An address that is not an `https://` URL with a host.
