@@ -560,8 +560,14 @@ fn wrong_password_not_pkcs12_and_expired_files_are_refused_with_their_own_messag
     );
 }
 
-#[test]
-fn the_connection_to_fk_uses_the_imported_certificate_and_the_configured_trust_anchor() {
+/// A folder for real data set to send to FK's test service at a fake FK's address, with the
+/// fake's client certificate imported (its password in the test keychain); no trust chosen.
+fn real_folder_sending_to_a_fake_fk() -> (
+    tempfile::TempDir,
+    App,
+    assistid_fakes::fk::BackgroundFakeFk,
+    assistid_app::certificates::InstalledCertificate,
+) {
     keychain();
     let (dir, app) = real_folder();
     let t = now();
@@ -582,6 +588,13 @@ fn the_connection_to_fk_uses_the_imported_certificate_and_the_configured_trust_a
         .expect("real data may go to FK's test service");
     app.set_fk_endpoint(Environment::Test, Some(&fake.endpoint()), t)
         .expect("the address is https");
+    (dir, app, fake, installed)
+}
+
+#[test]
+fn the_connection_to_fk_uses_the_imported_certificate_and_the_configured_trust_anchor() {
+    let (dir, app, fake, installed) = real_folder_sending_to_a_fake_fk();
+    let t = now();
 
     let error = app
         .connect(&ConnectOptions::new(Environment::Test))
@@ -620,25 +633,8 @@ fn the_connection_to_fk_uses_the_imported_certificate_and_the_configured_trust_a
 
 #[test]
 fn fks_ca_chosen_in_the_settings_is_what_the_connection_trusts_and_a_bad_file_changes_nothing() {
-    keychain();
-    let (_dir, app) = real_folder();
+    let (_dir, app, fake, _) = real_folder_sending_to_a_fake_fk();
     let t = now();
-    let fake = FakeFk::start_background(FakeFkConfig::default()).expect("the fake FK starts");
-    let file = fake
-        .client_identity_p12(CERT_PASSWORD)
-        .expect("the fake FK issues a client certificate");
-    app.import_certificate(
-        CertificatePurpose::FkClient,
-        "fk.p12",
-        &file,
-        &password(CERT_PASSWORD),
-        t,
-    )
-    .expect("imports");
-    app.set_environment(Environment::Test, t)
-        .expect("real data may go to FK's test service");
-    app.set_fk_endpoint(Environment::Test, Some(&fake.endpoint()), t)
-        .expect("the address is https");
 
     let error = app
         .connect(&ConnectOptions::new(Environment::Test))

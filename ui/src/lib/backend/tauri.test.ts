@@ -3,16 +3,22 @@ import { createTauriBackend, EVENTS, hasDesktopExtras, hasFkSetup } from './taur
 import type { SignStatus } from './types';
 import { DemoBackend } from './demo';
 
+/** A Tauri backend whose commands are only recorded (name and arguments), answering nothing. */
+function recordingBackend() {
+  const calls: [string, unknown][] = [];
+  const b = createTauriBackend(
+    async <T,>(cmd: string, args?: Record<string, unknown>) => {
+      calls.push([cmd, args]);
+      return undefined as T;
+    },
+    async () => () => {},
+  );
+  return { calls, b };
+}
+
 describe('Tauri backend sketch', () => {
   it('maps methods to snake_case commands with camelCase arguments', async () => {
-    const calls: [string, unknown][] = [];
-    const b = createTauriBackend(
-      async <T,>(cmd: string, args?: Record<string, unknown>) => {
-        calls.push([cmd, args]);
-        return undefined as T;
-      },
-      async () => () => {},
-    );
+    const { calls, b } = recordingBackend();
     await b.commitImport('tok', [3]);
     await b.startSigning('r1', 'assistant');
     expect(calls).toEqual([
@@ -22,14 +28,7 @@ describe('Tauri backend sketch', () => {
   });
 
   it('deletes without confirmation first, and with it only through the confirmed variants', async () => {
-    const calls: [string, unknown][] = [];
-    const b = createTauriBackend(
-      async <T,>(cmd: string, args?: Record<string, unknown>) => {
-        calls.push([cmd, args]);
-        return undefined as T;
-      },
-      async () => () => {},
-    );
+    const { calls, b } = recordingBackend();
     await b.deletePerson('194001019802');
     await b.deletePersonConfirmed('194001019802');
     await b.deleteAssistant('199001010017');
@@ -43,14 +42,7 @@ describe('Tauri backend sketch', () => {
   });
 
   it('sends a certificate file as its name and bytes with the password', async () => {
-    const calls: [string, unknown][] = [];
-    const b = createTauriBackend(
-      async <T,>(cmd: string, args?: Record<string, unknown>) => {
-        calls.push([cmd, args]);
-        return undefined as T;
-      },
-      async () => () => {},
-    );
+    const { calls, b } = recordingBackend();
     expect(hasDesktopExtras(b)).toBe(true);
     expect(hasDesktopExtras(new DemoBackend()), 'the browser demo has no file import').toBe(false);
     const file = { file_name: 'fk.p12', content_base64: 'MII=' };
@@ -59,14 +51,7 @@ describe('Tauri backend sketch', () => {
   });
 
   it('sends FK’s address and the trusted CA file with the environment they are for', async () => {
-    const calls: [string, unknown][] = [];
-    const b = createTauriBackend(
-      async <T,>(cmd: string, args?: Record<string, unknown>) => {
-        calls.push([cmd, args]);
-        return undefined as T;
-      },
-      async () => () => {},
-    );
+    const { calls, b } = recordingBackend();
     expect(hasFkSetup(b)).toBe(true);
     expect(hasFkSetup(new DemoBackend()), 'the browser demo never sends to FK').toBe(false);
     const file = { file_name: 'fk-ca.pem', content_base64: 'LS0t' };
