@@ -15,7 +15,6 @@ use std::sync::Mutex;
 
 use assistid_app::App;
 use assistid_app::import::{ImportOptions, ImportReport};
-use base64::Engine as _;
 use chrono::Utc;
 
 use crate::ipc::{self, IpcError};
@@ -82,9 +81,9 @@ impl ImportDesk {
         data_dir: &Path,
         file: &ipc::ImportFile,
     ) -> Result<ipc::ChosenFile, IpcError> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(file.content_base64.as_bytes())
-            .map_err(|_| invalid("Filen kom inte fram hel; välj den igen."))?;
+        let bytes = file
+            .bytes()
+            .ok_or_else(|| invalid("Filen kom inte fram hel; välj den igen."))?;
         if bytes.len() > MAX_IMPORT_BYTES {
             return Err(invalid(format!(
                 "Filen {} är {} MB; appen tar emot filer upp till 20 MB. Dela upp filen per månad, \

@@ -661,6 +661,16 @@ pub struct ImportFile {
     pub content_base64: String,
 }
 
+impl ImportFile {
+    /// The file's bytes; `None` when its base64 did not arrive whole.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(self.content_base64.as_bytes())
+            .ok()
+    }
+}
+
 /// A staged import file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ChosenFile {

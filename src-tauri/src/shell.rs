@@ -301,7 +301,9 @@ impl Shell {
         let environment = app_environment(environment);
         let pem = match &choice {
             ipc::TrustChoice::SystemRoots => None,
-            ipc::TrustChoice::CaFile { file } => Some(ca_file_bytes(file)?),
+            ipc::TrustChoice::CaFile { file } => Some(file.bytes().ok_or_else(|| {
+                IpcError::invalid("CA-fil", "filen kom inte fram hel; välj den igen")
+            })?),
         };
         self.run(move |app| {
             use assistid_app::environments::TrustChoice;
@@ -570,26 +572,15 @@ fn fk_trust(trust: &assistid_app::environments::TrustSetting) -> ipc::FkTrust {
     }
 }
 
-/// The bytes of a CA file chosen in the webview (base64 from the UI).
-fn ca_file_bytes(file: &ipc::ImportFile) -> Result<Vec<u8>, IpcError> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD
-        .decode(file.content_base64.as_bytes())
-        .map_err(|_| IpcError::invalid("CA-fil", "filen kom inte fram hel; välj den igen"))
-}
-
 /// The bytes of a certificate file chosen in the webview (base64 from the UI).
 pub fn certificate_bytes(file: Option<&ipc::ImportFile>) -> Result<(String, Vec<u8>), IpcError> {
-    use base64::Engine as _;
     let file = file.ok_or_else(|| IpcError {
         code: "file_missing".to_owned(),
         message: "Välj certifikatfilen (.p12 eller .pfx) först.".to_owned(),
     })?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(file.content_base64.as_bytes())
-        .map_err(|_| {
-            IpcError::invalid("certifikatfil", "filen kom inte fram hel; välj den igen")
-        })?;
+    let bytes = file.bytes().ok_or_else(|| {
+        IpcError::invalid("certifikatfil", "filen kom inte fram hel; välj den igen")
+    })?;
     Ok((file.file_name.clone(), bytes))
 }
 

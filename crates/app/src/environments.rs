@@ -176,12 +176,12 @@ fn data_kind_code<S: serde::Serializer>(kind: &DataKind, s: S) -> Result<S::Ok, 
 }
 
 /// The PEM text of `bytes` if it holds only certificates, at least one of them valid at
-/// `now`.
+/// `now`, with the latest end of validity among them.
 fn checked_ca_pem(
     environment: Environment,
     bytes: &[u8],
     now: DateTime<Utc>,
-) -> Result<String, EnvironmentError> {
+) -> Result<(String, DateTime<Utc>), EnvironmentError> {
     let refused = |reason: String| EnvironmentError::InvalidCa {
         environment,
         reason,
@@ -198,15 +198,15 @@ fn checked_ca_pem(
         assistid_elt::EltError::InvalidTrustAnchor { reason } => refused(reason),
         other => refused(other.to_string()),
     })?;
-    if infos.iter().all(|c| c.not_after <= now) {
-        let last = infos.iter().map(|c| c.not_after).max().unwrap_or(now);
+    let last = infos.iter().map(|c| c.not_after).max().unwrap_or(now);
+    if last <= now {
         return Err(refused(format!(
             "certifikatet gick ut {}",
             last.with_timezone(&chrono_tz::Europe::Stockholm)
                 .format("%Y-%m-%d")
         )));
     }
-    Ok(text.trim().to_owned() + "\n")
+    Ok((text.trim().to_owned() + "\n", last))
 }
 
 fn endpoint_is_usable(url: &str) -> bool {
@@ -318,20 +318,18 @@ impl App {
         }
         let pem_key = elt_ca_pem_key(environment.as_str());
         let path_key = elt_ca_path_key(environment.as_str());
-        let pem = match choice {
-            TrustChoice::SystemRoots => None,
-            TrustChoice::CaPem(bytes) => Some(checked_ca_pem(environment, bytes, now)?),
+        let (pem, valid_until) = match choice {
+            TrustChoice::SystemRoots => (None, None),
+            TrustChoice::CaPem(bytes) => {
+                let (pem, valid_until) = checked_ca_pem(environment, bytes, now)?;
+                (Some(pem), Some(valid_until))
+            }
         };
         let kind = if pem.is_some() {
             "imported_ca"
         } else {
             "system_roots"
         };
-        let valid_until = pem.as_deref().and_then(|pem| {
-            assistid_elt::ca_certificates_info(pem.as_bytes())
-                .ok()
-                .and_then(|infos| infos.iter().map(|c| c.not_after).max())
-        });
         // One choice at a time: the new one replaces the other kind, with its audit event.
         self.store().transaction(|store| -> anyhow::Result<()> {
             match &pem {
