@@ -2,14 +2,19 @@
 # The desktop app end to end: builds the UI and the app, then drives the real binary through
 # tauri-driver + WebKitWebDriver under Xvfb (tests/e2e/tests/desktop.rs).
 #
-# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver; tauri-driver is installed
-# with cargo when missing. Fails (never skips) when something is missing.
+# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver; tauri-driver comes from
+# the tool cache (scripts/tools.sh). Fails (never skips) when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/desktop-env.sh
 
-(cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build)
+# scripts/test.sh built the UI moments ago (ASSISTID_UI_BUILT=1): building it again would write
+# new files into ui/dist, and the desktop app's build script, which watches that folder, would
+# make Cargo compile the app and its tests once more.
+if [ "${ASSISTID_UI_BUILT:-}" != 1 ] || [ ! -f ui/dist/index.html ]; then
+  (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build)
+fi
 # Exactly scripts/test.sh's test build (cargo builds a package's binaries for its integration
 # tests, so this makes target/debug/assistid-desktop with the same features): after the test
 # step it builds nothing new, and the app is the binary the spec tests ran against.

@@ -46,8 +46,8 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: Rust is not installed. Install it with rustup (https://rustup.rs), version 1.92 or newer." >&2
   exit 1
 fi
-# cargo-deny checks licences and sources (deny.toml); built from crates.io once.
-command -v cargo-deny >/dev/null 2>&1 || cargo install --locked --quiet cargo-deny
+# The Cargo tools (cargo-deny, cargo-fuzz, tauri-driver) are pinned and cached by
+# scripts/tools.sh, built when a check first needs them.
 
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
 

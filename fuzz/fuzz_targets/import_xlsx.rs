@@ -4,12 +4,12 @@
 //! catches panics that start inside calamine and reports the file as unreadable (regression in
 //! `crates/import/tests/spec/fuzz_findings.rs`). libfuzzer-sys aborts on every panic before it
 //! can be caught, so this target lets panics located in calamine unwind to the importer's guard
-//! and still aborts on any other panic.
+//! and still aborts on any other panic. The check itself is `assistid_fuzz_checks::import_xlsx`
+//! (tests/fuzz), which the ordinary test build also runs over every seed and kept input.
 #![no_main]
 
 use std::sync::Once;
 
-use assistid_import::ImportFormat;
 use libfuzzer_sys::fuzz_target;
 
 fn let_calamine_panics_reach_the_guard() {
@@ -29,5 +29,5 @@ fn let_calamine_panics_reach_the_guard() {
 
 fuzz_target!(|data: &[u8]| {
     let_calamine_panics_reach_the_guard();
-    assistid_fuzz::import(data, &ImportFormat::Xlsx { sheet: None });
+    assistid_fuzz_checks::import_xlsx(data);
 });

@@ -1,8 +1,8 @@
 //! The canonicalizer against libxml2 over the fuzz corpus: the committed seeds in
-//! `fuzz/seeds/c14n/`, plus, when `ASSISTID_C14N_CORPUS` names a folder, the corpus a fuzz run
-//! grew (`scripts/fuzz.sh` sets it). The fuzz target itself cannot start xmllint for each of its
-//! thousands of inputs per second, so this replays the corpus through `xmllint --c14n` in one
-//! batch afterwards.
+//! `fuzz/seeds/c14n/`, the corpus a fuzz run on this checkout grew (`fuzz/corpus/c14n/`, not
+//! committed; CI fuzzes before it tests), and, when `ASSISTID_C14N_CORPUS` names a folder, that
+//! one too. The fuzz target itself cannot start xmllint for each of its thousands of inputs per
+//! second, so this replays the corpus through `xmllint --c14n` in one batch afterwards.
 //!
 //! The rule: every input xmllint accepts is canonicalized by us to exactly xmllint's bytes.
 //! Left out, each for a documented reason (module docs of `assistid_core::c14n`): inputs whose
@@ -23,7 +23,10 @@ fn seed_dir() -> PathBuf {
 }
 
 fn corpus_files() -> Vec<PathBuf> {
-    let mut dirs = vec![seed_dir()];
+    let mut dirs = vec![
+        seed_dir(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/c14n"),
+    ];
     if let Some(extra) = std::env::var_os("ASSISTID_C14N_CORPUS") {
         dirs.push(PathBuf::from(extra));
     }
