@@ -18,7 +18,10 @@
 //! passed in and takes today's date as a parameter. CSV files stream record by record: memory
 //! grows only with the index of distinct shifts used to spot duplicates inside the file (about
 //! 100 bytes per shift at peak: 1,000,000 rows peak at ~100 MiB, see `benches/import.rs`) and
-//! the first [`MAX_PROBLEMS_KEPT`] problems. XLSX files are read whole by calamine.
+//! the first [`MAX_PROBLEMS_KEPT`] problems. An XLSX file is held in memory whole (a zip archive,
+//! at most 64 MiB, unpacking to at most 64 MiB) and its sheet is streamed cell by cell under
+//! caps (64 columns, Excel's 1,048,576 rows): a workbook past a limit is refused with the
+//! problem `xlsx_too_large`, and no file can make the reader allocate by the size it declares.
 //!
 //! Overlapping and unusually long shifts need every shift and the full register at once, which
 //! a streaming pass does not have: [`validate_imported`] runs core's validation over the shifts
@@ -54,6 +57,7 @@ mod preview;
 mod problem;
 mod register;
 mod validate;
+mod xlsx_limits;
 mod xlsx_source;
 
 use std::convert::Infallible;

@@ -37,6 +37,10 @@ pub enum ProblemCode {
     UnsupportedFileType,
     /// The XLSX file is damaged or cannot be opened.
     UnreadableXlsx,
+    /// The XLSX file is beyond what the importer reads: too large a file or unpacked content,
+    /// a cell with content past column BL or below Excel's last row, a longer cell than Excel
+    /// allows, or too many formulas or merged ranges (see `xlsx_limits.rs`).
+    XlsxTooLarge,
     /// The named sheet does not exist in the workbook.
     SheetNotFound,
     /// No recognisable header row: none of the column names is known.
@@ -95,6 +99,7 @@ impl ProblemCode {
             ProblemCode::MixedEncoding => "mixed_encoding",
             ProblemCode::UnsupportedFileType => "unsupported_file_type",
             ProblemCode::UnreadableXlsx => "unreadable_xlsx",
+            ProblemCode::XlsxTooLarge => "xlsx_too_large",
             ProblemCode::SheetNotFound => "sheet_not_found",
             ProblemCode::MissingHeader => "missing_header",
             ProblemCode::MissingColumns => "missing_columns",

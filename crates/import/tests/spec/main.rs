@@ -6,6 +6,7 @@ mod csv_reading;
 mod dst_and_overnight;
 mod examples;
 mod fuzz_findings;
+mod hostile_xlsx;
 mod roundtrip;
 mod support;
 mod validation;
