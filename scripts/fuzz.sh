@@ -28,8 +28,17 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(import_csv import_xlsx elt_response bankid_json bankid_signature c14n)
 fi
 sanitizer="${ASSISTID_FUZZ_SANITIZER:-address}"
+# ASSISTID_FUZZ_JOBS > 1 runs that many libFuzzer jobs per target (one target at a time: each
+# job logs to fuzz-<n>.log in the working folder); otherwise each target runs in one process,
+# as many targets at once as the machine has cores.
 jobs="${ASSISTID_FUZZ_JOBS:-1}"
-parallel="${ASSISTID_FUZZ_PARALLEL:-$(nproc 2>/dev/null || echo 1)}"
+if [ "$jobs" -gt 1 ]; then
+  parallel=1
+  job_args=(-jobs="$jobs" -workers="$jobs")
+else
+  parallel="${ASSISTID_FUZZ_PARALLEL:-$(nproc 2>/dev/null || echo 1)}"
+  job_args=()
+fi
 
 source scripts/tools.sh
 tool_need cargo-fuzz
@@ -55,7 +64,7 @@ run_target() {
   mkdir -p "corpus/$t" "artifacts/$t"
   fuzz run -O -a --sanitizer "$sanitizer" --target-dir "$fuzz_target_dir" "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+    "${job_args[@]}" -print_final_stats=1 \
     -artifact_prefix="artifacts/$t/" >"$log" 2>&1
 }
 
