@@ -12,9 +12,12 @@
 //!    [`MAX_UNPACKED_BYTES`] ([`MAX_SHARED_STRINGS_BYTES`] for the shared-strings table, which
 //!    calamine holds whole). A declared size over the limit is refused without inflating; a size
 //!    that lies is caught by the count. calamine later inflates the same bytes again, so
-//!    everything it reads is bounded by these limits.
-//! 2. [`survey`]: one streaming pass over the chosen sheet's XML (quick-xml, constant memory)
-//!    checks every cell address with content: at most [`MAX_COLUMNS`] columns (A–BL) and Excel's
+//!    everything it reads is bounded by these limits. The parts calamine parses when it opens
+//!    the workbook (shared strings, styles, workbook, its relationships) may have no element
+//!    with more than [`MAX_ATTRIBUTES`] attributes: calamine's quick-xml spends quadratic time
+//!    on a tag's attributes (RUSTSEC-2026-0194).
+//! 2. [`survey`]: the chosen sheet's part gets the same attribute cap, then one streaming pass
+//!    over its XML (quick-xml, constant memory) checks every cell address with content: at most [`MAX_COLUMNS`] columns (A–BL) and Excel's
 //!    [`MAX_ROWS`] rows, rows in ascending order (as Excel and the format write them). It collects
 //!    the formula cells (at most [`MAX_FORMULAS`]) and the merged ranges (at most
 //!    [`MAX_MERGED_RANGES`], covering at most [`MAX_MERGED_ROWS`] rows together) without
@@ -60,6 +63,20 @@ pub(crate) const MAX_MERGED_ROWS: u64 = 100_000;
 pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 /// A formula is quoted in its problem up to this many characters.
 const FORMULA_SHOWN_CHARS: usize = 200;
+/// At most this many attributes on one element of any part calamine parses (Excel writes a few
+/// dozen at most, mostly namespace declarations). calamine 0.31 reads with quick-xml 0.38, which
+/// checks a start tag's attribute names for duplicates in quadratic time (RUSTSEC-2026-0194: a
+/// tag with 800,000 attributes costs minutes); counted here first, with our own quick-xml
+/// (0.42, linear), so calamine never sees a tag that costs more than a few thousand comparisons.
+pub(crate) const MAX_ATTRIBUTES: usize = 256;
+/// The parts calamine 0.31 parses when it opens a workbook (`Xlsx::new`); the chosen sheet's
+/// part is checked by [`survey`] before calamine's cell reader opens it.
+const CALAMINE_PARTS: [&str; 4] = [
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+];
 
 /// Why a workbook is not read. The messages are the Swedish texts the user sees.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -264,6 +281,9 @@ pub(crate) fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
         }
         total += unpacked;
     }
+    for part in CALAMINE_PARTS {
+        check_attribute_counts(&mut archive, part)?;
+    }
     Ok(())
 }
 
@@ -275,6 +295,46 @@ pub(crate) struct SheetSurvey {
     pub(crate) formulas: BTreeMap<(u32, u32), String>,
     /// Merged ranges that start within the column cap.
     pub(crate) merged: Vec<Dimensions>,
+}
+
+/// Refuses the part calamine opens for `path` when one of its elements has more than
+/// [`MAX_ATTRIBUTES`] attributes (see there). A part that is missing is calamine's to report;
+/// one our reader cannot read is refused, since calamine would then read it unchecked.
+fn check_attribute_counts<R: Read + io::Seek>(
+    archive: &mut ZipArchive<R>,
+    path: &str,
+) -> Result<(), Refusal> {
+    let name = zip_name(archive, path);
+    let entry = match archive.by_name(&name) {
+        Ok(entry) => entry,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(()),
+        Err(e) => return Err(broken(&format!("delen \"{}\"", shortened(path, 100)), e)),
+    };
+    let mut xml = xml_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml
+            .read_event_into(&mut buf)
+            .map_err(|e| broken(&format!("delen \"{}\"", shortened(path, 100)), e))?
+        {
+            Event::Start(e) | Event::Empty(e)
+                if e.attributes()
+                    .with_checks(false)
+                    .take(MAX_ATTRIBUTES + 1)
+                    .count()
+                    > MAX_ATTRIBUTES =>
+            {
+                return Err(Refusal::Broken(format!(
+                    "ett element i delen {} har fler än {MAX_ATTRIBUTES} attribut, vilket ingen \
+                     arbetsbok från Excel har; filen är troligen manipulerad",
+                    shortened(path, 100)
+                )));
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
 }
 
 /// An XML reader configured as calamine configures its own (so both see the same cells).
@@ -453,6 +513,7 @@ pub(crate) fn survey(bytes: &[u8], sheet: &str) -> Result<SheetSurvey, Refusal> 
             shortened(sheet, 100)
         ))
     })?;
+    check_attribute_counts(&mut archive, &path)?;
     let name = zip_name(&archive, &path);
     let entry = match archive.by_name(&name) {
         Ok(entry) => entry,
