@@ -10,9 +10,11 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 want build-essential
 want pkg-config
 want perl
-# Test tools: xmllint validates against FK's XSD and canonicalizes XML; pdftotext reads receipts
-# back; sqlite3 is the yardstick in the import benchmark.
+# Test tools: xmllint validates against FK's XSD and canonicalizes XML; the openssl program
+# reads the fake BankID's OCSP answers back; pdftotext reads receipts back; sqlite3 is the
+# yardstick in the import benchmark. The tests that use them fail (never skip) without them.
 want libxml2-utils
+want openssl
 want poppler-utils
 want sqlite3
 want ca-certificates

@@ -111,7 +111,7 @@ bash scripts/fuzz.sh "${ASSISTID_FUZZ_SECONDS:-20}"
 
 step deny "licences, sources and bans (cargo deny, deny.toml)"
 tool_need cargo-deny
-cargo deny --locked check licenses sources bans
+bash scripts/deny.sh
 
 step e2e "desktop end to end (the real built app through WebDriver under Xvfb: import, sign, submit)"
 tool_need tauri-driver

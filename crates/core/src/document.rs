@@ -684,17 +684,16 @@ pub fn parse_report(bytes: &[u8]) -> Result<ParsedReport, DocumentError> {
 
     loop {
         let (resolved, event) = reader.read_resolved_event().map_err(xml_err)?;
-        let in_fk_ns =
-            matches!(&resolved, ResolveResult::Bound(ns) if ns.as_ref() == NAMESPACE.as_bytes());
+        let in_fk_ns = matches!(&resolved, ResolveResult::Bound(ns) if ns.as_ref() == NAMESPACE);
         match event {
             Event::Start(e) if !seen_root => {
-                if !in_fk_ns || e.local_name().as_ref() != b"Tidredovisning" {
+                if !in_fk_ns || e.local_name().as_ref() != "Tidredovisning" {
                     return Err(DocumentError::NotAReport);
                 }
                 seen_root = true;
             }
             Event::Empty(e) if !seen_root => {
-                if !in_fk_ns || e.local_name().as_ref() != b"Tidredovisning" {
+                if !in_fk_ns || e.local_name().as_ref() != "Tidredovisning" {
                     return Err(DocumentError::NotAReport);
                 }
                 // An empty root: the checks below name what is missing.
@@ -705,7 +704,7 @@ pub fn parse_report(bytes: &[u8]) -> Result<ParsedReport, DocumentError> {
                     // Foreign elements cannot be part of FK's report.
                     return Err(DocumentError::NotAReport);
                 }
-                let name = e.local_name().as_ref().to_vec();
+                let name = e.local_name().as_ref().as_bytes().to_vec();
                 if path.len() == 1 && path[0] == b"tidrapport" && name == b"rapportRad" {
                     row = Some(RowParts::default());
                 }
@@ -717,7 +716,7 @@ pub fn parse_report(bytes: &[u8]) -> Result<ParsedReport, DocumentError> {
                     return Err(DocumentError::NotAReport);
                 }
                 // An empty element is an element with empty text.
-                path.push(e.local_name().as_ref().to_vec());
+                path.push(e.local_name().as_ref().as_bytes().to_vec());
                 text.clear();
                 finish_element(
                     &path,
@@ -732,13 +731,16 @@ pub fn parse_report(bytes: &[u8]) -> Result<ParsedReport, DocumentError> {
                 path.pop();
             }
             Event::Text(t) => {
-                text.push_str(&t.unescape().map_err(xml_err)?);
+                text.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(r) => {
+                let c = crate::xml_tree::reference_char(&r).ok_or_else(|| DocumentError::Xml {
+                    reason: "an undeclared entity reference".to_owned(),
+                })?;
+                text.push(c);
             }
             Event::CData(t) => {
-                let raw = std::str::from_utf8(&t).map_err(|e| DocumentError::Xml {
-                    reason: e.to_string(),
-                })?;
-                text.push_str(raw);
+                text.push_str(&t.xml10_content());
             }
             Event::End(_) => {
                 if path.is_empty() {

@@ -11,7 +11,7 @@
 //! ```
 
 use quick_xml::NsReader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, Event};
 use quick_xml::name::ResolveResult;
 
 /// Deeper nesting than this is not a SOAP answer we expect; refusing it bounds the recursion
@@ -108,7 +108,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
             Err(_) => return Err(malformed(&reader)),
         };
         let ns = match resolved {
-            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+            ResolveResult::Bound(ns) => Some(ns.as_ref().to_owned()),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(_) => return Err(malformed(&reader)),
         };
@@ -122,7 +122,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(XmlProblem::TooDeep);
                 }
-                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let local = e.local_name().as_ref().to_owned();
                 stack.push(Element {
                     ns,
                     local,
@@ -130,7 +130,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
                 });
             }
             Event::Empty(e) => {
-                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let local = e.local_name().as_ref().to_owned();
                 let element = Element {
                     ns,
                     local,
@@ -151,22 +151,27 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
                 }
             }
             Event::Text(t) => {
-                let text = t.unescape().map_err(|_| malformed(&reader))?;
+                let text = t.xml10_content();
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Text(text.into_owned())),
+                    Some(parent) => push_text(parent, &text),
                     None if text.trim().is_empty() => {}
                     None => return Err(malformed(&reader)),
                 }
             }
-            Event::CData(c) => {
-                let text = std::str::from_utf8(&c)
-                    .map_err(|_| malformed(&reader))?
-                    .to_owned();
+            Event::GeneralRef(r) => {
+                let Some(c) = reference_char(&r) else {
+                    // An entity no DTD of ours declares (DTDs are refused): not well-formed.
+                    return Err(malformed(&reader));
+                };
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Text(text)),
+                    Some(parent) => push_text(parent, c.encode_utf8(&mut [0; 4])),
                     None => return Err(malformed(&reader)),
                 }
             }
+            Event::CData(c) => match stack.last_mut() {
+                Some(parent) => push_text(parent, &c.xml10_content()),
+                None => return Err(malformed(&reader)),
+            },
             Event::DocType(_) => return Err(XmlProblem::Doctype),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
@@ -182,6 +187,38 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
     }
 }
 
+/// Appends character data to an element, joined with the text right before it: the reader
+/// reports `t&amp;u` as three pieces (text, reference, text), the tree keeps one text node.
+fn push_text(parent: &mut Element, text: &str) {
+    if let Some(Node::Text(last)) = parent.children.last_mut() {
+        last.push_str(text);
+    } else {
+        parent.children.push(Node::Text(text.to_owned()));
+    }
+}
+
+/// The character a general reference in text stands for: one of XML's five predefined entities
+/// (`&amp;`, `&lt;`, `&gt;`, `&apos;`, `&quot;`) or a character reference (`&#233;`,
+/// `&#xE9;`). `None` for any other name (an entity only a DTD could declare, and DTDs are
+/// refused) and for a character reference to U+0000 or beyond Unicode.
+///
+/// quick-xml reports these references as events of their own (`Event::GeneralRef`) between the
+/// pieces of text around them; every reader of untrusted XML here resolves them with this.
+///
+/// ```
+/// use assistid_core::xml_tree::reference_char;
+/// use quick_xml::events::BytesRef;
+/// assert_eq!(reference_char(&BytesRef::new("amp")), Some('&'));
+/// assert_eq!(reference_char(&BytesRef::new("#xE9")), Some('é'));
+/// assert_eq!(reference_char(&BytesRef::new("nbsp")), None);
+/// ```
+pub fn reference_char(reference: &BytesRef<'_>) -> Option<char> {
+    if reference.is_char_ref() {
+        return reference.resolve_char_ref().ok().flatten();
+    }
+    quick_xml::escape::resolve_xml_entity(reference).and_then(|s| s.chars().next())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +232,22 @@ mod tests {
             a.child("urn:x", "B", false).map(Element::text).as_deref(),
             Some("t&u"),
             "entities are resolved"
+        );
+        assert_eq!(
+            a.child("urn:x", "B", false).map(|b| b.children.len()),
+            Some(1),
+            "the text around a reference is one text node"
+        );
+        let refs = parse("<a>&#233;&#xE9;&lt;&gt;&apos;&quot;<![CDATA[&amp;]]></a>".as_bytes())
+            .expect("well-formed");
+        assert_eq!(
+            refs.text(),
+            "éé<>'\"&amp;",
+            "character references and CDATA as written"
+        );
+        assert!(
+            matches!(parse(b"<a>&nbsp;</a>"), Err(XmlProblem::Malformed { .. })),
+            "an undeclared entity is not well-formed"
         );
     }
 

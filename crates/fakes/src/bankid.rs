@@ -82,6 +82,10 @@ pub struct FakeBankIdConfig {
     pub auto_approve_after: Option<Duration>,
     /// Who approves in auto mode when the order names nobody: (personnummer, name).
     pub auto_approve_default_person: (String, String),
+    /// The host names (or IP addresses) the server's TLS certificate is valid for; by default
+    /// the loopback names the client connects to. Another name makes every handshake fail the
+    /// client's host-name check (a certificate issued for some other server).
+    pub server_names: Vec<String>,
 }
 
 impl std::fmt::Debug for FakeBankIdConfig {
@@ -92,6 +96,7 @@ impl std::fmt::Debug for FakeBankIdConfig {
             .field("completed_retention", &self.completed_retention)
             .field("failed_retention", &self.failed_retention)
             .field("auto_approve_after", &self.auto_approve_after)
+            .field("server_names", &self.server_names)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +109,7 @@ impl Default for FakeBankIdConfig {
             failed_retention: Duration::from_secs(300),
             auto_approve_after: None,
             auto_approve_default_person: ("198001019879".into(), "Demo Demosson".into()),
+            server_names: vec!["localhost".into(), "127.0.0.1".into()],
         }
     }
 }
@@ -293,9 +299,8 @@ impl FakeBankId {
         let pki = |e: crate::pki::PkiError| FakeBankIdError::Pki(e.to_string());
         let tls_ca = TestCa::new("Fake BankID SSL Root CA v1 Test").map_err(pki)?;
         let (from, to) = window();
-        let server_cert = tls_ca
-            .issue_server_cert(&["localhost", "127.0.0.1"], from, to)
-            .map_err(pki)?;
+        let names: Vec<&str> = config.server_names.iter().map(String::as_str).collect();
+        let server_cert = tls_ca.issue_server_cert(&names, from, to).map_err(pki)?;
         let tls = server_tls(&tls_ca, &server_cert)?;
         let shared = Arc::new(Shared {
             config,

@@ -102,6 +102,9 @@ pub enum ServerCertMode {
     Expired,
     /// Valid now but issued by another CA than [`FakeFkHandle::ca_pem`].
     UntrustedCa,
+    /// Valid now, issued by that CA, but for another host name (`fk.example.invalid`) than
+    /// the loopback address the client connects to.
+    WrongName,
 }
 
 /// How the fake answers one request.
@@ -409,6 +412,9 @@ impl FakeFk {
             )?,
             ServerCertMode::UntrustedCa => {
                 TestCa::new("Untrusted CA")?.issue_server_cert_valid_now(&names)?
+            }
+            ServerCertMode::WrongName => {
+                server_ca.issue_server_cert_valid_now(&["fk.example.invalid"])?
             }
         };
         let provider = Arc::new(rustls::crypto::ring::default_provider());

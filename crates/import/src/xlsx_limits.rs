@@ -12,9 +12,12 @@
 //!    [`MAX_UNPACKED_BYTES`] ([`MAX_SHARED_STRINGS_BYTES`] for the shared-strings table, which
 //!    calamine holds whole). A declared size over the limit is refused without inflating; a size
 //!    that lies is caught by the count. calamine later inflates the same bytes again, so
-//!    everything it reads is bounded by these limits.
-//! 2. [`survey`]: one streaming pass over the chosen sheet's XML (quick-xml, constant memory)
-//!    checks every cell address with content: at most [`MAX_COLUMNS`] columns (A–BL) and Excel's
+//!    everything it reads is bounded by these limits. The parts calamine parses when it opens
+//!    the workbook (shared strings, styles, workbook, its relationships) may have no element
+//!    with more than [`MAX_ATTRIBUTES`] attributes: calamine's quick-xml spends quadratic time
+//!    on a tag's attributes (RUSTSEC-2026-0194).
+//! 2. [`survey`]: the chosen sheet's part gets the same attribute cap, then one streaming pass
+//!    over its XML (quick-xml, constant memory) checks every cell address with content: at most [`MAX_COLUMNS`] columns (A–BL) and Excel's
 //!    [`MAX_ROWS`] rows, rows in ascending order (as Excel and the format write them). It collects
 //!    the formula cells (at most [`MAX_FORMULAS`]) and the merged ranges (at most
 //!    [`MAX_MERGED_RANGES`], covering at most [`MAX_MERGED_ROWS`] rows together) without
@@ -29,6 +32,7 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use calamine::Dimensions;
 use quick_xml::Reader as XmlReader;
+use quick_xml::escape::unescape;
 use quick_xml::events::{BytesStart, Event};
 use thiserror::Error;
 use zip::ZipArchive;
@@ -59,6 +63,20 @@ pub(crate) const MAX_MERGED_ROWS: u64 = 100_000;
 pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 /// A formula is quoted in its problem up to this many characters.
 const FORMULA_SHOWN_CHARS: usize = 200;
+/// At most this many attributes on one element of any part calamine parses (Excel writes a few
+/// dozen at most, mostly namespace declarations). calamine 0.31 reads with quick-xml 0.38, which
+/// checks a start tag's attribute names for duplicates in quadratic time (RUSTSEC-2026-0194: a
+/// tag with 800,000 attributes costs minutes); counted here first, with our own quick-xml
+/// (0.42, linear), so calamine never sees a tag that costs more than a few thousand comparisons.
+pub(crate) const MAX_ATTRIBUTES: usize = 256;
+/// The parts calamine 0.31 parses when it opens a workbook (`Xlsx::new`); the chosen sheet's
+/// part is checked by [`survey`] before calamine's cell reader opens it.
+const CALAMINE_PARTS: [&str; 4] = [
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+];
 
 /// Why a workbook is not read. The messages are the Swedish texts the user sees.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -263,6 +281,9 @@ pub(crate) fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
         }
         total += unpacked;
     }
+    for part in CALAMINE_PARTS {
+        check_attribute_counts(&mut archive, part)?;
+    }
     Ok(())
 }
 
@@ -274,6 +295,46 @@ pub(crate) struct SheetSurvey {
     pub(crate) formulas: BTreeMap<(u32, u32), String>,
     /// Merged ranges that start within the column cap.
     pub(crate) merged: Vec<Dimensions>,
+}
+
+/// Refuses the part calamine opens for `path` when one of its elements has more than
+/// [`MAX_ATTRIBUTES`] attributes (see there). A part that is missing is calamine's to report;
+/// one our reader cannot read is refused, since calamine would then read it unchecked.
+fn check_attribute_counts<R: Read + io::Seek>(
+    archive: &mut ZipArchive<R>,
+    path: &str,
+) -> Result<(), Refusal> {
+    let name = zip_name(archive, path);
+    let entry = match archive.by_name(&name) {
+        Ok(entry) => entry,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(()),
+        Err(e) => return Err(broken(&format!("delen \"{}\"", shortened(path, 100)), e)),
+    };
+    let mut xml = xml_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml
+            .read_event_into(&mut buf)
+            .map_err(|e| broken(&format!("delen \"{}\"", shortened(path, 100)), e))?
+        {
+            Event::Start(e) | Event::Empty(e)
+                if e.attributes()
+                    .with_checks(false)
+                    .take(MAX_ATTRIBUTES + 1)
+                    .count()
+                    > MAX_ATTRIBUTES =>
+            {
+                return Err(Refusal::Broken(format!(
+                    "ett element i delen {} har fler än {MAX_ATTRIBUTES} attribut, vilket ingen \
+                     arbetsbok från Excel har; filen är troligen manipulerad",
+                    shortened(path, 100)
+                )));
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
 }
 
 /// An XML reader configured as calamine configures its own (so both see the same cells).
@@ -297,7 +358,7 @@ fn zip_name<R: Read + io::Seek>(archive: &ZipArchive<R>, path: &str) -> String {
         .to_owned()
 }
 
-fn attribute<'e>(element: &'e BytesStart<'_>, key: &[u8]) -> Option<std::borrow::Cow<'e, [u8]>> {
+fn attribute<'e>(element: &'e BytesStart<'_>, key: &str) -> Option<std::borrow::Cow<'e, str>> {
     element
         .attributes()
         .flatten()
@@ -309,7 +370,7 @@ fn attribute<'e>(element: &'e BytesStart<'_>, key: &[u8]) -> Option<std::borrow:
 /// in `xl/workbook.xml`, that id's target in `xl/_rels/workbook.xml.rels`, under `xl/`.
 /// `None` when the workbook does not say.
 fn sheet_path<R: Read + io::Seek>(archive: &mut ZipArchive<R>, sheet: &str) -> Option<String> {
-    let mut targets: HashMap<Vec<u8>, String> = HashMap::new();
+    let mut targets: HashMap<String, String> = HashMap::new();
     {
         let name = zip_name(archive, "xl/_rels/workbook.xml.rels");
         let mut xml = xml_reader(BufReader::new(archive.by_name(&name).ok()?));
@@ -317,12 +378,12 @@ fn sheet_path<R: Read + io::Seek>(archive: &mut ZipArchive<R>, sheet: &str) -> O
         loop {
             buf.clear();
             match xml.read_event_into(&mut buf).ok()? {
-                Event::Start(e) if e.local_name().as_ref() == b"Relationship" => {
-                    let id = attribute(&e, b"Id")
+                Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                    let id = attribute(&e, "Id")
                         .map(|v| v.into_owned())
                         .unwrap_or_default();
-                    let target = attribute(&e, b"Target")
-                        .map(|v| String::from_utf8_lossy(&v).into_owned())
+                    let target = attribute(&e, "Target")
+                        .map(|v| v.into_owned())
                         .unwrap_or_default();
                     targets.insert(id, target);
                 }
@@ -337,16 +398,17 @@ fn sheet_path<R: Read + io::Seek>(archive: &mut ZipArchive<R>, sheet: &str) -> O
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf).ok()? {
-            Event::Start(e) if e.local_name().as_ref() == b"sheet" => {
+            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
                 let named = e
                     .attributes()
                     .flatten()
-                    .find(|a| a.key.as_ref() == b"name")
-                    .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                    .find(|a| a.key.as_ref() == "name")
+                    // Unescaped but not whitespace-normalized, as calamine reads it.
+                    .and_then(|a| unescape(&a.value).ok().map(|v| v.into_owned()));
                 if named.as_deref() != Some(sheet) {
                     continue;
                 }
-                let id = attribute(&e, b"r:id").or_else(|| attribute(&e, b"relationships:id"))?;
+                let id = attribute(&e, "r:id").or_else(|| attribute(&e, "relationships:id"))?;
                 let target = targets.get(id.as_ref())?;
                 return Some(
                     if let Some(rest) = target.strip_prefix('/')
@@ -415,12 +477,21 @@ fn element_text<R: BufRead>(xml: &mut XmlReader<R>) -> Result<String, Refusal> {
             .map_err(|e| broken("bladets XML", e))?
         {
             // Enough of the text is kept to show; the rest is read past.
-            Event::Text(t) if text.len() < FORMULA_SHOWN_CHARS * 4 => match t.unescape() {
-                Ok(s) => text.push_str(&s),
-                Err(_) => text.push_str(&String::from_utf8_lossy(&t)),
-            },
+            Event::Text(t) if text.len() < FORMULA_SHOWN_CHARS * 4 => {
+                text.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(r) if text.len() < FORMULA_SHOWN_CHARS * 4 => {
+                match assistid_core::xml_tree::reference_char(&r) {
+                    Some(c) => text.push(c),
+                    None => {
+                        text.push('&');
+                        text.push_str(&r);
+                        text.push(';');
+                    }
+                }
+            }
             Event::CData(t) if text.len() < FORMULA_SHOWN_CHARS * 4 => {
-                text.push_str(&String::from_utf8_lossy(&t));
+                text.push_str(&t.xml10_content());
             }
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
@@ -442,6 +513,7 @@ pub(crate) fn survey(bytes: &[u8], sheet: &str) -> Result<SheetSurvey, Refusal> 
             shortened(sheet, 100)
         ))
     })?;
+    check_attribute_counts(&mut archive, &path)?;
     let name = zip_name(&archive, &path);
     let entry = match archive.by_name(&name) {
         Ok(entry) => entry,
@@ -462,27 +534,27 @@ pub(crate) fn survey(bytes: &[u8], sheet: &str) -> Result<SheetSurvey, Refusal> 
             .read_event_into(&mut buf)
             .map_err(|e| broken("bladets XML", e))?;
         match event {
-            Event::Start(e) if !in_sheet_data && e.local_name().as_ref() == b"sheetData" => {
+            Event::Start(e) if !in_sheet_data && e.local_name().as_ref() == "sheetData" => {
                 in_sheet_data = true;
             }
-            Event::End(e) if in_sheet_data && e.local_name().as_ref() == b"sheetData" => {
+            Event::End(e) if in_sheet_data && e.local_name().as_ref() == "sheetData" => {
                 in_sheet_data = false;
             }
-            Event::Start(e) if in_sheet_data && e.local_name().as_ref() == b"row" => {
-                if let Some(r) = attribute(&e, b"r") {
-                    let (row, _) = parse_reference(&r).ok_or_else(|| {
+            Event::Start(e) if in_sheet_data && e.local_name().as_ref() == "row" => {
+                if let Some(r) = attribute(&e, "r") {
+                    let (row, _) = parse_reference(r.as_bytes()).ok_or_else(|| {
                         Refusal::Broken("en rad har en felaktig radreferens".into())
                     })?;
                     row_index = clamp(row);
                 }
             }
-            Event::End(e) if in_sheet_data && e.local_name().as_ref() == b"row" => {
+            Event::End(e) if in_sheet_data && e.local_name().as_ref() == "row" => {
                 row_index = row_index.saturating_add(1);
                 col_index = 0;
             }
-            Event::Start(e) if in_sheet_data && e.local_name().as_ref() == b"c" => {
-                let (row, col) = match attribute(&e, b"r") {
-                    Some(r) => match parse_reference(&r) {
+            Event::Start(e) if in_sheet_data && e.local_name().as_ref() == "c" => {
+                let (row, col) = match attribute(&e, "r") {
+                    Some(r) => match parse_reference(r.as_bytes()) {
                         Some((row, Some(col))) => (clamp(row), clamp(col)),
                         _ => {
                             return Err(Refusal::Broken(
@@ -525,11 +597,14 @@ pub(crate) fn survey(bytes: &[u8], sheet: &str) -> Result<SheetSurvey, Refusal> 
                     }
                 }
             }
-            Event::Start(e) if !in_sheet_data && e.local_name().as_ref() == b"mergeCell" => {
-                let Some(reference) = attribute(&e, b"ref") else {
+            Event::Start(e) if !in_sheet_data && e.local_name().as_ref() == "mergeCell" => {
+                let Some(reference) = attribute(&e, "ref") else {
                     continue;
                 };
-                let mut corners = reference.split(|&b| b == b':').map(parse_reference);
+                let mut corners = reference
+                    .as_bytes()
+                    .split(|&b| b == b':')
+                    .map(parse_reference);
                 let (Some(Some((r1, Some(c1)))), second, None) =
                     (corners.next(), corners.next(), corners.next())
                 else {
@@ -581,14 +656,14 @@ fn cell_contents<R: BufRead>(xml: &mut XmlReader<R>) -> Result<(bool, Option<Str
             .map_err(|e| broken("bladets XML", e))?
         {
             Event::Start(e) => match e.local_name().as_ref() {
-                b"f" => formula = Some(element_text(xml)?),
-                b"v" | b"is" => {
+                "f" => formula = Some(element_text(xml)?),
+                "v" | "is" => {
                     has_content = true;
                     element_text(xml)?;
                 }
                 _ => {}
             },
-            Event::End(e) if e.local_name().as_ref() == b"c" => break,
+            Event::End(e) if e.local_name().as_ref() == "c" => break,
             Event::Eof => break,
             _ => {}
         }

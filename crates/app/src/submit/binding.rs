@@ -13,7 +13,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
 /// BankID's namespace of `bankIdSignedData`.
-const BANKID_TYPES_NS: &[u8] = b"http://www.bankid.com/signature/v1.0.0/types";
+const BANKID_TYPES_NS: &str = "http://www.bankid.com/signature/v1.0.0/types";
 
 /// Why the binding could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,7 +43,7 @@ pub fn binding_entries(signature_xml: &[u8]) -> Result<Vec<String>, BindingError
         match reader.read_resolved_event() {
             Ok((ResolveResult::Bound(ns), Event::Start(start)))
                 if ns.as_ref() == BANKID_TYPES_NS
-                    && start.local_name().as_ref() == b"usrNonVisibleData" =>
+                    && start.local_name().as_ref() == "usrNonVisibleData" =>
             {
                 if found.is_some() || inside {
                     return Err(BindingError::Duplicate);
@@ -52,13 +52,17 @@ pub fn binding_entries(signature_xml: &[u8]) -> Result<Vec<String>, BindingError
                 text.clear();
             }
             Ok((_, Event::Text(t))) if inside => {
-                let piece = t.unescape().map_err(|_| BindingError::Unreadable)?;
-                text.push_str(&piece);
+                text.push_str(&t.xml10_content());
+            }
+            Ok((_, Event::GeneralRef(r))) if inside => {
+                let c =
+                    assistid_core::xml_tree::reference_char(&r).ok_or(BindingError::Unreadable)?;
+                text.push(c);
             }
             Ok((ResolveResult::Bound(ns), Event::End(end)))
                 if inside
                     && ns.as_ref() == BANKID_TYPES_NS
-                    && end.local_name().as_ref() == b"usrNonVisibleData" =>
+                    && end.local_name().as_ref() == "usrNonVisibleData" =>
             {
                 inside = false;
                 found = Some(std::mem::take(&mut text));

@@ -226,6 +226,39 @@ async fn a_client_trusting_another_root_refuses_the_server() {
 }
 
 #[tokio::test]
+async fn a_server_certificate_for_another_host_name_is_refused() {
+    // Issued by the very root the client trusts and valid now, but for BankID's real host
+    // instead of the loopback address the client connects to: a certificate taken from
+    // another server must not pass, whoever issued it.
+    let (fake, client) = fake_and_client(FakeBankIdConfig {
+        server_names: vec!["appapi2.test.bankid.com".to_owned()],
+        ..fast()
+    })
+    .await;
+    let error = client
+        .sign(&SignRequest::new("127.0.0.1", &data(), Some(ANNA)))
+        .await
+        .expect_err("a certificate for another host name must not be trusted");
+    assert_eq!(
+        error.code(),
+        "bankid_unreachable",
+        "refused in the handshake, like any server that is not BankID: {error:?}"
+    );
+    assert!(
+        error.to_string().contains("not valid for name"),
+        "the reason names the host-name mismatch (from the TLS library): {error}"
+    );
+    assert!(
+        !error.is_retryable(),
+        "a certificate for another host is not retried: {error:?}"
+    );
+    assert!(
+        fake.requests().is_empty(),
+        "no request may reach a server whose certificate names another host"
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_pkcs12_password_is_a_configuration_error() {
     let (fake, _) = fake_and_client(fast()).await;
     let p12 = fake.client_pkcs12(PASSWORD).expect("issued");

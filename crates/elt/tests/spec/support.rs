@@ -68,14 +68,22 @@ pub fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
-/// Compares with a golden file; writes it when missing or when `UPDATE_GOLDEN=1`.
+/// Compares with a golden file in `tests/golden/`. Only `UPDATE_GOLDEN=1` (a person, on
+/// purpose) writes it; a missing golden file fails, so a test run can never pass by writing the
+/// expectation it then meets.
 pub fn assert_golden(name: &str, actual: &[u8]) {
     let path = golden_dir().join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() || !path.exists() {
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
         std::fs::write(&path, actual).expect("golden file can be written");
-        return;
     }
-    let expected = std::fs::read(&path).expect("golden file can be read");
+    let expected = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "the golden file {} is missing or unreadable ({e}); create it with \
+             `UPDATE_GOLDEN=1 cargo test -p assistid-elt --test spec golden`, review it and \
+             commit it",
+            path.display(),
+        )
+    });
     assert!(
         expected == actual,
         "{name} differs from the golden file; if the change is intended, rerun with \

@@ -192,6 +192,39 @@ async fn expired_or_untrusted_server_certificates_are_not_trusted() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_certificate_for_another_host_name_is_not_trusted() {
+    // Issued by the very CA the client pins and valid now, but for `fk.example.invalid`: a
+    // certificate stolen from (or misissued for) another server must not pass for FK's.
+    let fake = start(FakeFkConfig {
+        server_cert: ServerCertMode::WrongName,
+        ..FakeFkConfig::default()
+    })
+    .await;
+    let bankid = bankid_ca();
+    let error = client(&fake)
+        .submit(&signed_request(&bankid, ASSISTANT).1)
+        .await
+        .outcome
+        .expect_err("a certificate for another host name must not be trusted");
+    match &error {
+        EltError::ServerNotTrusted { reason } => assert!(
+            reason.contains("gäller inte för adressen"),
+            "the reason must say the certificate is for another address: {reason}"
+        ),
+        other => panic!("expected ServerNotTrusted for a host-name mismatch, got {other:?}"),
+    }
+    assert_eq!(error.code(), "elt_server_not_trusted", "{error:?}");
+    assert!(
+        error.is_certainly_not_received() && error.is_configuration(),
+        "refused in the handshake: nothing was sent, and it is not retried blindly: {error:?}"
+    );
+    assert!(
+        fake.requests().is_empty(),
+        "no request may reach a server whose certificate names another host"
+    );
+}
+
 /// Says whether an error is the expected one.
 type ErrorCheck = fn(&EltError) -> bool;
 

@@ -153,6 +153,18 @@ fn assert_refused(what: &str, bytes: &[u8], code: ProblemCode, says: &[&str]) ->
 
 // The hostile files. Each builder is used by a test below and by `write_hostile_corpus`.
 
+/// One start tag with 200,000 distinct attributes (`a0="" a1="" …`, about 2 MB), the attack of
+/// RUSTSEC-2026-0194: calamine's quick-xml (0.38) compares every attribute name with all the
+/// names before it, some 20 billion comparisons, minutes of one core.
+fn attribute_bomb_tag(element: &str) -> String {
+    let mut tag = format!("<{element}");
+    for i in 0..200_000 {
+        tag.push_str(&format!(" a{i}=\"\""));
+    }
+    tag.push_str("/>");
+    tag
+}
+
 /// The file from the issue: cells at A1 and XFD1048576, the last cell Excel has.
 fn sparse_a1_xfd1048576() -> Vec<u8> {
     workbook(
@@ -612,4 +624,78 @@ fn write_hostile_corpus() {
             std::fs::write(dir.join(name), build()).expect("the file can be written");
         }
     }
+}
+
+#[test]
+fn a_tag_with_200000_attributes_is_refused_before_calamine_parses_it() {
+    // In the sheet (read by calamine's cell reader) and in the styles (read when calamine opens
+    // the workbook): refused within seconds, never handed to calamine's quadratic check.
+    let in_sheet = workbook(
+        &format!(
+            "{}<row r=\"3\">{}</row>",
+            valid_rows(),
+            attribute_bomb_tag("c")
+        ),
+        "",
+        &[],
+    );
+    let message = assert_refused(
+        "200,000 attributes on a cell",
+        &in_sheet,
+        ProblemCode::UnreadableXlsx,
+        &["xl/worksheets/sheet1.xml", "fler än 256 attribut"],
+    );
+    assert!(
+        message.contains("spara om den som .xlsx"),
+        "the message says what to do: {message}"
+    );
+    let styles = format!(
+        "<styleSheet xmlns=\"{MAIN_NS}\"><cellXfs count=\"1\">{}</cellXfs></styleSheet>",
+        attribute_bomb_tag("xf")
+    );
+    let in_styles = workbook(&valid_rows(), "", &[("xl/styles.xml", styles.as_bytes())]);
+    assert_refused(
+        "200,000 attributes in the styles",
+        &in_styles,
+        ProblemCode::UnreadableXlsx,
+        &["xl/styles.xml", "fler än 256 attribut"],
+    );
+}
+
+#[test]
+fn a_tag_with_as_many_attributes_as_allowed_is_read() {
+    // The cap is on the count, not on the kind of tag: 256 attributes on the worksheet's root
+    // (namespace declarations, as Excel writes a few of them) still import.
+    let mut root_attributes = String::new();
+    for i in 0..255 {
+        root_attributes.push_str(&format!(" xmlns:n{i}=\"urn:n{i}\""));
+    }
+    let sheet = format!(
+        "<worksheet xmlns=\"{MAIN_NS}\"{root_attributes}><sheetData>{}</sheetData></worksheet>",
+        valid_rows()
+    );
+    let workbook_xml = format!(
+        "<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/\
+         officeDocument/2006/relationships\"><sheets><sheet name=\"Pass\" sheetId=\"1\" \
+         r:id=\"rId1\"/></sheets></workbook>"
+    );
+    let rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/\
+                relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.\
+                openxmlformats.org/officeDocument/2006/relationships/worksheet\" \
+                Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    let bytes = zip_of(
+        &[
+            ("xl/workbook.xml", workbook_xml.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ],
+        CompressionMethod::Deflated,
+    );
+    let (preview, shifts) = import_hostile("256 attributes on the root", &bytes);
+    assert!(
+        preview.problems.is_empty(),
+        "256 attributes are within the cap: {:#?}",
+        preview.problems
+    );
+    assert_eq!(shifts.len(), 1, "the one shift is read");
 }
