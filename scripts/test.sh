@@ -109,7 +109,7 @@ step fuzz "fuzzing (every target in fuzz/ for ${ASSISTID_FUZZ_SECONDS:-20} s, th
 tool_need cargo-fuzz
 bash scripts/fuzz.sh "${ASSISTID_FUZZ_SECONDS:-20}"
 
-step deny "licences, sources and bans (cargo deny, deny.toml)"
+step deny "licences, sources, bans and known advisories (cargo deny, deny.toml, the RustSec snapshot in ../shared)"
 tool_need cargo-deny
 bash scripts/deny.sh
 
