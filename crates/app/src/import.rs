@@ -31,7 +31,7 @@ use std::sync::mpsc;
 
 use anyhow::Context as _;
 use assistid_core::ids::{IdentityNumber, Personnummer};
-use assistid_core::model::Register as FullRegister;
+use assistid_core::model::{Register as FullRegister, ReportMonth};
 use assistid_core::shift::Shift;
 use assistid_core::validation;
 use assistid_import::{
@@ -319,12 +319,12 @@ enum ReportState {
 }
 
 /// Identifies a shift as the store does (assistant, person, start, end, kind; not the note).
-type StoreIdentity<'s> = (&'s IdentityNumber, &'s Personnummer, i64, i64, &'static str);
+type StoreIdentity = (IdentityNumber, Personnummer, i64, i64, &'static str);
 
-fn store_identity(shift: &Shift) -> StoreIdentity<'_> {
+fn store_identity(shift: &Shift) -> StoreIdentity {
     (
-        &shift.assistant,
-        &shift.person,
+        shift.assistant.clone(),
+        shift.person.clone(),
         shift.start.utc_minutes(),
         shift.end.utc_minutes(),
         shift.kind.code(),
@@ -335,16 +335,59 @@ fn store_identity(shift: &Shift) -> StoreIdentity<'_> {
 /// module documentation). Collects the problems; each report's state is read once.
 struct AgainstStore<'a> {
     app: &'a App,
+    /// Whether any report version of the month is frozen (signed) or has a submission: most
+    /// files touch only months without, and skip the per-report look-up.
+    months: HashMap<ReportMonth, bool>,
     reports: HashMap<ReportKey, ReportState>,
     problems: Vec<ImportProblem>,
+    /// Every shift of the file seen so far: stored shifts that are the file's own (already
+    /// there, or stored by this commit) are not neighbours to overlap.
+    own: HashSet<StoreIdentity>,
+    /// Overlaps with a stored shift, with that shift: kept only if it is not one of the file's
+    /// own, which is known once the whole file has been seen.
+    overlaps: Vec<(ImportProblem, StoreIdentity)>,
 }
 
 impl<'a> AgainstStore<'a> {
     fn new(app: &'a App) -> Self {
         Self {
             app,
+            months: HashMap::new(),
             reports: HashMap::new(),
             problems: Vec::new(),
+            own: HashSet::new(),
+            overlaps: Vec::new(),
+        }
+    }
+
+    /// Whether a month the shift's local dates touch has a frozen or submitted report version.
+    fn touches_frozen_month(&mut self, shift: &Shift) -> anyhow::Result<bool> {
+        let last = ReportMonth::of(shift.end.local().date());
+        let mut month = ReportMonth::of(shift.start.local().date());
+        loop {
+            let frozen = match self.months.entry(month) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(new) => {
+                    let store = self.app.store();
+                    let frozen = store
+                        .report_versions_in_month(month)
+                        .map_err(AppError::from)?
+                        .iter()
+                        .any(|v| v.is_frozen())
+                        || !store
+                            .submissions_in_month(month)
+                            .map_err(AppError::from)?
+                            .is_empty();
+                    *new.insert(frozen)
+                }
+            };
+            if frozen {
+                return Ok(true);
+            }
+            if month >= last {
+                return Ok(false);
+            }
+            month = month.next();
         }
     }
 
@@ -375,6 +418,9 @@ impl<'a> AgainstStore<'a> {
     /// FK has or is getting, a warning when it changes a signed one. A shift already stored
     /// changes nothing and passes. Returns false when the shift must not be stored.
     fn check_reports(&mut self, row: u64, shift: &Shift) -> anyhow::Result<bool> {
+        if !self.touches_frozen_month(shift)? {
+            return Ok(true);
+        }
         let mut refused: Option<ShiftRefused> = None;
         let mut signed: Option<ReportKey> = None;
         for key in keys_of(shift) {
@@ -431,16 +477,19 @@ impl<'a> AgainstStore<'a> {
         Ok(true)
     }
 
-    /// Core's overlap findings between the file's shifts and the shifts already stored (each
-    /// pair as the grid checks a typed shift against its neighbours). Stored shifts that are the
-    /// file's own (already there, or stored by this commit) are not neighbours: overlaps inside
-    /// the file are `validate_imported_rows`'s.
+    /// Core's overlap findings between a batch of the file's shifts (before they are stored)
+    /// and the shifts already stored, each pair as the grid checks a typed shift against its
+    /// neighbours. Stored shifts that are the file's own (already there, or stored from an
+    /// earlier batch) are not neighbours: overlaps inside the file are
+    /// `validate_imported_rows`'s. The preview passes the whole file as one batch; the commit
+    /// each batch before inserting it, so it never reads its own inserted shifts back.
     fn check_overlaps(
         &mut self,
         file: &FileShifts,
         register: &FullRegister<'_>,
     ) -> anyhow::Result<()> {
-        let own: HashSet<StoreIdentity<'_>> = file.shifts.iter().map(store_identity).collect();
+        self.own.extend(file.shifts.iter().map(store_identity));
+        let own = &self.own;
         let mut by_assistant: HashMap<&IdentityNumber, Vec<usize>> = HashMap::new();
         for (i, shift) in file.shifts.iter().enumerate() {
             by_assistant.entry(&shift.assistant).or_default().push(i);
@@ -480,7 +529,7 @@ impl<'a> AgainstStore<'a> {
                 for other in neighbours {
                     let pair = [other.clone(), shift.clone()];
                     for issue in validation::find_overlaps(&pair, register) {
-                        self.problems.push(ImportProblem {
+                        let problem = ImportProblem {
                             row: file.rows.get(i).copied(),
                             column: None,
                             value: Some(validation::describe_shift(shift)),
@@ -494,7 +543,8 @@ impl<'a> AgainstStore<'a> {
                                 "{} Det andra passet finns redan sparat i Assistid.",
                                 issue.message
                             ),
-                        });
+                        };
+                        self.overlaps.push((problem, store_identity(other)));
                     }
                 }
             }
@@ -504,7 +554,15 @@ impl<'a> AgainstStore<'a> {
 
     /// The problems found, to add to the file's own.
     fn finish(self) -> Vec<ImportProblem> {
-        self.problems
+        let own = self.own;
+        let mut problems = self.problems;
+        problems.extend(
+            self.overlaps
+                .into_iter()
+                .filter(|(_, other)| !own.contains(other))
+                .map(|(problem, _)| problem),
+        );
+        problems
     }
 }
 
@@ -682,6 +740,7 @@ impl App {
                     for batch in receiver.iter() {
                         // Checked against the store before they join it; a refused shift is
                         // never inserted (the commit then fails, or skips its row).
+                        checks.check_overlaps(&batch, full)?;
                         let mut allowed = Vec::with_capacity(batch.len());
                         for (row, shift) in batch.rows.iter().zip(&batch.shifts) {
                             if checks.check_reports(*row, shift)? {
@@ -700,7 +759,6 @@ impl App {
                         Err(panic) => std::panic::resume_unwind(panic),
                     };
                     let (mut report, file) = whole_file_report(whole, 0);
-                    checks.check_overlaps(&file, full)?;
                     add_problems(&mut report, checks.finish());
                     refuse_changed_file(&report.preview.source.sha256, options)?;
                     refuse_commit(&report, options)?;

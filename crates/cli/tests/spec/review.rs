@@ -130,8 +130,7 @@ fn review_of_a_month_with_errors_exits_3_and_says_why() {
         [assistid_core::shift::Shift {
             assistant: assistid_core::ids::IdentityNumber::from_digits("198503121231")
                 .expect("Erik"),
-            person: assistid_core::ids::Personnummer::from_digits("197503231115")
-                .expect("Åsa"),
+            person: assistid_core::ids::Personnummer::from_digits("197503231115").expect("Åsa"),
             start: at("10:00:00"),
             end: at("14:00:00"),
             kind: assistid_core::model::TimeKind::Aktiv,
