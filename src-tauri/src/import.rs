@@ -512,7 +512,7 @@ fn preview_of(
 }
 
 /// Deletes a staged copy. A copy already gone is what was wanted; another failure is logged
-/// (without the path's token being personal data) and the start-up clearing catches it.
+/// (the error only, not the path) and the clearing at the next start removes the file.
 fn remove_staged(staged: &Staged) {
     match std::fs::remove_file(&staged.path) {
         Ok(()) => {}
