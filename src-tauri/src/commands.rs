@@ -341,6 +341,12 @@ pub async fn commit_import(
     result
 }
 
+/// Leaves an import without committing: the staged copy of the file is deleted.
+#[tauri::command]
+pub async fn cancel_import(desks: State<'_, Desks>, file_token: String) -> Answer<()> {
+    desks.import.cancel(&file_token)
+}
+
 /// Starts a BankID order for one report, signed by its assistant or by the provider.
 #[tauri::command]
 pub async fn start_signing(
@@ -530,6 +536,7 @@ commands![
     preview_import,
     fix_import_row,
     commit_import,
+    cancel_import,
     start_signing,
     start_provider_batch,
     sign_status,

@@ -8,6 +8,15 @@
 //! with blank lines, so every other row keeps the row number the user sees), and blanks skipped
 //! rows (the importer ignores blank rows). An Excel file cannot be edited that way; its error
 //! rows can be skipped (they are left out on commit), and a fix is made in Excel.
+//!
+//! The commit passes the app the SHA-256 of the bytes it must read: the previewed file's
+//! (Excel), or the working copy the shell wrote for the commit from the previewed text (CSV);
+//! other bytes are refused and nothing is stored.
+//!
+//! A staged copy holds personnummer, so it lives no longer than it is needed: it is deleted
+//! when another file is chosen, when the user leaves the import ([`ImportDesk::cancel`]), after
+//! a commit, when the window closes or the data folder is switched ([`ImportDesk::clear`]), and
+//! anything left by a crash at the next start ([`clear_staging`]).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -35,6 +44,8 @@ struct Staged {
     csv: Option<CsvText>,
     /// Rows the user fixed (to say so on commit).
     fixed: BTreeSet<u64>,
+    /// The SHA-256 of the working copy at its latest preview.
+    previewed_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -104,19 +115,49 @@ impl ImportDesk {
             path,
             csv: None,
             fixed: BTreeSet::new(),
+            previewed_sha256: None,
         };
-        self.lock()?.insert(token.clone(), staged);
+        // The new file replaces any earlier one: one import at a time.
+        let replaced: Vec<Staged> = {
+            let mut all = self.lock()?;
+            let replaced = all.drain().map(|(_, s)| s).collect();
+            all.insert(token.clone(), staged);
+            replaced
+        };
+        for old in replaced {
+            remove_staged(&old);
+        }
         Ok(ipc::ChosenFile {
             file_token: token,
             file_name: file.file_name.clone(),
         })
     }
 
-    /// Forgets every staged file (the data folder they were staged for was closed).
+    /// Deletes every staged file (the window closed, or the data folder they were staged for
+    /// was closed).
     pub fn clear(&self) {
-        if let Ok(mut staged) = self.staged.lock() {
-            staged.clear();
+        let all: Vec<Staged> = match self.staged.lock() {
+            Ok(mut staged) => staged.drain().map(|(_, s)| s).collect(),
+            Err(poisoned) => poisoned.into_inner().drain().map(|(_, s)| s).collect(),
+        };
+        for staged in all {
+            remove_staged(&staged);
         }
+    }
+
+    /// Deletes the staged file `token` (the user left the import without committing). A token
+    /// already gone is fine: leaving twice does nothing.
+    pub fn cancel(&self, token: &str) -> Result<(), IpcError> {
+        let removed = self.lock()?.remove(token);
+        if let Some(staged) = removed {
+            remove_staged(&staged);
+        }
+        Ok(())
+    }
+
+    /// How many files are staged.
+    pub fn staged_count(&self) -> usize {
+        self.staged.lock().map_or(0, |s| s.len())
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Staged>>, IpcError> {
@@ -152,6 +193,9 @@ impl ImportDesk {
                 None => None,
             }
         };
+        if let Some(s) = self.lock()?.get_mut(token) {
+            s.previewed_sha256 = Some(report.preview.source.sha256.clone());
+        }
         Ok(preview_of(token, &file_name, &report, csv.as_ref()))
     }
 
@@ -197,18 +241,25 @@ impl ImportDesk {
             let s = staged
                 .get_mut(token)
                 .ok_or_else(|| invalid("Filen finns inte längre i importen; välj den igen."))?;
+            let previewed = s.previewed_sha256.clone().ok_or_else(|| {
+                invalid("Filen har inte förhandsgranskats; förhandsgranska den först.")
+            })?;
             match s.csv.as_mut() {
                 Some(csv) => {
                     // The skipped rows become blank lines: the importer ignores them and every
-                    // other row keeps its number.
+                    // other row keeps its number. The app must read exactly these bytes.
                     let mut working = csv.clone();
                     for &row in &skip {
                         working.replace_record(row, None)?;
                     }
-                    write_private(&s.path, working.lines.join("\n").as_bytes())
+                    let bytes = working.lines.join("\n").into_bytes();
+                    write_private(&s.path, &bytes)
                         .map_err(|e| io_error("filen kunde inte förberedas", &e))?;
+                    options.previewed_sha256 = Some(assistid_app::import::file_sha256(&bytes));
                 }
                 None => {
+                    // Excel: the file is untouched since the user's preview.
+                    options.previewed_sha256 = Some(previewed);
                     // Excel: only rows with errors can be left out (the importer skips them).
                     let report = app.import_preview(&path, &options, Utc::now())?;
                     let error_rows = error_rows(&report);
@@ -240,10 +291,9 @@ impl ImportDesk {
                 return Err(e);
             }
         };
-        if let Ok(mut staged) = self.lock()
-            && let Some(s) = staged.remove(token)
-        {
-            let _ = std::fs::remove_file(&s.path);
+        let committed = self.lock().ok().and_then(|mut staged| staged.remove(token));
+        if let Some(s) = committed {
+            remove_staged(&s);
         }
         Ok(ipc::ImportResult {
             shifts_added: report.new_shifts,
@@ -458,6 +508,16 @@ fn preview_of(
         },
         problems_total: p.problems_total + report.validation_problems.len() as u64,
         problems,
+    }
+}
+
+/// Deletes a staged copy. A copy already gone is what was wanted; another failure is logged
+/// (the error only, not the path) and the clearing at the next start removes the file.
+fn remove_staged(staged: &Staged) {
+    match std::fs::remove_file(&staged.path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!(error = %e, "a staged import file could not be deleted"),
     }
 }
 

@@ -166,6 +166,14 @@ pub fn run() -> anyhow::Result<()> {
             }
             Ok(())
         })
+        .on_window_event(|window, event| {
+            // The window is gone: files staged for import go with it.
+            if matches!(event, tauri::WindowEvent::Destroyed)
+                && let Some(desks) = window.try_state::<Desks>()
+            {
+                desks.import.clear();
+            }
+        })
         .manage(shell)
         .manage(Desks::default())
         .invoke_handler(commands::handler())

@@ -31,6 +31,13 @@ pub enum AppError {
         /// A summary for the user.
         message: String,
     },
+    /// The import file's bytes are not the ones previewed (the file changed in between):
+    /// nothing was stored.
+    #[error("{message}")]
+    ImportFileChanged {
+        /// What happened and what to do, for the user.
+        message: String,
+    },
 }
 
 impl AppError {
@@ -41,6 +48,7 @@ impl AppError {
             AppError::Invalid { .. } => "invalid_input",
             AppError::Missing(_) => "missing_data",
             AppError::DataProblems { .. } => "data_problems",
+            AppError::ImportFileChanged { .. } => "import_file_changed",
         }
     }
 
@@ -67,7 +75,10 @@ impl AppError {
     pub fn is_data_problem(&self) -> bool {
         matches!(
             self,
-            AppError::DataProblems { .. } | AppError::Invalid { .. } | AppError::Missing(_)
+            AppError::DataProblems { .. }
+                | AppError::Invalid { .. }
+                | AppError::Missing(_)
+                | AppError::ImportFileChanged { .. }
         )
     }
 

@@ -6,25 +6,43 @@
 //! file has been read and checked (for a file of a month's size also its shifts together:
 //! overlaps, long shifts), and rolls back if anything is wrong. A very large file streams: at most
 //! a few batches of its shifts are in memory, and its overlaps are left to the month review.
-//! The import's event records the SHA-256 of exactly the bytes stored. Importing the same file
-//! twice adds nothing: the store ignores shifts it already holds.
+//! The import's event records the SHA-256 of exactly the bytes stored, and a caller that
+//! previewed the file first passes the preview's SHA-256 ([`ImportOptions::previewed_sha256`]):
+//! the commit hashes the bytes it reads and stores nothing when they are not the previewed ones.
+//! Importing the same file twice adds nothing: the store ignores shifts it already holds.
+//!
+//! The file is checked against what is stored by the month grid's rules (`crate::shifts`), at
+//! the preview and again inside the commit's transaction (the store may have changed in
+//! between): a row that would add a shift to a report Försäkringskassan has received, or that is
+//! on its way there, is an error with the grid's refusal (`report_already_sent`,
+//! `report_being_sent`); a row that adds a shift to a signed report is a warning
+//! (`signatures_must_be_retaken`: the month review makes a new version to sign again); a shift
+//! that overlaps one already stored gets core's overlap finding (`overlap_same_person` is an
+//! error, `overlap_two_persons` a warning), as the grid's. Shifts already stored change nothing
+//! and are never refused. A file too large to hold gets the report checks but leaves overlaps to
+//! the month review.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read as _};
 use std::path::Path;
 use std::sync::mpsc;
 
 use anyhow::Context as _;
-use assistid_core::model::Register as FullRegister;
+use assistid_core::ids::{IdentityNumber, Personnummer};
+use assistid_core::model::{Register as FullRegister, ReportMonth};
 use assistid_core::shift::Shift;
+use assistid_core::validation;
 use assistid_import::{
-    ImportFormat, ImportPreview, ImportProblem, KnownPeople, for_each_shift, validate_imported_rows,
+    ImportFormat, ImportPreview, ImportProblem, KnownPeople, ProblemCode, Severity, for_each_shift,
+    validate_imported_rows,
 };
-use assistid_store::InsertCounts;
+use assistid_store::{InsertCounts, MAX_SHIFT_MINUTES};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::shifts::{ReportKey, ShiftRefused, keys_of};
 use crate::{App, AppError};
 
 /// Files up to this size are read whole for the preview, so overlaps and long shifts inside the
@@ -55,10 +73,13 @@ const PIPELINE_BATCH: usize = 4;
 pub struct ImportReport {
     /// How the file was read, counts and the row problems from reading it.
     pub preview: ImportPreview,
-    /// Problems found by checking the file's shifts together (overlaps, long shifts), on their
-    /// rows. Empty when the file was too large for that check (see `whole_file_checked`).
+    /// Problems found by checking the file's shifts together (overlaps, long shifts) and against
+    /// what is stored (reports FK has or is getting, signed reports, overlaps with stored
+    /// shifts), on their rows. For a file too large to hold only the checks of reports (see
+    /// `whole_file_checked`).
     pub validation_problems: Vec<ImportProblem>,
-    /// Whether overlaps and long shifts inside the file were checked before storing.
+    /// Whether overlaps and long shifts inside the file, and overlaps with stored shifts, were
+    /// checked before storing.
     pub whole_file_checked: bool,
     /// Shifts in the file that the database already holds (nothing to do for them).
     pub already_present: u64,
@@ -82,10 +103,23 @@ impl ImportReport {
     }
 }
 
-/// A whole file's valid shifts, with `rows[i]` the file row of `shifts[i]`.
+/// A whole file's valid shifts, with `rows[i]` the file row of `shifts[i]` (also a batch of
+/// them, handed to the insert while the file is read).
+#[derive(Default)]
 struct FileShifts {
     rows: Vec<u64>,
     shifts: Vec<Shift>,
+}
+
+impl FileShifts {
+    fn push(&mut self, row: u64, shift: Shift) {
+        self.rows.push(row);
+        self.shifts.push(shift);
+    }
+
+    fn len(&self) -> usize {
+        self.shifts.len()
+    }
 }
 
 /// What reading a whole file gives: the preview, its valid shifts and the problems found by
@@ -106,15 +140,15 @@ fn read_whole_file(
     known: &KnownPeople,
     register: &FullRegister<'_>,
     today: chrono::NaiveDate,
-    mut on_batch: Option<&mut dyn FnMut(Vec<Shift>) -> bool>,
+    mut on_batch: Option<&mut dyn FnMut(FileShifts) -> bool>,
 ) -> anyhow::Result<WholeFile> {
     let mut rows = Vec::new();
     let mut shifts = Vec::new();
-    let mut batch = Vec::new();
+    let mut batch = FileShifts::default();
     let mut wanted = on_batch.is_some();
     let preview = for_each_shift(BufReader::new(file), format, known, today, |s| {
         if wanted {
-            batch.push(s.shift.clone());
+            batch.push(s.row, s.shift.clone());
             if batch.len() >= PIPELINE_BATCH
                 && let Some(on_batch) = on_batch.as_mut()
             {
@@ -127,7 +161,7 @@ fn read_whole_file(
     })
     .context("importfilen")?;
     if wanted
-        && !batch.is_empty()
+        && batch.len() > 0
         && let Some(on_batch) = on_batch.as_mut()
     {
         on_batch(batch);
@@ -148,6 +182,11 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Store the valid rows even when other rows have errors (those rows are skipped).
     pub skip_invalid: bool,
+    /// The SHA-256 (lowercase hex) of the file as it was previewed
+    /// (`ImportPreview::source.sha256`). The commit hashes the bytes it reads and, when they
+    /// differ, stores nothing ([`AppError::ImportFileChanged`]). `None` when the commit is its
+    /// own preview (the CLI without `--sha256`): what is stored is then what was read.
+    pub previewed_sha256: Option<String>,
 }
 
 fn format_for(path: &Path, sheet: Option<String>) -> anyhow::Result<ImportFormat> {
@@ -254,6 +293,288 @@ fn batch_id_of(previewed_hash: &str) -> String {
     format!("import:{}", &previewed_hash[..16.min(previewed_hash.len())])
 }
 
+/// Refuses bytes that are not the previewed file's (checked before the transaction commits).
+fn refuse_changed_file(read_sha256: &str, options: &ImportOptions) -> Result<(), AppError> {
+    match options.previewed_sha256.as_deref() {
+        Some(previewed) if !previewed.eq_ignore_ascii_case(read_sha256) => {
+            Err(AppError::ImportFileChanged {
+                message: "Filen är inte längre densamma som förhandsgranskades (den har ändrats \
+                          sedan dess); ingenting importerades. Förhandsgranska filen igen och \
+                          importera den sedan."
+                    .to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What the store says about one report (assistant × person × month) a file touches.
+enum ReportState {
+    /// Nothing stops a change.
+    Open,
+    /// Its latest version is signed (frozen): a new shift makes a new version to sign again.
+    Signed,
+    /// FK has it, or it is on its way there: the month grid's refusal.
+    Refused(ShiftRefused),
+}
+
+/// Identifies a shift as the store does (assistant, person, start, end, kind; not the note).
+type StoreIdentity = (IdentityNumber, Personnummer, i64, i64, &'static str);
+
+fn store_identity(shift: &Shift) -> StoreIdentity {
+    (
+        shift.assistant.clone(),
+        shift.person.clone(),
+        shift.start.utc_minutes(),
+        shift.end.utc_minutes(),
+        shift.kind.code(),
+    )
+}
+
+/// A file's shifts checked against what is already stored, by the month grid's rules (see the
+/// module documentation). Collects the problems; each report's state is read once.
+struct AgainstStore<'a> {
+    app: &'a App,
+    /// Whether any report version of the month is frozen (signed) or has a submission: most
+    /// files touch only months without, and skip the per-report look-up.
+    months: HashMap<ReportMonth, bool>,
+    reports: HashMap<ReportKey, ReportState>,
+    problems: Vec<ImportProblem>,
+    /// Every shift of the file seen so far: stored shifts that are the file's own (already
+    /// there, or stored by this commit) are not neighbours to overlap.
+    own: HashSet<StoreIdentity>,
+    /// Overlaps with a stored shift, with that shift: kept only if it is not one of the file's
+    /// own, which is known once the whole file has been seen.
+    overlaps: Vec<(ImportProblem, StoreIdentity)>,
+}
+
+impl<'a> AgainstStore<'a> {
+    fn new(app: &'a App) -> Self {
+        Self {
+            app,
+            months: HashMap::new(),
+            reports: HashMap::new(),
+            problems: Vec::new(),
+            own: HashSet::new(),
+            overlaps: Vec::new(),
+        }
+    }
+
+    /// Whether a month the shift's local dates touch has a frozen or submitted report version.
+    fn touches_frozen_month(&mut self, shift: &Shift) -> anyhow::Result<bool> {
+        let last = ReportMonth::of(shift.end.local().date());
+        let mut month = ReportMonth::of(shift.start.local().date());
+        loop {
+            let frozen = match self.months.entry(month) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(new) => {
+                    let store = self.app.store();
+                    let frozen = store
+                        .report_versions_in_month(month)
+                        .map_err(AppError::from)?
+                        .iter()
+                        .any(|v| v.is_frozen())
+                        || !store
+                            .submissions_in_month(month)
+                            .map_err(AppError::from)?
+                            .is_empty();
+                    *new.insert(frozen)
+                }
+            };
+            if frozen {
+                return Ok(true);
+            }
+            if month >= last {
+                return Ok(false);
+            }
+            month = month.next();
+        }
+    }
+
+    fn state(&mut self, key: ReportKey) -> anyhow::Result<&ReportState> {
+        let app = self.app;
+        Ok(match self.reports.entry(key) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => {
+                let (assistant, person, month) = new.key();
+                let state = if let Some(refused) = app.sent_refusal(new.key())? {
+                    ReportState::Refused(refused)
+                } else if app
+                    .store()
+                    .latest_report_version(assistant, person, *month)
+                    .map_err(AppError::from)?
+                    .is_some_and(|v| v.is_frozen())
+                {
+                    ReportState::Signed
+                } else {
+                    ReportState::Open
+                };
+                new.insert(state)
+            }
+        })
+    }
+
+    /// Checks one valid row's shift before it is stored: an error when it would change a report
+    /// FK has or is getting, a warning when it changes a signed one. A shift already stored
+    /// changes nothing and passes. Returns false when the shift must not be stored.
+    fn check_reports(&mut self, row: u64, shift: &Shift) -> anyhow::Result<bool> {
+        if !self.touches_frozen_month(shift)? {
+            return Ok(true);
+        }
+        let mut refused: Option<ShiftRefused> = None;
+        let mut signed: Option<ReportKey> = None;
+        for key in keys_of(shift) {
+            match self.state(key.clone())? {
+                ReportState::Open => {}
+                ReportState::Signed => {
+                    signed.get_or_insert(key);
+                }
+                ReportState::Refused(why) => {
+                    refused.get_or_insert_with(|| why.clone());
+                }
+            }
+        }
+        if (refused.is_none() && signed.is_none())
+            || self
+                .app
+                .store()
+                .contains_shift(shift)
+                .map_err(AppError::from)?
+        {
+            return Ok(true);
+        }
+        let described = validation::describe_shift(shift);
+        if let Some(why) = refused {
+            self.problems.push(ImportProblem {
+                row: Some(row),
+                column: None,
+                value: Some(described.clone()),
+                code: ProblemCode::Stored(why.code),
+                severity: Severity::Error,
+                message: format!(
+                    "passet {described} kan inte importeras. {} Ta bort raden ur filen eller \
+                     hoppa över den och importera resten.",
+                    why.message
+                ),
+            });
+            return Ok(false);
+        }
+        if let Some((assistant, person, month)) = signed {
+            self.problems.push(ImportProblem {
+                row: Some(row),
+                column: None,
+                value: Some(described.clone()),
+                code: ProblemCode::Stored("signatures_must_be_retaken"),
+                severity: Severity::Warning,
+                message: format!(
+                    "passet {described} hör till rapporten för {}, som redan är underskriven. \
+                     Importen ger rapporten en ny version; underskrifterna gäller inte den och \
+                     måste tas igen — först av assistenten, sedan av anordnaren.",
+                    self.app.report_label(&assistant, &person, month)
+                ),
+            });
+        }
+        Ok(true)
+    }
+
+    /// Core's overlap findings between a batch of the file's shifts (before they are stored)
+    /// and the shifts already stored, each pair as the grid checks a typed shift against its
+    /// neighbours. Stored shifts that are the file's own (already there, or stored from an
+    /// earlier batch) are not neighbours: overlaps inside the file are
+    /// `validate_imported_rows`'s. The preview passes the whole file as one batch; the commit
+    /// each batch before inserting it, so it never reads its own inserted shifts back.
+    fn check_overlaps(
+        &mut self,
+        file: &FileShifts,
+        register: &FullRegister<'_>,
+    ) -> anyhow::Result<()> {
+        self.own.extend(file.shifts.iter().map(store_identity));
+        let own = &self.own;
+        let mut by_assistant: HashMap<&IdentityNumber, Vec<usize>> = HashMap::new();
+        for (i, shift) in file.shifts.iter().enumerate() {
+            by_assistant.entry(&shift.assistant).or_default().push(i);
+        }
+        let store = self.app.store();
+        for (assistant, indexes) in by_assistant {
+            let from = indexes
+                .iter()
+                .map(|&i| file.shifts[i].start.utc_minutes())
+                .min()
+                .unwrap_or(0);
+            let to = indexes
+                .iter()
+                .map(|&i| file.shifts[i].end.utc_minutes())
+                .max()
+                .unwrap_or(0);
+            let stored: Vec<Shift> = store
+                .shifts_of_assistant_between(assistant, from, to)
+                .map_err(AppError::from)?
+                .into_iter()
+                .map(|s| s.shift)
+                .filter(|s| !own.contains(&store_identity(s)))
+                .collect();
+            if stored.is_empty() {
+                continue;
+            }
+            for i in indexes {
+                let shift = &file.shifts[i];
+                let (start, end) = (shift.start.utc_minutes(), shift.end.utc_minutes());
+                // Sorted by start, no stored shift longer than MAX_SHIFT_MINUTES.
+                let before_end = stored.partition_point(|s| s.start.utc_minutes() < end);
+                let neighbours = stored[..before_end]
+                    .iter()
+                    .rev()
+                    .take_while(|s| s.start.utc_minutes() > start - MAX_SHIFT_MINUTES)
+                    .filter(|s| s.end.utc_minutes() > start);
+                for other in neighbours {
+                    let pair = [other.clone(), shift.clone()];
+                    for issue in validation::find_overlaps(&pair, register) {
+                        let problem = ImportProblem {
+                            row: file.rows.get(i).copied(),
+                            column: None,
+                            value: Some(validation::describe_shift(shift)),
+                            code: ProblemCode::Validation(issue.code),
+                            severity: if issue.is_error() {
+                                Severity::Error
+                            } else {
+                                Severity::Warning
+                            },
+                            message: format!(
+                                "{} Det andra passet finns redan sparat i Assistid.",
+                                issue.message
+                            ),
+                        };
+                        self.overlaps.push((problem, store_identity(other)));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The problems found, to add to the file's own.
+    fn finish(self) -> Vec<ImportProblem> {
+        let own = self.own;
+        let mut problems = self.problems;
+        problems.extend(
+            self.overlaps
+                .into_iter()
+                .filter(|(_, other)| !own.contains(other))
+                .map(|(problem, _)| problem),
+        );
+        problems
+    }
+}
+
+/// `problems` added to the report's validation problems, in row order.
+fn add_problems(report: &mut ImportReport, problems: Vec<ImportProblem>) {
+    if problems.is_empty() {
+        return;
+    }
+    report.validation_problems.extend(problems);
+    report.validation_problems.sort_by_key(|p| p.row);
+}
+
 impl App {
     fn known_people(&self) -> anyhow::Result<KnownPeople> {
         let persons = self.persons()?;
@@ -292,7 +613,14 @@ impl App {
                 None,
             )?;
             let already_present = self.count_present(whole.shifts.shifts.iter())?;
-            Ok(whole_file_report(whole, already_present).0)
+            let mut checks = AgainstStore::new(self);
+            for (row, shift) in whole.shifts.rows.iter().zip(&whole.shifts.shifts) {
+                checks.check_reports(*row, shift)?;
+            }
+            checks.check_overlaps(&whole.shifts, &register.full())?;
+            let mut report = whole_file_report(whole, already_present).0;
+            add_problems(&mut report, checks.finish());
+            Ok(report)
         } else {
             let known = self.known_people()?;
             Ok(self.preview_streaming(path, &format, &known, today)?)
@@ -309,14 +637,16 @@ impl App {
     ) -> anyhow::Result<ImportReport> {
         let store = self.store();
         let mut already_present = 0u64;
+        let mut checks = AgainstStore::new(self);
         let preview = for_each_shift(BufReader::new(open(path)?), format, known, today, |s| {
-            if store.contains_shift(&s.shift)? {
+            if store.contains_shift(&s.shift).map_err(AppError::from)? {
                 already_present += 1;
             }
-            Ok::<(), assistid_store::StoreError>(())
+            checks.check_reports(s.row, &s.shift)?;
+            Ok::<(), anyhow::Error>(())
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok(ImportReport {
+        let mut report = ImportReport {
             new_shifts: preview.counts.shifts.saturating_sub(already_present),
             preview,
             validation_problems: Vec::new(),
@@ -324,7 +654,9 @@ impl App {
             already_present,
             skipped_rows: 0,
             committed: false,
-        })
+        };
+        add_problems(&mut report, checks.finish());
+        Ok(report)
     }
 
     fn count_present<'a>(&self, shifts: impl Iterator<Item = &'a Shift>) -> anyhow::Result<u64> {
@@ -391,21 +723,31 @@ impl App {
         let full = register.full();
         let file = open(path)?;
         std::thread::scope(|scope| {
-            let (sender, receiver) = mpsc::channel::<Vec<Shift>>();
+            let (sender, receiver) = mpsc::channel::<FileShifts>();
             let (known, full) = (&known, &full);
             // Unbounded: the reader never waits for the insert, so it can check the file's
             // shifts together while the insert is still busy. At most the file's shifts are
             // queued, and the file is small enough to hold (`WHOLE_FILE_CHECK_LIMIT`).
             let reader = scope.spawn(move || {
-                let mut send = |batch: Vec<Shift>| sender.send(batch).is_ok();
+                let mut send = |batch: FileShifts| sender.send(batch).is_ok();
                 read_whole_file(file, format, known, full, today, Some(&mut send))
             });
             self.store()
                 .transaction(|store| -> anyhow::Result<ImportReport> {
                     let mut insert = store.begin_shift_insert(now).map_err(AppError::from)?;
                     let mut insert_error = None;
+                    let mut checks = AgainstStore::new(self);
                     for batch in receiver.iter() {
-                        if let Err(e) = insert.insert(&batch) {
+                        // Checked against the store before they join it; a refused shift is
+                        // never inserted (the commit then fails, or skips its row).
+                        checks.check_overlaps(&batch, full)?;
+                        let mut allowed = Vec::with_capacity(batch.len());
+                        for (row, shift) in batch.rows.iter().zip(&batch.shifts) {
+                            if checks.check_reports(*row, shift)? {
+                                allowed.push(shift);
+                            }
+                        }
+                        if let Err(e) = insert.insert(allowed) {
                             insert_error = Some(e);
                             break;
                         }
@@ -416,7 +758,9 @@ impl App {
                         Ok(whole) => whole?,
                         Err(panic) => std::panic::resume_unwind(panic),
                     };
-                    let (report, file) = whole_file_report(whole, 0);
+                    let (mut report, file) = whole_file_report(whole, 0);
+                    add_problems(&mut report, checks.finish());
+                    refuse_changed_file(&report.preview.source.sha256, options)?;
                     refuse_commit(&report, options)?;
                     if let Some(e) = insert_error {
                         return Err(AppError::from(e).into());
@@ -467,21 +811,21 @@ impl App {
         let file = open(path)?;
         std::thread::scope(|scope| {
             // Bounded: the reader waits for the insert rather than filling memory.
-            let (sender, receiver) = mpsc::sync_channel::<Vec<Shift>>(STREAM_QUEUE);
+            let (sender, receiver) = mpsc::sync_channel::<FileShifts>(STREAM_QUEUE);
             let known = &known;
             let reader = scope.spawn(move || {
-                let mut batch = Vec::with_capacity(INSERT_BATCH);
+                let mut batch = FileShifts::default();
                 let mut wanted = true;
                 let preview = for_each_shift(BufReader::new(file), format, known, today, |s| {
                     if wanted {
-                        batch.push(s.shift);
+                        batch.push(s.row, s.shift);
                         if batch.len() >= INSERT_BATCH {
                             wanted = sender.send(std::mem::take(&mut batch)).is_ok();
                         }
                     }
                     Ok::<(), std::convert::Infallible>(())
                 });
-                if wanted && !batch.is_empty() {
+                if wanted && batch.len() > 0 {
                     // Nobody receiving is the insert having failed, reported there.
                     let _ = sender.send(batch);
                 }
@@ -491,8 +835,17 @@ impl App {
                 .transaction(|store| -> anyhow::Result<ImportReport> {
                     let mut insert = store.begin_shift_insert(now).map_err(AppError::from)?;
                     let mut insert_error = None;
+                    let mut checks = AgainstStore::new(self);
                     for batch in receiver.iter() {
-                        if let Err(e) = insert.insert(&batch) {
+                        // Checked against the store before they join it; a refused shift is
+                        // never inserted (the commit then fails, or skips its row).
+                        let mut allowed = Vec::with_capacity(batch.len());
+                        for (row, shift) in batch.rows.iter().zip(&batch.shifts) {
+                            if checks.check_reports(*row, shift)? {
+                                allowed.push(shift);
+                            }
+                        }
+                        if let Err(e) = insert.insert(allowed) {
                             insert_error = Some(e);
                             break;
                         }
@@ -502,7 +855,7 @@ impl App {
                         Ok(preview) => preview.map_err(|e| anyhow::anyhow!("{e}"))?,
                         Err(panic) => std::panic::resume_unwind(panic),
                     };
-                    let report = ImportReport {
+                    let mut report = ImportReport {
                         new_shifts: preview.counts.shifts,
                         preview,
                         validation_problems: Vec::new(),
@@ -511,6 +864,8 @@ impl App {
                         skipped_rows: 0,
                         committed: false,
                     };
+                    add_problems(&mut report, checks.finish());
+                    refuse_changed_file(&report.preview.source.sha256, options)?;
                     refuse_commit(&report, options)?;
                     if let Some(e) = insert_error {
                         return Err(AppError::from(e).into());
@@ -519,7 +874,13 @@ impl App {
                     let counts = insert
                         .finish(Some(&batch_id_of(&file_hash)))
                         .map_err(AppError::from)?;
-                    let skipped = report.preview.counts.rows_with_errors;
+                    // Rows refused against the store were not inserted (with `skip_invalid`).
+                    let refused = report
+                        .validation_problems
+                        .iter()
+                        .filter(|p| p.is_error())
+                        .count() as u64;
+                    let skipped = report.preview.counts.rows_with_errors + refused;
                     self.record_commit(report, now, &file_hash, counts, skipped)
                 })
         })
@@ -552,6 +913,14 @@ impl App {
         )?;
         Ok(report)
     }
+}
+
+/// The SHA-256 (lowercase hex) of a file's bytes, as the preview reports it
+/// (`ImportPreview::source.sha256`): for a caller that writes the bytes it then commits and
+/// passes their hash as [`ImportOptions::previewed_sha256`].
+pub fn file_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// The file's size, or "too large to hold" when it cannot be told.

@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use assistid_core::dst::DstNote;
 use assistid_core::ids::{IdentityNumber, Personnummer};
 use assistid_core::model::{Register, ReportMonth, TimeKind};
-use assistid_core::shift::Shift;
+use assistid_core::shift::{MAX_NOTE_CHARS, Shift};
 use assistid_core::split::shift_rows;
 use assistid_core::time::{LocalTimeError, Occurrence, ShiftTime};
 use assistid_core::validation::{self, Issue, codes};
@@ -76,10 +76,11 @@ pub struct ShiftRefused {
     /// Stable snake_case code: core's validation codes (`time_ambiguous`, `time_nonexistent`,
     /// `end_not_after_start`, `overlap_same_person`, `unknown_assistant`, `unknown_person`,
     /// `dst_row_not_increasing`) or this module's (`invalid_time`, `invalid_input`,
-    /// `shift_too_long`, `shift_not_found`, `shift_exists`, `report_already_sent`,
-    /// `report_being_sent`, `signed_report_would_be_empty`).
+    /// `shift_too_long`, `note_too_long`, `shift_not_found`, `shift_exists`,
+    /// `report_already_sent`, `report_being_sent`, `signed_report_would_be_empty`).
     pub code: &'static str,
-    /// The input field concerned (`assistant`, `person`, `start`, `end`), when there is one.
+    /// The input field concerned (`assistant`, `person`, `start`, `end`, `note`), when there is
+    /// one.
     pub field: Option<&'static str>,
     /// What is wrong and what to do, in Swedish.
     pub message: String,
@@ -185,9 +186,10 @@ pub struct ShiftDeleted {
 }
 
 /// A report key: assistant, person, month.
-type ReportKey = (IdentityNumber, Personnummer, ReportMonth);
+pub(crate) type ReportKey = (IdentityNumber, Personnummer, ReportMonth);
 
-fn keys_of(shift: &Shift) -> Vec<ReportKey> {
+/// The reports a shift's rows belong to (one per month it touches).
+pub(crate) fn keys_of(shift: &Shift) -> Vec<ReportKey> {
     let months: BTreeSet<ReportMonth> = shift_rows(shift).map(|(m, _)| m).collect();
     months
         .into_iter()
@@ -449,6 +451,21 @@ impl App {
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(str::to_owned);
+        if let Some(length) = note
+            .as_deref()
+            .map(|n| n.chars().count())
+            .filter(|&n| n > MAX_NOTE_CHARS)
+        {
+            return Err(ShiftRefused::new(
+                "note_too_long",
+                Some("note"),
+                format!(
+                    "Anteckningen är {length} tecken lång; högst {MAX_NOTE_CHARS} tecken får \
+                     plats. Korta anteckningen och spara igen."
+                ),
+            )
+            .into());
+        }
         Ok(Shift {
             assistant,
             person,
@@ -528,61 +545,70 @@ impl App {
 
     /// Refuses when a report of `keys` is received by FK or on its way there.
     fn refuse_if_sent(&self, keys: &[ReportKey]) -> anyhow::Result<()> {
-        let store = self.store();
-        for (assistant, person, month) in keys {
-            let versions = store
-                .report_versions_in_month(*month)
-                .map_err(AppError::from)?;
-            for version in versions
-                .iter()
-                .filter(|v| &v.assistant == assistant && &v.person == person)
-            {
-                for submission in store
-                    .submissions_for_report(version.report_id)
-                    .map_err(AppError::from)?
-                {
-                    let which = || self.report_label(assistant, person, *month);
-                    match submission.state {
-                        SubmissionState::Accepted => {
-                            return Err(ShiftRefused::new(
-                                "report_already_sent",
-                                None,
-                                format!(
-                                    "Rapporten för {} är redan mottagen av Försäkringskassan \
-                                     (tx-id {}). Pass i en mottagen rapport ändras inte i \
-                                     Assistid, eftersom FK redan har tiden; kontakta \
-                                     Försäkringskassan om något behöver rättas.",
-                                    which(),
-                                    submission.tx_id.as_deref().unwrap_or("okänt")
-                                ),
-                            )
-                            .into());
-                        }
-                        SubmissionState::Queued
-                        | SubmissionState::Sending
-                        | SubmissionState::FailedWillRetry
-                        | SubmissionState::Uncertain => {
-                            return Err(ShiftRefused::new(
-                                "report_being_sent",
-                                None,
-                                format!(
-                                    "Rapporten för {} är på väg till Försäkringskassan \
-                                     (status: {}). Ändra inte passet nu: vänta tills \
-                                     inskickningen är klar, eller avbryt eller lös den under \
-                                     Skicka först, så att FK inte får en annan tid än den som \
-                                     syns här.",
-                                    which(),
-                                    submission.state.label_sv()
-                                ),
-                            )
-                            .into());
-                        }
-                        _ => {}
-                    }
-                }
+        for key in keys {
+            if let Some(refused) = self.sent_refusal(key)? {
+                return Err(refused.into());
             }
         }
         Ok(())
+    }
+
+    /// Why the report `key` may not change, when FK has received it (`report_already_sent`)
+    /// or it is queued, being sent or uncertain (`report_being_sent`); `None` when it may. The
+    /// grid refuses with it, and the import refuses the rows that would change such a report.
+    pub(crate) fn sent_refusal(&self, key: &ReportKey) -> anyhow::Result<Option<ShiftRefused>> {
+        let (assistant, person, month) = key;
+        let store = self.store();
+        let versions = store
+            .report_versions_in_month(*month)
+            .map_err(AppError::from)?;
+        for version in versions
+            .iter()
+            .filter(|v| &v.assistant == assistant && &v.person == person)
+        {
+            for submission in store
+                .submissions_for_report(version.report_id)
+                .map_err(AppError::from)?
+            {
+                let which = || self.report_label(assistant, person, *month);
+                match submission.state {
+                    SubmissionState::Accepted => {
+                        return Ok(Some(ShiftRefused::new(
+                            "report_already_sent",
+                            None,
+                            format!(
+                                "Rapporten för {} är redan mottagen av Försäkringskassan \
+                                 (tx-id {}). Pass i en mottagen rapport ändras inte i \
+                                 Assistid, eftersom FK redan har tiden; kontakta \
+                                 Försäkringskassan om något behöver rättas.",
+                                which(),
+                                submission.tx_id.as_deref().unwrap_or("okänt")
+                            ),
+                        )));
+                    }
+                    SubmissionState::Queued
+                    | SubmissionState::Sending
+                    | SubmissionState::FailedWillRetry
+                    | SubmissionState::Uncertain => {
+                        return Ok(Some(ShiftRefused::new(
+                            "report_being_sent",
+                            None,
+                            format!(
+                                "Rapporten för {} är på väg till Försäkringskassan \
+                                 (status: {}). Ändra inte passet nu: vänta tills \
+                                 inskickningen är klar, eller avbryt eller lös den under \
+                                 Skicka först, så att FK inte får en annan tid än den som \
+                                 syns här.",
+                                which(),
+                                submission.state.label_sv()
+                            ),
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Refuses to leave a signed report without any shift (its signed version would stay the
@@ -632,7 +658,7 @@ impl App {
 
     /// `oktober 2026: Ali Berg hos Åsa Öberg` (names from the register; masked numbers for
     /// anyone not in it).
-    fn report_label(
+    pub(crate) fn report_label(
         &self,
         assistant: &IdentityNumber,
         person: &Personnummer,

@@ -202,6 +202,10 @@ pub struct ImportArgs {
     /// Import the valid rows even if some rows have errors (the rows with errors are skipped).
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Import only if the file is still the one previewed: its SHA-256 as `--dry-run` shows it.
+    /// A file that changed since is refused and nothing is stored.
+    #[arg(long, value_name = "SHA256")]
+    pub sha256: Option<String>,
 }
 
 /// `assistid provider …`.

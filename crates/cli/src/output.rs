@@ -389,6 +389,7 @@ pub fn import(
     let options = ImportOptions {
         sheet: args.sheet.clone(),
         skip_invalid: args.skip_invalid,
+        previewed_sha256: args.sha256.clone(),
     };
     let result = if args.dry_run {
         app.import_preview(&args.file, &options, now)
@@ -427,7 +428,11 @@ pub fn import(
 
 fn print_import(report: &assistid_app::import::ImportReport) {
     let p = &report.preview;
-    println!("Fil: {}", p.source.describe_sv());
+    println!(
+        "Fil: {} (SHA-256 {})",
+        p.source.describe_sv(),
+        p.source.sha256
+    );
     println!(
         "{} rader lästa: {} giltiga, {} med fel, {} med varningar; {} pass ({} finns redan, {} nya).",
         p.counts.rows_read,

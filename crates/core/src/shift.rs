@@ -6,6 +6,12 @@ use crate::ids::{IdentityNumber, Personnummer};
 use crate::model::TimeKind;
 use crate::time::ShiftTime;
 
+/// The longest note a shift may carry, in characters (Unicode scalar values). A note is the
+/// coordinator's own remark, never sent to FK; anything longer is a pasted document or a broken
+/// export, and is refused where the note enters (the import's `note_too_long`, the grid's
+/// refusal) rather than stored.
+pub const MAX_NOTE_CHARS: usize = 1_000;
+
 /// A worked shift, as entered or imported. Times are resolved Europe/Stockholm local times.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Shift {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use assistid_core::ids::{IdError, IdentityNumber, Personnummer};
 use assistid_core::model::{ReportMonth, TimeKind};
-use assistid_core::shift::Shift;
+use assistid_core::shift::{MAX_NOTE_CHARS, Shift};
 use assistid_core::time::{LocalTimeError, ShiftTime};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
@@ -205,7 +205,25 @@ where
         let note = match cell(Column::Note) {
             CellValue::Refused(_) => None,
             v if v.is_blank() => None,
-            v => Some(v.as_text().into_owned()),
+            v => {
+                let text = v.as_text();
+                let length = text.chars().count();
+                if length > MAX_NOTE_CHARS {
+                    found.problems.push(ImportProblem::cell(
+                        row,
+                        header.header(Column::Note),
+                        &shortened(&text),
+                        ProblemCode::NoteTooLong,
+                        format!(
+                            "anteckningen är {length} tecken lång; högst {MAX_NOTE_CHARS} tecken \
+                             får plats. Korta anteckningen (eller töm cellen) och importera igen"
+                        ),
+                    ));
+                    None
+                } else {
+                    Some(text.into_owned())
+                }
+            }
         };
         let times = match (date, start, end) {
             (Some(d), Some(s), Some(e)) => resolve_times(&mut found, d, s, e, cells),
@@ -477,6 +495,16 @@ impl RowProblems<'_> {
                 None
             }
         }
+    }
+}
+
+/// The first characters of an overlong cell, for the problem's value (the whole cell may be
+/// megabytes: the user needs to recognise it, not to read it again).
+fn shortened(text: &str) -> String {
+    const SHOWN: usize = 60;
+    match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

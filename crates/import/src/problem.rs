@@ -83,9 +83,16 @@ pub enum ProblemCode {
     ErrorCell,
     /// The same shift appears more than once in the file (warning; imported once).
     DuplicateInFile,
+    /// The note is longer than [`assistid_core::shift::MAX_NOTE_CHARS`] characters.
+    NoteTooLong,
     /// A finding of core's shift validation (`overlap_same_person`, `overlap_two_persons`,
     /// `long_shift`, `dst_…`), with core's code; see [`crate::validate_imported`].
     Validation(&'static str),
+    /// A finding of the app's checks of the file against what is already stored, with the
+    /// app's code: a report FK has received or is receiving (`report_already_sent`,
+    /// `report_being_sent`, errors) or a signed report whose signatures must be taken again
+    /// (`signatures_must_be_retaken`, a warning). The app sets the severity.
+    Stored(&'static str),
 }
 
 impl ProblemCode {
@@ -121,12 +128,14 @@ impl ProblemCode {
             ProblemCode::MergedCells => "merged_cells",
             ProblemCode::ErrorCell => "error_cell",
             ProblemCode::DuplicateInFile => "duplicate_in_file",
-            ProblemCode::Validation(code) => code,
+            ProblemCode::NoteTooLong => "note_too_long",
+            ProblemCode::Validation(code) | ProblemCode::Stored(code) => code,
         }
     }
 
     /// The severity this kind of problem has (for [`ProblemCode::Validation`] the importer
-    /// takes core's severity instead; this says error).
+    /// takes core's severity instead, and the app sets the severity of
+    /// [`ProblemCode::Stored`]; this says error).
     pub fn severity(self) -> Severity {
         match self {
             ProblemCode::AssistantCannotSignWithBankid | ProblemCode::DuplicateInFile => {

@@ -36,7 +36,7 @@ fn a_bad_row_is_shown_fixed_in_place_and_then_everything_is_stored() {
     let rows = [
         format!("{a};{p};2026-10-12;09:00;12:00;aktiv;"),
         format!("{a};{p};2026-10-32;09:00;12:00;aktiv;fel datum"),
-        format!("{a};{p};2026-10-14;09:00;11:30;aktiv;"),
+        format!("{a};{p};2026-10-14;20:30;23:00;aktiv;"),
     ];
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
     let chosen = desk
@@ -135,5 +135,108 @@ fn a_file_too_large_for_the_window_is_refused_with_what_to_do() {
         err.message.contains("assistid import"),
         "the message says how to import a large file: {}",
         err.message
+    );
+}
+
+/// The staged copies in `<data>/import-staging`, by name.
+fn staged_files(data: &std::path::Path) -> Vec<String> {
+    match std::fs::read_dir(assistid_desktop::import::staging_dir(data)) {
+        Ok(entries) => {
+            let mut names: Vec<String> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn a_staged_copy_lives_only_while_its_import_is_open() {
+    let (dir, app) = demo_app();
+    let (a, p) = demo_pair(&app);
+    let data = dir.path().join("data");
+    let desk = ImportDesk::default();
+    let row = format!("{a};{p};2026-11-12;09:00;12:00;aktiv;");
+    let file = csv(&[&row]);
+    let name = |chosen: &ipc::ChosenFile| format!("{}.csv", chosen.file_token);
+
+    let first = desk.open(&data, &file).expect("staged");
+    assert_eq!(
+        staged_files(&data),
+        vec![name(&first)],
+        "the chosen file is staged"
+    );
+    let second = desk.open(&data, &file).expect("staged");
+    assert_eq!(
+        staged_files(&data),
+        vec![name(&second)],
+        "choosing another file deletes the copy it replaces"
+    );
+    assert!(
+        desk.preview(&app, &first.file_token).is_err(),
+        "and the replaced file is gone from the import"
+    );
+
+    desk.preview(&app, &second.file_token).expect("previews");
+    desk.cancel(&second.file_token).expect("the import is left");
+    assert!(
+        staged_files(&data).is_empty(),
+        "leaving the preview deletes the copy"
+    );
+    desk.cancel(&second.file_token)
+        .expect("leaving twice does nothing");
+
+    let third = desk.open(&data, &file).expect("staged");
+    desk.preview(&app, &third.file_token).expect("previews");
+    desk.commit(&app, &third.file_token, &[])
+        .expect("the row is stored");
+    assert!(staged_files(&data).is_empty(), "a commit deletes the copy");
+
+    desk.open(&data, &file).expect("staged");
+    assert_eq!(desk.staged_count(), 1, "one file staged");
+    // What the window's closing (and a switch of data folder) does.
+    desk.clear();
+    assert!(
+        staged_files(&data).is_empty() && desk.staged_count() == 0,
+        "closing deletes every staged copy"
+    );
+}
+
+#[test]
+fn an_excel_file_changed_on_disk_after_its_preview_is_not_committed() {
+    let (dir, app) = demo_app();
+    let data = dir.path().join("data");
+    let desk = ImportDesk::default();
+    let xlsx = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/examples/shifts.xlsx"),
+    )
+    .expect("the example workbook");
+    let chosen = desk
+        .open(
+            &data,
+            &ipc::ImportFile {
+                file_name: "pass.xlsx".to_owned(),
+                content_base64: base64::engine::general_purpose::STANDARD.encode(&xlsx),
+            },
+        )
+        .expect("staged");
+    desk.preview(&app, &chosen.file_token)
+        .expect("previews (whatever its rows say: the bytes are checked first)");
+    // Someone replaces the staged copy between the preview and the commit.
+    let staged =
+        assistid_desktop::import::staging_dir(&data).join(format!("{}.xlsx", chosen.file_token));
+    let mut changed = xlsx.clone();
+    changed.extend_from_slice(b"\0");
+    std::fs::write(&staged, &changed).expect("the copy is changed");
+    let err = desk
+        .commit(&app, &chosen.file_token, &[])
+        .expect_err("other bytes than the previewed are refused");
+    let refused = ipc::IpcError::from(assistid_app::IpcError::from(err));
+    assert_eq!(
+        refused.code, "import_file_changed",
+        "refused because the bytes changed, before anything about its rows: {refused:?}"
     );
 }

@@ -212,7 +212,7 @@ pub fn import_case() -> anyhow::Result<ImportCase> {
             "assistent;person;datum;start;slut;typ;anteckning\n\
              {a};{p};2026-10-12;09:00;12:00;aktiv;\n\
              {a};{p};2026-10-32;09:00;12:00;aktiv;fel datum\n\
-             {a};{p};2026-10-14;09:00;11:30;aktiv;\n"
+             {a};{p};2026-10-14;20:30;23:00;aktiv;\n"
         ),
         assistant: assistant.full_name(),
         person: person.full_name(),

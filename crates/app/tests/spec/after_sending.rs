@@ -846,3 +846,106 @@ fn a_correction_after_sending_shows_the_version_sent_and_the_new_one_with_the_sa
         figures[0].missing
     );
 }
+
+/// Issue 18: an import after FK accepted a report made a new version of it, which could be
+/// signed and sent as a second report for the same assistant, person and month. The import
+/// follows the month grid: the row is refused with the grid's words, and nothing is stored.
+#[test]
+fn an_import_cannot_reopen_a_report_fk_has_accepted() {
+    let (folder, app, summary) = sent_october();
+    let accepted = summary
+        .results
+        .iter()
+        .find(|r| r.state == "accepted")
+        .expect("the fake FK accepted reports after the first");
+    let tx_id = accepted
+        .tx_id
+        .clone()
+        .expect("an accepted report has a tx-id");
+    let version = Store::open_in_data_dir(
+        folder.dir.path(),
+        &assistid_store::KeySource::File(folder.key()),
+    )
+    .expect("the store opens")
+    .report_version_by_id(Uuid::parse_str(&accepted.report_id).expect("a report id"))
+    .expect("read")
+    .expect("the version sent is stored");
+    let (assistant, person) = (version.assistant.digits(), version.person.digits());
+    let before = app
+        .shifts_of_person_in_month(person, october())
+        .expect("the month's shifts");
+    // A half hour the assistant has no shift with this person (no overlap to muddy the test).
+    let free = (1..=28)
+        .filter(|d| *d != 25)
+        .filter_map(|d| NaiveDate::from_ymd_opt(2026, 10, d))
+        .find(|date| {
+            let (from, to) = (date.and_hms_opt(3, 0, 0), date.and_hms_opt(3, 30, 0));
+            before.iter().all(|s| {
+                s.shift.assistant.digits() != assistant
+                    || Some(s.shift.end.local()) <= from
+                    || Some(s.shift.start.local()) >= to
+            })
+        })
+        .expect("a free half hour in October");
+    let file = folder.out("en-rad-till.csv");
+    std::fs::create_dir_all(folder.out("")).expect("the out folder");
+    std::fs::write(
+        &file,
+        format!(
+            "assistent;person;datum;start;slut;typ\n{assistant};{person};{free};03:00;03:30;aktiv\n"
+        ),
+    )
+    .expect("the file is written");
+
+    let options = assistid_app::import::ImportOptions::default();
+    let preview = app
+        .import_preview(&file, &options, Utc::now())
+        .expect("a preview");
+    let problem = preview
+        .validation_problems
+        .iter()
+        .find(|p| p.row == Some(2) && p.code.as_str() == "report_already_sent")
+        .unwrap_or_else(|| {
+            panic!(
+                "the row is refused as the grid refuses it: {:?}",
+                preview.validation_problems
+            )
+        });
+    assert!(problem.is_error(), "an error, not a warning");
+    assert!(
+        problem.message.contains(&tx_id)
+            && problem.message.contains("mottagen av Försäkringskassan")
+            && problem.message.contains("kontakta Försäkringskassan"),
+        "says FK has the report (with its tx-id) and that a correction is a matter for FK: {}",
+        problem.message
+    );
+    assert_eq!(preview.error_count(), 1, "one error, on that row");
+
+    let refused = app
+        .import_commit(&file, &options, Utc::now())
+        .expect_err("the commit is refused");
+    assert!(
+        refused.to_string().contains("ingenting importerades"),
+        "nothing was imported: {refused:#}"
+    );
+    assert_eq!(
+        app.shifts_of_person_in_month(person, october())
+            .expect("the month's shifts")
+            .len(),
+        before.len(),
+        "no shift was added to the accepted report"
+    );
+    let review = app
+        .month_review(october(), Utc::now())
+        .expect("the month reviews");
+    let report = review
+        .reports()
+        .iter()
+        .find(|r| r.assistant().digits() == assistant && r.person().digits() == person)
+        .expect("the report is in the review");
+    assert_eq!(
+        report.id(),
+        Some(accepted.report_id.as_str()),
+        "the accepted version is still the report: no new version to sign and send"
+    );
+}

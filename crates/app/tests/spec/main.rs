@@ -1,6 +1,7 @@
 //! app spec
 mod after_sending;
 mod faults;
+mod import;
 mod privacy;
 mod register_and_settings;
 mod signing;

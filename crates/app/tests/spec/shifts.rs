@@ -13,24 +13,24 @@ use assistid_core::time::Occurrence;
 use assistid_store::{AttemptOutcome, AttemptResult, Store};
 use chrono::{DateTime, TimeZone as _, Utc};
 
-const ASSISTANT: &str = "199001012385";
-const OTHER_ASSISTANT: &str = "199001010017";
-const PERSON: &str = "195001012383";
-const OTHER_PERSON: &str = "197503231115";
+pub(crate) const ASSISTANT: &str = "199001012385";
+pub(crate) const OTHER_ASSISTANT: &str = "199001010017";
+pub(crate) const PERSON: &str = "195001012383";
+pub(crate) const OTHER_PERSON: &str = "197503231115";
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
         .single()
         .expect("a valid instant")
 }
 
-struct Folder {
-    dir: tempfile::TempDir,
+pub(crate) struct Folder {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Folder {
     /// A data folder with a provider, two persons and two assistants, and no shifts.
-    fn new() -> (Folder, App) {
+    pub(crate) fn new() -> (Folder, App) {
         let folder = Folder {
             dir: tempfile::tempdir().expect("a temporary data folder"),
         };
@@ -74,17 +74,17 @@ impl Folder {
         (folder, app)
     }
 
-    fn key(&self) -> PathBuf {
+    pub(crate) fn key(&self) -> PathBuf {
         self.dir.path().join("test.key")
     }
 
-    fn open(&self) -> App {
+    pub(crate) fn open(&self) -> App {
         App::open(self.dir.path(), KeySource::File(self.key()), now())
             .expect("the data folder opens")
     }
 
     /// The store itself, with the app closed (as another program would see the file).
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::open_in_data_dir(
             self.dir.path(),
             &assistid_store::KeySource::File(self.key()),
@@ -93,7 +93,7 @@ impl Folder {
     }
 }
 
-fn input(start: &str, end: &str) -> ShiftInput {
+pub(crate) fn input(start: &str, end: &str) -> ShiftInput {
     ShiftInput {
         assistant: ASSISTANT.into(),
         person: PERSON.into(),
@@ -113,7 +113,7 @@ fn refusal(result: anyhow::Result<impl std::fmt::Debug>) -> ShiftRefused {
         .clone()
 }
 
-fn month(text: &str) -> ReportMonth {
+pub(crate) fn month(text: &str) -> ReportMonth {
     text.parse().expect("a valid month")
 }
 
@@ -453,7 +453,7 @@ fn every_change_is_in_the_audit_log_without_personal_data() {
 }
 
 /// Adds a shift, reviews the month and returns the report version id of ASSISTANT × PERSON.
-fn one_report(app: &App, start: &str, end: &str) -> (ShiftId, uuid::Uuid) {
+pub(crate) fn one_report(app: &App, start: &str, end: &str) -> (ShiftId, uuid::Uuid) {
     let saved = app.add_shift(&input(start, end), now()).expect("stored");
     let id = saved
         .reports

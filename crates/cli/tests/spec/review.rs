@@ -86,23 +86,60 @@ fn review_of_a_month_with_errors_exits_3_and_says_why() {
     let data = DataDir::new();
     data.ok(&["demo"]);
     // Two overlapping shifts of one assistant (Erik) for one person (Åsa), arriving in two
-    // files: each file is fine on its own, but together they are an error FK would reject, so
-    // the month review must block it.
+    // files. The import refuses the second (it checks the shifts already stored), so the
+    // overlap is written straight into the store, as an older version of Assistid could have
+    // left it: the month review must block it whatever let it in.
     let header = "assistent;person;datum;start;slut;typ\n";
-    for (name, row) in [
-        (
-            "first.csv",
-            "198503121231;197503231115;2026-11-03;08:00;12:00;aktiv\n",
-        ),
-        (
-            "second.csv",
-            "198503121231;197503231115;2026-11-03;10:00;14:00;aktiv\n",
-        ),
-    ] {
-        let csv = data.path().join(name);
-        std::fs::write(&csv, format!("{header}{row}")).expect("write csv");
-        data.ok(&["import", csv.to_str().expect("utf-8 path")]);
-    }
+    let first = data.path().join("first.csv");
+    std::fs::write(
+        &first,
+        format!("{header}198503121231;197503231115;2026-11-03;08:00;12:00;aktiv\n"),
+    )
+    .expect("write csv");
+    data.ok(&["import", first.to_str().expect("utf-8 path")]);
+    let second = data.path().join("second.csv");
+    std::fs::write(
+        &second,
+        format!("{header}198503121231;197503231115;2026-11-03;10:00;14:00;aktiv\n"),
+    )
+    .expect("write csv");
+    let refused = data.run(&["import", second.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "the import refuses a shift overlapping a stored one"
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stdout).contains("overlap_same_person"),
+        "and says why on the row:\n{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+    let at = |time: &str| {
+        assistid_core::time::ShiftTime::resolve(
+            format!("2026-11-03T{time}").parse().expect("a local time"),
+            None,
+        )
+        .expect("an existing time")
+    };
+    assistid_store::Store::open_in_data_dir(
+        data.path(),
+        &assistid_store::KeySource::File(data.key_file()),
+    )
+    .expect("the store opens")
+    .insert_shifts(
+        [assistid_core::shift::Shift {
+            assistant: assistid_core::ids::IdentityNumber::from_digits("198503121231")
+                .expect("Erik"),
+            person: assistid_core::ids::Personnummer::from_digits("197503231115").expect("Åsa"),
+            start: at("10:00:00"),
+            end: at("14:00:00"),
+            kind: assistid_core::model::TimeKind::Aktiv,
+            note: None,
+        }],
+        None,
+        chrono::Utc::now(),
+    )
+    .expect("the overlapping shift is stored");
     let out = data.run(&["review", "--month", "2026-11"]);
     assert_eq!(
         out.status.code(),

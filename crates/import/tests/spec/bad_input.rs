@@ -360,3 +360,43 @@ fn a_callback_error_stops_the_import() {
         "the caller's error comes back unchanged"
     );
 }
+
+#[test]
+fn a_note_longer_than_the_limit_is_an_error_that_shows_only_its_start() {
+    use assistid_core::shift::MAX_NOTE_CHARS;
+    // Characters, not bytes: "ä" is two bytes in UTF-8.
+    let fits = "ä".repeat(MAX_NOTE_CHARS);
+    let too_long = format!(
+        "{}{}",
+        "ä".repeat(MAX_NOTE_CHARS),
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let ok = format!("{ASSISTANT};{PERSON};2026-03-02;08:00;16:00;aktiv;{fits}");
+    let bad = format!("{ASSISTANT};{PERSON};2026-03-03;08:00;16:00;aktiv;{too_long}");
+    let (preview, shifts) = import_csv(&csv_rows(&[&ok, &bad]));
+    let p = only_problem(&preview, ProblemCode::NoteTooLong);
+    assert_eq!(
+        (p.row, p.column.as_deref(), p.severity),
+        (Some(3), Some("anteckning"), Severity::Error),
+        "the row and the column as written; an error"
+    );
+    let length = MAX_NOTE_CHARS + 2 * 1024 * 1024;
+    assert!(
+        p.message.contains(&format!("{length} tecken"))
+            && p.message.contains(&format!("högst {MAX_NOTE_CHARS}")),
+        "the message gives the length and the limit: {}",
+        p.message
+    );
+    let shown = p.value.as_deref().unwrap_or_default();
+    assert!(
+        shown.ends_with('…') && shown.chars().count() == 61,
+        "the value is the note's start, not two megabytes: {} characters",
+        shown.chars().count()
+    );
+    assert_eq!(shifts.len(), 1, "only the row whose note fits is imported");
+    assert_eq!(
+        shifts[0].shift.note.as_deref().map(|n| n.chars().count()),
+        Some(MAX_NOTE_CHARS),
+        "a note of exactly the limit is kept whole"
+    );
+}

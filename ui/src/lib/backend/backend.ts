@@ -72,6 +72,8 @@ export interface Backend {
   fixImportRow(fileToken: string, row: number, values: string[]): Promise<ImportPreview>;
   /** Stores the valid rows; `skipRows` are left out on purpose. */
   commitImport(fileToken: string, skipRows: number[]): Promise<ImportResult>;
+  /** Leaves the import without storing: the back end deletes its copy of the file. */
+  cancelImport(fileToken: string): Promise<void>;
 
   // ---- signing with BankID
   /** Starts an order for one report, signed by its assistant or by the provider. */

@@ -777,6 +777,10 @@ export class DemoBackend implements Backend {
     return this.previewOf(fileToken);
   }
 
+  async cancelImport(fileToken: string): Promise<void> {
+    this.importFiles.delete(fileToken);
+  }
+
   async commitImport(fileToken: string, skipRows: number[]): Promise<ImportResult> {
     const preview = this.previewOf(fileToken);
     const blocking = preview.rows.filter((r) => r.status === 'error' && !skipRows.includes(r.row));

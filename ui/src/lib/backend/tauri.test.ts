@@ -20,9 +20,11 @@ describe('Tauri backend sketch', () => {
   it('maps methods to snake_case commands with camelCase arguments', async () => {
     const { calls, b } = recordingBackend();
     await b.commitImport('tok', [3]);
+    await b.cancelImport('tok');
     await b.startSigning('r1', 'assistant');
     expect(calls).toEqual([
       ['commit_import', { fileToken: 'tok', skipRows: [3] }],
+      ['cancel_import', { fileToken: 'tok' }],
       ['start_signing', { reportId: 'r1', role: 'assistant' }],
     ]);
   });

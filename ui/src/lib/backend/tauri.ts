@@ -48,6 +48,7 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     fixImportRow: (fileToken, row, values) =>
       call<Gen.ImportPreview>('fix_import_row', { fileToken, row, values }),
     commitImport: (fileToken, skipRows) => call<Gen.ImportResult>('commit_import', { fileToken, skipRows }),
+    cancelImport: (fileToken) => call<void>('cancel_import', { fileToken }),
     startSigning: (reportId, role) => call<Gen.SignOrder>('start_signing', { reportId, role }),
     startProviderBatch: (month) => call<Gen.SignOrder>('start_provider_batch', { month }),
     qrFrame: (orderRef) => call<string>('qr_frame', { orderRef }),

@@ -1349,6 +1349,7 @@ export const COMMANDS = [
   'preview_import',
   'fix_import_row',
   'commit_import',
+  'cancel_import',
   'start_signing',
   'start_provider_batch',
   'sign_status',
