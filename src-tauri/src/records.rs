@@ -17,6 +17,25 @@ pub fn exports_dir(data_dir: &Path, month: ReportMonth) -> PathBuf {
     data_dir.join("exports").join(month.to_string())
 }
 
+/// Creates `<data folder>/exports/<month>[/<sub>]`, every folder of it owner-only (0700 on Unix,
+/// tightened when an older version created it readable to others): they are the shell's own.
+fn private_exports_dir(
+    data_dir: &Path,
+    month: ReportMonth,
+    sub: Option<&str>,
+) -> anyhow::Result<PathBuf> {
+    let exports = data_dir.join("exports");
+    let month_dir = exports_dir(data_dir, month);
+    let mut chain = vec![exports, month_dir.clone()];
+    if let Some(sub) = sub {
+        chain.push(month_dir.join(sub));
+    }
+    for dir in &chain {
+        assistid_app::owner_only::tighten_dir(dir).map_err(|e| io(dir, &e))?;
+    }
+    Ok(chain.pop().unwrap_or(month_dir))
+}
+
 /// Every submission of every report version, newest first.
 pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
     let history = app.history(&HistoryFilter::default(), Utc::now())?;
@@ -63,8 +82,7 @@ pub fn export_receipt(
     data_dir: &Path,
     month: ReportMonth,
 ) -> anyhow::Result<ipc::WrittenFile> {
-    let dir = exports_dir(data_dir, month);
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let dir = private_exports_dir(data_dir, month, None)?;
     let pdf = dir.join(format!("kvitto-{month}.pdf"));
     let json = dir.join(format!("kvitto-{month}.json"));
     app.export_receipt(
@@ -85,8 +103,7 @@ pub fn export_assistant_copies(
     data_dir: &Path,
     month: ReportMonth,
 ) -> anyhow::Result<ipc::WrittenFile> {
-    let dir = exports_dir(data_dir, month).join("assistenter");
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let dir = private_exports_dir(data_dir, month, Some("assistenter"))?;
     let written = app.export_assistant_copies(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
@@ -100,8 +117,7 @@ pub fn export_invoice(
     data_dir: &Path,
     month: ReportMonth,
 ) -> anyhow::Result<ipc::WrittenFile> {
-    let dir = exports_dir(data_dir, month).join("underlag-rakning");
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let dir = private_exports_dir(data_dir, month, Some("underlag-rakning"))?;
     let (figures, _) = app.export_invoice_files(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),

@@ -44,9 +44,10 @@ impl Store {
     }
 
     /// Opens (or creates) `DIR/assistid.db` in the data folder `data_dir`, creating the folder if
-    /// needed. See [`Store::open`].
+    /// needed. The folder is made owner-only (`0700` on Unix, also when it already existed with
+    /// looser permissions; see [`crate::owner_only`]). See [`Store::open`].
     pub fn open_in_data_dir(data_dir: &Path, keys: &KeySource) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+        crate::owner_only::tighten_dir(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
         })?;

@@ -1,0 +1,67 @@
+//! What the shell writes under `exports`, and its log folder, are owner-only.
+
+use std::path::Path;
+
+use assistid_desktop::records;
+
+use crate::boundary::demo_app;
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path)
+        .expect("the path exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn exports_and_their_folders_are_owner_only_even_where_an_older_version_made_them_open() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (_dir, app) = demo_app();
+    let data = app.data_dir().to_path_buf();
+    assert_eq!(mode(&data), 0o700, "the data folder is owner-only");
+    // An older version created the exports folder readable to everyone.
+    let exports = data.join("exports");
+    std::fs::create_dir_all(exports.join("2026-10")).expect("created");
+    for dir in [&exports, &exports.join("2026-10")] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let month = assistid_desktop::convert::month("2026-10").expect("a month");
+    let written = records::export_invoice(&app, &data, month).expect("the figures are written");
+    let folder = Path::new(&written.path);
+    let mut files = 0;
+    for entry in std::fs::read_dir(folder).expect("the folder exists") {
+        let path = entry.expect("an entry").path();
+        assert_eq!(
+            mode(&path),
+            0o600,
+            "{} holds names and hours: only the user may read it",
+            path.display()
+        );
+        files += 1;
+    }
+    assert!(files >= 2, "a PDF and a CSV per person were written");
+    for dir in [
+        exports.clone(),
+        exports.join("2026-10"),
+        folder.to_path_buf(),
+    ] {
+        assert_eq!(mode(&dir), 0o700, "{} is owner-only", dir.display());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_log_folder_is_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let logs = dir.path().join("Assistid/logs");
+    assistid_desktop::prepare_log_dir(&logs).expect("created");
+    assert_eq!(mode(&logs), 0o700, "a new log folder is owner-only");
+    std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assistid_desktop::prepare_log_dir(&logs).expect("tightened");
+    assert_eq!(mode(&logs), 0o700, "an existing log folder is tightened");
+}
