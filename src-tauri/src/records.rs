@@ -159,20 +159,55 @@ pub fn reminders(app: &App, month: ReportMonth) -> anyhow::Result<ipc::Reminders
     })
 }
 
-/// Opens a file or folder the shell wrote (under `exports`) with the OS's own program.
-pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
-    let exports = data_dir.join("exports");
-    let wanted = Path::new(path);
-    let inside = match (wanted.canonicalize(), exports.canonicalize()) {
-        (Ok(w), Ok(e)) => w.starts_with(e),
-        _ => false,
-    };
-    if !inside {
-        return Err(IpcError::invalid(
+/// The kinds of file the shell writes under `exports` (receipts as PDF and JSON, assistants'
+/// copies as PDF, invoice figures as PDF and CSV): the only files it opens.
+pub const OPENABLE_EXTENSIONS: [&str; 3] = ["pdf", "csv", "json"];
+
+/// The path to hand to the OS for `path`: its canonical form (symbolic links and `..`
+/// resolved), which must lie under the data folder's `exports` and be a folder or a file of a
+/// kind the shell writes ([`OPENABLE_EXTENSIONS`]). Anything else is refused: the OS would
+/// run a script or a program file instead of showing it.
+pub fn export_to_open(data_dir: &Path, path: &str) -> Result<PathBuf, IpcError> {
+    let not_ours = || {
+        IpcError::invalid(
             "fil",
             "bara filer som Assistid själv har sparat under exports kan öppnas härifrån",
-        ));
+        )
+    };
+    let exports = data_dir.join("exports");
+    let (Ok(wanted), Ok(exports)) = (Path::new(path).canonicalize(), exports.canonicalize()) else {
+        return Err(not_ours());
+    };
+    if !wanted.starts_with(&exports) {
+        return Err(not_ours());
     }
+    if wanted.is_dir() {
+        return Ok(wanted);
+    }
+    let kind = wanted
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match kind {
+        Some(kind) if OPENABLE_EXTENSIONS.contains(&kind.as_str()) => Ok(wanted),
+        _ => Err(IpcError::invalid(
+            "fil",
+            format!(
+                "{} är inte en fil som Assistid sparar (bara PDF, CSV och JSON öppnas \
+                 härifrån); öppna den själv från mappen om du vet vad den är",
+                wanted
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        )),
+    }
+}
+
+/// Opens a file or folder the shell wrote (under `exports`) with the OS's own program: the
+/// canonical path [`export_to_open`] checked, never the string the window sent.
+pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
+    let wanted = export_to_open(data_dir, path)?;
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -181,7 +216,7 @@ pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
         "xdg-open"
     };
     std::process::Command::new(opener)
-        .arg(wanted)
+        .arg(&wanted)
         .spawn()
         .map(|_| ())
         .map_err(|e| IpcError {
