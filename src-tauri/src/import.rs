@@ -521,29 +521,14 @@ fn remove_staged(staged: &Staged) {
     }
 }
 
+/// The staging folder, owner-only (it is the shell's own: tightened if it already existed).
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
+    assistid_app::owner_only::tighten_dir(dir)
 }
 
 /// Writes a file only the user can read (the file holds personnummer).
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    use std::io::Write as _;
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    assistid_app::owner_only::write_file(path, bytes)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub mod submission;
 
 use std::sync::Arc;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use tauri::Manager as _;
@@ -53,11 +53,18 @@ pub fn default_log_dir() -> anyhow::Result<PathBuf> {
         .context("kunde inte hitta loggmappen; ange ASSISTID_LOG_DIR")
 }
 
+/// Creates the log folder owner-only (0700 on Unix, tightened when it already existed): the
+/// daily files inside it are created by the log writer with the default permissions, so the
+/// folder is what keeps others out. On Windows the folder is in the user's profile.
+pub fn prepare_log_dir(dir: &Path) -> std::io::Result<()> {
+    assistid_app::owner_only::tighten_dir(dir)
+}
+
 /// Starts logging to a daily file in the log folder. Only events and codes are logged, never
 /// personnummer, names or documents (no layer of Assistid puts them into log fields).
 fn start_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = default_log_dir().ok()?;
-    std::fs::create_dir_all(&dir).ok()?;
+    prepare_log_dir(&dir).ok()?;
     let (writer, guard) =
         tracing_appender::non_blocking(tracing_appender::rolling::daily(dir, "assistid.log"));
     let filter = tracing_subscriber::EnvFilter::try_from_env("ASSISTID_LOG")

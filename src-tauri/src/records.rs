@@ -17,6 +17,25 @@ pub fn exports_dir(data_dir: &Path, month: ReportMonth) -> PathBuf {
     data_dir.join("exports").join(month.to_string())
 }
 
+/// Creates `<data folder>/exports/<month>[/<sub>]`, every folder of it owner-only (0700 on Unix,
+/// tightened when an older version created it readable to others): they are the shell's own.
+fn private_exports_dir(
+    data_dir: &Path,
+    month: ReportMonth,
+    sub: Option<&str>,
+) -> anyhow::Result<PathBuf> {
+    let exports = data_dir.join("exports");
+    let month_dir = exports_dir(data_dir, month);
+    let mut chain = vec![exports, month_dir.clone()];
+    if let Some(sub) = sub {
+        chain.push(month_dir.join(sub));
+    }
+    for dir in &chain {
+        assistid_app::owner_only::tighten_dir(dir).map_err(|e| io(dir, &e))?;
+    }
+    Ok(chain.pop().unwrap_or(month_dir))
+}
+
 /// Every submission of every report version, newest first.
 pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
     let history = app.history(&HistoryFilter::default(), Utc::now())?;
@@ -63,8 +82,7 @@ pub fn export_receipt(
     data_dir: &Path,
     month: ReportMonth,
 ) -> anyhow::Result<ipc::WrittenFile> {
-    let dir = exports_dir(data_dir, month);
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let dir = private_exports_dir(data_dir, month, None)?;
     let pdf = dir.join(format!("kvitto-{month}.pdf"));
     let json = dir.join(format!("kvitto-{month}.json"));
     app.export_receipt(
@@ -85,8 +103,7 @@ pub fn export_assistant_copies(
     data_dir: &Path,
     month: ReportMonth,
 ) -> anyhow::Result<ipc::WrittenFile> {
-    let dir = exports_dir(data_dir, month).join("assistenter");
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let dir = private_exports_dir(data_dir, month, Some("assistenter"))?;
     let written = app.export_assistant_copies(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
@@ -100,8 +117,7 @@ pub fn export_invoice(
     data_dir: &Path,
     month: ReportMonth,
 ) -> anyhow::Result<ipc::WrittenFile> {
-    let dir = exports_dir(data_dir, month).join("underlag-rakning");
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
+    let dir = private_exports_dir(data_dir, month, Some("underlag-rakning"))?;
     let (figures, _) = app.export_invoice_files(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
@@ -143,20 +159,55 @@ pub fn reminders(app: &App, month: ReportMonth) -> anyhow::Result<ipc::Reminders
     })
 }
 
-/// Opens a file or folder the shell wrote (under `exports`) with the OS's own program.
-pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
-    let exports = data_dir.join("exports");
-    let wanted = Path::new(path);
-    let inside = match (wanted.canonicalize(), exports.canonicalize()) {
-        (Ok(w), Ok(e)) => w.starts_with(e),
-        _ => false,
-    };
-    if !inside {
-        return Err(IpcError::invalid(
+/// The kinds of file the shell writes under `exports` (receipts as PDF and JSON, assistants'
+/// copies as PDF, invoice figures as PDF and CSV): the only files it opens.
+pub const OPENABLE_EXTENSIONS: [&str; 3] = ["pdf", "csv", "json"];
+
+/// The path to hand to the OS for `path`: its canonical form (symbolic links and `..`
+/// resolved), which must lie under the data folder's `exports` and be a folder or a file of a
+/// kind the shell writes ([`OPENABLE_EXTENSIONS`]). Anything else is refused: the OS would
+/// run a script or a program file instead of showing it.
+pub fn export_to_open(data_dir: &Path, path: &str) -> Result<PathBuf, IpcError> {
+    let not_ours = || {
+        IpcError::invalid(
             "fil",
             "bara filer som Assistid själv har sparat under exports kan öppnas härifrån",
-        ));
+        )
+    };
+    let exports = data_dir.join("exports");
+    let (Ok(wanted), Ok(exports)) = (Path::new(path).canonicalize(), exports.canonicalize()) else {
+        return Err(not_ours());
+    };
+    if !wanted.starts_with(&exports) {
+        return Err(not_ours());
     }
+    if wanted.is_dir() {
+        return Ok(wanted);
+    }
+    let kind = wanted
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match kind {
+        Some(kind) if OPENABLE_EXTENSIONS.contains(&kind.as_str()) => Ok(wanted),
+        _ => Err(IpcError::invalid(
+            "fil",
+            format!(
+                "{} är inte en fil som Assistid sparar (bara PDF, CSV och JSON öppnas \
+                 härifrån); öppna den själv från mappen om du vet vad den är",
+                wanted
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        )),
+    }
+}
+
+/// Opens a file or folder the shell wrote (under `exports`) with the OS's own program: the
+/// canonical path [`export_to_open`] checked, never the string the window sent.
+pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
+    let wanted = export_to_open(data_dir, path)?;
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -165,7 +216,7 @@ pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
         "xdg-open"
     };
     std::process::Command::new(opener)
-        .arg(wanted)
+        .arg(&wanted)
         .spawn()
         .map(|_| ())
         .map_err(|e| IpcError {

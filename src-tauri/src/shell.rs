@@ -599,8 +599,10 @@ fn read_ui_settings(dir: &Path) -> UiSettings {
 }
 
 fn write_ui_settings(dir: &Path, settings: &UiSettings) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!("{UI_SETTINGS_FILE}.tmp"));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(settings)?)?;
-    std::fs::rename(tmp, dir.join(UI_SETTINGS_FILE))
+    // The root holds the real data folder's database: owner-only, like every data folder.
+    assistid_app::owner_only::tighten_dir(dir)?;
+    assistid_app::owner_only::write_file(
+        &dir.join(UI_SETTINGS_FILE),
+        &serde_json::to_vec_pretty(settings)?,
+    )
 }

@@ -40,6 +40,9 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 pub use assistid_store::KeySource as StoreKeySource;
+/// Owner-only files and folders, for every writer of exports, staged imports and logs (the CLI
+/// and the desktop shell use these, not copies).
+pub use assistid_store::owner_only;
 pub use error::{AppError, IpcError};
 
 use assistid_store::Store;
@@ -64,8 +67,14 @@ impl App {
     /// Opens (or creates) the data folder's database. A wrong or missing key is an error and
     /// never replaces an existing database.
     pub fn open(data_dir: &Path, keys: KeySource, now: DateTime<Utc>) -> anyhow::Result<App> {
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("kunde inte skapa datamappen {}", data_dir.display()))?;
+        // Owner-only (0700 on Unix), tightened when an older version made it readable to others.
+        assistid_store::owner_only::tighten_dir(data_dir).with_context(|| {
+            format!(
+                "kunde inte skapa datamappen {} eller skydda den så att bara ditt konto kan öppna \
+                 den; kontrollera att mappen tillhör ditt konto",
+                data_dir.display()
+            )
+        })?;
         let source = match keys {
             KeySource::Keychain => StoreKeySource::keychain_for_data_dir(data_dir),
             KeySource::File(path) => StoreKeySource::File(path),

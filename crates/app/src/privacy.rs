@@ -476,6 +476,14 @@ impl App {
             None,
             serde_json::to_value(&report).context("the erasure counts are plain JSON")?,
         )?;
+        // The deleted rows are zeroed in their pages (secure_delete), but older copies of those
+        // pages are still in the write-ahead log until a checkpoint: empty it now.
+        if !store.truncate_wal().map_err(AppError::from)? {
+            tracing::warn!(
+                "erasure committed; the write-ahead log is in use by another connection and is \
+                 emptied at its next checkpoint"
+            );
+        }
         Ok(report)
     }
 }

@@ -332,19 +332,23 @@ fn compact_ranges(ids: &[i64]) -> String {
     format!("inskickning {}", parts.join(", "))
 }
 
-/// Writes via a temporary file and a rename, so a crash never leaves a half-written file under
-/// the final name.
+/// Writes an export owner-only (`assistid_store::owner_only::write_file`): via a temporary file
+/// and a rename, so a crash never leaves a half-written file under the final name; missing
+/// folders are created owner-only.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("kunde inte skapa mappen {}", parent.display()))?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("kunde inte skriva {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("kunde inte skriva {}", path.display()))?;
-    Ok(())
+    assistid_store::owner_only::write_file(path, bytes).with_context(|| {
+        format!(
+            "kunde inte skriva {}; kontrollera att mappen finns och att du får skriva i den",
+            path.display()
+        )
+    })
+}
+
+/// Creates an export folder (and missing parents) owner-only; an existing folder is left as
+/// it is.
+pub(crate) fn create_export_dir(dir: &Path) -> anyhow::Result<()> {
+    assistid_store::owner_only::create_dir_all(dir)
+        .with_context(|| format!("kunde inte skapa mappen {}", dir.display()))
 }
 
 /// Parses a personnummer the user typed, with a Swedish message naming the field.
@@ -704,8 +708,7 @@ impl App {
         let copies = self.assistant_copies(month, person, now)?;
         let files =
             assistid_receipt::assistant_copies_per_assistant(&copies).map_err(receipt_error)?;
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("kunde inte skapa mappen {}", dir.display()))?;
+        create_export_dir(dir)?;
         let mut written = Vec::new();
         // The files come in the order each assistant first appears among the copies.
         let mut per_assistant: Vec<(&str, usize)> = Vec::new();

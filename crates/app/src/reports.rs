@@ -276,8 +276,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> anyhow::Result<ExportIndex> {
         let review = self.month_review(month, now)?;
-        std::fs::create_dir_all(out)
-            .with_context(|| format!("kunde inte skapa mappen {}", out.display()))?;
+        crate::receipts::create_export_dir(out)?;
         let mut reports = Vec::new();
         for report in review.reports() {
             let Some(id) = report.id() else { continue };
@@ -341,11 +340,7 @@ impl App {
     }
 }
 
-/// Writes via a temporary file and a rename, so a crash never leaves a half-written file under
-/// the final name.
+/// Writes an export owner-only and atomically (the report XML holds full personnummer).
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("kunde inte skriva {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("kunde inte skriva {}", path.display()))?;
-    Ok(())
+    crate::receipts::write_file(path, bytes)
 }

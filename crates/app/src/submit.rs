@@ -74,7 +74,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The wait after failed attempt `attempt` (1-based): exponential, capped, with jitter
     /// (between half and all of it, so many clients do not retry in step), and at least what
-    /// FK asked for in `Retry-After`.
+    /// FK asked for in `Retry-After` (at most [`assistid_elt::client::MAX_RETRY_AFTER_SECS`]).
     pub fn delay(&self, attempt: u32, retry_after_secs: Option<u64>) -> Duration {
         let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
         let full = self.base_delay.saturating_mul(factor).min(self.max_delay);
@@ -84,7 +84,13 @@ impl RetryPolicy {
         } else {
             half.mul_f64(rand::random::<f64>())
         };
-        let asked = Duration::from_secs(retry_after_secs.unwrap_or(0));
+        // The ELT client clamps `Retry-After` already; a stored or hand-made value is clamped
+        // again, so no wait is longer than an hour.
+        let asked = Duration::from_secs(
+            retry_after_secs
+                .unwrap_or(0)
+                .min(assistid_elt::client::MAX_RETRY_AFTER_SECS),
+        );
         (half + jitter).max(asked)
     }
 }
@@ -576,8 +582,12 @@ impl App {
         let meaning = interpret(&sent.outcome);
         let retry_in = (meaning.outcome == AttemptOutcome::Transient)
             .then(|| retry.delay(attempt, meaning.retry_after));
-        let next_attempt_at =
-            retry_in.and_then(|d| chrono::Duration::from_std(d).ok().map(|d| now + d));
+        // Checked: a date past chrono's range would panic and leave the report `sending`.
+        let next_attempt_at = retry_in.and_then(|d| {
+            chrono::Duration::from_std(d)
+                .ok()
+                .and_then(|d| now.checked_add_signed(d))
+        });
         let answer = sent.answer.as_ref();
         // The outcome and its audit event commit together (no gap in the audit log).
         let saved = self.store().transaction(|store| -> anyhow::Result<_> {
@@ -1049,6 +1059,10 @@ mod tests {
         assert!(
             policy.delay(1, Some(30)) >= Duration::from_secs(30),
             "FK's Retry-After is honoured"
+        );
+        assert!(
+            policy.delay(1, Some(u64::MAX)) <= Duration::from_secs(60 * 60),
+            "an absurd Retry-After waits at most an hour"
         );
     }
 

@@ -299,15 +299,34 @@ impl Client {
             .or_else(|| response.headers().get("Retry-After"))
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| BankIdError::Transport(describe_reqwest(&e)))?;
+        let bytes = read_limited(response).await?;
         if !(200..300).contains(&status) {
             return Err(BankIdError::from_response(status, &bytes, reset.as_deref()));
         }
         serde_json::from_slice(&bytes).map_err(|e| BankIdError::bad_json(&e))
     }
+}
+
+/// BankID's answers are a few kilobytes (a collect answer with the signature XML and the OCSP
+/// answer, base64, is the largest: about 20 KB). Anything beyond this is not BankID, and reading
+/// it all would let a broken or hostile server exhaust memory.
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+/// Reads the body chunk by chunk, refusing it as soon as it passes [`MAX_ANSWER_BYTES`].
+async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, BankIdError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| BankIdError::Transport(describe_reqwest(&e)))?
+    {
+        let len = body.len().saturating_add(chunk.len());
+        if len > MAX_ANSWER_BYTES {
+            return Err(BankIdError::AnswerTooLarge { read: len });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn describe_reqwest(e: &reqwest::Error) -> String {

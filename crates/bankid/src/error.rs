@@ -28,6 +28,16 @@ pub enum BankIdError {
     /// BankID's answer could not be read.
     #[error("BankID:s svar gick inte att läsa: {0}")]
     BadResponse(String),
+    /// BankID's answer was larger than [`crate::client::MAX_ANSWER_BYTES`] (1 MiB); reading
+    /// stopped there. BankID's real answers are a few kilobytes, so this is not BankID.
+    #[error(
+        "BankID:s svar var orimligt stort (över 1 MiB) och lästes inte. Försök igen om en stund; \
+         händer det igen, kontrollera BankID-adressen i inställningarna."
+    )]
+    AnswerTooLarge {
+        /// How many bytes had arrived when reading stopped.
+        read: usize,
+    },
     /// The client configuration is wrong (certificate, password, root).
     #[error("BankID-inställningarna är fel: {0}")]
     Config(String),
@@ -51,6 +61,7 @@ impl BankIdError {
             },
             Self::Transport(_) => "bankid_unreachable",
             Self::BadResponse(_) => "bankid_bad_response",
+            Self::AnswerTooLarge { .. } => "bankid_answer_too_large",
             Self::Config(_) => "bankid_config",
         }
     }
@@ -76,7 +87,7 @@ impl BankIdError {
                 message(key, StartMode::Qr, lang)
             }
             Self::Transport(_) => message(MessageKey::InternalError, StartMode::Qr, lang),
-            Self::BadResponse(_) | Self::Config(_) => message(
+            Self::BadResponse(_) | Self::AnswerTooLarge { .. } | Self::Config(_) => message(
                 MessageKey::Error(&ErrorCode::Unknown(String::new())),
                 StartMode::Qr,
                 lang,
@@ -121,7 +132,7 @@ impl BankIdError {
                     )
             }
             Self::Config(_) => true,
-            Self::Transport(_) | Self::BadResponse(_) => false,
+            Self::Transport(_) | Self::BadResponse(_) | Self::AnswerTooLarge { .. } => false,
         }
     }
 
@@ -165,17 +176,16 @@ impl BankIdError {
         ))
     }
 
-    /// Builds the error for a non-success answer. `body` may be anything; `headers` gives
-    /// `RateLimit-Reset`/`Retry-After` (seconds) for 429.
+    /// Builds the error for a non-success answer. `body` may be anything; `rate_limit_reset` is
+    /// the `RateLimit-Reset`/`Retry-After` header (seconds) for 429, clamped to
+    /// [`MAX_RETRY_AFTER`].
     pub fn from_response(status: u16, body: &[u8], rate_limit_reset: Option<&str>) -> Self {
         let parsed: Option<crate::types::ErrorBody> = serde_json::from_slice(body).ok();
         let (code, details) = match parsed {
             Some(b) => (b.error_code, b.details),
             None => (code_for_status(status), String::new()),
         };
-        let retry_after = rate_limit_reset
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = rate_limit_reset.and_then(retry_after);
         Self::Api {
             status,
             code,
@@ -183,6 +193,21 @@ impl BankIdError {
             retry_after,
         }
     }
+}
+
+/// The longest wait BankID's `RateLimit-Reset`/`Retry-After` can ask for: one hour. A larger
+/// value is a broken or hostile server; unbounded, it would stall the signing flow for years.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Reads a wait in seconds, clamped to [`MAX_RETRY_AFTER`] (a number too large even for `u64`
+/// too); anything that is not a number is ignored.
+fn retry_after(value: &str) -> Option<Duration> {
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let secs = digits.parse::<u64>().unwrap_or(u64::MAX);
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
 }
 
 fn code_for_status(status: u16) -> ErrorCode {

@@ -9,18 +9,10 @@ use chrono::{DateTime, Utc};
 
 use crate::args::PersonCmd;
 
-/// Creates `path` for writing, owner-only where the OS has such permissions, refusing to
-/// replace an existing file (an export is personal data; overwriting the wrong file is worse).
+/// Creates `path` for writing, owner-only (`assistid_app::owner_only::create_file`), refusing
+/// to replace an existing file (an export is personal data; overwriting the wrong file is worse).
 fn create_private(path: &Path) -> anyhow::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    options
-        .open(path)
+    assistid_app::owner_only::create_file(path)
         .with_context(|| format!("kunde inte skapa {} (finns filen redan?)", path.display()))
 }
 

@@ -110,7 +110,7 @@ fn send_proxied<'a>(
                 .headers()
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
+                .and_then(retry_after_secs);
             let body = read_limited(response, status, retry_after_secs).await?;
             Ok(RawAnswer {
                 status,
@@ -119,6 +119,33 @@ fn send_proxied<'a>(
             })
         })
     }
+}
+
+/// The longest wait a `Retry-After` header can ask for: one hour. FK's own value is a second or
+/// a few; a larger one is a broken or hostile server, and an unbounded one overflowed the date
+/// arithmetic of the caller (the outbox computes `now + wait`).
+pub const MAX_RETRY_AFTER_SECS: u64 = 60 * 60;
+
+/// Reads a `Retry-After` value in seconds, clamped to [`MAX_RETRY_AFTER_SECS`]. A number too
+/// large even for `u64` is clamped too; anything else (an HTTP date, text) is ignored.
+///
+/// ```
+/// use assistid_elt::client::{MAX_RETRY_AFTER_SECS, retry_after_secs};
+/// assert_eq!(retry_after_secs(" 2 "), Some(2));
+/// assert_eq!(retry_after_secs("99999999999999999999999"), Some(MAX_RETRY_AFTER_SECS));
+/// assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+/// ```
+pub fn retry_after_secs(value: &str) -> Option<u64> {
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        digits
+            .parse::<u64>()
+            .unwrap_or(u64::MAX)
+            .min(MAX_RETRY_AFTER_SECS),
+    )
 }
 
 /// FK's answers are a few hundred bytes; a fault page a few kilobytes. Anything beyond this is

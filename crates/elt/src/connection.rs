@@ -34,7 +34,7 @@ use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use crate::client::{MAX_ANSWER_BYTES, Timeouts};
+use crate::client::{MAX_ANSWER_BYTES, Timeouts, retry_after_secs};
 use crate::envelope::{CONTENT_TYPE, SOAP_ACTION};
 use crate::error::{EltError, TimeoutPhase};
 use crate::response::RawAnswer;
@@ -237,7 +237,7 @@ where
         .headers()
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+        .and_then(retry_after_secs);
     let mut body = response.into_body();
     let mut bytes = Vec::new();
     loop {

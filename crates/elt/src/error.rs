@@ -155,7 +155,8 @@ pub enum EltError {
          emot och skickas igen automatiskt."
     )]
     ServiceUnavailable {
-        /// Seconds from a `Retry-After` header, when FK sent one.
+        /// Seconds from a `Retry-After` header, when FK sent one, at most
+        /// [`crate::client::MAX_RETRY_AFTER_SECS`].
         retry_after_secs: Option<u64>,
     },
     /// No connection could be made: DNS failure, connection refused, network down.

@@ -52,7 +52,8 @@ pub struct RawAnswer {
     pub status: u16,
     /// The body, unmodified.
     pub body: Vec<u8>,
-    /// Seconds from a `Retry-After` header, if any.
+    /// Seconds from a `Retry-After` header, if any (the HTTPS transports clamp it to
+    /// [`crate::client::MAX_RETRY_AFTER_SECS`]).
     pub retry_after_secs: Option<u64>,
 }
 
@@ -149,8 +150,11 @@ pub fn parse_answer(answer: &RawAnswer) -> Result<TxId, EltError> {
         problem,
         body_len: body.len(),
     };
+    // A transport of the caller's own may not have clamped the header: clamp again.
     let unavailable = || EltError::ServiceUnavailable {
-        retry_after_secs: answer.retry_after_secs,
+        retry_after_secs: answer
+            .retry_after_secs
+            .map(|secs| secs.min(crate::client::MAX_RETRY_AFTER_SECS)),
     };
     let root = match xml::parse(body) {
         Ok(root) => root,

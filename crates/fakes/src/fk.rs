@@ -118,6 +118,9 @@ pub enum Behaviour {
     Delay(Duration),
     /// HTTP 503 with an HTML page; the request is not processed.
     ServiceUnavailable,
+    /// HTTP 503 with this `Retry-After` header value (any text, e.g. an absurdly large
+    /// number); the request is not processed.
+    ServiceUnavailableRetryAfter(String),
     /// HTTP 500 with a generic `soapenv:Server` fault.
     InternalServerError,
     /// Read the whole request, then close the connection without answering.
@@ -144,6 +147,7 @@ impl Behaviour {
             Behaviour::Normal => "normal",
             Behaviour::Delay(_) => "delay",
             Behaviour::ServiceUnavailable => "service_unavailable",
+            Behaviour::ServiceUnavailableRetryAfter(_) => "service_unavailable_retry_after",
             Behaviour::InternalServerError => "internal_server_error",
             Behaviour::DropAfterBody => "drop_after_body",
             Behaviour::Hang => "hang",
@@ -789,6 +793,17 @@ async fn handle(
         Behaviour::ServiceUnavailable => {
             shared.update(seq, body_len, report_id, scripted(behaviour.name()));
             return html_response(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable");
+        }
+        Behaviour::ServiceUnavailableRetryAfter(ref value) => {
+            shared.update(seq, body_len, report_id, scripted(behaviour.name()));
+            let mut response =
+                html_response(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable");
+            if let Ok(value) = hyper::header::HeaderValue::from_str(value) {
+                response
+                    .headers_mut()
+                    .insert(hyper::header::RETRY_AFTER, value);
+            }
+            return response;
         }
         Behaviour::InternalServerError => {
             shared.update(seq, body_len, report_id, scripted(behaviour.name()));

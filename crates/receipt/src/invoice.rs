@@ -375,7 +375,23 @@ impl InvoiceFigures {
     }
 }
 
-/// Appends one CSV record: fields with `;`, `"` or a line break are quoted, quotes doubled.
+/// The first characters that make Excel (and LibreOffice) read a cell as a formula or as data to
+/// interpret: `=`, `+`, `-`, `@`, tab and carriage return (OWASP, "CSV injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell Excel would read as a formula gets a single quote in front, so it shows as the text
+/// it is (the OWASP recommendation). Names and messages come from the register, an import file
+/// or the review, and the app opens this file in Excel.
+fn neutralised(field: String) -> String {
+    if field.starts_with(FORMULA_STARTS) {
+        format!("'{field}")
+    } else {
+        field
+    }
+}
+
+/// Appends one CSV record: a cell that starts like a formula is neutralised ([`neutralised`]);
+/// fields with `;`, `"` or a line break are quoted, quotes doubled.
 fn push_record(out: &mut String, fields: impl Iterator<Item = String>) {
     let mut first = true;
     for field in fields {
@@ -383,6 +399,7 @@ fn push_record(out: &mut String, fields: impl Iterator<Item = String>) {
             out.push(';');
         }
         first = false;
+        let field = neutralised(field);
         if field.contains([';', '"', '\n', '\r']) {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));

@@ -162,8 +162,12 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
-    /// The data folder could not be created or read.
-    #[error("datamappen {path} kunde inte skapas eller läsas")]
+    /// The data folder could not be created, read or made owner-only (`0700`).
+    #[error(
+        "datamappen {path} kunde inte skapas, läsas eller skyddas så att bara ditt konto kan \
+         öppna den: kontrollera att mappen finns på en disk du kan skriva till och att den tillhör \
+         ditt konto"
+    )]
     DataDir {
         /// The folder.
         path: PathBuf,

@@ -216,15 +216,8 @@ fn write_new_key_file(path: &Path, key: &DatabaseKey) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    let mut options = fs::OpenOptions::new();
-    // `create_new` refuses to replace a key file that appeared in the meantime.
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(io_err)?;
+    // Owner-only from the start, and never replacing a key file that appeared meanwhile.
+    let mut file = crate::owner_only::create_file(path).map_err(io_err)?;
     let mut text = key.to_hex().expose().clone();
     text.push('\n');
     let text = Sensitive::new(text);

@@ -50,6 +50,7 @@ mod store;
 pub mod assistants;
 pub mod events;
 pub mod outbox;
+pub mod owner_only;
 pub mod persons;
 pub mod privacy;
 pub mod providers;

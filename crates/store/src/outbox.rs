@@ -96,6 +96,60 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 SELECT RAISE(ABORT, 'submission_kept: submissions are kept');
               END;",
     },
+    Migration {
+        version: 14,
+        // What FK answered can no longer be rewritten (issue 18): an accepted or rejected
+        // submission (its state, tx-id and FK's message) and an attempt whose outcome is
+        // recorded (its raw answer, status and tx-id) never change. The outbox's own
+        // transitions all start from a state that is not final (queued, sending, will retry,
+        // uncertain; an attempt in flight), so none of them is refused; uncertain → accepted is
+        // the user's decision and stays possible. failed_final and abandoned are final too:
+        // nothing changes them, and a new submission takes their place.
+        sql: "CREATE TRIGGER submissions_final_never_updated
+              BEFORE UPDATE ON submissions
+              WHEN OLD.state IN ('accepted', 'rejected', 'failed_final', 'abandoned')
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_final: a final submission and FK''s answer are kept as they are');
+              END;
+              CREATE TRIGGER submissions_identity_never_updated
+              BEFORE UPDATE OF id, report_id, report_version, month, document_sha256, environment,
+                created_at ON submissions
+              WHEN NEW.id IS NOT OLD.id OR NEW.report_id IS NOT OLD.report_id
+                OR NEW.report_version IS NOT OLD.report_version OR NEW.month IS NOT OLD.month
+                OR NEW.document_sha256 IS NOT OLD.document_sha256
+                OR NEW.environment IS NOT OLD.environment OR NEW.created_at IS NOT OLD.created_at
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_final: what a submission sends never changes');
+              END;
+              -- INSERT OR REPLACE would delete the old row without firing the delete trigger.
+              CREATE TRIGGER submissions_never_replaced
+              BEFORE INSERT ON submissions
+              WHEN EXISTS (SELECT 1 FROM submissions WHERE id = NEW.id)
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_kept: submissions are never replaced');
+              END;
+              CREATE TRIGGER submission_attempts_recorded_never_updated
+              BEFORE UPDATE ON submission_attempts
+              WHEN OLD.outcome <> 'in_flight'
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_attempt_kept: a recorded attempt and FK''s answer are kept as they are');
+              END;
+              CREATE TRIGGER submission_attempts_identity_never_updated
+              BEFORE UPDATE OF id, submission_id, attempt, started_at ON submission_attempts
+              WHEN NEW.id IS NOT OLD.id OR NEW.submission_id IS NOT OLD.submission_id
+                OR NEW.attempt IS NOT OLD.attempt OR NEW.started_at IS NOT OLD.started_at
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_attempt_kept: an attempt stays the attempt it was');
+              END;
+              CREATE TRIGGER submission_attempts_never_replaced
+              BEFORE INSERT ON submission_attempts
+              WHEN EXISTS (SELECT 1 FROM submission_attempts
+                           WHERE id = NEW.id
+                              OR (submission_id = NEW.submission_id AND attempt = NEW.attempt))
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_attempt_kept: attempts are never replaced');
+              END;",
+    },
 ];
 
 row_id!(

@@ -44,9 +44,10 @@ impl Store {
     }
 
     /// Opens (or creates) `DIR/assistid.db` in the data folder `data_dir`, creating the folder if
-    /// needed. See [`Store::open`].
+    /// needed. The folder is made owner-only (`0700` on Unix, also when it already existed with
+    /// looser permissions; see [`crate::owner_only`]). See [`Store::open`].
     pub fn open_in_data_dir(data_dir: &Path, keys: &KeySource) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+        crate::owner_only::tighten_dir(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
         })?;
@@ -97,6 +98,32 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether SQLite overwrites deleted content on this connection (`PRAGMA secure_delete`),
+    /// which every open turns on.
+    pub fn secure_delete_is_on(&self) -> Result<bool> {
+        let on: i64 = self
+            .conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        Ok(on == 1)
+    }
+
+    /// Copies everything in the write-ahead log into the database file and truncates the log to
+    /// zero bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), so older versions of pages — the ones
+    /// that still held erased rows — are no longer in the `-wal` file. Call it outside any
+    /// transaction, after an erasure.
+    ///
+    /// Returns `false` when another connection (a submission run, another program) was reading
+    /// or writing and the log could not be emptied within the busy timeout: nothing is lost, and
+    /// the next checkpoint copies over those pages; `true` when the log is empty.
+    pub fn truncate_wal(&self) -> Result<bool> {
+        let (busy, log_frames, checkpointed): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+        Ok(busy == 0 && log_frames <= 0 && checkpointed <= 0)
     }
 
     /// The schema version of the open database.
@@ -187,10 +214,15 @@ fn configure(conn: &Connection) -> Result<()> {
     // A page cache of up to 64 MB: with SQLCipher every page that falls out of the cache must be
     // decrypted and authenticated again when read, which dominated bulk imports with the
     // default 2 MB (the index pages of a 100 000-row import no longer fit).
+    // secure_delete: a deleted row's bytes are overwritten with zeros in its page (and freed
+    // pages are zeroed), so an erased person does not linger in free space of the file
+    // (`Store::truncate_wal` then removes the older copies in the WAL). It is a setting of the
+    // connection, so it is set on every open; `Store::secure_delete_is_on` checks it.
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
+         PRAGMA secure_delete = ON;
          PRAGMA cache_size = -65536;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);

@@ -6,5 +6,6 @@ mod bindings;
 mod boundary;
 mod config;
 mod import;
+mod records;
 mod register_and_settings;
 mod shifts;

@@ -259,27 +259,13 @@ fn demo_roots(data_dir: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
 /// Saves a demo root (owner-only folder and file) unless it is there already.
 fn save_demo_root(data_dir: &Path, der: &[u8]) -> anyhow::Result<()> {
     let dir = demo_pki_dir(data_dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("kunde inte skapa {}", dir.display()))?;
-    owner_only(&dir, 0o700)?;
+    assistid_store::owner_only::tighten_dir(&dir)
+        .with_context(|| format!("kunde inte skapa {}", dir.display()))?;
     let name = format!("user-root-{}.der", &hex::encode(Sha256::digest(der))[..16]);
     let path = dir.join(name);
     if !path.exists() {
-        std::fs::write(&path, der)
-            .with_context(|| format!("kunde inte skriva {}", path.display()))?;
-        owner_only(&path, 0o600)?;
+        crate::receipts::write_file(&path, der)?;
     }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn owner_only(path: &Path, mode: u32) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .with_context(|| format!("kunde inte sätta rättigheter på {}", path.display()))
-}
-
-#[cfg(not(unix))]
-fn owner_only(_path: &Path, _mode: u32) -> anyhow::Result<()> {
     Ok(())
 }
 

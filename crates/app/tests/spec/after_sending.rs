@@ -949,3 +949,76 @@ fn an_import_cannot_reopen_a_report_fk_has_accepted() {
         "the accepted version is still the report: no new version to sign and send"
     );
 }
+
+/// Every file and folder under `dir` with its Unix permission bits.
+#[cfg(unix)]
+fn modes_under(dir: &Path) -> Vec<(PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(next) = todo.pop() {
+        for entry in std::fs::read_dir(&next).expect("readable folder") {
+            let path = entry.expect("an entry").path();
+            let meta = std::fs::metadata(&path).expect("metadata");
+            if meta.is_dir() {
+                todo.push(path.clone());
+            }
+            out.push((path, meta.permissions().mode() & 0o777));
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn every_export_is_owner_only_and_so_is_the_data_folder() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (folder, app, _) = sent_october();
+    let now = Utc::now();
+    app.export_reports(october(), &folder.out("rapporter"), now)
+        .expect("reports exported");
+    app.export_receipt(
+        &ReceiptRequest::Month { month: october() },
+        Some(&folder.out("kvitto/kvitto.pdf")),
+        Some(&folder.out("kvitto/kvitto.json")),
+        now,
+    )
+    .expect("receipt exported");
+    app.export_assistant_copies(october(), None, &folder.out("kopior"), now)
+        .expect("copies exported");
+    app.export_invoice_files(october(), None, &folder.out("underlag"), now)
+        .expect("invoice figures exported");
+    let written = modes_under(&folder.dir.path().join("out"));
+    for kind in ["xml", "json", "pdf", "csv"] {
+        assert!(
+            written
+                .iter()
+                .any(|(p, _)| p.extension().is_some_and(|e| e == kind)),
+            "the exports include .{kind} files: {written:?}"
+        );
+    }
+    for (path, mode) in &written {
+        let expected = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(
+            *mode,
+            expected,
+            "{} holds personal data (full personnummer in the report XML and signatures): \
+             only the user may read it",
+            path.display()
+        );
+    }
+
+    drop(app);
+    let data = folder.dir.path();
+    std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let _app = folder.open();
+    assert_eq!(
+        std::fs::metadata(data)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700,
+        "opening a data folder that others could read makes it owner-only"
+    );
+}

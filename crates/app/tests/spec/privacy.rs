@@ -429,6 +429,16 @@ fn a_person_gets_everything_held_about_them_and_erasure_keeps_only_records() {
         "every frozen version is a record and stays"
     );
     assert!(!counts.register_entry_deleted, "records name the person");
+    let wal = app
+        .data_dir()
+        .join(format!("{}-wal", assistid_store::DATABASE_FILE_NAME));
+    assert_eq!(
+        std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0),
+        0,
+        "after an erasure the write-ahead log is checkpointed and truncated: no older copy of \
+         an erased row stays in {}",
+        wal.display()
+    );
 
     let after = app.export_person(pnr, now).expect("still registered");
     assert!(

@@ -370,6 +370,52 @@ fn the_default_pacing_starts_at_most_one_request_per_second() {
 }
 
 #[test]
+fn an_absurd_retry_after_waits_at_most_an_hour_and_the_run_survives() {
+    // chrono panicked past about 8e12 seconds, which killed the run and left the report
+    // `sending`; the value is clamped in the client and the date arithmetic is checked.
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let app = folder.open();
+    let fk = fast_fake();
+    let connection = connect(&fk);
+    let (ids, _) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("queued");
+    let id = *ids.first().expect("the demo month has a report");
+    fk.script(Behaviour::ServiceUnavailableRetryAfter(
+        "99999999999999999999".to_owned(),
+    ));
+    let before = Utc::now();
+    // One attempt per run, so the test does not wait the hour out.
+    let views = runtime()
+        .block_on(app.send_submissions(
+            &connection,
+            &[id],
+            &fast_pacer(),
+            &RetryPolicy {
+                max_attempts: 1,
+                ..fast_retry()
+            },
+            &clock,
+            &mut |_, _, _| {},
+        ))
+        .expect("the run completes instead of panicking");
+    let view = &views[0];
+    assert_eq!(
+        view.state,
+        SubmissionState::FailedWillRetry.code(),
+        "a 503 is retried later: {view:?}"
+    );
+    let next = view
+        .next_attempt_at
+        .expect("a retry is planned at a stored time");
+    assert!(
+        next > before && next <= Utc::now() + chrono::Duration::hours(1),
+        "the next attempt is within the hour FK may ask for at most, not at {next}"
+    );
+}
+
+#[test]
 fn every_misbehaviour_of_fk_ends_in_the_right_state_with_the_facts_kept() {
     let folder = Folder::demo();
     sign_month(folder.dir.path(), &folder.key(), |_, b| b);

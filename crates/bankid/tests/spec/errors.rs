@@ -136,3 +136,57 @@ async fn the_content_type_is_exactly_application_json() {
         .await
         .expect("the fake accepts our Content-Type");
 }
+
+#[test]
+fn an_absurd_rate_limit_reset_waits_at_most_an_hour() {
+    let hour = Duration::from_secs(3600);
+    assert_eq!(
+        assistid_bankid::error::MAX_RETRY_AFTER,
+        hour,
+        "the documented limit"
+    );
+    for (header, expected) in [
+        ("7", Some(Duration::from_secs(7))),
+        ("86400", Some(hour)),
+        ("99999999999999999999999", Some(hour)),
+        ("soon", None),
+    ] {
+        let error = BankIdError::from_response(429, b"", Some(header));
+        assert_eq!(
+            error.retry_after(),
+            expected,
+            "RateLimit-Reset {header:?} asks for at most an hour"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_answer_over_one_mib_is_refused_unread() {
+    let (fake, client) = fake_and_client(fast()).await;
+    // A success answer of about 2 MiB: valid JSON, so only its size can stop it.
+    let padding = "x".repeat(2 * 1024 * 1024);
+    fake.fail_next(
+        200,
+        json!({"orderRef": "a", "autoStartToken": "b", "qrStartToken": "c",
+               "qrStartSecret": "d", "padding": padding}),
+        &[],
+    );
+    let error = client
+        .sign(&request())
+        .await
+        .expect_err("an answer larger than any BankID answer is refused");
+    match &error {
+        BankIdError::AnswerTooLarge { read } => assert!(
+            *read > assistid_bankid::client::MAX_ANSWER_BYTES
+                && *read < assistid_bankid::client::MAX_ANSWER_BYTES + 1024 * 1024,
+            "reading stopped just past the limit, not at the end ({read} bytes)"
+        ),
+        other => panic!("expected AnswerTooLarge, got {other:?}"),
+    }
+    assert_eq!(error.code(), "bankid_answer_too_large");
+    assert!(!error.is_retryable(), "a huge answer is not retried");
+    assert!(
+        error.to_string().contains("1 MiB"),
+        "the message says what was wrong: {error}"
+    );
+}

@@ -372,3 +372,27 @@ async fn system_roots_do_not_trust_a_private_ca() {
         "nothing was sent to an untrusted server"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_retry_after_is_clamped_to_an_hour() {
+    let fake = start(FakeFkConfig::default()).await;
+    let client = client(&fake);
+    let bankid = bankid_ca();
+    let (_, request) = signed_request(&bankid, ASSISTANT);
+    for (header, expected) in [
+        ("7", Some(7)),
+        ("86400", Some(3600)),
+        ("99999999999999999999999", Some(3600)),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", None),
+    ] {
+        fake.script(Behaviour::ServiceUnavailableRetryAfter(header.to_owned()));
+        let attempt = client.submit(&request).await;
+        match attempt.outcome {
+            Err(EltError::ServiceUnavailable { retry_after_secs }) => assert_eq!(
+                retry_after_secs, expected,
+                "Retry-After {header:?} asks for at most an hour"
+            ),
+            other => panic!("Retry-After {header:?}: expected a 503, got {other:?}"),
+        }
+    }
+}

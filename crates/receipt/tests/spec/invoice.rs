@@ -158,3 +158,45 @@ fn the_pdf_lists_what_is_missing_at_the_top_and_the_hours() {
         "a complete month says nothing is missing:\n{text}"
     );
 }
+
+#[test]
+fn cells_that_excel_would_run_as_formulas_are_neutralised() {
+    let review = Demo::new().review();
+    let mut person = person_ref();
+    person.name = "=HYPERLINK(\"https://evil.invalid\";\"Klicka\")".to_owned();
+    let mut missing = missing();
+    let hostile_starts = ["+46 70", "-2+3", "@SUM(A1)", "\tTabb", "\rRetur"];
+    for (n, name) in hostile_starts.iter().enumerate() {
+        let mut m = missing[0].clone();
+        m.assistant.name = (*name).to_owned();
+        m.assistant.identity_number = idnr("19850612", u32::try_from(n).expect("small") + 4);
+        missing.push(m);
+    }
+    let figures = InvoiceFigures::from_review(&review, &person, &missing);
+    let csv = figures.to_csv();
+    let text = String::from_utf8(csv[3..].to_vec()).expect("UTF-8");
+    assert!(
+        text.contains("2026-10;\"'=HYPERLINK(\"\"https://evil.invalid\"\";\"\"Klicka\"\")\";"),
+        "a person's name starting with = is prefixed with a quote (and CSV-quoted for its ;): {text}"
+    );
+    for expected in [
+        "Saknas;'+46 70;",
+        "Saknas;'-2+3;",
+        "Saknas;'@SUM(A1);",
+        "Saknas;'\tTabb;",
+        "Saknas;\"'\rRetur\";",
+    ] {
+        assert!(
+            text.contains(expected),
+            "a cell starting like a formula is written as {expected:?}: {text}"
+        );
+    }
+    assert!(
+        text.contains("Saknas;Märta Ödlund;"),
+        "an ordinary name is written unchanged: {text}"
+    );
+    assert!(
+        text.contains("Summa;;;140,00"),
+        "figures are not touched: {text}"
+    );
+}

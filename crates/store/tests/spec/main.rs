@@ -9,6 +9,7 @@ mod keys;
 mod migrations;
 mod opening;
 mod outbox;
+mod owner_only;
 mod privacy;
 mod register;
 mod report_versions;

@@ -286,3 +286,198 @@ fn settings_are_kept_and_the_folder_knows_whether_it_holds_demo_data() {
     assert!(store.remove_setting(&key).expect("removed"));
     assert_eq!(store.setting(&key).expect("read"), None);
 }
+
+/// Stored report versions for three different months of one registered pair.
+fn three_versions(store: &Store) -> [Uuid; 3] {
+    let (p, a) = register(store);
+    [9, 10, 11].map(|m| {
+        let id = Uuid::new_v4();
+        store
+            .save_report_version(&NewReportVersion {
+                report_id: id,
+                assistant: &a.id,
+                person: &p.personnummer,
+                month: ReportMonth::new(2026, m).expect("a month"),
+                document: b"<?xml version=\"1.0\"?><Tidredovisning><id>x</id></Tidredovisning>",
+                created_at: instant("2026-11-02T09:00:00Z"),
+            })
+            .expect("saved");
+        id
+    })
+}
+
+#[test]
+fn what_fk_answered_can_never_be_rewritten() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let at = instant("2026-11-03T10:00:00Z");
+    let [first, second, third] = three_versions(&store);
+    // One accepted by FK, one rejected, one accepted by the user's decision after a crash.
+    let accepted_id = {
+        let s = store.enqueue_submission(first, "demo", at).expect("queued");
+        let n = store.begin_submission_attempt(s.id, at).expect("sending");
+        store
+            .finish_submission_attempt(s.id, n, &accepted("tx-1", b"<receipt/>"))
+            .expect("accepted");
+        s.id
+    };
+    let rejected_id = {
+        let s = store
+            .enqueue_submission(second, "demo", at)
+            .expect("queued");
+        let n = store.begin_submission_attempt(s.id, at).expect("sending");
+        store
+            .finish_submission_attempt(
+                s.id,
+                n,
+                &AttemptResult {
+                    outcome: AttemptOutcome::Rejected,
+                    http_status: Some(500),
+                    answer: Some(b"<fault/>"),
+                    tx_id: None,
+                    error_code: Some("elt_xml_validation"),
+                    fk_message: Some("cvc-pattern-valid"),
+                    ..accepted("", b"")
+                },
+            )
+            .expect("rejected");
+        s.id
+    };
+    let decided_id = {
+        let s = store.enqueue_submission(third, "demo", at).expect("queued");
+        store.begin_submission_attempt(s.id, at).expect("sending");
+        store
+            .recover_interrupted_submissions(at)
+            .expect("recovered");
+        store
+            .resolve_submission(
+                s.id,
+                &Resolution::MarkAccepted {
+                    tx_id: "tx-from-fk".into(),
+                },
+                at,
+            )
+            .expect("uncertain → accepted is the user's legitimate decision");
+        s.id
+    };
+    let before: Vec<_> = [accepted_id, rejected_id, decided_id]
+        .iter()
+        .map(|id| {
+            (
+                store.submission(*id).expect("read"),
+                store.submission_attempts(*id).expect("attempts"),
+            )
+        })
+        .collect();
+
+    let raw = fx.raw();
+    for id in [accepted_id, rejected_id, decided_id] {
+        let id = id.get();
+        for sql in [
+            format!("UPDATE submissions SET tx_id = 'forged' WHERE id = {id}"),
+            format!("UPDATE submissions SET state = 'queued' WHERE id = {id}"),
+            format!("UPDATE submissions SET fk_message = 'forged' WHERE id = {id}"),
+            format!("UPDATE submissions SET updated_at = 'x' WHERE id = {id}"),
+        ] {
+            let err = raw
+                .execute(&sql, [])
+                .expect_err("a final submission is kept");
+            assert!(
+                err.to_string().contains("submission_final"),
+                "{sql} is refused by a trigger, got: {err}"
+            );
+        }
+        for sql in [
+            format!("UPDATE submission_attempts SET answer = x'00' WHERE submission_id = {id}"),
+            format!("UPDATE submission_attempts SET tx_id = 'forged' WHERE submission_id = {id}"),
+            format!(
+                "UPDATE submission_attempts SET outcome = 'in_flight' WHERE submission_id = {id}"
+            ),
+            format!("UPDATE submission_attempts SET http_status = 200 WHERE submission_id = {id}"),
+            format!(
+                "INSERT OR REPLACE INTO submission_attempts (submission_id, attempt, started_at, \
+                 outcome, answer) VALUES ({id}, 1, 'x', 'accepted', x'00')"
+            ),
+        ] {
+            let err = raw
+                .execute(&sql, [])
+                .expect_err("a recorded attempt is kept");
+            assert!(
+                err.to_string().contains("submission_attempt_kept"),
+                "{sql} is refused by a trigger, got: {err}"
+            );
+        }
+    }
+    let err = raw
+        .execute(
+            &format!(
+                "INSERT OR REPLACE INTO submissions (id, report_id, report_version, month, \
+                 document_sha256, environment, state, tx_id, created_at, updated_at) \
+                 SELECT id, report_id, report_version, month, document_sha256, environment, \
+                 'accepted', 'forged', created_at, updated_at FROM submissions WHERE id = {}",
+                accepted_id.get()
+            ),
+            [],
+        )
+        .expect_err("replacing a submission row is refused");
+    assert!(err.to_string().contains("submission_kept"), "{err}");
+    drop(raw);
+    let after: Vec<_> = [accepted_id, rejected_id, decided_id]
+        .iter()
+        .map(|id| {
+            (
+                store.submission(*id).expect("read"),
+                store.submission_attempts(*id).expect("attempts"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        before, after,
+        "every final submission and answer is unchanged"
+    );
+}
+
+#[test]
+fn an_open_submission_still_moves_but_never_changes_what_it_sends() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(version(&store), "demo", at)
+        .expect("queued");
+    let raw = fx.raw();
+    for sql in [
+        format!(
+            "UPDATE submissions SET document_sha256 = '{}' WHERE id = {}",
+            "0".repeat(64),
+            s.id.get()
+        ),
+        format!(
+            "UPDATE submissions SET environment = 'prod' WHERE id = {}",
+            s.id.get()
+        ),
+    ] {
+        let err = raw
+            .execute(&sql, [])
+            .expect_err("what a queued submission sends is fixed");
+        assert!(err.to_string().contains("submission_final"), "{sql}: {err}");
+    }
+    drop(raw);
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    let raw = fx.raw();
+    let err = raw
+        .execute(
+            &format!(
+                "UPDATE submission_attempts SET started_at = 'x' WHERE submission_id = {}",
+                s.id.get()
+            ),
+            [],
+        )
+        .expect_err("an attempt's start is fixed");
+    assert!(err.to_string().contains("submission_attempt_kept"), "{err}");
+    drop(raw);
+    let done = store
+        .finish_submission_attempt(s.id, n, &accepted("tx-2", b"<receipt/>"))
+        .expect("an in-flight attempt is still finished normally");
+    assert_eq!(done.state, SubmissionState::Accepted);
+}

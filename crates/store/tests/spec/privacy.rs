@@ -192,3 +192,65 @@ fn the_database_deletes_draft_versions_only() {
         .expect("a draft may be deleted");
     assert_eq!(deleted, 1, "exactly the draft is gone");
 }
+
+#[test]
+fn an_erasure_leaves_no_copy_in_free_pages_or_the_write_ahead_log() {
+    // SQLCipher encrypts every page, so the erased bytes cannot be looked for in the file;
+    // what is checked is what removes them: deleted content is overwritten (secure_delete, on
+    // every connection) and the log that held older page versions is emptied.
+    let fx = Fixture::new();
+    let store = fx.open();
+    assert!(
+        store.secure_delete_is_on().expect("readable"),
+        "a new database overwrites deleted content"
+    );
+    let (person, assistant) = register(&store);
+    store
+        .insert_shifts(
+            [shift(
+                &assistant,
+                &person,
+                "2026-04-10 08:00",
+                "2026-04-10 16:00",
+            )],
+            None,
+            instant("2026-05-01T08:00:00Z"),
+        )
+        .expect("shifts are stored");
+    drop(store);
+    let store = fx.open();
+    assert!(
+        store.secure_delete_is_on().expect("readable"),
+        "a reopened database overwrites deleted content too (the setting is per connection)"
+    );
+    let person_id = store
+        .person_by_personnummer(&person.personnummer)
+        .expect("readable")
+        .expect("registered")
+        .id;
+    let counts = store
+        .erase_unrecorded(Subject::Person(person_id))
+        .expect("erased");
+    assert!(counts.register_entry_deleted && counts.shifts_deleted == 1);
+    let wal = fx.dir.path().join("assistid.db-wal");
+    assert!(
+        std::fs::metadata(&wal).expect("WAL mode keeps a log").len() > 0,
+        "the erasure itself went to the write-ahead log"
+    );
+    assert!(
+        store.truncate_wal().expect("the checkpoint runs"),
+        "with no other connection the log is emptied completely"
+    );
+    assert_eq!(
+        std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0),
+        0,
+        "the write-ahead log is truncated to zero bytes"
+    );
+    assert!(
+        store
+            .person_by_personnummer(&person.personnummer)
+            .expect("readable")
+            .is_none(),
+        "the erasure is in the database file itself"
+    );
+}
