@@ -87,7 +87,8 @@ fn resolved_dependencies() -> BTreeSet<String> {
         .expect("cargo (the one running this test) starts");
     assert!(
         output.status.success(),
-        "cargo metadata must describe the dependency graph: {}",
+        "cargo metadata must describe the dependency graph (it reads only what is downloaded: \
+         `cargo fetch --locked` first, as scripts/test.sh does): {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let metadata: Value =
