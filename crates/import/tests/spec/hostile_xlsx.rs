@@ -41,6 +41,17 @@ fn zip_of(entries: &[(&str, &[u8])], method: CompressionMethod) -> Vec<u8> {
 /// A minimal workbook with one sheet, "Pass", whose XML is `<sheetData>{sheet_data}</sheetData>
 /// {after}` (merged ranges go in `after`), plus any extra entries (a shared-strings table).
 fn workbook(sheet_data: &str, after: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
+    workbook_with_sheet(
+        &format!(
+            "<worksheet xmlns=\"{MAIN_NS}\"><sheetData>{sheet_data}</sheetData>{after}</worksheet>"
+        ),
+        extra,
+    )
+}
+
+/// A minimal workbook whose one sheet, "Pass", is `sheet` (the whole worksheet XML), plus any
+/// extra entries.
+fn workbook_with_sheet(sheet: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
     let workbook = format!(
         "<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/\
          officeDocument/2006/relationships\"><sheets><sheet name=\"Pass\" sheetId=\"1\" \
@@ -50,9 +61,6 @@ fn workbook(sheet_data: &str, after: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
                 relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.\
                 openxmlformats.org/officeDocument/2006/relationships/worksheet\" \
                 Target=\"worksheets/sheet1.xml\"/></Relationships>";
-    let sheet = format!(
-        "<worksheet xmlns=\"{MAIN_NS}\"><sheetData>{sheet_data}</sheetData>{after}</worksheet>"
-    );
     let mut entries: Vec<(&str, &[u8])> = vec![
         ("xl/workbook.xml", workbook.as_bytes()),
         ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
@@ -674,23 +682,7 @@ fn a_tag_with_as_many_attributes_as_allowed_is_read() {
         "<worksheet xmlns=\"{MAIN_NS}\"{root_attributes}><sheetData>{}</sheetData></worksheet>",
         valid_rows()
     );
-    let workbook_xml = format!(
-        "<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/\
-         officeDocument/2006/relationships\"><sheets><sheet name=\"Pass\" sheetId=\"1\" \
-         r:id=\"rId1\"/></sheets></workbook>"
-    );
-    let rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/\
-                relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.\
-                openxmlformats.org/officeDocument/2006/relationships/worksheet\" \
-                Target=\"worksheets/sheet1.xml\"/></Relationships>";
-    let bytes = zip_of(
-        &[
-            ("xl/workbook.xml", workbook_xml.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-        ],
-        CompressionMethod::Deflated,
-    );
+    let bytes = workbook_with_sheet(&sheet, &[]);
     let (preview, shifts) = import_hostile("256 attributes on the root", &bytes);
     assert!(
         preview.problems.is_empty(),
