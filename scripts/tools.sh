@@ -45,6 +45,13 @@ _tool_build() {
   mv "$root.partial" "$root"
 }
 
+_tool_failed() {
+  local log
+  log="$(_tool_root "$1").log"
+  echo "tools: building $1 failed; the end of $log:" >&2
+  tail -n 20 "$log" >&2
+}
+
 tool_start() {
   local name="$1" root
   root=$(_tool_root "$name") || return 1
@@ -64,19 +71,10 @@ tool_need() {
     if [ -z "${_tool_pid[$name]:-}" ]; then
       mkdir -p "$ASSISTID_TOOLS_DIR"
       echo "tools: building $name $(tool_version "$name") (log: $root.log)"
-      started=$(date +%s)
-      _tool_build "$name" >"$root.log" 2>&1 || {
-        echo "tools: building $name failed; the end of $root.log:" >&2
-        tail -n 20 "$root.log" >&2
-        return 1
-      }
+      _tool_build "$name" >"$root.log" 2>&1 || { _tool_failed "$name"; return 1; }
     else
       started=$(date +%s)
-      if ! wait "${_tool_pid[$name]}"; then
-        echo "tools: building $name failed; the end of $root.log:" >&2
-        tail -n 20 "$root.log" >&2
-        return 1
-      fi
+      wait "${_tool_pid[$name]}" || { _tool_failed "$name"; return 1; }
       waited=$(( $(date +%s) - started ))
       [ "$waited" -gt 0 ] && echo "tools: waited ${waited} s for $name to finish building"
     fi
