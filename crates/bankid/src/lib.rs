@@ -4,8 +4,9 @@
 //! signed: `/sign`, `/collect` and `/cancel` over mutual TLS ([`client`]), the JSON shapes
 //! written to survive new fields and codes ([`types`]), BankID's error table as behaviour
 //! ([`error`]), the recommended user messages in Swedish and English ([`messages`]), the
-//! animated QR code ([`qr`]), a UI-free order driver ([`order`]) and a full check of the XML
-//! signature BankID returns ([`signature`]).
+//! animated QR code ([`qr`]), a UI-free order driver ([`order`]), a full check of the XML
+//! signature BankID returns ([`signature`]) against BankID's user-certificate roots, shipped
+//! and pinned ([`user_roots`]).
 //!
 //! ```
 //! use assistid_bankid::{messages, qr, types};
@@ -35,6 +36,7 @@ pub mod order;
 pub mod qr;
 pub mod signature;
 pub mod types;
+pub mod user_roots;
 
 pub use client::{Client, ClientBuilder, Environment, RetryPolicy};
 pub use error::BankIdError;
@@ -43,6 +45,7 @@ pub use order::{
     CancelSignal, DriveOptions, OrderEvent, OrderOutcome, StartedOrder, autostart_url,
 };
 pub use signature::{
-    Expected, SignatureError, VerifiedSignature, ocsp_produced_at, verify_signature,
+    Expected, SignatureError, SignedDocument, VerifiedSignature, ocsp_produced_at, verify_document,
+    verify_signature,
 };
 pub use types::{CompletionData, ErrorCode, HintCode, SignData, SignRequest};

@@ -168,6 +168,9 @@ pub struct VerifiedSignature {
     pub surname: Option<String>,
     /// The signer certificate (DER).
     pub signer_certificate_der: Vec<u8>,
+    /// The CA certificates BankID sent after it in `KeyInfo` (DER), signer's issuer first:
+    /// what [`crate::ocsp::verify_ocsp`] needs to find the issuer and the responder's chain.
+    pub issuer_certificates_der: Vec<Vec<u8>>,
     /// The signer certificate's validity start.
     pub certificate_not_before: DateTime<Utc>,
     /// The signer certificate's validity end.
@@ -177,6 +180,40 @@ pub struct VerifiedSignature {
 impl std::fmt::Debug for VerifiedSignature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifiedSignature")
+            .field("certificate_not_before", &self.certificate_not_before)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A BankID signature document whose XML-DSig and certificate chain verified, before anything
+/// is compared with the order: what [`verify_document`] returns.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedDocument {
+    /// `usrVisibleData` as it stands in the signed data (base64).
+    pub user_visible_data: String,
+    /// `usrNonVisibleData` as it stands in the signed data (base64), if any.
+    pub user_non_visible_data: Option<String>,
+    /// The signer's personnummer from the certificate's `serialNumber`, if it has one.
+    pub personal_number: Option<String>,
+    /// The signer's name (certificate CN).
+    pub name: String,
+    /// Given name, if the certificate has one.
+    pub given_name: Option<String>,
+    /// Surname, if the certificate has one.
+    pub surname: Option<String>,
+    /// The certificates of the signed `KeyInfo` (DER), signer first, then its issuing CAs in
+    /// order (BankID sends three: signer, customer CA, bank CA; the root is not included).
+    pub certificates_der: Vec<Vec<u8>>,
+    /// The signer certificate's validity start.
+    pub certificate_not_before: DateTime<Utc>,
+    /// The signer certificate's validity end.
+    pub certificate_not_after: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SignedDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedDocument")
+            .field("certificates", &self.certificates_der.len())
             .field("certificate_not_before", &self.certificate_not_before)
             .finish_non_exhaustive()
     }
@@ -291,6 +328,50 @@ pub fn verify_signature(
     user_cert_roots_der: &[Vec<u8>],
     at_time: DateTime<Utc>,
 ) -> Result<VerifiedSignature, SignatureError> {
+    let document = verify_document(signature_xml, user_cert_roots_der, at_time)?;
+
+    // Content: exactly what was sent.
+    if document.user_visible_data != expected.user_visible_data {
+        return Err(SignatureError::VisibleDataDiffers);
+    }
+    if document.user_non_visible_data.as_deref() != expected.user_non_visible_data {
+        return Err(SignatureError::NonVisibleDataDiffers);
+    }
+
+    // Who signed.
+    let personal_number = document
+        .personal_number
+        .ok_or(SignatureError::NoPersonalNumber)?;
+    if personal_number != completion_personal_number {
+        return Err(SignatureError::CompletionUserMismatch);
+    }
+    if personal_number != expected.personal_number {
+        return Err(SignatureError::WrongSigner);
+    }
+    let mut certificates = document.certificates_der;
+    let issuers = certificates.split_off(1.min(certificates.len()));
+    Ok(VerifiedSignature {
+        personal_number,
+        name: document.name,
+        given_name: document.given_name,
+        surname: document.surname,
+        signer_certificate_der: certificates.pop().unwrap_or_default(),
+        issuer_certificates_der: issuers,
+        certificate_not_before: document.certificate_not_before,
+        certificate_not_after: document.certificate_not_after,
+    })
+}
+
+/// Checks the XML-DSig of a BankID signature document and the chain of its certificates to
+/// one of `user_cert_roots_der`, each certificate valid at `at_time`, and returns what it
+/// says. It does not compare the content with an order: [`verify_signature`] does that. Used
+/// on its own for documents whose content is not ours (BankID's published test signatures)
+/// and by a receiver (the fake FK) that checks what it was sent.
+pub fn verify_document(
+    signature_xml: &[u8],
+    user_cert_roots_der: &[Vec<u8>],
+    at_time: DateTime<Utc>,
+) -> Result<SignedDocument, SignatureError> {
     let xml = std::str::from_utf8(signature_xml)
         .map_err(|_| SignatureError::Unreadable("inte UTF-8".into()))?;
     let doc = parse(xml)?;
@@ -414,38 +495,24 @@ pub fn verify_signature(
 
     verify_chain(&certs, user_cert_roots_der, at_time)?;
 
-    // Content: exactly what was sent.
+    // Content as signed.
     let visible = one_child(&doc, signed_data, BANKID_TYPES_NS, "usrVisibleData")?;
-    if text_of(&doc, visible) != expected.user_visible_data {
-        return Err(SignatureError::VisibleDataDiffers);
-    }
     let mut non_visible = child_elements(&doc, signed_data, BANKID_TYPES_NS, "usrNonVisibleData");
-    let non_visible_text = match (non_visible.next(), non_visible.next()) {
+    let user_non_visible_data = match (non_visible.next(), non_visible.next()) {
         (None, _) => None,
         (Some(n), None) => Some(text_of(&doc, n)),
         (Some(_), Some(_)) => return Err(shape("usrNonVisibleData finns flera gånger")),
     };
-    if non_visible_text.as_deref() != expected.user_non_visible_data {
-        return Err(SignatureError::NonVisibleDataDiffers);
-    }
-
-    // Who signed.
-    let personal_number =
-        subject_attribute(signer, "2.5.4.5").ok_or(SignatureError::NoPersonalNumber)?;
-    if personal_number != completion_personal_number {
-        return Err(SignatureError::CompletionUserMismatch);
-    }
-    if personal_number != expected.personal_number {
-        return Err(SignatureError::WrongSigner);
-    }
-    Ok(VerifiedSignature {
-        personal_number,
+    Ok(SignedDocument {
+        user_visible_data: text_of(&doc, visible),
+        user_non_visible_data,
+        personal_number: subject_attribute(signer, "2.5.4.5"),
         name: subject_attribute(signer, "2.5.4.3").unwrap_or_default(),
         given_name: subject_attribute(signer, "2.5.4.42"),
         surname: subject_attribute(signer, "2.5.4.4"),
-        signer_certificate_der: cert_ders[0].clone(),
         certificate_not_before: asn1_to_chrono(signer.validity().not_before),
         certificate_not_after: asn1_to_chrono(signer.validity().not_after),
+        certificates_der: cert_ders.clone(),
     })
 }
 

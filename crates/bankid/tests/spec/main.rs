@@ -6,5 +6,6 @@ mod flow;
 mod messages;
 mod parsing;
 mod qr;
+mod real_signatures;
 mod signature;
 mod support;
