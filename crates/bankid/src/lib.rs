@@ -6,7 +6,7 @@
 //! ([`error`]), the recommended user messages in Swedish and English ([`messages`]), the
 //! animated QR code ([`qr`]), a UI-free order driver ([`order`]), a full check of the XML
 //! signature BankID returns ([`signature`]) against BankID's user-certificate roots, shipped
-//! and pinned ([`user_roots`]).
+//! and pinned ([`user_roots`]), and of the OCSP response beside it ([`ocsp`]).
 //!
 //! ```
 //! use assistid_bankid::{messages, qr, types};
@@ -32,6 +32,7 @@
 pub mod client;
 pub mod error;
 pub mod messages;
+pub mod ocsp;
 pub mod order;
 pub mod qr;
 pub mod signature;
@@ -41,6 +42,7 @@ pub mod user_roots;
 pub use client::{Client, ClientBuilder, Environment, RetryPolicy};
 pub use error::BankIdError;
 pub use messages::{Lang, Message, MessageKey, StartMode, message};
+pub use ocsp::{OcspError, OrderWindow, VerifiedOcsp, verify_ocsp};
 pub use order::{
     CancelSignal, DriveOptions, OrderEvent, OrderOutcome, StartedOrder, autostart_url,
 };

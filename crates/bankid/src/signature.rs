@@ -130,6 +130,10 @@ pub enum SignatureError {
     /// The hidden binding differs: the signature belongs to other report bytes.
     #[error("Underskriften gäller en annan version av tidredovisningen.")]
     NonVisibleDataDiffers,
+    /// The OCSP response beside the signature was not accepted
+    /// ([`crate::ocsp::verify_ocsp`]).
+    #[error(transparent)]
+    Ocsp(#[from] crate::ocsp::OcspError),
 }
 
 impl SignatureError {
@@ -151,6 +155,7 @@ impl SignatureError {
             Self::WrongSigner => "signature_wrong_signer",
             Self::VisibleDataDiffers => "signature_visible_data_differs",
             Self::NonVisibleDataDiffers => "signature_non_visible_data_differs",
+            Self::Ocsp(inner) => inner.code(),
         }
     }
 }
@@ -516,7 +521,7 @@ pub fn verify_document(
     })
 }
 
-fn subject_attribute(cert: &X509Certificate<'_>, oid: &str) -> Option<String> {
+pub(crate) fn subject_attribute(cert: &X509Certificate<'_>, oid: &str) -> Option<String> {
     cert.subject()
         .iter_attributes()
         .find(|a| a.attr_type().to_id_string() == oid)
@@ -538,7 +543,7 @@ fn describe(cert: &X509Certificate<'_>) -> String {
     }
 }
 
-fn verify_chain(
+pub(crate) fn verify_chain(
     certs: &[X509Certificate<'_>],
     roots_der: &[Vec<u8>],
     at_time: DateTime<Utc>,
@@ -632,7 +637,8 @@ fn der_next(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 /// `producedAt` of a DER OCSP response (`completionData.ocspResponse`, decoded): when BankID
 /// confirmed the signer's certificate, the best available signing time (FK's
 /// `datumForSignatur`). `None` if the response cannot be read. This reads the time only; it
-/// does not verify the OCSP response.
+/// does not verify the OCSP response: [`crate::ocsp::verify_ocsp`] does, and returns the same
+/// time once it is proven.
 pub fn ocsp_produced_at(ocsp_der: &[u8]) -> Option<DateTime<Utc>> {
     let (_, response, _) = der_next(ocsp_der).filter(|(t, _, _)| *t == 0x30)?;
     let (_, _status, rest) = der_next(response).filter(|(t, _, _)| *t == 0x0a)?;

@@ -46,7 +46,7 @@ use tokio::net::TcpListener;
 use tokio::time::Instant;
 
 pub use ca::UserCertificateAuthority;
-pub use ocsp::NONCE_OID;
+pub use ocsp::{NONCE_OID, OcspScript};
 
 use crate::pki::{CertSubject, TestCa};
 
@@ -121,6 +121,8 @@ pub struct FakeSignature {
     pub xml: String,
     /// The DER OCSP response.
     pub ocsp_der: Vec<u8>,
+    /// The certificates in the document's `X509Data` (DER): signer, customer CA, bank CA.
+    pub certificates_der: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for FakeSignature {
@@ -191,6 +193,15 @@ pub fn sign_document(
     ca: &UserCertificateAuthority,
     input: &SignInput<'_>,
 ) -> Result<FakeSignature, FakeBankIdError> {
+    sign_document_with(ca, input, OcspScript::Good)
+}
+
+/// [`sign_document`] with the OCSP response made as `script` says (tests of the OCSP check).
+pub fn sign_document_with(
+    ca: &UserCertificateAuthority,
+    input: &SignInput<'_>,
+    script: OcspScript,
+) -> Result<FakeSignature, FakeBankIdError> {
     let key = ca::shared_rsa_key_der()?;
     let signer = ca.signer(
         input.personal_number,
@@ -206,19 +217,28 @@ pub fn sign_document(
         device_ip: "127.0.0.1",
         uhi: &BASE64.encode(rand::random::<[u8; 12]>()),
     };
-    let xml = xml::signature_document(&content, &[&signer.cert_der, ca.issuing_der()], key)?;
+    let certificates_der = vec![
+        signer.cert_der.clone(),
+        ca.issuing_der().to_vec(),
+        ca.bank_ca_der().to_vec(),
+    ];
+    let chain: Vec<&[u8]> = certificates_der.iter().map(Vec::as_slice).collect();
+    let xml = xml::signature_document(&content, &chain, key)?;
     // Bind the OCSP response to this signature through its nonce: SHA-1 of the signature
     // document (the fake's choice; real BankID binds it to the signature too).
     let nonce = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, xml.as_bytes());
     let ocsp_der = ocsp::ocsp_response(
+        ca,
         &signer.cert_der,
-        ca.issuing_der(),
-        ca.ocsp_responder_der(),
-        key,
         input.signed_at,
         nonce.as_ref(),
+        script,
     )?;
-    Ok(FakeSignature { xml, ocsp_der })
+    Ok(FakeSignature {
+        xml,
+        ocsp_der,
+        certificates_der,
+    })
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -253,7 +273,7 @@ type ScriptedError = (u16, Value, Vec<(String, String)>);
 
 struct Shared {
     config: FakeBankIdConfig,
-    ca: UserCertificateAuthority,
+    ca: Arc<UserCertificateAuthority>,
     orders: Mutex<HashMap<String, Order>>,
     scripted: Mutex<Vec<ScriptedError>>,
     requests: Mutex<Vec<(String, Value)>>,
@@ -294,7 +314,9 @@ fn window() -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 impl FakeBankId {
-    /// Starts the server on `127.0.0.1:0` with fresh TLS and user-certificate PKIs.
+    /// Starts the server on `127.0.0.1:0` with a fresh TLS PKI. Its user certificates come
+    /// from [`UserCertificateAuthority::process_wide`]: like BankID's own servers, every fake
+    /// BankID in a process issues under the same user-certificate root.
     pub async fn start(config: FakeBankIdConfig) -> Result<Self, FakeBankIdError> {
         let pki = |e: crate::pki::PkiError| FakeBankIdError::Pki(e.to_string());
         let tls_ca = TestCa::new("Fake BankID SSL Root CA v1 Test").map_err(pki)?;
@@ -304,7 +326,7 @@ impl FakeBankId {
         let tls = server_tls(&tls_ca, &server_cert)?;
         let shared = Arc::new(Shared {
             config,
-            ca: UserCertificateAuthority::new("Fake BankID Root CA v1 Test")?,
+            ca: UserCertificateAuthority::process_wide()?,
             orders: Mutex::new(HashMap::new()),
             scripted: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),

@@ -4,6 +4,7 @@
 mod errors;
 mod flow;
 mod messages;
+mod ocsp;
 mod parsing;
 mod qr;
 mod real_signatures;

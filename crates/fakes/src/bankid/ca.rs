@@ -1,10 +1,18 @@
-//! The fake BankID's user-certificate PKI: a root ("Fake BankID Root CA v1 Test"), an issuing
-//! bank CA under it, and signer certificates whose subject carries the personnummer in
-//! `serialNumber` and the name in CN, like BankID's. Signer keys are RSA (the XML signature is
-//! RSA-SHA256).
+//! The fake BankID's user-certificate PKI, shaped like BankID's test PKI: a root (OU "BankID
+//! Member Banks CA"), a bank CA under it ("Fake Testbank A CA v1 for BankID Test"), a customer CA
+//! under that ("Fake Testbank A Customer CA1 v1 for BankID Test") which issues the signer
+//! certificates — subject `serialNumber` = personnummer, name in CN, given name and surname —
+//! and a delegated OCSP responder (`id-kp-OCSPSigning`). Every key is RSA, as in BankID's.
+//!
+//! Keys: RSA key generation takes a few hundred milliseconds in a debug build and tests start
+//! many fakes, so the keys below the root (bank CA, customer CA, OCSP responder, signers) are
+//! generated once per process and shared by every CA in it, and every fake BankID server of a
+//! process issues under one CA ([`UserCertificateAuthority::process_wide`]). Each CA made with
+//! [`UserCertificateAuthority::new`] has a root key of its own, so its signatures never chain
+//! to another CA's root, even one of the same name.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use rcgen::{
@@ -14,24 +22,56 @@ use rcgen::{
 
 use super::FakeBankIdError;
 
+/// Which of the process-wide RSA keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SharedKey {
+    /// Every signer certificate.
+    Signer,
+    /// The bank CA of every fake.
+    BankCa,
+    /// The customer CA of every fake.
+    CustomerCa,
+    /// The OCSP responder of every fake.
+    OcspResponder,
+}
+
+fn new_rsa_key() -> Result<Vec<u8>, String> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let mut rng = rsa::rand_core::OsRng;
+    let key = rsa::RsaPrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
+    key.to_pkcs8_der()
+        .map(|d| d.as_bytes().to_vec())
+        .map_err(|e| e.to_string())
+}
+
+/// One process-wide RSA key (PKCS#8 DER), generated on first use.
+pub(crate) fn shared_key_der(which: SharedKey) -> Result<&'static [u8], FakeBankIdError> {
+    static KEYS: [OnceLock<Result<Vec<u8>, String>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let slot = match which {
+        SharedKey::Signer => &KEYS[0],
+        SharedKey::BankCa => &KEYS[1],
+        SharedKey::CustomerCa => &KEYS[2],
+        SharedKey::OcspResponder => &KEYS[3],
+    };
+    slot.get_or_init(new_rsa_key)
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(|e| FakeBankIdError::Pki(e.clone()))
+}
+
 /// The process-wide RSA signer key (PKCS#8 DER).
-///
-/// Generating a 2048-bit RSA key takes seconds in a debug build, so every signer certificate of
-/// every fake in the process shares this one key; each person still gets their own certificate,
-/// which is what the checks downstream look at.
 pub(crate) fn shared_rsa_key_der() -> Result<&'static [u8], FakeBankIdError> {
-    static KEY: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
-    KEY.get_or_init(|| {
-        use rsa::pkcs8::EncodePrivateKey;
-        let mut rng = rsa::rand_core::OsRng;
-        let key = rsa::RsaPrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
-        key.to_pkcs8_der()
-            .map(|d| d.as_bytes().to_vec())
-            .map_err(|e| e.to_string())
-    })
-    .as_ref()
-    .map(Vec::as_slice)
-    .map_err(|e| FakeBankIdError::Pki(e.clone()))
+    shared_key_der(SharedKey::Signer)
+}
+
+fn rsa_key_pair(pkcs8: &[u8]) -> Result<KeyPair, FakeBankIdError> {
+    KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8.to_vec().into(), &PKCS_RSA_SHA256)
+        .map_err(rcgen_err)
 }
 
 fn rcgen_err(e: rcgen::Error) -> FakeBankIdError {
@@ -50,18 +90,47 @@ fn random_serial() -> SerialNumber {
     SerialNumber::from_slice(&bytes)
 }
 
+const BANK: &str = "Fake Testbank A AB (publ)";
+const BANK_ORG_NUMBER: &str = "111111111111";
+
+fn bank_name(common_name: &str) -> DistinguishedName {
+    let mut name = DistinguishedName::new();
+    name.push(DnType::CountryName, "SE");
+    name.push(DnType::OrganizationName, BANK);
+    name.push(DnType::CustomDnType(vec![2, 5, 4, 5]), BANK_ORG_NUMBER);
+    name.push(DnType::CommonName, common_name);
+    name
+}
+
 fn ca_params(
-    common_name: &str,
+    name: DistinguishedName,
     not_before: DateTime<Utc>,
     not_after: DateTime<Utc>,
 ) -> Result<CertificateParams, FakeBankIdError> {
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(rcgen_err)?;
-    let mut name = DistinguishedName::new();
-    name.push(DnType::OrganizationName, "Assistid fake BankID");
-    name.push(DnType::CommonName, common_name);
     params.distinguished_name = name;
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.use_authority_key_identifier_extension = true;
+    params.serial_number = Some(random_serial());
+    params.not_before = to_offset(not_before)?;
+    params.not_after = to_offset(not_after)?;
+    Ok(params)
+}
+
+fn responder_params(
+    common_name: &str,
+    ocsp_signing: bool,
+    not_before: DateTime<Utc>,
+    not_after: DateTime<Utc>,
+) -> Result<CertificateParams, FakeBankIdError> {
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(rcgen_err)?;
+    params.distinguished_name = bank_name(common_name);
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    if ocsp_signing {
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::OcspSigning];
+    }
+    params.use_authority_key_identifier_extension = true;
     params.serial_number = Some(random_serial());
     params.not_before = to_offset(not_before)?;
     params.not_after = to_offset(not_after)?;
@@ -74,13 +143,17 @@ pub(crate) struct SignerCert {
     pub(crate) cert_der: Vec<u8>,
 }
 
-/// Root, issuing CA and the signer certificates issued so far (one per person and validity).
+/// Root, bank CA, customer CA, OCSP responder and the signer certificates issued so far (one
+/// per person and validity).
 pub struct UserCertificateAuthority {
     root_der: Vec<u8>,
     root_pem: String,
-    issuing: Issuer<'static, KeyPair>,
-    issuing_der: Vec<u8>,
+    bank_ca_der: Vec<u8>,
+    customer_ca: Issuer<'static, KeyPair>,
+    customer_ca_der: Vec<u8>,
     ocsp_responder_der: Vec<u8>,
+    /// A certificate from the customer CA for the responder's key, without `id-kp-OCSPSigning`.
+    responder_without_ocsp_signing_der: Vec<u8>,
     signers: Mutex<HashMap<(String, String, i64, i64), SignerCert>>,
 }
 
@@ -92,59 +165,83 @@ impl std::fmt::Debug for UserCertificateAuthority {
 }
 
 impl UserCertificateAuthority {
-    /// A new root and issuing CA, valid 2000–2099 (fixed, so no clock is read).
+    /// A new root (with a key of its own) and, under it, the bank CA, the customer CA and the
+    /// OCSP responder, all valid 2000–2099 (fixed, so no clock is read).
     pub fn new(root_common_name: &str) -> Result<Self, FakeBankIdError> {
         let from = fixed(2000)?;
         let to = fixed(2099)?;
-        let root_key = KeyPair::generate().map_err(rcgen_err)?;
-        let root_params = ca_params(root_common_name, from, to)?;
+
+        let root_key = rsa_key_pair(&new_rsa_key().map_err(FakeBankIdError::Pki)?)?;
+        let mut root_name = DistinguishedName::new();
+        root_name.push(DnType::OrganizationName, "Fake Finansiell ID-Teknik BID AB");
+        root_name.push(DnType::OrganizationalUnitName, "BankID Member Banks CA");
+        root_name.push(DnType::CommonName, root_common_name);
+        let mut root_params = ca_params(root_name, from, to)?;
+        root_params.use_authority_key_identifier_extension = false;
         let root_cert = root_params.self_signed(&root_key).map_err(rcgen_err)?;
         let root = Issuer::new(root_params, root_key);
 
-        let issuing_key = KeyPair::generate().map_err(rcgen_err)?;
-        let mut issuing_params =
-            ca_params("Fake Testbank A Customer CA1 v1 for BankID Test", from, to)?;
-        issuing_params.use_authority_key_identifier_extension = true;
-        let issuing_cert = issuing_params
-            .signed_by(&issuing_key, &root)
-            .map_err(rcgen_err)?;
+        let bank_key = rsa_key_pair(shared_key_der(SharedKey::BankCa)?)?;
+        let bank_params = ca_params(bank_name("Fake Testbank A CA v1 for BankID Test"), from, to)?;
+        let bank_cert = bank_params.signed_by(&bank_key, &root).map_err(rcgen_err)?;
+        let bank = Issuer::new(bank_params, bank_key);
 
-        let issuing = Issuer::new(issuing_params, issuing_key);
-        let ocsp_responder_der = {
-            let key = KeyPair::from_pkcs8_der_and_sign_algo(
-                &shared_rsa_key_der()?.to_vec().into(),
-                &PKCS_RSA_SHA256,
-            )
+        let customer_key = rsa_key_pair(shared_key_der(SharedKey::CustomerCa)?)?;
+        let customer_params = ca_params(
+            bank_name("Fake Testbank A Customer CA1 v1 for BankID Test"),
+            from,
+            to,
+        )?;
+        let customer_cert = customer_params
+            .signed_by(&customer_key, &bank)
             .map_err(rcgen_err)?;
-            let mut params = CertificateParams::new(Vec::<String>::new()).map_err(rcgen_err)?;
-            let mut name = DistinguishedName::new();
-            name.push(DnType::OrganizationName, "Assistid fake BankID");
-            name.push(DnType::CommonName, "Fake Testbank A OCSP responder");
-            params.distinguished_name = name;
-            params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-            params.extended_key_usages = vec![ExtendedKeyUsagePurpose::OcspSigning];
-            params.use_authority_key_identifier_extension = true;
-            params.serial_number = Some(random_serial());
-            params.not_before = to_offset(from)?;
-            params.not_after = to_offset(to)?;
-            params
-                .signed_by(&key, &issuing)
-                .map_err(rcgen_err)?
-                .der()
-                .to_vec()
-        };
+        let customer_ca = Issuer::new(customer_params, customer_key);
+
+        let responder_key = rsa_key_pair(shared_key_der(SharedKey::OcspResponder)?)?;
+        let responder = responder_params(
+            "Fake Testbank A Customer CA1 v1 for BankID OCSP Signing",
+            true,
+            from,
+            to,
+        )?
+        .signed_by(&responder_key, &customer_ca)
+        .map_err(rcgen_err)?;
+        let without_ocsp_signing = responder_params(
+            "Fake Testbank A Customer CA1 v1 for BankID Web",
+            false,
+            from,
+            to,
+        )?
+        .signed_by(&responder_key, &customer_ca)
+        .map_err(rcgen_err)?;
         Ok(Self {
             root_der: root_cert.der().to_vec(),
             root_pem: root_cert.pem(),
-            issuing,
-            issuing_der: issuing_cert.der().to_vec(),
-            ocsp_responder_der,
+            bank_ca_der: bank_cert.der().to_vec(),
+            customer_ca,
+            customer_ca_der: customer_cert.der().to_vec(),
+            ocsp_responder_der: responder.der().to_vec(),
+            responder_without_ocsp_signing_der: without_ocsp_signing.der().to_vec(),
             signers: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The root every signer certificate chains to (DER): configure it as the user-certificate
-    /// root in demo mode.
+    /// The PKI every [`super::FakeBankId`] of this process issues under ("Fake BankID Root CA
+    /// v1 Test"), made on first use: one root key generation per process, however many fakes
+    /// the tests start. Tests that need a root of their own call [`Self::new`].
+    pub fn process_wide() -> Result<Arc<Self>, FakeBankIdError> {
+        static CA: OnceLock<Result<Arc<UserCertificateAuthority>, String>> = OnceLock::new();
+        CA.get_or_init(|| {
+            Self::new("Fake BankID Root CA v1 Test")
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(FakeBankIdError::Pki)
+    }
+
+    /// The root every signer certificate chains to (DER): the trust anchor to configure for
+    /// this BankID, as BankID's own root is for test and production.
     pub fn root_der(&self) -> &[u8] {
         &self.root_der
     }
@@ -154,13 +251,26 @@ impl UserCertificateAuthority {
         &self.root_pem
     }
 
-    /// The issuing CA certificate (DER), sent after the signer certificate in `X509Data`.
+    /// The customer CA certificate (DER) that issues the signer certificates: sent right after
+    /// the signer certificate in `X509Data`.
     pub fn issuing_der(&self) -> &[u8] {
-        &self.issuing_der
+        &self.customer_ca_der
     }
 
-    pub(crate) fn ocsp_responder_der(&self) -> &[u8] {
+    /// The bank CA certificate (DER) under the root that issued the customer CA: the last
+    /// certificate in `X509Data`.
+    pub fn bank_ca_der(&self) -> &[u8] {
+        &self.bank_ca_der
+    }
+
+    /// The delegated OCSP responder's certificate (DER), issued by the customer CA with
+    /// `id-kp-OCSPSigning`.
+    pub fn ocsp_responder_der(&self) -> &[u8] {
         &self.ocsp_responder_der
+    }
+
+    pub(crate) fn responder_without_ocsp_signing_der(&self) -> &[u8] {
+        &self.responder_without_ocsp_signing_der
     }
 
     /// The signer certificate for a person, valid from `not_before` to `not_after` (issued once
@@ -186,18 +296,19 @@ impl UserCertificateAuthority {
         {
             return Ok(found.clone());
         }
-        let key = KeyPair::from_pkcs8_der_and_sign_algo(
-            &shared_rsa_key_der()?.to_vec().into(),
-            &PKCS_RSA_SHA256,
-        )
-        .map_err(rcgen_err)?;
+        let key = rsa_key_pair(shared_rsa_key_der()?)?;
         let mut params = CertificateParams::new(Vec::<String>::new()).map_err(rcgen_err)?;
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CountryName, "SE");
+        dn.push(DnType::OrganizationName, BANK);
         let (given, surname) = name.split_once(' ').unwrap_or((name, ""));
-        dn.push(DnType::CustomDnType(vec![2, 5, 4, 42]), given);
         dn.push(DnType::CustomDnType(vec![2, 5, 4, 4]), surname);
+        dn.push(DnType::CustomDnType(vec![2, 5, 4, 42]), given);
         dn.push(DnType::CustomDnType(vec![2, 5, 4, 5]), personal_number);
+        dn.push(
+            DnType::CustomDnType(vec![2, 5, 4, 41]),
+            format!("{name} - BankID på fil"),
+        );
         dn.push(DnType::CommonName, name);
         params.distinguished_name = dn;
         params.key_usages = vec![KeyUsagePurpose::ContentCommitment];
@@ -205,7 +316,9 @@ impl UserCertificateAuthority {
         params.serial_number = Some(random_serial());
         params.not_before = to_offset(not_before)?;
         params.not_after = to_offset(not_after)?;
-        let cert = params.signed_by(&key, &self.issuing).map_err(rcgen_err)?;
+        let cert = params
+            .signed_by(&key, &self.customer_ca)
+            .map_err(rcgen_err)?;
         let signer = SignerCert {
             cert_der: cert.der().to_vec(),
         };

@@ -73,7 +73,7 @@ fn document(signed_info: &str, signature_value: &str, key_info: &str, object: &s
 }
 
 /// Builds and signs the document. `certificates_der` is the signer certificate first, then the
-/// issuing CA (no root). Returns the XML text.
+/// customer CA and the bank CA (no root), as BankID sends them. Returns the XML text.
 pub(crate) fn signature_document(
     content: &SignedContent<'_>,
     certificates_der: &[&[u8]],
@@ -93,14 +93,22 @@ pub(crate) fn signature_document(
     let object = format!(
         "<Object><bankIdSignedData xmlns=\"{TYPES}\" Id=\"bidSignedData\">\
 <usrVisibleData charset=\"UTF-8\" visible=\"wysiwys\">{visible}</usrVisibleData>{non_visible}\
-<srvInfo><nonce>{nonce}</nonce></srvInfo>\
+<srvInfo><name>{rp_name}</name><nonce>{nonce}</nonce><displayName>{display}</displayName></srvInfo>\
 <clientInfo><funcId>Signing</funcId><version>{version}</version><env><ai><type>{ty}</type>\
 <deviceInfo>{device}</deviceInfo><uhi>{uhi}</uhi><fsib>0</fsib><utb>cs1</utb>\
-<requirement><condition><type>CertificatePolicies</type><value>1.2.752.78.1.5</value></condition></requirement>\
-<uauth>pin</uauth></ai></env></clientInfo></bankIdSignedData></Object>",
+<requirement><condition><type>CertificatePolicies</type><value>1.2.3.4.5</value></condition></requirement>\
+<uauth>pw</uauth></ai></env></clientInfo></bankIdSignedData></Object>",
         visible = escape(content.user_visible_data),
+        // srvInfo names the relying party from its RP certificate, base64, as BankID does.
+        rp_name = BASE64.encode(
+            "cn=Fake RP Testcert,name=Test av fake BankID,serialNumber=12345678,o=Fake Testbank A AB (publ),c=SE"
+        ),
+        display = BASE64.encode("Test av fake BankID"),
         nonce = escape(content.nonce),
-        version = BASE64.encode("Personal=10.1.0.0&BankID_exe=10.1.0.0&plugins=Fake"),
+        version = BASE64.encode(format!(
+            "Personal=7.3.0.18&BankID_exe=7.3.0.18&BISP=7.3.0.18&platform=fake&os_version=1.0&uhi={}&best_before=1546851084&",
+            content.uhi
+        )),
         ty = BASE64.encode("IOS"),
         device = BASE64.encode(format!("Fake BankID app; ip={}", content.device_ip)),
         uhi = escape(content.uhi),

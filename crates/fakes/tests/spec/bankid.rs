@@ -327,8 +327,11 @@ fn plain_signature_has_bankids_shape_and_chains_to_the_fake_root() {
         "URI=\"#bidKeyInfo\"",
         "<KeyInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"bidKeyInfo\">",
         "<bankIdSignedData xmlns=\"http://www.bankid.com/signature/v1.0.0/types\" Id=\"bidSignedData\">",
-        "<srvInfo><nonce>",
-        "<clientInfo>",
+        "<srvInfo><name>",
+        "<displayName>",
+        "<clientInfo><funcId>Signing</funcId><version>",
+        "<env><ai><type>",
+        "<requirement><condition><type>CertificatePolicies</type>",
     ] {
         assert!(
             signature.xml.contains(part),
@@ -345,9 +348,18 @@ fn plain_signature_has_bankids_shape_and_chains_to_the_fake_root() {
                 .expect("base64")
         })
         .collect();
-    assert_eq!(certs.len(), 2, "signer and issuing CA, no root");
+    assert_eq!(
+        certs.len(),
+        3,
+        "signer, customer CA and bank CA, no root: the three certificates BankID sends"
+    );
+    assert_eq!(
+        certs, signature.certificates_der,
+        "the fake reports the certificates it put in X509Data"
+    );
     let (_, signer) = X509Certificate::from_der(&certs[0]).expect("signer DER");
-    let (_, issuing) = X509Certificate::from_der(&certs[1]).expect("issuing DER");
+    let (_, customer) = X509Certificate::from_der(&certs[1]).expect("customer CA DER");
+    let (_, bank) = X509Certificate::from_der(&certs[2]).expect("bank CA DER");
     let (_, root) = X509Certificate::from_der(ca.root_der()).expect("root DER");
     let serial = signer
         .subject()
@@ -359,11 +371,32 @@ fn plain_signature_has_bankids_shape_and_chains_to_the_fake_root() {
         Some(ANNA),
         "the subject serialNumber is the personnummer"
     );
-    assert_eq!(signer.issuer(), issuing.subject());
-    assert_eq!(
-        issuing.issuer(),
-        root.subject(),
-        "the issuing CA chains to the fake root"
+    for (cert, issuer, what) in [
+        (
+            &signer,
+            &customer,
+            "the signer certificate is issued by the customer CA",
+        ),
+        (&customer, &bank, "the customer CA is issued by the bank CA"),
+        (&bank, &root, "the bank CA is issued by the root"),
+        (&root, &root, "the root is self-signed"),
+    ] {
+        assert_eq!(cert.issuer(), issuer.subject(), "{what} (by name)");
+        assert!(
+            cert.verify_signature(Some(issuer.public_key())).is_ok(),
+            "{what} (by key)"
+        );
+        assert_eq!(
+            cert.public_key().algorithm.algorithm.to_id_string(),
+            "1.2.840.113549.1.1.1",
+            "every key is RSA, as in BankID's PKI ({what})"
+        );
+    }
+    assert!(
+        root.subject()
+            .to_string()
+            .contains("OU=BankID Member Banks CA"),
+        "the fake root is shaped like BankID's member banks root"
     );
     assert!(ca.root_pem().starts_with("-----BEGIN CERTIFICATE-----"));
 }
@@ -418,6 +451,77 @@ fn the_ocsp_response_parses_as_a_real_ocsp_response_with_a_nonce() {
     assert!(
         text.contains("OCSP Nonce"),
         "the nonce extension is present: {text}"
+    );
+}
+
+#[test]
+fn openssl_verifies_the_ocsp_response_under_the_fake_root() {
+    let ca = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
+    let at = Utc
+        .with_ymd_and_hms(2026, 6, 1, 12, 0, 0)
+        .single()
+        .expect("date");
+    let signature = sign_document(
+        &ca,
+        &SignInput {
+            user_visible_data: "SGVq",
+            user_non_visible_data: None,
+            personal_number: ANNA,
+            name: "Anna Andersson",
+            signed_at: at,
+            certificate_validity: (
+                at - chrono::Duration::days(1),
+                at + chrono::Duration::days(1),
+            ),
+        },
+    )
+    .expect("signs");
+    let pem = |der: &[u8]| {
+        let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+        for line in BASE64.encode(der).as_bytes().chunks(64) {
+            out.push_str(&String::from_utf8_lossy(line));
+            out.push('\n');
+        }
+        out + "-----END CERTIFICATE-----\n"
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("written");
+        path
+    };
+    let ocsp = write("ocsp.der", &signature.ocsp_der);
+    let root = write("root.pem", pem(ca.root_der()).as_bytes());
+    let signer = write("signer.pem", pem(&signature.certificates_der[0]).as_bytes());
+    let issuer = write("issuer.pem", pem(&signature.certificates_der[1]).as_bytes());
+    let chain = write(
+        "chain.pem",
+        (pem(&signature.certificates_der[1]) + &pem(&signature.certificates_der[2])).as_bytes(),
+    );
+    let output = std::process::Command::new("/usr/bin/openssl")
+        .args(["ocsp", "-respin"])
+        .arg(&ocsp)
+        .arg("-CAfile")
+        .arg(&root)
+        .arg("-verify_other")
+        .arg(&chain)
+        .arg("-issuer")
+        .arg(&issuer)
+        .arg("-cert")
+        .arg(&signer)
+        .args(["-no_nonce", "-attime", &at.timestamp().to_string()])
+        .output()
+        .expect("openssl runs (scripts/setup.sh installs it)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && errors.contains("Response verify OK"),
+        "OpenSSL, an independent verifier, must accept the fake's OCSP answer under the fake \
+         root (delegated responder of the customer CA): {errors}"
+    );
+    assert!(
+        text.contains(": good"),
+        "OpenSSL reads the signer's status as good: {text}"
     );
 }
 
