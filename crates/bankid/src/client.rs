@@ -227,6 +227,34 @@ impl Client {
         }
     }
 
+    /// The base URL this client calls, e.g. `https://appapi2.test.bankid.com/rp/v6.0`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `endUserIp` for a desktop: this computer's address on its connection to BankID — the
+    /// local address the operating system picks to reach BankID's host (see
+    /// [`local_address_towards`]). It is a loopback address only when BankID itself is on
+    /// loopback (the fake BankID). Resolves BankID's host name; sends nothing to BankID.
+    pub async fn end_user_ip(&self) -> Result<std::net::IpAddr, BankIdError> {
+        let url = reqwest::Url::parse(&self.base_url)
+            .map_err(|e| BankIdError::Config(format!("BankID-adressen är felaktig ({e}).")))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| BankIdError::Config("BankID-adressen saknar värdnamn.".into()))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let port = url.port_or_known_default().unwrap_or(443);
+        let target = tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map_err(|e| BankIdError::Transport(format!("{host} gick inte att slå upp: {e}")))?
+            .next()
+            .ok_or_else(|| BankIdError::Transport(format!("{host} har ingen adress")))?;
+        local_address_towards(target)
+            .map_err(|e| BankIdError::Transport(format!("ingen väg till {host}: {e}")))
+    }
+
     /// `POST /sign`.
     pub async fn sign(&self, request: &SignRequest) -> Result<OrderResponse, BankIdError> {
         self.post("sign", request).await
@@ -305,6 +333,30 @@ impl Client {
         }
         serde_json::from_slice(&bytes).map_err(|e| BankIdError::bad_json(&e))
     }
+}
+
+/// The local address the operating system would use to reach `target`: a UDP socket is
+/// "connected" to it (which only picks a route; no packet is sent) and its local address read.
+///
+/// ```
+/// use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+/// let local = assistid_bankid::client::local_address_towards(SocketAddr::from(([127, 0, 0, 1], 443)))
+///     .expect("loopback is always routable");
+/// assert_eq!(local, IpAddr::V4(Ipv4Addr::LOCALHOST));
+/// ```
+pub fn local_address_towards(target: std::net::SocketAddr) -> std::io::Result<std::net::IpAddr> {
+    let unspecified: std::net::SocketAddr = if target.is_ipv4() {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let socket = std::net::UdpSocket::bind(unspecified)?;
+    socket.connect(target)?;
+    let local = socket.local_addr()?.ip();
+    if local.is_unspecified() {
+        return Err(std::io::Error::other("ingen lokal adress mot BankID"));
+    }
+    Ok(local)
 }
 
 /// BankID's answers are a few kilobytes (a collect answer with the signature XML and the OCSP

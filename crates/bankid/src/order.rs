@@ -28,6 +28,23 @@ pub fn autostart_url(auto_start_token: &str) -> String {
     format!("bankid:///?autostarttoken={auto_start_token}&redirect=null")
 }
 
+/// Whether `token` has the shape of BankID's tokens: a UUID (8-4-4-4-12 hexadecimal digits).
+/// An `autoStartToken` goes into a URL the operating system opens; anything else is refused
+/// before it gets there.
+///
+/// ```
+/// use assistid_bankid::order::is_uuid;
+/// assert!(is_uuid("67df3917-fa0d-44e5-b327-edcc928297f8"));
+/// assert!(!is_uuid("67df3917-fa0d-44e5-b327-edcc928297f8&redirect=https://evil"));
+/// ```
+pub fn is_uuid(token: &str) -> bool {
+    token.len() == 36
+        && token.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// An order BankID accepted. Holds the QR secret, which never leaves this value except as
 /// QR content.
 #[derive(Debug)]
@@ -44,7 +61,20 @@ pub struct StartedOrder {
 }
 
 impl StartedOrder {
-    /// Wraps BankID's answer received at `started_at`.
+    /// Wraps BankID's answer received at `started_at`, refusing tokens that are not UUIDs (an
+    /// `autoStartToken` ends up in a URL the operating system opens; a QR start token in the
+    /// QR code).
+    pub fn try_new(response: OrderResponse, started_at: Instant) -> Result<Self, BankIdError> {
+        if !is_uuid(&response.auto_start_token) || !is_uuid(&response.qr_start_token) {
+            return Err(BankIdError::BadResponse(
+                "autoStartToken eller qrStartToken är inget UUID".into(),
+            ));
+        }
+        Ok(Self::new(response, started_at))
+    }
+
+    /// Wraps BankID's answer received at `started_at` without checking its tokens; prefer
+    /// [`StartedOrder::try_new`] (what [`start_sign`] uses).
     pub fn new(response: OrderResponse, started_at: Instant) -> Self {
         Self {
             order_ref: response.order_ref,
@@ -187,33 +217,148 @@ impl OrderOutcome {
     }
 }
 
-/// Starts a sign order; the QR time starts when the answer arrives.
+/// Starts a sign order; the QR time starts when the answer arrives. An answer whose tokens
+/// are not UUIDs is refused, and that order cancelled (best effort).
 pub async fn start_sign(
     client: &Client,
     request: &SignRequest,
 ) -> Result<StartedOrder, BankIdError> {
     let response = client.sign(request).await?;
-    Ok(StartedOrder::new(response, Instant::now()))
+    let order_ref = response.order_ref.clone();
+    match StartedOrder::try_new(response, Instant::now()) {
+        Ok(order) => Ok(order),
+        Err(e) => {
+            cancel_quietly(client, &order_ref).await;
+            Err(e)
+        }
+    }
+}
+
+/// How [`drive_with`] rides out network errors on `/collect`: the order goes on at BankID while
+/// our connection is down, so collect is retried with a growing wait, within bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollectRetry {
+    /// Collects in a row that may fail with a network error before the drive gives up.
+    pub max_attempts: u32,
+    /// The wait after the first failure; doubled after each further one.
+    pub first_backoff: Duration,
+    /// The longest single wait.
+    pub max_backoff: Duration,
+    /// The longest time without a successful collect: BankID keeps a completed order for
+    /// about 3 minutes, so retrying longer can only find it gone.
+    pub max_outage: Duration,
+}
+
+impl Default for CollectRetry {
+    fn default() -> Self {
+        Self {
+            max_attempts: 10,
+            first_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(8),
+            max_outage: Duration::from_secs(170),
+        }
+    }
+}
+
+/// How long a best-effort `/cancel` may take before it is given up.
+pub const CANCEL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `/cancel` for an order we are leaving because of an error, so it does not stay open at
+/// BankID (and block the person's next order with `alreadyInProgress`). Its own failure is
+/// logged by code and otherwise ignored: the error that made us leave is what the user sees.
+async fn cancel_quietly(client: &Client, order_ref: &str) {
+    match tokio::time::timeout(CANCEL_TIMEOUT, client.cancel(order_ref)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(code = e.code(), "best-effort cancel failed"),
+        Err(_) => tracing::debug!("best-effort cancel timed out"),
+    }
 }
 
 /// Drives a started order to its end: emits QR content every `qr_interval` until the app has
 /// picked the order up, collects every `collect_interval`, reports hint changes, and cancels
-/// (calling `/cancel`) when `cancel` is raised. Errors from BankID end the drive; 503/429 are
-/// retried inside the client.
+/// (calling `/cancel`) when `cancel` is raised. Network errors on collect are retried as
+/// [`CollectRetry::default`] says; other errors from BankID end the drive (503/429 are retried
+/// inside the client). Every error exit cancels the order at BankID first (best effort).
 pub async fn drive(
     client: &Client,
     order: &StartedOrder,
     options: DriveOptions,
     cancel: &CancelSignal,
-    mut on_event: impl FnMut(OrderEvent),
+    on_event: impl FnMut(OrderEvent),
 ) -> Result<OrderOutcome, BankIdError> {
+    drive_with(
+        client,
+        order,
+        options,
+        CollectRetry::default(),
+        cancel,
+        on_event,
+    )
+    .await
+}
+
+/// [`drive`] with its own [`CollectRetry`].
+pub async fn drive_with(
+    client: &Client,
+    order: &StartedOrder,
+    options: DriveOptions,
+    retry: CollectRetry,
+    cancel: &CancelSignal,
+    on_event: impl FnMut(OrderEvent),
+) -> Result<OrderOutcome, BankIdError> {
+    let result = drive_inner(client, order, options, retry, cancel, on_event).await;
+    if let Err(e) = &result
+        && !e.is_cancel_failure()
+    {
+        cancel_quietly(client, &order.order_ref).await;
+    }
+    result.map_err(DriveError::into_inner)
+}
+
+/// An error that ended a drive, and whether it came from our own `/cancel`.
+enum DriveError {
+    Cancel(BankIdError),
+    Other(BankIdError),
+}
+
+impl DriveError {
+    fn is_cancel_failure(&self) -> bool {
+        matches!(self, Self::Cancel(_))
+    }
+
+    fn into_inner(self) -> BankIdError {
+        match self {
+            Self::Cancel(e) | Self::Other(e) => e,
+        }
+    }
+}
+
+impl From<BankIdError> for DriveError {
+    fn from(e: BankIdError) -> Self {
+        Self::Other(e)
+    }
+}
+
+async fn drive_inner(
+    client: &Client,
+    order: &StartedOrder,
+    options: DriveOptions,
+    retry: CollectRetry,
+    cancel: &CancelSignal,
+    mut on_event: impl FnMut(OrderEvent),
+) -> Result<OrderOutcome, DriveError> {
+    let mut failures: u32 = 0;
+    let mut last_answer = Instant::now();
     let mut last_hint: Option<Option<HintCode>> = None;
     let mut show_qr = options.qr_interval.is_some();
     let mut next_collect = Instant::now();
     let mut next_qr = Instant::now();
     loop {
         if cancel.is_cancelled() {
-            client.cancel(&order.order_ref).await?;
+            client
+                .cancel(&order.order_ref)
+                .await
+                .map_err(DriveError::Cancel)?;
             return Ok(OrderOutcome::Cancelled);
         }
         let now = Instant::now();
@@ -224,7 +369,29 @@ pub async fn drive(
             next_qr = now + options.qr_interval.unwrap_or(options.collect_interval);
         }
         if now >= next_collect {
-            let answer = client.collect(&order.order_ref).await?;
+            let answer = match client.collect(&order.order_ref).await {
+                Ok(answer) => {
+                    failures = 0;
+                    last_answer = Instant::now();
+                    answer
+                }
+                Err(BankIdError::Transport(_))
+                    if failures + 1 < retry.max_attempts
+                        && last_answer.elapsed() < retry.max_outage =>
+                {
+                    // The order lives on at BankID: wait a little longer each time, then ask
+                    // again (the QR code keeps turning meanwhile).
+                    let backoff = retry
+                        .first_backoff
+                        .saturating_mul(2u32.saturating_pow(failures))
+                        .min(retry.max_backoff);
+                    failures += 1;
+                    tracing::debug!(failures, "collect failed on the network; retrying");
+                    next_collect = Instant::now() + backoff;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             next_collect = Instant::now() + options.collect_interval;
             match answer.status {
                 Status::Complete => match answer.completion_data {
@@ -232,7 +399,8 @@ pub async fn drive(
                     None => {
                         return Err(BankIdError::BadResponse(
                             "complete utan completionData".into(),
-                        ));
+                        )
+                        .into());
                     }
                 },
                 Status::Failed => {

@@ -277,6 +277,31 @@ struct Shared {
     orders: Mutex<HashMap<String, Order>>,
     scripted: Mutex<Vec<ScriptedError>>,
     requests: Mutex<Vec<(String, Value)>>,
+    /// RP API calls (path after `/rp/v6.0/`) whose connections are dropped unanswered, and how
+    /// many more times.
+    dropped: Mutex<HashMap<String, usize>>,
+}
+
+impl Shared {
+    /// Whether this request's connection is to be dropped (a network outage), counting it.
+    fn take_drop(&self, path: &str) -> bool {
+        let Some(call) = path.strip_prefix("/rp/v6.0/") else {
+            return false;
+        };
+        let Ok(mut dropped) = self.dropped.lock() else {
+            return false;
+        };
+        match dropped.get_mut(call) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                if let Ok(mut r) = self.requests.lock() {
+                    r.push((format!("{call} (dropped)"), Value::Null));
+                }
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A running fake BankID. The server stops when this value is dropped.
@@ -330,6 +355,7 @@ impl FakeBankId {
             orders: Mutex::new(HashMap::new()),
             scripted: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
+            dropped: Mutex::new(HashMap::new()),
         });
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -351,9 +377,16 @@ impl FakeBankId {
                     let Ok(tls) = acceptor.accept(tcp).await else {
                         return;
                     };
-                    let service = hyper::service::service_fn(move |req| {
+                    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                         let shared = shared.clone();
-                        async move { Ok::<_, std::convert::Infallible>(handle(shared, req).await) }
+                        async move {
+                            if shared.take_drop(req.uri().path()) {
+                                // An error from the service makes hyper close the connection
+                                // without an answer: what the client sees in an outage.
+                                return Err(std::io::Error::other("fake network outage"));
+                            }
+                            Ok(handle(shared, req).await)
+                        }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(tls), service)
@@ -434,6 +467,16 @@ impl FakeBankId {
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                     .collect(),
             ));
+        }
+    }
+
+    /// Drops the connection of the next `times` calls to `call` (`"collect"`, `"sign"`,
+    /// `"cancel"`) without answering, as a network outage would: the request arrives, no answer
+    /// comes back. Each dropped call is listed in [`FakeBankId::requests`] as
+    /// `"{call} (dropped)"` with a null body.
+    pub fn drop_next(&self, call: &str, times: usize) {
+        if let Ok(mut dropped) = self.shared.dropped.lock() {
+            dropped.insert(call.to_owned(), times);
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod errors;
 mod flow;
+mod flow_as_prescribed;
 mod messages;
 mod ocsp;
 mod parsing;
