@@ -69,8 +69,8 @@ use journal::{JournalEntry, JournalFile};
 /// FK's `soapAction` for the operation.
 pub const SOAP_ACTION: &str =
     "urn:shs:emottagning:SkickaTidredovisningResponder:1:SkickaTidredovisning";
-/// The path the fake serves (any path is accepted; this one is what [`FakeFkHandle::endpoint`]
-/// returns).
+/// The path the fake serves (what [`FakeFkHandle::endpoint`] returns); any other path is
+/// answered 404, as FK's web server would.
 pub const PATH: &str = "/shs2/FK.ASE.Tidredovisning.fake";
 
 /// Why the fake could not start or issue a certificate.
@@ -178,6 +178,13 @@ pub struct FakeFkConfig {
     /// a duplicate, and an arrival too soon after the previous run's last one as a rate
     /// violation). `None`: remember nothing beyond the process.
     pub journal: Option<PathBuf>,
+    /// The BankID user-certificate roots (DER) this FK trusts, as FK's test service trusts
+    /// BankID's test root and its production service the production root: each signature's
+    /// chain must end at one of them and its OCSP answer must verify under them, else
+    /// `SignatureValidationError`. `None`: the XML-DSig and the chain up to the last
+    /// certificate in the signature are checked, but not which root it ends at (for tests that
+    /// sign with a BankID CA of their own).
+    pub bankid_roots: Option<Vec<Vec<u8>>>,
 }
 
 impl Default for FakeFkConfig {
@@ -188,6 +195,7 @@ impl Default for FakeFkConfig {
             server_cert: ServerCertMode::Valid,
             default_behaviour: Behaviour::Normal,
             journal: None,
+            bankid_roots: None,
         }
     }
 }
@@ -213,6 +221,10 @@ pub enum RecordedOutcome {
     BadRequest(String),
     /// Answered 503 because of a rate violation.
     Overloaded,
+    /// Answered 404: the request was for another path than FK's service.
+    NotFound,
+    /// Answered 415: the body was not sent as `text/xml` (SOAP 1.1).
+    UnsupportedMediaType,
     /// Answered as scripted (the behaviour's name).
     Scripted(&'static str),
 }
@@ -274,6 +286,8 @@ fn outcome_code(outcome: &RecordedOutcome) -> String {
         RecordedOutcome::SignatureValidationError(_) => "signature_validation_error".to_owned(),
         RecordedOutcome::BadRequest(_) => "bad_request".to_owned(),
         RecordedOutcome::Overloaded => "overloaded".to_owned(),
+        RecordedOutcome::NotFound => "not_found".to_owned(),
+        RecordedOutcome::UnsupportedMediaType => "unsupported_media_type".to_owned(),
         RecordedOutcome::Scripted(name) => (*name).to_owned(),
     }
 }
@@ -755,6 +769,15 @@ async fn handle(
         .get("soapaction")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let path_ok = request.uri().path() == PATH;
+    // SOAP 1.1 is `text/xml` (a charset parameter is allowed); anything else is refused as a
+    // web server refuses it, before the SOAP layer sees the body.
+    let content_type_ok = request
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("text/xml"));
     let (seq, violation) = shared.arrive(soap_action.clone(), clock.take_request_arrival());
     let behaviour = shared.next_behaviour();
     // The body is always drained, even when it is not processed: closing a socket with unread
@@ -776,6 +799,22 @@ async fn handle(
     // which report arrived.
     shared.update(seq, body_len, report_id, None);
     let scripted = |name| Some(RecordedOutcome::Scripted(name));
+    if !path_ok {
+        shared.update(seq, body_len, report_id, Some(RecordedOutcome::NotFound));
+        return html_response(StatusCode::NOT_FOUND, "404 Not Found");
+    }
+    if !content_type_ok {
+        shared.update(
+            seq,
+            body_len,
+            report_id,
+            Some(RecordedOutcome::UnsupportedMediaType),
+        );
+        return html_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "415 Unsupported Media Type",
+        );
+    }
 
     if violation && shared.config.answer_rate_violations {
         shared.update(seq, body_len, report_id, Some(RecordedOutcome::Overloaded));
@@ -890,7 +929,7 @@ async fn handle(
             check::soap_fault("soapenv:Client", &message),
         );
     }
-    match check::judge(&body) {
+    match check::judge(&body, shared.config.bankid_roots.as_deref()) {
         Verdict::Accepted { report_id, tx_id } => {
             shared.update(
                 seq,

@@ -28,9 +28,10 @@ pub(crate) enum Verdict {
     BadRequest(String),
 }
 
-/// Decides the answer for a request body.
-pub(crate) fn judge(body: &[u8]) -> Verdict {
-    match judge_inner(body) {
+/// Decides the answer for a request body. `bankid_roots`: the BankID user-certificate roots
+/// this FK trusts (see [`super::FakeFkConfig::bankid_roots`]).
+pub(crate) fn judge(body: &[u8], bankid_roots: Option<&[Vec<u8>]>) -> Verdict {
+    match judge_inner(body, bankid_roots) {
         Ok(v) | Err(v) => v,
     }
 }
@@ -50,7 +51,7 @@ pub(crate) fn report_id(body: &[u8]) -> Option<Uuid> {
     parse_report(&report).ok().map(|parsed| parsed.id)
 }
 
-fn judge_inner(body: &[u8]) -> Result<Verdict, Verdict> {
+fn judge_inner(body: &[u8], bankid_roots: Option<&[Vec<u8>]>) -> Result<Verdict, Verdict> {
     let bad = |m: &str| Verdict::BadRequest(m.to_owned());
     let root = xml::parse(body).map_err(|_| bad("The request is not well-formed XML."))?;
     if !root.is(SOAP_NS, "Envelope") {
@@ -86,8 +87,8 @@ fn judge_inner(body: &[u8]) -> Result<Verdict, Verdict> {
     })?;
     let expected_entry = format!("{},{}", parsed.id.hyphenated(), hash);
 
-    let assistant = read_signature(parts[1], "assistent-signatur")?;
-    let provider = read_signature(parts[2], "anordnare-signatur")?;
+    let assistant = read_signature(parts[1], "assistent-signatur", bankid_roots)?;
+    let provider = read_signature(parts[2], "anordnare-signatur", bankid_roots)?;
     for (who, signature) in [("Assistentens", &assistant), ("Anordnarens", &provider)] {
         if !signature.entries.iter().any(|e| e == &expected_entry) {
             return Err(Verdict::SignatureValidation(format!(
@@ -114,7 +115,11 @@ struct ReadSignature {
     signer_id: Option<String>,
 }
 
-fn read_signature(block: &Element, name: &str) -> Result<ReadSignature, Verdict> {
+fn read_signature(
+    block: &Element,
+    name: &str,
+    bankid_roots: Option<&[Vec<u8>]>,
+) -> Result<ReadSignature, Verdict> {
     let field = |local: &str| block.child(ELT_NS, local, false).map(Element::text);
     let invalid = |what: &str| Verdict::XmlValidation(format!("{name}: {what}"));
     let (Some(signature), Some(ocsp), Some(date)) = (
@@ -135,21 +140,75 @@ fn read_signature(block: &Element, name: &str) -> Result<ReadSignature, Verdict>
         return Err(sig_invalid("OCSP-svaret saknas"));
     }
     let document = decode(&signature).ok_or_else(|| invalid("signature är inte giltig base64"))?;
-    let root = xml::parse(&document).map_err(|_| sig_invalid("signaturen är inte läsbar XML"))?;
-    let non_visible = find(&root, "bankIdSignedData")
-        .and_then(|d| find(d, "usrNonVisibleData"))
-        .ok_or_else(|| sig_invalid("signaturen saknar bankIdSignedData/usrNonVisibleData"))?;
-    let data = decode(&non_visible.text())
+    // As FK: the XML-DSig (digests of #bidSignedData and #bidKeyInfo, RSA signature value)
+    // and the certificate chain, at the time BankID's OCSP answer says the signature was made.
+    let produced_at = assistid_bankid::ocsp_produced_at(&ocsp)
+        .ok_or_else(|| sig_invalid("OCSP-svaret går inte att läsa (ocspResponse)"))?;
+    let verified = match bankid_roots {
+        Some(roots) => {
+            let verified = assistid_bankid::verify_document(&document, roots, produced_at)
+                .map_err(|e| sig_invalid(&format!("{e} ({})", e.code())))?;
+            let window = assistid_bankid::OrderWindow {
+                started: produced_at,
+                completed: produced_at,
+            };
+            assistid_bankid::verify_ocsp(&ocsp, &verified.certificates_der, roots, window)
+                .map_err(|e| sig_invalid(&format!("{e} ({})", e.code())))?;
+            verified
+        }
+        // No BankID root configured: everything but the anchor of the chain.
+        None => match assistid_bankid::verify_document(&document, &[], produced_at) {
+            Ok(verified) => verified,
+            Err(assistid_bankid::SignatureError::UntrustedRoot) => {
+                unanchored_document(&document, &sig_invalid)?
+            }
+            Err(e) => return Err(sig_invalid(&format!("{e} ({})", e.code()))),
+        },
+    };
+    let data = verified
+        .user_non_visible_data
+        .as_deref()
+        .and_then(decode)
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| sig_invalid("usrNonVisibleData är inte giltig base64-kodad text"))?;
-    let signer_id = find(&root, "KeyInfo")
-        .and_then(|k| find(k, "X509Data"))
-        .and_then(|x| x.elements().find(|e| e.local == "X509Certificate"))
-        .and_then(|c| decode(&c.text()))
-        .and_then(|der| subject_serial_number(&der));
+        .ok_or_else(|| sig_invalid("usrNonVisibleData saknas eller är inte base64-kodad text"))?;
     Ok(ReadSignature {
         entries: data.split(';').map(|e| e.trim().to_owned()).collect(),
-        signer_id,
+        signer_id: verified.personal_number,
+    })
+}
+
+/// The content of a signature document whose XML-DSig verified but whose chain ends at a root
+/// nobody configured: read from the same signed elements the verifier reads.
+fn unanchored_document(
+    document: &[u8],
+    sig_invalid: &dyn Fn(&str) -> Verdict,
+) -> Result<assistid_bankid::SignedDocument, Verdict> {
+    let root = xml::parse(document).map_err(|_| sig_invalid("signaturen är inte läsbar XML"))?;
+    let non_visible = find(&root, "bankIdSignedData")
+        .and_then(|d| find(d, "usrNonVisibleData"))
+        .map(Element::text);
+    let certificates: Vec<Vec<u8>> = find(&root, "KeyInfo")
+        .and_then(|k| find(k, "X509Data"))
+        .map(|x| {
+            x.elements()
+                .filter(|e| e.local == "X509Certificate")
+                .filter_map(|c| decode(&c.text()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let signer_id = certificates
+        .first()
+        .and_then(|der| subject_serial_number(der));
+    Ok(assistid_bankid::SignedDocument {
+        user_visible_data: String::new(),
+        user_non_visible_data: non_visible,
+        personal_number: signer_id,
+        name: String::new(),
+        given_name: None,
+        surname: None,
+        certificates_der: certificates,
+        certificate_not_before: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        certificate_not_after: chrono::DateTime::<chrono::Utc>::MAX_UTC,
     })
 }
 

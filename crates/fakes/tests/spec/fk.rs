@@ -7,32 +7,66 @@ use std::time::Duration;
 
 use assistid_core::secret::Sensitive;
 use assistid_elt::{EltClient, EltError, SignatureBlock, SubmitRequest, TrustAnchor};
-use assistid_fakes::fk::samples::{
-    binding_entry, binding_only_signature, minimal_ocsp_response, sample_report,
-};
+use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::fk::samples::{binding_entry, sample_report};
 use assistid_fakes::fk::{
     Behaviour, FakeFk, FakeFkConfig, FakeFkHandle, RecordedOutcome, SOAP_ACTION,
 };
-use assistid_fakes::pki::{CertSubject, TestCa};
-use chrono::NaiveDate;
+use assistid_fakes::pki::CertSubject;
 use uuid::Uuid;
 
 const ASSISTANT: &str = "198001019804";
 const PASSWORD: &str = "pw";
 
-/// A request for `report`, both signatures binding `signed_report` (normally the same bytes).
+/// A request for `report`, both signatures binding `signed_report` (normally the same bytes),
+/// signed as BankID signs (XML-DSig, three certificates, OCSP) by the process's fake BankID;
+/// the assistant's signature by `signer`.
 fn request(report: Vec<u8>, signed_report: &[u8], signed_id: Uuid, signer: &str) -> SubmitRequest {
-    let ca = TestCa::new("Fake BankID CA").expect("CA");
+    request_under(
+        &UserCertificateAuthority::process_wide().expect("the fake BankID's CA"),
+        report,
+        signed_report,
+        signed_id,
+        signer,
+    )
+}
+
+fn signed_at() -> chrono::DateTime<chrono::Utc> {
+    chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 2, 12, 0, 0)
+        .single()
+        .expect("a valid fixed date")
+}
+
+fn request_under(
+    ca: &UserCertificateAuthority,
+    report: Vec<u8>,
+    signed_report: &[u8],
+    signed_id: Uuid,
+    signer: &str,
+) -> SubmitRequest {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
     let entry = binding_entry(signed_id, signed_report).expect("canonicalizes");
-    let cert = |pnr: &str| {
-        ca.issue_client_cert_valid_now(&CertSubject::new("Signer").with_serial_number(pnr))
-            .expect("signer cert")
-    };
-    let block = |pnr: &str| SignatureBlock {
-        signature_xml: binding_only_signature(&cert(pnr), "Tidredovisning", &entry)
-            .expect("signature"),
-        ocsp_response: minimal_ocsp_response(),
-        signed_on: NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"),
+    let non_visible = STANDARD.encode(entry);
+    let visible = STANDARD.encode("Tidredovisning oktober 2026");
+    let block = |pnr: &str| {
+        let signature = sign_document(
+            ca,
+            &SignInput {
+                user_visible_data: &visible,
+                user_non_visible_data: Some(&non_visible),
+                personal_number: pnr,
+                name: "Anna Andersson",
+                signed_at: signed_at(),
+                certificate_validity: assistid_fakes::pki::window_around(signed_at()),
+            },
+        )
+        .expect("the fake BankID signs");
+        SignatureBlock {
+            signature_xml: signature.xml.into_bytes(),
+            ocsp_response: signature.ocsp_der,
+            signed_on: signed_at().date_naive(),
+        }
     };
     SubmitRequest {
         report,
@@ -164,6 +198,7 @@ async fn refuses_a_wrong_soap_action() {
     let response = http
         .post(fake.endpoint())
         .header("SOAPAction", "\"urn:wrong\"")
+        .header("Content-Type", "text/xml; charset=utf-8")
         .body(assistid_elt::build_request(&good_request()))
         .send()
         .await
@@ -247,7 +282,6 @@ fn runs_on_its_own_thread_for_synchronous_callers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accepts_signatures_made_by_the_fake_bankid() {
-    use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
 
@@ -484,4 +518,156 @@ async fn times_a_request_by_when_its_first_bytes_reached_the_socket_not_when_it_
             record.outcome
         );
     }
+}
+
+/// A plain HTTPS client with a client certificate of the fake's CA (to send what the ELT
+/// client never would).
+fn raw_client(fake: &FakeFkHandle) -> reqwest::Client {
+    let p12 = fake
+        .client_ca()
+        .issue_client_cert_valid_now(&CertSubject::new("Omsorg AB"))
+        .expect("cert");
+    let identity =
+        reqwest::Identity::from_pem(format!("{}{}", p12.key_pem(), p12.cert_pem()).as_bytes())
+            .expect("identity");
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(fake.ca_pem().as_bytes()).expect("ca"))
+        .identity(identity)
+        .no_proxy()
+        .build()
+        .expect("client")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_404_on_another_path_and_415_on_another_content_type() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let http = raw_client(&fake);
+    let body = assistid_elt::build_request(&good_request());
+    let wrong_path = fake.endpoint().replace(".fake", ".other");
+    let response = http
+        .post(&wrong_path)
+        .header("SOAPAction", format!("\"{SOAP_ACTION}\""))
+        .header("Content-Type", "text/xml; charset=utf-8")
+        .body(body.clone())
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(
+        response.status().as_u16(),
+        404,
+        "FK's web server knows only the service's path"
+    );
+    for content_type in [Some("application/soap+xml; charset=utf-8"), None] {
+        let mut request = http
+            .post(fake.endpoint())
+            .header("SOAPAction", format!("\"{SOAP_ACTION}\""))
+            .body(body.clone());
+        if let Some(value) = content_type {
+            request = request.header("Content-Type", value);
+        }
+        let response = request.send().await.expect("an answer");
+        assert_eq!(
+            response.status().as_u16(),
+            415,
+            "SOAP 1.1 is text/xml; {content_type:?} is refused before the SOAP layer"
+        );
+    }
+    let outcomes: Vec<RecordedOutcome> = fake.requests().into_iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            RecordedOutcome::NotFound,
+            RecordedOutcome::UnsupportedMediaType,
+            RecordedOutcome::UnsupportedMediaType
+        ],
+        "each refusal is recorded for what it was"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_each_signatures_chain_to_the_configured_bankid_root() {
+    let bankid = UserCertificateAuthority::process_wide().expect("the fake BankID's CA");
+    let fake = FakeFk::start(FakeFkConfig {
+        bankid_roots: Some(vec![bankid.root_der().to_vec()]),
+        ..FakeFkConfig::default()
+    })
+    .await
+    .expect("starts");
+    client(&fake)
+        .submit(&good_request())
+        .await
+        .outcome
+        .expect("signatures under the configured BankID root are accepted");
+
+    let elsewhere = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
+    let id = Uuid::new_v4();
+    let report = sample_report(id, "2026-10", ASSISTANT);
+    let error = client(&fake)
+        .submit(&request_under(
+            &elsewhere,
+            report.clone(),
+            &report,
+            id,
+            ASSISTANT,
+        ))
+        .await
+        .outcome
+        .expect_err("a BankID this FK does not trust");
+    assert!(
+        matches!(error, EltError::SignatureValidation { .. }),
+        "a chain to another root is FK's SignatureValidationError: {error:?}"
+    );
+    assert!(
+        error
+            .fk_message()
+            .is_some_and(|m| m.contains("signature_untrusted_root")),
+        "FK's message names the check that failed: {error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signature_changed_after_signing_fails_its_xml_dsig() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let mut request = good_request();
+    let xml = String::from_utf8(request.assistant_signature.signature_xml.clone()).expect("UTF-8");
+    let visible = "<usrVisibleData charset=\"UTF-8\" visible=\"wysiwys\">";
+    let changed = xml.replacen(visible, &format!("{visible}QQ"), 1);
+    assert_ne!(changed, xml, "the visible text was changed");
+    request.assistant_signature.signature_xml = changed.into_bytes();
+    let error = client(&fake)
+        .submit(&request)
+        .await
+        .outcome
+        .expect_err("the signed text was changed");
+    assert!(
+        matches!(error, EltError::SignatureValidation { .. })
+            && error
+                .fk_message()
+                .is_some_and(|m| m.contains("signature_digest_mismatch")),
+        "the digest of #bidSignedData catches it, even without a configured root: {error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assistant_signature_by_someone_else_is_refused() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let id = Uuid::new_v4();
+    let report = sample_report(id, "2026-10", ASSISTANT);
+    let error = client(&fake)
+        .submit(&request(report.clone(), &report, id, "197001019871"))
+        .await
+        .outcome
+        .expect_err("the provider signed in the assistant's place");
+    assert!(
+        matches!(error, EltError::SignatureValidation { .. }),
+        "the signer must be the report's assistant: {error:?}"
+    );
 }
