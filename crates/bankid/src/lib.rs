@@ -42,7 +42,9 @@ pub mod user_roots;
 pub use client::{Client, ClientBuilder, Environment, RetryPolicy};
 pub use error::BankIdError;
 pub use messages::{Lang, Message, MessageKey, StartMode, message};
-pub use ocsp::{OcspError, OrderWindow, VerifiedOcsp, verify_ocsp};
+pub use ocsp::{
+    OcspError, OrderWindow, ProvenSignature, VerifiedOcsp, verify_ocsp, verify_signature_with_ocsp,
+};
 pub use order::{
     CancelSignal, DriveOptions, OrderEvent, OrderOutcome, StartedOrder, autostart_url,
 };

@@ -548,3 +548,41 @@ pub fn verify_ocsp(
         responder: common_name(responder_cert),
     })
 }
+
+/// A signature and the OCSP answer beside it, both verified: what to store, with
+/// [`VerifiedOcsp::produced_at`] as the signing time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenSignature {
+    /// The verified signature (content, signer, certificates).
+    pub signature: crate::signature::VerifiedSignature,
+    /// The verified OCSP answer.
+    pub ocsp: VerifiedOcsp,
+}
+
+/// Verifies a completed order's signature and its OCSP answer together, at the time BankID's
+/// responder vouched for the certificate: [`crate::verify_signature`] at `producedAt` (not at
+/// the computer's clock), then [`verify_ocsp`] with the signature's certificates, the same
+/// roots and the order's window. One call for the app's check before storing and again before
+/// sending.
+pub fn verify_signature_with_ocsp(
+    signature_xml: &[u8],
+    ocsp_der: &[u8],
+    expected: &crate::signature::Expected<'_>,
+    completion_personal_number: &str,
+    user_cert_roots_der: &[Vec<u8>],
+    order: OrderWindow,
+) -> Result<ProvenSignature, SignatureError> {
+    let produced_at = parse(ocsp_der)?.produced_at;
+    let signature = crate::signature::verify_signature(
+        signature_xml,
+        expected,
+        completion_personal_number,
+        user_cert_roots_der,
+        produced_at,
+    )?;
+    let mut chain = Vec::with_capacity(1 + signature.issuer_certificates_der.len());
+    chain.push(signature.signer_certificate_der.clone());
+    chain.extend(signature.issuer_certificates_der.iter().cloned());
+    let ocsp = verify_ocsp(ocsp_der, &chain, user_cert_roots_der, order)?;
+    Ok(ProvenSignature { signature, ocsp })
+}

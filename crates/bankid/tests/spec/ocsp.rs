@@ -4,7 +4,10 @@
 
 use std::sync::OnceLock;
 
-use assistid_bankid::ocsp::{ALLOWED_CLOCK_SKEW, OcspError, OrderWindow, verify_ocsp};
+use assistid_bankid::ocsp::{
+    ALLOWED_CLOCK_SKEW, OcspError, OrderWindow, verify_ocsp, verify_signature_with_ocsp,
+};
+use assistid_bankid::signature::SignatureError;
 use assistid_bankid::{Expected, verify_signature};
 use assistid_fakes::bankid::{
     FakeSignature, OcspScript, SignInput, UserCertificateAuthority, sign_document_with,
@@ -279,5 +282,79 @@ fn garbage_an_unsuccessful_status_and_a_missing_issuer_are_refused_each_for_its_
         OcspError::Revoked.code(),
         "ocsp_revoked",
         "codes are stable and name the check"
+    );
+}
+
+fn expected(pnr: &str) -> Expected<'_> {
+    Expected {
+        user_visible_data: VISIBLE,
+        user_non_visible_data: None,
+        personal_number: pnr,
+    }
+}
+
+#[test]
+fn one_call_proves_signature_and_ocsp_and_gives_the_signing_time() {
+    let signature = signature(ANNA, OcspScript::Good);
+    let proven = verify_signature_with_ocsp(
+        signature.xml.as_bytes(),
+        &signature.ocsp_der,
+        &expected(ANNA),
+        ANNA,
+        &roots(),
+        order(),
+    )
+    .expect("a genuine signature with a good OCSP answer is proven");
+    assert_eq!(proven.signature.personal_number, ANNA, "who signed");
+    assert_eq!(
+        proven.ocsp.produced_at,
+        signed_at(),
+        "the signing time is BankID's producedAt, never the computer's clock"
+    );
+}
+
+#[test]
+fn one_call_refuses_a_signature_whose_ocsp_answer_is_not_about_it() {
+    let anna = signature(ANNA, OcspScript::Good);
+    let berit = signature(BERIT, OcspScript::Good);
+    let result = verify_signature_with_ocsp(
+        anna.xml.as_bytes(),
+        &berit.ocsp_der,
+        &expected(ANNA),
+        ANNA,
+        &roots(),
+        order(),
+    );
+    assert_eq!(
+        result.map(|p| p.ocsp.produced_at),
+        Err(SignatureError::Ocsp(OcspError::WrongCertificate)),
+        "Berit's OCSP answer proves nothing about Anna's signature"
+    );
+    let revoked = signature(ANNA, OcspScript::Revoked);
+    let result = verify_signature_with_ocsp(
+        revoked.xml.as_bytes(),
+        &revoked.ocsp_der,
+        &expected(ANNA),
+        ANNA,
+        &roots(),
+        order(),
+    );
+    assert_eq!(
+        result.as_ref().map_err(SignatureError::code),
+        Err("ocsp_revoked"),
+        "a blocked BankID is refused with the OCSP check's own code"
+    );
+    let result = verify_signature_with_ocsp(
+        anna.xml.as_bytes(),
+        b"",
+        &expected(ANNA),
+        ANNA,
+        &roots(),
+        order(),
+    );
+    assert!(
+        matches!(result, Err(SignatureError::Ocsp(OcspError::Unreadable(_)))),
+        "no OCSP answer, no proof: {:?}",
+        result.map(|p| p.ocsp.produced_at)
     );
 }
