@@ -185,6 +185,12 @@ pub struct FakeFkConfig {
     /// certificate in the signature are checked, but not which root it ends at (for tests that
     /// sign with a BankID CA of their own).
     pub bankid_roots: Option<Vec<Vec<u8>>>,
+    /// FK's report schema (`tidredovisning_extern_v1.xsd`): when set, every report is validated
+    /// against it with `xmllint` (libxml2) before it is read, and a report the schema refuses
+    /// is answered `XmlValidationError` with xmllint's findings, as FK answers. `None` (the
+    /// demo, where xmllint may be missing): the report is checked by `assistid_core`'s reader
+    /// only, which checks every value it reads but is not a schema validator.
+    pub report_schema: Option<PathBuf>,
 }
 
 impl Default for FakeFkConfig {
@@ -196,6 +202,7 @@ impl Default for FakeFkConfig {
             default_behaviour: Behaviour::Normal,
             journal: None,
             bankid_roots: None,
+            report_schema: None,
         }
     }
 }
@@ -929,7 +936,11 @@ async fn handle(
             check::soap_fault("soapenv:Client", &message),
         );
     }
-    match check::judge(&body, shared.config.bankid_roots.as_deref()) {
+    let strictness = check::Strictness {
+        bankid_roots: shared.config.bankid_roots.as_deref(),
+        report_schema: shared.config.report_schema.as_deref(),
+    };
+    match check::judge(&body, strictness) {
         Verdict::Accepted { report_id, tx_id } => {
             shared.update(
                 seq,

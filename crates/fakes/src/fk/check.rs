@@ -28,12 +28,62 @@ pub(crate) enum Verdict {
     BadRequest(String),
 }
 
-/// Decides the answer for a request body. `bankid_roots`: the BankID user-certificate roots
-/// this FK trusts (see [`super::FakeFkConfig::bankid_roots`]).
-pub(crate) fn judge(body: &[u8], bankid_roots: Option<&[Vec<u8>]>) -> Verdict {
-    match judge_inner(body, bankid_roots) {
+/// What the fake FK checks beyond the envelope and the report's own reader.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Strictness<'a> {
+    /// The BankID user-certificate roots this FK trusts
+    /// ([`super::FakeFkConfig::bankid_roots`]).
+    pub(crate) bankid_roots: Option<&'a [Vec<u8>]>,
+    /// FK's report schema, validated with xmllint ([`super::FakeFkConfig::report_schema`]).
+    pub(crate) report_schema: Option<&'a std::path::Path>,
+}
+
+/// Decides the answer for a request body.
+pub(crate) fn judge(body: &[u8], strictness: Strictness<'_>) -> Verdict {
+    match judge_inner(body, strictness) {
         Ok(v) | Err(v) => v,
     }
+}
+
+/// Validates `report` against FK's report schema with xmllint, as FK validates it: `Err` holds
+/// xmllint's findings (the document read from standard input is named "rad N").
+fn validate_report_schema(schema: &std::path::Path, report: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--nonet")
+        .arg("--schema")
+        .arg(schema)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("schemakontrollen kunde inte köras (xmllint: {e})"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(report)
+            .map_err(|e| format!("schemakontrollen kunde inte läsa rapporten ({e})"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("schemakontrollen avbröts ({e})"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let findings: Vec<String> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.ends_with("fails to validate"))
+        .map(|line| match line.strip_prefix("-:") {
+            Some(rest) => format!("rad {rest}"),
+            None => line.to_owned(),
+        })
+        .collect();
+    Err(format!(
+        "Tidredovisningen följer inte schemat tidredovisning_extern_v1.xsd: {}",
+        findings.join(" ")
+    ))
 }
 
 /// The id of the report a request carries, if the envelope and report can be read (for the
@@ -51,7 +101,8 @@ pub(crate) fn report_id(body: &[u8]) -> Option<Uuid> {
     parse_report(&report).ok().map(|parsed| parsed.id)
 }
 
-fn judge_inner(body: &[u8], bankid_roots: Option<&[Vec<u8>]>) -> Result<Verdict, Verdict> {
+fn judge_inner(body: &[u8], strictness: Strictness<'_>) -> Result<Verdict, Verdict> {
+    let bankid_roots = strictness.bankid_roots;
     let bad = |m: &str| Verdict::BadRequest(m.to_owned());
     let root = xml::parse(body).map_err(|_| bad("The request is not well-formed XML."))?;
     if !root.is(SOAP_NS, "Envelope") {
@@ -77,6 +128,9 @@ fn judge_inner(body: &[u8], bankid_roots: Option<&[Vec<u8>]>) -> Result<Verdict,
     let report = decode(&parts[0].text()).ok_or_else(|| {
         Verdict::XmlValidation("tidredovisning är inte giltig base64 (xs:base64Binary)".into())
     })?;
+    if let Some(schema) = strictness.report_schema {
+        validate_report_schema(schema, &report).map_err(Verdict::XmlValidation)?;
+    }
     let parsed = parse_report(&report).map_err(|e| {
         Verdict::XmlValidation(format!(
             "Tidredovisningen följer inte schemat tidredovisning_extern_v1.xsd: {e}"

@@ -671,3 +671,53 @@ async fn an_assistant_signature_by_someone_else_is_refused() {
         "the signer must be the report's assistant: {error:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validates_the_report_against_fks_schema_when_given_it() {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fk/tidredovisning_extern_v1.xsd");
+    let strict = FakeFk::start(FakeFkConfig {
+        report_schema: Some(schema),
+        ..FakeFkConfig::default()
+    })
+    .await
+    .expect("starts");
+    client(&strict)
+        .submit(&good_request())
+        .await
+        .outcome
+        .expect("a report that follows FK's schema is accepted");
+
+    // FK's schema wants at least 7 characters; the report reader does not look at the number.
+    let id = Uuid::new_v4();
+    let short_phone = String::from_utf8(sample_report(id, "2026-10", ASSISTANT))
+        .expect("UTF-8")
+        .replace("08-123 45 67", "123")
+        .into_bytes();
+    let error = client(&strict)
+        .submit(&request(short_phone.clone(), &short_phone, id, ASSISTANT))
+        .await
+        .outcome
+        .expect_err("FK's schema refuses a three-character phone number");
+    assert!(
+        matches!(error, EltError::XmlValidation { .. })
+            && error
+                .fk_message()
+                .is_some_and(|m| m.contains("telefonnummerAnordnare") && m.contains("rad ")),
+        "FK's XmlValidationError carries the schema validator's finding: {error}"
+    );
+
+    let lenient = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("starts");
+    let id = Uuid::new_v4();
+    let short_phone = String::from_utf8(sample_report(id, "2026-10", ASSISTANT))
+        .expect("UTF-8")
+        .replace("08-123 45 67", "123")
+        .into_bytes();
+    client(&lenient)
+        .submit(&request(short_phone.clone(), &short_phone, id, ASSISTANT))
+        .await
+        .outcome
+        .expect("without the schema only the report reader checks, and it does not read this");
+}
