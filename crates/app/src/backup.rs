@@ -83,6 +83,8 @@ pub enum AutomaticReason {
     AfterSubmission,
     /// The daily backup while the app runs.
     Daily,
+    /// The user asked for one now (Settings → Säkerhetskopiering).
+    Now,
 }
 
 /// What a restore brought back, for the screen and the CLI.
@@ -386,6 +388,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> anyhow::Result<(App, RestoreSummary)> {
         let recovery = parse_key(recovery_key)?;
+        backup::refuse_occupied(data_dir).map_err(AppError::from)?;
         // Refuse a newer backup before asking anything else of the file, and check all of it
         // before anything (even the folder's identity for the keychain) is written.
         read_header(file)?;

@@ -1216,11 +1216,7 @@ pub fn restore(
             None => keys.create()?,
         };
         rekey(&temporary, &one_time_key, &new_key, path)?;
-        if occupied(data_dir)? {
-            return Err(BackupError::FolderNotEmpty {
-                path: data_dir.to_path_buf(),
-            });
-        }
+        refuse_occupied(data_dir)?;
         fs::rename(&temporary, &target).map_err(io_error(&target, "skrivas"))?;
         sync_parent(&target);
         Ok(header)
@@ -1234,6 +1230,27 @@ pub fn restore(
     };
     let store = Store::open(&target, keys)?;
     Ok((header, store))
+}
+
+/// Refuses ([`BackupError::FolderNotEmpty`]) a data folder that holds a database (or its
+/// write-ahead log or journal): a restore never writes over existing data.
+pub fn refuse_occupied(data_dir: &Path) -> Result<()> {
+    for name in [
+        DATABASE_FILE_NAME.to_owned(),
+        format!("{DATABASE_FILE_NAME}-wal"),
+        format!("{DATABASE_FILE_NAME}-journal"),
+    ] {
+        if data_dir
+            .join(&name)
+            .try_exists()
+            .map_err(io_error(data_dir, "läsas"))?
+        {
+            return Err(BackupError::FolderNotEmpty {
+                path: data_dir.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Opens the restored temporary database with its one-time key, checks it and re-keys it.
