@@ -260,6 +260,7 @@ export const en: Record<MessageKey, string> = {
   'history.outcome.rejected': 'Rejected',
   'history.outcome.uncertain': 'Uncertain',
 
+  'backup.first_start': 'New computer? Restore from a backup under Settings → Backups.',
   'backup.title': 'Backups',
   'backup.intro': 'A backup is an encrypted file with all the data: reports, signatures, receipts from Försäkringskassan and the log. It opens only with the recovery key.',
   'backup.on': 'Backups are on.',

@@ -258,6 +258,7 @@ export const sv = {
   'history.outcome.rejected': 'Avvisad',
   'history.outcome.uncertain': 'Osäker',
 
+  'backup.first_start': 'Har du bytt dator? Återställ från säkerhetskopia under Inställningar → Säkerhetskopiering.',
   'backup.title': 'Säkerhetskopiering',
   'backup.intro': 'En säkerhetskopia är en krypterad fil med alla uppgifter: rapporter, underskrifter, kvitton från Försäkringskassan och loggen. Den öppnas bara med återställningsnyckeln.',
   'backup.on': 'Säkerhetskopiering är påslagen.',
