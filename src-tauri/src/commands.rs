@@ -503,6 +503,72 @@ pub async fn open_export(shell: State<'_, Shell>, path: String) -> Answer<()> {
     crate::records::open_export(&shell.data_dir(), &path)
 }
 
+/// Backups: whether they are on, where they go, the last good and failed one, the overview's
+/// warning, and whether a backup can be restored into the folder for real data.
+#[tauri::command]
+pub async fn backup_settings(shell: State<'_, Shell>) -> Answer<ipc::BackupSettings> {
+    crate::backup::settings(&shell).await
+}
+
+/// Makes a new recovery key and returns it to be shown once; backups use it after
+/// [`confirm_recovery_key`].
+#[tauri::command]
+pub async fn prepare_recovery_key(shell: State<'_, Shell>) -> Answer<ipc::RecoveryKeyShown> {
+    shell
+        .run(|app| {
+            let key = app.prepare_recovery_key(Utc::now())?;
+            Ok(ipc::RecoveryKeyShown {
+                recovery_key: key.grouped().expose().clone(),
+            })
+        })
+        .await
+}
+
+/// The recovery key typed back: turns backups on when it is the one just shown.
+#[tauri::command]
+pub async fn confirm_recovery_key(
+    shell: State<'_, Shell>,
+    typed: String,
+) -> Answer<ipc::BackupSettings> {
+    shell
+        .run(move |app| app.confirm_recovery_key(&typed, Utc::now()))
+        .await?;
+    crate::backup::settings(&shell).await
+}
+
+/// Chooses the folder for automatic backups (typed by the user: a network drive or a synced
+/// folder) and how many are kept.
+#[tauri::command]
+pub async fn set_backup_folder(
+    shell: State<'_, Shell>,
+    folder: String,
+    keep: u32,
+) -> Answer<ipc::BackupSettings> {
+    shell
+        .run(move |app| app.set_backup_folder(std::path::Path::new(&folder), keep, Utc::now()))
+        .await?;
+    crate::backup::settings(&shell).await
+}
+
+/// Makes a backup into the chosen folder now.
+#[tauri::command]
+pub async fn backup_now(shell: State<'_, Shell>) -> Answer<ipc::BackupSettings> {
+    crate::backup::backup_now(&shell).await?;
+    crate::backup::settings(&shell).await
+}
+
+/// Restores a backup file chosen in the webview into the folder for real data (which must have
+/// no database), with the recovery key typed by the user, and opens it.
+#[tauri::command]
+pub async fn restore_backup(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file: ipc::ImportFile,
+    recovery_key: String,
+) -> Answer<ipc::RestoreResult> {
+    crate::backup::restore(&shell, &desks, file, recovery_key).await
+}
+
 /// Registers every command, and lists their names for the generated bindings — one list, so
 /// the bindings cannot name a command the shell does not have.
 macro_rules! commands {
@@ -559,4 +625,10 @@ commands![
     export_invoice,
     reminders,
     open_export,
+    backup_settings,
+    prepare_recovery_key,
+    confirm_recovery_key,
+    set_backup_folder,
+    backup_now,
+    restore_backup,
 ];

@@ -1040,6 +1040,63 @@ pub struct Progress {
     pub total: u32,
 }
 
+/// Backups as the Settings screen and the overview show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupSettings {
+    /// Whether a recovery key has been confirmed (backups are on).
+    pub set_up: bool,
+    /// Whether a recovery key was shown but not yet typed back.
+    pub key_pending: bool,
+    /// The folder automatic backups go to.
+    pub folder: Option<String>,
+    /// How many automatic backups are kept.
+    pub keep: u32,
+    /// When the last good backup was made (RFC 3339).
+    pub last_ok_at: Option<String>,
+    /// When the last attempt failed, if that is newer than the last good one (RFC 3339).
+    pub last_failure_at: Option<String>,
+    /// Why it failed (Swedish).
+    pub last_failure: Option<String>,
+    /// The overview's warning: `backup_not_set_up`, `backup_never_made`, `backup_failed` or
+    /// `backup_old`.
+    pub warning_code: Option<String>,
+    /// The warning's text (Swedish).
+    pub warning: Option<String>,
+    /// Whether the folder for real data has no database yet, so a backup can be restored into
+    /// it ("Återställ från säkerhetskopia").
+    pub can_restore: bool,
+}
+
+/// A new recovery key, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecoveryKeyShown {
+    /// Seven groups of four symbols, e.g. `7K3M-…`.
+    pub recovery_key: String,
+}
+
+/// What a restore brought back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RestoreResult {
+    /// The provider's name.
+    pub provider: Option<String>,
+    /// When the backup was made (RFC 3339).
+    pub backup_made_at: String,
+    /// The months with reports (`YYYY-MM`).
+    pub months: Vec<String>,
+    /// Reports (assistant × person × month).
+    pub reports: u32,
+    /// BankID signatures.
+    pub signatures: u32,
+    /// Submissions to FK.
+    pub submissions: u32,
+    /// Of which FK accepted.
+    pub accepted: u32,
+    /// When FK last accepted a report (RFC 3339).
+    pub last_accepted_at: Option<String>,
+    /// Certificates whose password must be typed again (Swedish labels).
+    pub passwords_needed: Vec<String>,
+}
+
 /// Event names the shell emits (payloads: [`Progress`] for `progress`).
 pub const EVENT_PROGRESS: &str = "progress";
 /// The event with a [`SignStatus`] on every change of a signing flow.
@@ -1131,6 +1188,9 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         AssistantToRemind,
         Reminders,
         Progress,
+        BackupSettings,
+        RecoveryKeyShown,
+        RestoreResult,
     );
     out.push_str("/** The Tauri commands the shell registers (`invoke` names). */\nexport const COMMANDS = [\n");
     for name in command_names {

@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod backup;
 pub mod commands;
 pub mod convert;
 pub mod import;
@@ -171,6 +172,7 @@ pub fn run() -> anyhow::Result<()> {
             if let Some(window) = app.get_webview_window("main") {
                 tune_webview(&window);
             }
+            backup::start_daily(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -51,7 +51,7 @@ pub const DEMO_FOLDER: &str = "demo";
 
 /// The database file of a data folder (`assistid_store::DATABASE_FILE_NAME`): a root folder
 /// that has one already holds data (a CLI user's, or an older installation's).
-const DATABASE_FILE: &str = "assistid.db";
+pub(crate) const DATABASE_FILE: &str = "assistid.db";
 
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 #[serde(default)]
@@ -403,6 +403,32 @@ impl Shell {
         crate::import::clear_staging(&left.data_dir);
         tracing::info!(workspace = ?target, "data folder switched");
         Ok(self.settings())
+    }
+
+    /// Makes `app` — a folder for real data just restored from a backup — the open folder and
+    /// remembers the choice; refused (`busy`) while a run or an order is in progress.
+    pub(crate) fn open_restored(&self, desks: &crate::Desks, app: App) -> Result<(), IpcError> {
+        let mut open = self.open.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(busy) = desks.busy() {
+            return Err(busy);
+        }
+        let mut ui = read_ui_settings(&self.root);
+        ui.workspace = Some(Workspace::Real);
+        write_ui_settings(&self.root, &ui)
+            .map_err(|e| internal(&format!("kunde inte spara valet av datamapp: {e}")))?;
+        let left = std::mem::replace(
+            &mut *open,
+            Opened {
+                app: Ok(Arc::new(Mutex::new(app))),
+                data_dir: workspace_dir(&self.root, Workspace::Real),
+                workspace: Workspace::Real,
+            },
+        );
+        drop(open);
+        desks.import.clear();
+        crate::import::clear_staging(&left.data_dir);
+        tracing::info!("restored folder opened");
+        Ok(())
     }
 
     /// The app's refusal to send a folder's data to the chosen environment, explained for the

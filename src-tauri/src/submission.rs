@@ -163,6 +163,14 @@ fn send(
         &clock,
         &mut progress,
     ))??;
+    // What FK just answered is worth a backup at once (a failure is remembered for the
+    // overview, never the run's failure).
+    if let Err(e) = app.automatic_backup(
+        assistid_app::backup::AutomaticReason::AfterSubmission,
+        Utc::now(),
+    ) {
+        tracing::warn!(code = %IpcError::from(e).code, "backup after the run failed");
+    }
     Ok(())
 }
 

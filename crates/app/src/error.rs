@@ -2,6 +2,7 @@
 //! `{code, message}`.
 
 use assistid_store::StoreError;
+use assistid_store::backup::BackupError;
 use serde::Serialize;
 
 /// A failure a user can act on. Messages are Swedish and written for coordinators; `code` is
@@ -38,6 +39,9 @@ pub enum AppError {
         /// What happened and what to do, for the user.
         message: String,
     },
+    /// A backup could not be made, read or restored (see [`BackupError`]).
+    #[error("{0}")]
+    Backup(#[from] BackupError),
 }
 
 impl AppError {
@@ -49,6 +53,7 @@ impl AppError {
             AppError::Missing(_) => "missing_data",
             AppError::DataProblems { .. } => "data_problems",
             AppError::ImportFileChanged { .. } => "import_file_changed",
+            AppError::Backup(e) => e.code(),
         }
     }
 

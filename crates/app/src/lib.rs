@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod backup;
 pub mod certificates;
 pub mod deletion;
 pub mod demo;
@@ -76,7 +77,9 @@ impl App {
             )
         })?;
         let source = match keys {
-            KeySource::Keychain => StoreKeySource::keychain_for_data_dir(data_dir),
+            KeySource::Keychain => {
+                StoreKeySource::keychain_for_folder(data_dir).map_err(AppError::from)?
+            }
             KeySource::File(path) => StoreKeySource::File(path),
         };
         let store = Store::open_in_data_dir(data_dir, &source).map_err(AppError::from)?;

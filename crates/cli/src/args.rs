@@ -58,6 +58,55 @@ pub enum Command {
     Invoice(InvoiceArgs),
     /// The month's deadline, what is missing, and the assistants to remind (with phone numbers).
     Reminders(RemindersArgs),
+    /// Encrypted backups: `--out FILE` writes one now; `setup`, `confirm`, `folder`, `auto`,
+    /// `status`, `verify`.
+    Backup(BackupArgs),
+    /// Restore a backup into a data folder that has no database (asks for the recovery key).
+    Restore(RestoreArgs),
+}
+
+/// `assistid backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Write a backup to this file now (it must not exist).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Set-up and automatic backups.
+    #[command(subcommand)]
+    pub command: Option<BackupCmd>,
+}
+
+/// `assistid backup <command>`.
+#[derive(Debug, Subcommand)]
+pub enum BackupCmd {
+    /// Make the recovery key (shown once: print it or write it down), then type it back.
+    Setup,
+    /// Type back the recovery key shown by `setup` (from stdin or ASSISTID_RECOVERY_KEY).
+    Confirm,
+    /// Choose the folder for automatic backups and how many are kept.
+    Folder {
+        /// The folder (a network drive or a synced folder is best).
+        dir: PathBuf,
+        /// How many automatic backups to keep.
+        #[arg(long, default_value_t = 10)]
+        keep: u32,
+    },
+    /// Make the automatic backup into the chosen folder if one is due (for a daily schedule).
+    Auto,
+    /// Whether backups are set up, where they go, the last good one and any warning.
+    Status,
+    /// Check a backup file with the recovery key (reads everything, writes nothing).
+    Verify {
+        /// The backup file.
+        file: PathBuf,
+    },
+}
+
+/// `assistid restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file. The recovery key is read from stdin (or ASSISTID_RECOVERY_KEY).
+    pub file: PathBuf,
 }
 
 /// `assistid receipt`.

@@ -3,6 +3,7 @@
 
 mod after_sending;
 mod args;
+mod backup;
 mod output;
 mod privacy;
 mod sign;
@@ -179,5 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let app = App::open(&data_dir, key_source(), now)?;
             after_sending::reminders(&app, &args, json, now)
         }
+        Command::Backup(args) => backup::backup(&data_dir, key_source(), args, json, now),
+        Command::Restore(args) => backup::restore(&data_dir, key_source(), &args, json, now),
     }
 }

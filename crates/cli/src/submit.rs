@@ -117,6 +117,9 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
         &clock,
         &mut progress,
     )?;
+    // What FK just answered is the first thing worth a backup (issue 20); a failure here is
+    // remembered for the overview and never turns the run into a failure.
+    crate::backup::after_submission(app, json);
     if json {
         print_json(&summary)?;
     } else {

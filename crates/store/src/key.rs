@@ -71,14 +71,62 @@ pub enum KeySource {
 impl KeySource {
     /// The keychain entry for the database in `data_dir`: separate data folders get separate
     /// keys. The account name is the folder's absolute path, made absolute without resolving
-    /// symbolic links, so it is the same before and after the folder is created; name the
-    /// folder the same way each time (the CLI's default does).
+    /// symbolic links, so it is the same before and after the folder is created. This is how
+    /// Assistid found keys before folders had an identity; programs use
+    /// [`KeySource::keychain_for_folder`], which still opens (and migrates) these entries.
     pub fn keychain_for_data_dir(data_dir: &Path) -> Self {
         let absolute = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
         KeySource::Keychain {
             service: KEYCHAIN_SERVICE.to_owned(),
             user: format!("database-key:{}", absolute.display()),
         }
+    }
+
+    /// The keychain entry for the database in `data_dir`, found by the **identity stored in the
+    /// folder** (the file [`FOLDER_ID_FILE`], a random UUID; not secret) rather than by its path,
+    /// so moving or renaming the folder keeps finding the key:
+    ///
+    /// - the folder's identity is read, or made and saved (owner-only, written atomically) when
+    ///   the folder has none yet — a new folder, or one made by an older Assistid;
+    /// - the entry is `database-key:folder:<uuid>`;
+    /// - when that entry is empty but the older entry named by the folder's path
+    ///   ([`KeySource::keychain_for_data_dir`]) has a key, the key is copied to the new entry
+    ///   and read back (the migration), when the folder holds a database; the old entry is
+    ///   left as it was, so an older Assistid still opens the folder where it is.
+    pub fn keychain_for_folder(data_dir: &Path) -> Result<Self> {
+        let id = folder_id(data_dir)?;
+        let user = format!("database-key:folder:{id}");
+        let entry = keychain_entry(KEYCHAIN_SERVICE, &user)?;
+        let by_id = KeySource::Keychain {
+            service: KEYCHAIN_SERVICE.to_owned(),
+            user,
+        };
+        if read_keychain(&entry)?.is_some() {
+            return Ok(by_id);
+        }
+        // Only a folder that has a database can have an old entry worth taking over: a new
+        // folder where an old one used to be gets a new key.
+        let has_database = data_dir
+            .join(crate::store::DATABASE_FILE_NAME)
+            .try_exists()
+            .unwrap_or(true);
+        if !has_database {
+            return Ok(by_id);
+        }
+        if let Some(old) = KeySource::keychain_for_data_dir(data_dir).load()? {
+            entry
+                .set_password(old.to_hex().expose())
+                .map_err(keychain_error)?;
+            match read_keychain(&entry)? {
+                Some(read) if read == old => {}
+                _ => {
+                    return Err(StoreError::Keychain {
+                        reason: "nyckeln kunde inte flyttas till mappens identitet".to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(by_id)
     }
 
     /// Where the key is looked for, in Swedish, for messages.
@@ -132,6 +180,31 @@ impl KeySource {
                 }
             }
         }
+    }
+}
+
+/// The file in a data folder that holds the folder's identity (a UUID), by which its keychain
+/// entry is found ([`KeySource::keychain_for_folder`]).
+pub const FOLDER_ID_FILE: &str = "assistid-folder-id";
+
+/// The folder's identity, made and saved when it has none.
+fn folder_id(data_dir: &Path) -> Result<uuid::Uuid> {
+    let path = data_dir.join(FOLDER_ID_FILE);
+    let io_err = |source| StoreError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    match fs::read_to_string(&path) {
+        Ok(text) => uuid::Uuid::parse_str(text.trim()).map_err(|_| StoreError::BadStoredValue {
+            column: "assistid-folder-id",
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::owner_only::tighten_dir(data_dir).map_err(io_err)?;
+            let id = uuid::Uuid::new_v4();
+            crate::owner_only::write_file(&path, format!("{id}\n").as_bytes()).map_err(io_err)?;
+            Ok(id)
+        }
+        Err(e) => Err(io_err(e)),
     }
 }
 

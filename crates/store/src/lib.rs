@@ -48,6 +48,7 @@ pub mod schema;
 mod store;
 
 pub mod assistants;
+pub mod backup;
 pub mod events;
 pub mod outbox;
 pub mod owner_only;

@@ -4,7 +4,9 @@
 //!
 //! A data folder belongs to one provider, so "per provider" and "per data folder" coincide.
 //! Values are plain text; secrets (the certificate password) are never stored here — they live
-//! in the OS keychain.
+//! in the OS keychain. The one exception is the backup data key (`backup.key`, see
+//! [`crate::backup`]): it only protects copies of this same database, so it is as safe here as
+//! the data itself.
 
 use std::fmt;
 use std::str::FromStr;

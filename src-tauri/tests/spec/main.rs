@@ -2,6 +2,7 @@
 //! on the demo data, the error shape, and the least-privilege configuration.
 //! (The running app is driven end to end by `tests/e2e`, through WebDriver.)
 
+mod backup;
 mod bindings;
 mod boundary;
 mod config;

@@ -11,7 +11,9 @@ use std::time::Duration;
 use assistid_app::history::HistoryFilter;
 use assistid_app::invoice::{InvoiceFormat, MissingReason};
 use assistid_app::receipts::{Outcome, ReceiptRequest, ReceiptScope};
-use assistid_app::submit::{EltConnection, Pacer, PacingConfig, RetryPolicy, SubmitSummary};
+use assistid_app::submit::{
+    EltConnection, Pacer, PacingConfig, RetryPolicy, SubmissionView, SubmitSummary,
+};
 use assistid_app::{App, KeySource};
 use assistid_core::ids::Personnummer;
 use assistid_core::model::{ReportMonth, TimeKind};
@@ -43,12 +45,12 @@ fn clock() -> DateTime<Utc> {
     Utc::now()
 }
 
-struct Folder {
-    dir: tempfile::TempDir,
+pub(crate) struct Folder {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Folder {
-    fn demo() -> Self {
+    pub(crate) fn demo() -> Self {
         let folder = Folder {
             dir: tempfile::tempdir().expect("a temporary data folder"),
         };
@@ -62,11 +64,11 @@ impl Folder {
         folder
     }
 
-    fn key(&self) -> PathBuf {
+    pub(crate) fn key(&self) -> PathBuf {
         self.dir.path().join("test.key")
     }
 
-    fn open(&self) -> App {
+    pub(crate) fn open(&self) -> App {
         App::open(self.dir.path(), KeySource::File(self.key()), Utc::now())
             .expect("the data folder opens")
     }
@@ -78,7 +80,7 @@ impl Folder {
 
 /// Signs every current version of October like BankID (the fake's signing code): each
 /// assistant their report (`skip` leaves some unsigned), the provider the rest in one batch.
-fn sign_october(path: &Path, key: &Path, skip: impl Fn(&str) -> bool) -> usize {
+pub(crate) fn sign_october(path: &Path, key: &Path, skip: impl Fn(&str) -> bool) -> usize {
     let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
         .expect("the store opens");
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
@@ -145,7 +147,7 @@ fn sign_october(path: &Path, key: &Path, skip: impl Fn(&str) -> bool) -> usize {
     versions.len()
 }
 
-fn fake_fk() -> BackgroundFakeFk {
+pub(crate) fn fake_fk() -> BackgroundFakeFk {
     FakeFk::start_background(FakeFkConfig {
         min_interval: Duration::from_millis(100),
         ..FakeFkConfig::default()
@@ -153,7 +155,16 @@ fn fake_fk() -> BackgroundFakeFk {
     .expect("the fake FK starts")
 }
 
-fn submit(app: &App, fk: &BackgroundFakeFk) -> SubmitSummary {
+pub(crate) fn submit(app: &App, fk: &BackgroundFakeFk) -> SubmitSummary {
+    submit_with(app, fk, &mut |_, _, _| {})
+}
+
+/// [`submit`] with a progress callback, called after each report.
+pub(crate) fn submit_with(
+    app: &App,
+    fk: &BackgroundFakeFk,
+    progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+) -> SubmitSummary {
     let client = EltClient::builder()
         .endpoint(fk.endpoint())
         .identity(
@@ -178,20 +189,13 @@ fn submit(app: &App, fk: &BackgroundFakeFk) -> SubmitSummary {
         base_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(200),
     };
-    app.submit_month(
-        october(),
-        &connection,
-        &pacer,
-        &retry,
-        &clock,
-        &mut |_, _, _| {},
-    )
-    .expect("the month is submitted")
+    app.submit_month(october(), &connection, &pacer, &retry, &clock, progress)
+        .expect("the month is submitted")
 }
 
 /// The demo month after submission: every report signed and sent, the first one rejected by
 /// FK with [`FK_REJECTION`].
-fn sent_october() -> (Folder, App, SubmitSummary) {
+pub(crate) fn sent_october() -> (Folder, App, SubmitSummary) {
     let folder = Folder::demo();
     let signed = sign_october(folder.dir.path(), &folder.key(), |_| false);
     let app = folder.open();

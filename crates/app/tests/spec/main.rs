@@ -1,5 +1,6 @@
 //! app spec
 mod after_sending;
+mod backup;
 mod faults;
 mod import;
 mod privacy;

@@ -93,7 +93,7 @@ impl keyring::credential::CredentialBuilderApi for MemoryKeychain {
     }
 }
 
-fn keychain() -> &'static Secrets {
+pub(crate) fn keychain() -> &'static Secrets {
     static SECRETS: std::sync::OnceLock<Secrets> = std::sync::OnceLock::new();
     static ONCE: Once = Once::new();
     let secrets = SECRETS.get_or_init(Secrets::default);

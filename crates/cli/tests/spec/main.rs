@@ -2,6 +2,7 @@
 //! binary, a real encrypted database in a temporary data folder, real files.
 
 mod after_sending;
+mod backup;
 mod demo;
 mod export;
 mod import;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backup;
 mod encryption_at_rest;
 mod events;
 mod keys;

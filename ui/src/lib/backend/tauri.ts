@@ -94,6 +94,12 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
       call<Gen.Settings>('import_certificate', { purpose, file, password }),
     setFkEndpoint: (environment, endpoint) => call<Gen.Settings>('set_fk_endpoint', { environment, endpoint }),
     setFkTrust: (environment, choice) => call<Gen.Settings>('set_fk_trust', { environment, choice }),
+    backupSettings: () => call<Gen.BackupSettings>('backup_settings'),
+    prepareRecoveryKey: () => call<Gen.RecoveryKeyShown>('prepare_recovery_key'),
+    confirmRecoveryKey: (typed) => call<Gen.BackupSettings>('confirm_recovery_key', { typed }),
+    setBackupFolder: (folder, keep) => call<Gen.BackupSettings>('set_backup_folder', { folder, keep }),
+    backupNow: () => call<Gen.BackupSettings>('backup_now'),
+    restoreBackup: (file, recoveryKey) => call<Gen.RestoreResult>('restore_backup', { file, recoveryKey }),
   };
 }
 
@@ -117,6 +123,25 @@ export interface Extras {
   setFkEndpoint(environment: Gen.Environment, endpoint: string | null): Promise<Gen.Settings>;
   /** Chooses which server certificates are trusted for FK's test or production service. */
   setFkTrust(environment: Gen.Environment, choice: Gen.TrustChoice): Promise<Gen.Settings>;
+  /** Backups: on or off, the folder, the last good and failed one, the overview's warning. */
+  backupSettings(): Promise<Gen.BackupSettings>;
+  /** Makes a recovery key and returns it to be shown once. */
+  prepareRecoveryKey(): Promise<Gen.RecoveryKeyShown>;
+  /** The recovery key typed back: turns backups on when it is the one just shown. */
+  confirmRecoveryKey(typed: string): Promise<Gen.BackupSettings>;
+  /** The folder for automatic backups (typed path) and how many are kept. */
+  setBackupFolder(folder: string, keep: number): Promise<Gen.BackupSettings>;
+  /** A backup into the chosen folder now. */
+  backupNow(): Promise<Gen.BackupSettings>;
+  /** Restores a backup chosen in the file input into the (empty) folder for real data. */
+  restoreBackup(file: Gen.ImportFile, recoveryKey: string): Promise<Gen.RestoreResult>;
+}
+
+/** Whether `backend` makes and restores backups (the desktop app). */
+export function hasBackups(
+  backend: object,
+): backend is Pick<Extras, 'backupSettings' | 'prepareRecoveryKey' | 'confirmRecoveryKey' | 'setBackupFolder' | 'backupNow' | 'restoreBackup'> {
+  return 'backupSettings' in backend && 'restoreBackup' in backend;
 }
 
 /** Whether `backend` can set up FK's services (address and trusted CA): the desktop app. */

@@ -1329,6 +1329,103 @@ done: number,
  */
 total: number, };
 
+/**
+ * Backups as the Settings screen and the overview show them.
+ */
+export type BackupSettings = { 
+/**
+ * Whether a recovery key has been confirmed (backups are on).
+ */
+set_up: boolean, 
+/**
+ * Whether a recovery key was shown but not yet typed back.
+ */
+key_pending: boolean, 
+/**
+ * The folder automatic backups go to.
+ */
+folder: string | null, 
+/**
+ * How many automatic backups are kept.
+ */
+keep: number, 
+/**
+ * When the last good backup was made (RFC 3339).
+ */
+last_ok_at: string | null, 
+/**
+ * When the last attempt failed, if that is newer than the last good one (RFC 3339).
+ */
+last_failure_at: string | null, 
+/**
+ * Why it failed (Swedish).
+ */
+last_failure: string | null, 
+/**
+ * The overview's warning: `backup_not_set_up`, `backup_never_made`, `backup_failed` or
+ * `backup_old`.
+ */
+warning_code: string | null, 
+/**
+ * The warning's text (Swedish).
+ */
+warning: string | null, 
+/**
+ * Whether the folder for real data has no database yet, so a backup can be restored into
+ * it ("Återställ från säkerhetskopia").
+ */
+can_restore: boolean, };
+
+/**
+ * A new recovery key, shown once.
+ */
+export type RecoveryKeyShown = { 
+/**
+ * Seven groups of four symbols, e.g. `7K3M-…`.
+ */
+recovery_key: string, };
+
+/**
+ * What a restore brought back.
+ */
+export type RestoreResult = { 
+/**
+ * The provider's name.
+ */
+provider: string | null, 
+/**
+ * When the backup was made (RFC 3339).
+ */
+backup_made_at: string, 
+/**
+ * The months with reports (`YYYY-MM`).
+ */
+months: Array<string>, 
+/**
+ * Reports (assistant × person × month).
+ */
+reports: number, 
+/**
+ * BankID signatures.
+ */
+signatures: number, 
+/**
+ * Submissions to FK.
+ */
+submissions: number, 
+/**
+ * Of which FK accepted.
+ */
+accepted: number, 
+/**
+ * When FK last accepted a report (RFC 3339).
+ */
+last_accepted_at: string | null, 
+/**
+ * Certificates whose password must be typed again (Swedish labels).
+ */
+passwords_needed: Array<string>, };
+
 /** The Tauri commands the shell registers (`invoke` names). */
 export const COMMANDS = [
   'month_overview',
@@ -1372,6 +1469,12 @@ export const COMMANDS = [
   'export_invoice',
   'reminders',
   'open_export',
+  'backup_settings',
+  'prepare_recovery_key',
+  'confirm_recovery_key',
+  'set_backup_folder',
+  'backup_now',
+  'restore_backup',
 ] as const;
 
 /** One registered command name. */
