@@ -3,8 +3,11 @@
 //! The app crate prepares the order (who signs, the exact text, the binding), drives BankID and
 //! verifies the signature; the shell only keeps each flow's latest QR content and status, sends
 //! every status change as the `sign-status` event, and stores the verified signature through
-//! [`assistid_app::App::store_signature`]. In the demo the fake BankID runs in this process and
-//! the "simulated BankID app" acts on the order as the signer would.
+//! [`assistid_app::App::store_signature`]. The data folder's environment decides which BankID:
+//! in the demo folder the demo's fake BankID runs in this process (started here, handed to the
+//! app as a stand-in, which the app refuses in any other folder) and the "simulated BankID app"
+//! acts on the order as the signer would; in a folder working in FK's test or production
+//! service, BankID's own test or production service with the provider's RP certificate.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,8 +16,11 @@ use std::sync::{Arc, Mutex};
 use assistid_app::App;
 
 use assistid_app::signing::{
-    BankIdConnection, CancelSignal, DemoOutcome, PreparedOrder, SigningEvent, SigningOptions,
+    BankIdConnection, BankIdEnvironment, CancelSignal, PreparedOrder, SigningEvent, SigningOptions,
+    StandInBankId,
 };
+use assistid_core::secret::Sensitive;
+use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _};
 
@@ -37,8 +43,19 @@ struct Flow {
 #[derive(Debug, Default)]
 pub struct SigningDesk {
     flows: Mutex<HashMap<String, Flow>>,
-    /// The demo BankID, started once per data folder (it keeps its root in the folder).
-    connection: tokio::sync::Mutex<Option<(PathBuf, Arc<BankIdConnection>)>>,
+    /// The BankID of the data folder in use and its environment, made once per folder and
+    /// environment; in the demo also the demo's running fake BankID.
+    connection: tokio::sync::Mutex<Option<Connected>>,
+}
+
+/// A BankID connection made for one data folder in one environment.
+#[derive(Debug, Clone)]
+struct Connected {
+    data_dir: PathBuf,
+    environment: BankIdEnvironment,
+    connection: Arc<BankIdConnection>,
+    /// The demo's fake BankID (demo folder only): the simulated BankID app acts through it.
+    demo: Option<Arc<FakeBankId>>,
 }
 
 fn gone() -> IpcError {
@@ -64,22 +81,61 @@ fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
 }
 
 impl SigningDesk {
-    /// The BankID connection for the data folder `data_dir`: in this version the demo's fake
-    /// BankID, started once per folder.
-    async fn connection(&self, data_dir: &Path) -> Result<Arc<BankIdConnection>, IpcError> {
+    /// The BankID connection for the data folder `app` opened (at `data_dir`), in its
+    /// environment: started once per folder and environment (the demo's fake BankID keeps its
+    /// root in the folder).
+    async fn connection(
+        &self,
+        app: Arc<Mutex<App>>,
+        data_dir: &Path,
+    ) -> Result<Connected, IpcError> {
+        let environment = Shell::run_on(app.clone(), |app| app.bankid_environment()).await?;
         let mut connection = self.connection.lock().await;
-        if let Some((dir, started)) = connection.as_ref()
-            && dir == data_dir
+        if let Some(connected) = connection.as_ref()
+            && connected.data_dir == data_dir
+            && connected.environment == environment
         {
-            return Ok(started.clone());
+            return Ok(connected.clone());
         }
-        let started = Arc::new(
-            BankIdConnection::demo(data_dir)
-                .await
-                .map_err(IpcError::from)?,
-        );
-        *connection = Some((data_dir.to_path_buf(), started.clone()));
-        Ok(started)
+        let connected = if environment == BankIdEnvironment::Demo {
+            let fake = Arc::new(
+                FakeBankId::start(FakeBankIdConfig::default())
+                    .await
+                    .map_err(|e| IpcError {
+                        code: "demo_bankid_failed".to_owned(),
+                        message: format!("Demons BankID kunde inte starta: {e}"),
+                    })?,
+            );
+            let stand_in = StandInBankId {
+                base_url: fake.base_url(),
+                tls_root_pem: fake.ssl_root_pem().to_owned(),
+                rp_identity_pem: Sensitive::new(fake.client_identity_pem().map_err(|e| {
+                    IpcError {
+                        code: "demo_bankid_failed".to_owned(),
+                        message: format!("Demons BankID kunde inte starta: {e}"),
+                    }
+                })?),
+                user_root_der: fake.user_root_der().to_vec(),
+            };
+            let connection =
+                Shell::run_on(app, move |app| app.connect_stand_in_bankid(stand_in)).await?;
+            Connected {
+                data_dir: data_dir.to_path_buf(),
+                environment,
+                connection: Arc::new(connection),
+                demo: Some(fake),
+            }
+        } else {
+            let connection = Shell::run_on(app, |app| app.connect_bankid()).await?;
+            Connected {
+                data_dir: data_dir.to_path_buf(),
+                environment,
+                connection: Arc::new(connection),
+                demo: None,
+            }
+        };
+        *connection = Some(connected.clone());
+        Ok(connected)
     }
 
     /// Whether an order is still waiting for its signer (or for its signature to be stored).
@@ -122,7 +178,7 @@ impl SigningDesk {
         data_dir: &Path,
         order: PreparedOrder,
     ) -> Result<ipc::SignOrder, IpcError> {
-        let connection = self.connection(data_dir).await?;
+        let connection = self.connection(app.clone(), data_dir).await?.connection;
         let id = uuid::Uuid::new_v4().simple().to_string();
         let answer = ipc::SignOrder {
             order_ref: id.clone(),
@@ -167,10 +223,7 @@ impl SigningDesk {
         let desk = handle.state::<crate::Desks>().signing.clone();
         let flow_id = id.clone();
         tauri::async_runtime::spawn(async move {
-            let options = SigningOptions {
-                demo_outcome: DemoOutcome::Manual,
-                ..SigningOptions::default()
-            };
+            let options = SigningOptions::default();
             let language = handle.state::<Shell>().language();
             let mut on_event =
                 |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
@@ -310,14 +363,17 @@ impl SigningDesk {
             })
     }
 
-    /// Demo: the simulated BankID app acts on the flow's order.
+    /// Demo: the simulated BankID app acts on the flow's order. The app refuses it for an
+    /// order outside the demo (`simulated_bankid_outside_demo`).
     pub async fn simulate(
         &self,
         shell: &Shell,
         id: &str,
         action: ipc::SimulatedBankIdAction,
     ) -> Result<(), IpcError> {
-        let connection = self.connection(&shell.data_dir()).await?;
+        let connected = self
+            .connection(shell.current_app()?, &shell.data_dir())
+            .await?;
         let (order, bankid_ref) = {
             let flows = self.flows.lock().map_err(|_| internal())?;
             let flow = flows.get(id).ok_or_else(gone)?;
@@ -327,15 +383,29 @@ impl SigningDesk {
             })?;
             (flow.order.clone(), bankid_ref)
         };
-        let outcome = match action {
-            ipc::SimulatedBankIdAction::Approve => DemoOutcome::Approve,
-            ipc::SimulatedBankIdAction::Cancel => DemoOutcome::Cancel,
-            ipc::SimulatedBankIdAction::Expire => DemoOutcome::Expire,
-            ipc::SimulatedBankIdAction::WrongPerson => DemoOutcome::WrongPerson,
+        let signer = order
+            .simulated_signer(&connected.connection)
+            .map_err(signing_error)?;
+        let fake = connected.demo.as_ref().ok_or_else(|| IpcError {
+            code: "simulated_bankid_outside_demo".to_owned(),
+            message: "Den simulerade BankID-appen finns bara i demoläget.".to_owned(),
+        })?;
+        let user = fake.user(&bankid_ref);
+        let acted = match action {
+            ipc::SimulatedBankIdAction::Approve => {
+                user.approve_as(signer.personnummer.digits(), signer.name)
+            }
+            ipc::SimulatedBankIdAction::Cancel => user.cancel(),
+            ipc::SimulatedBankIdAction::Expire => user.expire(),
+            // Somebody else's BankID (a valid test personnummer): the app must refuse it.
+            ipc::SimulatedBankIdAction::WrongPerson => {
+                user.approve_as("198001019879", "Demo Demosson")
+            }
         };
-        order
-            .simulate_app_user(&connection, &bankid_ref, outcome)
-            .map_err(signing_error)
+        acted.map_err(|e| IpcError {
+            code: "internal".to_owned(),
+            message: format!("Den simulerade BankID-appen svarade inte: {e}"),
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod after_sending;
 mod args;
+mod demo_bankid;
 mod output;
 mod privacy;
 mod sign;

@@ -1,5 +1,7 @@
 //! app spec
 mod after_sending;
+mod demo_bankid;
+mod environments;
 mod faults;
 mod import;
 mod privacy;
