@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use assistid_app::receipts::ReceiptRequest;
 use assistid_app::signing::{BankIdEnvironment, BankIdSettings, CancelSignal, SigningOptions};
 use assistid_app::{App, IpcError};
 use assistid_core::secret::Sensitive;
@@ -248,9 +249,40 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
         "FK's test service accepts: {results:?}"
     );
 
+    let receipt = app
+        .receipt(&ReceiptRequest::Month { month: month() }, Utc::now())
+        .expect("the month's receipt");
+    assert!(
+        receipt.fk_test_service,
+        "a receipt of FK's test service is labelled TEST"
+    );
+    let run: Vec<i64> = queued.iter().map(|id| id.get()).collect();
+
     // The folder moves to production: what was accepted in test is still to sign and send.
     app.set_environment(Environment::Prod, Utc::now())
         .expect("the folder now works in production");
+    let receipt = app
+        .receipt(&ReceiptRequest::Month { month: month() }, Utc::now())
+        .expect("the month's receipt in production");
+    assert!(!receipt.fk_test_service, "production's receipt is not TEST");
+    assert!(
+        receipt
+            .reports
+            .iter()
+            .all(|r| r.assistant_signature.is_none() && r.sent_at.is_none()),
+        "and shows nothing of what was done in test"
+    );
+    let test_run = app
+        .receipt(&ReceiptRequest::Submissions { ids: run }, Utc::now())
+        .expect("the test run's receipt, later");
+    assert!(
+        test_run.fk_test_service
+            && test_run
+                .reports
+                .iter()
+                .all(|r| r.assistant_signature.is_some()),
+        "the receipt of the test run stays TEST, with the test signatures"
+    );
     let status = app.signing_status(month(), Utc::now()).expect("status");
     assert!(
         status
