@@ -58,6 +58,56 @@ pub enum Command {
     Invoice(InvoiceArgs),
     /// The month's deadline, what is missing, and the assistants to remind (with phone numbers).
     Reminders(RemindersArgs),
+    /// Where this data folder works: demo, or FK's and BankID's test or production services.
+    #[command(subcommand)]
+    Environment(EnvironmentCmd),
+    /// BankID for test and production: the RP certificate and BankID's user-certificate root.
+    #[command(subcommand)]
+    Bankid(BankidCmd),
+}
+
+/// `assistid environment …`.
+#[derive(Debug, Subcommand)]
+pub enum EnvironmentCmd {
+    /// Show the folder's environment (FK and BankID go together).
+    Show,
+    /// Choose FK's and BankID's test or production service for a folder with real data.
+    Set {
+        /// `test` or `prod`.
+        #[arg(value_enum)]
+        environment: RealEnvArg,
+    },
+}
+
+/// A real environment.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RealEnvArg {
+    /// FK's and BankID's test services.
+    Test,
+    /// FK and BankID in production.
+    Prod,
+}
+
+/// `assistid bankid …`.
+#[derive(Debug, Subcommand)]
+pub enum BankidCmd {
+    /// Import the provider's BankID RP certificate (PKCS#12 from the bank). The password is
+    /// read from ASSISTID_BANKID_CERT_PASSWORD, else from the first line of stdin; it is kept in
+    /// the OS keychain, the file's bytes in the encrypted database.
+    ImportRpCertificate {
+        /// The PKCS#12 file (.p12 / .pfx).
+        #[arg(value_name = "FILE.p12")]
+        file: PathBuf,
+    },
+    /// Name BankID's root certificate for user certificates (PEM or DER) that signatures of
+    /// test and production are checked against.
+    SetUserRoot {
+        /// The root certificate file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Show the BankID settings (the RP certificate's subject and validity, the root file).
+    Show,
 }
 
 /// `assistid receipt`.

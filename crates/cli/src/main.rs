@@ -4,6 +4,7 @@
 mod after_sending;
 mod args;
 mod demo_bankid;
+mod live;
 mod output;
 mod privacy;
 mod sign;
@@ -179,6 +180,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Reminders(args) => {
             let app = App::open(&data_dir, key_source(), now)?;
             after_sending::reminders(&app, &args, json, now)
+        }
+        Command::Environment(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            live::environment(&app, cmd, json, now)
+        }
+        Command::Bankid(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            live::bankid(&app, cmd, json, now)
         }
     }
 }
