@@ -364,18 +364,26 @@ pub async fn start_signing(
         .await
 }
 
-/// Starts one provider order covering every report of the month ready for it.
+/// Starts the provider's signing of every report of the month ready for it: one order, or as
+/// few as BankID's size limits allow, run back to back in one flow. `signatory` (a
+/// personnummer) chooses who signs; without it the provider's only signatory does.
 #[tauri::command]
 pub async fn start_provider_batch(
     handle: AppHandle,
     shell: State<'_, Shell>,
     desks: State<'_, Desks>,
     month: String,
+    signatory: Option<String>,
 ) -> Answer<ipc::SignOrder> {
     desks
         .signing
         .prepare_and_start(handle, &shell, move |app| {
-            crate::signing::provider_order(app, convert::month(&month)?, None)
+            crate::signing::provider_orders(
+                app,
+                convert::month(&month)?,
+                None,
+                signatory.as_deref(),
+            )
         })
         .await
 }

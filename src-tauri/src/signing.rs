@@ -147,10 +147,12 @@ impl SigningDesk {
         })
     }
 
-    /// Prepares an order with `prepare` on the open data folder's app (on a blocking thread)
-    /// and starts its flow there: the folder the order was prepared in is the one its
-    /// signature is stored in, even if the user switches folders meanwhile. Returns what the
-    /// dialog shows.
+    /// Prepares the orders with `prepare` on the open data folder's app (on a blocking thread)
+    /// and starts their flow there: the folder the orders were prepared in is the one their
+    /// signatures are stored in, even if the user switches folders meanwhile. A provider batch
+    /// BankID's size limits split runs every order back to back in the one flow (each signed
+    /// order is stored before the next starts; a failure stops the rest, and what was signed
+    /// stays signed). Returns what the dialog shows.
     pub async fn prepare_and_start<F>(
         &self,
         handle: AppHandle,
@@ -158,17 +160,17 @@ impl SigningDesk {
         prepare: F,
     ) -> Result<ipc::SignOrder, IpcError>
     where
-        F: FnOnce(&App) -> anyhow::Result<PreparedOrder> + Send + 'static,
+        F: FnOnce(&App) -> anyhow::Result<Vec<PreparedOrder>> + Send + 'static,
     {
         let app = shell.current_app()?;
-        let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
+        let (orders, data_dir) = Shell::run_on(app.clone(), move |app| {
             Ok((prepare(app)?, app.data_dir().to_path_buf()))
         })
         .await?;
-        self.start(handle, shell, app, &data_dir, order).await
+        self.start(handle, shell, app, &data_dir, orders).await
     }
 
-    /// Starts a flow for an order prepared in `app` (the data folder the signature is stored
+    /// Starts a flow for orders prepared in `app` (the data folder the signatures are stored
     /// in) and returns what the dialog shows.
     async fn start(
         &self,
@@ -176,22 +178,28 @@ impl SigningDesk {
         shell: &Shell,
         app: Arc<Mutex<App>>,
         data_dir: &Path,
-        order: PreparedOrder,
+        orders: Vec<PreparedOrder>,
     ) -> Result<ipc::SignOrder, IpcError> {
+        let Some(first) = orders.first().cloned() else {
+            return Err(IpcError {
+                code: "nothing_to_sign".to_owned(),
+                message: "Det finns inget att skriva under.".to_owned(),
+            });
+        };
         let connection = self.connection(app.clone(), data_dir).await?.connection;
         let id = uuid::Uuid::new_v4().simple().to_string();
         let answer = ipc::SignOrder {
             order_ref: id.clone(),
-            role: if order.role() == assistid_app::signing::SignerRole::Assistant {
+            role: if first.role() == assistid_app::signing::SignerRole::Assistant {
                 ipc::SignerRole::Assistant
             } else {
                 ipc::SignerRole::Provider
             },
-            signer_name: order.signer_name().to_owned(),
-            user_visible_text: order.visible_text().to_owned(),
-            report_ids: order
-                .report_ids()
+            signer_name: first.signer_name().to_owned(),
+            user_visible_text: first.visible_text().to_owned(),
+            report_ids: orders
                 .iter()
+                .flat_map(|o| o.report_ids())
                 .map(|r| r.hyphenated().to_string())
                 .collect(),
         };
@@ -212,7 +220,7 @@ impl SigningDesk {
         self.flows.lock().map_err(|_| internal())?.insert(
             id.clone(),
             Flow {
-                order: order.clone(),
+                order: first,
                 cancel: cancel.clone(),
                 bankid_ref: None,
                 autostart_url: None,
@@ -225,39 +233,64 @@ impl SigningDesk {
         tauri::async_runtime::spawn(async move {
             let options = SigningOptions::default();
             let language = handle.state::<Shell>().language();
-            let mut on_event =
-                |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
-            let signed = order
-                .sign(&connection, &options, &cancel, &mut on_event)
-                .await;
-            let final_status = match signed {
-                Ok(signed) => {
-                    let name = signed_name(&signed);
-                    match Shell::run_on(app, move |app| Ok(app.store_signature(&signed)?)).await {
-                        Ok(_) => ipc::SignStatus {
-                            order_ref: flow_id.clone(),
-                            status: ipc::SignPhase::Complete,
-                            hint_code: None,
-                            message: ipc::SignMessage {
-                                id: "signed".to_owned(),
-                                text: match language {
-                                    ipc::Language::Sv => {
-                                        "Underskriften är klar och sparad.".to_owned()
-                                    }
-                                    ipc::Language::En => "Signed and saved.".to_owned(),
-                                },
-                            },
-                            signed_by: Some(name),
-                            qr_done: true,
-                        },
-                        Err(e) => failed(&flow_id, e),
+            let count = orders.len();
+            let mut final_status = None;
+            let mut name = String::new();
+            for order in orders {
+                desk.set_current_order(&flow_id, &order);
+                let mut on_event =
+                    |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
+                let signed = order
+                    .sign(&connection, &options, &cancel, &mut on_event)
+                    .await;
+                let stored = match signed {
+                    Ok(signed) => {
+                        name = signed_name(&signed);
+                        Shell::run_on(app.clone(), move |app| Ok(app.store_signature(&signed)?))
+                            .await
+                            .map(|_| ())
                     }
+                    Err(e) => Err(signing_error(e)),
+                };
+                if let Err(e) = stored {
+                    final_status = Some(failed(&flow_id, e));
+                    break;
                 }
-                Err(e) => failed(&flow_id, signing_error(e)),
-            };
+            }
+            let final_status = final_status.unwrap_or_else(|| ipc::SignStatus {
+                order_ref: flow_id.clone(),
+                status: ipc::SignPhase::Complete,
+                hint_code: None,
+                message: ipc::SignMessage {
+                    id: "signed".to_owned(),
+                    text: match (language, count) {
+                        (ipc::Language::Sv, 1) => "Underskriften är klar och sparad.".to_owned(),
+                        (ipc::Language::Sv, n) => {
+                            format!("Alla {n} underskrifter är klara och sparade.")
+                        }
+                        (ipc::Language::En, 1) => "Signed and saved.".to_owned(),
+                        (ipc::Language::En, n) => format!("All {n} signatures signed and saved."),
+                    },
+                },
+                signed_by: Some(name),
+                qr_done: true,
+            });
             desk.set_status(&handle, &flow_id, final_status);
         });
         Ok(answer)
+    }
+
+    /// The order the flow is on now (the simulated BankID app acts on its signer).
+    fn set_current_order(&self, id: &str, order: &PreparedOrder) {
+        if let Ok(mut flows) = self.flows.lock()
+            && let Some(flow) = flows.get_mut(id)
+        {
+            flow.order = order.clone();
+            flow.bankid_ref = None;
+            flow.autostart_url = None;
+            flow.qr = None;
+            flow.status.qr_done = false;
+        }
     }
 
     fn on_event(&self, handle: &AppHandle, id: &str, language: ipc::Language, event: SigningEvent) {
@@ -271,10 +304,36 @@ impl SigningDesk {
             SigningEvent::OrderStarted {
                 autostart_url,
                 order_ref,
+                order,
+                orders,
                 ..
             } => {
                 flow.autostart_url = Some(autostart_url);
                 flow.bankid_ref = Some(order_ref);
+                if orders > 1 {
+                    // BankID's size limits split the batch: say which order this is.
+                    flow.status = ipc::SignStatus {
+                        order_ref: id.to_owned(),
+                        status: ipc::SignPhase::Pending,
+                        hint_code: None,
+                        message: ipc::SignMessage {
+                            id: "order_of_orders".to_owned(),
+                            text: match language {
+                                ipc::Language::Sv => format!(
+                                    "Underskrift {order} av {orders}: skanna QR-koden med \
+                                     BankID-appen."
+                                ),
+                                ipc::Language::En => format!(
+                                    "Signature {order} of {orders}: scan the QR code with the \
+                                     BankID app."
+                                ),
+                            },
+                        },
+                        signed_by: None,
+                        qr_done: false,
+                    };
+                    emit(handle, &flow.status);
+                }
             }
             SigningEvent::Qr { content } => flow.qr = Some(content),
             SigningEvent::Message {
@@ -448,58 +507,86 @@ pub fn prepare(
     app: &assistid_app::App,
     report_id: &str,
     role: ipc::SignerRole,
-) -> anyhow::Result<PreparedOrder> {
+) -> anyhow::Result<Vec<PreparedOrder>> {
     let id = uuid::Uuid::parse_str(report_id)
         .map_err(|_| IpcError::invalid("rapport", format!("{report_id} är inget rapport-id")))
         .map_err(anyhow_ipc)?;
     let now = Utc::now();
     match role {
-        ipc::SignerRole::Assistant => Ok(app.prepare_assistant_signing(id, now)?),
+        ipc::SignerRole::Assistant => Ok(vec![app.prepare_assistant_signing(id, now)?]),
         ipc::SignerRole::Provider => {
             let month = app.report_month(id)?;
-            provider_order(app, month, Some(&[id]))
+            provider_orders(app, month, Some(&[id]), None)
         }
     }
 }
 
-/// The first provider order of the month covering the given (or every ready) report.
-pub fn provider_order(
+/// The provider's orders for the month covering the given (or every ready) report, signed by
+/// `signatory` (a personnummer) or, when none is named, by the provider's only signatory (with
+/// several, the user must choose: `choose_signatory`).
+pub fn provider_orders(
     app: &assistid_app::App,
     month: assistid_core::model::ReportMonth,
     only: Option<&[uuid::Uuid]>,
-) -> anyhow::Result<PreparedOrder> {
-    let signatory = app.signatories()?.into_iter().next().ok_or_else(|| {
-        anyhow_ipc(IpcError {
-            code: "no_signatory".to_owned(),
-            message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den som skriver \
-                      under för anordnaren först."
-                .to_owned(),
-        })
-    })?;
+    signatory: Option<&str>,
+) -> anyhow::Result<Vec<PreparedOrder>> {
+    let all = app.signatories()?;
+    let chosen = match signatory {
+        Some(text) => {
+            let wanted = assistid_core::ids::Personnummer::parse(text, Utc::now().date_naive())
+                .map_err(|e| anyhow_ipc(IpcError::invalid("firmatecknare", e.to_string())))?;
+            all.into_iter()
+                .find(|s| s.personnummer == wanted)
+                .ok_or_else(|| {
+                    anyhow_ipc(IpcError {
+                        code: "not_a_signatory".to_owned(),
+                        message: "Den valda personen är inte firmatecknare för anordnaren; \
+                                  lägg in hen som firmatecknare först."
+                            .to_owned(),
+                    })
+                })?
+        }
+        None => match <[_; 1]>::try_from(all) {
+            Ok([one]) => one,
+            Err(all) if all.is_empty() => {
+                return Err(anyhow_ipc(IpcError {
+                    code: "no_signatory".to_owned(),
+                    message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den \
+                              som skriver under för anordnaren först."
+                        .to_owned(),
+                }));
+            }
+            Err(_) => {
+                return Err(anyhow_ipc(IpcError {
+                    code: "choose_signatory".to_owned(),
+                    message: "Anordnaren har flera firmatecknare; välj vem som skriver under."
+                        .to_owned(),
+                }));
+            }
+        },
+    };
     let plan = app.prepare_provider_signing(
         month,
         only,
-        &signatory.personnummer,
+        &chosen.personnummer,
         assistid_app::signing::OrderLimits::default(),
         Utc::now(),
     )?;
-    match plan.orders.into_iter().next() {
-        Some(order) => Ok(order),
-        None => {
-            let reasons: Vec<String> = plan.skipped.iter().map(|s| s.reason.clone()).collect();
-            Err(anyhow_ipc(IpcError {
-                code: "nothing_to_sign".to_owned(),
-                message: if reasons.is_empty() {
-                    "Det finns inga rapporter som är klara för anordnarens underskrift.".to_owned()
-                } else {
-                    format!(
-                        "Det finns inga rapporter som är klara för anordnarens underskrift: {}",
-                        reasons.join("; ")
-                    )
-                },
-            }))
-        }
+    if plan.orders.is_empty() {
+        let reasons: Vec<String> = plan.skipped.iter().map(|s| s.reason.clone()).collect();
+        return Err(anyhow_ipc(IpcError {
+            code: "nothing_to_sign".to_owned(),
+            message: if reasons.is_empty() {
+                "Det finns inga rapporter som är klara för anordnarens underskrift.".to_owned()
+            } else {
+                format!(
+                    "Det finns inga rapporter som är klara för anordnarens underskrift: {}",
+                    reasons.join("; ")
+                )
+            },
+        }));
     }
+    Ok(plan.orders)
 }
 
 /// An [`IpcError`] carried through `anyhow` (converted back unchanged at the boundary).

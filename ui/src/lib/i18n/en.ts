@@ -4,6 +4,7 @@ import type { MessageKey } from './sv';
 export const en: Record<MessageKey, string> = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — nothing is sent to Försäkringskassan',
+  'app.test_banner': "TEST — Försäkringskassan's and BankID's test services: nothing here counts for real; everything is done again in production",
   'app.language_toggle': 'Svenska',
   'app.language_toggle_label': 'Switch language to Swedish',
   'app.nav_label': 'Main menu',

@@ -2,6 +2,7 @@
 export const sv = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — ingenting skickas till Försäkringskassan',
+  'app.test_banner': "TEST — Försäkringskassans och BankID:s testmiljöer: ingenting här gäller på riktigt, allt ska göras igen i produktionsmiljön",
   'app.language_toggle': 'English',
   'app.language_toggle_label': 'Byt språk till engelska',
   'app.nav_label': 'Huvudmeny',
