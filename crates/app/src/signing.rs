@@ -9,8 +9,9 @@
 //!   environment's user-certificate root); only then is it stored, which freezes the report's
 //!   bytes, and an `assistant_signed` event is logged.
 //! - [`App::sign_as_provider`]: the month's (or the chosen) reports whose current version the
-//!   assistant has signed, in as few orders as BankID's size limits allow (one normally), each
-//!   binding `;`-joined; one signature is attached to every report its order covers. Reports
+//!   assistant has signed, one order per person with assistance (more when BankID's size limits
+//!   split one person's reports), run back to back, each binding `;`-joined; one signature is
+//!   attached to every report its order covers, and names no other person. Reports
 //!   that cannot be signed are listed as skipped, with the reason.
 //! - [`App::verify_stored_signatures`]: re-verifies everything stored for a report version
 //!   against its exact bytes — what the FK submission calls before sending.
@@ -990,17 +991,35 @@ impl App {
             .collect();
         let summaries: Vec<&text::ReportSummary> = included.iter().map(|(_, s)| s).collect();
         let lens: Vec<usize> = bindings.iter().map(|b| b.to_string().len()).collect();
-        let plan = text::plan_orders(
-            &lens,
-            |range| text::provider_text(&provider, month, &summaries[range], 999, 999).len(),
-            limits,
-        )
-        .ok_or_else(|| {
-            SigningError::not_signable(
-                "order_too_large",
-                "en enda tidredovisning ryms inte i en BankID-underskrift",
+        // One person's reports per order: FK gets the provider's signature with each report,
+        // so the text and binding it signs name only that person's reports — never another
+        // person's name, hours or report ids (docs/ARCHITECTURE.md, "Provider signatures").
+        let mut plan = Vec::new();
+        let mut start = 0;
+        while start < included.len() {
+            let person = &included[start].0.person;
+            let end = start
+                + included[start..]
+                    .iter()
+                    .take_while(|(v, _)| &v.person == person)
+                    .count();
+            let group = text::plan_orders(
+                &lens[start..end],
+                |range| {
+                    let range = range.start + start..range.end + start;
+                    text::provider_text(&provider, month, &summaries[range], 999, 999).len()
+                },
+                limits,
             )
-        })?;
+            .ok_or_else(|| {
+                SigningError::not_signable(
+                    "order_too_large",
+                    "en enda tidredovisning ryms inte i en BankID-underskrift",
+                )
+            })?;
+            plan.extend(group.into_iter().map(|r| r.start + start..r.end + start));
+            start = end;
+        }
         let orders = plan.len();
         let orders = plan
             .into_iter()
@@ -1159,10 +1178,19 @@ impl App {
                 }
             }
         }
-        // Group by person in the text.
+        // By person (name, then number: two persons may share a name), then assistant: each
+        // person's reports lie together, and become that person's own orders.
         included.sort_by(|a, b| {
-            (a.1.person_name.as_str(), a.1.assistant_name.as_str())
-                .cmp(&(b.1.person_name.as_str(), b.1.assistant_name.as_str()))
+            (
+                a.1.person_name.as_str(),
+                a.0.person.digits(),
+                a.1.assistant_name.as_str(),
+            )
+                .cmp(&(
+                    b.1.person_name.as_str(),
+                    b.0.person.digits(),
+                    b.1.assistant_name.as_str(),
+                ))
         });
         Ok((included, skipped))
     }

@@ -586,14 +586,13 @@ async fn a_batch_over_the_size_limit_is_split_into_as_few_orders_as_needed() {
         )
         .await
         .expect("the provider signs in several orders");
+    let mut sizes: Vec<usize> = outcome.orders.iter().map(|o| o.reports.len()).collect();
+    sizes.sort_unstable();
     assert_eq!(
-        outcome
-            .orders
-            .iter()
-            .map(|o| o.reports.len())
-            .collect::<Vec<_>>(),
-        vec![2, 2, 1],
-        "five reports in three orders, as few as the limit allows"
+        sizes,
+        vec![1, 2, 2],
+        "five reports (one person's one, another's four) in three orders: as few as the limit \
+         allows, one person per order"
     );
     let started: Vec<(usize, usize)> = events
         .lock()
@@ -718,4 +717,83 @@ async fn an_assistant_with_samordningsnummer_is_told_bankid_needs_a_personnummer
     assert_eq!(err.code(), "assistant_has_samordningsnummer", "{err}");
     assert!(err.to_string().contains("samordningsnummer"), "{err}");
     assert!(err.is_data_problem(), "a data problem: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_provider_signature_on_a_persons_reports_names_no_other_person() {
+    let fx = fixture();
+    let app = &fx.app;
+    add_signatory(app);
+    let bankid = DemoBankId::start(app, DELAY).await;
+    let review = app.month_review(october(), Utc::now()).expect("review");
+    let person_of = |id: Uuid| -> String {
+        review
+            .reports()
+            .iter()
+            .find(|r| r.id() == Some(id.to_string().as_str()))
+            .expect("a current report")
+            .person_name()
+            .to_owned()
+    };
+    let ids = report_ids(app);
+    let persons: std::collections::BTreeSet<String> = ids.iter().map(|&id| person_of(id)).collect();
+    assert!(
+        persons.len() >= 2,
+        "the demo month has reports for several persons: {persons:?}"
+    );
+    for &id in &ids {
+        sign_assistant(app, &bankid, id, DemoOutcome::Approve)
+            .await
+            .expect("each assistant signs");
+    }
+    let plan = app
+        .prepare_provider_signing(
+            october(),
+            None,
+            &signatory(),
+            OrderLimits::default(),
+            Utc::now(),
+        )
+        .expect("the provider's orders");
+    assert_eq!(
+        plan.orders.len(),
+        persons.len(),
+        "one order per person (all of them fit BankID's limits)"
+    );
+    for order in &plan.orders {
+        let own: std::collections::BTreeSet<String> =
+            order.report_ids().iter().map(|&id| person_of(id)).collect();
+        assert_eq!(own.len(), 1, "an order covers one person's reports only");
+        let text = order.visible_text();
+        for other in persons.difference(&own) {
+            assert!(
+                !text.contains(other.as_str()),
+                "FK gets this signature with {own:?}'s reports: it must not name {other}:\n{text}"
+            );
+        }
+        for id in ids.iter().filter(|id| !order.report_ids().contains(id)) {
+            assert!(
+                !order.binding().contains(&id.to_string()),
+                "nor bind another person's report"
+            );
+        }
+    }
+    let (_, mut sink) = recorder();
+    let signed = app
+        .sign_as_provider(
+            october(),
+            None,
+            &signatory(),
+            &bankid,
+            &options(),
+            &CancelSignal::new(),
+            &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
+        )
+        .await
+        .expect("every order runs back to back");
+    assert_eq!(signed.orders.len(), persons.len());
+    for &id in &ids {
+        app.verify_stored_signatures(id, BankIdEnvironment::Demo)
+            .expect("every report is fully signed");
+    }
 }

@@ -27,7 +27,7 @@ fn state_of(data: &DataDir, id: &str) -> String {
 }
 
 #[test]
-fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_order() {
+fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_order_per_person() {
     let data = DataDir::new();
     data.ok(&["demo"]);
     let signatories = data.json(&["provider", "signatory", "list"]);
@@ -49,7 +49,11 @@ fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_orde
     let outcome = data.json(&["sign", "provider", "--month", "2026-10"]);
     assert_eq!(outcome["signed"], true, "{outcome}");
     let orders = outcome["provider"]["orders"].as_array().expect("orders");
-    assert_eq!(orders.len(), 1, "one BankID order for the whole month");
+    assert_eq!(
+        orders.len(),
+        1,
+        "one BankID order for the month's reports of one person"
+    );
     assert_eq!(
         orders[0]["reports"].as_array().map(Vec::len),
         Some(3),
