@@ -511,6 +511,64 @@ pub async fn open_export(shell: State<'_, Shell>, path: String) -> Answer<()> {
     crate::records::open_export(&shell.data_dir(), &path)
 }
 
+/// The going-live checklist for the open data folder (Settings).
+#[tauri::command]
+pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
+    shell
+        .run(|app| {
+            Ok(app
+                .going_live(chrono::Utc::now())?
+                .into_iter()
+                .map(|s| ipc::LiveStep {
+                    code: s.code.to_owned(),
+                    title: s.title.to_owned(),
+                    state: match s.state {
+                        assistid_app::going_live::StepState::Done => ipc::LiveStepState::Done,
+                        assistid_app::going_live::StepState::ToDo => ipc::LiveStepState::ToDo,
+                        assistid_app::going_live::StepState::Attention => {
+                            ipc::LiveStepState::Attention
+                        }
+                    },
+                    detail: s.detail,
+                })
+                .collect())
+        })
+        .await
+}
+
+fn check_outcome(c: assistid_app::going_live::CheckOutcome) -> ipc::CheckOutcome {
+    ipc::CheckOutcome {
+        ok: c.ok,
+        code: c.code,
+        message: c.message,
+    }
+}
+
+/// "Testa anslutningen till Försäkringskassan": a TLS handshake with the folder's FK service
+/// using the client certificate, against the chosen CA, and the certificate's expiry.
+#[tauri::command]
+pub async fn check_fk_connection(shell: State<'_, Shell>) -> Answer<ipc::CheckOutcome> {
+    let connection = shell
+        .run(|app| {
+            let environment = app.default_environment()?;
+            app.connect(&assistid_app::submit::ConnectOptions::new(environment))
+        })
+        .await?;
+    Ok(check_outcome(
+        assistid_app::going_live::check_fk_connection(&connection, chrono::Utc::now()).await,
+    ))
+}
+
+/// "Testa BankID": an order started with the RP certificate at the folder's BankID and
+/// cancelled at once.
+#[tauri::command]
+pub async fn check_bankid(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+) -> Answer<ipc::CheckOutcome> {
+    desks.signing.check_bankid(&shell).await.map(check_outcome)
+}
+
 /// Registers every command, and lists their names for the generated bindings — one list, so
 /// the bindings cannot name a command the shell does not have.
 macro_rules! commands {
@@ -540,6 +598,9 @@ commands![
     set_environment,
     set_fk_endpoint,
     set_fk_trust,
+    going_live,
+    check_fk_connection,
+    check_bankid,
     open_import_file,
     preview_import,
     fix_import_row,

@@ -530,6 +530,43 @@ pub struct CertificateInfo {
     pub message: Option<String>,
 }
 
+/// Where a step of going live stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveStepState {
+    /// Done.
+    Done,
+    /// Still to do.
+    ToDo,
+    /// Done once, needs attention now (a certificate about to expire or expired).
+    Attention,
+}
+
+/// One step of the going-live checklist in Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LiveStep {
+    /// `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
+    /// `production`.
+    pub code: String,
+    /// The step (Swedish).
+    pub title: String,
+    /// Where it stands.
+    pub state: LiveStepState,
+    /// What is done or what to do next (Swedish).
+    pub detail: String,
+}
+
+/// The outcome of "Testa anslutningen till Försäkringskassan" or "Testa BankID".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CheckOutcome {
+    /// True when the check passed.
+    pub ok: bool,
+    /// `ok`, or what failed.
+    pub code: String,
+    /// What was checked and found (Swedish).
+    pub message: String,
+}
+
 /// The Settings screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Settings {
@@ -1103,6 +1140,9 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         FkTrust,
         FkService,
         TrustChoice,
+        LiveStepState,
+        LiveStep,
+        CheckOutcome,
         Settings,
         ExportedReport,
         ExportResult,

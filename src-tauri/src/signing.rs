@@ -138,6 +138,22 @@ impl SigningDesk {
         Ok(connected)
     }
 
+    /// "Testa BankID" on the open data folder's BankID (see
+    /// [`assistid_app::going_live::check_bankid`]).
+    pub async fn check_bankid(
+        &self,
+        shell: &Shell,
+    ) -> Result<assistid_app::going_live::CheckOutcome, IpcError> {
+        let connected = self
+            .connection(shell.current_app()?, &shell.data_dir())
+            .await?;
+        Ok(assistid_app::going_live::check_bankid(
+            &connected.connection,
+            &SigningOptions::default().end_user_ip,
+        )
+        .await)
+    }
+
     /// Whether an order is still waiting for its signer (or for its signature to be stored).
     pub fn in_progress(&self) -> bool {
         self.flows.lock().map_or(true, |flows| {

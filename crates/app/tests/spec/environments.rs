@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use assistid_app::going_live::{LiveStep, StepState, check_bankid, check_fk_connection};
 use assistid_app::receipts::ReceiptRequest;
 use assistid_app::signing::{BankIdEnvironment, BankIdSettings, CancelSignal, SigningOptions};
 use assistid_app::{App, IpcError};
@@ -18,7 +19,7 @@ use chrono::Utc;
 
 use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer, stand_in};
 use crate::register_and_settings::{keychain, pkcs12};
-use crate::submit::{Folder, connect_as, fast_fake, month, send, sign_month_in};
+use crate::submit::{Folder, connect_as, connect_trusting, fast_fake, month, send, sign_month_in};
 
 fn code(err: anyhow::Error) -> String {
     IpcError::from(err).code
@@ -257,10 +258,35 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
         "a receipt of FK's test service is labelled TEST"
     );
     let run: Vec<i64> = queued.iter().map(|id| id.get()).collect();
+    let steps = app.going_live(Utc::now()).expect("the checklist");
+    let state = |steps: &[LiveStep], code: &str| {
+        steps
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| s.state)
+            .expect("the step is listed")
+    };
+    assert_eq!(
+        state(&steps, "first_test_report"),
+        StepState::Done,
+        "FK's test service has accepted a report: {steps:?}"
+    );
+    assert_eq!(state(&steps, "fk_ca"), StepState::ToDo, "{steps:?}");
+    assert_eq!(state(&steps, "production"), StepState::ToDo);
 
     // The folder moves to production: what was accepted in test is still to sign and send.
     app.set_environment(Environment::Prod, Utc::now())
         .expect("the folder now works in production");
+    let steps = app.going_live(Utc::now()).expect("the checklist");
+    let production = steps
+        .iter()
+        .find(|s| s.code == "production")
+        .expect("listed");
+    assert_eq!(production.state, StepState::ToDo);
+    assert!(
+        production.detail.contains("skickas igen"),
+        "the checklist says what was done in test is to do again: {production:?}"
+    );
     let receipt = app
         .receipt(&ReceiptRequest::Month { month: month() }, Utc::now())
         .expect("the month's receipt in production");
@@ -324,4 +350,43 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
             "and production has its own submission"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_two_checks_prove_the_configuration_before_the_first_report() {
+    let folder = Folder::demo();
+    let app = folder.open();
+    let bankid = DemoBankId::start(&app, Duration::from_millis(40)).await;
+    let checked = check_bankid(&bankid, "127.0.0.1").await;
+    assert!(checked.ok, "BankID takes the RP certificate: {checked:?}");
+    let paths: Vec<String> = bankid.fake.requests().into_iter().map(|(p, _)| p).collect();
+    assert!(
+        paths == ["sign", "cancel"],
+        "an order was started and cancelled at once: {paths:?}"
+    );
+    assert!(
+        bankid.fake.pending_orders().is_empty(),
+        "nobody is left with an order to sign"
+    );
+
+    let fk = fast_fake();
+    let checked = check_fk_connection(&connect_as(&fk, Environment::Demo), Utc::now()).await;
+    assert!(
+        checked.ok,
+        "the TLS handshake with the client certificate: {checked:?}"
+    );
+    let other = assistid_fakes::pki::TestCa::new("Någon annans CA").expect("a CA");
+    let checked = check_fk_connection(
+        &connect_trusting(&fk, Environment::Demo, other.cert_pem()),
+        Utc::now(),
+    )
+    .await;
+    assert!(
+        !checked.ok,
+        "a server the chosen CA did not issue is refused"
+    );
+    assert!(
+        checked.message.contains("fungerar inte"),
+        "the coordinator is told it does not work: {checked:?}"
+    );
 }

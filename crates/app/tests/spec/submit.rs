@@ -201,13 +201,22 @@ fn connect(fk: &BackgroundFakeFk) -> EltConnection {
 
 /// A connection to a fake FK started by the test, posing as FK's service of `environment`.
 pub(crate) fn connect_as(fk: &BackgroundFakeFk, environment: Environment) -> EltConnection {
+    connect_trusting(fk, environment, fk.ca_pem())
+}
+
+/// Like [`connect_as`], trusting the CA certificates in `ca_pem` for the server.
+pub(crate) fn connect_trusting(
+    fk: &BackgroundFakeFk,
+    environment: Environment,
+    ca_pem: &str,
+) -> EltConnection {
     let client = EltClient::builder()
         .endpoint(fk.endpoint())
         .identity(
             fk.client_identity_p12(PASSWORD).expect("client identity"),
             Sensitive::new(PASSWORD.to_owned()),
         )
-        .trust(TrustAnchor::PinnedCa(fk.ca_pem().to_owned()))
+        .trust(TrustAnchor::PinnedCa(ca_pem.to_owned()))
         .timeouts(Timeouts {
             connect: Duration::from_secs(5),
             read: Duration::from_millis(1500),

@@ -94,6 +94,9 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
       call<Gen.Settings>('import_certificate', { purpose, file, password }),
     setFkEndpoint: (environment, endpoint) => call<Gen.Settings>('set_fk_endpoint', { environment, endpoint }),
     setFkTrust: (environment, choice) => call<Gen.Settings>('set_fk_trust', { environment, choice }),
+    goingLive: () => call<Gen.LiveStep[]>('going_live'),
+    checkFkConnection: () => call<Gen.CheckOutcome>('check_fk_connection'),
+    checkBankId: () => call<Gen.CheckOutcome>('check_bankid'),
   };
 }
 
@@ -117,6 +120,17 @@ export interface Extras {
   setFkEndpoint(environment: Gen.Environment, endpoint: string | null): Promise<Gen.Settings>;
   /** Chooses which server certificates are trusted for FK's test or production service. */
   setFkTrust(environment: Gen.Environment, choice: Gen.TrustChoice): Promise<Gen.Settings>;
+  /** The going-live checklist: each step with its state. */
+  goingLive(): Promise<Gen.LiveStep[]>;
+  /** "Testa anslutningen till Försäkringskassan": TLS with the client certificate, trust, expiry. */
+  checkFkConnection(): Promise<Gen.CheckOutcome>;
+  /** "Testa BankID": an order started with the RP certificate and cancelled at once. */
+  checkBankId(): Promise<Gen.CheckOutcome>;
+}
+
+/** Whether `backend` shows the going-live checklist and its two checks (the desktop app). */
+export function hasGoingLive(backend: object): backend is Pick<Extras, 'goingLive' | 'checkFkConnection' | 'checkBankId'> {
+  return 'goingLive' in backend && 'checkFkConnection' in backend && 'checkBankId' in backend;
 }
 
 /** Whether `backend` can set up FK's services (address and trusted CA): the desktop app. */

@@ -308,4 +308,10 @@ export const en: Record<MessageKey, string> = {
   'settings.fk_ca_missing': 'Choose the CA file first.',
   'settings.fk_system_roots': 'Trust the computer’s root certificates instead',
   'settings.fk_trust_saved': 'Your choice has been saved.',
+  'settings.live_heading': 'Going live: Försäkringskassan and BankID for real',
+  'settings.live_done': 'Done',
+  'settings.live_to_do': 'To do',
+  'settings.live_attention': 'Needs attention',
+  'settings.check_fk': 'Test the connection to Försäkringskassan',
+  'settings.check_bankid': 'Test BankID',
 };

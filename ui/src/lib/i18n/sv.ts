@@ -306,6 +306,12 @@ export const sv = {
   'settings.fk_ca_missing': 'Välj CA-filen först.',
   'settings.fk_system_roots': 'Lita på datorns rotcertifikat i stället',
   'settings.fk_trust_saved': 'Valet är sparat.',
+  'settings.live_heading': 'Gå live: Försäkringskassan och BankID på riktigt',
+  'settings.live_done': 'Klart',
+  'settings.live_to_do': 'Att göra',
+  'settings.live_attention': 'Behöver åtgärdas',
+  'settings.check_fk': 'Testa anslutningen till Försäkringskassan',
+  'settings.check_bankid': 'Testa BankID',
 } as const;
 
 export type MessageKey = keyof typeof sv;
