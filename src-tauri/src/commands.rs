@@ -511,6 +511,40 @@ pub async fn open_export(shell: State<'_, Shell>, path: String) -> Answer<()> {
     crate::records::open_export(&shell.data_dir(), &path)
 }
 
+fn signatory_list(app: &assistid_app::App) -> anyhow::Result<Vec<ipc::Signatory>> {
+    Ok(app
+        .signatories()?
+        .into_iter()
+        .map(|s| ipc::Signatory {
+            personnummer: s.personnummer.digits().to_owned(),
+            masked: s.personnummer.masked(),
+            name: s.full_name(),
+        })
+        .collect())
+}
+
+/// The people who sign for the provider (firmatecknare).
+#[tauri::command]
+pub async fn signatories(shell: State<'_, Shell>) -> Answer<Vec<ipc::Signatory>> {
+    shell.run(signatory_list).await
+}
+
+/// Registers a person who signs for the provider; returns every signatory.
+#[tauri::command]
+pub async fn add_signatory(
+    shell: State<'_, Shell>,
+    personnummer: String,
+    first_name: String,
+    last_name: String,
+) -> Answer<Vec<ipc::Signatory>> {
+    shell
+        .run(move |app| {
+            app.add_signatory(&personnummer, &first_name, &last_name, chrono::Utc::now())?;
+            signatory_list(app)
+        })
+        .await
+}
+
 /// The going-live checklist for the open data folder (Settings).
 #[tauri::command]
 pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
@@ -599,6 +633,8 @@ commands![
     set_fk_endpoint,
     set_fk_trust,
     going_live,
+    signatories,
+    add_signatory,
     check_fk_connection,
     check_bankid,
     open_import_file,

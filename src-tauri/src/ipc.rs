@@ -530,6 +530,17 @@ pub struct CertificateInfo {
     pub message: Option<String>,
 }
 
+/// A person who signs for the provider (firmatecknare).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Signatory {
+    /// The personnummer, 12 digits (what `start_provider_batch` takes to choose the signer).
+    pub personnummer: String,
+    /// The personnummer masked, for display.
+    pub masked: String,
+    /// First and last name.
+    pub name: String,
+}
+
 /// Where a step of going live stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -1140,6 +1151,7 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         FkTrust,
         FkService,
         TrustChoice,
+        Signatory,
         LiveStepState,
         LiveStep,
         CheckOutcome,

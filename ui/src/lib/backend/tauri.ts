@@ -95,6 +95,10 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     setFkEndpoint: (environment, endpoint) => call<Gen.Settings>('set_fk_endpoint', { environment, endpoint }),
     setFkTrust: (environment, choice) => call<Gen.Settings>('set_fk_trust', { environment, choice }),
     goingLive: () => call<Gen.LiveStep[]>('going_live'),
+    signatories: () => call<Gen.Signatory[]>('signatories'),
+    addSignatory: (personnummer, firstName, lastName) =>
+      call<Gen.Signatory[]>('add_signatory', { personnummer, firstName, lastName }),
+    startProviderBatchAs: (month, signatory) => call<Gen.SignOrder>('start_provider_batch', { month, signatory }),
     checkFkConnection: () => call<Gen.CheckOutcome>('check_fk_connection'),
     checkBankId: () => call<Gen.CheckOutcome>('check_bankid'),
   };
@@ -120,12 +124,23 @@ export interface Extras {
   setFkEndpoint(environment: Gen.Environment, endpoint: string | null): Promise<Gen.Settings>;
   /** Chooses which server certificates are trusted for FK's test or production service. */
   setFkTrust(environment: Gen.Environment, choice: Gen.TrustChoice): Promise<Gen.Settings>;
+  /** The people who sign for the provider (firmatecknare). */
+  signatories(): Promise<Gen.Signatory[]>;
+  /** Registers a signatory; returns them all. */
+  addSignatory(personnummer: string, firstName: string, lastName: string): Promise<Gen.Signatory[]>;
+  /** The provider's batch signed by the chosen signatory (one order per person, back to back). */
+  startProviderBatchAs(month: string, signatory: string): Promise<Gen.SignOrder>;
   /** The going-live checklist: each step with its state. */
   goingLive(): Promise<Gen.LiveStep[]>;
   /** "Testa anslutningen till Försäkringskassan": TLS with the client certificate, trust, expiry. */
   checkFkConnection(): Promise<Gen.CheckOutcome>;
   /** "Testa BankID": an order started with the RP certificate and cancelled at once. */
   checkBankId(): Promise<Gen.CheckOutcome>;
+}
+
+/** Whether `backend` registers signatories and lets the user choose who signs (the desktop app). */
+export function hasSignatories(backend: object): backend is Pick<Extras, 'signatories' | 'addSignatory' | 'startProviderBatchAs'> {
+  return 'signatories' in backend && 'addSignatory' in backend && 'startProviderBatchAs' in backend;
 }
 
 /** Whether `backend` shows the going-live checklist and its two checks (the desktop app). */

@@ -686,6 +686,23 @@ export type TrustChoice = { "kind": "system_roots" } | { "kind": "ca_file",
 file: ImportFile, };
 
 /**
+ * A person who signs for the provider (firmatecknare).
+ */
+export type Signatory = { 
+/**
+ * The personnummer, 12 digits (what `start_provider_batch` takes to choose the signer).
+ */
+personnummer: string, 
+/**
+ * The personnummer masked, for display.
+ */
+masked: string, 
+/**
+ * First and last name.
+ */
+name: string, };
+
+/**
  * Where a step of going live stands.
  */
 export type LiveStepState = "done" | "to_do" | "attention";
@@ -1390,6 +1407,8 @@ export const COMMANDS = [
   'set_fk_endpoint',
   'set_fk_trust',
   'going_live',
+  'signatories',
+  'add_signatory',
   'check_fk_connection',
   'check_bankid',
   'open_import_file',
