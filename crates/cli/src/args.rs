@@ -305,7 +305,7 @@ pub enum SignatoryCmd {
 /// Which BankID to use.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum EnvArg {
-    /// The fake BankID inside this program (no real BankID).
+    /// The demo's BankID inside this program (the demo folder only).
     Demo,
     /// BankID's test environment.
     Test,
@@ -336,10 +336,11 @@ pub enum SignCmd {
         /// The report id (see `assistid review` or `sign status`).
         #[arg(long, value_name = "ID")]
         report: String,
-        /// Which BankID (default: the provider's setting, else demo).
+        /// Which BankID: always the data folder's environment (`assistid environment`); when
+        /// given, it must name that environment.
         #[arg(long, value_enum)]
         env: Option<EnvArg>,
-        /// Demo only: what the simulated BankID app does.
+        /// Demo folder only: what the simulated BankID app does.
         #[arg(long, value_enum)]
         demo_outcome: Option<DemoOutcomeArg>,
         /// Start the BankID app on this computer (the QR code stays available as well).
@@ -358,10 +359,11 @@ pub enum SignCmd {
         /// The signatory's personnummer (needed when the provider has several).
         #[arg(long, value_name = "PNR")]
         signatory: Option<String>,
-        /// Which BankID (default: the provider's setting, else demo).
+        /// Which BankID: always the data folder's environment (`assistid environment`); when
+        /// given, it must name that environment.
         #[arg(long, value_enum)]
         env: Option<EnvArg>,
-        /// Demo only: what the simulated BankID app does.
+        /// Demo folder only: what the simulated BankID app does.
         #[arg(long, value_enum)]
         demo_outcome: Option<DemoOutcomeArg>,
         /// Start the BankID app on this computer (the QR code stays available as well).
