@@ -364,18 +364,26 @@ pub async fn start_signing(
         .await
 }
 
-/// Starts one provider order covering every report of the month ready for it.
+/// Starts the provider's signing of every report of the month ready for it: one order, or as
+/// few as BankID's size limits allow, run back to back in one flow. `signatory` (a
+/// personnummer) chooses who signs; without it the provider's only signatory does.
 #[tauri::command]
 pub async fn start_provider_batch(
     handle: AppHandle,
     shell: State<'_, Shell>,
     desks: State<'_, Desks>,
     month: String,
+    signatory: Option<String>,
 ) -> Answer<ipc::SignOrder> {
     desks
         .signing
         .prepare_and_start(handle, &shell, move |app| {
-            crate::signing::provider_order(app, convert::month(&month)?, None)
+            crate::signing::provider_orders(
+                app,
+                convert::month(&month)?,
+                None,
+                signatory.as_deref(),
+            )
         })
         .await
 }
@@ -524,6 +532,40 @@ pub async fn prepare_recovery_key(shell: State<'_, Shell>) -> Answer<ipc::Recove
         .await
 }
 
+fn signatory_list(app: &assistid_app::App) -> anyhow::Result<Vec<ipc::Signatory>> {
+    Ok(app
+        .signatories()?
+        .into_iter()
+        .map(|s| ipc::Signatory {
+            personnummer: s.personnummer.digits().to_owned(),
+            masked: s.personnummer.masked(),
+            name: s.full_name(),
+        })
+        .collect())
+}
+
+/// The people who sign for the provider (firmatecknare).
+#[tauri::command]
+pub async fn signatories(shell: State<'_, Shell>) -> Answer<Vec<ipc::Signatory>> {
+    shell.run(signatory_list).await
+}
+
+/// Registers a person who signs for the provider; returns every signatory.
+#[tauri::command]
+pub async fn add_signatory(
+    shell: State<'_, Shell>,
+    personnummer: String,
+    first_name: String,
+    last_name: String,
+) -> Answer<Vec<ipc::Signatory>> {
+    shell
+        .run(move |app| {
+            app.add_signatory(&personnummer, &first_name, &last_name, chrono::Utc::now())?;
+            signatory_list(app)
+        })
+        .await
+}
+
 /// The recovery key typed back: turns backups on when it is the one just shown.
 #[tauri::command]
 pub async fn confirm_recovery_key(
@@ -569,6 +611,64 @@ pub async fn restore_backup(
     crate::backup::restore(&shell, &desks, file, recovery_key).await
 }
 
+/// The going-live checklist for the open data folder (Settings).
+#[tauri::command]
+pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
+    shell
+        .run(|app| {
+            Ok(app
+                .going_live(chrono::Utc::now())?
+                .into_iter()
+                .map(|s| ipc::LiveStep {
+                    code: s.code.to_owned(),
+                    title: s.title.to_owned(),
+                    state: match s.state {
+                        assistid_app::going_live::StepState::Done => ipc::LiveStepState::Done,
+                        assistid_app::going_live::StepState::ToDo => ipc::LiveStepState::ToDo,
+                        assistid_app::going_live::StepState::Attention => {
+                            ipc::LiveStepState::Attention
+                        }
+                    },
+                    detail: s.detail,
+                })
+                .collect())
+        })
+        .await
+}
+
+fn check_outcome(c: assistid_app::going_live::CheckOutcome) -> ipc::CheckOutcome {
+    ipc::CheckOutcome {
+        ok: c.ok,
+        code: c.code,
+        message: c.message,
+    }
+}
+
+/// "Testa anslutningen till Försäkringskassan": a TLS handshake with the folder's FK service
+/// using the client certificate, against the chosen CA, and the certificate's expiry.
+#[tauri::command]
+pub async fn check_fk_connection(shell: State<'_, Shell>) -> Answer<ipc::CheckOutcome> {
+    let connection = shell
+        .run(|app| {
+            let environment = app.default_environment()?;
+            app.connect(&assistid_app::submit::ConnectOptions::new(environment))
+        })
+        .await?;
+    Ok(check_outcome(
+        assistid_app::going_live::check_fk_connection(&connection, chrono::Utc::now()).await,
+    ))
+}
+
+/// "Testa BankID": an order started with the RP certificate at the folder's BankID and
+/// cancelled at once.
+#[tauri::command]
+pub async fn check_bankid(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+) -> Answer<ipc::CheckOutcome> {
+    desks.signing.check_bankid(&shell).await.map(check_outcome)
+}
+
 /// Registers every command, and lists their names for the generated bindings — one list, so
 /// the bindings cannot name a command the shell does not have.
 macro_rules! commands {
@@ -598,6 +698,11 @@ commands![
     set_environment,
     set_fk_endpoint,
     set_fk_trust,
+    going_live,
+    signatories,
+    add_signatory,
+    check_fk_connection,
+    check_bankid,
     open_import_file,
     preview_import,
     fix_import_row,

@@ -38,16 +38,25 @@ pub fn overview(
     let month = review.month();
     let review = self::review(review)?;
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    // Only what counts in the folder's environment: after a move from FK's test service to
+    // production, what was signed and sent in test is still to do (none chosen yet: all).
+    let environment = app.environment_settings()?.environment.map(|e| e.as_str());
+    let here = |env: &str| environment.is_none_or(|e| e == env);
     // The newest submission of each report version decides its submission state.
     let mut submissions = std::collections::HashMap::new();
     for view in app.submissions(Some(month))? {
-        submissions.insert(view.report_id.clone(), view);
+        if here(&view.environment) {
+            submissions.insert(view.report_id.clone(), view);
+        }
     }
     let mut reports = Vec::with_capacity(review.reports.len());
     for r in review.reports {
         let (mut assistant_at, mut provider_at) = (None, None);
         if let Some(id) = r.id.as_deref().and_then(|i| uuid::Uuid::parse_str(i).ok()) {
             for signature in app.signatures_for_report(id)? {
+                if !here(signature.environment.code()) {
+                    continue;
+                }
                 let at = Some(signature.signed_at.to_rfc3339());
                 match signature.role {
                     assistid_app::signing::SignerRole::Assistant => assistant_at = at,

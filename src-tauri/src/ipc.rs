@@ -530,6 +530,54 @@ pub struct CertificateInfo {
     pub message: Option<String>,
 }
 
+/// A person who signs for the provider (firmatecknare).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Signatory {
+    /// The personnummer, 12 digits (what `start_provider_batch` takes to choose the signer).
+    pub personnummer: String,
+    /// The personnummer masked, for display.
+    pub masked: String,
+    /// First and last name.
+    pub name: String,
+}
+
+/// Where a step of going live stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveStepState {
+    /// Done.
+    Done,
+    /// Still to do.
+    ToDo,
+    /// Done once, needs attention now (a certificate about to expire or expired).
+    Attention,
+}
+
+/// One step of the going-live checklist in Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LiveStep {
+    /// `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
+    /// `production`.
+    pub code: String,
+    /// The step (Swedish).
+    pub title: String,
+    /// Where it stands.
+    pub state: LiveStepState,
+    /// What is done or what to do next (Swedish).
+    pub detail: String,
+}
+
+/// The outcome of "Testa anslutningen till Försäkringskassan" or "Testa BankID".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CheckOutcome {
+    /// True when the check passed.
+    pub ok: bool,
+    /// `ok`, or what failed.
+    pub code: String,
+    /// What was checked and found (Swedish).
+    pub message: String,
+}
+
 /// The Settings screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Settings {
@@ -1160,6 +1208,10 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         FkTrust,
         FkService,
         TrustChoice,
+        Signatory,
+        LiveStepState,
+        LiveStep,
+        CheckOutcome,
         Settings,
         ExportedReport,
         ExportResult,

@@ -3,8 +3,11 @@
 //! The app crate prepares the order (who signs, the exact text, the binding), drives BankID and
 //! verifies the signature; the shell only keeps each flow's latest QR content and status, sends
 //! every status change as the `sign-status` event, and stores the verified signature through
-//! [`assistid_app::App::store_signature`]. In the demo the fake BankID runs in this process and
-//! the "simulated BankID app" acts on the order as the signer would.
+//! [`assistid_app::App::store_signature`]. The data folder's environment decides which BankID:
+//! in the demo folder the demo's fake BankID runs in this process (started here, handed to the
+//! app as a stand-in, which the app refuses in any other folder) and the "simulated BankID app"
+//! acts on the order as the signer would; in a folder working in FK's test or production
+//! service, BankID's own test or production service with the provider's RP certificate.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,8 +16,11 @@ use std::sync::{Arc, Mutex};
 use assistid_app::App;
 
 use assistid_app::signing::{
-    BankIdConnection, CancelSignal, DemoOutcome, PreparedOrder, SigningEvent, SigningOptions,
+    BankIdConnection, BankIdEnvironment, CancelSignal, PreparedOrder, SigningEvent, SigningOptions,
+    StandInBankId,
 };
+use assistid_core::secret::Sensitive;
+use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _};
 
@@ -37,8 +43,19 @@ struct Flow {
 #[derive(Debug, Default)]
 pub struct SigningDesk {
     flows: Mutex<HashMap<String, Flow>>,
-    /// The demo BankID, started once per data folder (it keeps its root in the folder).
-    connection: tokio::sync::Mutex<Option<(PathBuf, Arc<BankIdConnection>)>>,
+    /// The BankID of the data folder in use and its environment, made once per folder and
+    /// environment; in the demo also the demo's running fake BankID.
+    connection: tokio::sync::Mutex<Option<Connected>>,
+}
+
+/// A BankID connection made for one data folder in one environment.
+#[derive(Debug, Clone)]
+struct Connected {
+    data_dir: PathBuf,
+    environment: BankIdEnvironment,
+    connection: Arc<BankIdConnection>,
+    /// The demo's fake BankID (demo folder only): the simulated BankID app acts through it.
+    demo: Option<Arc<FakeBankId>>,
 }
 
 fn gone() -> IpcError {
@@ -64,22 +81,77 @@ fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
 }
 
 impl SigningDesk {
-    /// The BankID connection for the data folder `data_dir`: in this version the demo's fake
-    /// BankID, started once per folder.
-    async fn connection(&self, data_dir: &Path) -> Result<Arc<BankIdConnection>, IpcError> {
+    /// The BankID connection for the data folder `app` opened (at `data_dir`), in its
+    /// environment: started once per folder and environment (the demo's fake BankID keeps its
+    /// root in the folder).
+    async fn connection(
+        &self,
+        app: Arc<Mutex<App>>,
+        data_dir: &Path,
+    ) -> Result<Connected, IpcError> {
+        let environment = Shell::run_on(app.clone(), |app| app.bankid_environment()).await?;
         let mut connection = self.connection.lock().await;
-        if let Some((dir, started)) = connection.as_ref()
-            && dir == data_dir
+        if let Some(connected) = connection.as_ref()
+            && connected.data_dir == data_dir
+            && connected.environment == environment
         {
-            return Ok(started.clone());
+            return Ok(connected.clone());
         }
-        let started = Arc::new(
-            BankIdConnection::demo(data_dir)
-                .await
-                .map_err(IpcError::from)?,
-        );
-        *connection = Some((data_dir.to_path_buf(), started.clone()));
-        Ok(started)
+        let connected = if environment == BankIdEnvironment::Demo {
+            let fake = Arc::new(
+                FakeBankId::start(FakeBankIdConfig::default())
+                    .await
+                    .map_err(|e| IpcError {
+                        code: "demo_bankid_failed".to_owned(),
+                        message: format!("Demons BankID kunde inte starta: {e}"),
+                    })?,
+            );
+            let stand_in = StandInBankId {
+                base_url: fake.base_url(),
+                tls_root_pem: fake.ssl_root_pem().to_owned(),
+                rp_identity_pem: Sensitive::new(fake.client_identity_pem().map_err(|e| {
+                    IpcError {
+                        code: "demo_bankid_failed".to_owned(),
+                        message: format!("Demons BankID kunde inte starta: {e}"),
+                    }
+                })?),
+                user_root_der: fake.user_root_der().to_vec(),
+            };
+            let connection =
+                Shell::run_on(app, move |app| app.connect_stand_in_bankid(stand_in)).await?;
+            Connected {
+                data_dir: data_dir.to_path_buf(),
+                environment,
+                connection: Arc::new(connection),
+                demo: Some(fake),
+            }
+        } else {
+            let connection = Shell::run_on(app, |app| app.connect_bankid()).await?;
+            Connected {
+                data_dir: data_dir.to_path_buf(),
+                environment,
+                connection: Arc::new(connection),
+                demo: None,
+            }
+        };
+        *connection = Some(connected.clone());
+        Ok(connected)
+    }
+
+    /// "Testa BankID" on the open data folder's BankID (see
+    /// [`assistid_app::going_live::check_bankid`]).
+    pub async fn check_bankid(
+        &self,
+        shell: &Shell,
+    ) -> Result<assistid_app::going_live::CheckOutcome, IpcError> {
+        let connected = self
+            .connection(shell.current_app()?, &shell.data_dir())
+            .await?;
+        Ok(assistid_app::going_live::check_bankid(
+            &connected.connection,
+            &SigningOptions::default().end_user_ip,
+        )
+        .await)
     }
 
     /// Whether an order is still waiting for its signer (or for its signature to be stored).
@@ -91,10 +163,12 @@ impl SigningDesk {
         })
     }
 
-    /// Prepares an order with `prepare` on the open data folder's app (on a blocking thread)
-    /// and starts its flow there: the folder the order was prepared in is the one its
-    /// signature is stored in, even if the user switches folders meanwhile. Returns what the
-    /// dialog shows.
+    /// Prepares the orders with `prepare` on the open data folder's app (on a blocking thread)
+    /// and starts their flow there: the folder the orders were prepared in is the one their
+    /// signatures are stored in, even if the user switches folders meanwhile. A provider batch
+    /// BankID's size limits split runs every order back to back in the one flow (each signed
+    /// order is stored before the next starts; a failure stops the rest, and what was signed
+    /// stays signed). Returns what the dialog shows.
     pub async fn prepare_and_start<F>(
         &self,
         handle: AppHandle,
@@ -102,17 +176,17 @@ impl SigningDesk {
         prepare: F,
     ) -> Result<ipc::SignOrder, IpcError>
     where
-        F: FnOnce(&App) -> anyhow::Result<PreparedOrder> + Send + 'static,
+        F: FnOnce(&App) -> anyhow::Result<Vec<PreparedOrder>> + Send + 'static,
     {
         let app = shell.current_app()?;
-        let (order, data_dir) = Shell::run_on(app.clone(), move |app| {
+        let (orders, data_dir) = Shell::run_on(app.clone(), move |app| {
             Ok((prepare(app)?, app.data_dir().to_path_buf()))
         })
         .await?;
-        self.start(handle, shell, app, &data_dir, order).await
+        self.start(handle, shell, app, &data_dir, orders).await
     }
 
-    /// Starts a flow for an order prepared in `app` (the data folder the signature is stored
+    /// Starts a flow for orders prepared in `app` (the data folder the signatures are stored
     /// in) and returns what the dialog shows.
     async fn start(
         &self,
@@ -120,22 +194,28 @@ impl SigningDesk {
         shell: &Shell,
         app: Arc<Mutex<App>>,
         data_dir: &Path,
-        order: PreparedOrder,
+        orders: Vec<PreparedOrder>,
     ) -> Result<ipc::SignOrder, IpcError> {
-        let connection = self.connection(data_dir).await?;
+        let Some(first) = orders.first().cloned() else {
+            return Err(IpcError {
+                code: "nothing_to_sign".to_owned(),
+                message: "Det finns inget att skriva under.".to_owned(),
+            });
+        };
+        let connection = self.connection(app.clone(), data_dir).await?.connection;
         let id = uuid::Uuid::new_v4().simple().to_string();
         let answer = ipc::SignOrder {
             order_ref: id.clone(),
-            role: if order.role() == assistid_app::signing::SignerRole::Assistant {
+            role: if first.role() == assistid_app::signing::SignerRole::Assistant {
                 ipc::SignerRole::Assistant
             } else {
                 ipc::SignerRole::Provider
             },
-            signer_name: order.signer_name().to_owned(),
-            user_visible_text: order.visible_text().to_owned(),
-            report_ids: order
-                .report_ids()
+            signer_name: first.signer_name().to_owned(),
+            user_visible_text: first.visible_text().to_owned(),
+            report_ids: orders
                 .iter()
+                .flat_map(|o| o.report_ids())
                 .map(|r| r.hyphenated().to_string())
                 .collect(),
         };
@@ -156,7 +236,7 @@ impl SigningDesk {
         self.flows.lock().map_err(|_| internal())?.insert(
             id.clone(),
             Flow {
-                order: order.clone(),
+                order: first,
                 cancel: cancel.clone(),
                 bankid_ref: None,
                 autostart_url: None,
@@ -167,44 +247,66 @@ impl SigningDesk {
         let desk = handle.state::<crate::Desks>().signing.clone();
         let flow_id = id.clone();
         tauri::async_runtime::spawn(async move {
-            let options = SigningOptions {
-                demo_outcome: DemoOutcome::Manual,
-                ..SigningOptions::default()
-            };
+            let options = SigningOptions::default();
             let language = handle.state::<Shell>().language();
-            let mut on_event =
-                |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
-            let signed = order
-                .sign(&connection, &options, &cancel, &mut on_event)
-                .await;
-            let final_status = match signed {
-                Ok(signed) => {
-                    let name = signed_name(&signed);
-                    match Shell::run_on(app, move |app| Ok(app.store_signature(&signed)?)).await {
-                        Ok(_) => ipc::SignStatus {
-                            order_ref: flow_id.clone(),
-                            status: ipc::SignPhase::Complete,
-                            hint_code: None,
-                            message: ipc::SignMessage {
-                                id: "signed".to_owned(),
-                                text: match language {
-                                    ipc::Language::Sv => {
-                                        "Underskriften är klar och sparad.".to_owned()
-                                    }
-                                    ipc::Language::En => "Signed and saved.".to_owned(),
-                                },
-                            },
-                            signed_by: Some(name),
-                            qr_done: true,
-                        },
-                        Err(e) => failed(&flow_id, e),
+            let count = orders.len();
+            let mut final_status = None;
+            let mut name = String::new();
+            for order in orders {
+                desk.set_current_order(&flow_id, &order);
+                let mut on_event =
+                    |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
+                let signed = order
+                    .sign(&connection, &options, &cancel, &mut on_event)
+                    .await;
+                let stored = match signed {
+                    Ok(signed) => {
+                        name = signed_name(&signed);
+                        Shell::run_on(app.clone(), move |app| Ok(app.store_signature(&signed)?))
+                            .await
+                            .map(|_| ())
                     }
+                    Err(e) => Err(signing_error(e)),
+                };
+                if let Err(e) = stored {
+                    final_status = Some(failed(&flow_id, e));
+                    break;
                 }
-                Err(e) => failed(&flow_id, signing_error(e)),
-            };
+            }
+            let final_status = final_status.unwrap_or_else(|| ipc::SignStatus {
+                order_ref: flow_id.clone(),
+                status: ipc::SignPhase::Complete,
+                hint_code: None,
+                message: ipc::SignMessage {
+                    id: "signed".to_owned(),
+                    text: match (language, count) {
+                        (ipc::Language::Sv, 1) => "Underskriften är klar och sparad.".to_owned(),
+                        (ipc::Language::Sv, n) => {
+                            format!("Alla {n} underskrifter är klara och sparade.")
+                        }
+                        (ipc::Language::En, 1) => "Signed and saved.".to_owned(),
+                        (ipc::Language::En, n) => format!("All {n} signatures signed and saved."),
+                    },
+                },
+                signed_by: Some(name),
+                qr_done: true,
+            });
             desk.set_status(&handle, &flow_id, final_status);
         });
         Ok(answer)
+    }
+
+    /// The order the flow is on now (the simulated BankID app acts on its signer).
+    fn set_current_order(&self, id: &str, order: &PreparedOrder) {
+        if let Ok(mut flows) = self.flows.lock()
+            && let Some(flow) = flows.get_mut(id)
+        {
+            flow.order = order.clone();
+            flow.bankid_ref = None;
+            flow.autostart_url = None;
+            flow.qr = None;
+            flow.status.qr_done = false;
+        }
     }
 
     fn on_event(&self, handle: &AppHandle, id: &str, language: ipc::Language, event: SigningEvent) {
@@ -218,10 +320,36 @@ impl SigningDesk {
             SigningEvent::OrderStarted {
                 autostart_url,
                 order_ref,
+                order,
+                orders,
                 ..
             } => {
                 flow.autostart_url = Some(autostart_url);
                 flow.bankid_ref = Some(order_ref);
+                if orders > 1 {
+                    // BankID's size limits split the batch: say which order this is.
+                    flow.status = ipc::SignStatus {
+                        order_ref: id.to_owned(),
+                        status: ipc::SignPhase::Pending,
+                        hint_code: None,
+                        message: ipc::SignMessage {
+                            id: "order_of_orders".to_owned(),
+                            text: match language {
+                                ipc::Language::Sv => format!(
+                                    "Underskrift {order} av {orders}: skanna QR-koden med \
+                                     BankID-appen."
+                                ),
+                                ipc::Language::En => format!(
+                                    "Signature {order} of {orders}: scan the QR code with the \
+                                     BankID app."
+                                ),
+                            },
+                        },
+                        signed_by: None,
+                        qr_done: false,
+                    };
+                    emit(handle, &flow.status);
+                }
             }
             SigningEvent::Qr { content } => flow.qr = Some(content),
             SigningEvent::Message {
@@ -310,14 +438,17 @@ impl SigningDesk {
             })
     }
 
-    /// Demo: the simulated BankID app acts on the flow's order.
+    /// Demo: the simulated BankID app acts on the flow's order. The app refuses it for an
+    /// order outside the demo (`simulated_bankid_outside_demo`).
     pub async fn simulate(
         &self,
         shell: &Shell,
         id: &str,
         action: ipc::SimulatedBankIdAction,
     ) -> Result<(), IpcError> {
-        let connection = self.connection(&shell.data_dir()).await?;
+        let connected = self
+            .connection(shell.current_app()?, &shell.data_dir())
+            .await?;
         let (order, bankid_ref) = {
             let flows = self.flows.lock().map_err(|_| internal())?;
             let flow = flows.get(id).ok_or_else(gone)?;
@@ -327,15 +458,29 @@ impl SigningDesk {
             })?;
             (flow.order.clone(), bankid_ref)
         };
-        let outcome = match action {
-            ipc::SimulatedBankIdAction::Approve => DemoOutcome::Approve,
-            ipc::SimulatedBankIdAction::Cancel => DemoOutcome::Cancel,
-            ipc::SimulatedBankIdAction::Expire => DemoOutcome::Expire,
-            ipc::SimulatedBankIdAction::WrongPerson => DemoOutcome::WrongPerson,
+        let signer = order
+            .simulated_signer(&connected.connection)
+            .map_err(signing_error)?;
+        let fake = connected.demo.as_ref().ok_or_else(|| IpcError {
+            code: "simulated_bankid_outside_demo".to_owned(),
+            message: "Den simulerade BankID-appen finns bara i demoläget.".to_owned(),
+        })?;
+        let user = fake.user(&bankid_ref);
+        let acted = match action {
+            ipc::SimulatedBankIdAction::Approve => {
+                user.approve_as(signer.personnummer.digits(), signer.name)
+            }
+            ipc::SimulatedBankIdAction::Cancel => user.cancel(),
+            ipc::SimulatedBankIdAction::Expire => user.expire(),
+            // Somebody else's BankID (a valid test personnummer): the app must refuse it.
+            ipc::SimulatedBankIdAction::WrongPerson => {
+                user.approve_as("198001019879", "Demo Demosson")
+            }
         };
-        order
-            .simulate_app_user(&connection, &bankid_ref, outcome)
-            .map_err(signing_error)
+        acted.map_err(|e| IpcError {
+            code: "internal".to_owned(),
+            message: format!("Den simulerade BankID-appen svarade inte: {e}"),
+        })
     }
 }
 
@@ -378,58 +523,86 @@ pub fn prepare(
     app: &assistid_app::App,
     report_id: &str,
     role: ipc::SignerRole,
-) -> anyhow::Result<PreparedOrder> {
+) -> anyhow::Result<Vec<PreparedOrder>> {
     let id = uuid::Uuid::parse_str(report_id)
         .map_err(|_| IpcError::invalid("rapport", format!("{report_id} är inget rapport-id")))
         .map_err(anyhow_ipc)?;
     let now = Utc::now();
     match role {
-        ipc::SignerRole::Assistant => Ok(app.prepare_assistant_signing(id, now)?),
+        ipc::SignerRole::Assistant => Ok(vec![app.prepare_assistant_signing(id, now)?]),
         ipc::SignerRole::Provider => {
             let month = app.report_month(id)?;
-            provider_order(app, month, Some(&[id]))
+            provider_orders(app, month, Some(&[id]), None)
         }
     }
 }
 
-/// The first provider order of the month covering the given (or every ready) report.
-pub fn provider_order(
+/// The provider's orders for the month covering the given (or every ready) report, signed by
+/// `signatory` (a personnummer) or, when none is named, by the provider's only signatory (with
+/// several, the user must choose: `choose_signatory`).
+pub fn provider_orders(
     app: &assistid_app::App,
     month: assistid_core::model::ReportMonth,
     only: Option<&[uuid::Uuid]>,
-) -> anyhow::Result<PreparedOrder> {
-    let signatory = app.signatories()?.into_iter().next().ok_or_else(|| {
-        anyhow_ipc(IpcError {
-            code: "no_signatory".to_owned(),
-            message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den som skriver \
-                      under för anordnaren först."
-                .to_owned(),
-        })
-    })?;
+    signatory: Option<&str>,
+) -> anyhow::Result<Vec<PreparedOrder>> {
+    let all = app.signatories()?;
+    let chosen = match signatory {
+        Some(text) => {
+            let wanted = assistid_core::ids::Personnummer::parse(text, Utc::now().date_naive())
+                .map_err(|e| anyhow_ipc(IpcError::invalid("firmatecknare", e.to_string())))?;
+            all.into_iter()
+                .find(|s| s.personnummer == wanted)
+                .ok_or_else(|| {
+                    anyhow_ipc(IpcError {
+                        code: "not_a_signatory".to_owned(),
+                        message: "Den valda personen är inte firmatecknare för anordnaren; \
+                                  lägg in hen som firmatecknare först."
+                            .to_owned(),
+                    })
+                })?
+        }
+        None => match <[_; 1]>::try_from(all) {
+            Ok([one]) => one,
+            Err(all) if all.is_empty() => {
+                return Err(anyhow_ipc(IpcError {
+                    code: "no_signatory".to_owned(),
+                    message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den \
+                              som skriver under för anordnaren först."
+                        .to_owned(),
+                }));
+            }
+            Err(_) => {
+                return Err(anyhow_ipc(IpcError {
+                    code: "choose_signatory".to_owned(),
+                    message: "Anordnaren har flera firmatecknare; välj vem som skriver under."
+                        .to_owned(),
+                }));
+            }
+        },
+    };
     let plan = app.prepare_provider_signing(
         month,
         only,
-        &signatory.personnummer,
+        &chosen.personnummer,
         assistid_app::signing::OrderLimits::default(),
         Utc::now(),
     )?;
-    match plan.orders.into_iter().next() {
-        Some(order) => Ok(order),
-        None => {
-            let reasons: Vec<String> = plan.skipped.iter().map(|s| s.reason.clone()).collect();
-            Err(anyhow_ipc(IpcError {
-                code: "nothing_to_sign".to_owned(),
-                message: if reasons.is_empty() {
-                    "Det finns inga rapporter som är klara för anordnarens underskrift.".to_owned()
-                } else {
-                    format!(
-                        "Det finns inga rapporter som är klara för anordnarens underskrift: {}",
-                        reasons.join("; ")
-                    )
-                },
-            }))
-        }
+    if plan.orders.is_empty() {
+        let reasons: Vec<String> = plan.skipped.iter().map(|s| s.reason.clone()).collect();
+        return Err(anyhow_ipc(IpcError {
+            code: "nothing_to_sign".to_owned(),
+            message: if reasons.is_empty() {
+                "Det finns inga rapporter som är klara för anordnarens underskrift.".to_owned()
+            } else {
+                format!(
+                    "Det finns inga rapporter som är klara för anordnarens underskrift: {}",
+                    reasons.join("; ")
+                )
+            },
+        }));
     }
+    Ok(plan.orders)
 }
 
 /// An [`IpcError`] carried through `anyhow` (converted back unchanged at the boundary).

@@ -16,10 +16,12 @@
 use std::time::{Duration, Instant};
 
 use assistid_app::signing::{
-    BankIdConnection, CancelSignal, DEMO_SIGNATORY, DemoOutcome, SigningOptions, Uuid,
+    BankIdEnvironment, CancelSignal, DEMO_SIGNATORY, SigningOptions, StandInBankId, Uuid,
 };
 use assistid_app::{App, KeySource};
 use assistid_core::ids::Personnummer;
+use assistid_core::secret::Sensitive;
+use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::Utc;
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
@@ -45,8 +47,6 @@ fn main() -> BenchResult<()> {
     let options = SigningOptions {
         collect_interval: Duration::from_millis(20),
         qr_interval: Duration::from_millis(20),
-        demo_outcome: DemoOutcome::Approve,
-        demo_delay: Duration::from_millis(20),
         ..SigningOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -54,7 +54,19 @@ fn main() -> BenchResult<()> {
         .enable_all()
         .build()?;
     let batch = runtime.block_on(async {
-        let bankid = BankIdConnection::demo(dir.path()).await?;
+        // The demo's BankID as the demo wiring starts it; its user approves every order
+        // after 20 ms as the person the order names.
+        let fake = FakeBankId::start(FakeBankIdConfig {
+            auto_approve_after: Some(Duration::from_millis(20)),
+            ..FakeBankIdConfig::default()
+        })
+        .await?;
+        let bankid = app.connect_stand_in_bankid(StandInBankId {
+            base_url: fake.base_url(),
+            tls_root_pem: fake.ssl_root_pem().to_owned(),
+            rp_identity_pem: Sensitive::new(fake.client_identity_pem()?),
+            user_root_der: fake.user_root_der().to_vec(),
+        })?;
         let mut quiet = |_| {};
         for &id in &ids {
             app.sign_as_assistant(id, &bankid, &options, &CancelSignal::new(), &mut quiet)
@@ -81,7 +93,7 @@ fn main() -> BenchResult<()> {
     );
     let started = Instant::now();
     for _ in 0..runs {
-        app.verify_stored_signatures(ids[0])?;
+        app.verify_stored_signatures(ids[0], BankIdEnvironment::Demo)?;
     }
     let each = started.elapsed() / runs;
     println!(

@@ -145,6 +145,7 @@ fn prepare(dir: &std::path::Path, n: usize) -> BenchResult<()> {
         let signature = sign(v.assistant.digits(), &non_visible)?;
         store.save_signature(&NewSignature {
             role: SignerRole::Assistant,
+            environment: assistid_store::SignatureEnvironment::Demo,
             report_ids: &[v.report_id],
             order_ref: &Uuid::new_v4().to_string(),
             signer: &Personnummer::from_digits(v.assistant.digits())?,
@@ -166,6 +167,7 @@ fn prepare(dir: &std::path::Path, n: usize) -> BenchResult<()> {
     let signature = sign("197001019871", &non_visible)?;
     store.save_signature(&NewSignature {
         role: SignerRole::Provider,
+        environment: assistid_store::SignatureEnvironment::Demo,
         report_ids: &ids,
         order_ref: &Uuid::new_v4().to_string(),
         signer: &Personnummer::from_digits("197001019871")?,

@@ -32,6 +32,17 @@ pub enum AppError {
         /// A summary for the user.
         message: String,
     },
+    /// Something belongs to another environment than the data folder's (demo, test or
+    /// production): the demo's BankID or simulated BankID app in a folder with real data, a
+    /// signature made with test BankID on its way to FK's production service, … Nothing was
+    /// stored or sent.
+    #[error("{message}")]
+    WrongEnvironment {
+        /// Stable code, e.g. `demo_bankid_in_real_folder`.
+        code: &'static str,
+        /// What is wrong and what to do, for the coordinator.
+        message: String,
+    },
     /// The import file's bytes are not the ones previewed (the file changed in between):
     /// nothing was stored.
     #[error("{message}")]
@@ -54,6 +65,7 @@ impl AppError {
             AppError::DataProblems { .. } => "data_problems",
             AppError::ImportFileChanged { .. } => "import_file_changed",
             AppError::Backup(e) => e.code(),
+            AppError::WrongEnvironment { code, .. } => code,
         }
     }
 

@@ -102,8 +102,18 @@ impl App {
             return Ok(Some(MissingReason::NotSignedByAssistant));
         };
         let store = self.store();
+        // Only what counts in the folder's environment: FK's test service accepting a report
+        // is not FK receiving it. A folder with real data that has chosen no environment yet
+        // has signed and sent nothing that counts: production's (empty) state is the truth.
+        let environment = match self.bankid_environment() {
+            Ok(environment) => environment,
+            Err(_) if self.folder_environment_code()?.is_none() => {
+                crate::signing::BankIdEnvironment::Prod
+            }
+            Err(e) => return Err(e),
+        };
         if let Some(live) = store
-            .live_submission_for_report(id)
+            .live_submission_for_report_in(id, environment.code())
             .map_err(AppError::from)?
         {
             return Ok(match live.state {
@@ -116,7 +126,10 @@ impl App {
             });
         }
         Ok(Some(
-            match store.report_signing_state(id).map_err(AppError::from)? {
+            match store
+                .report_signing_state(id, environment.stored())
+                .map_err(AppError::from)?
+            {
                 SigningState::Unsigned => MissingReason::NotSignedByAssistant,
                 SigningState::AssistantSigned => MissingReason::NotSignedByProvider,
                 SigningState::FullySigned => MissingReason::NotSent,

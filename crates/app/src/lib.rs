@@ -24,6 +24,7 @@ pub mod deletion;
 pub mod demo;
 pub mod environments;
 mod error;
+pub mod going_live;
 pub mod history;
 pub mod import;
 pub mod invoice;

@@ -402,14 +402,35 @@ impl App {
         })
     }
 
+    /// The data folder's environment code (`demo`, `test`, `prod`), or `None` for a folder with
+    /// real data that has chosen neither yet (nothing was signed or sent there).
+    pub(crate) fn folder_environment_code(&self) -> anyhow::Result<Option<&'static str>> {
+        Ok(self.environment_settings()?.environment.map(|e| e.as_str()))
+    }
+
+    /// A version with its signatures and submissions in the data folder's environment only:
+    /// what was signed or sent in FK's test service does not count once the folder works in
+    /// production (and the reverse).
     pub(crate) fn version_facts(&self, version: ReportVersion) -> anyhow::Result<VersionFacts> {
+        let environment = self.folder_environment_code()?;
+        self.version_facts_in(version, environment)
+    }
+
+    /// [`App::version_facts`] in `environment` (every environment for `None`).
+    fn version_facts_in(
+        &self,
+        version: ReportVersion,
+        environment: Option<&str>,
+    ) -> anyhow::Result<VersionFacts> {
         let store = self.store();
-        let signatures = store
+        let mut signatures = store
             .signatures_for_report(version.report_id)
             .map_err(AppError::from)?;
-        let submissions = store
+        signatures.retain(|s| environment.is_none_or(|e| s.environment.code() == e));
+        let mut submissions = store
             .submissions_for_report(version.report_id)
             .map_err(AppError::from)?;
+        submissions.retain(|s| environment.is_none_or(|e| s.environment == e));
         Ok(VersionFacts {
             version,
             signatures,
@@ -512,6 +533,7 @@ impl App {
                         description: format!("Alla tidredovisningar för {month}"),
                     },
                     reports,
+                    fk_test_service: self.folder_environment_code()? == Some("test"),
                 })
             }
             ReceiptRequest::PersonMonth {
@@ -528,6 +550,7 @@ impl App {
                         person: lookup.person(&pnr),
                     },
                     reports,
+                    fk_test_service: self.folder_environment_code()? == Some("test"),
                 })
             }
             ReceiptRequest::Submissions { ids } => self.run_receipt(ids, provider, &lookup, now),
@@ -591,7 +614,9 @@ impl App {
                 .ok_or_else(|| {
                     AppError::Missing(format!("rapportversionen {} saknas", submission.report_id))
                 })?;
-            let facts = self.version_facts(version)?;
+            // The run's own environment: a receipt of a test run shows the test signatures
+            // even after the folder moved to production.
+            let facts = self.version_facts_in(version, Some(submission.environment.as_str()))?;
             let rows = Self::version_rows(&rows_by_id, &facts.version)?;
             reports.push(self.receipt_report(&facts, Some(submission), &rows, lookup)?);
         }
@@ -603,6 +628,7 @@ impl App {
                 run_id: compact_ranges(ids),
             },
             reports,
+            fk_test_service: submissions.iter().any(|s| s.environment == "test"),
         })
     }
 

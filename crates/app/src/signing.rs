@@ -9,8 +9,9 @@
 //!   environment's user-certificate root); only then is it stored, which freezes the report's
 //!   bytes, and an `assistant_signed` event is logged.
 //! - [`App::sign_as_provider`]: the month's (or the chosen) reports whose current version the
-//!   assistant has signed, in as few orders as BankID's size limits allow (one normally), each
-//!   binding `;`-joined; one signature is attached to every report its order covers. Reports
+//!   assistant has signed, one order per person with assistance (more when BankID's size limits
+//!   split one person's reports), run back to back, each binding `;`-joined; one signature is
+//!   attached to every report its order covers, and names no other person. Reports
 //!   that cannot be signed are listed as skipped, with the reason.
 //! - [`App::verify_stored_signatures`]: re-verifies everything stored for a report version
 //!   against its exact bytes — what the FK submission calls before sending.
@@ -50,32 +51,15 @@ use serde::Serialize;
 pub use assistid_bankid::CancelSignal;
 pub use assistid_bankid::messages::StartMode;
 pub use assistid_store::SignerRole;
+use connection::wrong_environment;
 pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
-    KEYCHAIN_SERVICE, SETTINGS_KEY_PREFIX,
+    KEYCHAIN_SERVICE, SETTINGS_KEY_PREFIX, StandInBankId,
 };
 pub use text::OrderLimits;
 pub use uuid::Uuid;
 
 use crate::{App, AppError};
-
-/// What the fake BankID does with an order in demo mode (the "user's BankID app").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DemoOutcome {
-    /// Approve as the person who was meant to sign.
-    #[default]
-    Approve,
-    /// The user cancels in the app.
-    Cancel,
-    /// Nobody finishes in time.
-    Expire,
-    /// Someone else approves (the app must refuse to store it).
-    WrongPerson,
-    /// The user's BankID is blocked.
-    CertificateErr,
-    /// Nothing automatic: a test acts through [`BankIdConnection::fake`].
-    Manual,
-}
 
 /// How a signing flow runs.
 #[derive(Debug, Clone)]
@@ -86,10 +70,6 @@ pub struct SigningOptions {
     pub qr_interval: Duration,
     /// `endUserIp` (the machine's address; loopback is accepted by the test environment).
     pub end_user_ip: String,
-    /// Demo mode only: what the fake's user does, and after how long.
-    pub demo_outcome: DemoOutcome,
-    /// Demo mode only: the delay before the fake's user acts.
-    pub demo_delay: Duration,
     /// BankID's size limits (smaller in tests, to force a split).
     pub limits: OrderLimits,
     /// The clock (the moment of completion decides the signing date).
@@ -105,8 +85,6 @@ impl Default for SigningOptions {
             collect_interval: Duration::from_secs(2),
             qr_interval: Duration::from_secs(1),
             end_user_ip: "127.0.0.1".to_owned(),
-            demo_outcome: DemoOutcome::Approve,
-            demo_delay: Duration::from_millis(1500),
             limits: OrderLimits::default(),
             start_mode: StartMode::Qr,
             clock: Utc::now,
@@ -131,6 +109,8 @@ pub enum SigningEvent {
         autostart_url: String,
         /// BankID's reference for the order (not secret; the demo's simulated app acts on it).
         order_ref: String,
+        /// The BankID environment the order runs in.
+        environment: BankIdEnvironment,
     },
     /// New QR content to draw (every second until the app has the order).
     Qr {
@@ -278,6 +258,8 @@ pub struct OrderSigned {
 #[derive(Clone)]
 pub struct PreparedOrder {
     role: SignerRole,
+    /// The data folder's BankID environment when the order was prepared.
+    environment: BankIdEnvironment,
     report_ids: Vec<Uuid>,
     visible_text: String,
     binding: String,
@@ -291,6 +273,7 @@ impl std::fmt::Debug for PreparedOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PreparedOrder")
             .field("role", &self.role)
+            .field("environment", &self.environment)
             .field("report_ids", &self.report_ids)
             .field("signer", &self.signer)
             .field("order", &self.order)
@@ -325,26 +308,34 @@ impl PreparedOrder {
         &self.signer_name
     }
 
-    /// Demo mode only: acts now as the signer's BankID app on the started order `order_ref`
-    /// (from [`SigningEvent::OrderStarted`]) — approves as the right person, cancels, lets it
-    /// expire, approves as somebody else or fails with `certificateErr`. Outside demo mode this
-    /// is refused: a real order is only ever approved in the signer's own BankID app.
-    pub fn simulate_app_user(
+    /// The BankID environment the order is for (the data folder's when it was prepared).
+    pub fn environment(&self) -> BankIdEnvironment {
+        self.environment
+    }
+
+    /// Who the demo's simulated BankID app may approve as: the person meant to sign. Only
+    /// for an order of the demo folder on the demo's stand-in BankID; anywhere else it is
+    /// refused (`simulated_bankid_outside_demo`): a real order is only ever approved in the
+    /// signer's own BankID app.
+    pub fn simulated_signer(
         &self,
         connection: &BankIdConnection,
-        order_ref: &str,
-        action: DemoOutcome,
-    ) -> Result<(), SigningError> {
-        let fake = connection.demo.as_ref().ok_or_else(|| {
-            SigningError::not_signable(
-                "not_demo",
-                "den simulerade BankID-appen finns bara i demoläget",
-            )
-        })?;
-        act_as_demo_user(fake, order_ref, &self.signer, &self.signer_name, action).map_err(|e| {
-            SigningError::Other(anyhow::anyhow!(
-                "den simulerade BankID-appen svarade inte: {e}"
-            ))
+    ) -> Result<SimulatedSigner<'_>, SigningError> {
+        if self.environment != BankIdEnvironment::Demo
+            || connection.environment != BankIdEnvironment::Demo
+        {
+            return Err(SigningError::Other(
+                wrong_environment(
+                    "simulated_bankid_outside_demo",
+                    "Den simulerade BankID-appen finns bara i demoläget. Här skriver den som ska \
+                     skriva under i sin egen BankID-app.",
+                )
+                .into(),
+            ));
+        }
+        Ok(SimulatedSigner {
+            personnummer: &self.signer,
+            name: &self.signer_name,
         })
     }
 
@@ -362,12 +353,25 @@ impl PreparedOrder {
         cancel: &CancelSignal,
         on_event: &mut (dyn FnMut(SigningEvent) + Send),
     ) -> Result<SignedOrder, SigningError> {
+        if connection.environment != self.environment {
+            return Err(SigningError::Other(
+                wrong_environment(
+                    "bankid_other_environment",
+                    format!(
+                        "Underskriften förbereddes i {}, men BankID-anslutningen gäller {}. \
+                         Ingenting skrevs under; börja om underskriften.",
+                        self.environment.label_sv(),
+                        connection.environment.label_sv()
+                    ),
+                )
+                .into(),
+            ));
+        }
         let completion = run_order(
             connection,
             &self.visible_text,
             &self.binding,
             &self.signer,
-            &self.signer_name,
             (self.order, self.orders, self.report_ids.len()),
             options,
             cancel,
@@ -379,6 +383,15 @@ impl PreparedOrder {
             completion,
         })
     }
+}
+
+/// The person the demo's simulated BankID app approves as ([`PreparedOrder::simulated_signer`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SimulatedSigner<'a> {
+    /// The signer's personnummer.
+    pub personnummer: &'a Personnummer,
+    /// The signer's name.
+    pub name: &'a str,
 }
 
 /// A completed order whose signature passed every check, not yet stored.
@@ -441,6 +454,8 @@ pub struct ProviderSigned {
 pub struct SignatureSummary {
     /// `assistant` or `provider`.
     pub role: &'static str,
+    /// The BankID environment that made it: `demo`, `test` or `prod`.
+    pub environment: &'static str,
     /// The signer's name.
     pub signer_name: String,
     /// The signer's personnummer, masked.
@@ -471,6 +486,7 @@ pub struct ReportSigningStatus {
 fn summary(s: &StoredSignature) -> SignatureSummary {
     SignatureSummary {
         role: s.role.code(),
+        environment: s.environment.code(),
         signer_name: s.signer_name.clone(),
         signer_masked: s.signer.masked(),
         signed_on: s.signed_on,
@@ -546,6 +562,7 @@ pub fn qr_terminal(content: &str) -> anyhow::Result<String> {
 
 /// Completion data that passed every check.
 struct VerifiedCompletion {
+    environment: BankIdEnvironment,
     order_ref: String,
     completion: CompletionData,
     signer: Personnummer,
@@ -563,6 +580,7 @@ impl VerifiedCompletion {
     fn new_signature<'a>(&'a self, role: SignerRole, reports: &'a [Uuid]) -> NewSignature<'a> {
         NewSignature {
             role,
+            environment: self.environment.stored(),
             report_ids: reports,
             order_ref: &self.order_ref,
             signer: &self.signer,
@@ -607,7 +625,6 @@ async fn run_order(
     visible_text: &str,
     binding: &str,
     signer: &Personnummer,
-    signer_name: &str,
     (order_no, orders, reports): (usize, usize, usize),
     options: &SigningOptions,
     cancel: &CancelSignal,
@@ -625,10 +642,8 @@ async fn run_order(
         reports,
         autostart_url: order.autostart_url(),
         order_ref: order.order_ref.clone(),
+        environment: connection.environment,
     });
-    if let Some(fake) = &connection.demo {
-        demo_user(fake, &order.order_ref, signer, signer_name, options);
-    }
     let drive_options = DriveOptions {
         collect_interval: options.collect_interval,
         qr_interval: Some(options.qr_interval),
@@ -712,7 +727,7 @@ async fn run_order(
         user_non_visible_data: request.user_non_visible_data.as_deref(),
         personal_number: signer.digits(),
     };
-    verify_with_any_root(
+    verify_bankid_signature(
         &xml,
         &expected,
         &completion.user.personal_number,
@@ -720,6 +735,7 @@ async fn run_order(
         completed_at,
     )?;
     Ok(VerifiedCompletion {
+        environment: connection.environment,
         order_ref: order.order_ref.clone(),
         completion_json: completion.raw.to_string(),
         completion,
@@ -730,11 +746,13 @@ async fn run_order(
     })
 }
 
-/// Verifies against each root on its own and accepts the first that passes. The demo's roots
+/// The one check of a BankID signature, before it is stored and again before it is sent:
+/// against each of the environment's roots on its own, accepting the first that passes (when
+/// the bankid crate's verification changes, this is the one place that follows). The demo's roots
 /// all carry the same name (a new fake CA per run), and the chain check picks its root by name,
 /// so the roots are tried one at a time. When none passes, the most telling error is returned:
 /// one where the chain matched but something else failed, else "untrusted root".
-fn verify_with_any_root(
+fn verify_bankid_signature(
     xml: &[u8],
     expected: &Expected<'_>,
     completion_personal_number: &str,
@@ -756,49 +774,6 @@ fn verify_with_any_root(
         }
     }
     Err(error)
-}
-
-/// In demo mode, the fake user's app acts after a short delay.
-fn demo_user(
-    fake: &std::sync::Arc<assistid_fakes::bankid::FakeBankId>,
-    order_ref: &str,
-    signer: &Personnummer,
-    signer_name: &str,
-    options: &SigningOptions,
-) {
-    let outcome = options.demo_outcome;
-    if outcome == DemoOutcome::Manual {
-        return;
-    }
-    let delay = options.demo_delay;
-    let fake = fake.clone();
-    let (order_ref, signer, signer_name) =
-        (order_ref.to_owned(), signer.clone(), signer_name.to_owned());
-    tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        // The order may already be over (cancelled by the user): nothing to do then.
-        let _ = act_as_demo_user(&fake, &order_ref, &signer, &signer_name, outcome);
-    });
-}
-
-/// The demo user's BankID app does `outcome` on `order_ref` now.
-fn act_as_demo_user(
-    fake: &assistid_fakes::bankid::FakeBankId,
-    order_ref: &str,
-    signer: &Personnummer,
-    signer_name: &str,
-    outcome: DemoOutcome,
-) -> Result<(), assistid_fakes::bankid::FakeBankIdError> {
-    let user = fake.user(order_ref);
-    match outcome {
-        // Somebody else's BankID: the demo's "Demo Demosson" (a valid personnummer).
-        DemoOutcome::WrongPerson => user.approve_as("198001019879", "Demo Demosson"),
-        DemoOutcome::Approve => user.approve_as(signer.digits(), signer_name),
-        DemoOutcome::Cancel => user.cancel(),
-        DemoOutcome::Expire => user.expire(),
-        DemoOutcome::CertificateErr => user.fail_certificate_err(),
-        DemoOutcome::Manual => Ok(()),
-    }
 }
 
 impl App {
@@ -859,6 +834,7 @@ impl App {
         report_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<PreparedOrder, SigningError> {
+        let environment = self.bankid_environment()?;
         let version = self.version(report_id)?;
         if let Some(newer) = version.superseded_by {
             return Err(SigningError::not_signable(
@@ -871,7 +847,7 @@ impl App {
         }
         if self
             .store()
-            .report_signing_state(report_id)
+            .report_signing_state(report_id, environment.stored())
             .map_err(store_err)?
             != SigningState::Unsigned
         {
@@ -918,6 +894,7 @@ impl App {
         })?;
         Ok(PreparedOrder {
             role: SignerRole::Assistant,
+            environment,
             report_ids: vec![report_id],
             visible_text: text::assistant_text(&provider, version.month, &summarize(report)),
             binding: version.binding.clone(),
@@ -990,7 +967,8 @@ impl App {
         let provider = self.provider()?.ok_or_else(|| {
             SigningError::not_signable("no_provider", "ingen anordnare är registrerad")
         })?;
-        let (included, skipped) = self.provider_candidates(month, only, now)?;
+        let environment = self.bankid_environment()?;
+        let (included, skipped) = self.provider_candidates(month, only, environment, now)?;
         if included.is_empty() {
             let reasons: Vec<String> = skipped
                 .iter()
@@ -1013,23 +991,42 @@ impl App {
             .collect();
         let summaries: Vec<&text::ReportSummary> = included.iter().map(|(_, s)| s).collect();
         let lens: Vec<usize> = bindings.iter().map(|b| b.to_string().len()).collect();
-        let plan = text::plan_orders(
-            &lens,
-            |range| text::provider_text(&provider, month, &summaries[range], 999, 999).len(),
-            limits,
-        )
-        .ok_or_else(|| {
-            SigningError::not_signable(
-                "order_too_large",
-                "en enda tidredovisning ryms inte i en BankID-underskrift",
+        // One person's reports per order: FK gets the provider's signature with each report,
+        // so the text and binding it signs name only that person's reports — never another
+        // person's name, hours or report ids (docs/ARCHITECTURE.md, "Provider signatures").
+        let mut plan = Vec::new();
+        let mut start = 0;
+        while start < included.len() {
+            let person = &included[start].0.person;
+            let end = start
+                + included[start..]
+                    .iter()
+                    .take_while(|(v, _)| &v.person == person)
+                    .count();
+            let group = text::plan_orders(
+                &lens[start..end],
+                |range| {
+                    let range = range.start + start..range.end + start;
+                    text::provider_text(&provider, month, &summaries[range], 999, 999).len()
+                },
+                limits,
             )
-        })?;
+            .ok_or_else(|| {
+                SigningError::not_signable(
+                    "order_too_large",
+                    "en enda tidredovisning ryms inte i en BankID-underskrift",
+                )
+            })?;
+            plan.extend(group.into_iter().map(|r| r.start + start..r.end + start));
+            start = end;
+        }
         let orders = plan.len();
         let orders = plan
             .into_iter()
             .enumerate()
             .map(|(n, range)| PreparedOrder {
                 role: SignerRole::Provider,
+                environment,
                 report_ids: bindings[range.clone()].iter().map(|b| b.id).collect(),
                 visible_text: text::provider_text(
                     &provider,
@@ -1051,9 +1048,29 @@ impl App {
     /// Stores a signed order's verified signature on every report it covers and logs
     /// `assistant_signed` / `provider_signed` per report, all in one transaction; the first
     /// signature freezes the report version.
+    ///
+    /// A signature is stored only in the data folder of its own environment: a demo signature
+    /// in a folder with real data, or one made in BankID's test service after the folder moved
+    /// to production (or the reverse), is refused (`signature_other_environment`).
     pub fn store_signature(&self, signed: &SignedOrder) -> Result<OrderSigned, SigningError> {
         let order = &signed.order;
         let completion = &signed.completion;
+        let folder = self.bankid_environment()?;
+        if completion.environment != folder || order.environment != folder {
+            return Err(SigningError::Other(
+                wrong_environment(
+                    "signature_other_environment",
+                    format!(
+                        "Underskriften gjordes i {}, men datamappen arbetar nu i {}; den \
+                         sparades inte. Skriv under igen i {}.",
+                        completion.environment.label_sv(),
+                        folder.label_sv(),
+                        folder.label_sv()
+                    ),
+                )
+                .into(),
+            ));
+        }
         let new = completion.new_signature(order.role, &order.report_ids);
         let kind = match order.role {
             SignerRole::Assistant => "assistant_signed",
@@ -1090,6 +1107,7 @@ impl App {
         &self,
         month: ReportMonth,
         only: Option<&[Uuid]>,
+        environment: BankIdEnvironment,
         now: DateTime<Utc>,
     ) -> Result<
         (
@@ -1143,7 +1161,11 @@ impl App {
                 ));
                 continue;
             }
-            match self.store().report_signing_state(id).map_err(store_err)? {
+            match self
+                .store()
+                .report_signing_state(id, environment.stored())
+                .map_err(store_err)?
+            {
                 SigningState::Unsigned => skipped.push(skip(
                     "not_assistant_signed",
                     "assistenten har inte skrivit under; anordnaren skriver under efter assistenten",
@@ -1156,22 +1178,34 @@ impl App {
                 }
             }
         }
-        // Group by person in the text.
+        // By person (name, then number: two persons may share a name), then assistant: each
+        // person's reports lie together, and become that person's own orders.
         included.sort_by(|a, b| {
-            (a.1.person_name.as_str(), a.1.assistant_name.as_str())
-                .cmp(&(b.1.person_name.as_str(), b.1.assistant_name.as_str()))
+            (
+                a.1.person_name.as_str(),
+                a.0.person.digits(),
+                a.1.assistant_name.as_str(),
+            )
+                .cmp(&(
+                    b.1.person_name.as_str(),
+                    b.0.person.digits(),
+                    b.1.assistant_name.as_str(),
+                ))
         });
         Ok((included, skipped))
     }
 
-    /// Re-verifies every signature stored for a report version against its exact stored bytes:
-    /// both signatures present, each XML-DSig valid with a chain to the current environment's
-    /// user-certificate root at the time it was received, the texts as sent, the signer as
-    /// stored, and the binding naming this version with the hash of its bytes. The FK
-    /// submission calls this before sending.
+    /// Re-verifies the signatures stored for a report version in one BankID `environment`
+    /// against its exact stored bytes: both signatures present, both made in that environment,
+    /// each XML-DSig valid with a chain to that environment's user-certificate root at the time
+    /// it was received, the texts as sent, the signer as stored, and the binding naming this
+    /// version with the hash of its bytes. The FK submission calls this before sending, with
+    /// the environment of FK's service, so a signature never goes to FK's service of another
+    /// environment.
     pub fn verify_stored_signatures(
         &self,
         report_id: Uuid,
+        environment: BankIdEnvironment,
     ) -> Result<Vec<SignatureSummary>, SigningError> {
         let version = self.version(report_id)?;
         let sha256 =
@@ -1186,18 +1220,19 @@ impl App {
         };
         let signatures = self
             .store()
-            .signatures_for_report(report_id)
+            .signatures_for_report_in(report_id, environment.stored())
             .map_err(store_err)?;
         let roles: Vec<SignerRole> = signatures.iter().map(|s| s.role).collect();
         if roles != [SignerRole::Assistant, SignerRole::Provider] {
             return Err(SigningError::not_signable(
                 "not_fully_signed",
                 format!(
-                    "rapporten {report_id} är inte underskriven av både assistenten och anordnaren"
+                    "rapporten {report_id} är inte underskriven av både assistenten och anordnaren \
+                     i {}",
+                    environment.label_sv()
                 ),
             ));
         }
-        let environment = self.bankid_settings()?.environment;
         let roots = self.bankid_user_roots(environment)?;
         for s in &signatures {
             let invalid = |reason: String| SigningError::StoredSignatureInvalid {
@@ -1205,6 +1240,13 @@ impl App {
                 role: s.role.genitive_sv(),
                 reason,
             };
+            if s.environment != environment.stored() {
+                return Err(invalid(format!(
+                    "underskriften gjordes i {} och gäller inte i {}",
+                    BankIdEnvironment::of_stored(s.environment).label_sv(),
+                    environment.label_sv()
+                )));
+            }
             let non_visible = BASE64
                 .decode(&s.user_non_visible_data)
                 .ok()
@@ -1239,7 +1281,7 @@ impl App {
             let xml = BASE64
                 .decode(&s.signature_base64)
                 .map_err(|_| invalid("underskriften är inte base64".into()))?;
-            verify_with_any_root(
+            verify_bankid_signature(
                 &xml,
                 &Expected {
                     user_visible_data: &s.user_visible_data,
@@ -1255,12 +1297,14 @@ impl App {
         Ok(signatures.iter().map(summary).collect())
     }
 
-    /// Each current report of the month with its signing state and signatures.
+    /// Each current report of the month with its signing state and signatures in the data
+    /// folder's environment (what was signed in another environment does not count here).
     pub fn signing_status(
         &self,
         month: ReportMonth,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<ReportSigningStatus>> {
+        let environment = self.bankid_environment()?;
         let review = self.month_review(month, now)?;
         let mut out = Vec::new();
         for report in review.reports() {
@@ -1269,11 +1313,11 @@ impl App {
             };
             let state = self
                 .store()
-                .report_signing_state(id)
+                .report_signing_state(id, environment.stored())
                 .map_err(AppError::from)?;
             let signatures = self
                 .store()
-                .signatures_for_report(id)
+                .signatures_for_report_in(id, environment.stored())
                 .map_err(AppError::from)?;
             out.push(ReportSigningStatus {
                 report_id: id,

@@ -367,13 +367,17 @@ impl App {
         })
     }
 
-    /// The request for a report version: its exact frozen bytes and both signatures, after
-    /// checking that each signature binds exactly these bytes. The one place that reads the
-    /// signing tables.
+    /// The request for a report version to FK's `environment`: its exact frozen bytes and
+    /// both signatures made with BankID of the same environment (a test signature never goes
+    /// to FK's production service, nor the reverse, and a demo signature only to the demo),
+    /// after checking that each signature binds exactly these bytes. The one place that reads
+    /// the signing tables.
     pub fn signed_request(
         &self,
         version: &ReportVersion,
+        environment: Environment,
     ) -> anyhow::Result<Result<SubmitRequest, NotReady>> {
+        let bankid = crate::signing::BankIdEnvironment::for_fk(environment);
         if version.superseded_by.is_some() {
             return Ok(Err(not_ready(
                 "superseded",
@@ -400,7 +404,7 @@ impl App {
         }
         let signatures = self
             .store()
-            .signatures_for_report(version.report_id)
+            .signatures_for_report_in(version.report_id, bankid.stored())
             .map_err(AppError::from)?;
         let mut blocks: [Option<SignatureBlock>; 2] = [None, None];
         for signature in &signatures {
@@ -408,6 +412,19 @@ impl App {
                 SignerRole::Assistant => (0, "Assistentens"),
                 SignerRole::Provider => (1, "Anordnarens"),
             };
+            if signature.environment != bankid.stored() {
+                return Ok(Err(not_ready(
+                    "signature_other_environment",
+                    format!(
+                        "{who} underskrift gjordes med BankID i {} och skickas aldrig till \
+                         Försäkringskassan i {}; skriv under igen i {}",
+                        crate::signing::BankIdEnvironment::of_stored(signature.environment)
+                            .label_sv(),
+                        environment.label(),
+                        bankid.label_sv()
+                    ),
+                )));
+            }
             let (Some(xml), Some(ocsp)) = (
                 decode_b64(&signature.signature_base64),
                 decode_b64(&signature.ocsp_response_base64),
@@ -445,19 +462,25 @@ impl App {
         let Some(assistant_signature) = assistant else {
             return Ok(Err(not_ready(
                 "assistant_not_signed",
-                "assistenten har inte skrivit under rapporten",
+                format!(
+                    "assistenten har inte skrivit under rapporten med BankID i {}",
+                    bankid.label_sv()
+                ),
             )));
         };
         let Some(provider_signature) = provider else {
             return Ok(Err(not_ready(
                 "provider_not_signed",
-                "anordnaren har inte skrivit under rapporten",
+                format!(
+                    "anordnaren har inte skrivit under rapporten med BankID i {}",
+                    bankid.label_sv()
+                ),
             )));
         };
         // The bindings hold; now the signatures themselves, in full: XML-DSig, the signer's
         // certificate chain to BankID's root, the signer, and the texts shown — exactly what
         // FK will check, so a bad signature is caught here and never sent.
-        if let Err(e) = self.verify_stored_signatures(version.report_id) {
+        if let Err(e) = self.verify_stored_signatures(version.report_id, bankid) {
             return Ok(Err(not_ready("signature_invalid", e.to_string())));
         }
         Ok(Ok(SubmitRequest {
@@ -502,7 +525,7 @@ impl App {
                     submission_id: id.map(SubmissionId::get),
                 };
             if let Some(live) = store
-                .live_submission_for_report(version.report_id)
+                .live_submission_for_report_in(version.report_id, environment.as_str())
                 .map_err(AppError::from)?
             {
                 let id = Some(live.id);
@@ -541,7 +564,7 @@ impl App {
                 }
                 continue;
             }
-            match self.signed_request(&version)? {
+            match self.signed_request(&version, environment)? {
                 Ok(_) => {
                     // The transition and its audit event commit together: a crash between
                     // them would leave a gap in the audit log.
@@ -663,7 +686,7 @@ impl App {
         else {
             return Ok(Err(not_ready("not_found", "rapportversionen finns inte")));
         };
-        let request = match self.signed_request(&version)? {
+        let request = match self.signed_request(&version, connection.environment())? {
             Ok(request) => request,
             Err(problem) => return Ok(Err(problem)),
         };

@@ -63,6 +63,56 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a backup into a data folder that has no database (asks for the recovery key).
     Restore(RestoreArgs),
+    /// Where this data folder works: demo, or FK's and BankID's test or production services.
+    #[command(subcommand)]
+    Environment(EnvironmentCmd),
+    /// BankID for test and production: the RP certificate and BankID's user-certificate root.
+    #[command(subcommand)]
+    Bankid(BankidCmd),
+}
+
+/// `assistid environment …`.
+#[derive(Debug, Subcommand)]
+pub enum EnvironmentCmd {
+    /// Show the folder's environment (FK and BankID go together).
+    Show,
+    /// Choose FK's and BankID's test or production service for a folder with real data.
+    Set {
+        /// `test` or `prod`.
+        #[arg(value_enum)]
+        environment: RealEnvArg,
+    },
+}
+
+/// A real environment.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RealEnvArg {
+    /// FK's and BankID's test services.
+    Test,
+    /// FK and BankID in production.
+    Prod,
+}
+
+/// `assistid bankid …`.
+#[derive(Debug, Subcommand)]
+pub enum BankidCmd {
+    /// Import the provider's BankID RP certificate (PKCS#12 from the bank). The password is
+    /// read from ASSISTID_BANKID_CERT_PASSWORD, else from the first line of stdin; it is kept in
+    /// the OS keychain, the file's bytes in the encrypted database.
+    ImportRpCertificate {
+        /// The PKCS#12 file (.p12 / .pfx).
+        #[arg(value_name = "FILE.p12")]
+        file: PathBuf,
+    },
+    /// Name BankID's root certificate for user certificates (PEM or DER) that signatures of
+    /// test and production are checked against.
+    SetUserRoot {
+        /// The root certificate file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Show the BankID settings (the RP certificate's subject and validity, the root file).
+    Show,
 }
 
 /// `assistid backup`.
@@ -304,7 +354,7 @@ pub enum SignatoryCmd {
 /// Which BankID to use.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum EnvArg {
-    /// The fake BankID inside this program (no real BankID).
+    /// The demo's BankID inside this program (the demo folder only).
     Demo,
     /// BankID's test environment.
     Test,
@@ -335,10 +385,11 @@ pub enum SignCmd {
         /// The report id (see `assistid review` or `sign status`).
         #[arg(long, value_name = "ID")]
         report: String,
-        /// Which BankID (default: the provider's setting, else demo).
+        /// Which BankID: always the data folder's environment (`assistid environment`); when
+        /// given, it must name that environment.
         #[arg(long, value_enum)]
         env: Option<EnvArg>,
-        /// Demo only: what the simulated BankID app does.
+        /// Demo folder only: what the simulated BankID app does.
         #[arg(long, value_enum)]
         demo_outcome: Option<DemoOutcomeArg>,
         /// Start the BankID app on this computer (the QR code stays available as well).
@@ -357,10 +408,11 @@ pub enum SignCmd {
         /// The signatory's personnummer (needed when the provider has several).
         #[arg(long, value_name = "PNR")]
         signatory: Option<String>,
-        /// Which BankID (default: the provider's setting, else demo).
+        /// Which BankID: always the data folder's environment (`assistid environment`); when
+        /// given, it must name that environment.
         #[arg(long, value_enum)]
         env: Option<EnvArg>,
-        /// Demo only: what the simulated BankID app does.
+        /// Demo folder only: what the simulated BankID app does.
         #[arg(long, value_enum)]
         demo_outcome: Option<DemoOutcomeArg>,
         /// Start the BankID app on this computer (the QR code stays available as well).

@@ -4,6 +4,8 @@
 mod after_sending;
 mod args;
 mod backup;
+mod demo_bankid;
+mod live;
 mod output;
 mod privacy;
 mod sign;
@@ -182,5 +184,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Backup(args) => backup::backup(&data_dir, key_source(), args, json, now),
         Command::Restore(args) => backup::restore(&data_dir, key_source(), &args, json, now),
+        Command::Environment(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            live::environment(&app, cmd, json, now)
+        }
+        Command::Bankid(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            live::bankid(&app, cmd, json, now)
+        }
     }
 }

@@ -8,8 +8,9 @@ use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 use assistid_app::signing::{
-    BankIdEnvironment, CancelSignal, DemoOutcome, SigningError, SigningEvent, SigningOptions,
-    StartMode, Uuid, block_on, open_bankid_app, qr_terminal,
+    AssistantSigned, BankIdConnection, BankIdEnvironment, CancelSignal, OrderLimits, OrderSigned,
+    PreparedOrder, ProviderSigned, SigningError, SigningEvent, SigningOptions, StartMode, Uuid,
+    block_on, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
 use assistid_core::ids::Personnummer;
@@ -17,6 +18,7 @@ use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::args::{DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};
+use crate::demo_bankid::DemoBankId;
 use crate::exit;
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
@@ -44,31 +46,96 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The data folder's BankID environment; `--env`, when given, must name it (one environment
+/// per data folder: the folder's FK environment decides BankID's too).
 fn environment(app: &App, env: Option<EnvArg>) -> anyhow::Result<BankIdEnvironment> {
-    Ok(match env {
-        Some(EnvArg::Demo) => BankIdEnvironment::Demo,
-        Some(EnvArg::Test) => BankIdEnvironment::Test,
-        Some(EnvArg::Prod) => BankIdEnvironment::Prod,
-        None => app.bankid_settings()?.environment,
-    })
+    let folder = app.bankid_environment()?;
+    let asked = env.map(|e| match e {
+        EnvArg::Demo => BankIdEnvironment::Demo,
+        EnvArg::Test => BankIdEnvironment::Test,
+        EnvArg::Prod => BankIdEnvironment::Prod,
+    });
+    match asked {
+        Some(asked) if asked != folder => Err(AppError::WrongEnvironment {
+            code: "bankid_other_environment",
+            message: format!(
+                "Den här datamappen arbetar i {}, och BankID används i samma miljö; --env {} går \
+                 inte här. Utelämna --env, eller använd en datamapp som arbetar i {}.",
+                folder.label_sv(),
+                asked.code(),
+                asked.label_sv()
+            ),
+        }
+        .into()),
+        _ => Ok(folder),
+    }
 }
 
-fn options(outcome: Option<DemoOutcomeArg>, same_device: bool) -> SigningOptions {
+fn options(same_device: bool) -> SigningOptions {
     SigningOptions {
         start_mode: if same_device {
             StartMode::SameDevice
         } else {
             StartMode::Qr
         },
-        demo_outcome: match outcome.unwrap_or(DemoOutcomeArg::Approve) {
-            DemoOutcomeArg::Approve => DemoOutcome::Approve,
-            DemoOutcomeArg::Cancel => DemoOutcome::Cancel,
-            DemoOutcomeArg::Expire => DemoOutcome::Expire,
-            DemoOutcomeArg::WrongPerson => DemoOutcome::WrongPerson,
-            DemoOutcomeArg::CertificateErr => DemoOutcome::CertificateErr,
-        },
         ..SigningOptions::default()
     }
+}
+
+/// The BankID of the folder's environment: in the demo folder the demo's own BankID started
+/// here (its simulated app acting as `--demo-outcome` says), else BankID's test or production
+/// service. `--demo-outcome` outside the demo is refused: a real order is only ever approved
+/// in the signer's own BankID app.
+async fn connect(
+    app: &App,
+    env: BankIdEnvironment,
+    outcome: Option<DemoOutcomeArg>,
+) -> anyhow::Result<(BankIdConnection, Option<DemoBankId>)> {
+    if env == BankIdEnvironment::Demo {
+        let demo = DemoBankId::start(outcome.unwrap_or(DemoOutcomeArg::Approve)).await?;
+        let connection = app.connect_stand_in_bankid(demo.stand_in()?)?;
+        return Ok((connection, Some(demo)));
+    }
+    if outcome.is_some() {
+        return Err(AppError::WrongEnvironment {
+            code: "simulated_bankid_outside_demo",
+            message: "--demo-outcome finns bara i demoläget: här skriver den som ska skriva under \
+                      i sin egen BankID-app."
+                .into(),
+        }
+        .into());
+    }
+    Ok((app.connect_bankid()?, None))
+}
+
+/// One order: the demo's simulated app acts on it (demo only), then it is signed and stored.
+async fn sign_order(
+    app: &App,
+    order: PreparedOrder,
+    connection: &BankIdConnection,
+    demo: Option<&DemoBankId>,
+    options: &SigningOptions,
+    cancel: &CancelSignal,
+    progress: &mut Progress,
+) -> Result<(OrderSigned, String), SigningError> {
+    let simulated = match demo {
+        Some(demo) => {
+            let signer = order.simulated_signer(connection)?;
+            Some(demo.user_for(signer.personnummer, signer.name))
+        }
+        None => None,
+    };
+    let mut on_event = |e: SigningEvent| {
+        if let (Some(user), SigningEvent::OrderStarted { order_ref, .. }) = (&simulated, &e) {
+            user.act_on(order_ref);
+        }
+        progress.event(e);
+    };
+    let signed = order
+        .sign(connection, options, cancel, &mut on_event)
+        .await?;
+    let name = signed.signer_name().to_owned();
+    Ok((app.store_signature(&signed)?, name))
 }
 
 /// Draws events: QR in place on a terminal, messages once each otherwise.
@@ -219,20 +286,32 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
         } => {
             let id = parse_report_id(&report)?;
             let env = environment(app, env)?;
-            let options = options(demo_outcome, same_device);
+            let options = options(same_device);
             let mut progress = Progress::new(json, same_device);
             let result = block_on(async {
-                let connection = app.connect_bankid(env).await?;
-                let mut on_event = |e| progress.event(e);
-                app.sign_as_assistant(
-                    id,
-                    &connection,
-                    &options,
-                    &cancel_on_ctrl_c(),
-                    &mut on_event,
-                )
-                .await
-            })?;
+                let (connection, demo) = connect(app, env, demo_outcome).await?;
+                let signed: Result<AssistantSigned, SigningError> = async {
+                    let order = app.prepare_assistant_signing(id, (options.clock)())?;
+                    let (stored, signer_name) = sign_order(
+                        app,
+                        order,
+                        &connection,
+                        demo.as_ref(),
+                        &options,
+                        &cancel_on_ctrl_c(),
+                        &mut progress,
+                    )
+                    .await?;
+                    Ok(AssistantSigned {
+                        report_id: id,
+                        signature_id: stored.signature_id,
+                        signed_on: stored.signed_on,
+                        signer_name,
+                    })
+                }
+                .await;
+                anyhow::Ok(signed)
+            })??;
             match result {
                 Ok(signed) => {
                     if json {
@@ -298,22 +377,43 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                 }
             };
             let env = environment(app, env)?;
-            let options = options(demo_outcome, same_device);
+            let options = options(same_device);
             let mut progress = Progress::new(json, same_device);
             let result = block_on(async {
-                let connection = app.connect_bankid(env).await?;
-                let mut on_event = |e| progress.event(e);
-                app.sign_as_provider(
-                    month,
-                    only.as_deref(),
-                    &signatory,
-                    &connection,
-                    &options,
-                    &cancel_on_ctrl_c(),
-                    &mut on_event,
-                )
-                .await
-            })?;
+                let (connection, demo) = connect(app, env, demo_outcome).await?;
+                let signed: Result<ProviderSigned, SigningError> = async {
+                    let plan = app.prepare_provider_signing(
+                        month,
+                        only.as_deref(),
+                        &signatory,
+                        OrderLimits::default(),
+                        (options.clock)(),
+                    )?;
+                    let cancel = cancel_on_ctrl_c();
+                    let mut orders = Vec::new();
+                    // Every order of a split batch, back to back; those signed before a
+                    // failure stay stored.
+                    for order in plan.orders {
+                        let (stored, _) = sign_order(
+                            app,
+                            order,
+                            &connection,
+                            demo.as_ref(),
+                            &options,
+                            &cancel,
+                            &mut progress,
+                        )
+                        .await?;
+                        orders.push(stored);
+                    }
+                    Ok(ProviderSigned {
+                        orders,
+                        skipped: plan.skipped,
+                    })
+                }
+                .await;
+                anyhow::Ok(signed)
+            })??;
             match result {
                 Ok(signed) => {
                     if json {

@@ -26,6 +26,7 @@
 //!     generated_at: Utc.with_ymd_and_hms(2026, 11, 3, 13, 5, 0).single().expect("a valid time"),
 //!     scope: ReceiptScope::SubmissionRun { run_id: "run-1".into() },
 //!     reports: vec![],
+//!     fk_test_service: false,
 //! };
 //! let pdf = receipt_pdf(&receipt).expect("an empty receipt renders");
 //! assert!(pdf.starts_with(b"%PDF-"));
@@ -50,7 +51,9 @@ pub use model::{
     AssistantRef, DstNoteRow, FaultKind, Outcome, PersonRef, ProviderInfo, ReceiptReport,
     ReceiptScope, SignatureInfo, SubmissionReceipt,
 };
-pub use receipt::{CHECK_HEADING, RECEIPT_TITLE, receipt_json, receipt_pdf};
+pub use receipt::{
+    CHECK_HEADING, RECEIPT_TITLE, TEST_NOTICE, TEST_RECEIPT_TITLE, receipt_json, receipt_pdf,
+};
 
 /// Why a document could not be made.
 #[derive(Debug, thiserror::Error)]

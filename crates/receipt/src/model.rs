@@ -237,4 +237,9 @@ pub struct SubmissionReceipt {
     pub scope: ReceiptScope,
     /// The reports, in the order they should be listed.
     pub reports: Vec<ReceiptReport>,
+    /// True when what the receipt lists was done in FK's **test** service (and signed with
+    /// BankID's test service): the PDF is then marked TEST on every page, and the JSON carries
+    /// `"fk_test_service": true`. Nothing on such a receipt reached FK for real.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fk_test_service: bool,
 }

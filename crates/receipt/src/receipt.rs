@@ -8,6 +8,15 @@ use crate::model::{Outcome, ReceiptReport, ReceiptScope, SignatureInfo, Submissi
 /// The receipt's title.
 pub const RECEIPT_TITLE: &str = "Kvitto – tidredovisningar till Försäkringskassan";
 
+/// The title of a receipt for FK's test service (see [`SubmissionReceipt::fk_test_service`]).
+pub const TEST_RECEIPT_TITLE: &str =
+    "TEST – kvitto från Försäkringskassans testmiljö, inte en riktig inskickning";
+
+/// The notice at the top of a receipt for FK's test service.
+pub const TEST_NOTICE: &str = "TEST: det här gjordes i Försäkringskassans testmiljö med BankID:s \
+     testmiljö. Ingenting på kvittot har skickats till Försäkringskassan på riktigt, och \
+     tidredovisningarna ska fortfarande skrivas under och skickas i produktionsmiljön.";
+
 /// The heading of the closing section on how to check a report against the receipt.
 pub const CHECK_HEADING: &str = "Så kontrollerar du en tidredovisning mot kvittot";
 
@@ -45,9 +54,18 @@ pub fn receipt_json(receipt: &SubmissionReceipt) -> Result<String, ReceiptError>
 pub fn receipt_pdf(receipt: &SubmissionReceipt) -> Result<Vec<u8>, ReceiptError> {
     let fonts = Fonts::load()?;
     let mut pages = Pages::new();
+    let title = if receipt.fk_test_service {
+        TEST_RECEIPT_TITLE
+    } else {
+        RECEIPT_TITLE
+    };
 
-    pages.flow(fonts.paragraph(0.0, RECEIPT_TITLE, 15.0, Weight::Bold));
+    pages.flow(fonts.paragraph(0.0, title, 15.0, Weight::Bold));
     pages.place(gap(4.0));
+    if receipt.fk_test_service {
+        pages.place(highlighted(&fonts, TEST_NOTICE, BODY, (255, 236, 153)));
+        pages.place(gap(4.0));
+    }
     let scope = match &receipt.scope {
         ReceiptScope::SubmissionRun { run_id } => format!("Sändning {run_id}"),
         ReceiptScope::PersonMonth { person } => format!(
@@ -105,8 +123,17 @@ pub fn receipt_pdf(receipt: &SubmissionReceipt) -> Result<Vec<u8>, ReceiptError>
 
     pages.render(
         &fonts,
-        RECEIPT_TITLE,
-        &format!("Kvitto {} – {}", receipt.month, receipt.provider.name),
+        title,
+        &format!(
+            "{}Kvitto {} – {}",
+            if receipt.fk_test_service {
+                "TEST – "
+            } else {
+                ""
+            },
+            receipt.month,
+            receipt.provider.name
+        ),
     )
 }
 

@@ -76,7 +76,7 @@ pub use report_versions::{NewReportVersion, ReportVersion};
 pub use settings::DataKind;
 pub use shifts::{InsertCounts, MAX_SHIFT_MINUTES, ShiftId, StoredShift};
 pub use signatures::{
-    NewSignatory, NewSignature, SignatoryId, SignatureId, SignerRole, SigningState,
-    StoredSignatory, StoredSignature,
+    NewSignatory, NewSignature, SignatoryId, SignatureEnvironment, SignatureId, SignerRole,
+    SigningState, StoredSignatory, StoredSignature,
 };
 pub use store::{DATABASE_FILE_NAME, Store};

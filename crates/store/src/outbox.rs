@@ -150,6 +150,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 SELECT RAISE(ABORT, 'submission_attempt_kept: attempts are never replaced');
               END;",
     },
+    Migration {
+        version: 16,
+        // Issue 14: one live submission per report version *and environment*. FK's test
+        // service accepting a report never counts in production: a folder that moves from
+        // test to prod still has every report to send there.
+        sql: "DROP INDEX submissions_one_live_per_report;
+              CREATE UNIQUE INDEX submissions_one_live_per_report_and_environment
+                ON submissions (report_id, environment)
+                WHERE state NOT IN ('failed_final', 'abandoned');",
+    },
 ];
 
 row_id!(
@@ -628,12 +638,27 @@ impl Store {
         self.submissions_where("WHERE report_id = ?1", Some(uuid_to_sql(report_id)))
     }
 
-    /// The live submission of a report version, if any (see [`SubmissionState::is_live`]).
+    /// A live submission of a report version in any environment, if any (see
+    /// [`SubmissionState::is_live`]); [`Store::live_submission_for_report_in`] for one
+    /// environment.
     pub fn live_submission_for_report(&self, report_id: Uuid) -> Result<Option<Submission>> {
         Ok(self
             .submissions_for_report(report_id)?
             .into_iter()
             .find(|s| s.state.is_live()))
+    }
+
+    /// The live submission of a report version to FK's `environment` (`demo`, `test` or
+    /// `prod`), if any. A submission to another environment never counts here.
+    pub fn live_submission_for_report_in(
+        &self,
+        report_id: Uuid,
+        environment: &str,
+    ) -> Result<Option<Submission>> {
+        Ok(self
+            .submissions_for_report(report_id)?
+            .into_iter()
+            .find(|s| s.state.is_live() && s.environment == environment))
     }
 
     /// Submissions that may be sent at `at`: queued ones and retries that are due, oldest first.

@@ -122,6 +122,108 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 SELECT RAISE(ABORT, 'signature_unfrozen: a report version is frozen before it is signed');
               END;",
     },
+    Migration {
+        version: 15,
+        // Issue 14: every signature records the BankID environment that made it (demo, test
+        // or prod), and a report version is signed once per role *per environment*: what was
+        // signed with BankID's test service is still to sign with BankID in production.
+        // Signatures stored before this step get the environment the data folder's BankID
+        // setting named (demo when there is none, and always demo in a demo folder); a demo
+        // signature is never accepted outside a demo folder. `signed_reports` is rebuilt
+        // without a rename (a rename would rewrite the privacy trigger that names it): copy,
+        // drop, create, copy back, with the privacy trigger made again over the new table.
+        sql: "ALTER TABLE signatures ADD COLUMN environment TEXT NOT NULL DEFAULT 'demo'
+                CHECK (environment IN ('demo', 'test', 'prod'));
+              DROP TRIGGER signatures_never_updated;
+              UPDATE signatures SET environment = COALESCE(
+                (SELECT json_extract(value, '$.environment') FROM settings
+                  WHERE key LIKE 'bankid.settings.%' AND json_valid(value)
+                    AND json_extract(value, '$.environment') IN ('test', 'prod')
+                    AND NOT EXISTS (SELECT 1 FROM settings
+                                    WHERE key = 'data_kind' AND value = 'demo')
+                  ORDER BY key LIMIT 1),
+                'demo');
+              CREATE TRIGGER signatures_never_updated BEFORE UPDATE ON signatures
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_immutable: signatures are never changed');
+              END;
+
+              DROP TRIGGER report_versions_only_drafts_deleted;
+              DROP TRIGGER signed_reports_never_updated;
+              DROP TRIGGER signed_reports_never_deleted;
+              DROP TRIGGER signed_reports_once_per_role;
+              DROP TRIGGER signed_reports_role_matches;
+              DROP TRIGGER signed_reports_provider_after_assistant;
+              DROP TRIGGER signed_reports_current_version_only;
+              DROP TRIGGER signed_reports_frozen_version_only;
+              DROP INDEX signed_reports_by_signature;
+              CREATE TABLE signed_reports_copy AS
+                SELECT sr.signature_id, sr.report_id, sr.role, s.environment
+                FROM signed_reports sr JOIN signatures s ON s.id = sr.signature_id;
+              DROP TABLE signed_reports;
+              CREATE TABLE signed_reports (
+                signature_id INTEGER NOT NULL REFERENCES signatures (id),
+                report_id    TEXT NOT NULL REFERENCES report_versions (report_id),
+                role         TEXT NOT NULL CHECK (role IN ('assistant', 'provider')),
+                environment  TEXT NOT NULL CHECK (environment IN ('demo', 'test', 'prod')),
+                PRIMARY KEY (report_id, environment, role)
+              ) STRICT, WITHOUT ROWID;
+              INSERT INTO signed_reports (signature_id, report_id, role, environment)
+                SELECT signature_id, report_id, role, environment FROM signed_reports_copy;
+              DROP TABLE signed_reports_copy;
+              CREATE INDEX signed_reports_by_signature ON signed_reports (signature_id);
+
+              CREATE TRIGGER report_versions_only_drafts_deleted
+              BEFORE DELETE ON report_versions
+              WHEN OLD.frozen_at IS NOT NULL
+                OR EXISTS (SELECT 1 FROM signed_reports WHERE report_id = OLD.report_id)
+                OR EXISTS (SELECT 1 FROM submissions WHERE report_id = OLD.report_id)
+              BEGIN
+                SELECT RAISE(ABORT, 'report_version_kept: frozen, signed or submitted report versions are never deleted');
+              END;
+              CREATE TRIGGER signed_reports_never_updated BEFORE UPDATE ON signed_reports
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_immutable: signatures are never moved');
+              END;
+              CREATE TRIGGER signed_reports_never_deleted BEFORE DELETE ON signed_reports
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_immutable: signatures are never removed');
+              END;
+              CREATE TRIGGER signed_reports_once_per_role BEFORE INSERT ON signed_reports
+              WHEN EXISTS (SELECT 1 FROM signed_reports
+                           WHERE report_id = NEW.report_id AND role = NEW.role
+                             AND environment = NEW.environment)
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_exists: this report version already has this signature');
+              END;
+              CREATE TRIGGER signed_reports_role_matches BEFORE INSERT ON signed_reports
+              WHEN NEW.role IS NOT (SELECT role FROM signatures WHERE id = NEW.signature_id)
+                OR NEW.environment IS NOT (SELECT environment FROM signatures
+                                           WHERE id = NEW.signature_id)
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_role_mismatch: the attachment must have the signature''s role and environment');
+              END;
+              CREATE TRIGGER signed_reports_provider_after_assistant BEFORE INSERT ON signed_reports
+              WHEN NEW.role = 'provider'
+               AND NOT EXISTS (SELECT 1 FROM signed_reports
+                               WHERE report_id = NEW.report_id AND role = 'assistant'
+                                 AND environment = NEW.environment)
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_needs_assistant: the assistant signs first');
+              END;
+              CREATE TRIGGER signed_reports_current_version_only BEFORE INSERT ON signed_reports
+              WHEN EXISTS (SELECT 1 FROM report_versions
+                           WHERE report_id = NEW.report_id AND superseded_by IS NOT NULL)
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_superseded: a superseded report version is not signed');
+              END;
+              CREATE TRIGGER signed_reports_frozen_version_only BEFORE INSERT ON signed_reports
+              WHEN EXISTS (SELECT 1 FROM report_versions
+                           WHERE report_id = NEW.report_id AND frozen_at IS NULL)
+              BEGIN
+                SELECT RAISE(ABORT, 'signature_unfrozen: a report version is frozen before it is signed');
+              END;",
+    },
 ];
 
 row_id!(
@@ -171,6 +273,47 @@ impl SignerRole {
 }
 
 impl fmt::Display for SignerRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The BankID environment that made a signature: the demo's stand-in, BankID's test service or
+/// BankID in production. A signature counts only in its own environment: it is sent only to
+/// FK's service of the same environment, and a report version signed in one environment is
+/// still unsigned in the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SignatureEnvironment {
+    /// The demo's stand-in BankID (a demo data folder only).
+    Demo,
+    /// BankID's test service (signatures made with test identities).
+    Test,
+    /// BankID in production.
+    Prod,
+}
+
+impl SignatureEnvironment {
+    /// The stable code: `demo`, `test` or `prod` (FK's environments use the same codes).
+    pub fn code(self) -> &'static str {
+        match self {
+            SignatureEnvironment::Demo => "demo",
+            SignatureEnvironment::Test => "test",
+            SignatureEnvironment::Prod => "prod",
+        }
+    }
+
+    /// The environment with `code`, if it is one.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "demo" => Some(SignatureEnvironment::Demo),
+            "test" => Some(SignatureEnvironment::Test),
+            "prod" => Some(SignatureEnvironment::Prod),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SignatureEnvironment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
     }
@@ -241,6 +384,8 @@ pub struct NewSignature<'a> {
     /// The report versions it covers: exactly one for an assistant; one or more for a provider
     /// batch (the same signature is attached to each).
     pub report_ids: &'a [Uuid],
+    /// The BankID environment that made the signature.
+    pub environment: SignatureEnvironment,
     /// The BankID order reference.
     pub order_ref: &'a str,
     /// The signer's personnummer (from the verified signer certificate).
@@ -269,6 +414,7 @@ impl fmt::Debug for NewSignature<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NewSignature")
             .field("role", &self.role)
+            .field("environment", &self.environment)
             .field("report_ids", &self.report_ids)
             .field("signer", self.signer)
             .field("signed_on", &self.signed_on)
@@ -286,6 +432,8 @@ pub struct StoredSignature {
     pub report_id: Uuid,
     /// Whose signature it is.
     pub role: SignerRole,
+    /// The BankID environment that made it.
+    pub environment: SignatureEnvironment,
     /// The BankID order reference.
     pub order_ref: String,
     /// The signer's personnummer.
@@ -317,6 +465,7 @@ impl fmt::Debug for StoredSignature {
             .field("id", &self.id)
             .field("report_id", &self.report_id)
             .field("role", &self.role)
+            .field("environment", &self.environment)
             .field("signer", &self.signer)
             .field("signed_on", &self.signed_on)
             .field("signed_at", &self.signed_at)
@@ -347,7 +496,8 @@ fn map_signature_error(e: rusqlite::Error) -> StoreError {
 
 const SELECT_SIGNATURES: &str = "SELECT s.id, sr.report_id, s.role, s.order_ref,
        s.signer_personnummer, s.signer_name, s.signed_on, s.signed_at, s.signature,
-       s.ocsp_response, s.completion_data, s.user_visible_data, s.user_non_visible_data
+       s.ocsp_response, s.completion_data, s.user_visible_data, s.user_non_visible_data,
+       s.environment
      FROM signed_reports sr JOIN signatures s ON s.id = sr.signature_id";
 
 fn signature_from_row(row: &Row<'_>) -> Result<StoredSignature> {
@@ -377,6 +527,10 @@ fn signature_from_row(row: &Row<'_>) -> Result<StoredSignature> {
         completion_data_json: row.get(10)?,
         user_visible_data: row.get(11)?,
         user_non_visible_data: row.get(12)?,
+        environment: SignatureEnvironment::from_code(text(row, 13, "signatures.environment")?)
+            .ok_or(StoreError::BadStoredValue {
+                column: "signatures.environment",
+            })?,
         covers: Vec::new(),
     })
 }
@@ -502,8 +656,8 @@ impl Store {
             .prepare_cached(
                 "INSERT INTO signatures (role, order_ref, signer_personnummer, signer_name,
                    signed_on, signed_at, signature, ocsp_response, completion_data,
-                   user_visible_data, user_non_visible_data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                   user_visible_data, user_non_visible_data, environment)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 new.role.code(),
@@ -517,16 +671,23 @@ impl Store {
                 new.completion_data_json,
                 new.user_visible_data,
                 new.user_non_visible_data,
+                new.environment.code(),
             ])
             .map_err(map_signature_error)?;
         let id = SignatureId(self.conn.last_insert_rowid());
         {
             let mut attach = self.conn.prepare_cached(
-                "INSERT INTO signed_reports (signature_id, report_id, role) VALUES (?1, ?2, ?3)",
+                "INSERT INTO signed_reports (signature_id, report_id, role, environment)
+                 VALUES (?1, ?2, ?3, ?4)",
             )?;
             for &report_id in new.report_ids {
                 attach
-                    .execute(params![id.0, uuid_to_sql(report_id), new.role.code()])
+                    .execute(params![
+                        id.0,
+                        uuid_to_sql(report_id),
+                        new.role.code(),
+                        new.environment.code()
+                    ])
                     .map_err(map_signature_error)?;
             }
         }
@@ -534,14 +695,37 @@ impl Store {
         Ok(id)
     }
 
-    /// The signatures attached to a report version (assistant first), each with the list of
-    /// every version it covers.
+    /// The signatures attached to a report version in every environment (by environment:
+    /// demo, test, prod; assistant first), each with the list of every version it covers.
     pub fn signatures_for_report(&self, report_id: Uuid) -> Result<Vec<StoredSignature>> {
+        self.signatures_where(report_id, None)
+    }
+
+    /// The signatures attached to a report version in one BankID environment (assistant
+    /// first): what counts there, and the only ones that may be sent to FK's service of the
+    /// same environment.
+    pub fn signatures_for_report_in(
+        &self,
+        report_id: Uuid,
+        environment: SignatureEnvironment,
+    ) -> Result<Vec<StoredSignature>> {
+        self.signatures_where(report_id, Some(environment))
+    }
+
+    fn signatures_where(
+        &self,
+        report_id: Uuid,
+        environment: Option<SignatureEnvironment>,
+    ) -> Result<Vec<StoredSignature>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{SELECT_SIGNATURES} WHERE sr.report_id = ?1
-             ORDER BY CASE s.role WHEN 'assistant' THEN 0 ELSE 1 END"
+            "{SELECT_SIGNATURES} WHERE sr.report_id = ?1 AND (?2 IS NULL OR sr.environment = ?2)
+             ORDER BY CASE sr.environment WHEN 'demo' THEN 0 WHEN 'test' THEN 1 ELSE 2 END,
+                      CASE s.role WHEN 'assistant' THEN 0 ELSE 1 END"
         ))?;
-        let mut rows = stmt.query([uuid_to_sql(report_id)])?;
+        let mut rows = stmt.query(params![
+            uuid_to_sql(report_id),
+            environment.map(SignatureEnvironment::code)
+        ])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             out.push(signature_from_row(row)?);
@@ -569,9 +753,13 @@ impl Store {
         Ok(out)
     }
 
-    /// How far a report version has come in signing. [`StoreError::NotFound`] if there is no
-    /// such version.
-    pub fn report_signing_state(&self, report_id: Uuid) -> Result<SigningState> {
+    /// How far a report version has come in signing in one BankID environment (signatures of
+    /// other environments do not count). [`StoreError::NotFound`] if there is no such version.
+    pub fn report_signing_state(
+        &self,
+        report_id: Uuid,
+        environment: SignatureEnvironment,
+    ) -> Result<SigningState> {
         let exists: Option<i64> = self
             .conn
             .prepare_cached("SELECT 1 FROM report_versions WHERE report_id = ?1")?
@@ -582,10 +770,10 @@ impl Store {
                 what: format!("rapportversionen {report_id}"),
             });
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT role FROM signed_reports WHERE report_id = ?1")?;
-        let mut rows = stmt.query([uuid_to_sql(report_id)])?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT role FROM signed_reports WHERE report_id = ?1 AND environment = ?2",
+        )?;
+        let mut rows = stmt.query([uuid_to_sql(report_id), environment.code().to_owned()])?;
         let (mut assistant, mut provider) = (false, false);
         while let Some(row) = rows.next()? {
             match SignerRole::from_code(

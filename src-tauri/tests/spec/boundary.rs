@@ -178,7 +178,8 @@ fn errors_reach_the_ui_as_code_and_message() {
 
 #[test]
 fn a_report_signed_by_its_assistant_shows_so_in_the_overview() {
-    use assistid_app::signing::{BankIdConnection, CancelSignal, SigningOptions};
+    use assistid_app::signing::{CancelSignal, SigningOptions, StandInBankId};
+    use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
     let (dir, app) = demo_app();
     let month = convert::month("2026-10").expect("a valid month");
     let review = app
@@ -195,13 +196,28 @@ fn a_report_signed_by_its_assistant_shows_so_in_the_overview() {
     let options = SigningOptions {
         collect_interval: std::time::Duration::from_millis(50),
         qr_interval: std::time::Duration::from_millis(50),
-        demo_delay: std::time::Duration::from_millis(50),
         ..SigningOptions::default()
     };
+    let _ = &dir;
     assistid_app::signing::block_on(async {
-        let connection = BankIdConnection::demo(&dir.path().join("data"))
-            .await
-            .expect("the demo BankID starts");
+        // The demo's BankID as the shell's demo wiring starts it; its user approves every
+        // order as the person it names.
+        let fake = FakeBankId::start(FakeBankIdConfig {
+            auto_approve_after: Some(std::time::Duration::from_millis(50)),
+            ..FakeBankIdConfig::default()
+        })
+        .await
+        .expect("the demo BankID starts");
+        let connection = app
+            .connect_stand_in_bankid(StandInBankId {
+                base_url: fake.base_url(),
+                tls_root_pem: fake.ssl_root_pem().to_owned(),
+                rp_identity_pem: assistid_core::secret::Sensitive::new(
+                    fake.client_identity_pem().expect("the RP identity"),
+                ),
+                user_root_der: fake.user_root_der().to_vec(),
+            })
+            .expect("the demo folder takes the demo's BankID");
         app.sign_as_assistant(id, &connection, &options, &CancelSignal::new(), &mut |_| {})
             .await
             .expect("the demo user approves as the assistant")

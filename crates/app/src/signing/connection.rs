@@ -1,30 +1,68 @@
 //! Which BankID the app talks to, and the trust anchors it checks signatures against.
 //!
-//! - `demo`: the fake BankID runs in this process on loopback; the RP certificate and the TLS
-//!   root come from its handle. Its user-certificate root is saved in `<data>/demo-pki/` so that
-//!   signatures made in earlier demo runs still verify (the fake makes new CAs every start; it
-//!   cannot yet load saved CA keys, so the folder keeps every demo root ever used, public
-//!   certificates only).
-//! - `test` / `prod`: BankID's real endpoints; the RP certificate is a PKCS#12 file whose
-//!   password comes from `ASSISTID_BANKID_CERT_PASSWORD` (headless) or the OS keychain; the
-//!   user-certificate root ("Test BankID Root CA v1 Test" / "BankID Root CA v1") is a required
-//!   PEM or DER file, because the bankid crate embeds only the TLS roots.
+//! **One environment per data folder.** The data folder's environment
+//! ([`App::bankid_environment`]: demo for the demo folder, FK's test or production service as
+//! chosen for a folder with real data) decides BankID's as well: demo → the demo's stand-in
+//! BankID, test → BankID's test service, prod → BankID in production. Nothing here starts a
+//! fake: the demo wiring of the command line and of the desktop shell starts the stand-in and
+//! hands over only its address, TLS root, RP identity and user-certificate root
+//! ([`StandInBankId`], [`App::connect_stand_in_bankid`]), which is refused in a folder with
+//! real data. Test and prod ([`App::connect_bankid`]) use BankID's own addresses with the
+//! provider's RP certificate.
 //!
-//! The choice is kept per provider in the store's settings table, under
-//! `bankid.settings.<organisationsnummer>` (JSON of [`BankIdSettings`]).
+//! - demo: the stand-in's user-certificate roots are saved in `<data>/demo-pki/` so that
+//!   signatures made in earlier demo runs still verify (public certificates only).
+//! - test / prod: the RP certificate is a PKCS#12 file (imported in the settings, else a path
+//!   setting) whose password comes from `ASSISTID_BANKID_CERT_PASSWORD` (headless) or the OS
+//!   keychain; the user-certificate roots come from [`App::bankid_user_roots`], the one place
+//!   that chooses them by environment.
+//!
+//! The RP certificate and root paths are kept per provider in the store's settings table,
+//! under `bankid.settings.<organisationsnummer>` (JSON of [`BankIdSettings`]).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use assistid_bankid::{Client, Environment};
 use assistid_core::secret::Sensitive;
-use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use assistid_store::SignatureEnvironment;
+
 use crate::{App, AppError};
+
+/// Why an environment does not fit: a stable code and a Swedish message (carried as
+/// [`AppError::WrongEnvironment`]).
+pub(crate) fn wrong_environment(code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::WrongEnvironment {
+        code,
+        message: message.into(),
+    }
+}
+
+/// A BankID service that is not BankID's own — the demo's stand-in, started by the caller's
+/// demo wiring — as the app receives it: an address and trust anchors, nothing else.
+#[derive(Clone)]
+pub struct StandInBankId {
+    /// The service's base URL (`https://127.0.0.1:…/rp/v6.0`).
+    pub base_url: String,
+    /// The root certificate (PEM) of the service's TLS certificate.
+    pub tls_root_pem: String,
+    /// The RP identity (certificate and key, PEM) the service accepts.
+    pub rp_identity_pem: Sensitive<String>,
+    /// The root (DER) of the user certificates it signs with.
+    pub user_root_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for StandInBankId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StandInBankId")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
 
 /// The settings key prefix; the provider's organisationsnummer follows.
 pub const SETTINGS_KEY_PREFIX: &str = "bankid.settings.";
@@ -36,12 +74,11 @@ pub const CERT_PASSWORD_ENV: &str = "ASSISTID_BANKID_CERT_PASSWORD";
 /// provider's organisationsnummer).
 pub const KEYCHAIN_SERVICE: &str = "se.assistid.bankid-rp";
 
-/// Which BankID to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+/// Which BankID a signature is made with: always the data folder's environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BankIdEnvironment {
-    /// The fake BankID in this process (no real BankID involved).
-    #[default]
+    /// The demo's stand-in BankID (no real BankID involved).
     Demo,
     /// BankID's test environment.
     Test,
@@ -56,6 +93,45 @@ impl BankIdEnvironment {
             Self::Demo => "demo",
             Self::Test => "test",
             Self::Prod => "prod",
+        }
+    }
+
+    /// The same environment as the store records it on a signature.
+    pub fn stored(self) -> SignatureEnvironment {
+        match self {
+            Self::Demo => SignatureEnvironment::Demo,
+            Self::Test => SignatureEnvironment::Test,
+            Self::Prod => SignatureEnvironment::Prod,
+        }
+    }
+
+    /// The BankID environment of a stored signature.
+    pub fn of_stored(environment: SignatureEnvironment) -> Self {
+        match environment {
+            SignatureEnvironment::Demo => Self::Demo,
+            SignatureEnvironment::Test => Self::Test,
+            SignatureEnvironment::Prod => Self::Prod,
+        }
+    }
+
+    /// The BankID environment that goes with FK's environment `fk`.
+    pub fn for_fk(fk: assistid_elt::Environment) -> Self {
+        match fk {
+            assistid_elt::Environment::Demo => Self::Demo,
+            assistid_elt::Environment::Test => Self::Test,
+            // Production's rules are the strictest: an environment the elt crate may add
+            // later gets them until it is mapped here.
+            _ => Self::Prod,
+        }
+    }
+
+    /// How the environment is named in messages: `demoläget`, `testmiljön`,
+    /// `produktionsmiljön`.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Self::Demo => "demoläget",
+            Self::Test => "testmiljön",
+            Self::Prod => "produktionsmiljön",
         }
     }
 }
@@ -75,11 +151,11 @@ impl std::str::FromStr for BankIdEnvironment {
     }
 }
 
-/// One provider's BankID settings.
+/// One provider's BankID settings for test and prod. Which BankID is used is not a setting of
+/// its own: it is the data folder's environment ([`App::bankid_environment`]); an
+/// `environment` field written by earlier versions is ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct BankIdSettings {
-    /// Which BankID.
-    pub environment: BankIdEnvironment,
     /// The RP certificate (PKCS#12) for test/prod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rp_certificate: Option<PathBuf>,
@@ -108,22 +184,13 @@ impl App {
         }
     }
 
-    /// Saves the provider's BankID settings. Test and prod need the RP certificate and the
-    /// user-certificate root.
+    /// Saves the provider's BankID settings (paths of the RP certificate and of BankID's
+    /// user-certificate root, for test and prod).
     pub fn save_bankid_settings(
         &self,
         settings: &BankIdSettings,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        if settings.environment != BankIdEnvironment::Demo
-            && (settings.rp_certificate.is_none() || settings.user_root_ca.is_none())
-        {
-            return Err(AppError::invalid(
-                "BankID-inställningar",
-                "test och prod kräver RP-certifikatet (PKCS#12) och BankID:s rotcertifikat för användarcertifikat",
-            )
-            .into());
-        }
         let key = format!("{SETTINGS_KEY_PREFIX}{}", self.provider_org()?);
         let json = serde_json::to_string(settings).context("BankID-inställningar")?;
         self.store()
@@ -132,12 +199,20 @@ impl App {
         Ok(())
     }
 
-    /// The user-certificate roots signatures of `environment` are checked against (DER).
+    /// The user-certificate roots signatures of `environment` are checked against (DER): the
+    /// one place that chooses them by environment. Demo: the stand-in roots saved in the demo
+    /// folder (none in a folder with real data, so a demo signature never verifies there).
+    /// Test and prod: BankID's root for that environment, today the file named in the
+    /// settings; the roots shipped with the bankid crate (pinned by fingerprint) replace it
+    /// here.
     pub fn bankid_user_roots(
         &self,
         environment: BankIdEnvironment,
     ) -> anyhow::Result<Vec<Vec<u8>>> {
         match environment {
+            BankIdEnvironment::Demo if self.data_kind()? != assistid_store::DataKind::Demo => {
+                Ok(Vec::new())
+            }
             BankIdEnvironment::Demo => demo_roots(self.data_dir()),
             BankIdEnvironment::Test | BankIdEnvironment::Prod => {
                 let settings = self.bankid_settings()?;
@@ -151,45 +226,117 @@ impl App {
         }
     }
 
-    /// Connects to the BankID of `environment`: for demo, starts the fake BankID in this
-    /// process (needs a running tokio runtime) and records its root in `<data>/demo-pki/`.
-    pub async fn connect_bankid(
-        &self,
-        environment: BankIdEnvironment,
-    ) -> anyhow::Result<BankIdConnection> {
-        match environment {
-            BankIdEnvironment::Demo => BankIdConnection::demo(self.data_dir()).await,
-            BankIdEnvironment::Test | BankIdEnvironment::Prod => {
-                let settings = self.bankid_settings()?;
-                // The certificate imported in the settings wins over a path setting.
-                let pkcs12 = match self
-                    .imported_pkcs12(crate::certificates::CertificatePurpose::BankIdRp)?
-                {
-                    Some(bytes) => bytes,
-                    None => {
-                        let cert_path = settings.rp_certificate.ok_or_else(|| {
-                            AppError::Missing("RP-certifikatet för BankID är inte inställt".into())
-                        })?;
-                        std::fs::read(&cert_path)
-                            .with_context(|| format!("kunde inte läsa {}", cert_path.display()))?
-                    }
-                };
-                let password = rp_password(&self.provider_org()?)?;
-                let client = Client::builder(if environment == BankIdEnvironment::Test {
-                    Environment::Test
-                } else {
-                    Environment::Production
-                })
-                .identity_pkcs12(&pkcs12, &password)?
-                .build()?;
-                Ok(BankIdConnection {
-                    environment,
-                    client,
-                    user_roots: self.bankid_user_roots(environment)?,
-                    demo: None,
-                })
-            }
+    /// The data folder's BankID environment: the demo for the demo folder, else the FK
+    /// environment chosen for the folder (test → BankID's test service, prod → BankID in
+    /// production). A folder with real data where neither is chosen yet is refused
+    /// (`environment_not_chosen`): nothing is signed before the folder says where it goes.
+    pub fn bankid_environment(&self) -> anyhow::Result<BankIdEnvironment> {
+        match self.environment_settings()?.environment {
+            Some(fk) => Ok(BankIdEnvironment::for_fk(fk)),
+            None => Err(wrong_environment(
+                "environment_not_chosen",
+                "Välj först om den här datamappen arbetar mot Försäkringskassans testmiljö eller \
+                 produktionsmiljö (Inställningar i Assistid-appen, eller assistid environment set \
+                 test|prod). BankID används alltid i samma miljö som Försäkringskassan.",
+            )
+            .into()),
         }
+    }
+
+    /// Refuses `connection` unless it is the BankID of the data folder's environment
+    /// (`bankid_other_environment`).
+    pub fn check_bankid_connection(&self, connection: &BankIdConnection) -> anyhow::Result<()> {
+        let folder = self.bankid_environment()?;
+        if connection.environment != folder {
+            return Err(wrong_environment(
+                "bankid_other_environment",
+                format!(
+                    "Den här datamappen arbetar i {}, men BankID-anslutningen gäller {}. \
+                     Ingenting skrevs under; börja om underskriften.",
+                    folder.label_sv(),
+                    connection.environment.label_sv()
+                ),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Connects to BankID's service of the data folder's environment (test or prod) with the
+    /// provider's RP certificate. The demo folder's BankID is the stand-in its demo wiring
+    /// starts ([`App::connect_stand_in_bankid`]); asked here, it is refused.
+    pub fn connect_bankid(&self) -> anyhow::Result<BankIdConnection> {
+        let environment = self.bankid_environment()?;
+        let bankid_environment = match environment {
+            BankIdEnvironment::Demo => {
+                return Err(wrong_environment(
+                    "demo_bankid_not_started",
+                    "Demoläget skriver under med demons egen BankID, som startas av demon. \
+                     Använd assistid sign i demomappen eller underskriften i Assistid-appen.",
+                )
+                .into());
+            }
+            BankIdEnvironment::Test => Environment::Test,
+            BankIdEnvironment::Prod => Environment::Production,
+        };
+        let settings = self.bankid_settings()?;
+        // The certificate imported in the settings wins over a path setting.
+        let pkcs12 =
+            match self.imported_pkcs12(crate::certificates::CertificatePurpose::BankIdRp)? {
+                Some(bytes) => bytes,
+                None => {
+                    let cert_path = settings.rp_certificate.ok_or_else(|| {
+                        AppError::Missing(format!(
+                            "RP-certifikatet för BankID:s {} är inte inlagt; importera det under \
+                         Inställningar (eller med assistid bankid import-rp-certificate)",
+                            environment.label_sv()
+                        ))
+                    })?;
+                    std::fs::read(&cert_path)
+                        .with_context(|| format!("kunde inte läsa {}", cert_path.display()))?
+                }
+            };
+        let password = rp_password(&self.provider_org()?)?;
+        let client = Client::builder(bankid_environment)
+            .identity_pkcs12(&pkcs12, &password)?
+            .build()?;
+        Ok(BankIdConnection {
+            environment,
+            client,
+            user_roots: self.bankid_user_roots(environment)?,
+        })
+    }
+
+    /// Connects to a stand-in BankID (the demo's, started by the caller) — only in the demo
+    /// folder: in a folder with real data it is refused (`demo_bankid_in_real_folder`). Its
+    /// user-certificate root is saved in `<data>/demo-pki/` beside the earlier ones.
+    pub fn connect_stand_in_bankid(
+        &self,
+        stand_in: StandInBankId,
+    ) -> anyhow::Result<BankIdConnection> {
+        if self.data_kind()? != assistid_store::DataKind::Demo {
+            return Err(wrong_environment(
+                "demo_bankid_in_real_folder",
+                "Demons BankID kan inte användas i en datamapp med riktiga uppgifter: en \
+                 underskrift därifrån godtas aldrig av Försäkringskassan. Skriv under med BankID \
+                 (testmiljön eller produktionsmiljön, som datamappen är inställd på).",
+            )
+            .into());
+        }
+        save_demo_root(self.data_dir(), &stand_in.user_root_der)?;
+        let client = Client::builder(Environment::Custom(stand_in.tls_root_pem))
+            .base_url(stand_in.base_url)
+            .identity_pem(stand_in.rp_identity_pem)
+            .build()?;
+        let mut user_roots = demo_roots(self.data_dir())?;
+        if !user_roots.contains(&stand_in.user_root_der) {
+            user_roots.push(stand_in.user_root_der);
+        }
+        Ok(BankIdConnection {
+            environment: BankIdEnvironment::Demo,
+            client,
+            user_roots,
+        })
     }
 }
 
@@ -269,58 +416,18 @@ fn save_demo_root(data_dir: &Path, der: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A ready BankID: the client, the user-certificate roots to verify against, and in demo mode
-/// the running fake (stopped when this is dropped).
+/// A ready BankID: the client and the user-certificate roots to verify against, for one
+/// environment.
 #[derive(Debug)]
 pub struct BankIdConnection {
     pub(crate) environment: BankIdEnvironment,
     pub(crate) client: Client,
     pub(crate) user_roots: Vec<Vec<u8>>,
-    pub(crate) demo: Option<Arc<FakeBankId>>,
 }
 
 impl BankIdConnection {
-    /// Starts the fake BankID (demo) with a new RP certificate, and saves its user root in
-    /// `<data_dir>/demo-pki/`.
-    pub async fn demo(data_dir: &Path) -> anyhow::Result<Self> {
-        Self::demo_with(data_dir, FakeBankIdConfig::default()).await
-    }
-
-    /// Like [`BankIdConnection::demo`] with the fake's settings (tests shorten its timeouts).
-    pub async fn demo_with(data_dir: &Path, config: FakeBankIdConfig) -> anyhow::Result<Self> {
-        let fake = FakeBankId::start(config)
-            .await
-            .context("demo-BankID kunde inte starta")?;
-        save_demo_root(data_dir, fake.user_root_der())?;
-        let identity = fake
-            .client_identity_pem()
-            .context("demo-BankID:s RP-certifikat")?;
-        let client = Client::builder(Environment::Custom(fake.ssl_root_pem().to_owned()))
-            .base_url(fake.base_url())
-            .identity_pem(Sensitive::new(identity))
-            .build()?;
-        let mut user_roots = demo_roots(data_dir)?;
-        if !user_roots
-            .iter()
-            .any(|r| r.as_slice() == fake.user_root_der())
-        {
-            user_roots.push(fake.user_root_der().to_vec());
-        }
-        Ok(Self {
-            environment: BankIdEnvironment::Demo,
-            client,
-            user_roots,
-            demo: Some(Arc::new(fake)),
-        })
-    }
-
     /// Which BankID this is.
     pub fn environment(&self) -> BankIdEnvironment {
         self.environment
-    }
-
-    /// The running fake BankID in demo mode (tests act as the user's app through it).
-    pub fn fake(&self) -> Option<&FakeBankId> {
-        self.demo.as_deref()
     }
 }

@@ -24,7 +24,7 @@ use assistid_elt::{EltClient, Environment, TrustAnchor};
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
 use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig};
 use assistid_fakes::pki::window_around;
-use assistid_store::{NewSignature, SignerRole, Store};
+use assistid_store::{NewSignature, SignatureEnvironment, SignerRole, Store};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -112,6 +112,7 @@ pub(crate) fn sign_october(path: &Path, key: &Path, skip: impl Fn(&str) -> bool)
         store
             .save_signature(&NewSignature {
                 role,
+                environment: SignatureEnvironment::Demo,
                 report_ids: ids,
                 order_ref: &Uuid::new_v4().to_string(),
                 signer: &Personnummer::from_digits(pnr).expect("a personnummer"),

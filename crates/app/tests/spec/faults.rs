@@ -12,9 +12,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use assistid_app::signing::{
-    BankIdConnection, CancelSignal, DemoOutcome, SigningError, SigningEvent, SigningOptions,
-};
+use assistid_app::signing::{CancelSignal, SigningError, SigningEvent, SigningOptions};
 use assistid_app::submit::{EltConnection, SubmissionView};
 use assistid_app::{App, KeySource};
 use assistid_core::secret::Sensitive;
@@ -30,6 +28,7 @@ use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 use uuid::Uuid;
 
+use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer};
 use crate::submit::{Folder, clock, fast_pacer, fast_retry, month, sign_month};
 
 const PASSWORD: &str = "soak-lösen";
@@ -269,12 +268,10 @@ fn a_soak_of_fk_failures_ends_every_report_truthfully_with_a_swedish_message() {
     println!("fk soak: final states {states:?}");
 }
 
-fn signing_options(outcome: DemoOutcome) -> SigningOptions {
+fn signing_options() -> SigningOptions {
     SigningOptions {
         collect_interval: Duration::from_millis(40),
         qr_interval: Duration::from_millis(40),
-        demo_outcome: outcome,
-        demo_delay: Duration::from_millis(30),
         ..SigningOptions::default()
     }
 }
@@ -303,10 +300,8 @@ async fn a_soak_of_bankid_failures_stores_a_verified_signature_or_nothing() {
     .expect("a new data folder opens");
     app.load_demo_if_empty(Utc::now())
         .expect("the demo data loads");
-    let bankid = BankIdConnection::demo(dir.path())
-        .await
-        .expect("the fake BankID starts");
-    let fake = bankid.fake().expect("the demo runs a fake BankID");
+    let bankid = DemoBankId::start(&app, Duration::from_millis(30)).await;
+    let fake = bankid.fake.clone();
     let mut outcomes: HashMap<String, usize> = HashMap::new();
     for round in 0..30 {
         let status = app
@@ -338,14 +333,14 @@ async fn a_soak_of_bankid_failures_stores_a_verified_signature_or_nothing() {
                 &[],
             );
         }
-        let mut sink = |_: SigningEvent| {};
+        let signer = Signer::assistant_of(&app, &bankid, report);
         let result = app
             .sign_as_assistant(
                 report,
                 &bankid,
-                &signing_options(outcome),
+                &signing_options(),
                 &CancelSignal::new(),
-                &mut sink,
+                &mut bankid.acting(outcome, signer, |_: SigningEvent| {}),
             )
             .await;
         let stored = app

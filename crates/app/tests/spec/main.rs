@@ -1,6 +1,8 @@
 //! app spec
 mod after_sending;
 mod backup;
+mod demo_bankid;
+mod environments;
 mod faults;
 mod import;
 mod privacy;

@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use assistid_app::demo::demo_data;
-use assistid_app::signing::{BankIdConnection, CancelSignal, DemoOutcome, SigningOptions};
+use assistid_app::signing::{CancelSignal, SigningOptions};
+
+use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer};
 use assistid_app::submit::{ConnectOptions, Pacer, PacingConfig, RetryPolicy};
 use assistid_app::{App, IpcError, KeySource};
 use assistid_core::model::ReportMonth;
@@ -128,8 +130,6 @@ fn fast_signing() -> SigningOptions {
     SigningOptions {
         collect_interval: Duration::from_millis(30),
         qr_interval: Duration::from_millis(30),
-        demo_outcome: DemoOutcome::Approve,
-        demo_delay: Duration::from_millis(40),
         ..SigningOptions::default()
     }
 }
@@ -164,16 +164,16 @@ fn demo_month_signed_and_sent(messages: &mut Vec<String>) -> (tempfile::TempDir,
         .build()
         .expect("a runtime for the signing flows");
     runtime.block_on(async {
-        let bankid = BankIdConnection::demo(dir.path())
-            .await
-            .expect("the demo BankID starts");
+        let bankid = DemoBankId::start(&app, Duration::from_millis(40)).await;
         // Someone else approves first: refused, and its message is a user-facing one.
-        let wrong = SigningOptions {
-            demo_outcome: DemoOutcome::WrongPerson,
-            ..fast_signing()
-        };
         let err = app
-            .sign_as_assistant(ids[0], &bankid, &wrong, &CancelSignal::new(), &mut |_| {})
+            .sign_as_assistant(
+                ids[0],
+                &bankid,
+                &fast_signing(),
+                &CancelSignal::new(),
+                &mut bankid.acting(DemoOutcome::WrongPerson, Signer::nobody(), |_| {}),
+            )
             .await
             .expect_err("a signature by the wrong person is refused");
         messages.push(err.to_string());
@@ -183,7 +183,11 @@ fn demo_month_signed_and_sent(messages: &mut Vec<String>) -> (tempfile::TempDir,
                 &bankid,
                 &fast_signing(),
                 &CancelSignal::new(),
-                &mut |_| {},
+                &mut bankid.acting(
+                    DemoOutcome::Approve,
+                    Signer::assistant_of(&app, &bankid, *id),
+                    |_| {},
+                ),
             )
             .await
             .expect("each assistant signs their report");
@@ -210,7 +214,11 @@ fn demo_month_signed_and_sent(messages: &mut Vec<String>) -> (tempfile::TempDir,
             &bankid,
             &fast_signing(),
             &CancelSignal::new(),
-            &mut |_| {},
+            &mut bankid.acting(
+                DemoOutcome::Approve,
+                Signer::named(&signatory.personnummer, "Karin Lindqvist"),
+                |_| {},
+            ),
         )
         .await
         .expect("the provider signs the month");

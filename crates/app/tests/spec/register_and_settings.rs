@@ -35,7 +35,7 @@ fn now() -> DateTime<Utc> {
 
 // ---------------------------------------------------------------- a keychain for tests
 
-type Secrets = Arc<Mutex<HashMap<(String, String), Vec<u8>>>>;
+pub(crate) type Secrets = Arc<Mutex<HashMap<(String, String), Vec<u8>>>>;
 
 /// keyring's API over one in-memory map for the whole test binary: unlike keyring's own mock
 /// (one secret per entry object), a password written through one entry is found by the next,
@@ -177,7 +177,7 @@ fn real_folder() -> (tempfile::TempDir, App) {
 }
 
 /// A PKCS#12 file like a vendor's, issued by a test CA, valid from `from` to `until`.
-fn pkcs12(subject: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<u8> {
+pub(crate) fn pkcs12(subject: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<u8> {
     let ca = TestCa::new("Expisoft Test CA").expect("a test CA");
     ca.issue_client_cert(
         &CertSubject::new(subject).with_organization(subject),

@@ -7,8 +7,8 @@ use std::time::Duration;
 use assistid_app::import::ImportOptions;
 use assistid_app::register::{AssistantInput, PersonInput};
 use assistid_app::signing::{
-    BankIdConnection, BankIdEnvironment, BankIdSettings, CancelSignal, DemoOutcome, OrderLimits,
-    SigningError, SigningEvent, SigningOptions,
+    BankIdEnvironment, BankIdSettings, CancelSignal, OrderLimits, SigningError, SigningEvent,
+    SigningOptions,
 };
 use assistid_app::{App, KeySource};
 use assistid_core::ids::Personnummer;
@@ -18,6 +18,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::Utc;
 use uuid::Uuid;
+
+use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer};
+
+/// How long the simulated BankID app waits before it acts.
+const DELAY: Duration = Duration::from_millis(60);
 
 /// The demo provider's manager, as a signatory (a checksum-valid personnummer).
 const SIGNATORY: &str = "197205141232";
@@ -44,14 +49,17 @@ fn october() -> ReportMonth {
     ReportMonth::new(2026, 10).expect("a month")
 }
 
-fn options(outcome: DemoOutcome) -> SigningOptions {
+fn options() -> SigningOptions {
     SigningOptions {
         collect_interval: Duration::from_millis(40),
         qr_interval: Duration::from_millis(40),
-        demo_outcome: outcome,
-        demo_delay: Duration::from_millis(60),
         ..SigningOptions::default()
     }
+}
+
+/// The provider's manager as the simulated app approves.
+fn karin() -> Signer {
+    Signer::named(&signatory(), "Karin Lindqvist")
 }
 
 /// The current report ids of October, in review order.
@@ -79,17 +87,17 @@ fn recorder() -> (Events, impl FnMut(SigningEvent) + Send) {
 
 async fn sign_assistant(
     app: &App,
-    bankid: &BankIdConnection,
+    bankid: &DemoBankId,
     id: Uuid,
     outcome: DemoOutcome,
 ) -> Result<assistid_app::signing::AssistantSigned, SigningError> {
-    let (_, mut sink) = recorder();
+    let (_, sink) = recorder();
     app.sign_as_assistant(
         id,
         bankid,
-        &options(outcome),
+        &options(),
         &CancelSignal::new(),
-        &mut sink,
+        &mut bankid.acting(outcome, Signer::assistant_of(app, bankid, id), sink),
     )
     .await
 }
@@ -114,18 +122,20 @@ fn add_signatory(app: &App) {
 async fn an_assistant_signature_is_verified_stored_and_freezes_the_bytes() {
     let fx = fixture();
     let app = &fx.app;
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let id = report_ids(app)[0];
     let (events, mut sink) = recorder();
     let signed = app
         .sign_as_assistant(
             id,
             &bankid,
-            &options(DemoOutcome::Approve),
+            &options(),
             &CancelSignal::new(),
-            &mut sink,
+            &mut bankid.acting(
+                DemoOutcome::Approve,
+                Signer::assistant_of(app, &bankid, id),
+                &mut sink,
+            ),
         )
         .await
         .expect("the assistant signs as themself");
@@ -264,9 +274,7 @@ async fn the_provider_signs_many_reports_with_one_signature() {
     let fx = fixture();
     let app = &fx.app;
     add_signatory(app);
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let ids = report_ids(app);
     assert!(ids.len() >= 4, "the demo month has several reports");
     for &id in &ids[..3] {
@@ -282,9 +290,9 @@ async fn the_provider_signs_many_reports_with_one_signature() {
             None,
             &signatory(),
             &bankid,
-            &options(DemoOutcome::Approve),
+            &options(),
             &CancelSignal::new(),
-            &mut sink,
+            &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
         )
         .await
         .expect("the provider signs");
@@ -324,7 +332,7 @@ async fn the_provider_signs_many_reports_with_one_signature() {
         );
         assert_eq!(sigs[1].signer, signatory());
         let checked = app
-            .verify_stored_signatures(id)
+            .verify_stored_signatures(id, BankIdEnvironment::Demo)
             .expect("every stored signature verifies against the stored bytes");
         assert_eq!(checked.len(), 2);
     }
@@ -365,37 +373,39 @@ async fn the_provider_signs_many_reports_with_one_signature() {
                     .contains("assistentens och anordnarens underskrift"))),
         "the warning names both signatures"
     );
-    app.verify_stored_signatures(ids[0])
+    app.verify_stored_signatures(ids[0], BankIdEnvironment::Demo)
         .expect("the old, superseded version's signatures still verify against its own bytes");
 }
 
 #[test]
-fn bankid_settings_default_to_demo_and_real_environments_need_their_certificates() {
+fn bankid_follows_the_data_folder_and_its_certificates_are_settings() {
     let fx = fixture();
     let app = &fx.app;
     assert_eq!(
-        app.bankid_settings().expect("readable").environment,
-        BankIdEnvironment::Demo
+        app.bankid_environment()
+            .expect("the demo folder has an environment"),
+        BankIdEnvironment::Demo,
+        "the demo folder signs with the demo's BankID"
     );
-    let err = app
-        .save_bankid_settings(
-            &BankIdSettings {
-                environment: BankIdEnvironment::Prod,
-                rp_certificate: None,
-                user_root_ca: None,
-            },
-            Utc::now(),
-        )
-        .expect_err("prod without certificates is refused");
-    assert!(err.to_string().contains("RP-certifikatet"), "{err}");
+    assert_eq!(
+        app.bankid_settings().expect("readable"),
+        BankIdSettings::default(),
+        "no certificates until they are set"
+    );
     let settings = BankIdSettings {
-        environment: BankIdEnvironment::Test,
         rp_certificate: Some(fx.dir.path().join("rp.p12")),
         user_root_ca: Some(fx.dir.path().join("root.pem")),
     };
     app.save_bankid_settings(&settings, Utc::now())
         .expect("saved");
     assert_eq!(app.bankid_settings().expect("readable"), settings);
+    let err = app
+        .connect_bankid()
+        .expect_err("the demo folder's BankID is the demo's own, started by the demo");
+    assert_eq!(
+        assistid_app::IpcError::from(err).code,
+        "demo_bankid_not_started"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -403,9 +413,7 @@ async fn the_provider_cannot_sign_before_the_assistant() {
     let fx = fixture();
     let app = &fx.app;
     add_signatory(app);
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let id = report_ids(app)[0];
     let (_, mut sink) = recorder();
     let err = app
@@ -414,9 +422,9 @@ async fn the_provider_cannot_sign_before_the_assistant() {
             Some(&[id]),
             &signatory(),
             &bankid,
-            &options(DemoOutcome::Approve),
+            &options(),
             &CancelSignal::new(),
-            &mut sink,
+            &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
         )
         .await
         .expect_err("nothing the assistant has signed");
@@ -437,9 +445,9 @@ async fn the_provider_cannot_sign_before_the_assistant() {
             None,
             &Personnummer::from_digits("198001019879").expect("valid"),
             &bankid,
-            &options(DemoOutcome::Approve),
+            &options(),
             &CancelSignal::new(),
-            &mut sink,
+            &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
         )
         .await
         .expect_err("only the provider's signatories sign");
@@ -450,9 +458,7 @@ async fn the_provider_cannot_sign_before_the_assistant() {
 async fn a_wrong_person_a_cancel_an_expiry_and_a_blocked_bankid_store_nothing() {
     let fx = fixture();
     let app = &fx.app;
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let id = report_ids(app)[0];
     let err = sign_assistant(app, &bankid, id, DemoOutcome::WrongPerson)
         .await
@@ -488,9 +494,13 @@ async fn a_wrong_person_a_cancel_an_expiry_and_a_blocked_bankid_store_nothing() 
         .sign_as_assistant(
             id,
             &bankid,
-            &options(DemoOutcome::Manual),
+            &options(),
             &cancel,
-            &mut sink,
+            &mut bankid.acting(
+                DemoOutcome::Manual,
+                Signer::assistant_of(app, &bankid, id),
+                &mut sink,
+            ),
         )
         .await
         .expect_err("cancelled");
@@ -516,9 +526,7 @@ async fn a_wrong_person_a_cancel_an_expiry_and_a_blocked_bankid_store_nothing() 
 async fn two_orders_for_one_person_at_once_surface_already_in_progress() {
     let fx = fixture();
     let app = &fx.app;
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let id = report_ids(app)[0];
     let (first, second) = tokio::join!(
         sign_assistant(app, &bankid, id, DemoOutcome::Manual),
@@ -551,9 +559,7 @@ async fn a_batch_over_the_size_limit_is_split_into_as_few_orders_as_needed() {
     let fx = fixture();
     let app = &fx.app;
     add_signatory(app);
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let ids = report_ids(app);
     assert!(ids.len() >= 5, "the demo month has at least five reports");
     for &id in &ids[..5] {
@@ -562,7 +568,7 @@ async fn a_batch_over_the_size_limit_is_split_into_as_few_orders_as_needed() {
             .expect("each assistant signs");
     }
     // Two bindings (2 × 101 + 1 bytes) are 272 base64 characters; three would be 408.
-    let mut opts = options(DemoOutcome::Approve);
+    let mut opts = options();
     opts.limits = OrderLimits {
         visible: 40_000,
         non_visible: 300,
@@ -576,18 +582,17 @@ async fn a_batch_over_the_size_limit_is_split_into_as_few_orders_as_needed() {
             &bankid,
             &opts,
             &CancelSignal::new(),
-            &mut sink,
+            &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
         )
         .await
         .expect("the provider signs in several orders");
+    let mut sizes: Vec<usize> = outcome.orders.iter().map(|o| o.reports.len()).collect();
+    sizes.sort_unstable();
     assert_eq!(
-        outcome
-            .orders
-            .iter()
-            .map(|o| o.reports.len())
-            .collect::<Vec<_>>(),
-        vec![2, 2, 1],
-        "five reports in three orders, as few as the limit allows"
+        sizes,
+        vec![1, 2, 2],
+        "five reports (one person's one, another's four) in three orders: as few as the limit \
+         allows, one person per order"
     );
     let started: Vec<(usize, usize)> = events
         .lock()
@@ -604,7 +609,7 @@ async fn a_batch_over_the_size_limit_is_split_into_as_few_orders_as_needed() {
         "the user is told how many orders"
     );
     for &id in &ids[..5] {
-        app.verify_stored_signatures(id)
+        app.verify_stored_signatures(id, BankIdEnvironment::Demo)
             .expect("each report's signatures verify");
     }
 }
@@ -614,9 +619,7 @@ async fn a_signature_tampered_in_storage_is_caught_by_reverification() {
     let fx = fixture();
     let app = &fx.app;
     add_signatory(app);
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let id = report_ids(app)[0];
     sign_assistant(app, &bankid, id, DemoOutcome::Approve)
         .await
@@ -627,13 +630,13 @@ async fn a_signature_tampered_in_storage_is_caught_by_reverification() {
         Some(&[id]),
         &signatory(),
         &bankid,
-        &options(DemoOutcome::Approve),
+        &options(),
         &CancelSignal::new(),
-        &mut sink,
+        &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
     )
     .await
     .expect("signed");
-    app.verify_stored_signatures(id)
+    app.verify_stored_signatures(id, BankIdEnvironment::Demo)
         .expect("valid before tampering");
 
     let stored = &app.signatures_for_report(id).expect("readable")[0];
@@ -659,7 +662,7 @@ async fn a_signature_tampered_in_storage_is_caught_by_reverification() {
     drop(raw);
 
     let err = app
-        .verify_stored_signatures(id)
+        .verify_stored_signatures(id, BankIdEnvironment::Demo)
         .expect_err("the tampered signature is caught");
     assert_eq!(err.code(), "stored_signature_invalid");
     assert!(
@@ -703,9 +706,7 @@ async fn an_assistant_with_samordningsnummer_is_told_bankid_needs_a_personnummer
         .find(|r| r.assistant_name().contains("Ordning"))
         .expect("the assistant has a report");
     let id = Uuid::parse_str(report.id().expect("an id")).expect("a UUID");
-    let bankid = BankIdConnection::demo(fx.dir.path())
-        .await
-        .expect("the fake BankID starts");
+    let bankid = DemoBankId::start(app, DELAY).await;
     let err = sign_assistant(app, &bankid, id, DemoOutcome::Approve)
         .await
         .expect_err("no BankID order is started");
@@ -716,4 +717,83 @@ async fn an_assistant_with_samordningsnummer_is_told_bankid_needs_a_personnummer
     assert_eq!(err.code(), "assistant_has_samordningsnummer", "{err}");
     assert!(err.to_string().contains("samordningsnummer"), "{err}");
     assert!(err.is_data_problem(), "a data problem: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_provider_signature_on_a_persons_reports_names_no_other_person() {
+    let fx = fixture();
+    let app = &fx.app;
+    add_signatory(app);
+    let bankid = DemoBankId::start(app, DELAY).await;
+    let review = app.month_review(october(), Utc::now()).expect("review");
+    let person_of = |id: Uuid| -> String {
+        review
+            .reports()
+            .iter()
+            .find(|r| r.id() == Some(id.to_string().as_str()))
+            .expect("a current report")
+            .person_name()
+            .to_owned()
+    };
+    let ids = report_ids(app);
+    let persons: std::collections::BTreeSet<String> = ids.iter().map(|&id| person_of(id)).collect();
+    assert!(
+        persons.len() >= 2,
+        "the demo month has reports for several persons: {persons:?}"
+    );
+    for &id in &ids {
+        sign_assistant(app, &bankid, id, DemoOutcome::Approve)
+            .await
+            .expect("each assistant signs");
+    }
+    let plan = app
+        .prepare_provider_signing(
+            october(),
+            None,
+            &signatory(),
+            OrderLimits::default(),
+            Utc::now(),
+        )
+        .expect("the provider's orders");
+    assert_eq!(
+        plan.orders.len(),
+        persons.len(),
+        "one order per person (all of them fit BankID's limits)"
+    );
+    for order in &plan.orders {
+        let own: std::collections::BTreeSet<String> =
+            order.report_ids().iter().map(|&id| person_of(id)).collect();
+        assert_eq!(own.len(), 1, "an order covers one person's reports only");
+        let text = order.visible_text();
+        for other in persons.difference(&own) {
+            assert!(
+                !text.contains(other.as_str()),
+                "FK gets this signature with {own:?}'s reports: it must not name {other}:\n{text}"
+            );
+        }
+        for id in ids.iter().filter(|id| !order.report_ids().contains(id)) {
+            assert!(
+                !order.binding().contains(&id.to_string()),
+                "nor bind another person's report"
+            );
+        }
+    }
+    let (_, mut sink) = recorder();
+    let signed = app
+        .sign_as_provider(
+            october(),
+            None,
+            &signatory(),
+            &bankid,
+            &options(),
+            &CancelSignal::new(),
+            &mut bankid.acting(DemoOutcome::Approve, karin(), &mut sink),
+        )
+        .await
+        .expect("every order runs back to back");
+    assert_eq!(signed.orders.len(), persons.len());
+    for &id in &ids {
+        app.verify_stored_signatures(id, BankIdEnvironment::Demo)
+            .expect("every report is fully signed");
+    }
 }

@@ -16,7 +16,9 @@ use assistid_elt::{EltClient, Environment, TrustAnchor};
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
 use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig, ServerCertMode};
 use assistid_fakes::pki::window_around;
-use assistid_store::{NewSignature, SignerRole, Store, SubmissionId, SubmissionState};
+use assistid_store::{
+    NewSignature, SignatureEnvironment, SignerRole, Store, SubmissionId, SubmissionState,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -94,10 +96,22 @@ pub(crate) fn sign_month(
     key: &Path,
     tamper: impl Fn(Uuid, String) -> String,
 ) -> Vec<Uuid> {
-    let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
-        .expect("the store opens");
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
     trust_demo_root(path, bankid.root_der());
+    sign_month_in(path, key, SignatureEnvironment::Demo, &bankid, tamper)
+}
+
+/// Like [`sign_month`], with signatures recorded as made by the BankID of `environment`
+/// whose user certificates `bankid` issues (the caller makes the app trust its root).
+pub(crate) fn sign_month_in(
+    path: &Path,
+    key: &Path,
+    environment: SignatureEnvironment,
+    bankid: &UserCertificateAuthority,
+    tamper: impl Fn(Uuid, String) -> String,
+) -> Vec<Uuid> {
+    let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
+        .expect("the store opens");
     let now = Utc::now();
     let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
     let versions = store
@@ -106,7 +120,7 @@ pub(crate) fn sign_month(
     let visible = b64("Tidredovisning oktober 2026");
     let sign = |pnr: &str, non_visible: &str| {
         sign_document(
-            &bankid,
+            bankid,
             &SignInput {
                 user_visible_data: &visible,
                 user_non_visible_data: Some(non_visible),
@@ -126,6 +140,7 @@ pub(crate) fn sign_month(
         store
             .save_signature(&NewSignature {
                 role: SignerRole::Assistant,
+                environment,
                 report_ids: &[version.report_id],
                 order_ref: &Uuid::new_v4().to_string(),
                 signer: &signer,
@@ -149,6 +164,7 @@ pub(crate) fn sign_month(
     store
         .save_signature(&NewSignature {
             role: SignerRole::Provider,
+            environment,
             report_ids: &ids,
             order_ref: &Uuid::new_v4().to_string(),
             signer: &Personnummer::from_digits(PROVIDER_SIGNER).expect("valid"),
@@ -171,7 +187,7 @@ fn fake(config: FakeFkConfig) -> BackgroundFakeFk {
     FakeFk::start_background(config).expect("the fake FK starts")
 }
 
-fn fast_fake() -> BackgroundFakeFk {
+pub(crate) fn fast_fake() -> BackgroundFakeFk {
     fake(FakeFkConfig {
         min_interval: Duration::from_millis(100),
         ..FakeFkConfig::default()
@@ -180,20 +196,34 @@ fn fast_fake() -> BackgroundFakeFk {
 
 /// A demo connection to a fake FK started by the test, with a short read timeout.
 fn connect(fk: &BackgroundFakeFk) -> EltConnection {
+    connect_as(fk, Environment::Demo)
+}
+
+/// A connection to a fake FK started by the test, posing as FK's service of `environment`.
+pub(crate) fn connect_as(fk: &BackgroundFakeFk, environment: Environment) -> EltConnection {
+    connect_trusting(fk, environment, fk.ca_pem())
+}
+
+/// Like [`connect_as`], trusting the CA certificates in `ca_pem` for the server.
+pub(crate) fn connect_trusting(
+    fk: &BackgroundFakeFk,
+    environment: Environment,
+    ca_pem: &str,
+) -> EltConnection {
     let client = EltClient::builder()
         .endpoint(fk.endpoint())
         .identity(
             fk.client_identity_p12(PASSWORD).expect("client identity"),
             Sensitive::new(PASSWORD.to_owned()),
         )
-        .trust(TrustAnchor::PinnedCa(fk.ca_pem().to_owned()))
+        .trust(TrustAnchor::PinnedCa(ca_pem.to_owned()))
         .timeouts(Timeouts {
             connect: Duration::from_secs(5),
             read: Duration::from_millis(1500),
         })
         .build()
         .expect("the client builds");
-    EltConnection::from_client(Environment::Demo, fk.endpoint(), client)
+    EltConnection::from_client(environment, fk.endpoint(), client)
 }
 
 /// 100 ms between starts, with a generous margin: the fake measures arrivals after a TLS
@@ -223,7 +253,11 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Sends exactly these submissions.
-fn send(app: &App, connection: &EltConnection, ids: &[SubmissionId]) -> Vec<SubmissionView> {
+pub(crate) fn send(
+    app: &App,
+    connection: &EltConnection,
+    ids: &[SubmissionId],
+) -> Vec<SubmissionView> {
     runtime()
         .block_on(app.send_submissions(
             connection,

@@ -27,7 +27,7 @@ fn state_of(data: &DataDir, id: &str) -> String {
 }
 
 #[test]
-fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_order() {
+fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_order_per_person() {
     let data = DataDir::new();
     data.ok(&["demo"]);
     let signatories = data.json(&["provider", "signatory", "list"]);
@@ -49,7 +49,11 @@ fn a_demo_month_is_signed_by_the_assistants_and_then_by_the_provider_in_one_orde
     let outcome = data.json(&["sign", "provider", "--month", "2026-10"]);
     assert_eq!(outcome["signed"], true, "{outcome}");
     let orders = outcome["provider"]["orders"].as_array().expect("orders");
-    assert_eq!(orders.len(), 1, "one BankID order for the whole month");
+    assert_eq!(
+        orders.len(),
+        1,
+        "one BankID order for the month's reports of one person"
+    );
     assert_eq!(
         orders[0]["reports"].as_array().map(Vec::len),
         Some(3),
@@ -186,4 +190,93 @@ fn same_device_start_shows_bankids_same_device_messages_and_still_signs() {
         "assistant_signed",
         "the signature was stored"
     );
+}
+
+/// Runs and expects a failure; returns stderr.
+fn refused(data: &DataDir, args: &[&str]) -> String {
+    let out = data.run(args);
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "`assistid {}` must be refused",
+        args.join(" ")
+    );
+    String::from_utf8(out.stderr).expect("stderr is UTF-8")
+}
+
+#[test]
+fn a_real_folder_signs_only_with_bankid_of_its_own_environment() {
+    let data = DataDir::new();
+    data.ok(&[
+        "provider",
+        "add",
+        "--name",
+        "Åsa & Co Assistans AB",
+        "--org-number",
+        "556703-7485",
+        "--phone",
+        "08-123 45 67",
+    ]);
+    let shown = data.json(&["environment", "show"]);
+    assert_eq!(shown["data_kind"], "real", "{shown}");
+    assert_eq!(shown["environment"], serde_json::Value::Null, "{shown}");
+    let err = refused(&data, &["sign", "status", "--month", "2026-10"]);
+    assert!(
+        err.contains("testmiljö eller produktionsmiljö"),
+        "nothing is signed before the folder says where it works: {err}"
+    );
+    let err = refused(
+        &data,
+        &[
+            "sign",
+            "assistant",
+            "--report",
+            "0d6f3a5e-7c1b-4e8a-9f2d-000000000001",
+        ],
+    );
+    assert!(
+        err.contains("assistid environment set"),
+        "the message says how to choose: {err}"
+    );
+
+    data.ok(&["environment", "set", "test"]);
+    assert_eq!(data.json(&["environment", "show"])["environment"], "test");
+    let report = "0d6f3a5e-7c1b-4e8a-9f2d-000000000001";
+    let err = refused(
+        &data,
+        &["sign", "assistant", "--report", report, "--env", "demo"],
+    );
+    assert!(
+        err.contains("testmiljön") && err.contains("--env demo"),
+        "the demo's BankID is never used in a folder working in test: {err}"
+    );
+    let err = refused(
+        &data,
+        &[
+            "sign",
+            "assistant",
+            "--report",
+            report,
+            "--demo-outcome",
+            "approve",
+        ],
+    );
+    assert!(
+        err.contains("--demo-outcome finns bara i demoläget"),
+        "the simulated BankID app does not exist here: {err}"
+    );
+    let err = refused(&data, &["sign", "assistant", "--report", report]);
+    assert!(
+        err.contains("RP-certifikatet"),
+        "test signs with BankID's test service, which needs the RP certificate: {err}"
+    );
+}
+
+#[test]
+fn the_demo_folder_cannot_be_moved_to_test_or_production() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let err = refused(&data, &["environment", "set", "prod"]);
+    assert!(err.contains("demodata"), "{err}");
+    assert_eq!(data.json(&["environment", "show"])["environment"], "demo");
 }

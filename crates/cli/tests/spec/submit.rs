@@ -7,7 +7,7 @@ use assistid_core::ids::Personnummer;
 use assistid_core::model::ReportMonth;
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
 use assistid_fakes::pki::window_around;
-use assistid_store::{KeySource, NewSignature, SignerRole, Store};
+use assistid_store::{KeySource, NewSignature, SignatureEnvironment, SignerRole, Store};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{NaiveDate, Utc};
@@ -53,6 +53,7 @@ pub(crate) fn sign_month(data_dir: &Path, key: &Path, month: &str) -> usize {
         store
             .save_signature(&NewSignature {
                 role,
+                environment: SignatureEnvironment::Demo,
                 report_ids: ids,
                 order_ref: &Uuid::new_v4().to_string(),
                 signer: &Personnummer::from_digits(pnr).expect("a personnummer"),

@@ -4,7 +4,7 @@
 use assistid_core::review::{KindTotal, Totals};
 use assistid_receipt::{
     AssistantRef, CHECK_HEADING, FaultKind, Outcome, RECEIPT_TITLE, ReceiptReport, ReceiptScope,
-    receipt_pdf,
+    TEST_RECEIPT_TITLE, receipt_json, receipt_pdf,
 };
 
 use super::support::{
@@ -55,6 +55,48 @@ fn the_receipt_reads_back_with_title_provider_month_hashes_and_fk_answers() {
     assert!(
         nospace.contains(&message),
         "FK's message appears verbatim:\n{text}"
+    );
+}
+
+#[test]
+fn a_receipt_from_fk_test_service_says_test_in_its_title_notice_every_page_and_json() {
+    let mut receipt = many_reports(60, false);
+    receipt.fk_test_service = true;
+    let pdf = receipt_pdf(&receipt).expect("the test receipt renders");
+    let text = pdf_text(&pdf);
+    let flat = squashed(&text);
+    assert!(
+        flat.contains(TEST_RECEIPT_TITLE),
+        "the title says TEST and that nothing was sent for real: {flat}"
+    );
+    assert!(
+        flat.contains("fortfarande skrivas under och skickas i produktionsmiljön"),
+        "the notice says what is still to do: {flat}"
+    );
+    let pages = page_count(&pdf);
+    assert!(pages > 1, "the check spans several pages");
+    assert_eq!(
+        flat.matches("TEST – Kvitto").count(),
+        pages,
+        "every page's header says TEST: {flat}"
+    );
+    let json = receipt_json(&receipt).expect("JSON");
+    assert!(
+        json.contains("\"fk_test_service\": true"),
+        "the JSON says so too: {json}"
+    );
+
+    receipt.fk_test_service = false;
+    let flat = squashed(&pdf_text(&receipt_pdf(&receipt).expect("renders")));
+    assert!(
+        !flat.contains("TEST"),
+        "a production receipt never says TEST"
+    );
+    assert!(
+        !receipt_json(&receipt)
+            .expect("JSON")
+            .contains("fk_test_service"),
+        "nor does its JSON"
     );
 }
 

@@ -240,6 +240,7 @@ pub(crate) fn demo_receipt() -> SubmissionReceipt {
             run_id: "run-2026-11-02-001".to_owned(),
         },
         reports,
+        fk_test_service: false,
     }
 }
 

@@ -245,3 +245,88 @@ fn shifts_stored_before_schema_13_keep_their_ids_sources_and_duplicate_check() {
         "the rebuilt table still refuses a shift that ends before it starts"
     );
 }
+
+/// The schema version before signatures and submissions carried their environment.
+const BEFORE_ENVIRONMENTS: u32 = 14;
+
+/// A database of schema 14 with one assistant signature, in a folder whose BankID setting named
+/// `bankid_environment` (and whose data kind is `data_kind`). Returns the signed report.
+fn signed_before_environments(fx: &Fixture, data_kind: &str, bankid_environment: &str) -> Uuid {
+    let old = Store::open_at_schema_version(&fx.db_path(), &fx.keys(), BEFORE_ENVIRONMENTS)
+        .expect("a database of schema 14 can be built");
+    let (person, assistant) = register(&old);
+    let saved = old
+        .save_report_version(&assistid_store::NewReportVersion {
+            report_id: Uuid::new_v4(),
+            assistant: &assistant.id,
+            person: &person.personnummer,
+            month: ReportMonth::new(2026, 10).expect("a month"),
+            document: b"<Tidredovisning/>",
+            created_at: instant("2026-11-02T08:00:00Z"),
+        })
+        .expect("a report version");
+    old.freeze_report_version(saved.report_id, instant("2026-11-02T08:10:00Z"))
+        .expect("frozen for signing");
+    drop(old);
+    let raw = fx.raw();
+    raw.execute_batch(&format!(
+        "INSERT INTO settings (key, value, updated_at) VALUES
+           ('data_kind', '{data_kind}', '2026-11-01T00:00:00Z'),
+           ('bankid.settings.5566778899', '{{\"environment\":\"{bankid_environment}\"}}',
+            '2026-11-01T00:00:00Z');
+         INSERT INTO signatures (id, role, order_ref, signer_personnummer, signer_name,
+           signed_on, signed_at, user_visible_data, user_non_visible_data, signature,
+           ocsp_response, completion_data)
+         VALUES (1, 'assistant', 'order-1', '{}', 'Åsa L', '2026-11-02',
+           '2026-11-02T08:10:00Z', 'dGV4dA==', 'YmluZA==', 'PD94', 'MIIB', '{{}}');
+         INSERT INTO signed_reports (signature_id, report_id, role)
+         VALUES (1, '{}', 'assistant');",
+        assistant.id.digits(),
+        saved.report_id.hyphenated()
+    ))
+    .expect("a schema-14 signature, written as that program wrote it");
+    saved.report_id
+}
+
+#[test]
+fn signatures_from_before_environments_get_the_folders_bankid_environment() {
+    for (data_kind, setting, expected) in [
+        ("real", "test", assistid_store::SignatureEnvironment::Test),
+        ("real", "prod", assistid_store::SignatureEnvironment::Prod),
+        // The old default: the fake BankID, whatever folder it signed in.
+        ("real", "demo", assistid_store::SignatureEnvironment::Demo),
+        ("demo", "test", assistid_store::SignatureEnvironment::Demo),
+    ] {
+        let fx = Fixture::new();
+        let report = signed_before_environments(&fx, data_kind, setting);
+        let store = fx.open();
+        assert_eq!(
+            store.schema_version().expect("readable"),
+            schema::CURRENT_VERSION
+        );
+        let signatures = store.signatures_for_report(report).expect("readable");
+        assert_eq!(
+            signatures.iter().map(|s| s.environment).collect::<Vec<_>>(),
+            [expected],
+            "{data_kind} folder with BankID setting {setting}: the signature keeps its \
+             attachment and records the environment that made it"
+        );
+        assert_eq!(
+            store.report_signing_state(report, expected).expect("known"),
+            assistid_store::SigningState::AssistantSigned,
+            "the signature still counts in its own environment"
+        );
+        let raw = fx.raw();
+        let err = raw
+            .execute(
+                "DELETE FROM report_versions WHERE report_id = ?1",
+                [report.hyphenated().to_string()],
+            )
+            .expect_err("the rebuilt table still keeps signed versions from deletion");
+        assert!(err.to_string().contains("report_version_kept"), "{err}");
+        let err = raw
+            .execute("DELETE FROM signed_reports", [])
+            .expect_err("signatures are still never removed");
+        assert!(err.to_string().contains("signature_immutable"), "{err}");
+    }
+}

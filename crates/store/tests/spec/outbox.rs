@@ -481,3 +481,46 @@ fn an_open_submission_still_moves_but_never_changes_what_it_sends() {
         .expect("an in-flight attempt is still finished normally");
     assert_eq!(done.state, SubmissionState::Accepted);
 }
+
+#[test]
+fn acceptance_in_fk_test_service_never_counts_in_production() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let test = store
+        .enqueue_submission(report, "test", at)
+        .expect("queued for FK's test service");
+    let attempt = store
+        .begin_submission_attempt(test.id, at)
+        .expect("sending");
+    store
+        .finish_submission_attempt(test.id, attempt, &accepted("TX-TEST-1", b"<ok/>"))
+        .expect("accepted by FK's test service");
+    assert!(
+        store
+            .live_submission_for_report_in(report, "prod")
+            .expect("readable")
+            .is_none(),
+        "nothing is live in production"
+    );
+    let prod = store
+        .enqueue_submission(report, "prod", at)
+        .expect("what was accepted in test is still to send in production");
+    assert_eq!(prod.environment, "prod");
+    assert_eq!(
+        store
+            .live_submission_for_report_in(report, "test")
+            .expect("readable")
+            .map(|s| s.state),
+        Some(SubmissionState::Accepted),
+        "the test service's acceptance stays recorded as it was"
+    );
+    let err = store
+        .enqueue_submission(report, "prod", at)
+        .expect_err("still one live submission per report and environment");
+    assert!(
+        matches!(err, StoreError::AlreadyExists { .. }),
+        "got {err:?}"
+    );
+}

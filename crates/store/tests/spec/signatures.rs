@@ -4,8 +4,8 @@
 
 use assistid_core::model::ReportMonth;
 use assistid_store::{
-    NewReportVersion, NewSignatory, NewSignature, ReportVersion, SignerRole, SigningState, Store,
-    StoreError,
+    NewReportVersion, NewSignatory, NewSignature, ReportVersion, SignatureEnvironment, SignerRole,
+    SigningState, Store, StoreError,
 };
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -63,6 +63,7 @@ fn signature<'a>(role: SignerRole, reports: &'a [Uuid], order_ref: &'a str) -> N
     let signer = ASSISTANT.get_or_init(|| personnummer("19900101", 2));
     NewSignature {
         role,
+        environment: SignatureEnvironment::Demo,
         report_ids: reports,
         order_ref,
         signer,
@@ -84,7 +85,9 @@ fn an_assistant_signature_is_kept_exactly_and_freezes_the_version() {
     register(&store);
     let v = save_version(&store, 1);
     assert_eq!(
-        store.report_signing_state(v.report_id).expect("known"),
+        store
+            .report_signing_state(v.report_id, SignatureEnvironment::Demo)
+            .expect("known"),
         SigningState::Unsigned
     );
     let ids = [v.report_id];
@@ -119,7 +122,9 @@ fn an_assistant_signature_is_kept_exactly_and_freezes_the_version() {
     assert_eq!(s.signer, personnummer("19900101", 2));
     assert_eq!(s.covers, vec![v.report_id]);
     assert_eq!(
-        store.report_signing_state(v.report_id).expect("known"),
+        store
+            .report_signing_state(v.report_id, SignatureEnvironment::Demo)
+            .expect("known"),
         SigningState::AssistantSigned
     );
     assert!(
@@ -155,7 +160,9 @@ fn one_provider_signature_covers_a_whole_batch() {
     sorted.sort();
     for r in &reports {
         assert_eq!(
-            store.report_signing_state(r.report_id).expect("known"),
+            store
+                .report_signing_state(r.report_id, SignatureEnvironment::Demo)
+                .expect("known"),
             SigningState::FullySigned,
             "every report of the batch is fully signed"
         );
@@ -197,7 +204,9 @@ fn the_provider_cannot_sign_before_the_assistant_and_nothing_is_half_stored() {
         "the message says why, got: {err}"
     );
     assert_eq!(
-        store.report_signing_state(signed.report_id).expect("known"),
+        store
+            .report_signing_state(signed.report_id, SignatureEnvironment::Demo)
+            .expect("known"),
         SigningState::AssistantSigned,
         "the refused batch left no provider signature on the other report"
     );
@@ -234,7 +243,9 @@ fn one_signature_per_role_and_order_and_a_superseded_version_is_not_signed() {
         .expect_err("the old version was superseded by a data change");
     assert!(err.to_string().contains("ersatts"), "got: {err}");
     assert_eq!(
-        store.report_signing_state(v2.report_id).expect("known"),
+        store
+            .report_signing_state(v2.report_id, SignatureEnvironment::Demo)
+            .expect("known"),
         SigningState::Unsigned,
         "the new version starts unsigned"
     );
@@ -289,7 +300,8 @@ fn signatures_cannot_be_changed_or_removed_with_raw_sql() {
         ),
         (
             "a provider signature without the assistant's (wrong role for the signature)",
-            "INSERT INTO signed_reports SELECT signature_id, report_id, 'provider' FROM signed_reports",
+            "INSERT INTO signed_reports SELECT signature_id, report_id, 'provider', environment
+             FROM signed_reports",
         ),
     ] {
         let err = raw
@@ -327,4 +339,122 @@ fn signatories_are_listed_per_provider_and_unique() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].personnummer, karin.personnummer);
     assert_eq!(list[0].full_name(), "Karin Koordinator");
+}
+
+#[test]
+fn a_report_version_is_signed_once_per_role_in_each_environment() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    register(&store);
+    let v = save_version(&store, 1);
+    let in_env = |role, env, order_ref| NewSignature {
+        environment: env,
+        ..signature(role, std::slice::from_ref(&v.report_id), order_ref)
+    };
+    store
+        .save_signature(&in_env(
+            SignerRole::Assistant,
+            SignatureEnvironment::Test,
+            "test-a",
+        ))
+        .expect("the assistant signs with BankID's test service");
+    store
+        .save_signature(&in_env(
+            SignerRole::Provider,
+            SignatureEnvironment::Test,
+            "test-p",
+        ))
+        .expect("the provider signs with BankID's test service");
+    assert_eq!(
+        store
+            .report_signing_state(v.report_id, SignatureEnvironment::Test)
+            .expect("known"),
+        SigningState::FullySigned,
+        "fully signed in test"
+    );
+    assert_eq!(
+        store
+            .report_signing_state(v.report_id, SignatureEnvironment::Prod)
+            .expect("known"),
+        SigningState::Unsigned,
+        "signatures made in test do not count in production: still to sign there"
+    );
+    let err = store
+        .save_signature(&in_env(
+            SignerRole::Provider,
+            SignatureEnvironment::Prod,
+            "prod-p",
+        ))
+        .expect_err("in production the assistant signs first, whatever was done in test");
+    assert!(
+        err.to_string()
+            .contains("assistenten redan har skrivit under"),
+        "the message says why, got: {err}"
+    );
+    let err = store
+        .save_signature(&in_env(
+            SignerRole::Assistant,
+            SignatureEnvironment::Test,
+            "test-a2",
+        ))
+        .expect_err("one assistant signature per environment");
+    assert!(
+        matches!(err, StoreError::AlreadyExists { .. }),
+        "got {err:?}"
+    );
+    store
+        .save_signature(&in_env(
+            SignerRole::Assistant,
+            SignatureEnvironment::Prod,
+            "prod-a",
+        ))
+        .expect("the same frozen version is signed again with BankID in production");
+    assert_eq!(
+        store
+            .report_signing_state(v.report_id, SignatureEnvironment::Prod)
+            .expect("known"),
+        SigningState::AssistantSigned
+    );
+    let prod = store
+        .signatures_for_report_in(v.report_id, SignatureEnvironment::Prod)
+        .expect("readable");
+    assert_eq!(
+        prod.iter()
+            .map(|s| (s.order_ref.as_str(), s.environment))
+            .collect::<Vec<_>>(),
+        [("prod-a", SignatureEnvironment::Prod)],
+        "only production's signature is listed for production"
+    );
+    let all = store.signatures_for_report(v.report_id).expect("readable");
+    assert_eq!(
+        all.iter().map(|s| s.order_ref.as_str()).collect::<Vec<_>>(),
+        ["test-a", "test-p", "prod-a"],
+        "every environment's signatures are kept, test before production"
+    );
+}
+
+#[test]
+fn an_attachment_cannot_claim_another_environment_than_its_signature() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    register(&store);
+    let v = save_version(&store, 1);
+    store
+        .save_signature(&NewSignature {
+            environment: SignatureEnvironment::Test,
+            ..signature(SignerRole::Assistant, &[v.report_id], "test-a")
+        })
+        .expect("signed in test");
+    let raw = fx.raw();
+    let err = raw
+        .execute(
+            "INSERT INTO signed_reports (signature_id, report_id, role, environment)
+             SELECT signature_id, report_id, role, 'prod' FROM signed_reports",
+            [],
+        )
+        .expect_err("a test signature attached as a production one is refused");
+    assert!(
+        err.to_string().contains("signature_role_mismatch"),
+        "the database itself refuses it: {err}"
+    );
 }

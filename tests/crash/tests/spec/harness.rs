@@ -16,7 +16,10 @@ use assistid_core::ids::{IdentityNumber, OrgNumber, Personnummer, with_control_d
 use assistid_core::model::{Assistant, Employment, PersonWithAssistance, Phone, Provider};
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
 use assistid_fakes::pki::window_around;
-use assistid_store::{DataKind, EventId, KeySource as StoreKeys, NewSignature, SignerRole, Store};
+use assistid_store::{
+    DataKind, EventId, KeySource as StoreKeys, NewSignature, SignatureEnvironment, SignerRole,
+    Store,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{NaiveDate, Utc};
@@ -415,6 +418,7 @@ pub fn signed_month(folder: &Folder, persons: u32, assistants: u32) -> Vec<Uuid>
         store
             .save_signature(&NewSignature {
                 role: SignerRole::Assistant,
+                environment: SignatureEnvironment::Demo,
                 report_ids: &[version.report_id],
                 order_ref: &Uuid::new_v4().to_string(),
                 signer: &Personnummer::from_digits(version.assistant.digits())
@@ -439,6 +443,7 @@ pub fn signed_month(folder: &Folder, persons: u32, assistants: u32) -> Vec<Uuid>
     store
         .save_signature(&NewSignature {
             role: SignerRole::Provider,
+            environment: SignatureEnvironment::Demo,
             report_ids: &ids,
             order_ref: &Uuid::new_v4().to_string(),
             signer: &Personnummer::from_digits(PROVIDER_SIGNER).expect("valid"),

@@ -38,7 +38,7 @@ fn check_report(folder: &Folder, store: &Store, report: Uuid, when: &str) -> usi
     if signatures.len() == 2 {
         folder
             .app()
-            .verify_stored_signatures(report)
+            .verify_stored_signatures(report, assistid_app::signing::BankIdEnvironment::Demo)
             .unwrap_or_else(|e| {
                 panic!("{when}: a stored signature must verify in full, never be half-stored: {e}")
             });

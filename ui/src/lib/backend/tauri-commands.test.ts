@@ -18,9 +18,10 @@ describe('Tauri backend against the generated command list', () => {
     }
     const registered = new Set<string>(COMMANDS);
     expect(invoked.filter((c) => !registered.has(c))).toEqual([]);
-    // One command per method, except the confirmed deletions and the certificate file import,
-    // which call the same command as their Backend method with one more argument.
-    const shared = new Set(['delete_person', 'delete_assistant', 'import_certificate']);
+    // One command per method, except the confirmed deletions, the certificate file import and
+    // the provider batch with a chosen signatory, which call the same command as their Backend
+    // method with one more argument.
+    const shared = new Set(['delete_person', 'delete_assistant', 'import_certificate', 'start_provider_batch']);
     const once = invoked.filter((c) => !shared.has(c));
     expect(new Set(once).size).toBe(once.length);
   });

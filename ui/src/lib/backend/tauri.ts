@@ -100,6 +100,13 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     setBackupFolder: (folder, keep) => call<Gen.BackupSettings>('set_backup_folder', { folder, keep }),
     backupNow: () => call<Gen.BackupSettings>('backup_now'),
     restoreBackup: (file, recoveryKey) => call<Gen.RestoreResult>('restore_backup', { file, recoveryKey }),
+    goingLive: () => call<Gen.LiveStep[]>('going_live'),
+    signatories: () => call<Gen.Signatory[]>('signatories'),
+    addSignatory: (personnummer, firstName, lastName) =>
+      call<Gen.Signatory[]>('add_signatory', { personnummer, firstName, lastName }),
+    startProviderBatchAs: (month, signatory) => call<Gen.SignOrder>('start_provider_batch', { month, signatory }),
+    checkFkConnection: () => call<Gen.CheckOutcome>('check_fk_connection'),
+    checkBankId: () => call<Gen.CheckOutcome>('check_bankid'),
   };
 }
 
@@ -135,6 +142,28 @@ export interface Extras {
   backupNow(): Promise<Gen.BackupSettings>;
   /** Restores a backup chosen in the file input into the (empty) folder for real data. */
   restoreBackup(file: Gen.ImportFile, recoveryKey: string): Promise<Gen.RestoreResult>;
+  /** The people who sign for the provider (firmatecknare). */
+  signatories(): Promise<Gen.Signatory[]>;
+  /** Registers a signatory; returns them all. */
+  addSignatory(personnummer: string, firstName: string, lastName: string): Promise<Gen.Signatory[]>;
+  /** The provider's batch signed by the chosen signatory (one order per person, back to back). */
+  startProviderBatchAs(month: string, signatory: string): Promise<Gen.SignOrder>;
+  /** The going-live checklist: each step with its state. */
+  goingLive(): Promise<Gen.LiveStep[]>;
+  /** "Testa anslutningen till Försäkringskassan": TLS with the client certificate, trust, expiry. */
+  checkFkConnection(): Promise<Gen.CheckOutcome>;
+  /** "Testa BankID": an order started with the RP certificate and cancelled at once. */
+  checkBankId(): Promise<Gen.CheckOutcome>;
+}
+
+/** Whether `backend` registers signatories and lets the user choose who signs (the desktop app). */
+export function hasSignatories(backend: object): backend is Pick<Extras, 'signatories' | 'addSignatory' | 'startProviderBatchAs'> {
+  return 'signatories' in backend && 'addSignatory' in backend && 'startProviderBatchAs' in backend;
+}
+
+/** Whether `backend` shows the going-live checklist and its two checks (the desktop app). */
+export function hasGoingLive(backend: object): backend is Pick<Extras, 'goingLive' | 'checkFkConnection' | 'checkBankId'> {
+  return 'goingLive' in backend && 'checkFkConnection' in backend && 'checkBankId' in backend;
 }
 
 /** Whether `backend` makes and restores backups (the desktop app). */

@@ -2,6 +2,7 @@
 export const sv = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — ingenting skickas till Försäkringskassan',
+  'app.test_banner': "TEST — Försäkringskassans och BankID:s testmiljöer: ingenting här gäller på riktigt, allt ska göras igen i produktionsmiljön",
   'app.language_toggle': 'English',
   'app.language_toggle_label': 'Byt språk till engelska',
   'app.nav_label': 'Huvudmeny',
@@ -197,6 +198,13 @@ export const sv = {
   'sign.as_provider': 'Signera som anordnare',
   'sign.batch': 'Signera som anordnare: alla klara ({n})',
   'sign.batch_none': 'Inga rapporter väntar på anordnarens signatur.',
+  'sign.signatory': 'Firmatecknare som skriver under:',
+  'sign.signatory_choose': 'Välj vem som skriver under',
+  'sign.signatory_add': 'Lägg till firmatecknare',
+  'sign.signatory_pnr': 'Personnummer',
+  'sign.signatory_first': 'Förnamn',
+  'sign.signatory_last': 'Efternamn',
+  'sign.signatory_save': 'Spara firmatecknare',
   'sign.nothing': 'Inga rapporter är klara att signera.',
   'sign.text_heading': 'Det här ser den som signerar i BankID:',
   'sign.dialog_title': 'Signera med BankID',
@@ -335,6 +343,12 @@ export const sv = {
   'settings.fk_ca_missing': 'Välj CA-filen först.',
   'settings.fk_system_roots': 'Lita på datorns rotcertifikat i stället',
   'settings.fk_trust_saved': 'Valet är sparat.',
+  'settings.live_heading': 'Gå live: Försäkringskassan och BankID på riktigt',
+  'settings.live_done': 'Klart',
+  'settings.live_to_do': 'Att göra',
+  'settings.live_attention': 'Behöver åtgärdas',
+  'settings.check_fk': 'Testa anslutningen till Försäkringskassan',
+  'settings.check_bankid': 'Testa BankID',
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -686,6 +686,67 @@ export type TrustChoice = { "kind": "system_roots" } | { "kind": "ca_file",
 file: ImportFile, };
 
 /**
+ * A person who signs for the provider (firmatecknare).
+ */
+export type Signatory = { 
+/**
+ * The personnummer, 12 digits (what `start_provider_batch` takes to choose the signer).
+ */
+personnummer: string, 
+/**
+ * The personnummer masked, for display.
+ */
+masked: string, 
+/**
+ * First and last name.
+ */
+name: string, };
+
+/**
+ * Where a step of going live stands.
+ */
+export type LiveStepState = "done" | "to_do" | "attention";
+
+/**
+ * One step of the going-live checklist in Settings.
+ */
+export type LiveStep = { 
+/**
+ * `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
+ * `production`.
+ */
+code: string, 
+/**
+ * The step (Swedish).
+ */
+title: string, 
+/**
+ * Where it stands.
+ */
+state: LiveStepState, 
+/**
+ * What is done or what to do next (Swedish).
+ */
+detail: string, };
+
+/**
+ * The outcome of "Testa anslutningen till Försäkringskassan" or "Testa BankID".
+ */
+export type CheckOutcome = { 
+/**
+ * True when the check passed.
+ */
+ok: boolean, 
+/**
+ * `ok`, or what failed.
+ */
+code: string, 
+/**
+ * What was checked and found (Swedish).
+ */
+message: string, };
+
+/**
  * The Settings screen.
  */
 export type Settings = { 
@@ -1442,6 +1503,11 @@ export const COMMANDS = [
   'set_environment',
   'set_fk_endpoint',
   'set_fk_trust',
+  'going_live',
+  'signatories',
+  'add_signatory',
+  'check_fk_connection',
+  'check_bankid',
   'open_import_file',
   'preview_import',
   'fix_import_row',
