@@ -54,10 +54,11 @@ fn outcome_text(view: &SubmissionView) -> String {
     }
 }
 
-/// The exit code of a run: 6 when anything was rejected, is uncertain or could not be sent;
-/// 3 when nothing could be sent because reports are not ready (not signed); else 0.
+/// The exit code of a run: 6 when anything was rejected, is uncertain or could not be sent,
+/// or the run stopped early (a configuration problem, FK unavailable); 3 when nothing could be
+/// sent because reports are not ready (not signed); else 0.
 fn exit_code(summary: &SubmitSummary) -> u8 {
-    if summary.results.iter().any(|r| r.state != "accepted") {
+    if summary.stopped.is_some() || summary.results.iter().any(|r| r.state != "accepted") {
         return exit::NOT_ALL_ACCEPTED;
     }
     let not_ready = summary
@@ -158,6 +159,10 @@ fn print_summary(summary: &SubmitSummary) {
              Försäkringskassan och välj sedan för varje: \
              assistid submissions resolve ID --accepted TXID | --resend | --abandon"
         );
+    }
+    if let Some(stop) = &summary.stopped {
+        println!();
+        println!("{}", stop.message);
     }
     if let Some(violations) = summary.rate_violations {
         println!("Demo-FK räknade {violations} för täta anrop.");

@@ -187,6 +187,22 @@ impl StartTurn {
         }
     }
 
+    /// Keeps the start at least one spacing after `previous_start`, the wall-clock moment
+    /// this data folder's last request left (read from the outbox: another program's, or an
+    /// earlier run's), given the wall clock `now`. A later due time already set is kept. A
+    /// previous start "in the future" (the clock was set back) counts as just now.
+    pub fn not_before(&mut self, previous_start: DateTime<Utc>, now: DateTime<Utc>) {
+        let elapsed = (now - previous_start).to_std().unwrap_or(Duration::ZERO);
+        if elapsed >= self.spacing {
+            return;
+        }
+        let here = Instant::now();
+        let previous = here.checked_sub(elapsed).unwrap_or(here);
+        if self.last_start.is_none_or(|mine| mine < previous) {
+            *self.last_start = Some(previous);
+        }
+    }
+
     /// Records that the request left now and passes the turn on.
     pub fn sent_now(mut self) {
         let now = Instant::now();

@@ -177,6 +177,7 @@ fn submit(app: &App, fk: &BackgroundFakeFk) -> SubmitSummary {
         max_attempts: 3,
         base_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(200),
+        ..RetryPolicy::default()
     };
     app.submit_month(
         october(),
