@@ -629,9 +629,19 @@ impl App {
                     // The transition and its audit event commit together: a crash between
                     // them would leave a gap in the audit log.
                     let queued = store.transaction(|store| -> anyhow::Result<_> {
-                        let queued = store
-                            .enqueue_submission(version.report_id, environment.as_str(), now)
-                            .map_err(AppError::from)?;
+                        let queued = match store.enqueue_submission(
+                            version.report_id,
+                            environment.as_str(),
+                            now,
+                        ) {
+                            Ok(queued) => queued,
+                            // Another program on this folder queued it a moment ago: send
+                            // (or skip) that submission instead.
+                            Err(assistid_store::StoreError::AlreadyExists { .. }) => {
+                                return Ok(None);
+                            }
+                            Err(e) => return Err(AppError::from(e).into()),
+                        };
                         self.log_event(
                             now,
                             "submission_queued",
@@ -641,10 +651,27 @@ impl App {
                                 "environment": environment.as_str(),
                             }),
                         )?;
-                        Ok(queued)
+                        Ok(Some(queued))
                     })?;
-                    tracing::info!(submission = queued.id.get(), "submission queued");
-                    to_send.push(queued.id);
+                    match queued {
+                        Some(queued) => {
+                            tracing::info!(submission = queued.id.get(), "submission queued");
+                            to_send.push(queued.id);
+                        }
+                        None => {
+                            if let Some(live) = store
+                                .live_submission_for_report(version.report_id)
+                                .map_err(AppError::from)?
+                                && matches!(
+                                    live.state,
+                                    SubmissionState::Queued | SubmissionState::FailedWillRetry
+                                )
+                                && live.environment == environment.as_str()
+                            {
+                                to_send.push(live.id);
+                            }
+                        }
+                    }
                 }
                 Err(problem) => skipped.push(skip(problem.code, problem.reason, None)),
             }

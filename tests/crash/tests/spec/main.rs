@@ -10,5 +10,6 @@
 
 mod harness;
 mod import;
+mod one_sender;
 mod signing;
 mod submit;
