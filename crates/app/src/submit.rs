@@ -42,7 +42,10 @@ use uuid::Uuid;
 pub use assistid_elt::{CertStatus, Environment};
 pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
 pub use binding::{BindingError, binding_entries, signature_binds};
-pub use connection::{CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, EltConnection};
+pub use connection::{
+    CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, ELT_CLIENT_CERT_KEY, EltConnection,
+    PROXY_ENV, system_proxy_is_set,
+};
 pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError, StartTurn};
 
 use crate::{App, AppError};
@@ -703,9 +706,7 @@ impl App {
         let saved = self.store().transaction(|store| -> anyhow::Result<_> {
             // Another program (or a recovery) may have marked it uncertain meanwhile: FK's
             // answer is kept all the same, with an event that says so.
-            let late = store
-                .is_late_answer(id, attempt)
-                .map_err(AppError::from)?;
+            let late = store.is_late_answer(id, attempt).map_err(AppError::from)?;
             let saved = store
                 .finish_submission_attempt(
                     id,
@@ -1136,7 +1137,8 @@ impl App {
             .enable_all()
             .build()
             .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
-        let run = runtime.block_on(self.send_run(connection, &ids, pacer, retry, clock, progress))?;
+        let run =
+            runtime.block_on(self.send_run(connection, &ids, pacer, retry, clock, progress))?;
         Ok(SubmitSummary {
             month: month.to_string(),
             environment: connection.environment().as_str().to_owned(),

@@ -84,6 +84,7 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
     options.endpoint = args.endpoint.clone();
     options.ca_file = args.ca.clone();
     options.client_cert = args.client_cert.clone();
+    options.client_cert_key = args.client_cert_key.clone();
     let connection = app.connect(&options)?;
     let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;

@@ -225,6 +225,30 @@ pub enum EltError {
         /// The last day of validity (Swedish date).
         expired_on: NaiveDate,
     },
+    /// The certificate file holds several keys that may authenticate a TLS client and none
+    /// was chosen (or the choice names none of them).
+    #[error(
+        "Certifikatfilen innehåller flera nycklar som kan användas för att logga in hos \
+         Försäkringskassan: {candidates}. Välj en under Inställningar eller med \
+         --client-cert-key (namnet eller serienumret)."
+    )]
+    SeveralClientKeys {
+        /// The candidates, described (name, serial number, last day of validity).
+        candidates: String,
+    },
+    /// The TLS handshake failed before any certificate was judged: no TLS version or cipher
+    /// suite both sides accept (or, with a bare handshake_failure alert, a refusal the server
+    /// does not explain).
+    #[error(
+        "Ingen säker förbindelse kunde förhandlas fram med servern ({reason}). Rapporten \
+         skickades inte. Kontrollera adressen och porten i inställningarna, och att ingen \
+         proxy eller brandvägg bryter upp den krypterade trafiken; består felet, kontakta \
+         Försäkringskassan om vilka TLS-versioner tjänsten kräver."
+    )]
+    TlsNegotiation {
+        /// Which side refused and why, short (Swedish).
+        reason: String,
+    },
     /// The PKCS#12 password is wrong.
     #[error(
         "Fel lösenord för certifikatfilen. Ange lösenordet som hörde till filen från Expisoft."
@@ -332,6 +356,8 @@ impl EltError {
             EltError::ServerNotTrusted { .. }
             | EltError::NotFkService { .. }
             | EltError::ClientCertificateRejected { .. }
+            | EltError::SeveralClientKeys { .. }
+            | EltError::TlsNegotiation { .. }
             | EltError::ClientCertificateExpired { .. }
             | EltError::WrongCertificatePassword
             | EltError::InvalidCertificateFile { .. }
@@ -399,6 +425,8 @@ impl EltError {
             EltError::ConnectionLost { .. } => "elt_connection_lost",
             EltError::ClientCertificateExpired { .. } => "elt_client_certificate_expired",
             EltError::WrongCertificatePassword => "elt_wrong_certificate_password",
+            EltError::SeveralClientKeys { .. } => "elt_several_client_keys",
+            EltError::TlsNegotiation { .. } => "elt_tls_negotiation",
             EltError::InvalidCertificateFile { .. } => "elt_invalid_certificate_file",
             EltError::InvalidTrustAnchor { .. } => "elt_invalid_trust_anchor",
             EltError::InvalidEndpoint { .. } => "elt_invalid_endpoint",

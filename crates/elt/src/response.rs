@@ -157,10 +157,12 @@ pub fn parse_answer(answer: &RawAnswer) -> Result<TxId, EltError> {
     }
     match parsed {
         Err(e @ (EltError::XmlValidation { .. } | EltError::SignatureValidation { .. })) => Err(e),
-        Err(e @ EltError::UnexpectedAnswer {
-            problem: AnswerProblem::SuccessWithStatus,
-            ..
-        }) => Err(e),
+        Err(
+            e @ EltError::UnexpectedAnswer {
+                problem: AnswerProblem::SuccessWithStatus,
+                ..
+            },
+        ) => Err(e),
         _ => Err(EltError::NotFkService {
             http_status: answer.status,
         }),

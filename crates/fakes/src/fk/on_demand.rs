@@ -35,10 +35,7 @@ impl OnDemand {
 }
 
 /// The answer, and what to record for it.
-pub(super) fn respond(
-    answer: &OnDemand,
-    body: &[u8],
-) -> (Response<Full<Bytes>>, RecordedOutcome) {
+pub(super) fn respond(answer: &OnDemand, body: &[u8]) -> (Response<Full<Bytes>>, RecordedOutcome) {
     match answer {
         OnDemand::Status(status) => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::NOT_FOUND);
