@@ -201,11 +201,13 @@ fn answers_that_are_not_fks_stop_the_run_after_one_request() {
             .iter()
             .filter(|s| s.state == SubmissionState::FailedFinal)
             .collect();
-        assert_eq!(stopped.len(), n + 1, "{case:?}: one more stopped submission");
         assert_eq!(
-            stopped
-                .last()
-                .and_then(|s| s.last_error_code.as_deref()),
+            stopped.len(),
+            n + 1,
+            "{case:?}: one more stopped submission"
+        );
+        assert_eq!(
+            stopped.last().and_then(|s| s.last_error_code.as_deref()),
             Some("elt_not_fk_service"),
             "{case:?}"
         );
