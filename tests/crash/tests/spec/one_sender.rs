@@ -1,5 +1,5 @@
 //! One sender per data folder (issue 15), with real processes: two `assistid submit` runs on
-//! one folder against one slow fake FK; answers that are not FK's service's, on demand; and a
+//! one folder against one slow fake FK, and the CLI beside the desktop app's sending task; answers that are not FK's service's, on demand; and a
 //! sender killed while a reader has the folder open.
 //!
 //! The fake FK runs in this test process and measures every arrival, so the pacing of both
@@ -9,9 +9,14 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use assistid_app::submit::{
+    ConnectOptions, Environment, Pacer, PacingConfig, RetryPolicy, SendRun,
+};
+use assistid_core::secret::Sensitive;
 use assistid_fakes::fk::on_demand::OnDemand;
 use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig, RecordedOutcome};
 use assistid_store::{AttemptOutcome, Submission, SubmissionState};
+use chrono::Utc;
 
 use crate::harness::{self, Ended, Folder, MONTH, Running};
 
@@ -313,5 +318,69 @@ fn a_sender_killed_while_a_reader_is_open_leaves_uncertain_rows_only_after_it_di
         in_state(&submissions(&folder), SubmissionState::Sending),
         0,
         "with no sender left, nothing stays `sending`"
+    );
+}
+
+/// The desktop app's sending task, as `src-tauri/src/submission.rs` runs it: its own `App` on
+/// the folder, the month queued, then `App::send_run` through a fresh pacer.
+fn desktop_sending_task(folder: &Folder, fake: &BackgroundFakeFk) -> SendRun {
+    let app = folder.app();
+    let mut options = ConnectOptions::new(Environment::Demo);
+    options.endpoint = Some(fake.endpoint());
+    options.ca_file = Some(folder.path().join("fake-fk-ca.pem"));
+    options.client_cert = Some(folder.path().join("fake-fk-client.p12"));
+    options.password = Some(Sensitive::new(PASSWORD.to_owned()));
+    let connection = app
+        .connect(&options)
+        .expect("the desktop task connects to the fake FK");
+    let month = MONTH.parse().expect("a month");
+    let (ids, _) = app
+        .queue_month(month, Environment::Demo, Utc::now())
+        .expect("the desktop queues the month beside the CLI");
+    let pacer = Pacer::new(PacingConfig::default());
+    let clock = Utc::now;
+    assistid_app::signing::block_on(app.send_run(
+        &connection,
+        &ids,
+        &pacer,
+        &RetryPolicy::default(),
+        &clock,
+        &mut |_, _, _| {},
+    ))
+    .expect("a runtime starts")
+    .expect("the desktop's run completes")
+}
+
+#[test]
+fn the_cli_and_the_desktops_sending_task_on_one_folder_keep_fks_pace() {
+    let _one = harness::one_at_a_time();
+    let folder = Folder::new();
+    let reports = harness::signed_month(&folder, 2, 3);
+    let fake = start_fake(Behaviour::Delay(Duration::from_secs(2)));
+    let cli = Running::start(submit_command(&folder, &fake));
+    wait_for_sending(&folder, Duration::from_secs(60));
+    let desktop = desktop_sending_task(&folder, &fake);
+    assert!(
+        desktop.stopped.is_none(),
+        "the desktop's run is not stopped: {:?}",
+        desktop.stopped
+    );
+    assert_eq!(cli.wait(), Ended::Exited(Some(0)), "the CLI's run succeeds");
+    assert_eq!(
+        fake.rate_violations(),
+        0,
+        "the CLI and the desktop app together keep FK's one call a second"
+    );
+    assert_eq!(fake.duplicates(), 0, "no report was sent twice");
+    assert_eq!(
+        fake.requests().len(),
+        reports.len(),
+        "one request per report"
+    );
+    let after = submissions(&folder);
+    assert_eq!(
+        in_state(&after, SubmissionState::Accepted),
+        reports.len(),
+        "every report is accepted with its tx-id: {after:?}"
     );
 }
