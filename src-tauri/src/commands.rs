@@ -233,19 +233,30 @@ pub async fn delete_assistant(
 
 /// Imports a PKCS#12 file chosen in the webview (FK's client certificate or BankID's RP
 /// certificate): checked with `password` in memory, kept encrypted, the password in the OS
-/// keychain.
+/// keychain. `key_choice`: which key (name or serial number) when the file holds several that
+/// may log in (the refusal `several_client_keys` lists them).
 #[tauri::command]
 pub async fn import_certificate(
     shell: State<'_, Shell>,
     purpose: ipc::CertificatePurpose,
     file: Option<ipc::ImportFile>,
     password: String,
+    key_choice: Option<String>,
 ) -> Answer<ipc::Settings> {
     let password = assistid_core::secret::Sensitive::new(password);
     let (name, bytes) = crate::shell::certificate_bytes(file.as_ref())?;
     let purpose = crate::shell::app_purpose(purpose);
     shell
-        .run(move |app| app.import_certificate(purpose, &name, &bytes, &password, Utc::now()))
+        .run(move |app| {
+            app.import_certificate_choosing_key(
+                purpose,
+                &name,
+                &bytes,
+                &password,
+                key_choice.as_deref(),
+                Utc::now(),
+            )
+        })
         .await?;
     Ok(shell.settings())
 }

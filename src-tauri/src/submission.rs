@@ -131,7 +131,9 @@ impl SubmissionDesk {
     }
 }
 
-/// The sending run, on its own database connection.
+/// The sending run, on its own database connection. Opening the folder here does not disturb
+/// anything: recovery of `sending` rows only happens when no process holds the folder's sender
+/// lock, and the run itself takes that lock (waiting while the CLI sends from the same folder).
 fn send(
     handle: &AppHandle,
     data_dir: &std::path::Path,
@@ -155,7 +157,7 @@ fn send(
             u32::try_from(total).unwrap_or(u32::MAX),
         );
     };
-    assistid_app::signing::block_on(app.send_submissions(
+    let run = assistid_app::signing::block_on(app.send_run(
         &connection,
         ids,
         &pacer,
@@ -170,6 +172,15 @@ fn send(
         Utc::now(),
     ) {
         tracing::warn!(code = %IpcError::from(e).code, "backup after the run failed");
+    }
+    // A wrong address or a certificate FK has not enrolled stops the run: the window shows
+    // what to check (the rest stays queued).
+    if let Some(stop) = run.stopped {
+        return Err(IpcError {
+            code: stop.code.to_owned(),
+            message: stop.message,
+        }
+        .into());
     }
     Ok(())
 }

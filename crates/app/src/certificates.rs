@@ -152,6 +152,34 @@ pub enum CertificateError {
         /// The last day of validity (Swedish date).
         expired_on: NaiveDate,
     },
+    /// The file holds several keys that may log in (client authentication) and none was
+    /// chosen, or the choice names none of them.
+    #[error(
+        "Filen {file_name} innehåller flera nycklar som kan användas för inloggning: \
+         {candidates}. Ange namnet eller serienumret på den som ska användas under \
+         \"Nyckel i filen\" och lägg in filen igen (i kommandoraden: --client-cert-key)."
+    )]
+    SeveralKeys {
+        /// Which certificate.
+        purpose: CertificatePurpose,
+        /// The file's name.
+        file_name: String,
+        /// The candidates (name, serial number, last day of validity).
+        candidates: String,
+    },
+    /// The file's keys all have certificates for something else than logging in (e.g. only
+    /// a signing key).
+    #[error(
+        "Ingen nyckel i filen {file_name} har ett certifikat för inloggning (clientAuth), till \
+         exempel bara en underskriftsnyckel. Välj {}.",
+        purpose.source_sv()
+    )]
+    NoClientAuthKey {
+        /// Which certificate.
+        purpose: CertificatePurpose,
+        /// The file's name.
+        file_name: String,
+    },
     /// The keychain did not take the password; nothing was imported.
     #[error(
         "Lösenordet kunde inte sparas i datorns nyckelring ({reason}). Certifikatet lades inte \
@@ -173,6 +201,8 @@ impl CertificateError {
             CertificateError::NoPrivateKey { .. } => "certificate_without_key",
             CertificateError::Expired { .. } => "certificate_expired",
             CertificateError::Keychain { .. } => "keychain_unavailable",
+            CertificateError::SeveralKeys { .. } => "several_client_keys",
+            CertificateError::NoClientAuthKey { .. } => "no_client_auth_key",
         }
     }
 }
@@ -220,6 +250,7 @@ fn opened(
     file_name: &str,
     pkcs12: &[u8],
     password: &Sensitive<String>,
+    key_choice: Option<&str>,
 ) -> Result<ClientIdentity, CertificateError> {
     if pkcs12.len() > MAX_PKCS12_BYTES || pkcs12.is_empty() {
         return Err(CertificateError::NotPkcs12 {
@@ -227,8 +258,19 @@ fn opened(
             file_name: file_name.to_owned(),
         });
     }
-    ClientIdentity::from_pkcs12(pkcs12, password).map_err(|e| match e {
+    ClientIdentity::from_pkcs12_choosing(pkcs12, password, key_choice).map_err(|e| match e {
         EltError::WrongCertificatePassword => CertificateError::WrongPassword { purpose },
+        EltError::SeveralClientKeys { candidates } => CertificateError::SeveralKeys {
+            purpose,
+            file_name: file_name.to_owned(),
+            candidates,
+        },
+        EltError::InvalidCertificateFile { reason } if reason.contains("clientAuth") => {
+            CertificateError::NoClientAuthKey {
+                purpose,
+                file_name: file_name.to_owned(),
+            }
+        }
         // The elt crate tells "no key" from "not PKCS#12" only by its reason text.
         EltError::InvalidCertificateFile { reason } if reason.contains("privat nyckel") => {
             CertificateError::NoPrivateKey {
@@ -325,6 +367,10 @@ impl App {
     /// wrong password, a file that is not PKCS#12, a file without a private key and an expired
     /// certificate (at `now`), then keeps the bytes in the encrypted database and the password
     /// in the OS keychain, replacing an earlier certificate for the same purpose.
+    ///
+    /// A file with several keys that may log in is refused with
+    /// [`CertificateError::SeveralKeys`], which lists them: see
+    /// [`App::import_certificate_choosing_key`].
     pub fn import_certificate(
         &self,
         purpose: CertificatePurpose,
@@ -333,10 +379,27 @@ impl App {
         password: &Sensitive<String>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<InstalledCertificate> {
+        self.import_certificate_choosing_key(purpose, file_name, pkcs12, password, None, now)
+    }
+
+    /// [`App::import_certificate`] with the user's choice of key (its name or serial number)
+    /// when the file holds several that may log in. For FK's certificate the choice is kept as
+    /// the setting [`crate::submit::ELT_CLIENT_CERT_KEY`] (cleared when none is given), which
+    /// every connection to FK then uses.
+    pub fn import_certificate_choosing_key(
+        &self,
+        purpose: CertificatePurpose,
+        file_name: &str,
+        pkcs12: &[u8],
+        password: &Sensitive<String>,
+        key_choice: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<InstalledCertificate> {
         if password.expose().is_empty() {
             return Err(CertificateError::PasswordMissing { purpose }.into());
         }
-        let identity = opened(purpose, file_name, pkcs12, password)?;
+        let key_choice = key_choice.map(str::trim).filter(|c| !c.is_empty());
+        let identity = opened(purpose, file_name, pkcs12, password, key_choice)?;
         let health = identity.health(now);
         if health.status == CertStatus::Expired {
             return Err(CertificateError::Expired {
@@ -364,6 +427,15 @@ impl App {
             store
                 .set_setting(&purpose.info_key(), &info_json, now)
                 .map_err(AppError::from)?;
+            if purpose == CertificatePurpose::FkClient {
+                store
+                    .set_setting(
+                        crate::submit::ELT_CLIENT_CERT_KEY,
+                        key_choice.unwrap_or(""),
+                        now,
+                    )
+                    .map_err(AppError::from)?;
+            }
             store
                 .append_event(&assistid_store::NewEvent {
                     at: now,

@@ -88,8 +88,10 @@ impl App {
             store,
             data_dir: data_dir.to_path_buf(),
         };
-        // A submission left `sending` by a crash may have reached FK: make it `uncertain`.
-        app.recover_interrupted_submissions(now)?;
+        // A submission left `sending` by a crash may have reached FK: make it `uncertain` —
+        // but only when no live program holds the folder's sender lock (issue 15); rows
+        // another program is sending are never touched by opening the folder.
+        app.recover_if_no_sender(now)?;
         Ok(app)
     }
 

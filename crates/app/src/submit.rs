@@ -29,7 +29,8 @@ use assistid_elt::{
     CertHealth, Disposition, EltError, SignatureBlock, SubmitAttempt, SubmitRequest, build_request,
 };
 use assistid_store::{
-    AttemptOutcome, AttemptResult, LastRequest, ReportVersion, Resolution, SignerRole, Submission,
+    AttemptOutcome, AttemptResult, LastRequest, ReportVersion, Resolution, SenderLock, SignerRole,
+    Submission,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -41,7 +42,10 @@ use uuid::Uuid;
 pub use assistid_elt::{CertStatus, Environment};
 pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
 pub use binding::{BindingError, binding_entries, signature_binds};
-pub use connection::{CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, EltConnection};
+pub use connection::{
+    CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, ELT_CLIENT_CERT_KEY, EltConnection,
+    PROXY_ENV, system_proxy_is_set,
+};
 pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError, StartTurn};
 
 use crate::{App, AppError};
@@ -58,15 +62,20 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest wait.
     pub max_delay: Duration,
+    /// Transient failures (FK unavailable, no connection) after which a run stops; what is
+    /// left waits for the next run. FK's service being away is not helped by knocking more.
+    pub max_transient_per_run: u32,
 }
 
 impl Default for RetryPolicy {
-    /// Five attempts, waiting about 2, 4, 8 and 16 seconds.
+    /// Five attempts, waiting about 2, 4, 8 and 16 seconds; at most ten transient failures per
+    /// run.
     fn default() -> Self {
         Self {
             max_attempts: 5,
             base_delay: Duration::from_secs(2),
             max_delay: Duration::from_secs(60),
+            max_transient_per_run: 10,
         }
     }
 }
@@ -188,6 +197,8 @@ pub struct SubmitSummary {
     pub skipped: Vec<SkippedReport>,
     /// The submissions of this run, in the order they finished.
     pub results: Vec<SubmissionView>,
+    /// Why the run stopped before sending everything, if it did.
+    pub stopped: Option<RunStop>,
     /// In the demo: the rate violations the fake FK counted (0 expected).
     pub rate_violations: Option<usize>,
 }
@@ -301,6 +312,81 @@ pub fn uncertain_advice(id: i64) -> String {
 
 /// The outcome of one spawned request.
 type Finished = (SubmissionId, u32, SubmitAttempt);
+
+/// How often a sender waiting for another program's run tries the folder's lock again.
+pub const SENDER_LOCK_POLL: Duration = Duration::from_millis(200);
+
+/// What a sending run did ([`App::send_run`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct SendRun {
+    /// The submissions of this run, in the order they reached their state.
+    pub results: Vec<SubmissionView>,
+    /// Why the run stopped before sending everything, if it did.
+    pub stopped: Option<RunStop>,
+}
+
+/// Why a run stopped early: nothing more was started, and the rest stays queued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunStop {
+    /// A stable code: the error's code (`elt_not_fk_service`, `elt_client_certificate_rejected`,
+    /// …) or `too_many_transient_failures`.
+    pub code: &'static str,
+    /// What happened, what to check and what happens to the rest, in Swedish.
+    pub message: String,
+    /// Reports of the run that were not sent (they stay in the queue).
+    pub left_in_queue: usize,
+}
+
+impl RunStop {
+    fn configuration(error: &EltError, left_in_queue: usize) -> Self {
+        Self {
+            code: error.code(),
+            message: format!(
+                "Inskicket stoppades: {error} {} Rätta inställningen och starta inskicket igen.",
+                queue_note(left_in_queue)
+            ),
+            left_in_queue,
+        }
+    }
+
+    fn too_many_transient(failures: u32, left_in_queue: usize) -> Self {
+        Self {
+            code: "too_many_transient_failures",
+            message: format!(
+                "Inskicket stoppades efter {failures} misslyckade försök att nå \
+                 Försäkringskassan (tjänsten otillgänglig eller ingen anslutning). Inget av dem \
+                 togs emot. {} Försök igen senare.",
+                queue_note(left_in_queue)
+            ),
+            left_in_queue,
+        }
+    }
+}
+
+fn queue_note(left: usize) -> String {
+    match left {
+        0 => String::new(),
+        1 => "1 rapport skickades inte och ligger kvar i kön.".to_owned(),
+        n => format!("{n} rapporter skickades inte och ligger kvar i kön."),
+    }
+}
+
+/// The request committed as `sending` whose departure is still to be noted.
+struct Departing {
+    id: SubmissionId,
+    attempt: u32,
+    left: tokio::sync::oneshot::Receiver<tokio::time::Instant>,
+}
+
+/// When the departing request left (`Err` when it never did).
+async fn departure(
+    departing: &mut Option<Departing>,
+) -> Result<tokio::time::Instant, tokio::sync::oneshot::error::RecvError> {
+    match departing {
+        Some(d) => (&mut d.left).await,
+        None => std::future::pending().await,
+    }
+}
 
 /// The next request, holding the pacer's turn: its connection is being opened while the
 /// start comes due; its `sending` state is committed [`PacingConfig::commit_lead`] before.
@@ -569,9 +655,19 @@ impl App {
                     // The transition and its audit event commit together: a crash between
                     // them would leave a gap in the audit log.
                     let queued = store.transaction(|store| -> anyhow::Result<_> {
-                        let queued = store
-                            .enqueue_submission(version.report_id, environment.as_str(), now)
-                            .map_err(AppError::from)?;
+                        let queued = match store.enqueue_submission(
+                            version.report_id,
+                            environment.as_str(),
+                            now,
+                        ) {
+                            Ok(queued) => queued,
+                            // Another program on this folder queued it a moment ago: send
+                            // (or skip) that submission instead.
+                            Err(assistid_store::StoreError::AlreadyExists { .. }) => {
+                                return Ok(None);
+                            }
+                            Err(e) => return Err(AppError::from(e).into()),
+                        };
                         self.log_event(
                             now,
                             "submission_queued",
@@ -581,10 +677,27 @@ impl App {
                                 "environment": environment.as_str(),
                             }),
                         )?;
-                        Ok(queued)
+                        Ok(Some(queued))
                     })?;
-                    tracing::info!(submission = queued.id.get(), "submission queued");
-                    to_send.push(queued.id);
+                    match queued {
+                        Some(queued) => {
+                            tracing::info!(submission = queued.id.get(), "submission queued");
+                            to_send.push(queued.id);
+                        }
+                        None => {
+                            if let Some(live) = store
+                                .live_submission_for_report(version.report_id)
+                                .map_err(AppError::from)?
+                                && matches!(
+                                    live.state,
+                                    SubmissionState::Queued | SubmissionState::FailedWillRetry
+                                )
+                                && live.environment == environment.as_str()
+                            {
+                                to_send.push(live.id);
+                            }
+                        }
+                    }
                 }
                 Err(problem) => skipped.push(skip(problem.code, problem.reason, None)),
             }
@@ -614,6 +727,9 @@ impl App {
         let answer = sent.answer.as_ref();
         // The outcome and its audit event commit together (no gap in the audit log).
         let saved = self.store().transaction(|store| -> anyhow::Result<_> {
+            // Another program (or a recovery) may have marked it uncertain meanwhile: FK's
+            // answer is kept all the same, with an event that says so.
+            let late = store.is_late_answer(id, attempt).map_err(AppError::from)?;
             let saved = store
                 .finish_submission_attempt(
                     id,
@@ -631,18 +747,33 @@ impl App {
                     },
                 )
                 .map_err(AppError::from)?;
-            self.log_event(
-                now,
-                &format!("submission_{}", saved.state.code()),
-                Some(saved.report_id),
-                serde_json::json!({
-                    "submission": id.get(),
-                    "attempt": attempt,
-                    "error_code": meaning.error_code,
-                }),
-            )?;
+            if late {
+                self.log_event(
+                    now,
+                    "submission_late_answer",
+                    Some(saved.report_id),
+                    serde_json::json!({
+                        "submission": id.get(),
+                        "attempt": attempt,
+                        "outcome": meaning.outcome.code(),
+                        "state": saved.state.code(),
+                    }),
+                )?;
+            } else {
+                self.log_event(
+                    now,
+                    &format!("submission_{}", saved.state.code()),
+                    Some(saved.report_id),
+                    serde_json::json!({
+                        "submission": id.get(),
+                        "attempt": attempt,
+                        "error_code": meaning.error_code,
+                    }),
+                )?;
+            }
             Ok(saved)
         })?;
+        let retry_in = retry_in.filter(|_| saved.state == SubmissionState::FailedWillRetry);
         tracing::info!(
             submission = id.get(),
             attempt,
@@ -706,7 +837,8 @@ impl App {
 
     /// Sends the given submissions through `pacer`, committing every transition; calls
     /// `progress(done, total, view)` as each one reaches its state for this run. Returns the
-    /// views in the order they finished.
+    /// views in the order they finished. See [`App::send_run`], which also says why a run
+    /// stopped early.
     pub async fn send_submissions(
         &self,
         connection: &EltConnection,
@@ -716,24 +848,54 @@ impl App {
         clock: Clock<'_>,
         progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
     ) -> anyhow::Result<Vec<SubmissionView>> {
-        let names = self.names()?;
-        // FK counts calls, not program runs: a run started right after another one (or after
-        // a crash) keeps FK's interval after the last request the data folder sent. Its
-        // arrival at FK lies before its recorded end (answer or crash recovery); a request
-        // still in flight may arrive any moment, so a whole interval from now.
-        match self.store().last_request().map_err(AppError::from)? {
-            Some(LastRequest::Ended(at)) => pacer.resume_after(at, clock()).await,
-            Some(LastRequest::InFlight) => {
-                let now = clock();
-                pacer.resume_after(now, now).await;
+        Ok(self
+            .send_run(connection, ids, pacer, retry, clock, progress)
+            .await?
+            .results)
+    }
+
+    /// Waits until this process is the data folder's only sender ([`SenderLock`]), polling
+    /// every [`SENDER_LOCK_POLL`]; another program's run ends within minutes.
+    async fn become_sender(&self) -> anyhow::Result<SenderLock> {
+        let mut told = false;
+        loop {
+            if let Some(lock) = SenderLock::try_acquire(&self.data_dir).map_err(AppError::from)? {
+                return Ok(lock);
             }
-            // Only future variants; the safe reading is "just now".
-            Some(_) => {
-                let now = clock();
-                pacer.resume_after(now, now).await;
+            if !told {
+                tracing::info!("another program is sending from this data folder; waiting");
+                told = true;
             }
-            None => {}
+            tokio::time::sleep(SENDER_LOCK_POLL).await;
         }
+    }
+
+    /// Sends the given submissions as the data folder's one sender, through `pacer`,
+    /// committing every transition; calls `progress(done, total, view)` as each one reaches
+    /// its state for this run.
+    ///
+    /// - First the folder's [`SenderLock`] is taken (waiting while another program sends), and
+    ///   rows a dead sender left `sending` become `uncertain`.
+    /// - Before every send, under that lock, the last request's departure is read from the
+    ///   database and FK's interval is kept after it; each request's departure is noted in the
+    ///   database before the next one may start.
+    /// - An answer that means "not received — configuration" (a wrong address, a certificate
+    ///   FK has not enrolled, a TLS alert) stops the run: nothing more is started, the rest
+    ///   stays queued, and [`SendRun::stopped`] says what to check. So does reaching
+    ///   [`RetryPolicy::max_transient_per_run`] transient failures.
+    pub async fn send_run(
+        &self,
+        connection: &EltConnection,
+        ids: &[SubmissionId],
+        pacer: &Pacer,
+        retry: &RetryPolicy,
+        clock: Clock<'_>,
+        progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+    ) -> anyhow::Result<SendRun> {
+        let _sender = self.become_sender().await?;
+        // Holding the lock: every `sending` row was left by a program that died.
+        self.recover_interrupted_submissions(clock())?;
+        let names = self.names()?;
         let total = ids.len();
         let mut waiting: VecDeque<(SubmissionId, Option<tokio::time::Instant>)> =
             ids.iter().map(|id| (*id, None)).collect();
@@ -741,6 +903,11 @@ impl App {
         let mut next: Option<(SubmissionId, Vec<u8>)> = None;
         // The request whose turn it is: its connection opening, its commit not yet done.
         let mut reserved: Option<Reserved> = None;
+        // The request committed and on its way out: its departure is noted in the database
+        // before the next request may be reserved.
+        let mut departing: Option<Departing> = None;
+        let mut stopped: Option<RunStop> = None;
+        let mut transient_failures: u32 = 0;
         let lead = pacer.config().commit_lead();
         let spacing = pacer.config().spacing();
         let mut results = Vec::with_capacity(total);
@@ -751,9 +918,17 @@ impl App {
             }
         };
         loop {
+            if stopped.is_some() {
+                // Nothing more starts; what is in flight finishes and is recorded.
+                next = None;
+                if let Some(r) = reserved.take() {
+                    r.connecting.abort();
+                }
+                waiting.clear();
+            }
             // Check and build the next request before waiting for the pacer, so the time
             // between a granted start and the request leaving is short and steady.
-            if next.is_none() {
+            if next.is_none() && stopped.is_none() {
                 let instant = tokio::time::Instant::now();
                 if let Some(pos) = waiting
                     .iter()
@@ -810,7 +985,12 @@ impl App {
                     continue;
                 }
             }
-            if next.is_none() && reserved.is_none() && waiting.is_empty() && in_flight.is_empty() {
+            if next.is_none()
+                && reserved.is_none()
+                && departing.is_none()
+                && waiting.is_empty()
+                && in_flight.is_empty()
+            {
                 break;
             }
             let earliest_retry = waiting.iter().filter_map(|(_, due)| *due).min();
@@ -845,14 +1025,20 @@ impl App {
                         Ok(attempt)
                     })?;
                     tracing::info!(submission = id.get(), attempt, "submission sending");
+                    let (left_tx, left_rx) = tokio::sync::oneshot::channel();
+                    departing = Some(Departing { id, attempt, left: left_rx });
                     in_flight.spawn(async move {
                         let sent = match connecting.await {
                             Ok(Ok(ready)) => {
                                 turn.wait().await;
                                 // The spacing to the next request counts from the moment
-                                // this one left (or, when it never did, from the previous).
+                                // this one left (or, when it never did, from the previous);
+                                // the departure is noted in the database first.
                                 ready
-                                    .submit_envelope(envelope, move || turn.sent_now())
+                                    .submit_envelope(envelope, move || {
+                                        let _ = left_tx.send(tokio::time::Instant::now());
+                                        turn.sent_now();
+                                    })
                                     .await
                             }
                             // Nothing was sent: the turn passes on unused.
@@ -872,8 +1058,35 @@ impl App {
                         (id, attempt, sent)
                     });
                 }
-                (slot, turn) = pacer.reserve(), if next.is_some() && reserved.is_none() => {
+                left = departure(&mut departing), if departing.is_some() => {
+                    if let Some(Departing { id, attempt, .. }) = departing.take()
+                        && let Ok(at) = left
+                    {
+                        // The wall-clock moment it left: now, less the time since.
+                        let now = clock();
+                        let ago = chrono::Duration::from_std(
+                            tokio::time::Instant::now().saturating_duration_since(at),
+                        )
+                        .unwrap_or_default();
+                        let left_at = now.checked_sub_signed(ago).unwrap_or(now);
+                        self.store()
+                            .mark_attempt_sent(id, attempt, left_at)
+                            .map_err(AppError::from)?;
+                    }
+                }
+                (slot, mut turn) = pacer.reserve(),
+                    if next.is_some() && reserved.is_none() && departing.is_none() => {
                     if let Some((id, envelope)) = next.take() {
+                        // FK counts calls, not programs: read under the sender lock, before
+                        // every send, when this folder's last request left (another run's,
+                        // a crashed program's, or this run's own) and keep the interval.
+                        let now = clock();
+                        match self.store().last_request().map_err(AppError::from)? {
+                            Some(LastRequest::Ended(at)) => turn.not_before(at, now),
+                            None => {}
+                            // In flight and not yet noted as sent: it may leave any moment.
+                            Some(_) => turn.not_before(now, now),
+                        }
                         // TCP and TLS are opened while the turn comes due, so only the
                         // request itself is written when it does — starting a quarter spacing
                         // after the previous request left, so the server's handshake work does
@@ -895,9 +1108,26 @@ impl App {
                     let (id, attempt, sent) = joined
                         .map_err(|e| anyhow::anyhow!("ett sändningsjobb avbröts: {e}"))?;
                     let (saved, again) = self.record_attempt(id, attempt, &sent, retry, clock)?;
+                    if let Err(error) = &sent.outcome {
+                        if error.is_configuration() && stopped.is_none() {
+                            stopped = Some(RunStop::configuration(error, waiting.len()));
+                        } else if error.is_retryable() {
+                            transient_failures += 1;
+                            if transient_failures >= retry.max_transient_per_run
+                                && stopped.is_none()
+                            {
+                                stopped = Some(RunStop::too_many_transient(
+                                    transient_failures,
+                                    waiting.len() + usize::from(again.is_some()),
+                                ));
+                            }
+                        }
+                    }
                     match again {
-                        Some(wait) => waiting.push_back((id, Some(tokio::time::Instant::now() + wait))),
-                        None => finish(self.view(&saved, &names)?, &mut results),
+                        Some(wait) if stopped.is_none() => {
+                            waiting.push_back((id, Some(tokio::time::Instant::now() + wait)));
+                        }
+                        _ => finish(self.view(&saved, &names)?, &mut results),
                     }
                 }
                 () = sleep_until_or_forever(earliest_retry), if next.is_none() && earliest_retry.is_some() => {}
@@ -906,7 +1136,10 @@ impl App {
                 else => break,
             }
         }
-        Ok(results)
+        if let Some(stop) = &stopped {
+            tracing::warn!(code = stop.code, "submission run stopped early");
+        }
+        Ok(SendRun { results, stopped })
     }
 
     /// Queues the month's ready reports for the connection's environment and sends them (and
@@ -927,15 +1160,16 @@ impl App {
             .enable_all()
             .build()
             .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
-        let results = runtime
-            .block_on(self.send_submissions(connection, &ids, pacer, retry, clock, progress))?;
+        let run =
+            runtime.block_on(self.send_run(connection, &ids, pacer, retry, clock, progress))?;
         Ok(SubmitSummary {
             month: month.to_string(),
             environment: connection.environment().as_str().to_owned(),
             endpoint: connection.endpoint().to_owned(),
             certificate: connection.certificate_health(clock()),
             skipped,
-            results,
+            results: run.results,
+            stopped: run.stopped,
             rate_violations: connection.demo_fake().map(|f| f.rate_violations()),
         })
     }
@@ -963,7 +1197,21 @@ impl App {
     }
 
     /// After a crash: submissions left `sending` become `uncertain` (never resent without a
-    /// decision). Called when the data folder is opened.
+    /// decision) — when no live program is sending from this data folder. Takes the folder's
+    /// [`SenderLock`] for the moment of the recovery; when another process holds it (it is
+    /// sending), nothing is touched and the result is empty. Called when the folder is opened.
+    pub fn recover_if_no_sender(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<SubmissionId>> {
+        match SenderLock::try_acquire(&self.data_dir).map_err(AppError::from)? {
+            Some(_lock) => self.recover_interrupted_submissions(now),
+            None => {
+                tracing::info!("another program is sending from this data folder; no recovery");
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// After a crash: submissions left `sending` become `uncertain`, unconditionally. Call it
+    /// only while holding the folder's [`SenderLock`] ([`App::recover_if_no_sender`] does).
     pub fn recover_interrupted_submissions(
         &self,
         now: DateTime<Utc>,

@@ -242,6 +242,10 @@ pub struct SubmitArgs {
     /// ASSISTID_CLIENT_CERT_PASSWORD.
     #[arg(long, value_name = "FILE.p12")]
     pub client_cert: Option<PathBuf>,
+    /// Which key of the certificate file to use when it holds several that may log in to FK
+    /// (the name or serial number the error message lists).
+    #[arg(long, value_name = "NAME|SERIAL")]
+    pub client_cert_key: Option<String>,
 }
 
 /// `assistid submissions`.

@@ -54,10 +54,11 @@ fn outcome_text(view: &SubmissionView) -> String {
     }
 }
 
-/// The exit code of a run: 6 when anything was rejected, is uncertain or could not be sent;
-/// 3 when nothing could be sent because reports are not ready (not signed); else 0.
+/// The exit code of a run: 6 when anything was rejected, is uncertain or could not be sent,
+/// or the run stopped early (a configuration problem, FK unavailable); 3 when nothing could be
+/// sent because reports are not ready (not signed); else 0.
 fn exit_code(summary: &SubmitSummary) -> u8 {
-    if summary.results.iter().any(|r| r.state != "accepted") {
+    if summary.stopped.is_some() || summary.results.iter().any(|r| r.state != "accepted") {
         return exit::NOT_ALL_ACCEPTED;
     }
     let not_ready = summary
@@ -83,6 +84,7 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
     options.endpoint = args.endpoint.clone();
     options.ca_file = args.ca.clone();
     options.client_cert = args.client_cert.clone();
+    options.client_cert_key = args.client_cert_key.clone();
     let connection = app.connect(&options)?;
     let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;
@@ -161,6 +163,10 @@ fn print_summary(summary: &SubmitSummary) {
              Försäkringskassan och välj sedan för varje: \
              assistid submissions resolve ID --accepted TXID | --resend | --abandon"
         );
+    }
+    if let Some(stop) = &summary.stopped {
+        println!();
+        println!("{}", stop.message);
     }
     if let Some(violations) = summary.rate_violations {
         println!("Demo-FK räknade {violations} för täta anrop.");

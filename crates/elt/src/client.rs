@@ -347,6 +347,7 @@ pub struct EltClientBuilder {
     timeouts: Timeouts,
     refuse_expired_at: Option<DateTime<Utc>>,
     system_proxy: bool,
+    client_key: Option<String>,
 }
 
 impl fmt::Debug for EltClientBuilder {
@@ -397,6 +398,14 @@ impl EltClientBuilder {
         self
     }
 
+    /// Which key of the PKCS#12 file to present when several may authenticate a client (its
+    /// name or its certificate's serial number; see
+    /// [`crate::identity::ClientIdentity::from_pkcs12_choosing`]).
+    pub fn client_key(mut self, choice: Option<String>) -> Self {
+        self.client_key = choice;
+        self
+    }
+
     /// Use the proxy from `HTTPS_PROXY`/`ALL_PROXY` (off by default: FK is reached directly).
     pub fn use_system_proxy(mut self, enabled: bool) -> Self {
         self.system_proxy = enabled;
@@ -423,7 +432,8 @@ impl EltClientBuilder {
             .ok_or_else(|| EltError::InvalidCertificateFile {
                 reason: "ingen certifikatfil är vald".to_owned(),
             })?;
-        let identity = ClientIdentity::from_pkcs12(&pkcs12, &password)?;
+        let identity =
+            ClientIdentity::from_pkcs12_choosing(&pkcs12, &password, self.client_key.as_deref())?;
         if let Some(now) = self.refuse_expired_at {
             identity.ensure_not_expired(now)?;
         }
@@ -747,13 +757,32 @@ pub(crate) fn map_rustls(error: &rustls::Error, connecting: bool) -> Option<EltE
                 AlertDescription::CertificateRevoked => Some("certifikatet är spärrat"),
                 AlertDescription::CertificateRequired => Some("inget certifikat skickades"),
                 AlertDescription::AccessDenied => Some("åtkomst nekad för certifikatet"),
-                AlertDescription::HandshakeFailure => Some("TLS-handskakningen misslyckades"),
+                AlertDescription::HandshakeFailure
+                | AlertDescription::ProtocolVersion
+                | AlertDescription::InsufficientSecurity => {
+                    return Some(EltError::TlsNegotiation {
+                        reason: match alert {
+                            AlertDescription::HandshakeFailure => {
+                                "servern avbröt handskakningen utan att säga varför: ingen \
+                                 gemensam TLS-version eller chiffersvit, eller ett certifikat \
+                                 den inte godtar"
+                            }
+                            _ => "servern godtog inte datorns TLS-versioner eller chiffersviter",
+                        }
+                        .to_owned(),
+                    });
+                }
                 _ => None,
             };
             reason.map(|r| EltError::ClientCertificateRejected {
                 reason: r.to_owned(),
             })
         }
+        rustls::Error::PeerIncompatible(_) if connecting => Some(EltError::TlsNegotiation {
+            reason: "servern erbjöd bara TLS-versioner eller chiffersviter som Assistid inte \
+                     godtar"
+                .to_owned(),
+        }),
         rustls::Error::InvalidMessage(_)
         | rustls::Error::PeerIncompatible(_)
         | rustls::Error::PeerMisbehaved(_)

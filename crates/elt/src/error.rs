@@ -149,6 +149,15 @@ pub enum EltError {
         /// The body's length in bytes.
         body_len: usize,
     },
+    /// An HTTP answer that is not FK's service's: a redirect (3xx), 401 or 403 (typically a
+    /// client certificate FK has not enrolled), 404 or 405 (a wrong address or path), 415 (not
+    /// a SOAP service). The report did not reach the service: a setting to fix, never an
+    /// uncertain send and never retried automatically. See [`not_fk_service_advice`].
+    #[error("{}", not_fk_service_advice(*http_status))]
+    NotFkService {
+        /// The HTTP status.
+        http_status: u16,
+    },
     /// HTTP 503: the service (or its front) is unavailable and did not take the report.
     #[error(
         "Försäkringskassans tjänst är tillfälligt otillgänglig (HTTP 503). Rapporten togs inte \
@@ -161,8 +170,10 @@ pub enum EltError {
     },
     /// No connection could be made: DNS failure, connection refused, network down.
     #[error(
-        "Det gick inte att nå Försäkringskassan ({reason}). Kontrollera internetanslutningen och \
-         adressen i inställningarna; rapporten skickades inte och försöks igen automatiskt."
+        "Det gick inte att nå Försäkringskassan ({reason}). Kontrollera internetanslutningen, \
+         adressen i inställningarna och att brandväggen släpper igenom Försäkringskassans port \
+         (8020 för produktion, 5000 för test — inte den vanliga 443); rapporten skickades inte \
+         och försöks igen automatiskt."
     )]
     Unreachable {
         /// A short technical reason (no personal data).
@@ -213,6 +224,30 @@ pub enum EltError {
     ClientCertificateExpired {
         /// The last day of validity (Swedish date).
         expired_on: NaiveDate,
+    },
+    /// The certificate file holds several keys that may authenticate a TLS client and none
+    /// was chosen (or the choice names none of them).
+    #[error(
+        "Certifikatfilen innehåller flera nycklar som kan användas för att logga in hos \
+         Försäkringskassan: {candidates}. Välj en under Inställningar eller med \
+         --client-cert-key (namnet eller serienumret)."
+    )]
+    SeveralClientKeys {
+        /// The candidates, described (name, serial number, last day of validity).
+        candidates: String,
+    },
+    /// The TLS handshake failed before any certificate was judged: no TLS version or cipher
+    /// suite both sides accept (or, with a bare handshake_failure alert, a refusal the server
+    /// does not explain).
+    #[error(
+        "Ingen säker förbindelse kunde förhandlas fram med servern ({reason}). Rapporten \
+         skickades inte. Kontrollera adressen och porten i inställningarna, och att ingen \
+         proxy eller brandvägg bryter upp den krypterade trafiken; består felet, kontakta \
+         Försäkringskassan om vilka TLS-versioner tjänsten kräver."
+    )]
+    TlsNegotiation {
+        /// Which side refused and why, short (Swedish).
+        reason: String,
     },
     /// The PKCS#12 password is wrong.
     #[error(
@@ -265,6 +300,41 @@ pub enum EltError {
     },
 }
 
+/// The statuses that are not FK's service answering: see [`EltError::NotFkService`].
+pub fn is_not_fk_service_status(status: u16) -> bool {
+    matches!(status, 300..=399 | 401 | 403 | 404 | 405 | 415)
+}
+
+/// What an answer with `status` from something other than FK's service means, and what to check
+/// (Swedish, for the coordinator).
+pub fn not_fk_service_advice(status: u16) -> String {
+    let check_address = "Kontrollera adressen i inställningarna: den ska vara exakt den \
+                         Försäkringskassan har gett er, med sökväg och port (8020 för produktion, \
+                         5000 för test).";
+    match status {
+        300..=399 => format!(
+            "Adressen till Försäkringskassan skickar vidare till en annan adress (HTTP {status}), \
+             så rapporten kom inte fram till tjänsten. {check_address}"
+        ),
+        401 | 403 => format!(
+            "Försäkringskassan nekade åtkomst (HTTP {status}), så rapporten togs inte emot. \
+             Troligen är certifikatet inte anmält hos Försäkringskassan för tidredovisning, eller \
+             så är fel certifikat valt. Kontrollera med Försäkringskassan att certifikatet från \
+             Expisoft är registrerat för er, och att rätt certifikat är valt i inställningarna. \
+             {check_address}"
+        ),
+        404 | 405 => format!(
+            "Adressen svarar inte som Försäkringskassans tjänst för tidredovisning (HTTP \
+             {status}: fel sökväg eller fel server), så rapporten kom inte fram. {check_address}"
+        ),
+        _ => format!(
+            "Servern på adressen tog inte emot rapporten som ett meddelande till \
+             Försäkringskassans tjänst (HTTP {status}), så den kom inte fram; adressen leder \
+             troligen till fel tjänst. {check_address}"
+        ),
+    }
+}
+
 impl EltError {
     /// What the outbox may do next.
     pub fn disposition(&self) -> Disposition {
@@ -284,7 +354,10 @@ impl EltError {
                 Disposition::Transient
             }
             EltError::ServerNotTrusted { .. }
+            | EltError::NotFkService { .. }
             | EltError::ClientCertificateRejected { .. }
+            | EltError::SeveralClientKeys { .. }
+            | EltError::TlsNegotiation { .. }
             | EltError::ClientCertificateExpired { .. }
             | EltError::WrongCertificatePassword
             | EltError::InvalidCertificateFile { .. }
@@ -340,6 +413,7 @@ impl EltError {
             EltError::SignatureValidation { .. } => "elt_signature_validation",
             EltError::SoapFault { .. } => "elt_soap_fault",
             EltError::UnexpectedAnswer { .. } => "elt_unexpected_answer",
+            EltError::NotFkService { .. } => "elt_not_fk_service",
             EltError::ServiceUnavailable { .. } => "elt_service_unavailable",
             EltError::Unreachable { .. } => "elt_unreachable",
             EltError::ServerNotTrusted { .. } => "elt_server_not_trusted",
@@ -351,6 +425,8 @@ impl EltError {
             EltError::ConnectionLost { .. } => "elt_connection_lost",
             EltError::ClientCertificateExpired { .. } => "elt_client_certificate_expired",
             EltError::WrongCertificatePassword => "elt_wrong_certificate_password",
+            EltError::SeveralClientKeys { .. } => "elt_several_client_keys",
+            EltError::TlsNegotiation { .. } => "elt_tls_negotiation",
             EltError::InvalidCertificateFile { .. } => "elt_invalid_certificate_file",
             EltError::InvalidTrustAnchor { .. } => "elt_invalid_trust_anchor",
             EltError::InvalidEndpoint { .. } => "elt_invalid_endpoint",

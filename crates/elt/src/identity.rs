@@ -9,8 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Stockholm;
-use p12_keystore::KeyStore;
 use p12_keystore::error::Error as P12Error;
+use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
 use serde::Serialize;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -134,7 +134,30 @@ impl ClientIdentity {
     /// Errors: [`EltError::WrongCertificatePassword`] when the password does not open the file,
     /// [`EltError::InvalidCertificateFile`] when it is not a PKCS#12 file with a key and
     /// certificate.
+    ///
+    /// The key used is the one whose certificate may authenticate a TLS client (extended key
+    /// usage clientAuth or none, key usage digitalSignature or none): a file with an
+    /// authentication and a signing key presents the authentication key. When several keys
+    /// qualify, [`ClientIdentity::from_pkcs12_choosing`] picks one;
+    /// here that is [`EltError::SeveralClientKeys`].
     pub fn from_pkcs12(pkcs12: &[u8], password: &Sensitive<String>) -> Result<Self, EltError> {
+        Self::from_pkcs12_choosing(pkcs12, password, None)
+    }
+
+    /// Like [`ClientIdentity::from_pkcs12`], with the user's choice among several keys for
+    /// client authentication: `choice` is a key's name in the file (its alias) or its
+    /// certificate's serial number in hex (colons and case do not matter), as
+    /// [`client_key_candidates`] lists them.
+    ///
+    /// Errors besides those of [`ClientIdentity::from_pkcs12`]: [`EltError::SeveralClientKeys`]
+    /// when several keys qualify and `choice` names none of them,
+    /// [`EltError::InvalidCertificateFile`] when no key's certificate allows client
+    /// authentication.
+    pub fn from_pkcs12_choosing(
+        pkcs12: &[u8],
+        password: &Sensitive<String>,
+        choice: Option<&str>,
+    ) -> Result<Self, EltError> {
         let store = KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| match e {
             P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
                 EltError::WrongCertificatePassword
@@ -143,12 +166,7 @@ impl ClientIdentity {
                 reason: "filen är ingen läsbar PKCS#12-fil".to_owned(),
             },
         })?;
-        let (_, chain) =
-            store
-                .private_key_chain()
-                .ok_or_else(|| EltError::InvalidCertificateFile {
-                    reason: "filen innehåller ingen privat nyckel med certifikat".to_owned(),
-                })?;
+        let chain = choose_client_key(&store, choice)?;
         let leaf = chain
             .chain()
             .first()
@@ -204,6 +222,145 @@ impl ClientIdentity {
     pub(crate) fn chain_der(&self) -> &[Vec<u8>] {
         &self.chain_der
     }
+}
+
+/// A key in a PKCS#12 file that may authenticate a TLS client, as offered to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientKeyCandidate {
+    /// The key's name in the file (its friendly name, or the certificate's subject).
+    pub alias: String,
+    /// The certificate's serial number, lowercase hex with colons.
+    pub serial: String,
+    /// Subject, issuer and validity of its certificate.
+    pub info: CertificateInfo,
+}
+
+/// The keys in a PKCS#12 file that may authenticate a TLS client (see
+/// [`ClientIdentity::from_pkcs12_choosing`]), for the user to pick from.
+pub fn client_key_candidates(
+    pkcs12: &[u8],
+    password: &Sensitive<String>,
+) -> Result<Vec<ClientKeyCandidate>, EltError> {
+    let store = KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| match e {
+        P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
+            EltError::WrongCertificatePassword
+        }
+        _ => EltError::InvalidCertificateFile {
+            reason: "filen är ingen läsbar PKCS#12-fil".to_owned(),
+        },
+    })?;
+    Ok(candidates(&store)
+        .into_iter()
+        .map(|(candidate, _)| candidate)
+        .collect())
+}
+
+/// Every key chain whose leaf allows client authentication, with its description.
+fn candidates(store: &KeyStore) -> Vec<(ClientKeyCandidate, &PrivateKeyChain)> {
+    let mut out = Vec::new();
+    for (alias, entry) in store.entries() {
+        let KeyStoreEntry::PrivateKeyChain(chain) = entry else {
+            continue;
+        };
+        let Some(leaf) = chain.chain().first() else {
+            continue;
+        };
+        let Ok((_, cert)) = X509Certificate::from_der(leaf.as_der()) else {
+            continue;
+        };
+        if !allows_client_auth(&cert) {
+            continue;
+        }
+        let Ok(info) = certificate_info(leaf.as_der()) else {
+            continue;
+        };
+        out.push((
+            ClientKeyCandidate {
+                alias: alias.clone(),
+                serial: cert.raw_serial_as_string().to_lowercase(),
+                info,
+            },
+            chain,
+        ));
+    }
+    out
+}
+
+/// Extended key usage clientAuth (or any, or none given) and key usage digitalSignature (or
+/// none given): what a TLS client certificate needs.
+fn allows_client_auth(cert: &X509Certificate<'_>) -> bool {
+    let eku_ok = match cert.extended_key_usage() {
+        Ok(Some(eku)) => eku.value.client_auth || eku.value.any,
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    let ku_ok = match cert.key_usage() {
+        Ok(Some(ku)) => ku.value.digital_signature(),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    eku_ok && ku_ok
+}
+
+fn normalized_serial(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .map(|c| c.to_ascii_lowercase())
+        .collect::<String>()
+        .trim_start_matches('0')
+        .to_owned()
+}
+
+fn choose_client_key<'s>(
+    store: &'s KeyStore,
+    choice: Option<&str>,
+) -> Result<&'s PrivateKeyChain, EltError> {
+    let found = candidates(store);
+    if found.is_empty() {
+        let any_key = store.private_key_chain().is_some();
+        return Err(EltError::InvalidCertificateFile {
+            reason: if any_key {
+                "ingen nyckel i filen har ett certifikat för klientautentisering (clientAuth)"
+                    .to_owned()
+            } else {
+                "filen innehåller ingen privat nyckel med certifikat".to_owned()
+            },
+        });
+    }
+    if let Some(choice) = choice.map(str::trim).filter(|c| !c.is_empty()) {
+        let wanted_serial = normalized_serial(choice);
+        let chosen = found.iter().find(|(c, _)| {
+            c.alias == choice
+                || (!wanted_serial.is_empty() && normalized_serial(&c.serial) == wanted_serial)
+        });
+        return match chosen {
+            Some((_, chain)) => Ok(*chain),
+            None => Err(EltError::SeveralClientKeys {
+                candidates: describe(&found),
+            }),
+        };
+    }
+    match found.as_slice() {
+        [(_, chain)] => Ok(*chain),
+        _ => Err(EltError::SeveralClientKeys {
+            candidates: describe(&found),
+        }),
+    }
+}
+
+fn describe(found: &[(ClientKeyCandidate, &PrivateKeyChain)]) -> String {
+    found
+        .iter()
+        .map(|(c, _)| {
+            format!(
+                "\"{}\" (serienummer {}, gäller till {})",
+                c.alias,
+                c.serial,
+                c.info.not_after.with_timezone(&Stockholm).date_naive()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Reads subject, issuer and validity from a DER certificate.

@@ -119,7 +119,9 @@ impl fmt::Debug for ResponseRecord {
 ///   [`EltError::XmlValidation`] / [`EltError::SignatureValidation`] with FK's `message`
 ///   verbatim.
 /// - Any other SOAP 1.1 or 1.2 fault becomes [`EltError::SoapFault`].
-/// - HTTP 503 without a SOAP fault becomes [`EltError::ServiceUnavailable`].
+/// - HTTP 503 without a SOAP fault or FK's receipt becomes [`EltError::ServiceUnavailable`];
+///   with FK's receipt it is a receipt.
+/// - 3xx, 401, 403, 404, 405 and 415 become [`EltError::NotFkService`] (see [`parse_answer`]).
 /// - Everything else becomes [`EltError::UnexpectedAnswer`], which never carries the body.
 ///
 /// Prefixes do not matter, only namespaces; unknown extension elements are ignored.
@@ -142,7 +144,32 @@ pub fn parse_response(status: u16, body: &[u8]) -> Result<TxId, EltError> {
 }
 
 /// [`parse_response`] for a [`RawAnswer`] (uses its `Retry-After`).
+///
+/// Besides the rules there: FK's receipt is a receipt with HTTP 200 or 503 (a front that
+/// answers "unavailable" after the service took the report must not make us send it again);
+/// an answer with a status that is not FK's service's — 3xx, 401, 403, 404, 405, 415 — is
+/// [`EltError::NotFkService`] unless it carries FK's own receipt (then uncertain) or one of FK's
+/// two documented faults.
 pub fn parse_answer(answer: &RawAnswer) -> Result<TxId, EltError> {
+    let parsed = parse_soap(answer);
+    if !crate::error::is_not_fk_service_status(answer.status) {
+        return parsed;
+    }
+    match parsed {
+        Err(e @ (EltError::XmlValidation { .. } | EltError::SignatureValidation { .. })) => Err(e),
+        Err(
+            e @ EltError::UnexpectedAnswer {
+                problem: AnswerProblem::SuccessWithStatus,
+                ..
+            },
+        ) => Err(e),
+        _ => Err(EltError::NotFkService {
+            http_status: answer.status,
+        }),
+    }
+}
+
+fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
     let status = answer.status;
     let body = answer.body.as_slice();
     let unexpected = |problem| EltError::UnexpectedAnswer {
@@ -206,15 +233,22 @@ pub fn parse_answer(answer: &RawAnswer) -> Result<TxId, EltError> {
     if payload.is(&soap_ns, "Fault") {
         return Err(read_fault(status, &soap_ns, payload));
     }
-    if status == 503 {
+    let is_receipt = payload.is(ELT_NS, "SkickaTidredovisningResponse");
+    if status == 503 && !is_receipt {
         return Err(unavailable());
     }
-    if payload.is(ELT_NS, "SkickaTidredovisningResponse") {
-        let tx_id = payload
+    if is_receipt {
+        let receipt = payload
             .child(ELT_NS, "tx-id", true)
-            .and_then(|e| TxId::parse(&e.text()))
-            .ok_or_else(|| unexpected(AnswerProblem::BadTxId))?;
-        if status != 200 {
+            .and_then(|e| TxId::parse(&e.text()));
+        // A 503 that carries FK's receipt: the service took the report (accepted). One whose
+        // receipt is unusable says nothing: unavailable, as any other 503.
+        let tx_id = match receipt {
+            Some(tx_id) => tx_id,
+            None if status == 503 => return Err(unavailable()),
+            None => return Err(unexpected(AnswerProblem::BadTxId)),
+        };
+        if status != 200 && status != 503 {
             return Err(unexpected(AnswerProblem::SuccessWithStatus));
         }
         return Ok(tx_id);

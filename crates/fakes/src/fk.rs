@@ -36,6 +36,7 @@
 mod arrival;
 mod check;
 pub mod journal;
+pub mod on_demand;
 pub mod samples;
 
 use std::collections::{HashSet, VecDeque};
@@ -139,6 +140,9 @@ pub enum Behaviour {
     XmlValidationError(String),
     /// FK's `SignatureValidationError` with this message, whatever the request.
     SignatureValidationError(String),
+    /// An answer that is not FK's service's (404, 401, 403, 415, a redirect) or a 503 with
+    /// FK's receipt: see [`on_demand::OnDemand`].
+    OnDemand(on_demand::OnDemand),
 }
 
 impl Behaviour {
@@ -157,6 +161,7 @@ impl Behaviour {
             Behaviour::OversizedAnswer => "oversized_answer",
             Behaviour::XmlValidationError(_) => "xml_validation_error",
             Behaviour::SignatureValidationError(_) => "signature_validation_error",
+            Behaviour::OnDemand(answer) => answer.name(),
         }
     }
 }
@@ -834,6 +839,19 @@ async fn handle(
         return response;
     }
     match behaviour {
+        Behaviour::OnDemand(ref answer) => {
+            let strictness = check::Strictness {
+                bankid_roots: shared.config.bankid_roots.as_deref(),
+                report_schema: shared.config.report_schema.as_deref(),
+            };
+            let (response, outcome) = on_demand::respond(answer, &body, strictness);
+            let report = match &outcome {
+                RecordedOutcome::Accepted { report_id, .. } => Some(*report_id),
+                _ => report_id,
+            };
+            shared.update(seq, body_len, report, Some(outcome));
+            return response;
+        }
         Behaviour::Normal => {}
         Behaviour::Delay(delay) => tokio::time::sleep(delay).await,
         Behaviour::ServiceUnavailable => {

@@ -175,6 +175,20 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The data folder's sender lock file (`sending.lock`) could not be created or locked:
+    /// the operating system refused, or the folder is on a file system without locks.
+    #[error(
+        "låsfilen {path} i datamappen kunde inte skapas eller låsas, så Assistid kan inte \
+         säkerställa att bara ett program i taget skickar till Försäkringskassan. Kontrollera \
+         att datamappen ligger på en lokal disk som ditt konto kan skriva till."
+    )]
+    SenderLock {
+        /// The lock file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl StoreError {
@@ -200,6 +214,7 @@ impl StoreError {
             StoreError::BadStoredValue { .. } => "bad_stored_value",
             StoreError::Sqlite { .. } => "database_error",
             StoreError::DataDir { .. } => "data_dir",
+            StoreError::SenderLock { .. } => "sender_lock",
         }
     }
 

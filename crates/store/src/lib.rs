@@ -56,6 +56,7 @@ pub mod persons;
 pub mod privacy;
 pub mod providers;
 pub mod report_versions;
+pub mod sender_lock;
 pub mod settings;
 pub mod shift_edits;
 pub mod shifts;
@@ -73,6 +74,7 @@ pub use persons::{PersonId, StoredPerson};
 pub use privacy::{ErasureCounts, Subject};
 pub use providers::{ProviderId, StoredProvider};
 pub use report_versions::{NewReportVersion, ReportVersion};
+pub use sender_lock::{SENDER_LOCK_FILE_NAME, SenderLock};
 pub use settings::DataKind;
 pub use shifts::{InsertCounts, MAX_SHIFT_MINUTES, ShiftId, StoredShift};
 pub use signatures::{

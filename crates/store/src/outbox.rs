@@ -160,6 +160,25 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 ON submissions (report_id, environment)
                 WHERE state NOT IN ('failed_final', 'abandoned');",
     },
+    Migration {
+        version: 17,
+        // One sender per data folder (issue 15). `sent_at`: the moment the request left, written
+        // while the sender still holds the folder's turn, so pacing across programs counts from
+        // the real start, read from the database before every send. And a late answer is kept:
+        // an attempt recovered as `interrupted` (no answer recorded) may still get FK's answer,
+        // once; every other recorded attempt stays as it is.
+        sql: "ALTER TABLE submission_attempts ADD COLUMN sent_at TEXT;
+              DROP TRIGGER submission_attempts_recorded_never_updated;
+              CREATE TRIGGER submission_attempts_recorded_never_updated
+              BEFORE UPDATE ON submission_attempts
+              WHEN OLD.outcome <> 'in_flight'
+                AND NOT (OLD.outcome = 'interrupted' AND OLD.answer IS NULL
+                         AND OLD.http_status IS NULL AND OLD.tx_id IS NULL
+                         AND NEW.outcome NOT IN ('in_flight', 'interrupted'))
+              BEGIN
+                SELECT RAISE(ABORT, 'submission_attempt_kept: a recorded attempt and FK''s answer are kept as they are');
+              END;",
+    },
 ];
 
 row_id!(
@@ -171,10 +190,10 @@ row_id!(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LastRequest {
-    /// Every recent request has ended; the last one ended (its answer came, or it was
-    /// recovered after a crash) at this instant, after it reached FK.
+    /// The last request left for FK at this instant (or, when its departure was not noted,
+    /// ended then: its answer came, or it was recovered after a crash — after it reached FK).
     Ended(DateTime<Utc>),
-    /// A request is still in flight (another program is sending from this data folder, or a
+    /// A request is in flight and its departure is not noted yet (it is about to leave, or a
     /// crash has not been recovered yet): it may reach FK any moment.
     InFlight,
 }
@@ -390,6 +409,9 @@ pub struct SubmissionAttempt {
     pub attempt: u32,
     /// When the request was started (committed before it started).
     pub started_at: DateTime<Utc>,
+    /// When the request left for FK ([`Store::mark_attempt_sent`]); `None` when it never
+    /// left, or the program stopped before noting it.
+    pub sent_at: Option<DateTime<Utc>>,
     /// When its outcome was committed.
     pub finished_at: Option<DateTime<Utc>>,
     /// What it ended in.
@@ -411,6 +433,7 @@ impl fmt::Debug for SubmissionAttempt {
             .field("submission_id", &self.submission_id)
             .field("attempt", &self.attempt)
             .field("started_at", &self.started_at)
+            .field("sent_at", &self.sent_at)
             .field("finished_at", &self.finished_at)
             .field("outcome", &self.outcome)
             .field("http_status", &self.http_status)
@@ -535,6 +558,7 @@ fn attempt_from_row(row: &Row<'_>) -> Result<SubmissionAttempt> {
         answer: row.get(6)?,
         tx_id: row.get(7)?,
         error_code: row.get(8)?,
+        sent_at: opt_instant(row, 9, "submission_attempts.sent_at")?,
     })
 }
 
@@ -673,7 +697,7 @@ impl Store {
     pub fn submission_attempts(&self, id: SubmissionId) -> Result<Vec<SubmissionAttempt>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT submission_id, attempt, started_at, finished_at, outcome, http_status,
-               answer, tx_id, error_code
+               answer, tx_id, error_code, sent_at
              FROM submission_attempts WHERE submission_id = ?1 ORDER BY attempt",
         )?;
         let mut rows = stmt.query([id.0])?;
@@ -727,10 +751,19 @@ impl Store {
         Ok(attempt)
     }
 
-    /// Commits what attempt `attempt` of a `sending` submission ended in: the attempt row gets
-    /// the raw answer, and the submission its next state. [`StoreError::Invalid`] when the
-    /// submission is not `sending` with this attempt in flight (e.g. it was already recovered
-    /// as uncertain), or an acceptance comes without a tx-id.
+    /// Commits what attempt `attempt` of a submission ended in: the attempt row gets the raw
+    /// answer, and the submission its next state.
+    ///
+    /// A **late answer** is kept too: when the submission is no longer `sending` with this
+    /// attempt (another program recovered it as uncertain meanwhile, or the user already
+    /// decided), the answer is still stored in the attempt row (in flight, or recovered as
+    /// `interrupted` with nothing recorded yet), and FK's receipt makes the submission
+    /// `accepted` with its tx-id unless it is already final; a rejection makes an uncertain
+    /// submission `rejected`. Anything else leaves the submission as it is. See
+    /// [`Store::is_late_answer`] to tell the cases apart beforehand.
+    ///
+    /// [`StoreError::Invalid`] when the attempt already has an answer recorded, or an
+    /// acceptance comes without a tx-id.
     pub fn finish_submission_attempt(
         &self,
         id: SubmissionId,
@@ -752,7 +785,9 @@ impl Store {
             what: format!("inskickning {id}"),
         })?;
         if current.state != SubmissionState::Sending || current.attempts != attempt {
-            return Err(wrong_state(id, current.state, "på väg (skickas)"));
+            let saved = self.record_late_answer(&current, attempt, result)?;
+            guard.commit()?;
+            return Ok(saved);
         }
         let at = instant_to_sql(result.finished_at);
         let changed = self
@@ -805,6 +840,102 @@ impl Store {
         Ok(saved)
     }
 
+    /// Whether an answer for attempt `attempt` would be a late one ([`Store::finish_submission_attempt`]):
+    /// the submission is no longer `sending` with this attempt in flight.
+    pub fn is_late_answer(&self, id: SubmissionId, attempt: u32) -> Result<bool> {
+        let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
+            what: format!("inskickning {id}"),
+        })?;
+        Ok(current.state != SubmissionState::Sending || current.attempts != attempt)
+    }
+
+    /// The late path of [`Store::finish_submission_attempt`], inside its transaction.
+    fn record_late_answer(
+        &self,
+        current: &Submission,
+        attempt: u32,
+        result: &AttemptResult<'_>,
+    ) -> Result<Submission> {
+        let id = current.id;
+        let at = instant_to_sql(result.finished_at);
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE submission_attempts SET finished_at = ?3, outcome = ?4, http_status = ?5,
+                   answer = ?6, tx_id = ?7, error_code = ?8
+                 WHERE submission_id = ?1 AND attempt = ?2
+                   AND (outcome = 'in_flight'
+                        OR (outcome = 'interrupted' AND answer IS NULL AND http_status IS NULL
+                            AND tx_id IS NULL))",
+            )?
+            .execute(params![
+                id.0,
+                attempt,
+                at,
+                result.outcome.code(),
+                result.http_status,
+                result.answer,
+                result.tx_id,
+                result.error_code,
+            ])?;
+        if changed != 1 {
+            return Err(StoreError::invalid(format!(
+                "försök {attempt} av inskickning {id} har redan ett svar sparat"
+            )));
+        }
+        let accepts = result.outcome == AttemptOutcome::Accepted
+            && matches!(
+                current.state,
+                SubmissionState::Uncertain
+                    | SubmissionState::Queued
+                    | SubmissionState::FailedWillRetry
+                    | SubmissionState::Sending
+            );
+        let rejects = result.outcome == AttemptOutcome::Rejected
+            && current.state == SubmissionState::Uncertain;
+        if accepts || rejects {
+            let next = result.outcome.next_state();
+            self.conn
+                .prepare_cached(
+                    "UPDATE submissions SET state = ?2, next_attempt_at = NULL,
+                       last_error_code = ?3, last_error_message = ?4, fk_message = ?5,
+                       tx_id = ?6, updated_at = ?7
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id.0,
+                    next.code(),
+                    result.error_code,
+                    result.error_message,
+                    result.fk_message,
+                    result.tx_id,
+                    at,
+                ])?;
+        }
+        self.submission(id)?.ok_or_else(|| StoreError::NotFound {
+            what: format!("inskickning {id}"),
+        })
+    }
+
+    /// Notes that attempt `attempt` of submission `id` left for FK at `at` (the request was
+    /// handed to the operating system). Pacing across programs counts from this moment
+    /// ([`Store::last_request`]). Does nothing when the attempt already has an outcome.
+    pub fn mark_attempt_sent(
+        &self,
+        id: SubmissionId,
+        attempt: u32,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE submission_attempts SET sent_at = ?3
+                 WHERE submission_id = ?1 AND attempt = ?2 AND outcome = 'in_flight'
+                   AND sent_at IS NULL",
+            )?
+            .execute(params![id.0, attempt, instant_to_sql(at)])?;
+        Ok(())
+    }
+
     /// Stops a `queued` or `failed_will_retry` submission before anything is sent (the
     /// last check found a problem the user must fix): it becomes `failed_final` with the code
     /// and message. Nothing was sent, so no attempt row is written.
@@ -839,9 +970,10 @@ impl Store {
     /// After a crash: every submission still `sending` becomes `uncertain` (its request may
     /// have reached FK) and its in-flight attempt `interrupted`. Returns the ids changed.
     ///
-    /// Call it when the program starts, before anything is sent. Another program sending from
-    /// the same data folder at that moment would see its submission turned uncertain, which is
-    /// the safe direction (nothing is resent without a decision).
+    /// Call it only while holding the data folder's [`crate::SenderLock`]: then no live
+    /// process is sending, and every `sending` row was left by one that died. (Should a
+    /// sender's row be recovered all the same, its answer is still kept when it comes:
+    /// [`Store::finish_submission_attempt`].)
     pub fn recover_interrupted_submissions(&self, at: DateTime<Utc>) -> Result<Vec<SubmissionId>> {
         let guard = WriteGuard::begin(&self.conn)?;
         let ids: Vec<SubmissionId> = self
@@ -915,26 +1047,29 @@ impl Store {
         Ok(saved)
     }
 
-    /// The latest moment a request of this data folder can have reached FK, as far as the
-    /// outbox knows: the latest end among the most recent attempts — an answer came back, or
-    /// the start-up after a crash recovered it ([`Store::recover_interrupted_submissions`]);
-    /// either is after the request arrived. `None` when no request was ever started.
+    /// The latest moment a request of this data folder left for FK, as far as the outbox
+    /// knows: among the most recent attempts, the moment each left ([`Store::mark_attempt_sent`])
+    /// or, for one with no such note (it never left, or an older version sent it), the moment
+    /// it ended — an answer came back, or a later start recovered it; either is after the
+    /// request arrived. [`LastRequest::InFlight`] when an attempt in flight has not noted its
+    /// departure yet (it may leave any moment). `None` when no request was ever started.
     ///
-    /// Pacing across program runs: a program started right after another one stopped (or
-    /// crashed) must not send sooner than FK's interval after the other's last request.
+    /// Pacing across programs: the sender reads this before every send, holding the data
+    /// folder's [`crate::SenderLock`], and keeps FK's interval after it.
     pub fn last_request(&self) -> Result<Option<LastRequest>> {
-        // Requests overlap only a few at a time, so the last arrival is among the latest
-        // starts; ends are compared as instants (the stored texts do not sort as instants:
+        // Requests overlap only a few at a time, so the last departure is among the latest
+        // starts; instants are compared as instants (the stored texts do not sort as instants:
         // their fractional digits vary in length).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT finished_at FROM submission_attempts ORDER BY id DESC LIMIT 64",
+            "SELECT sent_at, finished_at FROM submission_attempts ORDER BY id DESC LIMIT 64",
         )?;
         let mut rows = stmt.query([])?;
         let mut latest: Option<LastRequest> = None;
         while let Some(row) = rows.next()? {
-            let end = match row.get::<_, Option<String>>(0)? {
+            let sent = row.get::<_, Option<String>>(0)?;
+            let end = match sent.or(row.get::<_, Option<String>>(1)?) {
                 Some(text) => {
-                    LastRequest::Ended(instant_from_sql(&text, "submission_attempts.finished_at")?)
+                    LastRequest::Ended(instant_from_sql(&text, "submission_attempts.sent_at")?)
                 }
                 None => return Ok(Some(LastRequest::InFlight)),
             };

@@ -197,9 +197,10 @@ pub fn elt_response(data: &[u8]) {
     };
     let outcome = parse_answer(&answer);
     match &outcome {
-        Ok(_) => assert_eq!(
-            answer.status, 200,
-            "a receipt is only a receipt with HTTP 200"
+        Ok(_) => assert!(
+            matches!(answer.status, 200 | 503),
+            "a receipt is only a receipt with HTTP 200 (or FK's receipt behind a 503), not {}",
+            answer.status
         ),
         Err(error) => {
             let _ = (error.code(), error.disposition(), error.fk_message());

@@ -52,6 +52,34 @@ pub struct ConnectOptions {
     pub password: Option<Sensitive<String>>,
     /// Connect and read timeouts.
     pub timeouts: Timeouts,
+    /// Which key of the certificate file to use when it holds several for client
+    /// authentication (its name or serial number); when absent, the setting
+    /// [`ELT_CLIENT_CERT_KEY`] in the data folder, if any.
+    pub client_cert_key: Option<String>,
+}
+
+/// The setting with the user's choice of key when the certificate file holds several for
+/// client authentication (its name or serial number).
+pub const ELT_CLIENT_CERT_KEY: &str = "elt.client_cert_key";
+
+/// The environment variables through which a system proxy is set (reqwest reads them, with
+/// `NO_PROXY`); when one is set, FK is reached through it.
+pub const PROXY_ENV: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+
+/// Whether the address names this computer (`localhost`, `127.x`, `[::1]`).
+fn is_loopback(endpoint: &str) -> bool {
+    let rest = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest)
+        .to_ascii_lowercase();
+    rest.starts_with("localhost") || rest.starts_with("127.") || rest.starts_with("[::1]")
+}
+
+/// Whether a system proxy is set for HTTPS ([`PROXY_ENV`]).
+pub fn system_proxy_is_set() -> bool {
+    PROXY_ENV
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
 }
 
 impl ConnectOptions {
@@ -64,6 +92,7 @@ impl ConnectOptions {
             client_cert: None,
             password: None,
             timeouts: Timeouts::default(),
+            client_cert_key: None,
         }
     }
 }
@@ -310,11 +339,19 @@ impl App {
                 })?,
             },
         };
+        let client_key = match &options.client_cert_key {
+            Some(choice) => Some(choice.clone()),
+            None => setting(ELT_CLIENT_CERT_KEY)?,
+        };
         let client = EltClient::builder()
             .endpoint(endpoint.clone())
             .identity(p12, password)
+            .client_key(client_key)
             .trust(trust)
             .timeouts(options.timeouts)
+            // An office that reaches the internet through a proxy reaches FK through it too.
+            // (Never for a service on this computer itself: the fake FK, a local relay.)
+            .use_system_proxy(system_proxy_is_set() && !is_loopback(&endpoint))
             .build()
             .map_err(elt_setup_error)?;
         Ok(EltConnection::from_client(env, endpoint, client))

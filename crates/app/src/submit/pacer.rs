@@ -187,6 +187,22 @@ impl StartTurn {
         }
     }
 
+    /// Keeps the start at least one spacing after `previous_start`, the wall-clock moment
+    /// this data folder's last request left (read from the outbox: another program's, or an
+    /// earlier run's), given the wall clock `now`. A later due time already set is kept. A
+    /// previous start "in the future" (the clock was set back) counts as just now.
+    pub fn not_before(&mut self, previous_start: DateTime<Utc>, now: DateTime<Utc>) {
+        let elapsed = (now - previous_start).to_std().unwrap_or(Duration::ZERO);
+        if elapsed >= self.spacing {
+            return;
+        }
+        let here = Instant::now();
+        let previous = here.checked_sub(elapsed).unwrap_or(here);
+        if self.last_start.is_none_or(|mine| mine < previous) {
+            *self.last_start = Some(previous);
+        }
+    }
+
     /// Records that the request left now and passes the turn on.
     pub fn sent_now(mut self) {
         let now = Instant::now();
@@ -294,6 +310,36 @@ mod tests {
         assert_eq!(
             PacingConfig::new(Duration::from_secs(1), 0),
             Err(PacingError::NoneInFlight)
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_turn_keeps_the_interval_after_another_programs_last_request() {
+        let pacer = Pacer::new(PacingConfig::default());
+        let spacing = pacer.config().spacing();
+        let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).expect("a time");
+        let (_slot, mut turn) = pacer.reserve().await;
+        let before = Instant::now();
+        // Another program's request left 300 ms ago (read from the outbox).
+        turn.not_before(now - chrono::Duration::milliseconds(300), now);
+        let wait = turn.due().saturating_duration_since(before);
+        assert!(
+            wait + Duration::from_millis(300) >= spacing
+                && wait <= spacing - Duration::from_millis(300) + Duration::from_millis(20),
+            "the start waits the rest of one spacing after the other program's request: {wait:?}"
+        );
+        // Long ago: no wait; a start "in the future" (clock set back): a whole spacing.
+        let (_slot2, mut fresh) = Pacer::new(PacingConfig::default()).reserve().await;
+        fresh.not_before(now - chrono::Duration::seconds(10), now);
+        assert!(
+            fresh.due() <= Instant::now(),
+            "a request long ago imposes no wait"
+        );
+        fresh.not_before(now + chrono::Duration::seconds(10), now);
+        assert!(
+            fresh.due().saturating_duration_since(Instant::now()) + Duration::from_millis(20)
+                >= spacing,
+            "a departure in the future counts as just now"
         );
     }
 }

@@ -189,6 +189,7 @@ pub(crate) fn submit_with(
         max_attempts: 3,
         base_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(200),
+        ..RetryPolicy::default()
     };
     app.submit_month(october(), &connection, &pacer, &retry, &clock, progress)
         .expect("the month is submitted")

@@ -819,3 +819,88 @@ fn a_demo_folder_stays_demo_and_real_data_never_goes_to_the_demo() {
         .expect("back to FK's address");
     assert!(real.environment_settings().expect("reads").fk[1].is_default);
 }
+
+/// A PKCS#12 file with two keys that may log in (client authentication), named `gammal` and
+/// `ny`, issued by one CA.
+fn file_with_two_login_keys() -> Vec<u8> {
+    use p12_keystore::{Certificate, KeyStore, KeyStoreEntry, PrivateKeyChain};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+        IsCa, Issuer, KeyPair,
+    };
+    let ca_key = KeyPair::generate().expect("CA key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, "Expisoft Test CA");
+    ca_params.distinguished_name = dn;
+    let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
+    let issuer = Issuer::new(ca_params, &ca_key);
+    let mut store = KeyStore::new();
+    for (n, (alias, name)) in [("gammal", "Omsorg AB 2024"), ("ny", "Omsorg AB 2026")]
+        .into_iter()
+        .enumerate()
+    {
+        let key = KeyPair::generate().expect("key");
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, name);
+        params.distinguished_name = dn;
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        params.not_after = rcgen::date_time_ymd(2030, 1, 1);
+        let leaf = params.signed_by(&key, &issuer).expect("certificate");
+        let chain = PrivateKeyChain::new(
+            key.serialize_der(),
+            [u8::try_from(n).expect("two") + 1; 20],
+            [
+                Certificate::from_der(leaf.der()).expect("DER"),
+                Certificate::from_der(ca_cert.der()).expect("DER"),
+            ],
+        );
+        store.add_entry(alias, KeyStoreEntry::PrivateKeyChain(chain));
+    }
+    store.writer(CERT_PASSWORD).write().expect("PKCS#12")
+}
+
+#[test]
+fn a_file_with_several_login_keys_is_imported_with_the_key_the_user_picked() {
+    keychain();
+    let folder = Folder::demo();
+    let app = folder.open();
+    let t = now();
+    let file = file_with_two_login_keys();
+    let error = app
+        .import_certificate(
+            CertificatePurpose::FkClient,
+            "två-nycklar.p12",
+            &file,
+            &password(CERT_PASSWORD),
+            t,
+        )
+        .expect_err("two keys may log in: the user must pick one");
+    assert_eq!(code_of(&error), "several_client_keys", "{error}");
+    assert!(
+        error.to_string().contains("\"gammal\"")
+            && error.to_string().contains("\"ny\"")
+            && error.to_string().contains("Nyckel i filen"),
+        "the message lists the keys and says where to choose: {error}"
+    );
+    assert!(
+        app.certificates(t).expect("lists").is_empty(),
+        "nothing is half-imported"
+    );
+    let installed = app
+        .import_certificate_choosing_key(
+            CertificatePurpose::FkClient,
+            "två-nycklar.p12",
+            &file,
+            &password(CERT_PASSWORD),
+            Some("ny"),
+            t,
+        )
+        .expect("imported with the chosen key");
+    assert!(
+        installed.subject.contains("2026"),
+        "the chosen key's certificate is described: {installed:?}"
+    );
+}

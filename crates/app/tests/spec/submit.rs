@@ -241,6 +241,7 @@ pub(crate) fn fast_retry() -> RetryPolicy {
         max_attempts: 4,
         base_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(200),
+        ..RetryPolicy::default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Specification of the ELT client: the envelope FK expects, how every kind of answer is read,
 //! the certificate file and its health, environments, and real mutual TLS against the fake FK.
 
+mod client_key;
 mod early_connection;
 mod environment;
 mod identity;

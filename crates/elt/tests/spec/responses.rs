@@ -149,3 +149,57 @@ fn a_receipt_with_an_error_status_is_not_trusted_and_503_is_retryable() {
     );
     assert!(busy.is_retryable() && busy.is_certainly_not_received());
 }
+
+#[test]
+fn a_503_carrying_fks_receipt_is_a_receipt() {
+    let tx = parse_response(503, &sample("fk_example_receipt.xml"))
+        .expect("the service took the report even if a front said unavailable: never resend it");
+    assert_eq!(tx.to_string(), "14e81789-715d-497b-b63c-eada732800eb");
+}
+
+#[test]
+fn answers_that_are_not_fks_service_mean_not_received_configuration() {
+    for status in [301, 302, 307, 308, 401, 403, 404, 405, 415] {
+        for body in [
+            sample("html_bad_gateway.html"),
+            Vec::new(),
+            b"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>no</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>".to_vec(),
+        ] {
+            let e = parse_response(status, &body).expect_err("not a receipt");
+            assert!(
+                matches!(e, EltError::NotFkService { http_status } if http_status == status),
+                "HTTP {status}: {e:?}"
+            );
+            assert_eq!(
+                e.disposition(),
+                Disposition::Configuration,
+                "HTTP {status}: not uncertain, never retried automatically"
+            );
+            assert_eq!(e.code(), "elt_not_fk_service");
+            let message = e.to_string();
+            assert!(
+                message.contains("adressen") && message.contains("8020"),
+                "HTTP {status}: the message says what to check, with FK's ports: {message}"
+            );
+        }
+    }
+    let enrolment = parse_response(403, b"").expect_err("403").to_string();
+    assert!(
+        enrolment.contains("certifikatet") && enrolment.contains("anmält"),
+        "a 401/403 points at the certificate's enrolment at FK: {enrolment}"
+    );
+}
+
+#[test]
+fn fks_own_receipt_or_fault_behind_an_odd_status_is_not_called_a_configuration_problem() {
+    let receipt = parse_response(404, &sample("fk_example_receipt.xml")).expect_err("odd");
+    assert!(
+        receipt.is_uncertain(),
+        "FK issued a tx-id: it may have the report, so the user decides: {receipt:?}"
+    );
+    let fault = parse_response(415, &sample("fault_xml_validation.xml")).expect_err("a fault");
+    assert!(
+        matches!(fault, EltError::XmlValidation { .. }),
+        "FK's own fault is FK's answer: {fault:?}"
+    );
+}

@@ -14,6 +14,7 @@ mod owner_only;
 mod privacy;
 mod register;
 mod report_versions;
+mod sender_lock;
 mod shifts;
 mod signatures;
 mod transactions;

@@ -5,8 +5,8 @@
 use assistid_core::model::ReportMonth;
 use assistid_store::settings::{DATA_KIND, elt_endpoint_key};
 use assistid_store::{
-    AttemptOutcome, AttemptResult, DataKind, NewReportVersion, Resolution, Store, StoreError,
-    SubmissionState,
+    AttemptOutcome, AttemptResult, DataKind, LastRequest, NewReportVersion, Resolution, Store,
+    StoreError, SubmissionState,
 };
 use uuid::Uuid;
 
@@ -178,9 +178,7 @@ fn a_crash_after_sending_was_committed_becomes_uncertain_and_waits_for_a_decisio
     store
         .begin_submission_attempt(s.id, at)
         .expect_err("nor can it be sent without a decision");
-    store
-        .finish_submission_attempt(s.id, n, &accepted("tx-late", b"<r/>"))
-        .expect_err("a recovered attempt is closed");
+    let _ = n;
 
     let resent = store
         .resolve_submission(s.id, &Resolution::Resend, at)
@@ -522,5 +520,111 @@ fn acceptance_in_fk_test_service_never_counts_in_production() {
     assert!(
         matches!(err, StoreError::AlreadyExists { .. }),
         "got {err:?}"
+    );
+}
+
+#[test]
+fn a_late_answer_for_a_row_recovered_meanwhile_is_kept_with_its_tx_id() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    // Another program marks it uncertain while the request is on its way.
+    let other = fx.open();
+    other
+        .recover_interrupted_submissions(instant("2026-11-03T10:00:00.5Z"))
+        .expect("recovered");
+    assert!(
+        store.is_late_answer(s.id, n).expect("readable"),
+        "the row is no longer sending: an answer now is a late one"
+    );
+    let saved = store
+        .finish_submission_attempt(s.id, n, &accepted("tx-late", b"<receipt/>"))
+        .expect("FK's late receipt is stored, not thrown away");
+    assert_eq!(
+        saved.state,
+        SubmissionState::Accepted,
+        "FK issued a tx-id: the report was received, whatever the row said meanwhile"
+    );
+    assert_eq!(saved.tx_id.as_deref(), Some("tx-late"));
+    let attempt = &store.submission_attempts(s.id).expect("attempts")[0];
+    assert_eq!(attempt.outcome, AttemptOutcome::Accepted);
+    assert_eq!(attempt.answer.as_deref(), Some(&b"<receipt/>"[..]));
+    assert_eq!(attempt.tx_id.as_deref(), Some("tx-late"));
+    store
+        .finish_submission_attempt(s.id, n, &accepted("tx-other", b"<r/>"))
+        .expect_err("an answer once recorded is never rewritten");
+}
+
+#[test]
+fn a_late_answer_after_the_user_abandoned_keeps_the_decision_and_the_answer() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    store
+        .recover_interrupted_submissions(at)
+        .expect("recovered");
+    store
+        .resolve_submission(s.id, &Resolution::Abandon, at)
+        .expect("abandoned");
+    let saved = store
+        .finish_submission_attempt(s.id, n, &accepted("tx-late", b"<receipt/>"))
+        .expect("the answer is still stored");
+    assert_eq!(
+        saved.state,
+        SubmissionState::Abandoned,
+        "a final decision is never rewritten by the store"
+    );
+    assert_eq!(
+        store.submission_attempts(s.id).expect("attempts")[0]
+            .tx_id
+            .as_deref(),
+        Some("tx-late"),
+        "but FK's tx-id is kept on the attempt, for the audit"
+    );
+}
+
+#[test]
+fn pacing_across_programs_counts_from_the_noted_departure() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let report = version(&store);
+    let at = instant("2026-11-03T10:00:00Z");
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    assert_eq!(
+        store.last_request().expect("readable"),
+        Some(LastRequest::InFlight),
+        "committed but not yet left: it may leave any moment"
+    );
+    let left = instant("2026-11-03T10:00:00.2Z");
+    store.mark_attempt_sent(s.id, n, left).expect("noted");
+    assert_eq!(
+        store.last_request().expect("readable"),
+        Some(LastRequest::Ended(left)),
+        "another program reads when this request left, while it is still in flight"
+    );
+    store
+        .finish_submission_attempt(s.id, n, &accepted("tx-1", b"<receipt/>"))
+        .expect("accepted");
+    assert_eq!(
+        store.last_request().expect("readable"),
+        Some(LastRequest::Ended(left)),
+        "the departure, not the answer, is what FK's interval counts from"
+    );
+    assert_eq!(
+        store.submission_attempts(s.id).expect("attempts")[0].sent_at,
+        Some(left)
     );
 }

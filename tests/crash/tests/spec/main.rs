@@ -11,5 +11,6 @@
 mod backup;
 mod harness;
 mod import;
+mod one_sender;
 mod signing;
 mod submit;

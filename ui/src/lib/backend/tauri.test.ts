@@ -49,7 +49,11 @@ describe('Tauri backend sketch', () => {
     expect(hasDesktopExtras(new DemoBackend()), 'the browser demo has no file import').toBe(false);
     const file = { file_name: 'fk.p12', content_base64: 'MII=' };
     await b.importCertificateFile('fk_client', file, 'hemligt');
-    expect(calls).toEqual([['import_certificate', { purpose: 'fk_client', file, password: 'hemligt' }]]);
+    await b.importCertificateFile('fk_client', file, 'hemligt', 'inloggning');
+    expect(calls).toEqual([
+      ['import_certificate', { purpose: 'fk_client', file, password: 'hemligt' }],
+      ['import_certificate', { purpose: 'fk_client', file, password: 'hemligt', keyChoice: 'inloggning' }],
+    ]);
   });
 
   it('sends FK’s address and the trusted CA file with the environment they are for', async () => {

@@ -90,8 +90,11 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     onProgress: (listener) => listen<Gen.Progress>(EVENTS.progress, (e) => listener(e.payload)),
     deletePersonConfirmed: (personnummer) => call<void>('delete_person', { personnummer, confirmed: true }),
     deleteAssistantConfirmed: (id) => call<void>('delete_assistant', { id, confirmed: true }),
-    importCertificateFile: (purpose, file, password) =>
-      call<Gen.Settings>('import_certificate', { purpose, file, password }),
+    importCertificateFile: (purpose, file, password, keyChoice) =>
+      call<Gen.Settings>(
+        'import_certificate',
+        keyChoice ? { purpose, file, password, keyChoice } : { purpose, file, password },
+      ),
     setFkEndpoint: (environment, endpoint) => call<Gen.Settings>('set_fk_endpoint', { environment, endpoint }),
     setFkTrust: (environment, choice) => call<Gen.Settings>('set_fk_trust', { environment, choice }),
     backupSettings: () => call<Gen.BackupSettings>('backup_settings'),
@@ -124,8 +127,17 @@ export interface Extras {
   deletePersonConfirmed(personnummer: string): Promise<void>;
   /** The same for an assistant. */
   deleteAssistantConfirmed(id: string): Promise<void>;
-  /** Imports a PKCS#12 file chosen in the webview's file input, checked with its password. */
-  importCertificateFile(purpose: Gen.CertificatePurpose, file: Gen.ImportFile, password: string): Promise<Gen.Settings>;
+  /**
+   * Imports a PKCS#12 file chosen in the webview's file input, checked with its password;
+   * `keyChoice` names the key (name or serial number) when the file holds several that may
+   * log in (the shell refuses such a file without it: `several_client_keys`, listing them).
+   */
+  importCertificateFile(
+    purpose: Gen.CertificatePurpose,
+    file: Gen.ImportFile,
+    password: string,
+    keyChoice?: string,
+  ): Promise<Gen.Settings>;
   /** Replaces the address of FK's test or production service; `null` goes back to FK's own. */
   setFkEndpoint(environment: Gen.Environment, endpoint: string | null): Promise<Gen.Settings>;
   /** Chooses which server certificates are trusted for FK's test or production service. */

@@ -323,6 +323,7 @@ export const en: Record<MessageKey, string> = {
   'settings.cert_missing': 'No certificate loaded.',
   'settings.cert_import': 'Load PKCS#12 file …',
   'settings.cert_password': 'File password',
+  'settings.cert_key_choice': 'Key in the file (only if it holds several: name or serial number)',
   'settings.cert_keychain': 'The password is stored in the computer’s keychain.',
   'settings.cert_file': 'Certificate file (.p12/.pfx)',
   'settings.cert_imported': 'The certificate has been imported.',

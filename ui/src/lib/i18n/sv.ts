@@ -321,6 +321,7 @@ export const sv = {
   'settings.cert_missing': 'Inget certifikat inläst.',
   'settings.cert_import': 'Läs in PKCS#12-fil …',
   'settings.cert_password': 'Lösenord till filen',
+  'settings.cert_key_choice': 'Nyckel i filen (bara om filen har flera: namn eller serienummer)',
   'settings.cert_keychain': 'Lösenordet sparas i datorns nyckelring.',
   'settings.cert_file': 'Certifikatfil (.p12/.pfx)',
   'settings.cert_imported': 'Certifikatet är inläst.',
