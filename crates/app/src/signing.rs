@@ -919,7 +919,14 @@ impl App {
         Ok(PreparedOrder {
             role: SignerRole::Assistant,
             report_ids: vec![report_id],
-            visible_text: text::assistant_text(&provider, version.month, &summarize(report)),
+            visible_text: text::assistant_rows_text(
+                &provider,
+                version.month,
+                &text::AssistantReport::from_review(report, version.version),
+                assistid_bankid::types::USER_VISIBLE_DATA_MAX,
+            )
+            .map_err(|e| SigningError::not_signable("visible_text_too_long", e.to_string()))?
+            .0,
             binding: version.binding.clone(),
             signer: assistant,
             signer_name: report.assistant_name().to_owned(),

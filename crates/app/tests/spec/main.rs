@@ -6,5 +6,6 @@ mod privacy;
 mod register_and_settings;
 mod signing;
 mod submit;
+mod visible_text;
 
 mod shifts;
