@@ -2,6 +2,7 @@
 mod after_sending;
 mod faults;
 mod import;
+mod phone_signing;
 mod privacy;
 mod register_and_settings;
 mod signing;
