@@ -5,9 +5,11 @@ mod demo_bankid;
 mod environments;
 mod faults;
 mod import;
+mod phone_signing;
 mod privacy;
 mod register_and_settings;
 mod signing;
 mod submit;
+mod visible_text;
 
 mod shifts;
