@@ -13,7 +13,8 @@
 //!   and is replaced atomically with its description. The user's original file is never needed
 //!   again.
 //! - The password goes to the OS keychain only (never to the database, a file or a log): FK's
-//!   under service [`CLIENT_CERT_KEYCHAIN_SERVICE`] with the data folder as account, BankID's
+//!   under service [`CLIENT_CERT_KEYCHAIN_SERVICE`] with the folder's identity as account (so it
+//!   follows a moved folder; an entry named by an older Assistid after the path still opens), BankID's
 //!   under [`crate::signing::KEYCHAIN_SERVICE`] with the provider's
 //!   organisationsnummer as account — exactly where the connections look for them. In memory it
 //!   is a [`Sensitive`] string: never printed, never serialized.
@@ -345,7 +346,7 @@ impl App {
         Ok(match purpose {
             CertificatePurpose::FkClient => (
                 CLIENT_CERT_KEYCHAIN_SERVICE,
-                self.data_dir().display().to_string(),
+                crate::submit::connection::client_cert_keychain_account(self.data_dir())?,
             ),
             CertificatePurpose::BankIdRp => {
                 let provider = self.provider()?.ok_or_else(|| {

@@ -187,6 +187,13 @@ impl KeySource {
 /// entry is found ([`KeySource::keychain_for_folder`]).
 pub const FOLDER_ID_FILE: &str = "assistid-folder-id";
 
+/// The identity stored in `data_dir` ([`FOLDER_ID_FILE`]), made and saved when the folder has
+/// none: what keychain entries of the folder are named by, so they follow the folder when it is
+/// moved or renamed.
+pub fn folder_identity(data_dir: &Path) -> Result<uuid::Uuid> {
+    folder_id(data_dir)
+}
+
 /// The folder's identity, made and saved when it has none.
 fn folder_id(data_dir: &Path) -> Result<uuid::Uuid> {
     let path = data_dir.join(FOLDER_ID_FILE);

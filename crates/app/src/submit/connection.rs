@@ -187,13 +187,31 @@ fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     })
 }
 
+/// The keychain account under [`CLIENT_CERT_KEYCHAIN_SERVICE`] that holds the password of the
+/// data folder's FK client certificate: named by the identity stored in the folder
+/// (`folder:<uuid>`, [`assistid_store::key::folder_identity`]), not by its path, so the password
+/// follows the folder when it is moved or renamed (issue 20), like the database key.
+pub fn client_cert_keychain_account(data_dir: &Path) -> anyhow::Result<String> {
+    Ok(format!(
+        "folder:{}",
+        assistid_store::key::folder_identity(data_dir)?
+    ))
+}
+
+/// The password from the folder's entry, else from the entry an older Assistid named by the
+/// folder's path (where it was imported before the folder had an identity).
 fn password_from_keychain(data_dir: &Path) -> Option<Sensitive<String>> {
-    let entry = keyring::Entry::new(
-        CLIENT_CERT_KEYCHAIN_SERVICE,
-        &data_dir.display().to_string(),
-    )
-    .ok()?;
-    entry.get_password().ok().map(Sensitive::new)
+    let read = |account: &str| {
+        keyring::Entry::new(CLIENT_CERT_KEYCHAIN_SERVICE, account)
+            .ok()?
+            .get_password()
+            .ok()
+            .map(Sensitive::new)
+    };
+    client_cert_keychain_account(data_dir)
+        .ok()
+        .and_then(|account| read(&account))
+        .or_else(|| read(&data_dir.display().to_string()))
 }
 
 impl App {

@@ -389,7 +389,8 @@ fn a_certificate_file_is_checked_with_its_password_and_kept_encrypted_with_the_p
     assert_eq!(
         keychain_password(
             assistid_app::submit::connection::CLIENT_CERT_KEYCHAIN_SERVICE,
-            &folder.dir.path().display().to_string()
+            &assistid_app::submit::connection::client_cert_keychain_account(folder.dir.path())
+                .expect("the folder has an identity")
         )
         .as_deref(),
         Some(CERT_PASSWORD),
