@@ -3,8 +3,11 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // The UI is served from the Tauri shell (later) or a local dev server: no remote origins,
 // no inline scripts (Vite emits one module script file), relative asset paths.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [svelte()],
+  // Component tests mount components in happy-dom: Svelte's browser build (Vitest runs in mode
+  // `test`; the app's build is untouched).
+  ...(mode === 'test' ? { resolve: { conditions: ['browser'] } } : {}),
   base: './',
   build: {
     target: 'es2022',
@@ -16,4 +19,4 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     environment: 'node',
   },
-});
+}));

@@ -358,7 +358,9 @@ pub async fn cancel_import(desks: State<'_, Desks>, file_token: String) -> Answe
     desks.import.cancel(&file_token)
 }
 
-/// Starts a BankID order for one report, signed by its assistant or by the provider.
+/// Starts a BankID order for one report, signed by its assistant or by the provider: with
+/// the QR code (or the BankID app on this computer), or, given `call_initiator`, as a phone
+/// order during a call with the signer.
 #[tauri::command]
 pub async fn start_signing(
     handle: AppHandle,
@@ -366,18 +368,23 @@ pub async fn start_signing(
     desks: State<'_, Desks>,
     report_id: String,
     role: ipc::SignerRole,
+    call_initiator: Option<ipc::CallInitiator>,
 ) -> Answer<ipc::SignOrder> {
     desks
         .signing
-        .prepare_and_start(handle, &shell, move |app| {
-            crate::signing::prepare(app, &report_id, role)
-        })
+        .prepare_and_start(
+            handle,
+            &shell,
+            crate::signing::options(call_initiator),
+            move |app| crate::signing::prepare(app, &report_id, role),
+        )
         .await
 }
 
 /// Starts the provider's signing of every report of the month ready for it: one order, or as
 /// few as BankID's size limits allow, run back to back in one flow. `signatory` (a
-/// personnummer) chooses who signs; without it the provider's only signatory does.
+/// personnummer) chooses who signs; without it the provider's only signatory does. Given
+/// `call_initiator`, every order is a phone order during a call with the signatory.
 #[tauri::command]
 pub async fn start_provider_batch(
     handle: AppHandle,
@@ -385,17 +392,23 @@ pub async fn start_provider_batch(
     desks: State<'_, Desks>,
     month: String,
     signatory: Option<String>,
+    call_initiator: Option<ipc::CallInitiator>,
 ) -> Answer<ipc::SignOrder> {
     desks
         .signing
-        .prepare_and_start(handle, &shell, move |app| {
-            crate::signing::provider_orders(
-                app,
-                convert::month(&month)?,
-                None,
-                signatory.as_deref(),
-            )
-        })
+        .prepare_and_start(
+            handle,
+            &shell,
+            crate::signing::options(call_initiator),
+            move |app| {
+                crate::signing::provider_orders(
+                    app,
+                    convert::month(&month)?,
+                    None,
+                    signatory.as_deref(),
+                )
+            },
+        )
         .await
 }
 
@@ -427,7 +440,8 @@ pub async fn open_bankid_on_this_computer(
     assistid_app::signing::open_bankid_app(&url).map_err(IpcError::from)
 }
 
-/// Demo only: the simulated BankID app approves, cancels or lets the order expire.
+/// Demo only: the simulated BankID app approves, cancels, lets the order expire, or (phone
+/// orders) says that no call is going on.
 #[tauri::command]
 pub async fn simulate_bankid_app(
     shell: State<'_, Shell>,

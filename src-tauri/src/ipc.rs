@@ -874,6 +874,19 @@ pub struct SignOrder {
     pub user_visible_text: String,
     /// The report versions the signature covers.
     pub report_ids: Vec<String>,
+    /// A phone order (BankID's `/phone/sign`): who called whom. Null for an order started
+    /// with the QR code or the BankID app on this computer.
+    pub call_initiator: Option<CallInitiator>,
+}
+
+/// Who called whom in a phone order (BankID's `callInitiator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CallInitiator {
+    /// We (the provider's coordinator) called the signer ("Vi ringer upp"): BankID's `RP`.
+    Rp,
+    /// The signer called us: BankID's `user`.
+    User,
 }
 
 /// Where a signing flow is.
@@ -926,6 +939,8 @@ pub enum SimulatedBankIdAction {
     Expire,
     /// Approve as somebody else (Assistid must refuse the signature).
     WrongPerson,
+    /// Phone orders: the signer says in the app that no call is going on.
+    DeclineCall,
 }
 
 /// One report in the submission queue.
@@ -1226,6 +1241,7 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         ImportResult,
         SignerRole,
         SignOrder,
+        CallInitiator,
         SignPhase,
         SignMessage,
         SignStatus,

@@ -8,6 +8,11 @@
 //! app as a stand-in, which the app refuses in any other folder) and the "simulated BankID app"
 //! acts on the order as the signer would; in a folder working in FK's test or production
 //! service, BankID's own test or production service with the provider's RP certificate.
+//!
+//! An order is started with the QR code (or the BankID app on this computer) or, during a
+//! telephone call with the signer, as a BankID phone order: the shell only maps the UI's choice
+//! of who called whom to [`SigningOptions::phone`] ([`options`]); everything else is the app
+//! layer's, the same for both.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use assistid_app::App;
 
 use assistid_app::signing::{
-    BankIdConnection, BankIdEnvironment, CancelSignal, PreparedOrder, SigningEvent, SigningOptions,
-    StandInBankId,
+    BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, PreparedOrder, SigningEvent,
+    SigningOptions, StandInBankId, StartMode,
 };
 use assistid_core::secret::Sensitive;
 use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
@@ -71,6 +76,25 @@ fn internal() -> IpcError {
         code: "internal".to_owned(),
         message: "Något gick fel med underskriften; börja om.".to_owned(),
     }
+}
+
+/// The signing options for the UI's choice: `None` starts the order with the QR code (or the
+/// BankID app on this computer); `Some(who called)` starts a BankID phone order
+/// ([`SigningOptions::phone`]).
+pub fn options(call_initiator: Option<ipc::CallInitiator>) -> SigningOptions {
+    match call_initiator {
+        None => SigningOptions::default(),
+        Some(ipc::CallInitiator::Rp) => SigningOptions::default().phone(CallInitiator::Rp),
+        Some(ipc::CallInitiator::User) => SigningOptions::default().phone(CallInitiator::User),
+    }
+}
+
+/// The UI's shape of the options' call initiator: `None` unless a phone order.
+fn ipc_call_initiator(options: &SigningOptions) -> Option<ipc::CallInitiator> {
+    (options.start_mode == StartMode::Phone).then_some(match options.call_initiator {
+        CallInitiator::Rp => ipc::CallInitiator::Rp,
+        CallInitiator::User => ipc::CallInitiator::User,
+    })
 }
 
 fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
@@ -168,11 +192,13 @@ impl SigningDesk {
     /// signatures are stored in, even if the user switches folders meanwhile. A provider batch
     /// BankID's size limits split runs every order back to back in the one flow (each signed
     /// order is stored before the next starts; a failure stops the rest, and what was signed
-    /// stays signed). Returns what the dialog shows.
+    /// stays signed). `options` say how the orders start (see [`options`]). Returns what the
+    /// dialog shows.
     pub async fn prepare_and_start<F>(
         &self,
         handle: AppHandle,
         shell: &Shell,
+        options: SigningOptions,
         prepare: F,
     ) -> Result<ipc::SignOrder, IpcError>
     where
@@ -183,7 +209,8 @@ impl SigningDesk {
             Ok((prepare(app)?, app.data_dir().to_path_buf()))
         })
         .await?;
-        self.start(handle, shell, app, &data_dir, orders).await
+        self.start(handle, shell, app, &data_dir, options, orders)
+            .await
     }
 
     /// Starts a flow for orders prepared in `app` (the data folder the signatures are stored
@@ -194,6 +221,7 @@ impl SigningDesk {
         shell: &Shell,
         app: Arc<Mutex<App>>,
         data_dir: &Path,
+        options: SigningOptions,
         orders: Vec<PreparedOrder>,
     ) -> Result<ipc::SignOrder, IpcError> {
         let Some(first) = orders.first().cloned() else {
@@ -218,20 +246,32 @@ impl SigningDesk {
                 .flat_map(|o| o.report_ids())
                 .map(|r| r.hyphenated().to_string())
                 .collect(),
+            call_initiator: ipc_call_initiator(&options),
         };
+        let phone = options.start_mode == StartMode::Phone;
         let cancel = CancelSignal::new();
         let status = ipc::SignStatus {
             order_ref: id.clone(),
             status: ipc::SignPhase::Pending,
             hint_code: None,
-            message: message_for(
-                shell,
-                "RFA13",
-                "Försöker starta BankID-appen.",
-                "Trying to start your BankID app.",
-            ),
+            message: if phone {
+                message_for(
+                    shell,
+                    "ASSISTID-PHONE-STARTING",
+                    "Skickar ordern till BankID-appen i den signerandes telefon.",
+                    "Sending the order to the BankID app on the signer's phone.",
+                )
+            } else {
+                message_for(
+                    shell,
+                    "RFA13",
+                    "Försöker starta BankID-appen.",
+                    "Trying to start your BankID app.",
+                )
+            },
             signed_by: None,
-            qr_done: false,
+            // A phone order has no QR code.
+            qr_done: phone,
         };
         self.flows.lock().map_err(|_| internal())?.insert(
             id.clone(),
@@ -247,7 +287,6 @@ impl SigningDesk {
         let desk = handle.state::<crate::Desks>().signing.clone();
         let flow_id = id.clone();
         tauri::async_runtime::spawn(async move {
-            let options = SigningOptions::default();
             let language = handle.state::<Shell>().language();
             let count = orders.len();
             let mut final_status = None;
@@ -324,8 +363,13 @@ impl SigningDesk {
                 orders,
                 ..
             } => {
-                flow.autostart_url = Some(autostart_url);
+                // A phone order has no autostart link (and no QR code).
+                let phone = autostart_url.is_empty();
+                flow.autostart_url = (!phone).then_some(autostart_url);
                 flow.bankid_ref = Some(order_ref);
+                if phone {
+                    flow.status.qr_done = true;
+                }
                 if orders > 1 {
                     // BankID's size limits split the batch: say which order this is.
                     flow.status = ipc::SignStatus {
@@ -334,19 +378,27 @@ impl SigningDesk {
                         hint_code: None,
                         message: ipc::SignMessage {
                             id: "order_of_orders".to_owned(),
-                            text: match language {
-                                ipc::Language::Sv => format!(
+                            text: match (language, phone) {
+                                (ipc::Language::Sv, false) => format!(
                                     "Underskrift {order} av {orders}: skanna QR-koden med \
                                      BankID-appen."
                                 ),
-                                ipc::Language::En => format!(
+                                (ipc::Language::En, false) => format!(
                                     "Signature {order} of {orders}: scan the QR code with the \
                                      BankID app."
+                                ),
+                                (ipc::Language::Sv, true) => format!(
+                                    "Underskrift {order} av {orders}: ordern finns nu i \
+                                     BankID-appen i den signerandes telefon."
+                                ),
+                                (ipc::Language::En, true) => format!(
+                                    "Signature {order} of {orders}: the order is now in the \
+                                     BankID app on the signer's phone."
                                 ),
                             },
                         },
                         signed_by: None,
-                        qr_done: false,
+                        qr_done: phone,
                     };
                     emit(handle, &flow.status);
                 }
@@ -476,10 +528,24 @@ impl SigningDesk {
             ipc::SimulatedBankIdAction::WrongPerson => {
                 user.approve_as("198001019879", "Demo Demosson")
             }
+            ipc::SimulatedBankIdAction::DeclineCall => user.decline_call(),
         };
-        acted.map_err(|e| IpcError {
-            code: "internal".to_owned(),
-            message: format!("Den simulerade BankID-appen svarade inte: {e}"),
+        acted.map_err(|e| match e {
+            // A phone order reaches only its signer's own BankID app.
+            assistid_fakes::bankid::FakeBankIdError::WrongPerson => IpcError {
+                code: "wrong_person_phone".to_owned(),
+                message: "En telefonorder går bara till BankID-appen hos den som ska skriva \
+                          under; ingen annan kan öppna den."
+                    .to_owned(),
+            },
+            assistid_fakes::bankid::FakeBankIdError::NotAPhoneOrder => IpcError {
+                code: "not_a_phone_order".to_owned(),
+                message: "Det här är ingen underskrift via telefonsamtal.".to_owned(),
+            },
+            e => IpcError {
+                code: "internal".to_owned(),
+                message: format!("Den simulerade BankID-appen svarade inte: {e}"),
+            },
         })
     }
 }

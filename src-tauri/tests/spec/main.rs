@@ -10,3 +10,4 @@ mod import;
 mod records;
 mod register_and_settings;
 mod shifts;
+mod signing;

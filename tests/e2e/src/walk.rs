@@ -2,7 +2,8 @@
 //! screenshot program. Add a step here and to the list in `tests/desktop.rs`.
 //!
 //! The path of issue 5: import a file with one bad row, fix it, sign as the assistant through
-//! the simulated BankID app, sign as the provider, submit, see FK's tx-id; then going live:
+//! the simulated BankID app, sign as the provider, another assistant signs by phone (issue 16),
+//! submit, see FK's tx-id; then going live:
 //! the folder for real data and FK's CA file in Settings.
 
 use std::future::Future;
@@ -353,6 +354,82 @@ pub fn sign_as_assistant_then_provider(
     })
 }
 
+/// Issue 16: an assistant who is not at the computer signs by phone. The coordinator opens the
+/// signing dialog, chooses "Signera via telefonsamtal", sees the assistant's number as a
+/// `tel:` link, says the assistant called, starts the phone order, and reads BankID's status
+/// live while the simulated BankID app (the assistant's phone) approves.
+pub fn an_assistant_signs_by_phone(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        d.open_screen("sign").await?;
+        let row = row_with(d, "main table.data tbody", &["Signera som assistent"])
+            .await
+            .context("another demo report waits for its assistant")?;
+        // "Assistant · Person": the report, in the first cell.
+        let report = row.find(Locator::Css("td")).await?.text().await?;
+        let assistant = report
+            .split(" · ")
+            .next()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .context("the row names its assistant")?
+            .to_owned();
+        row.find(Locator::XPath(".//button[contains(., 'assistent')]"))
+            .await?
+            .click()
+            .await?;
+        d.find("dialog[open] [data-testid=phone-sign]")
+            .await
+            .context("the dialog offers signing over the phone next to the QR code")?
+            .click()
+            .await?;
+        let panel = d
+            .wait_for_text("dialog[open] [data-testid=phone-panel]", &assistant)
+            .await
+            .context("the phone panel names the assistant")?;
+        if d.client
+            .find_all(Locator::Css(
+                "dialog[open] [data-testid=phone-panel] a[href^='tel:']",
+            ))
+            .await?
+            .is_empty()
+        {
+            bail!("the assistant's number should be a tel: link, the panel shows {panel:?}");
+        }
+        d.find("dialog[open] input[name=call-initiator][value=user]")
+            .await
+            .context("the coordinator can say who called")?
+            .click()
+            .await?;
+        d.find("dialog[open] [data-testid=phone-start]")
+            .await?
+            .click()
+            .await?;
+        d.wait_for_text("dialog[open] [data-testid=phone-call]", "ringde oss")
+            .await
+            .context("the phone order runs, started as the assistant's call")?;
+        if !d
+            .client
+            .find_all(Locator::Css("dialog[open] .qr svg"))
+            .await?
+            .is_empty()
+        {
+            bail!("a phone order shows no QR code");
+        }
+        click_button(d, "dialog[open] .simulate", "Godkänn").await?;
+        d.wait_for_text("dialog[open] .message", &assistant)
+            .await
+            .context("the dialog says the assistant signed")?;
+        click_button(d, "dialog[open]", "Stäng").await?;
+        let row = row_with(d, "main table.data tbody", &[report.trim()]).await?;
+        if row.text().await?.contains("Signera som assistent") {
+            bail!("after the phone signature the report should wait for the provider");
+        }
+        Ok(())
+    })
+}
+
 /// Submission at FK's pace, until FK's tx-id shows.
 pub fn submit_and_see_the_tx_id(
     d: &Desktop,
@@ -527,6 +604,10 @@ pub const STEPS: &[(&str, Step)] = &[
     (
         "the assistant and then the provider sign with the simulated BankID app",
         sign_as_assistant_then_provider,
+    ),
+    (
+        "an assistant signs by phone with the simulated BankID app",
+        an_assistant_signs_by_phone,
     ),
     (
         "the report is submitted and FK's tx-id shows",

@@ -29,6 +29,7 @@ import type {
   Settings,
   ShiftInput,
   ShiftRecord,
+  CallInitiator,
   SignerRole,
   SignOrder,
   SignStatus,
@@ -76,10 +77,13 @@ export interface Backend {
   cancelImport(fileToken: string): Promise<void>;
 
   // ---- signing with BankID
-  /** Starts an order for one report, signed by its assistant or by the provider. */
-  startSigning(reportId: string, role: SignerRole): Promise<SignOrder>;
+  /**
+   * Starts an order for one report, signed by its assistant or by the provider: with the QR
+   * code, or given `callInitiator` (who called whom) as a BankID phone order during a call.
+   */
+  startSigning(reportId: string, role: SignerRole, callInitiator?: CallInitiator): Promise<SignOrder>;
   /** Starts one provider order covering every report of the month that is ready for it. */
-  startProviderBatch(month: Month): Promise<SignOrder>;
+  startProviderBatch(month: Month, callInitiator?: CallInitiator): Promise<SignOrder>;
   /** The animated QR code for now, as an SVG document; call every second. */
   qrFrame(orderRef: string): Promise<string>;
   /** Status events (RFA messages) until `complete`/`failed`; the current status comes first. */

@@ -44,6 +44,7 @@ import type {
   Settings,
   ShiftInput,
   ShiftRecord,
+  CallInitiator,
   SignerRole,
   SignOrder,
   SignStatus,
@@ -90,6 +91,14 @@ const RFA: Record<string, { sv: string; en: string }> = {
     en: 'Enter your security code in the BankID app and select Identify or Sign.',
   },
   RFA13: { sv: 'Försöker starta BankID-appen.', en: 'Trying to start your BankID app.' },
+  'ASSISTID-PHONE-DECLINED': {
+    sv: 'Åtgärden avbruten. Du angav i BankID-appen att du inte är i ett samtal med oss.',
+    en: 'Action cancelled. You stated in the BankID app that you are not in a call with us.',
+  },
+  'ASSISTID-PHONE-CONFIRM': {
+    sv: 'Bekräfta i BankID-appen att du är i ett samtal med oss.',
+    en: 'Confirm in the BankID app that you are in a call with us.',
+  },
 };
 
 interface DemoOrder {
@@ -98,6 +107,8 @@ interface DemoOrder {
   reportIds: string[];
   signer: string;
   startedAt: number;
+  /** A phone order (no QR code). */
+  phone: boolean;
   status: SignStatus;
   listeners: Set<(s: SignStatus) => void>;
 }
@@ -838,7 +849,13 @@ export class DemoBackend implements Backend {
     return lines.join('\n');
   }
 
-  private startOrder(role: SignerRole, reportIds: string[], signer: string, text: string): SignOrder {
+  private startOrder(
+    role: SignerRole,
+    reportIds: string[],
+    signer: string,
+    text: string,
+    callInitiator: CallInitiator | null = null,
+  ): SignOrder {
     const ref = nextId('order');
     const order: DemoOrder = {
       ref,
@@ -847,10 +864,20 @@ export class DemoBackend implements Backend {
       signer,
       startedAt: Date.now(),
       listeners: new Set(),
-      status: this.status(ref, 'pending', 'outstandingTransaction', 'RFA1'),
+      phone: callInitiator !== null,
+      status: callInitiator
+        ? { ...this.status(ref, 'pending', 'outstandingTransaction', 'RFA1'), qr_done: true }
+        : this.status(ref, 'pending', 'outstandingTransaction', 'RFA1'),
     };
     this.orders.set(ref, order);
-    return { order_ref: ref, role, signer_name: signer, user_visible_text: text, report_ids: reportIds };
+    return {
+      order_ref: ref,
+      role,
+      signer_name: signer,
+      user_visible_text: text,
+      report_ids: reportIds,
+      call_initiator: callInitiator,
+    };
   }
 
   private status(ref: string, status: SignStatus['status'], hint: string | null, rfa: string, signedBy: string | null = null): SignStatus {
@@ -870,7 +897,7 @@ export class DemoBackend implements Backend {
     for (const l of order.listeners) l(s);
   }
 
-  async startSigning(reportId: string, role: SignerRole): Promise<SignOrder> {
+  async startSigning(reportId: string, role: SignerRole, callInitiator?: CallInitiator): Promise<SignOrder> {
     const r = this.findReport(reportId);
     if (!r) throw fail('unknown_report', 'Rapporten har ändrats sedan sidan visades. Ladda om och försök igen.');
     const s = this.summary(r.month, r.person, r.assistant);
@@ -878,10 +905,10 @@ export class DemoBackend implements Backend {
     if (role === 'provider' && !s.signed_by_assistant_at)
       throw fail('assistant_not_signed', 'Assistenten måste signera innan anordnaren kan signera.');
     const signer = role === 'assistant' ? s.assistant_name : (this.provider?.contact_person ?? 'anordnaren');
-    return this.startOrder(role, [reportId], signer, this.visibleText([r], role));
+    return this.startOrder(role, [reportId], signer, this.visibleText([r], role), callInitiator ?? null);
   }
 
-  async startProviderBatch(month: Month): Promise<SignOrder> {
+  async startProviderBatch(month: Month, callInitiator?: CallInitiator): Promise<SignOrder> {
     const overview = await this.monthOverview(month);
     const ready = overview.reports.filter(
       (x) => x.report_id && x.signed_by_assistant_at && !x.signed_by_provider_at && x.error_count === 0 && !x.submission_state,
@@ -893,6 +920,7 @@ export class DemoBackend implements Backend {
       ids,
       this.provider?.contact_person ?? 'anordnaren',
       this.visibleText(ready.map((x) => ({ month, person: x.person, assistant: x.assistant })), 'provider'),
+      callInitiator ?? null,
     );
   }
 
@@ -927,11 +955,21 @@ export class DemoBackend implements Backend {
     if (!order || order.status.status !== 'pending') throw fail('order_finished', 'Signeringen är redan avslutad.');
     if (action === 'cancel') return this.emit(order, this.status(orderRef, 'failed', 'userCancel', 'RFA6'));
     if (action === 'expire') return this.emit(order, this.status(orderRef, 'failed', 'expiredTransaction', 'RFA8'));
+    if (action === 'decline_call') {
+      if (!order.phone) throw fail('not_a_phone_order', 'Det här är ingen underskrift via telefonsamtal.');
+      return this.emit(order, this.status(orderRef, 'failed', 'userDeclinedCall', 'ASSISTID-PHONE-DECLINED'));
+    }
+    if (action === 'wrong_person' && order.phone)
+      throw fail('wrong_person_phone', 'En telefonorder går bara till BankID-appen hos den som ska skriva under; ingen annan kan öppna den.');
     if (action === 'wrong_person')
       return this.emit(order, {
         ...this.status(orderRef, 'failed', null, 'RFA22'),
         message: { id: 'wrong_signer', text: 'Underskriften gjordes av någon annan än den som skulle skriva under. Ingenting sparades.' },
       });
+    if (order.phone) {
+      this.emit(order, this.status(orderRef, 'pending', 'userCallConfirm', 'ASSISTID-PHONE-CONFIRM'));
+      await new Promise((r) => setTimeout(r, 800));
+    }
     this.emit(order, this.status(orderRef, 'pending', 'userSign', 'RFA9'));
     await new Promise((r) => setTimeout(r, 800));
     const now = new Date().toISOString();

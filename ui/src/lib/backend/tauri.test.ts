@@ -22,10 +22,16 @@ describe('Tauri backend sketch', () => {
     await b.commitImport('tok', [3]);
     await b.cancelImport('tok');
     await b.startSigning('r1', 'assistant');
+    await b.startSigning('r1', 'assistant', 'user');
+    await b.startProviderBatch('2026-10', 'rp');
     expect(calls).toEqual([
       ['commit_import', { fileToken: 'tok', skipRows: [3] }],
       ['cancel_import', { fileToken: 'tok' }],
-      ['start_signing', { reportId: 'r1', role: 'assistant' }],
+      // Without a call the order starts with the QR code (callInitiator null in Rust's Option).
+      ['start_signing', { reportId: 'r1', role: 'assistant', callInitiator: null }],
+      // "Signera via telefonsamtal": who called whom goes to the shell as given.
+      ['start_signing', { reportId: 'r1', role: 'assistant', callInitiator: 'user' }],
+      ['start_provider_batch', { month: '2026-10', callInitiator: 'rp' }],
     ]);
   });
 

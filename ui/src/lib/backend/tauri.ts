@@ -49,8 +49,10 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
       call<Gen.ImportPreview>('fix_import_row', { fileToken, row, values }),
     commitImport: (fileToken, skipRows) => call<Gen.ImportResult>('commit_import', { fileToken, skipRows }),
     cancelImport: (fileToken) => call<void>('cancel_import', { fileToken }),
-    startSigning: (reportId, role) => call<Gen.SignOrder>('start_signing', { reportId, role }),
-    startProviderBatch: (month) => call<Gen.SignOrder>('start_provider_batch', { month }),
+    startSigning: (reportId, role, callInitiator) =>
+      call<Gen.SignOrder>('start_signing', { reportId, role, callInitiator: callInitiator ?? null }),
+    startProviderBatch: (month, callInitiator) =>
+      call<Gen.SignOrder>('start_provider_batch', { month, callInitiator: callInitiator ?? null }),
     qrFrame: (orderRef) => call<string>('qr_frame', { orderRef }),
     onSignStatus: async (orderRef, listener) => {
       const stop = await listen<Gen.SignStatus>(EVENTS.signStatus, (e) => {
@@ -107,7 +109,8 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     signatories: () => call<Gen.Signatory[]>('signatories'),
     addSignatory: (personnummer, firstName, lastName) =>
       call<Gen.Signatory[]>('add_signatory', { personnummer, firstName, lastName }),
-    startProviderBatchAs: (month, signatory) => call<Gen.SignOrder>('start_provider_batch', { month, signatory }),
+    startProviderBatchAs: (month, signatory, callInitiator) =>
+      call<Gen.SignOrder>('start_provider_batch', { month, signatory, callInitiator: callInitiator ?? null }),
     checkFkConnection: () => call<Gen.CheckOutcome>('check_fk_connection'),
     checkBankId: () => call<Gen.CheckOutcome>('check_bankid'),
   };
@@ -159,7 +162,7 @@ export interface Extras {
   /** Registers a signatory; returns them all. */
   addSignatory(personnummer: string, firstName: string, lastName: string): Promise<Gen.Signatory[]>;
   /** The provider's batch signed by the chosen signatory (one order per person, back to back). */
-  startProviderBatchAs(month: string, signatory: string): Promise<Gen.SignOrder>;
+  startProviderBatchAs(month: string, signatory: string, callInitiator?: Gen.CallInitiator): Promise<Gen.SignOrder>;
   /** The going-live checklist: each step with its state. */
   goingLive(): Promise<Gen.LiveStep[]>;
   /** "Testa anslutningen till Försäkringskassan": TLS with the client certificate, trust, expiry. */

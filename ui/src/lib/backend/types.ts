@@ -269,6 +269,7 @@ export type {
   ImportRowStatus,
   RawAttempt,
   RawFkAnswer,
+  CallInitiator,
   SignerRole,
   SignMessage,
   SignOrder,

@@ -1069,7 +1069,17 @@ user_visible_text: string,
 /**
  * The report versions the signature covers.
  */
-report_ids: Array<string>, };
+report_ids: Array<string>, 
+/**
+ * A phone order (BankID's `/phone/sign`): who called whom. Null for an order started
+ * with the QR code or the BankID app on this computer.
+ */
+call_initiator: CallInitiator | null, };
+
+/**
+ * Who called whom in a phone order (BankID's `callInitiator`).
+ */
+export type CallInitiator = "rp" | "user";
 
 /**
  * Where a signing flow is.
@@ -1121,7 +1131,7 @@ qr_done: boolean, };
 /**
  * What the demo's simulated BankID app does.
  */
-export type SimulatedBankIdAction = "approve" | "cancel" | "expire" | "wrong_person";
+export type SimulatedBankIdAction = "approve" | "cancel" | "expire" | "wrong_person" | "decline_call";
 
 /**
  * One report in the submission queue.
