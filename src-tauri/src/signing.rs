@@ -147,11 +147,7 @@ impl SigningDesk {
         let connected = self
             .connection(shell.current_app()?, &shell.data_dir())
             .await?;
-        Ok(assistid_app::going_live::check_bankid(
-            &connected.connection,
-            &SigningOptions::default().end_user_ip,
-        )
-        .await)
+        Ok(assistid_app::going_live::check_bankid(&connected.connection).await)
     }
 
     /// Whether an order is still waiting for its signer (or for its signature to be stored).
