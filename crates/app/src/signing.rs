@@ -603,6 +603,29 @@ impl VerifiedCompletion {
     }
 }
 
+/// BankID's recommended message (id such as `RFA13`, Swedish and English text) for an order
+/// in `hint` (the hint code as [`SigningEvent::Message`] and [`SigningError::OrderFailed`]
+/// carry it; `None` when BankID gave none), pending or `failed`, as the user started it:
+/// for a shell whose start mode changes after the order started (the QR code first, then
+/// "open BankID on this computer"), so its messages follow the mode the user chose.
+pub fn order_message(
+    hint: Option<&str>,
+    failed: bool,
+    mode: StartMode,
+) -> (&'static str, &'static str, &'static str) {
+    let hint = hint.map(HintCode::parse);
+    let key = |hint| {
+        if failed {
+            MessageKey::Failed(hint)
+        } else {
+            MessageKey::Pending(hint)
+        }
+    };
+    let sv = message(key(hint.as_ref()), mode, Lang::Sv);
+    let en = message(key(hint.as_ref()), mode, Lang::En);
+    (sv.id, sv.text, en.text)
+}
+
 /// FK's `datumForSignatur`: the Europe/Stockholm date of the moment.
 pub fn stockholm_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
