@@ -27,6 +27,7 @@
 //! that owns the `App` (e.g. with [`block_on`]).
 
 mod connection;
+pub mod phone;
 pub mod text;
 
 use std::time::Duration;
@@ -34,9 +35,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use assistid_bankid::messages::{Lang, MessageKey, message};
 use assistid_bankid::ocsp::{OrderWindow, ProvenSignature, verify_signature_with_ocsp};
-use assistid_bankid::order::{DriveOptions, OrderEvent, OrderOutcome, drive, start_sign};
+use assistid_bankid::order::{
+    DriveOptions, OrderEvent, OrderOutcome, drive, start_phone_sign, start_sign,
+};
 use assistid_bankid::signature::{Expected, SignatureError};
-use assistid_bankid::types::{HintCode, SignData, SignRequest};
+use assistid_bankid::types::{HintCode, PhoneSignRequest, SignData, SignRequest};
 use assistid_bankid::{BankIdError, CompletionData};
 use assistid_core::binding::{ReportBinding, batch_binding, parse_bindings};
 use assistid_core::c14n::report_hash;
@@ -54,6 +57,7 @@ use serde::Serialize;
 
 pub use assistid_bankid::CancelSignal;
 pub use assistid_bankid::messages::StartMode;
+pub use assistid_bankid::types::CallInitiator;
 pub use assistid_store::SignerRole;
 use connection::wrong_environment;
 pub use connection::{
@@ -81,6 +85,8 @@ pub struct SigningOptions {
     /// How the user starts the order: QR code (any machine) or the BankID app on this
     /// computer; BankID's messages differ between the two. The QR code is offered in both.
     pub start_mode: StartMode,
+    /// Phone orders ([`StartMode::Phone`]) only: who called whom (BankID's `callInitiator`).
+    pub call_initiator: CallInitiator,
 }
 
 impl Default for SigningOptions {
@@ -90,6 +96,7 @@ impl Default for SigningOptions {
             qr_interval: Duration::from_secs(1),
             limits: OrderLimits::default(),
             start_mode: StartMode::Qr,
+            call_initiator: CallInitiator::Rp,
             clock: Utc::now,
         }
     }
@@ -662,29 +669,40 @@ async fn run_order(
 ) -> Result<VerifiedCompletion, SigningError> {
     let data = SignData::new(visible_text, Some(binding.as_bytes()))
         .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
-    // endUserIp: this computer's address on its route to BankID, never a fixed address.
-    let end_user_ip = connection
-        .client
-        .end_user_ip()
-        .await
-        .map_err(|e| bankid_error(&e))?
-        .to_string();
-    let request = SignRequest::new(&end_user_ip, &data, Some(signer.digits()));
+    let phone = options.start_mode == StartMode::Phone;
     let started_at = (options.clock)();
-    let order = start_sign(&connection.client, &request)
-        .await
-        .map_err(|e| bankid_error(&e))?;
+    let order = if phone {
+        // The coordinator is in a call with the signer: the order goes to the BankID app of
+        // the signer's personnummer, with no QR code and no autostart.
+        let request = PhoneSignRequest::new(signer, options.call_initiator, &data);
+        start_phone_sign(&connection.client, &request).await
+    } else {
+        // endUserIp: this computer's address on its route to BankID, never a fixed address.
+        let end_user_ip = connection
+            .client
+            .end_user_ip()
+            .await
+            .map_err(|e| bankid_error(&e))?
+            .to_string();
+        let request = SignRequest::new(&end_user_ip, &data, Some(signer.digits()));
+        start_sign(&connection.client, &request).await
+    }
+    .map_err(|e| bankid_error(&e))?;
     on_event(SigningEvent::OrderStarted {
         order: order_no,
         orders,
         reports,
-        autostart_url: order.autostart_url(),
+        autostart_url: if phone {
+            String::new()
+        } else {
+            order.autostart_url()
+        },
         order_ref: order.order_ref.clone(),
         environment: connection.environment,
     });
     let drive_options = DriveOptions {
         collect_interval: options.collect_interval,
-        qr_interval: Some(options.qr_interval),
+        qr_interval: (!phone).then_some(options.qr_interval),
         mode: options.start_mode,
     };
     let outcome = drive(
@@ -764,8 +782,8 @@ async fn run_order(
         }
     };
     let expected = Expected {
-        user_visible_data: &request.user_visible_data,
-        user_non_visible_data: request.user_non_visible_data.as_deref(),
+        user_visible_data: data.user_visible_data(),
+        user_non_visible_data: data.user_non_visible_data(),
         personal_number: signer.digits(),
     };
     let proven = verify_bankid_signature(
@@ -787,8 +805,8 @@ async fn run_order(
         signer: signer.clone(),
         completed_at,
         signed_at: proven.ocsp.produced_at,
-        user_visible_data: request.user_visible_data.clone(),
-        user_non_visible_data: request.user_non_visible_data.clone().unwrap_or_default(),
+        user_visible_data: data.user_visible_data().to_owned(),
+        user_non_visible_data: data.user_non_visible_data().unwrap_or_default().to_owned(),
     })
 }
 
@@ -947,7 +965,14 @@ impl App {
             role: SignerRole::Assistant,
             environment,
             report_ids: vec![report_id],
-            visible_text: text::assistant_text(&provider, version.month, &summarize(report)),
+            visible_text: text::assistant_rows_text(
+                &provider,
+                version.month,
+                &text::AssistantReport::from_review(report, version.version),
+                assistid_bankid::types::USER_VISIBLE_DATA_MAX,
+            )
+            .map_err(|e| SigningError::not_signable("visible_text_too_long", e.to_string()))?
+            .0,
             binding: version.binding.clone(),
             signer: assistant,
             signer_name: report.assistant_name().to_owned(),

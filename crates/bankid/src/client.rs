@@ -11,7 +11,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::BankIdError;
-use crate::types::{CollectResponse, OrderRefRequest, OrderResponse, SignRequest};
+use crate::types::{
+    CollectResponse, OrderRefRequest, OrderResponse, PhoneOrderResponse, PhoneSignRequest,
+    SignRequest,
+};
 
 /// BankID's TLS root for the test environment ("Test BankID SSL Root CA v1 Test", SHA-256
 /// fingerprint F3:D0:74:0E:…:40:5C).
@@ -258,6 +261,15 @@ impl Client {
     /// `POST /sign`.
     pub async fn sign(&self, request: &SignRequest) -> Result<OrderResponse, BankIdError> {
         self.post("sign", request).await
+    }
+
+    /// `POST /phone/sign`: a sign order for the user in a telephone call with the relying
+    /// party. Its `/collect` and `/cancel` are the same as for other orders.
+    pub async fn phone_sign(
+        &self,
+        request: &PhoneSignRequest,
+    ) -> Result<PhoneOrderResponse, BankIdError> {
+        self.post("phone/sign", request).await
     }
 
     /// `POST /collect`.

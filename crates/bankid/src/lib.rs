@@ -1,7 +1,8 @@
 //! # assistid-bankid
 //!
 //! A client for BankID's Relying Party API v6.0, as Assistid needs it to have time reports
-//! signed: `/sign`, `/collect` and `/cancel` over mutual TLS ([`client`]), the JSON shapes
+//! signed: `/sign`, `/phone/sign` (an order for a user in a telephone call with the relying
+//! party), `/collect` and `/cancel` over mutual TLS ([`client`]), the JSON shapes
 //! written to survive new fields and codes ([`types`]), BankID's error table as behaviour
 //! ([`error`]), the recommended user messages in Swedish and English ([`messages`]), the
 //! animated QR code ([`qr`]), a UI-free order driver ([`order`]), a full check of the XML
@@ -52,4 +53,7 @@ pub use signature::{
     Expected, SignatureError, SignedDocument, VerifiedSignature, ocsp_produced_at, verify_document,
     verify_signature,
 };
-pub use types::{CompletionData, ErrorCode, HintCode, SignData, SignRequest};
+pub use types::{
+    CallInitiator, CompletionData, ErrorCode, HintCode, PhoneRequirement, PhoneSignRequest,
+    SignData, SignRequest,
+};

@@ -22,6 +22,10 @@ pub enum StartMode {
     Qr,
     /// BankID is opened on this computer through the autostart URL.
     SameDevice,
+    /// A phone order (`/phone/sign`): the user is in a telephone call with the relying party
+    /// and gets the order in the BankID app on their own phone. The coordinator reads the
+    /// messages to them.
+    Phone,
 }
 
 /// A message to show the user, with BankID's id for it.
@@ -108,6 +112,24 @@ const RFA23: (&str, &str) = (
     "Process your machine-readable travel document using the BankID app.",
 );
 
+// BankID's RFA table, as far as we could check it (docs/BANKID.md and the well-used client
+// libraries), has no texts of its own for the phone orders' codes (`userCallConfirm`,
+// `userDeclinedCall`, `notSupportedByUserApp`): these are ours, written in the RFA texts'
+// voice, used only for phone orders (other orders never get these codes and keep RFA21/RFA22),
+// and carry Assistid ids (`ASSISTID-…`) so nobody mistakes them for BankID's.
+const PHONE_CALL_CONFIRM: (&str, &str) = (
+    "Bekräfta i BankID-appen att du är i ett samtal med oss.",
+    "Confirm in the BankID app that you are in a call with us.",
+);
+const PHONE_DECLINED_CALL: (&str, &str) = (
+    "Åtgärden avbruten. Du angav i BankID-appen att du inte är i ett samtal med oss.",
+    "Action cancelled. You stated in the BankID app that you are not in a call with us.",
+);
+const NOT_SUPPORTED_BY_USER_APP: (&str, &str) = (
+    "Din BankID-app behöver uppdateras för att kunna skriva under. Uppdatera appen från din appbutik och försök igen.",
+    "Your BankID app needs to be updated to sign. Update the app from your app store and try again.",
+);
+
 fn pick(id: &'static str, texts: (&'static str, &'static str), lang: Lang) -> Message {
     Message {
         id,
@@ -130,13 +152,16 @@ pub fn message(key: MessageKey<'_>, mode: StartMode, lang: Lang) -> Message {
     match key {
         MessageKey::Pending(hint) => match hint {
             Some(HintCode::OutstandingTransaction) => match mode {
-                StartMode::Qr => pick("RFA1", RFA1, lang),
+                StartMode::Qr | StartMode::Phone => pick("RFA1", RFA1, lang),
                 StartMode::SameDevice => pick("RFA13", RFA13, lang),
             },
             Some(HintCode::NoClient) => pick("RFA1", RFA1, lang),
             Some(HintCode::Started) => pick("RFA15A", RFA15A, lang),
             Some(HintCode::UserSign) => pick("RFA9", RFA9, lang),
             Some(HintCode::UserMrtd) => pick("RFA23", RFA23, lang),
+            Some(HintCode::UserCallConfirm) if mode == StartMode::Phone => {
+                pick("ASSISTID-PHONE-CONFIRM", PHONE_CALL_CONFIRM, lang)
+            }
             _ => pick("RFA21", RFA21, lang),
         },
         MessageKey::Failed(hint) => match hint {
@@ -147,7 +172,15 @@ pub fn message(key: MessageKey<'_>, mode: StartMode, lang: Lang) -> Message {
             Some(HintCode::StartFailed) => match mode {
                 StartMode::Qr => pick("RFA17B", RFA17B, lang),
                 StartMode::SameDevice => pick("RFA17A", RFA17A, lang),
+                // A phone order has no QR code; the app could not take the order.
+                StartMode::Phone => pick("RFA22", RFA22, lang),
             },
+            Some(HintCode::UserDeclinedCall) if mode == StartMode::Phone => {
+                pick("ASSISTID-PHONE-DECLINED", PHONE_DECLINED_CALL, lang)
+            }
+            Some(HintCode::NotSupportedByUserApp) if mode == StartMode::Phone => {
+                pick("ASSISTID-APP-UPDATE", NOT_SUPPORTED_BY_USER_APP, lang)
+            }
             _ => pick("RFA22", RFA22, lang),
         },
         MessageKey::Error(code) => match code {

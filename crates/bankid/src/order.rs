@@ -13,7 +13,9 @@ use crate::client::Client;
 use crate::error::BankIdError;
 use crate::messages::{Lang, Message, MessageKey, StartMode, message};
 use crate::qr::qr_content;
-use crate::types::{CompletionData, HintCode, OrderResponse, SignRequest, Status};
+use crate::types::{
+    CompletionData, HintCode, OrderResponse, PhoneSignRequest, SignRequest, Status,
+};
 
 /// The URL that opens BankID on this computer for the order (same-device start). Opening it
 /// through the operating system is the app's job.
@@ -58,6 +60,7 @@ pub struct StartedOrder {
     qr_start_secret: Sensitive<String>,
     /// When the `/sign` answer arrived (the QR time starts here).
     pub started_at: Instant,
+    phone: bool,
 }
 
 impl StartedOrder {
@@ -82,7 +85,27 @@ impl StartedOrder {
             qr_start_token: response.qr_start_token,
             qr_start_secret: response.qr_start_secret,
             started_at,
+            phone: false,
         }
+    }
+
+    /// A phone order (`/phone/sign`) BankID accepted at `started_at`. It has no QR code and no
+    /// autostart: its tokens are empty, [`drive`] never draws a QR code for it, and
+    /// [`StartedOrder::autostart_url`] must not be used.
+    pub fn phone(order_ref: String, started_at: Instant) -> Self {
+        Self {
+            order_ref,
+            auto_start_token: String::new(),
+            qr_start_token: String::new(),
+            qr_start_secret: Sensitive::new(String::new()),
+            started_at,
+            phone: true,
+        }
+    }
+
+    /// Whether this is a phone order (no QR code, no autostart).
+    pub fn is_phone(&self) -> bool {
+        self.phone
     }
 
     /// The QR content to show at `now` (whole seconds since the start).
@@ -141,6 +164,17 @@ pub struct DriveOptions {
     pub qr_interval: Option<Duration>,
     /// How the order was started (decides some messages).
     pub mode: StartMode,
+}
+
+impl DriveOptions {
+    /// A phone order's pacing: collect every 2 s, no QR code, phone messages.
+    pub fn phone() -> Self {
+        Self {
+            collect_interval: Duration::from_secs(2),
+            qr_interval: None,
+            mode: StartMode::Phone,
+        }
+    }
 }
 
 impl Default for DriveOptions {
@@ -232,6 +266,26 @@ pub async fn start_sign(
             Err(e)
         }
     }
+}
+
+/// Starts a phone order (`/phone/sign`). BankID's answer has only the order reference; an
+/// empty or oversized one is refused (and a non-empty one cancelled, best effort). Drive it
+/// with [`drive`] and [`DriveOptions::phone`], like any other order.
+pub async fn start_phone_sign(
+    client: &Client,
+    request: &PhoneSignRequest,
+) -> Result<StartedOrder, BankIdError> {
+    let response = client.phone_sign(request).await?;
+    let order_ref = response.order_ref;
+    if order_ref.is_empty() || order_ref.len() > 100 || !order_ref.is_ascii() {
+        if !order_ref.is_empty() {
+            cancel_quietly(client, &order_ref).await;
+        }
+        return Err(BankIdError::BadResponse(
+            "orderRef saknas eller är orimlig".into(),
+        ));
+    }
+    Ok(StartedOrder::phone(order_ref, Instant::now()))
 }
 
 /// How [`drive_with`] rides out network errors on `/collect`: the order goes on at BankID while
@@ -350,7 +404,7 @@ async fn drive_inner(
     let mut failures: u32 = 0;
     let mut last_answer = Instant::now();
     let mut last_hint: Option<Option<HintCode>> = None;
-    let mut show_qr = options.qr_interval.is_some();
+    let mut show_qr = options.qr_interval.is_some() && !order.is_phone();
     let mut next_collect = Instant::now();
     let mut next_qr = Instant::now();
     loop {

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use assistid_core::ids::Personnummer;
 use assistid_core::secret::Sensitive;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -184,6 +185,141 @@ impl fmt::Debug for SignRequest {
     }
 }
 
+/// Who started the telephone call during which a phone order is made (`callInitiator`). The
+/// BankID app tells the user which of the two it expects, so it must be true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallInitiator {
+    /// The relying party (the coordinator) called the user: `"RP"`.
+    Rp,
+    /// The user called the relying party: `"user"`.
+    User,
+}
+
+impl CallInitiator {
+    /// The value as BankID wants it: `"RP"` or `"user"` (exactly this case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rp => "RP",
+            Self::User => "user",
+        }
+    }
+
+    /// Reads `rp`/`RP` or `user` (any case), as a command line or a UI may write them.
+    ///
+    /// ```
+    /// use assistid_bankid::types::CallInitiator;
+    /// assert_eq!(CallInitiator::parse("rp"), Some(CallInitiator::Rp));
+    /// assert_eq!(CallInitiator::parse("User"), Some(CallInitiator::User));
+    /// assert_eq!(CallInitiator::parse("bank"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rp" => Some(Self::Rp),
+            "user" => Some(Self::User),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for CallInitiator {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// `requirement` of a phone order. BankID's phone orders take fewer requirements than `/sign`:
+/// the person is the order's `personalNumber` itself, and there is no travel-document check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneRequirement {
+    /// Require the security code even if the app could use biometrics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin_code: Option<bool>,
+    /// Certificate policy OIDs the signer's BankID must have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_policies: Option<Vec<String>>,
+}
+
+/// The body of `POST /phone/sign`: a sign order for the user on the other end of a telephone
+/// call. There is no `endUserIp` (the user is not at this computer) and no QR code or
+/// autostart: BankID sends the order to the BankID app of `personalNumber`, which tells the
+/// user that they are expected to be in a call with the relying party and lets them say that
+/// they are not (`userDeclinedCall`).
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneSignRequest {
+    /// The signer's personnummer, 12 digits (required: it is who gets the order).
+    personal_number: String,
+    /// Who called whom.
+    call_initiator: CallInitiator,
+    /// Base64 of the UTF-8 text shown in the app (1–40 000 characters).
+    user_visible_data: String,
+    /// Always `simpleMarkdownV1` here.
+    user_visible_data_format: &'static str,
+    /// Base64 binding data, not shown (1–200 000 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_non_visible_data: Option<String>,
+    /// How the user must sign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requirement: Option<PhoneRequirement>,
+}
+
+impl PhoneSignRequest {
+    /// A phone order for `data` to `personal_number`. The personnummer type has already
+    /// checked the 12 digits, the date and the control digit, and refuses samordningsnummer
+    /// (which have no BankID); [`SignData`] has checked the texts' lengths. So nothing BankID
+    /// would refuse as `invalidParameters` is sent.
+    pub fn new(
+        personal_number: &Personnummer,
+        call_initiator: CallInitiator,
+        data: &SignData,
+    ) -> Self {
+        Self {
+            personal_number: personal_number.digits().to_owned(),
+            call_initiator,
+            user_visible_data: data.user_visible_data.clone(),
+            user_visible_data_format: "simpleMarkdownV1",
+            user_non_visible_data: data.user_non_visible_data.clone(),
+            requirement: None,
+        }
+    }
+
+    /// Adds a requirement (security code, certificate policies).
+    pub fn with_requirement(mut self, requirement: PhoneRequirement) -> Self {
+        self.requirement = Some(requirement);
+        self
+    }
+
+    /// The personnummer the order goes to (12 digits).
+    pub fn personal_number(&self) -> &str {
+        &self.personal_number
+    }
+
+    /// Who called whom.
+    pub fn call_initiator(&self) -> CallInitiator {
+        self.call_initiator
+    }
+}
+
+impl fmt::Debug for PhoneSignRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Neither the personnummer nor the texts go to logs.
+        f.debug_struct("PhoneSignRequest")
+            .field("call_initiator", &self.call_initiator)
+            .field("user_visible_data_len", &self.user_visible_data.len())
+            .field("requirement", &self.requirement)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The answer to `/phone/sign`: only the order's reference (no QR or autostart tokens).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneOrderResponse {
+    /// Identifies the order in `/collect` and `/cancel`.
+    pub order_ref: String,
+}
+
 /// The answer to `/sign` (and `/auth`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -298,7 +434,8 @@ string_enum! {
         Started = "started",
         /// Pending: the user is scanning a travel document.
         UserMrtd = "userMrtd",
-        /// Pending: the user is asked to confirm a call.
+        /// Pending (phone orders): the app waits for the user to confirm that they received the
+        /// order while in a call with the relying party.
         UserCallConfirm = "userCallConfirm",
         /// Pending: the app received the order; the user is signing.
         UserSign = "userSign",
@@ -312,9 +449,11 @@ string_enum! {
         Cancelled = "cancelled",
         /// Failed: the app could not be started or the QR code was not scanned in time.
         StartFailed = "startFailed",
-        /// Failed: the user declined the call.
+        /// Failed (phone orders): the user said in the app that they are not in a call with the
+        /// relying party; the order was cancelled.
         UserDeclinedCall = "userDeclinedCall",
-        /// Failed: the user's app does not support the request.
+        /// Failed: the user's app does not support what the order asks for (a phone order in
+        /// an old app); the app must be updated.
         NotSupportedByUserApp = "notSupportedByUserApp",
         /// Failed: BankID blocked the order for risk reasons.
         TransactionRiskBlocked = "transactionRiskBlocked",

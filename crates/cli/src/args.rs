@@ -381,6 +381,17 @@ pub enum DemoOutcomeArg {
     WrongPerson,
     /// The user's BankID is blocked.
     CertificateErr,
+    /// Phone orders: the user says in the app that no call is going on.
+    DeclineCall,
+}
+
+/// Who called whom, for a BankID phone order (`--call-initiator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CallInitiatorArg {
+    /// The coordinator called the signer (BankID's "RP").
+    Rp,
+    /// The signer called the coordinator (BankID's "user").
+    User,
 }
 
 /// `assistid sign …`.
@@ -401,6 +412,13 @@ pub enum SignCmd {
         /// Start the BankID app on this computer (the QR code stays available as well).
         #[arg(long)]
         same_device: bool,
+        /// Sign over the phone: the order goes to the BankID app on the signer's own phone
+        /// while you are in a call with them (no QR code).
+        #[arg(long, conflicts_with = "same_device")]
+        phone: bool,
+        /// With --phone: who called whom (default rp: you called the signer).
+        #[arg(long, value_enum, requires = "phone", value_name = "rp|user")]
+        call_initiator: Option<CallInitiatorArg>,
     },
     /// The provider signs the month's assistant-signed reports in one BankID order (or as few
     /// as BankID's size limits allow).
@@ -424,6 +442,13 @@ pub enum SignCmd {
         /// Start the BankID app on this computer (the QR code stays available as well).
         #[arg(long)]
         same_device: bool,
+        /// Sign over the phone: the order goes to the BankID app on the signer's own phone
+        /// while you are in a call with them (no QR code).
+        #[arg(long, conflicts_with = "same_device")]
+        phone: bool,
+        /// With --phone: who called whom (default rp: you called the signer).
+        #[arg(long, value_enum, requires = "phone", value_name = "rp|user")]
+        call_initiator: Option<CallInitiatorArg>,
     },
     /// Each report's signing state for a month.
     Status {

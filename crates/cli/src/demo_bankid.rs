@@ -86,6 +86,7 @@ impl SimulatedUser {
                 DemoOutcomeArg::Cancel => user.cancel(),
                 DemoOutcomeArg::Expire => user.expire(),
                 DemoOutcomeArg::CertificateErr => user.fail_certificate_err(),
+                DemoOutcomeArg::DeclineCall => user.decline_call(),
             };
         });
     }

@@ -8,16 +8,16 @@ use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 use assistid_app::signing::{
-    AssistantSigned, BankIdConnection, BankIdEnvironment, CancelSignal, OrderLimits, OrderSigned,
-    PreparedOrder, ProviderSigned, SigningError, SigningEvent, SigningOptions, StartMode, Uuid,
-    block_on, open_bankid_app, qr_terminal,
+    AssistantSigned, BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, OrderLimits,
+    OrderSigned, PreparedOrder, ProviderSigned, SigningError, SigningEvent, SigningOptions,
+    StartMode, Uuid, block_on, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
 use assistid_core::ids::Personnummer;
 use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
-use crate::args::{DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};
+use crate::args::{CallInitiatorArg, DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};
 use crate::demo_bankid::DemoBankId;
 use crate::exit;
 
@@ -138,11 +138,28 @@ async fn sign_order(
     Ok((app.store_signature(&signed)?, name))
 }
 
+/// `--phone [--call-initiator rp|user]`: a BankID phone order instead of a QR code.
+fn phone_options(
+    options: SigningOptions,
+    phone: bool,
+    call_initiator: Option<CallInitiatorArg>,
+) -> SigningOptions {
+    if !phone {
+        return options;
+    }
+    options.phone(match call_initiator.unwrap_or(CallInitiatorArg::Rp) {
+        CallInitiatorArg::Rp => CallInitiator::Rp,
+        CallInitiatorArg::User => CallInitiator::User,
+    })
+}
+
 /// Draws events: QR in place on a terminal, messages once each otherwise.
 struct Progress {
     json: bool,
     /// Open the BankID app on this computer when an order starts.
     same_device: bool,
+    /// A phone order: no QR code; the signer opens BankID on their own phone.
+    phone: bool,
     tty: bool,
     drawn_lines: usize,
     qr: Option<String>,
@@ -155,6 +172,7 @@ impl Progress {
         Self {
             json,
             same_device,
+            phone: false,
             tty: std::io::stdout().is_terminal(),
             drawn_lines: 0,
             qr: None,
@@ -180,7 +198,19 @@ impl Progress {
                 reports,
                 ..
             } => {
-                let header = if orders > 1 {
+                let header = if self.phone {
+                    let position = if orders > 1 {
+                        format!(
+                            "BankID-underskrift {order} av {orders} ({reports} tidredovisningar). "
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{position}Ordern är skickad till BankID-appen på telefonen hos den som ska \
+                         skriva under. Be hen öppna BankID-appen medan ni pratar. Avbryt med Ctrl-C."
+                    )
+                } else if orders > 1 {
                     format!(
                         "BankID-underskrift {order} av {orders} ({reports} tidredovisningar). \
                          Skanna QR-koden med BankID-appen."
@@ -283,11 +313,14 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
             env,
             demo_outcome,
             same_device,
+            phone,
+            call_initiator,
         } => {
             let id = parse_report_id(&report)?;
             let env = environment(app, env)?;
-            let options = options(same_device);
+            let options = phone_options(options(same_device), phone, call_initiator);
             let mut progress = Progress::new(json, same_device);
+            progress.phone = phone;
             let result = block_on(async {
                 let (connection, demo) = connect(app, env, demo_outcome).await?;
                 let signed: Result<AssistantSigned, SigningError> = async {
@@ -335,6 +368,8 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
             env,
             demo_outcome,
             same_device,
+            phone,
+            call_initiator,
         } => {
             let month = parse_month(&month)?;
             let only: Option<Vec<Uuid>> = reports
@@ -377,8 +412,9 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                 }
             };
             let env = environment(app, env)?;
-            let options = options(same_device);
+            let options = phone_options(options(same_device), phone, call_initiator);
             let mut progress = Progress::new(json, same_device);
+            progress.phone = phone;
             let result = block_on(async {
                 let (connection, demo) = connect(app, env, demo_outcome).await?;
                 let signed: Result<ProviderSigned, SigningError> = async {

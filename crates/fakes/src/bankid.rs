@@ -12,9 +12,21 @@
 //! | `/__app/{orderRef}/cancel` | `{}` | the user cancels (`userCancel`) |
 //! | `/__app/{orderRef}/expire` | `{}` | nobody finishes (`expiredTransaction`) |
 //! | `/__app/{orderRef}/certificate-err` | `{}` | the user's BankID is blocked (`certificateErr`) |
+//! | `/__app/{orderRef}/confirm-call` | `{}` | phone order: the user confirms the call (`userSign` next) |
+//! | `/__app/{orderRef}/decline-call` | `{}` | phone order: the user says no call is going on (`userDeclinedCall`) |
+//! | `/__app/{orderRef}/not-supported` | `{}` | the user's app is too old for the order (`notSupportedByUserApp`) |
 //!
-//! The fake does not enforce `requirement.personalNumber` on approval, so tests and the demo
-//! can have the wrong person sign and see that the client's signature check catches it.
+//! The fake does not enforce `requirement.personalNumber` of a `/sign` order on approval, so
+//! tests and the demo can have the wrong person sign and see that the client's signature check
+//! catches it.
+//!
+//! Phone orders (`/rp/v6.0/phone/sign`, with `personalNumber` and `callInitiator` `"RP"` or
+//! `"user"`) go to the app of that personnummer only, as at BankID: approving one as anyone
+//! else fails ([`FakeBankIdError::WrongPerson`]) and leaves the order waiting. Their life is
+//! `outstandingTransaction` → `userCallConfirm` (the app asks whether the user is in a call with
+//! the relying party) → `userSign` → `complete`, or `userDeclinedCall` when the user says no
+//! call is going on; one nobody picks up ends with `expiredTransaction` (there is no QR code
+//! to fail to scan).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), assistid_fakes::bankid::FakeBankIdError> {
@@ -66,6 +78,13 @@ pub enum FakeBankIdError {
     /// No such order.
     #[error("fake BankID: no order {0}")]
     NoSuchOrder(String),
+    /// A phone order was approved by someone other than the person it was sent to: BankID
+    /// delivers a phone order only to the app of its `personalNumber`.
+    #[error("fake BankID: the phone order is for another person")]
+    WrongPerson,
+    /// A phone-only action (confirm or decline the call) on an order that is not a phone order.
+    #[error("fake BankID: not a phone order")]
+    NotAPhoneOrder,
 }
 
 /// How the fake behaves.
@@ -245,6 +264,12 @@ pub fn sign_document_with(
 enum OrderState {
     /// Waiting for the app (`outstandingTransaction`).
     Outstanding,
+    /// Phone orders: the app asks the user to confirm the call (`userCallConfirm`); with
+    /// `approved`, the user confirms once this has been collected and then signs.
+    UserCallConfirm {
+        approved: Option<(String, String)>,
+        seen: bool,
+    },
     /// The app has it (`userSign`); `approved` completes it at the next collect.
     UserSign {
         approved: Option<(String, String)>,
@@ -260,8 +285,20 @@ enum OrderState {
     },
 }
 
+impl OrderState {
+    /// Waiting for the app or the user (not failed, not complete).
+    fn is_open(&self) -> bool {
+        matches!(
+            self,
+            Self::Outstanding | Self::UserCallConfirm { .. } | Self::UserSign { .. }
+        )
+    }
+}
+
 struct Order {
     personal_number: Option<String>,
+    /// `callInitiator` of a phone order; `None` for `/sign`.
+    call_initiator: Option<String>,
     user_visible_data: String,
     user_non_visible_data: Option<String>,
     created: Instant,
@@ -496,12 +533,7 @@ impl FakeBankId {
             .lock()
             .map(|o| {
                 o.iter()
-                    .filter(|(_, o)| {
-                        matches!(
-                            o.state,
-                            OrderState::Outstanding | OrderState::UserSign { .. }
-                        )
-                    })
+                    .filter(|(_, o)| o.state.is_open())
                     .map(|(k, _)| k.clone())
                     .collect()
             })
@@ -535,32 +567,101 @@ impl AppUser {
         Ok(f(order))
     }
 
-    /// The app opens the order (`userSign`) and the user signs as this person; the first collect
-    /// after this reports `userSign`, the next one `complete`.
+    /// The app opens the order and the user signs as this person. A `/sign` order: the first
+    /// collect after this reports `userSign`, the next one `complete`. A phone order: only its
+    /// own person's app has it, so anyone else gets [`FakeBankIdError::WrongPerson`] and the
+    /// order keeps waiting; its person confirms the call first (`userCallConfirm`, then
+    /// `userSign`, then `complete`).
     pub fn approve_as(&self, personal_number: &str, name: &str) -> Result<(), FakeBankIdError> {
         self.with_order(|o| {
-            if matches!(
-                o.state,
-                OrderState::Outstanding | OrderState::UserSign { .. }
-            ) {
+            if !o.state.is_open() {
+                return Ok(());
+            }
+            let approved = Some((personal_number.to_owned(), name.to_owned()));
+            if o.call_initiator.is_some() {
+                if o.personal_number.as_deref() != Some(personal_number) {
+                    return Err(FakeBankIdError::WrongPerson);
+                }
+                o.state = match o.state {
+                    // The call is already confirmed: sign.
+                    OrderState::UserSign { .. } => OrderState::UserSign {
+                        approved,
+                        seen: false,
+                    },
+                    _ => OrderState::UserCallConfirm {
+                        approved,
+                        seen: false,
+                    },
+                };
+            } else {
                 o.state = OrderState::UserSign {
-                    approved: Some((personal_number.to_owned(), name.to_owned())),
+                    approved,
                     seen: false,
+                };
+            }
+            Ok(())
+        })?
+    }
+
+    /// The app opens the order but the user has not signed yet: `userSign`, or for a phone
+    /// order `userCallConfirm` (the app asks whether the user is in a call with the RP).
+    pub fn open(&self) -> Result<(), FakeBankIdError> {
+        self.with_order(|o| {
+            if o.state == OrderState::Outstanding {
+                o.state = if o.call_initiator.is_some() {
+                    OrderState::UserCallConfirm {
+                        approved: None,
+                        seen: false,
+                    }
+                } else {
+                    OrderState::UserSign {
+                        approved: None,
+                        seen: false,
+                    }
                 };
             }
         })
     }
 
-    /// The app opens the order (`userSign`) but the user has not signed yet.
-    pub fn open(&self) -> Result<(), FakeBankIdError> {
+    /// Phone orders: the user confirms in the app that they are in the call (`userSign` next).
+    pub fn confirm_call(&self) -> Result<(), FakeBankIdError> {
         self.with_order(|o| {
-            if o.state == OrderState::Outstanding {
+            if o.call_initiator.is_none() {
+                return Err(FakeBankIdError::NotAPhoneOrder);
+            }
+            if matches!(
+                o.state,
+                OrderState::Outstanding | OrderState::UserCallConfirm { .. }
+            ) {
                 o.state = OrderState::UserSign {
                     approved: None,
                     seen: false,
                 };
             }
-        })
+            Ok(())
+        })?
+    }
+
+    /// Phone orders: the user says in the app that no call is going on; BankID cancels the
+    /// order (`userDeclinedCall`).
+    pub fn decline_call(&self) -> Result<(), FakeBankIdError> {
+        self.with_order(|o| {
+            if o.call_initiator.is_none() {
+                return Err(FakeBankIdError::NotAPhoneOrder);
+            }
+            if o.state.is_open() {
+                o.state = OrderState::Failed {
+                    hint: "userDeclinedCall".into(),
+                    at: Instant::now(),
+                };
+            }
+            Ok(())
+        })?
+    }
+
+    /// The user's app is too old for the order (`notSupportedByUserApp`).
+    pub fn not_supported(&self) -> Result<(), FakeBankIdError> {
+        self.fail("notSupportedByUserApp")
     }
 
     /// The user cancels in the app (`userCancel`).
@@ -585,10 +686,7 @@ impl AppUser {
 
     fn fail(&self, hint: &str) -> Result<(), FakeBankIdError> {
         self.with_order(|o| {
-            if matches!(
-                o.state,
-                OrderState::Outstanding | OrderState::UserSign { .. }
-            ) {
+            if o.state.is_open() {
                 o.state = OrderState::Failed {
                     hint: hint.to_owned(),
                     at: Instant::now(),
@@ -690,6 +788,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
     }
     match call {
         "sign" => sign(&shared, &json),
+        "phone/sign" => phone_sign(&shared, &json),
         "collect" => collect(&shared, &json),
         "cancel" => cancel(&shared, &json),
         _ => error(404, "notFound", "No such resource"),
@@ -741,19 +840,86 @@ fn sign(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
             None => return error(400, "invalidParameters", "Invalid personalNumber"),
         },
     };
+    match create_order(shared, personal_number, visible, non_visible, None) {
+        Ok(order_ref) => respond(
+            200,
+            &json!({
+                "orderRef": order_ref,
+                "autoStartToken": token(),
+                "qrStartToken": token(),
+                "qrStartSecret": token(),
+            }),
+        ),
+        Err(response) => *response,
+    }
+}
+
+/// `/phone/sign`: `personalNumber` (12 digits) and `callInitiator` (`"RP"` or `"user"`) are
+/// required, `userVisibleData` too; `requirement.personalNumber` is refused (the person is the
+/// order's own). The answer has only the `orderRef`.
+fn phone_sign(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
+    let Some(pnr) = str_field(json, "personalNumber")
+        .filter(|p| p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return error(400, "invalidParameters", "Invalid personalNumber");
+    };
+    let Some(initiator) = str_field(json, "callInitiator").filter(|c| matches!(*c, "RP" | "user"))
+    else {
+        return error(400, "invalidParameters", "Invalid callInitiator");
+    };
+    let Some(visible) = str_field(json, "userVisibleData").filter(|v| valid_base64(v, 40_000))
+    else {
+        return error(400, "invalidParameters", "Invalid userVisibleData");
+    };
+    if json
+        .get("userVisibleDataFormat")
+        .is_some_and(|f| f.as_str() != Some("simpleMarkdownV1"))
+    {
+        return error(400, "invalidParameters", "Invalid userVisibleDataFormat");
+    }
+    let non_visible = match json.get("userNonVisibleData") {
+        None => None,
+        Some(v) => match v.as_str().filter(|v| valid_base64(v, 200_000)) {
+            Some(v) => Some(v.to_owned()),
+            None => return error(400, "invalidParameters", "Invalid userNonVisibleData"),
+        },
+    };
+    if json.pointer("/requirement/personalNumber").is_some() {
+        return error(
+            400,
+            "invalidParameters",
+            "personalNumber is a top-level field of a phone order",
+        );
+    }
+    match create_order(
+        shared,
+        Some(pnr.to_owned()),
+        visible,
+        non_visible,
+        Some(initiator.to_owned()),
+    ) {
+        Ok(order_ref) => respond(200, &json!({"orderRef": order_ref})),
+        Err(response) => *response,
+    }
+}
+
+/// Records a new order (refusing a second running order for the same person as BankID does)
+/// and, in auto mode, has it approved later.
+fn create_order(
+    shared: &Arc<Shared>,
+    personal_number: Option<String>,
+    visible: &str,
+    non_visible: Option<String>,
+    call_initiator: Option<String>,
+) -> Result<String, Box<Response<Full<Bytes>>>> {
     let Ok(mut orders) = shared.orders.lock() else {
-        return error(500, "internalError", "Internal error");
+        return Err(Box::new(error(500, "internalError", "Internal error")));
     };
     expire_orders(&shared.config, &mut orders);
     if let Some(pnr) = &personal_number {
         let mut clash = false;
         for order in orders.values_mut() {
-            if order.personal_number.as_ref() == Some(pnr)
-                && matches!(
-                    order.state,
-                    OrderState::Outstanding | OrderState::UserSign { .. }
-                )
-            {
+            if order.personal_number.as_ref() == Some(pnr) && order.state.is_open() {
                 // BankID cancels the running order and refuses the new one.
                 order.state = OrderState::Failed {
                     hint: "cancelled".into(),
@@ -763,11 +929,11 @@ fn sign(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
             }
         }
         if clash {
-            return error(
+            return Err(Box::new(error(
                 400,
                 "alreadyInProgress",
                 "Order already in progress for pno",
-            );
+            )));
         }
     }
     let order_ref = token();
@@ -777,6 +943,7 @@ fn sign(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
             personal_number: personal_number.clone(),
             user_visible_data: visible.to_owned(),
             user_non_visible_data: non_visible,
+            call_initiator,
             created: Instant::now(),
             state: OrderState::Outstanding,
         },
@@ -794,15 +961,7 @@ fn sign(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
             let _ = user.approve_as(&pnr, &default_name);
         });
     }
-    respond(
-        200,
-        &json!({
-            "orderRef": order_ref,
-            "autoStartToken": token(),
-            "qrStartToken": token(),
-            "qrStartSecret": token(),
-        }),
-    )
+    Ok(order_ref)
 }
 
 fn expire_orders(config: &FakeBankIdConfig, orders: &mut HashMap<String, Order>) {
@@ -816,8 +975,14 @@ fn expire_orders(config: &FakeBankIdConfig, orders: &mut HashMap<String, Order>)
         if o.state == OrderState::Outstanding
             && now.duration_since(o.created) >= config.start_timeout
         {
+            // A phone order has no QR code to fail to scan: nobody picked it up in time.
+            let hint = if o.call_initiator.is_some() {
+                "expiredTransaction"
+            } else {
+                "startFailed"
+            };
             o.state = OrderState::Failed {
-                hint: "startFailed".into(),
+                hint: hint.into(),
                 at: now,
             };
         }
@@ -835,6 +1000,17 @@ fn collect(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
     let Some(order) = orders.get_mut(order_ref) else {
         return error(400, "invalidParameters", "No such order");
     };
+    if let OrderState::UserCallConfirm {
+        approved: approved @ Some(_),
+        seen: true,
+    } = &mut order.state
+    {
+        // The user confirmed the call; the app goes on to the signing.
+        order.state = OrderState::UserSign {
+            approved: approved.take(),
+            seen: false,
+        };
+    }
     if let OrderState::UserSign {
         approved: Some((pnr, name)),
         seen: true,
@@ -866,6 +1042,10 @@ fn collect(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
         OrderState::Outstanding => {
             json!({"orderRef": order_ref, "status": "pending", "hintCode": "outstandingTransaction"})
         }
+        OrderState::UserCallConfirm { seen, .. } => {
+            *seen = true;
+            json!({"orderRef": order_ref, "status": "pending", "hintCode": "userCallConfirm"})
+        }
         OrderState::UserSign { seen, .. } => {
             *seen = true;
             json!({"orderRef": order_ref, "status": "pending", "hintCode": "userSign"})
@@ -888,12 +1068,7 @@ fn cancel(shared: &Arc<Shared>, json: &Value) -> Response<Full<Bytes>> {
         return error(500, "internalError", "Internal error");
     };
     match orders.get_mut(order_ref) {
-        Some(order)
-            if matches!(
-                order.state,
-                OrderState::Outstanding | OrderState::UserSign { .. }
-            ) =>
-        {
+        Some(order) if order.state.is_open() => {
             order.state = OrderState::Failed {
                 hint: "cancelled".into(),
                 at: Instant::now(),
@@ -928,10 +1103,21 @@ fn app_endpoint(shared: &Arc<Shared>, rest: &str, json: &Value) -> Response<Full
         "cancel" => user.cancel(),
         "expire" => user.expire(),
         "certificate-err" => user.fail_certificate_err(),
+        "confirm-call" => user.confirm_call(),
+        "decline-call" => user.decline_call(),
+        "not-supported" => user.not_supported(),
         _ => return error(404, "notFound", "No such resource"),
     };
     match result {
         Ok(()) => respond(200, &json!({})),
+        Err(FakeBankIdError::WrongPerson) => error(
+            400,
+            "invalidParameters",
+            "The phone order is for another person",
+        ),
+        Err(FakeBankIdError::NotAPhoneOrder) => {
+            error(400, "invalidParameters", "Not a phone order")
+        }
         Err(_) => error(400, "invalidParameters", "No such order"),
     }
 }

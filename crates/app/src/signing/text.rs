@@ -1,11 +1,24 @@
 //! What the signer reads in the BankID app (`userVisibleData`, simpleMarkdownV1), and how a
 //! provider's batch is split into as few orders as BankID's size limits allow.
+//!
+//! The assistant's text ([`assistant_rows_text`]) lists every row exactly as it goes to FK
+//! (day, from–to, kind, and the daylight-saving note where real time differs from the clock),
+//! the totals in real and clock hours, the person's name, the month and the report version.
+//! BankID takes at most 40 000 characters after base64, about 30 000 bytes of text. A month
+//! that does not fit one row per line is written **one line per day** (the day's rows after
+//! each other, every from–to still there); a month that does not fit even so is **refused**
+//! with [`VisibleTextError::TooLong`], which says what to do. Nothing is ever cut silently.
+//!
+//! Names come from the register and are escaped ([`escape_markdown`]) so they can never
+//! format the text or start a heading or list.
 
 use std::fmt::Write as _;
 
 use assistid_bankid::types::{USER_NON_VISIBLE_DATA_MAX, USER_VISIBLE_DATA_MAX, base64_len};
+use assistid_core::dst::DstNote;
 use assistid_core::model::{Provider, ReportMonth, TimeKind};
-use assistid_core::review::Totals;
+use assistid_core::review::{ReportReview, Totals};
+use assistid_core::rows::ReportRow;
 
 /// BankID's limits on one order, in characters after base64 encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,32 +123,209 @@ pub struct ReportSummary {
     pub rows: usize,
 }
 
-/// The assistant's text: provider, person, month, each kind of time with real hours (and clock
-/// hours where they differ), the number of rows, and that the times are the assistant's own.
-pub fn assistant_text(provider: &Provider, month: ReportMonth, report: &ReportSummary) -> String {
+/// Escapes text from the register (names) for BankID's simpleMarkdownV1: a backslash before
+/// every character the format gives a meaning (`\ * _ # + - | ~ `` ` `` `[ ]`), and line
+/// breaks and tabs turned into spaces, so a name can neither start a heading, a list or a
+/// table row nor make text bold.
+///
+/// ```
+/// use assistid_app::signing::text::escape_markdown;
+/// assert_eq!(escape_markdown("Anna-Karin *Berg*"), "Anna\\-Karin \\*Berg\\*");
+/// assert_eq!(escape_markdown("# Rubrik\nrad"), "\\# Rubrik rad");
+/// ```
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '*' | '_' | '#' | '+' | '-' | '|' | '~' | '`' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One row of the assistant's report as FK gets it, with its daylight-saving note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRow {
+    /// The row as in FK's document.
+    pub row: ReportRow,
+    /// Present when the row's real time differs from its clock time (a DST night).
+    pub note: Option<DstNote>,
+}
+
+/// Everything the assistant's text shows.
+#[derive(Debug, Clone)]
+pub struct AssistantReport {
+    /// The person's name.
+    pub person_name: String,
+    /// The assistant's name.
+    pub assistant_name: String,
+    /// The report version (1, 2, …) being signed.
+    pub version: u32,
+    /// Totals per kind.
+    pub totals: Totals,
+    /// Every row, in the document's order.
+    pub rows: Vec<TextRow>,
+}
+
+impl AssistantReport {
+    /// The report's rows, notes and totals from the month review, for `version`.
+    pub fn from_review(report: &ReportReview, version: u32) -> Self {
+        Self {
+            person_name: report.person_name().to_owned(),
+            assistant_name: report.assistant_name().to_owned(),
+            version,
+            totals: *report.totals(),
+            rows: report
+                .rows_with_minutes()
+                .map(|(row, minutes)| TextRow {
+                    row: *row,
+                    note: minutes.dst_note,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why the assistant's text could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VisibleTextError {
+    /// Even with one line per day the rows do not fit BankID's 40 000 characters.
+    #[error(
+        "Tidredovisningen har för många rader ({rows} st) för att visas i BankID-appen, även med \
+         en rad per dag ({encoded_len} tecken efter kodning, högst {limit}). Slå ihop pass som \
+         ligger direkt efter varandra samma dag i tidlistan och försök igen."
+    )]
+    TooLong {
+        /// Rows in the report.
+        rows: usize,
+        /// The shortest text's length after base64.
+        encoded_len: usize,
+        /// The limit after base64.
+        limit: usize,
+    },
+}
+
+/// How the rows are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLayout {
+    /// One line per row.
+    PerRow,
+    /// One line per day, the day's rows after each other.
+    PerDay,
+}
+
+fn row_span(r: &TextRow) -> String {
+    match r.note {
+        None => format!("{}–{} {}", r.row.from, r.row.to, r.row.kind.label_sv()),
+        Some(note) => format!(
+            "{}–{} {} ({})",
+            r.row.from,
+            r.row.to,
+            r.row.kind.label_sv(),
+            note.sv()
+        ),
+    }
+}
+
+/// The assistant's text in `layout`, without the limit check.
+pub fn assistant_rows_text_in(
+    provider: &Provider,
+    month: ReportMonth,
+    report: &AssistantReport,
+    layout: RowLayout,
+) -> String {
+    let month_name = month_sv(month);
     let mut out = String::new();
-    let _ = writeln!(out, "# Tidredovisning {}", month_sv(month));
+    let _ = writeln!(out, "# Tidredovisning {month_name}");
     let _ = writeln!(out);
     let _ = writeln!(
         out,
         "Anordnare: {} ({})",
-        provider.name, provider.org_number
+        escape_markdown(&provider.name),
+        provider.org_number
     );
-    let _ = writeln!(out, "Assistansberättigad: {}", report.person_name);
-    let _ = writeln!(out, "Assistent: {}", report.assistant_name);
-    let _ = writeln!(out, "Månad: {}", month_sv(month));
+    let _ = writeln!(
+        out,
+        "Assistansberättigad: {}",
+        escape_markdown(&report.person_name)
+    );
+    let _ = writeln!(
+        out,
+        "Assistent: {}",
+        escape_markdown(&report.assistant_name)
+    );
+    let _ = writeln!(out, "Månad: {month_name}");
+    let _ = writeln!(out, "Version: {}", report.version);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "## Rader till Försäkringskassan");
+    let _ = writeln!(out);
+    if report.rows.is_empty() {
+        let _ = writeln!(out, "Inga rader denna månad.");
+    }
+    match layout {
+        RowLayout::PerRow => {
+            for r in &report.rows {
+                let _ = writeln!(out, "- {}: {}", r.row.day, row_span(r));
+            }
+        }
+        RowLayout::PerDay => {
+            let mut i = 0;
+            while i < report.rows.len() {
+                let day = report.rows[i].row.day;
+                let mut spans = Vec::new();
+                while i < report.rows.len() && report.rows[i].row.day == day {
+                    spans.push(row_span(&report.rows[i]));
+                    i += 1;
+                }
+                let _ = writeln!(out, "- {day}: {}", spans.join("; "));
+            }
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "## Summa");
     let _ = writeln!(out);
     for kind in TimeKind::ALL {
         let _ = writeln!(out, "{}", kind_line(kind, &report.totals));
     }
-    let _ = writeln!(out, "Antal rader: {}", report.rows);
+    let _ = writeln!(out, "Antal rader: {}", report.rows.len());
     let _ = writeln!(out);
     let _ = write!(
         out,
-        "Jag skriver under att tiderna ovan är min egen redovisning av den assistans jag har \
-         utfört."
+        "Jag skriver under att raderna ovan är min egen redovisning av den assistans jag har \
+         utfört, så som de skickas till Försäkringskassan."
     );
     out
+}
+
+/// The assistant's text: every row as FK gets it, one per line, or one line per day when that
+/// does not fit within `limit` characters after base64 (BankID: [`USER_VISIBLE_DATA_MAX`]);
+/// [`VisibleTextError::TooLong`] when neither fits. Never cut.
+pub fn assistant_rows_text(
+    provider: &Provider,
+    month: ReportMonth,
+    report: &AssistantReport,
+    limit: usize,
+) -> Result<(String, RowLayout), VisibleTextError> {
+    let mut shortest = 0;
+    for layout in [RowLayout::PerRow, RowLayout::PerDay] {
+        let text = assistant_rows_text_in(provider, month, report, layout);
+        shortest = base64_len(text.len());
+        if shortest <= limit {
+            return Ok((text, layout));
+        }
+    }
+    Err(VisibleTextError::TooLong {
+        rows: report.rows.len(),
+        encoded_len: shortest,
+        limit,
+    })
 }
 
 /// The provider's text for one order of a batch: month, number of reports, per person the
@@ -153,7 +343,8 @@ pub fn provider_text(
     let _ = writeln!(
         out,
         "Anordnare: {} ({})",
-        provider.name, provider.org_number
+        escape_markdown(&provider.name),
+        provider.org_number
     );
     let _ = writeln!(out, "Månad: {}", month_sv(month));
     if orders > 1 {
@@ -170,9 +361,14 @@ pub fn provider_text(
         if person != Some(r.person_name.as_str()) {
             person = Some(r.person_name.as_str());
             let _ = writeln!(out);
-            let _ = writeln!(out, "## {}", r.person_name);
+            let _ = writeln!(out, "## {}", escape_markdown(&r.person_name));
         }
-        let _ = writeln!(out, "- {}: {}", r.assistant_name, kinds_inline(&r.totals));
+        let _ = writeln!(
+            out,
+            "- {}: {}",
+            escape_markdown(&r.assistant_name),
+            kinds_inline(&r.totals)
+        );
     }
     let _ = writeln!(out);
     let _ = write!(

@@ -29,6 +29,8 @@ pub enum DemoOutcome {
     WrongPerson,
     /// The user's BankID is blocked.
     CertificateErr,
+    /// Phone orders: the user says in the app that no call is going on (`userDeclinedCall`).
+    DeclineCall,
     /// Nothing: the test acts itself, or nobody does.
     Manual,
 }
@@ -171,6 +173,7 @@ fn act(
             (DemoOutcome::Cancel, _) => user.cancel(),
             (DemoOutcome::Expire, _) => user.expire(),
             (DemoOutcome::CertificateErr, _) => user.fail_certificate_err(),
+            (DemoOutcome::DeclineCall, _) => user.decline_call(),
             (DemoOutcome::Approve | DemoOutcome::Manual, _) => Ok(()),
         };
     });

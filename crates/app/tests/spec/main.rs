@@ -6,9 +6,11 @@ mod environments;
 mod faults;
 mod import;
 mod ocsp;
+mod phone_signing;
 mod privacy;
 mod register_and_settings;
 mod signing;
 mod submit;
+mod visible_text;
 
 mod shifts;

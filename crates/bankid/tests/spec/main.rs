@@ -7,6 +7,7 @@ mod flow_as_prescribed;
 mod messages;
 mod ocsp;
 mod parsing;
+mod phone;
 mod qr;
 mod real_signatures;
 mod signature;

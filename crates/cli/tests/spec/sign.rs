@@ -280,3 +280,82 @@ fn the_demo_folder_cannot_be_moved_to_test_or_production() {
     assert!(err.contains("demodata"), "{err}");
     assert_eq!(data.json(&["environment", "show"])["environment"], "demo");
 }
+
+#[test]
+fn an_assistant_and_the_provider_sign_by_phone() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let id = report_ids(&data)[0].clone();
+    let out = data.ok(&[
+        "sign",
+        "assistant",
+        "--report",
+        &id,
+        "--phone",
+        "--call-initiator",
+        "user",
+    ]);
+    assert!(
+        out.contains("telefonen") && !out.contains("Skanna QR-koden"),
+        "a phone order says where it went, and there is no QR code:\n{out}"
+    );
+    assert!(
+        out.contains("Bekräfta i BankID-appen att du är i ett samtal med oss.")
+            && out.contains("RFA9")
+            && out.contains("Underskriven av"),
+        "BankID's status is printed live in Swedish, then the outcome:\n{out}"
+    );
+    assert_eq!(state_of(&data, &id), "assistant_signed");
+    let outcome = data.json(&[
+        "sign",
+        "provider",
+        "--month",
+        "2026-10",
+        "--reports",
+        &id,
+        "--phone",
+    ]);
+    assert_eq!(outcome["signed"], true, "{outcome}");
+    assert_eq!(state_of(&data, &id), "fully_signed");
+}
+
+#[test]
+fn a_phone_order_the_assistant_says_is_not_in_a_call_exits_5_and_stores_nothing() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let id = report_ids(&data)[0].clone();
+    let out = data.run(&[
+        "sign",
+        "assistant",
+        "--report",
+        &id,
+        "--phone",
+        "--demo-outcome",
+        "decline-call",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "signing failed → exit 5; {stderr}"
+    );
+    assert!(
+        stderr.contains("inte är i ett samtal") && stderr.contains("Ingen underskrift sparades"),
+        "the coordinator reads what the assistant answered and that nothing was stored: {stderr}"
+    );
+    assert_eq!(state_of(&data, &id), "unsigned");
+
+    let refused = data.run(&[
+        "sign",
+        "assistant",
+        "--report",
+        &id,
+        "--call-initiator",
+        "rp",
+    ]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "--call-initiator means nothing without --phone: a usage error"
+    );
+}

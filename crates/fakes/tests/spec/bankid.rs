@@ -559,3 +559,136 @@ async fn completed_orders_are_collectable_only_for_the_retention_time() {
         "BankID forgets a completed order after about 3 minutes"
     );
 }
+
+fn phone_body() -> Value {
+    json!({"personalNumber": ANNA, "callInitiator": "RP", "userVisibleData": "SGVq", "userVisibleDataFormat": "simpleMarkdownV1"})
+}
+
+#[tokio::test]
+async fn phone_sign_refuses_what_bankid_refuses() {
+    let (fake, client) = start(FakeBankIdConfig::default()).await;
+    let url = format!("{}/phone/sign", fake.base_url());
+    let broken: [(&str, &str, Value); 6] = [
+        ("personalNumber", "missing personnummer", Value::Null),
+        ("personalNumber", "ten digits", json!("9001011239")),
+        ("callInitiator", "missing initiator", Value::Null),
+        ("callInitiator", "v6 writes RP in capitals", json!("rp")),
+        ("userVisibleData", "sign needs a text", Value::Null),
+        (
+            "userVisibleDataFormat",
+            "only simpleMarkdownV1",
+            json!("html"),
+        ),
+    ];
+    for (field, why, value) in broken {
+        let mut body = phone_body();
+        if value.is_null() {
+            body.as_object_mut().expect("object").remove(field);
+        } else {
+            body[field] = value;
+        }
+        let (status, answer) = post(&client, url.clone(), body).await;
+        assert_eq!(
+            (status, answer["errorCode"].as_str()),
+            (400, Some("invalidParameters")),
+            "{field}: {why}"
+        );
+    }
+    let mut pinned_twice = phone_body();
+    pinned_twice["requirement"] = json!({"personalNumber": ANNA});
+    let (status, _) = post(&client, url.clone(), pinned_twice).await;
+    assert_eq!(
+        status, 400,
+        "a phone order's person is its own top-level field"
+    );
+    assert!(
+        fake.pending_orders().is_empty(),
+        "no refused request made an order"
+    );
+}
+
+#[tokio::test]
+async fn phone_orders_answer_only_an_order_ref_and_the_app_confirms_or_declines_the_call() {
+    let (fake, client) = start(FakeBankIdConfig::default()).await;
+    let base = fake.base_url();
+    let (status, started) = post(&client, format!("{base}/phone/sign"), phone_body()).await;
+    assert_eq!(status, 200, "{started}");
+    let order_ref = started["orderRef"]
+        .as_str()
+        .expect("an orderRef")
+        .to_owned();
+    assert!(
+        started.get("qrStartToken").is_none() && started.get("autoStartToken").is_none(),
+        "a phone order has no QR code and no autostart: {started}"
+    );
+    let collect = || {
+        post(
+            &client,
+            format!("{base}/collect"),
+            json!({"orderRef": order_ref}),
+        )
+    };
+    assert_eq!(collect().await.1["hintCode"], "outstandingTransaction");
+    fake.user(&order_ref).open().expect("the app opens it");
+    assert_eq!(collect().await.1["hintCode"], "userCallConfirm");
+    let (status, _) = post(
+        &client,
+        format!(
+            "{}/__app/{order_ref}/decline-call",
+            fake.base_url().replace("/rp/v6.0", "")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "the demo UI can decline the call over HTTP");
+    let (_, failed) = collect().await;
+    assert_eq!(
+        (failed["status"].as_str(), failed["hintCode"].as_str()),
+        (Some("failed"), Some("userDeclinedCall"))
+    );
+
+    // A sign order has no call to confirm or decline.
+    let (_, sign) = post(&client, format!("{base}/sign"), sign_body(None)).await;
+    let sign_ref = sign["orderRef"].as_str().expect("orderRef");
+    assert!(
+        fake.user(sign_ref).decline_call().is_err(),
+        "not a phone order"
+    );
+}
+
+#[tokio::test]
+async fn auto_approve_completes_phone_orders_as_their_person() {
+    let config = FakeBankIdConfig {
+        auto_approve_after: Some(Duration::from_millis(10)),
+        ..FakeBankIdConfig::default()
+    };
+    let (fake, client) = start(config).await;
+    let base = fake.base_url();
+    let (_, started) = post(&client, format!("{base}/phone/sign"), phone_body()).await;
+    let mut hints = Vec::new();
+    for _ in 0..200 {
+        let (_, answer) = post(
+            &client,
+            format!("{base}/collect"),
+            json!({"orderRef": started["orderRef"]}),
+        )
+        .await;
+        if answer["status"] == "complete" {
+            assert_eq!(answer["completionData"]["user"]["personalNumber"], ANNA);
+            assert_eq!(
+                hints.last().map(String::as_str),
+                Some("userSign"),
+                "the call was confirmed, then signed: {hints:?}"
+            );
+            assert!(hints.iter().any(|h| h == "userCallConfirm"), "{hints:?}");
+            return;
+        }
+        if let Some(h) = answer["hintCode"].as_str()
+            && hints.last().map(String::as_str) != Some(h)
+        {
+            hints.push(h.to_owned());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the demo's phone order never completed: {hints:?}");
+}
