@@ -433,10 +433,14 @@ pub async fn cancel_signing(desks: State<'_, Desks>, order_ref: String) -> Answe
 /// Opens the BankID app on this computer (same-device start) through the OS.
 #[tauri::command]
 pub async fn open_bankid_on_this_computer(
+    handle: AppHandle,
     desks: State<'_, Desks>,
+    shell: State<'_, Shell>,
     order_ref: String,
 ) -> Answer<()> {
-    let url = desks.signing.autostart_url(&order_ref)?;
+    let url = desks
+        .signing
+        .start_on_this_computer(&handle, &order_ref, shell.language())?;
     assistid_app::signing::open_bankid_app(&url).map_err(IpcError::from)
 }
 

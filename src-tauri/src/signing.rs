@@ -22,7 +22,7 @@ use assistid_app::App;
 
 use assistid_app::signing::{
     BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, PreparedOrder, SigningEvent,
-    SigningOptions, StandInBankId, StartMode,
+    SigningOptions, StandInBankId, StartMode, order_message,
 };
 use assistid_core::secret::Sensitive;
 use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
@@ -42,6 +42,9 @@ struct Flow {
     autostart_url: Option<String>,
     qr: Option<String>,
     status: ipc::SignStatus,
+    /// How the user starts the order: the QR code until they open BankID on this computer;
+    /// BankID's messages follow it (RFA1 / RFA13, RFA17B / RFA17A).
+    mode: StartMode,
 }
 
 /// The flows of this session, by the shell's handle.
@@ -171,11 +174,7 @@ impl SigningDesk {
         let connected = self
             .connection(shell.current_app()?, &shell.data_dir())
             .await?;
-        Ok(assistid_app::going_live::check_bankid(
-            &connected.connection,
-            &SigningOptions::default().end_user_ip,
-        )
-        .await)
+        Ok(assistid_app::going_live::check_bankid(&connected.connection).await)
     }
 
     /// Whether an order is still waiting for its signer (or for its signature to be stored).
@@ -262,12 +261,10 @@ impl SigningDesk {
                     "Sending the order to the BankID app on the signer's phone.",
                 )
             } else {
-                message_for(
-                    shell,
-                    "RFA13",
-                    "Försöker starta BankID-appen.",
-                    "Trying to start your BankID app.",
-                )
+                // The dialog shows the QR code first: BankID's message for a QR start.
+                let (rfa, sv, en) =
+                    order_message(Some("outstandingTransaction"), false, StartMode::Qr);
+                message_for(shell, rfa, sv, en)
             },
             signed_by: None,
             // A phone order has no QR code.
@@ -282,6 +279,11 @@ impl SigningDesk {
                 autostart_url: None,
                 qr: None,
                 status,
+                mode: if phone {
+                    StartMode::Phone
+                } else {
+                    StartMode::Qr
+                },
             },
         );
         let desk = handle.state::<crate::Desks>().signing.clone();
@@ -305,7 +307,7 @@ impl SigningDesk {
                             .await
                             .map(|_| ())
                     }
-                    Err(e) => Err(signing_error(e)),
+                    Err(e) => Err(desk.failure(&flow_id, language, e)),
                 };
                 if let Err(e) = stored {
                     final_status = Some(failed(&flow_id, e));
@@ -404,12 +406,10 @@ impl SigningDesk {
                 }
             }
             SigningEvent::Qr { content } => flow.qr = Some(content),
-            SigningEvent::Message {
-                hint,
-                id: rfa,
-                sv,
-                en,
-            } => {
+            SigningEvent::Message { hint, .. } => {
+                // BankID's message for the hint as the user started the order (the mode may
+                // have changed since the order started).
+                let (rfa, sv, en) = order_message(hint.as_deref(), false, flow.mode);
                 // Once the app has the order (outstandingTransaction → userSign), no more QR.
                 let qr_done = flow.status.qr_done
                     || matches!(hint.as_deref(), Some("userSign" | "started" | "userMrtd"));
@@ -476,18 +476,68 @@ impl SigningDesk {
         Ok(())
     }
 
-    /// The same-device link (`bankid:///?autostarttoken=…`).
-    pub fn autostart_url(&self, id: &str) -> Result<String, IpcError> {
-        let flows = self.flows.lock().map_err(|_| internal())?;
-        flows
-            .get(id)
-            .ok_or_else(gone)?
-            .autostart_url
-            .clone()
-            .ok_or_else(|| IpcError {
-                code: "order_not_started".to_owned(),
-                message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
-            })
+    /// The same-device link (`bankid:///?autostarttoken=…`) for opening BankID on this
+    /// computer: from now on the flow's messages are those of a same-device start (RFA13 while
+    /// the app starts, RFA17A if it never does), and the current one is shown again so.
+    pub fn start_on_this_computer(
+        &self,
+        handle: &AppHandle,
+        id: &str,
+        language: ipc::Language,
+    ) -> Result<String, IpcError> {
+        let mut flows = self.flows.lock().map_err(|_| internal())?;
+        let flow = flows.get_mut(id).ok_or_else(gone)?;
+        let url = flow.autostart_url.clone().ok_or_else(|| IpcError {
+            code: "order_not_started".to_owned(),
+            message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
+        })?;
+        if flow.mode != StartMode::SameDevice {
+            flow.mode = StartMode::SameDevice;
+            if flow.status.status == ipc::SignPhase::Pending && !flow.status.qr_done {
+                let hint = flow
+                    .status
+                    .hint_code
+                    .clone()
+                    .unwrap_or_else(|| "outstandingTransaction".to_owned());
+                let (rfa, sv, en) = order_message(Some(&hint), false, flow.mode);
+                flow.status.message = ipc::SignMessage {
+                    id: rfa.to_owned(),
+                    text: match language {
+                        ipc::Language::Sv => sv.to_owned(),
+                        ipc::Language::En => en.to_owned(),
+                    },
+                };
+                emit(handle, &flow.status);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Why the flow failed, for the dialog: an order BankID ended gets BankID's message for
+    /// the way the user started it, in the shell's language.
+    fn failure(
+        &self,
+        id: &str,
+        language: ipc::Language,
+        e: assistid_app::signing::SigningError,
+    ) -> IpcError {
+        if let assistid_app::signing::SigningError::OrderFailed { hint, .. } = &e {
+            let mode = self
+                .flows
+                .lock()
+                .ok()
+                .and_then(|flows| flows.get(id).map(|f| f.mode))
+                .unwrap_or(StartMode::Qr);
+            let (_, sv, en) = order_message(Some(hint), true, mode);
+            return IpcError {
+                code: e.code().to_owned(),
+                message: match language {
+                    ipc::Language::Sv => sv.to_owned(),
+                    ipc::Language::En => en.to_owned(),
+                },
+            };
+        }
+        signing_error(e)
     }
 
     /// Demo: the simulated BankID app acts on the flow's order. The app refuses it for an

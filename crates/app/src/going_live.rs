@@ -246,8 +246,9 @@ pub async fn check_fk_connection(connection: &EltConnection, now: DateTime<Utc>)
 }
 
 /// "Testa BankID": an order started with the RP certificate at the BankID of `connection` and
-/// cancelled at once (`/cancel`); nobody is asked to sign and nothing is stored.
-pub async fn check_bankid(connection: &BankIdConnection, end_user_ip: &str) -> CheckOutcome {
+/// cancelled at once (`/cancel`); nobody is asked to sign and nothing is stored. `endUserIp`
+/// is this computer's address on its route to BankID, as for every order.
+pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
     let failed = |code: &str, message: String| CheckOutcome {
         ok: false,
         code: code.to_owned(),
@@ -260,8 +261,20 @@ pub async fn check_bankid(connection: &BankIdConnection, end_user_ip: &str) -> C
         Ok(data) => data,
         Err(e) => return failed("internal", e.to_string()),
     };
-    let request = SignRequest::new(end_user_ip, &data, None);
     let environment = connection.environment().label_sv();
+    let end_user_ip = match connection.client.end_user_ip().await {
+        Ok(ip) => ip.to_string(),
+        Err(e) => {
+            return failed(
+                e.code(),
+                format!(
+                    "Datorn hittar ingen väg till BankID i {environment} ({e}). Kontrollera \
+                     internetanslutningen och försök igen."
+                ),
+            );
+        }
+    };
+    let request = SignRequest::new(&end_user_ip, &data, None);
     match start_sign(&connection.client, &request).await {
         Ok(order) => match connection.client.cancel(&order.order_ref).await {
             Ok(()) => CheckOutcome {

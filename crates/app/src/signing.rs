@@ -6,7 +6,10 @@
 //!   `userVisibleData` saying plainly what is signed, `userNonVisibleData` = the report
 //!   version's binding `<id>,<sha256>`. On completion the signature is verified (texts exactly
 //!   as sent, signer certificate = BankID's answer = the assistant, XML-DSig and chain to the
-//!   environment's user-certificate root); only then is it stored, which freezes the report's
+//!   environment's user-certificate root, and BankID's OCSP answer: about the signer's
+//!   certificate, good, from a responder chaining to the same root, produced during the
+//!   order); only then is it stored, with the OCSP answer's `producedAt` as the signing time
+//!   (FK's `datumForSignatur` is its Stockholm date, never this computer's clock), which freezes the report's
 //!   bytes, and an `assistant_signed` event is logged.
 //! - [`App::sign_as_provider`]: the month's (or the chosen) reports whose current version the
 //!   assistant has signed, one order per person with assistance (more when BankID's size limits
@@ -31,10 +34,11 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use assistid_bankid::messages::{Lang, MessageKey, message};
+use assistid_bankid::ocsp::{OrderWindow, ProvenSignature, verify_signature_with_ocsp};
 use assistid_bankid::order::{
     DriveOptions, OrderEvent, OrderOutcome, drive, start_phone_sign, start_sign,
 };
-use assistid_bankid::signature::{Expected, SignatureError, verify_signature};
+use assistid_bankid::signature::{Expected, SignatureError};
 use assistid_bankid::types::{HintCode, PhoneSignRequest, SignData, SignRequest};
 use assistid_bankid::{BankIdError, CompletionData};
 use assistid_core::binding::{ReportBinding, batch_binding, parse_bindings};
@@ -72,11 +76,11 @@ pub struct SigningOptions {
     pub collect_interval: Duration,
     /// Between QR redraws (1 s).
     pub qr_interval: Duration,
-    /// `endUserIp` (the machine's address; loopback is accepted by the test environment).
-    pub end_user_ip: String,
     /// BankID's size limits (smaller in tests, to force a split).
     pub limits: OrderLimits,
-    /// The clock (the moment of completion decides the signing date).
+    /// The clock: read when an order starts and when its completion arrives, the window the
+    /// OCSP answer must fall in. The signing date is the OCSP answer's `producedAt`, not this
+    /// clock.
     pub clock: fn() -> DateTime<Utc>,
     /// How the user starts the order: QR code (any machine) or the BankID app on this
     /// computer; BankID's messages differ between the two. The QR code is offered in both.
@@ -90,7 +94,6 @@ impl Default for SigningOptions {
         Self {
             collect_interval: Duration::from_secs(2),
             qr_interval: Duration::from_secs(1),
-            end_user_ip: "127.0.0.1".to_owned(),
             limits: OrderLimits::default(),
             start_mode: StartMode::Qr,
             call_initiator: CallInitiator::Rp,
@@ -573,7 +576,11 @@ struct VerifiedCompletion {
     order_ref: String,
     completion: CompletionData,
     signer: Personnummer,
+    /// When the completed collect answer arrived (this computer's clock): the event's time.
     completed_at: DateTime<Utc>,
+    /// The verified OCSP answer's `producedAt`: when BankID vouched for the signer's
+    /// certificate, the signing time stored and sent to FK.
+    signed_at: DateTime<Utc>,
     user_visible_data: String,
     user_non_visible_data: String,
     completion_json: String,
@@ -581,7 +588,7 @@ struct VerifiedCompletion {
 
 impl VerifiedCompletion {
     fn signed_on(&self) -> NaiveDate {
-        stockholm_date(self.completed_at)
+        stockholm_date(self.signed_at)
     }
 
     fn new_signature<'a>(&'a self, role: SignerRole, reports: &'a [Uuid]) -> NewSignature<'a> {
@@ -593,7 +600,7 @@ impl VerifiedCompletion {
             signer: &self.signer,
             signer_name: &self.completion.user.name,
             signed_on: self.signed_on(),
-            signed_at: self.completed_at,
+            signed_at: self.signed_at,
             user_visible_data: &self.user_visible_data,
             user_non_visible_data: &self.user_non_visible_data,
             signature_base64: &self.completion.signature,
@@ -601,6 +608,29 @@ impl VerifiedCompletion {
             completion_data_json: &self.completion_json,
         }
     }
+}
+
+/// BankID's recommended message (id such as `RFA13`, Swedish and English text) for an order
+/// in `hint` (the hint code as [`SigningEvent::Message`] and [`SigningError::OrderFailed`]
+/// carry it; `None` when BankID gave none), pending or `failed`, as the user started it:
+/// for a shell whose start mode changes after the order started (the QR code first, then
+/// "open BankID on this computer"), so its messages follow the mode the user chose.
+pub fn order_message(
+    hint: Option<&str>,
+    failed: bool,
+    mode: StartMode,
+) -> (&'static str, &'static str, &'static str) {
+    let hint = hint.map(HintCode::parse);
+    let key = |hint| {
+        if failed {
+            MessageKey::Failed(hint)
+        } else {
+            MessageKey::Pending(hint)
+        }
+    };
+    let sv = message(key(hint.as_ref()), mode, Lang::Sv);
+    let en = message(key(hint.as_ref()), mode, Lang::En);
+    (sv.id, sv.text, en.text)
 }
 
 /// FK's `datumForSignatur`: the Europe/Stockholm date of the moment.
@@ -640,13 +670,21 @@ async fn run_order(
     let data = SignData::new(visible_text, Some(binding.as_bytes()))
         .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
     let phone = options.start_mode == StartMode::Phone;
+    let started_at = (options.clock)();
     let order = if phone {
         // The coordinator is in a call with the signer: the order goes to the BankID app of
         // the signer's personnummer, with no QR code and no autostart.
         let request = PhoneSignRequest::new(signer, options.call_initiator, &data);
         start_phone_sign(&connection.client, &request).await
     } else {
-        let request = SignRequest::new(&options.end_user_ip, &data, Some(signer.digits()));
+        // endUserIp: this computer's address on its route to BankID, never a fixed address.
+        let end_user_ip = connection
+            .client
+            .end_user_ip()
+            .await
+            .map_err(|e| bankid_error(&e))?
+            .to_string();
+        let request = SignRequest::new(&end_user_ip, &data, Some(signer.digits()));
         start_sign(&connection.client, &request).await
     }
     .map_err(|e| bankid_error(&e))?;
@@ -735,22 +773,29 @@ async fn run_order(
     let xml = completion
         .signature_xml()
         .map_err(|e| SignatureError::Unreadable(format!("inte base64: {e}")))?;
-    if completion.ocsp_der().map_or(true, |d| d.is_empty()) {
-        return Err(
-            SignatureError::Unreadable("OCSP-svaret saknas eller är trasigt".into()).into(),
-        );
-    }
+    let ocsp = match completion.ocsp_der() {
+        Ok(der) if !der.is_empty() => der,
+        _ => {
+            return Err(
+                SignatureError::Unreadable("OCSP-svaret saknas eller är trasigt".into()).into(),
+            );
+        }
+    };
     let expected = Expected {
         user_visible_data: data.user_visible_data(),
         user_non_visible_data: data.user_non_visible_data(),
         personal_number: signer.digits(),
     };
-    verify_bankid_signature(
+    let proven = verify_bankid_signature(
         &xml,
+        &ocsp,
         &expected,
         &completion.user.personal_number,
         &connection.user_roots,
-        completed_at,
+        OrderWindow {
+            started: started_at,
+            completed: completed_at,
+        },
     )?;
     Ok(VerifiedCompletion {
         environment: connection.environment,
@@ -759,34 +804,40 @@ async fn run_order(
         completion,
         signer: signer.clone(),
         completed_at,
+        signed_at: proven.ocsp.produced_at,
         user_visible_data: data.user_visible_data().to_owned(),
         user_non_visible_data: data.user_non_visible_data().unwrap_or_default().to_owned(),
     })
 }
 
-/// The one check of a BankID signature, before it is stored and again before it is sent:
-/// against each of the environment's roots on its own, accepting the first that passes (when
+/// The one check of a BankID signature and its OCSP answer, before it is stored and again
+/// before it is sent ([`assistid_bankid::verify_signature_with_ocsp`]: the signature at the
+/// answer's `producedAt`, the answer about the signer's certificate, good, signed by a
+/// responder chaining to the same root, produced within `order`): against each of the
+/// environment's roots on its own, accepting the first that passes (when
 /// the bankid crate's verification changes, this is the one place that follows). The demo's roots
 /// all carry the same name (a new fake CA per run), and the chain check picks its root by name,
 /// so the roots are tried one at a time. When none passes, the most telling error is returned:
 /// one where the chain matched but something else failed, else "untrusted root".
 fn verify_bankid_signature(
     xml: &[u8],
+    ocsp_der: &[u8],
     expected: &Expected<'_>,
     completion_personal_number: &str,
     roots: &[Vec<u8>],
-    at: DateTime<Utc>,
-) -> Result<(), SignatureError> {
+    order: OrderWindow,
+) -> Result<ProvenSignature, SignatureError> {
     let mut error = SignatureError::UntrustedRoot;
     for root in roots {
-        match verify_signature(
+        match verify_signature_with_ocsp(
             xml,
+            ocsp_der,
             expected,
             completion_personal_number,
             std::slice::from_ref(root),
-            at,
+            order,
         ) {
-            Ok(_) => return Ok(()),
+            Ok(proven) => return Ok(proven),
             Err(SignatureError::UntrustedRoot | SignatureError::ChainBroken(_)) => {}
             Err(e) => error = e,
         }
@@ -1306,8 +1357,16 @@ impl App {
             let xml = BASE64
                 .decode(&s.signature_base64)
                 .map_err(|_| invalid("underskriften är inte base64".into()))?;
+            let ocsp = BASE64
+                .decode(&s.ocsp_response_base64)
+                .map_err(|_| invalid("BankID:s OCSP-svar är inte base64".into()))?;
+            // The order's start is not stored: the stored signing time is the OCSP answer's
+            // producedAt, so the answer must have been produced then (within the allowed
+            // clock skew, which also lets signatures stored before the OCSP check, whose
+            // signing time was this computer's clock at completion, pass).
             verify_bankid_signature(
                 &xml,
+                &ocsp,
                 &Expected {
                     user_visible_data: &s.user_visible_data,
                     user_non_visible_data: Some(&s.user_non_visible_data),
@@ -1315,7 +1374,10 @@ impl App {
                 },
                 completion_pnr,
                 &roots,
-                s.signed_at,
+                OrderWindow {
+                    started: s.signed_at,
+                    completed: s.signed_at,
+                },
             )
             .map_err(|e| invalid(e.to_string()))?;
         }

@@ -104,8 +104,10 @@ pub enum BankidCmd {
         #[arg(value_name = "FILE.p12")]
         file: PathBuf,
     },
-    /// Name BankID's root certificate for user certificates (PEM or DER) that signatures of
-    /// test and production are checked against.
+    /// Test environment only: name an extra root certificate for user certificates (PEM or
+    /// DER) to trust beside BankID's own test root, which ships with the program — for a
+    /// stand-in for BankID's test service. Refused in production, where only BankID's own
+    /// production root (shipped with the program) is trusted.
     SetUserRoot {
         /// The root certificate file.
         #[arg(value_name = "FILE")]

@@ -111,14 +111,13 @@ pub fn bankid(app: &App, cmd: BankidCmd, json: bool, now: DateTime<Utc>) -> anyh
         BankidCmd::SetUserRoot { file } => {
             let path = std::fs::canonicalize(&file)
                 .with_context(|| format!("kunde inte hitta {}", file.display()))?;
-            let mut settings = app.bankid_settings()?;
-            settings.user_root_ca = Some(path.clone());
-            app.save_bankid_settings(&settings, now)?;
+            app.set_bankid_test_user_root(&path, now)?;
             if json {
                 print_json(&serde_json::json!({ "user_root_ca": path }))?;
             } else {
                 println!(
-                    "BankID:s rotcertifikat för användarcertifikat: {}",
+                    "Extra rotcertifikat för BankID:s testmiljö: {} (utöver BankID:s eget \
+                     testrotcertifikat, som följer med programmet)",
                     path.display()
                 );
             }
@@ -153,12 +152,12 @@ pub fn bankid(app: &App, cmd: BankidCmd, json: bool, now: DateTime<Utc>) -> anyh
                         "RP-certifikat: inte inlagt (assistid bankid import-rp-certificate FIL.p12)"
                     ),
                 }
-                match &user_root_ca {
-                    Some(p) => println!("Rotcertifikat för användarcertifikat: {}", p.display()),
-                    None => println!(
-                        "Rotcertifikat för användarcertifikat: inte valt (assistid bankid \
-                         set-user-root FIL)"
-                    ),
+                println!(
+                    "Rotcertifikat för användarcertifikat: BankID:s egna (test och produktion), \
+                     följer med programmet"
+                );
+                if let Some(p) = &user_root_ca {
+                    println!("Extra rotcertifikat, bara i testmiljön: {}", p.display());
                 }
             }
             Ok(0)

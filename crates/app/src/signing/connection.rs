@@ -15,7 +15,9 @@
 //! - test / prod: the RP certificate is a PKCS#12 file (imported in the settings, else a path
 //!   setting) whose password comes from `ASSISTID_BANKID_CERT_PASSWORD` (headless) or the OS
 //!   keychain; the user-certificate roots come from [`App::bankid_user_roots`], the one place
-//!   that chooses them by environment.
+//!   that chooses them by environment: BankID's roots shipped and pinned in the bankid crate
+//!   (test: plus an optional root file from the settings, for a stand-in for BankID's test
+//!   service; prod: the shipped root only).
 //!
 //! The RP certificate and root paths are kept per provider in the store's settings table,
 //! under `bankid.settings.<organisationsnummer>` (JSON of [`BankIdSettings`]).
@@ -159,7 +161,9 @@ pub struct BankIdSettings {
     /// The RP certificate (PKCS#12) for test/prod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rp_certificate: Option<PathBuf>,
-    /// BankID's user-certificate root (PEM or DER) for test/prod.
+    /// An extra user-certificate root (PEM or DER) trusted in the *test* environment only,
+    /// beside BankID's shipped test root: for a stand-in for BankID's test service. Ignored
+    /// in production, where only BankID's shipped production root is trusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_root_ca: Option<PathBuf>,
 }
@@ -199,12 +203,43 @@ impl App {
         Ok(())
     }
 
+    /// Names an extra user-certificate root (PEM or DER) to trust in BankID's *test*
+    /// environment, beside BankID's shipped test root: the way to trust a stand-in for
+    /// BankID's test service (for example the fakes of the end-to-end walk). Only a folder
+    /// working in the test environment takes it (`user_root_test_only`): production trusts
+    /// BankID's shipped production root and nothing else, and the demo its own BankID. The
+    /// file must hold a certificate; its path is saved in the settings.
+    pub fn set_bankid_test_user_root(&self, path: &Path, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let environment = self.bankid_environment()?;
+        if environment != BankIdEnvironment::Test {
+            return Err(wrong_environment(
+                "user_root_test_only",
+                format!(
+                    "Ett eget rotcertifikat för BankID kan bara anges när datamappen arbetar i \
+                     testmiljön; den här datamappen arbetar i {}. I produktionsmiljön godtas \
+                     bara BankID:s eget rotcertifikat, som följer med programmet. Ingenting \
+                     ändrades.",
+                    environment.label_sv()
+                ),
+            )
+            .into());
+        }
+        read_certificate(path)?;
+        let mut settings = self.bankid_settings()?;
+        settings.user_root_ca = Some(path.to_path_buf());
+        self.save_bankid_settings(&settings, now)
+    }
+
     /// The user-certificate roots signatures of `environment` are checked against (DER): the
-    /// one place that chooses them by environment. Demo: the stand-in roots saved in the demo
-    /// folder (none in a folder with real data, so a demo signature never verifies there).
-    /// Test and prod: BankID's root for that environment, today the file named in the
-    /// settings; the roots shipped with the bankid crate (pinned by fingerprint) replace it
-    /// here.
+    /// one place that chooses them by environment.
+    ///
+    /// - Demo: the stand-in roots saved in the demo folder (none in a folder with real data,
+    ///   so a demo signature never verifies there).
+    /// - Test: BankID's test root shipped with the bankid crate (pinned by fingerprint), plus
+    ///   the root file named in the settings if one is set — the way to trust a stand-in for
+    ///   BankID's test service (for example the fakes the end-to-end walk runs against).
+    /// - Prod: BankID's production root shipped with the bankid crate, and only it: a root
+    ///   file named in the settings is never trusted in production.
     pub fn bankid_user_roots(
         &self,
         environment: BankIdEnvironment,
@@ -214,15 +249,21 @@ impl App {
                 Ok(Vec::new())
             }
             BankIdEnvironment::Demo => demo_roots(self.data_dir()),
-            BankIdEnvironment::Test | BankIdEnvironment::Prod => {
-                let settings = self.bankid_settings()?;
-                let path = settings.user_root_ca.ok_or_else(|| {
-                    AppError::Missing(
-                        "BankID:s rotcertifikat för användarcertifikat är inte inställt".into(),
-                    )
-                })?;
-                Ok(vec![read_certificate(&path)?])
+            BankIdEnvironment::Test => {
+                let mut roots = assistid_bankid::user_roots::for_environment(&Environment::Test)
+                    .map_err(|e| AppError::Missing(e.to_string()))?;
+                if let Some(path) = self.bankid_settings()?.user_root_ca {
+                    let extra = read_certificate(&path)?;
+                    if !roots.contains(&extra) {
+                        roots.push(extra);
+                    }
+                }
+                Ok(roots)
             }
+            BankIdEnvironment::Prod => Ok(assistid_bankid::user_roots::for_environment(
+                &Environment::Production,
+            )
+            .map_err(|e| AppError::Missing(e.to_string()))?),
         }
     }
 

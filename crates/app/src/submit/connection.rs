@@ -274,8 +274,14 @@ impl App {
         self.check_environment(options.environment)?;
         let env = options.environment;
         if env == Environment::Demo && options.endpoint.is_none() {
+            // The demo FK checks each signature as FK does: its chain and OCSP answer must
+            // end at the demo BankID's user-certificate roots (every stand-in root saved in
+            // the demo folder), as FK's services check against BankID's roots.
             let config = FakeFkConfig {
                 journal: Some(self.demo_fk_journal_path()),
+                bankid_roots: Some(
+                    self.bankid_user_roots(crate::signing::BankIdEnvironment::Demo)?,
+                ),
                 ..FakeFkConfig::default()
             };
             return EltConnection::start_demo(config, options.timeouts);

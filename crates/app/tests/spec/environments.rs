@@ -328,14 +328,32 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
         signed_prod, signed,
         "the same frozen versions, signed again"
     );
+    // Signed again with the same stand-in CA, which the settings name as a root file: in
+    // production only BankID's own production root counts, so the reports are looked at as
+    // production's own (the test service's acceptance does not say "already sent") and their
+    // signatures are refused because the stand-in's root is not trusted there.
     let (queued, skipped) = app
         .queue_month(month(), Environment::Prod, Utc::now())
-        .expect("queued for production");
-    assert_eq!(
-        queued.len(),
-        signed.len(),
-        "acceptance by FK's test service does not count in production: {skipped:?}"
+        .expect("the month is looked at for production");
+    assert!(
+        queued.is_empty(),
+        "a root file from the settings is never trusted in production: {skipped:?}"
     );
+    assert_eq!(
+        skipped.len(),
+        signed.len(),
+        "every report is looked at again in production, none counted as sent: {skipped:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .all(|s| s.reason_code == "signature_invalid" && s.reason.contains("BankID-rot")),
+        "each is refused for its signature's root, not as already accepted by FK: {skipped:?}"
+    );
+    let err = app
+        .verify_stored_signatures(signed[0], BankIdEnvironment::Prod)
+        .expect_err("the configured root file does not make a production signature valid");
+    assert_eq!(err.code(), "stored_signature_invalid", "{err}");
     let store = store(&folder);
     for id in &signed {
         let all = store.submissions_for_report(*id).expect("readable");
@@ -345,9 +363,8 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
             "the test service's acceptance is kept as it was"
         );
         assert!(
-            all.iter()
-                .any(|s| s.environment == "prod" && s.state == SubmissionState::Queued),
-            "and production has its own submission"
+            all.iter().all(|s| s.environment == "test"),
+            "and nothing was queued for production"
         );
     }
 }
@@ -357,7 +374,7 @@ async fn the_two_checks_prove_the_configuration_before_the_first_report() {
     let folder = Folder::demo();
     let app = folder.open();
     let bankid = DemoBankId::start(&app, Duration::from_millis(40)).await;
-    let checked = check_bankid(&bankid, "127.0.0.1").await;
+    let checked = check_bankid(&bankid).await;
     assert!(checked.ok, "BankID takes the RP certificate: {checked:?}");
     let paths: Vec<String> = bankid.fake.requests().into_iter().map(|(p, _)| p).collect();
     assert!(

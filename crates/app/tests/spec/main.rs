@@ -5,6 +5,7 @@ mod demo_bankid;
 mod environments;
 mod faults;
 mod import;
+mod ocsp;
 mod phone_signing;
 mod privacy;
 mod register_and_settings;

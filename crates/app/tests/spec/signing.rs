@@ -797,3 +797,39 @@ async fn the_provider_signature_on_a_persons_reports_names_no_other_person() {
             .expect("every report is fully signed");
     }
 }
+
+#[test]
+fn bankids_messages_follow_how_the_user_started_the_order() {
+    use assistid_app::signing::{StartMode, order_message};
+    let pending = |hint, mode| order_message(Some(hint), false, mode).0;
+    let failed = |hint, mode| order_message(Some(hint), true, mode).0;
+    assert_eq!(
+        pending("outstandingTransaction", StartMode::Qr),
+        "RFA1",
+        "with the QR code the user is asked to start the BankID app"
+    );
+    assert_eq!(
+        pending("outstandingTransaction", StartMode::SameDevice),
+        "RFA13",
+        "on this computer the user is told the app is being started"
+    );
+    assert_eq!(
+        failed("startFailed", StartMode::Qr),
+        "RFA17B",
+        "a QR code nobody scanned"
+    );
+    assert_eq!(
+        failed("startFailed", StartMode::SameDevice),
+        "RFA17A",
+        "a BankID app that never started on this computer"
+    );
+    let (id, sv, en) = order_message(Some("userSign"), false, StartMode::SameDevice);
+    assert_eq!(
+        id, "RFA9",
+        "signing in the app reads the same in both modes"
+    );
+    assert!(
+        !sv.is_empty() && !en.is_empty() && sv != en,
+        "a Swedish and an English text: {sv} / {en}"
+    );
+}
