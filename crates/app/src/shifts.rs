@@ -556,8 +556,13 @@ impl App {
     /// Why the report `key` may not change, when FK has received it (`report_already_sent`)
     /// or it is queued, being sent or uncertain (`report_being_sent`); `None` when it may. The
     /// grid refuses with it, and the import refuses the rows that would change such a report.
+    ///
+    /// Only submissions of the folder's environment count (issue 14): a report FK's *test*
+    /// service received can still be corrected once the folder works in production, where it
+    /// has not been sent (the change makes a new version, signed again there).
     pub(crate) fn sent_refusal(&self, key: &ReportKey) -> anyhow::Result<Option<ShiftRefused>> {
         let (assistant, person, month) = key;
+        let here = self.folder_environment_code()?;
         let store = self.store();
         let versions = store
             .report_versions_in_month(*month)
@@ -569,6 +574,8 @@ impl App {
             for submission in store
                 .submissions_for_report(version.report_id)
                 .map_err(AppError::from)?
+                .into_iter()
+                .filter(|s| here.is_none_or(|env| s.environment == env))
             {
                 let which = || self.report_label(assistant, person, *month);
                 match submission.state {

@@ -274,6 +274,30 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
     assert_eq!(state(&steps, "fk_ca"), StepState::ToDo, "{steps:?}");
     assert_eq!(state(&steps, "production"), StepState::ToDo);
 
+    // A shift of a report FK's test service received is not changed while the folder works in
+    // test (FK has that time there) ...
+    let received = store(&folder)
+        .report_version_by_id(signed[0])
+        .expect("readable")
+        .expect("there");
+    let shift_of_received = app
+        .shifts_of_person_in_month(received.person.digits(), month())
+        .expect("the person's shifts")
+        .into_iter()
+        .find(|s| s.shift.assistant == received.assistant)
+        .expect("the received report has shifts")
+        .id;
+    let refused = app
+        .delete_shift(shift_of_received, Utc::now())
+        .expect_err("FK's test service has this report");
+    assert_eq!(
+        refused
+            .downcast_ref::<assistid_app::shifts::ShiftRefused>()
+            .map(|r| r.code),
+        Some("report_already_sent"),
+        "{refused:#}"
+    );
+
     // The folder moves to production: what was accepted in test is still to sign and send.
     app.set_environment(Environment::Prod, Utc::now())
         .expect("the folder now works in production");
@@ -290,6 +314,17 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
     let receipt = app
         .receipt(&ReceiptRequest::Month { month: month() }, Utc::now())
         .expect("the month's receipt in production");
+    // ... but in production, where it has not been sent, it can still be corrected: the
+    // change is a new version, to sign and send there (checked at the end of this test, once
+    // the frozen versions have been signed again).
+    let correctable = app
+        .shifts_of_person_in_month(received.person.digits(), month())
+        .expect("the person's shifts")
+        .into_iter()
+        .find(|s| s.shift.assistant == received.assistant)
+        .expect("still there")
+        .id;
+    assert_eq!(correctable, shift_of_received);
     assert!(!receipt.fk_test_service, "production's receipt is not TEST");
     assert!(
         receipt
@@ -367,6 +402,13 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
             "and nothing was queued for production"
         );
     }
+    drop(store);
+    let deleted = app.delete_shift(shift_of_received, Utc::now());
+    assert!(
+        deleted.is_ok(),
+        "what FK's test service received is still correctable in production: {:?}",
+        deleted.err().map(|e| format!("{e:#}"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
