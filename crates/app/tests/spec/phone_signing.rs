@@ -2,42 +2,19 @@
 //! folder, the fake BankID's phone orders over real mutual TLS, the same verification, binding
 //! and freezing as every other way to sign.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use assistid_app::App;
 use assistid_app::signing::{
     CallInitiator, CancelSignal, SigningError, SigningEvent, SigningOptions,
 };
-use assistid_app::{App, KeySource};
 use assistid_core::ids::Personnummer;
-use assistid_core::model::ReportMonth;
 use assistid_store::{SignerRole, Store};
 use chrono::Utc;
 use uuid::Uuid;
 
 use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer};
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    app: App,
-}
-
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("a temporary data folder");
-    let app = App::open(
-        dir.path(),
-        KeySource::File(dir.path().join("test.key")),
-        Utc::now(),
-    )
-    .expect("a new data folder opens");
-    app.load_demo_if_empty(Utc::now())
-        .expect("the demo data loads");
-    Fixture { dir, app }
-}
-
-fn october() -> ReportMonth {
-    ReportMonth::new(2026, 10).expect("a month")
-}
+use crate::signing::{Events, SIGNATORY, fixture, october, recorder};
 
 fn options() -> SigningOptions {
     SigningOptions {
@@ -55,18 +32,6 @@ fn first_report(app: &App) -> Uuid {
         .and_then(|r| r.id())
         .and_then(|id| Uuid::parse_str(id).ok())
         .expect("the demo month has a sendable report")
-}
-
-type Events = Arc<Mutex<Vec<SigningEvent>>>;
-
-fn recorder() -> (Events, impl FnMut(SigningEvent) + Send) {
-    let events: Events = Arc::default();
-    let sink = events.clone();
-    (events, move |e| {
-        if let Ok(mut v) = sink.lock() {
-            v.push(e);
-        }
-    })
 }
 
 fn message_ids(events: &Events) -> Vec<&'static str> {
@@ -243,7 +208,6 @@ async fn the_user_says_no_call_is_going_on_and_nothing_is_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_provider_signs_the_batch_by_phone() {
-    const SIGNATORY: &str = "197205141232";
     let fx = fixture();
     let app = &fx.app;
     let bankid = DemoBankId::start(app, Duration::from_millis(60)).await;

@@ -25,14 +25,14 @@ use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer};
 const DELAY: Duration = Duration::from_millis(60);
 
 /// The demo provider's manager, as a signatory (a checksum-valid personnummer).
-const SIGNATORY: &str = "197205141232";
+pub(crate) const SIGNATORY: &str = "197205141232";
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    app: App,
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) app: App,
 }
 
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("a temporary data folder");
     let app = App::open(
         dir.path(),
@@ -45,7 +45,7 @@ fn fixture() -> Fixture {
     Fixture { dir, app }
 }
 
-fn october() -> ReportMonth {
+pub(crate) fn october() -> ReportMonth {
     ReportMonth::new(2026, 10).expect("a month")
 }
 
@@ -73,9 +73,9 @@ fn report_ids(app: &App) -> Vec<Uuid> {
         .collect()
 }
 
-type Events = Arc<Mutex<Vec<SigningEvent>>>;
+pub(crate) type Events = Arc<Mutex<Vec<SigningEvent>>>;
 
-fn recorder() -> (Events, impl FnMut(SigningEvent) + Send) {
+pub(crate) fn recorder() -> (Events, impl FnMut(SigningEvent) + Send) {
     let events: Events = Arc::default();
     let sink = events.clone();
     (events, move |e| {
