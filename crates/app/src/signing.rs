@@ -1484,7 +1484,6 @@ fn summarize(report: &ReportReview) -> text::ReportSummary {
         person_name: report.person_name().to_owned(),
         assistant_name: report.assistant_name().to_owned(),
         totals: *report.totals(),
-        rows: report.rows().len(),
     }
 }
 

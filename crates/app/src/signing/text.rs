@@ -119,8 +119,6 @@ pub struct ReportSummary {
     pub assistant_name: String,
     /// Totals per kind.
     pub totals: Totals,
-    /// Number of rows.
-    pub rows: usize,
 }
 
 /// Escapes text from the register (names) for BankID's simpleMarkdownV1: a backslash before
