@@ -677,15 +677,17 @@ fn check_outcome(c: assistid_app::going_live::CheckOutcome) -> ipc::CheckOutcome
 /// using the client certificate, against the chosen CA, and the certificate's expiry.
 #[tauri::command]
 pub async fn check_fk_connection(shell: State<'_, Shell>) -> Answer<ipc::CheckOutcome> {
-    let connection = shell
+    let fk = shell
         .run(|app| {
             let environment = app.default_environment()?;
-            app.connect(&assistid_app::submit::ConnectOptions::new(environment))
+            crate::demo_fk::FkLink::connect(app, environment)
         })
         .await?;
-    Ok(check_outcome(
-        assistid_app::going_live::check_fk_connection(&connection, chrono::Utc::now()).await,
-    ))
+    let outcome =
+        assistid_app::going_live::check_fk_connection(fk.connection(), chrono::Utc::now()).await;
+    // Stopping the demo's FK waits for its thread: not on the async runtime.
+    let _stopped = tauri::async_runtime::spawn_blocking(move || drop(fk)).await;
+    Ok(check_outcome(outcome))
 }
 
 /// "Testa BankID": an order started with the RP certificate at the folder's BankID and

@@ -22,6 +22,7 @@
 pub mod backup;
 pub mod commands;
 pub mod convert;
+pub mod demo_fk;
 pub mod import;
 pub mod ipc;
 pub mod records;

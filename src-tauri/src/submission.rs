@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistid_app::App;
 use assistid_app::submit::{
-    ConnectOptions, Environment, Pacer, PacingConfig, RetryPolicy, SubmissionId, SubmissionView,
+    Environment, Pacer, PacingConfig, RetryPolicy, SubmissionId, SubmissionView,
 };
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _, Manager as _};
@@ -142,7 +142,8 @@ fn send(
     ids: &[SubmissionId],
 ) -> anyhow::Result<()> {
     let app = App::open(data_dir, keys, Utc::now())?;
-    let connection = app.connect(&ConnectOptions::new(environment))?;
+    // In the demo folder the demo's FK runs for as long as this run does.
+    let fk = crate::demo_fk::FkLink::connect(&app, environment)?;
     let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;
     let total = ids.len();
@@ -158,13 +159,21 @@ fn send(
         );
     };
     let run = assistid_app::signing::block_on(app.send_run(
-        &connection,
+        fk.connection(),
         ids,
         &pacer,
         &RetryPolicy::default(),
         &clock,
         &mut progress,
     ))??;
+    if let Some(violations) = fk.demo_rate_violations() {
+        // The pacing as the demo's FK measured it (a count, nothing personal).
+        tracing::info!(
+            violations,
+            "demo FK: requests closer together than FK allows"
+        );
+    }
+    drop(fk);
     // What FK just answered is worth a backup at once (a failure is remembered for the
     // overview, never the run's failure).
     if let Err(e) = app.automatic_backup(

@@ -59,7 +59,7 @@ pub use assistid_bankid::CancelSignal;
 pub use assistid_bankid::messages::StartMode;
 pub use assistid_bankid::types::CallInitiator;
 pub use assistid_store::SignerRole;
-use connection::wrong_environment;
+pub(crate) use connection::wrong_environment;
 pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
     KEYCHAIN_SERVICE, SETTINGS_KEY_PREFIX, StandInBankId,

@@ -43,8 +43,8 @@ pub use assistid_elt::{CertStatus, Environment};
 pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
 pub use binding::{BindingError, binding_entries, signature_binds};
 pub use connection::{
-    CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, ELT_CLIENT_CERT_KEY, EltConnection,
-    PROXY_ENV, system_proxy_is_set,
+    CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, DemoFkSetup, ELT_CLIENT_CERT_KEY,
+    EltConnection, PROXY_ENV, StandInFk, system_proxy_is_set,
 };
 pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError, StartTurn};
 
@@ -199,8 +199,6 @@ pub struct SubmitSummary {
     pub results: Vec<SubmissionView>,
     /// Why the run stopped before sending everything, if it did.
     pub stopped: Option<RunStop>,
-    /// In the demo: the rate violations the fake FK counted (0 expected).
-    pub rate_violations: Option<usize>,
 }
 
 impl SubmitSummary {
@@ -1170,7 +1168,6 @@ impl App {
             skipped,
             results: run.results,
             stopped: run.stopped,
-            rate_violations: connection.demo_fake().map(|f| f.rate_violations()),
         })
     }
 

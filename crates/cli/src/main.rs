@@ -5,6 +5,7 @@ mod after_sending;
 mod args;
 mod backup;
 mod demo_bankid;
+mod demo_fk;
 mod live;
 mod output;
 mod privacy;

@@ -15,6 +15,7 @@ use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::args::{SubmissionsArgs, SubmissionsCmd, SubmitArgs};
+use crate::demo_fk::DemoFk;
 use crate::exit;
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
@@ -80,12 +81,20 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
         })?,
         None => app.default_environment()?,
     };
-    let mut options = ConnectOptions::new(environment);
-    options.endpoint = args.endpoint.clone();
-    options.ca_file = args.ca.clone();
-    options.client_cert = args.client_cert.clone();
-    options.client_cert_key = args.client_cert_key.clone();
-    let connection = app.connect(&options)?;
+    // The demo folder sends to the demo's FK, started here at the edge and kept running until
+    // the run is over; another address given for the run (another FK service) is FK's way.
+    let (connection, demo) = if environment == Environment::Demo && args.endpoint.is_none() {
+        app.check_environment(environment)?;
+        let (connection, demo) = DemoFk::connect(app)?;
+        (connection, Some(demo))
+    } else {
+        let mut options = ConnectOptions::new(environment);
+        options.endpoint = args.endpoint.clone();
+        options.ca_file = args.ca.clone();
+        options.client_cert = args.client_cert.clone();
+        options.client_cert_key = args.client_cert_key.clone();
+        (app.connect(&options)?, None)
+    };
     let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;
     if !json {
@@ -122,15 +131,29 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
     // What FK just answered is the first thing worth a backup (issue 20); a failure here is
     // remembered for the overview and never turns the run into a failure.
     crate::backup::after_submission(app, json);
+    // The pacing as the demo's FK measured it (read from the fake this program runs).
+    let rate_violations = demo.as_ref().map(DemoFk::rate_violations);
     if json {
-        print_json(&summary)?;
+        print_json(&SubmitOutput {
+            summary: &summary,
+            rate_violations,
+        })?;
     } else {
-        print_summary(&summary);
+        print_summary(&summary, rate_violations);
     }
     Ok(exit_code(&summary))
 }
 
-fn print_summary(summary: &SubmitSummary) {
+/// `submit --json`: the app's summary and, in the demo, what the demo's FK measured.
+#[derive(serde::Serialize)]
+struct SubmitOutput<'a> {
+    #[serde(flatten)]
+    summary: &'a SubmitSummary,
+    /// In the demo: the requests the demo's FK counted as too close together (0 expected).
+    rate_violations: Option<usize>,
+}
+
+fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
     if !summary.skipped.is_empty() {
         println!();
         println!("Inte skickade nu:");
@@ -168,7 +191,7 @@ fn print_summary(summary: &SubmitSummary) {
         println!();
         println!("{}", stop.message);
     }
-    if let Some(violations) = summary.rate_violations {
+    if let Some(violations) = rate_violations {
         println!("Demo-FK räknade {violations} för täta anrop.");
     }
 }

@@ -6,6 +6,7 @@ mod backup;
 mod bindings;
 mod boundary;
 mod config;
+mod demo_fk;
 mod import;
 mod records;
 mod register_and_settings;

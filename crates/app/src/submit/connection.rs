@@ -1,17 +1,22 @@
-//! Where reports go: the demo (the fake FK, started in this process on loopback) or FK's test
-//! or production service with the provider's certificate, from the data folder's settings or
-//! overridden per run.
+//! Where reports go: the demo's stand-in FK or FK's test or production service with the
+//! provider's certificate, from the data folder's settings or overridden per run.
+//!
+//! **Nothing here starts a fake.** Like BankID's ([`crate::signing::StandInBankId`]), the demo's
+//! FK is started at the edge — the demo wiring of the command line and of the desktop shell —
+//! which hands the app only its address, the CA that signed its server certificate and the
+//! client identity it accepts ([`StandInFk`], [`App::connect_stand_in_fk`]); the app refuses it
+//! in a folder with real data. What the edge needs to start it the app tells it
+//! ([`App::demo_fk_setup`]: the journal in the demo folder, the demo BankID's roots). Test and
+//! prod ([`App::connect`]) use the address, CA and client certificate from the settings.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use assistid_core::secret::Sensitive;
 use assistid_elt::client::Timeouts;
 use assistid_elt::{
     CertHealth, EltClient, EltError, Environment, EnvironmentConfig, TrustAnchor,
     check_data_matches_environment,
 };
-use assistid_fakes::fk::{BackgroundFakeFk, FakeFk, FakeFkConfig, FakeFkHandle};
 use assistid_store::DataKind;
 use assistid_store::settings::{
     ELT_CLIENT_CERT_PATH, ELT_ENVIRONMENT, elt_ca_path_key, elt_ca_pem_key, elt_endpoint_key,
@@ -32,9 +37,38 @@ pub const SYSTEM_ROOTS: &str = "system";
 /// accepted reports across runs of the program, so a resend shows up as a duplicate.
 pub const DEMO_FK_JOURNAL: &str = "demo-fk/journal.jsonl";
 
-/// The password the demo's generated client certificate is protected with (it never leaves
-/// the process).
-const DEMO_PASSWORD: &str = "assistid-demo";
+/// An FK service that is not FK's own — the demo's stand-in, started by the caller's demo
+/// wiring — as the app receives it: an address and trust anchors, nothing else.
+#[derive(Clone)]
+pub struct StandInFk {
+    /// The service's address (`https://127.0.0.1:…/…`).
+    pub endpoint: String,
+    /// The CA certificate (PEM) that signed the service's TLS certificate: the only one trusted.
+    pub ca_pem: String,
+    /// The client identity (PKCS#12) the service accepts.
+    pub client_identity_p12: Vec<u8>,
+    /// The PKCS#12 file's password.
+    pub password: Sensitive<String>,
+}
+
+impl std::fmt::Debug for StandInFk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StandInFk")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the demo wiring needs to start the demo's FK for a demo folder
+/// ([`App::demo_fk_setup`]).
+#[derive(Debug, Clone)]
+pub struct DemoFkSetup {
+    /// The fake's journal in the demo folder ([`DEMO_FK_JOURNAL`]).
+    pub journal: PathBuf,
+    /// The demo BankID's user-certificate roots (DER) saved in the folder: the fake checks each
+    /// signature's chain and OCSP answer against them, as FK checks against BankID's.
+    pub bankid_roots: Vec<Vec<u8>>,
+}
 
 /// How to reach FK for one run; everything not given comes from the settings.
 #[derive(Debug, Clone)]
@@ -97,13 +131,13 @@ impl ConnectOptions {
     }
 }
 
-/// A ready ELT client for one environment. In the demo it owns the fake FK it started.
+/// A ready ELT client for one environment. It owns no service: the demo's stand-in FK is
+/// kept running by whoever started it.
 #[derive(Debug)]
 pub struct EltConnection {
     environment: Environment,
     client: EltClient,
     endpoint: String,
-    demo_fake: Option<BackgroundFakeFk>,
 }
 
 impl EltConnection {
@@ -117,30 +151,7 @@ impl EltConnection {
             environment,
             client,
             endpoint: endpoint.into(),
-            demo_fake: None,
         }
-    }
-
-    /// Starts a fake FK on loopback in its own thread and connects to it with the identity
-    /// and CA it hands out: the demo environment.
-    pub fn start_demo(config: FakeFkConfig, timeouts: Timeouts) -> anyhow::Result<Self> {
-        let fake = FakeFk::start_background(config).context("demo-FK kunde inte startas")?;
-        let p12 = fake
-            .client_identity_p12(DEMO_PASSWORD)
-            .context("demo-certifikatet kunde inte skapas")?;
-        let client = EltClient::builder()
-            .endpoint(fake.endpoint())
-            .identity(p12, Sensitive::new(DEMO_PASSWORD.to_owned()))
-            .trust(TrustAnchor::PinnedCa(fake.ca_pem().to_owned()))
-            .timeouts(timeouts)
-            .build()
-            .map_err(elt_setup_error)?;
-        Ok(Self {
-            environment: Environment::Demo,
-            client,
-            endpoint: fake.endpoint(),
-            demo_fake: Some(fake),
-        })
     }
 
     /// The environment.
@@ -161,11 +172,6 @@ impl EltConnection {
     /// The client certificate's health at `now` (warns from 30 days before expiry).
     pub fn certificate_health(&self, now: DateTime<Utc>) -> Option<CertHealth> {
         self.client.certificate_health(now)
-    }
-
-    /// The fake FK of the demo environment (its recorded requests and rate violations).
-    pub fn demo_fake(&self) -> Option<&FakeFkHandle> {
-        self.demo_fake.as_deref()
     }
 }
 
@@ -266,25 +272,73 @@ impl App {
         })
     }
 
-    /// Connects to the environment: in the demo a fake FK is started on loopback; for test and
-    /// prod the address, CA and client certificate come from `options` or the settings, the
-    /// password from `options`, [`CLIENT_CERT_PASSWORD_ENV`] or the OS keychain. Refuses a
-    /// mismatch between the data and the environment first.
+    /// What the demo wiring needs to start the demo's FK for this folder: the journal it keeps
+    /// here and the demo BankID's user-certificate roots saved here (the fake checks each
+    /// signature against them, as FK checks against BankID's roots). Refused in a folder with
+    /// real data (`demo_fk_in_real_folder`): nothing there may be sent to the demo's FK.
+    pub fn demo_fk_setup(&self) -> anyhow::Result<DemoFkSetup> {
+        self.refuse_demo_fk_outside_demo()?;
+        Ok(DemoFkSetup {
+            journal: self.demo_fk_journal_path(),
+            bankid_roots: self.bankid_user_roots(crate::signing::BankIdEnvironment::Demo)?,
+        })
+    }
+
+    /// Connects to a stand-in FK (the demo's, started by the caller) — only in the demo
+    /// folder: in a folder with real data it is refused (`demo_fk_in_real_folder`). The server
+    /// is trusted by the stand-in's own CA only; the connection's environment is the demo.
+    pub fn connect_stand_in_fk(&self, stand_in: StandInFk) -> anyhow::Result<EltConnection> {
+        self.refuse_demo_fk_outside_demo()?;
+        let StandInFk {
+            endpoint,
+            ca_pem,
+            client_identity_p12,
+            password,
+        } = stand_in;
+        let client = EltClient::builder()
+            .endpoint(endpoint.clone())
+            .identity(client_identity_p12, password)
+            .trust(TrustAnchor::PinnedCa(ca_pem))
+            .timeouts(Timeouts::default())
+            .build()
+            .map_err(elt_setup_error)?;
+        Ok(EltConnection::from_client(
+            Environment::Demo,
+            endpoint,
+            client,
+        ))
+    }
+
+    fn refuse_demo_fk_outside_demo(&self) -> anyhow::Result<()> {
+        if self.data_kind()? != DataKind::Demo {
+            return Err(crate::signing::wrong_environment(
+                "demo_fk_in_real_folder",
+                "Demons Försäkringskassa (demo-FK) kan inte användas i en datamapp med riktiga \
+                 uppgifter: ingenting som skickas dit når Försäkringskassan. Skicka till \
+                 Försäkringskassans testmiljö eller produktionsmiljö, som datamappen är \
+                 inställd på.",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Connects to FK's service of the environment: the address, CA and client certificate
+    /// come from `options` or the settings, the password from `options`,
+    /// [`CLIENT_CERT_PASSWORD_ENV`] or the OS keychain. Refuses a mismatch between the data
+    /// and the environment first. The demo's FK is the stand-in its demo wiring starts
+    /// ([`App::connect_stand_in_fk`]); asked here without an address, it is refused
+    /// (`demo_fk_not_started`).
     pub fn connect(&self, options: &ConnectOptions) -> anyhow::Result<EltConnection> {
         self.check_environment(options.environment)?;
         let env = options.environment;
         if env == Environment::Demo && options.endpoint.is_none() {
-            // The demo FK checks each signature as FK does: its chain and OCSP answer must
-            // end at the demo BankID's user-certificate roots (every stand-in root saved in
-            // the demo folder), as FK's services check against BankID's roots.
-            let config = FakeFkConfig {
-                journal: Some(self.demo_fk_journal_path()),
-                bankid_roots: Some(
-                    self.bankid_user_roots(crate::signing::BankIdEnvironment::Demo)?,
-                ),
-                ..FakeFkConfig::default()
-            };
-            return EltConnection::start_demo(config, options.timeouts);
+            return Err(crate::signing::wrong_environment(
+                "demo_fk_not_started",
+                "Demoläget skickar till demons egen Försäkringskassa (demo-FK), som startas av \
+                 demon: använd assistid submit i demomappen eller Skicka i Assistid-appen.",
+            )
+            .into());
         }
         let store = self.store();
         let setting = |key: &str| store.setting(key).map_err(AppError::from);

@@ -2,6 +2,7 @@
 mod after_sending;
 mod backup;
 mod demo_bankid;
+mod demo_fk;
 mod environments;
 mod faults;
 mod import;

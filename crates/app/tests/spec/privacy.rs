@@ -21,9 +21,9 @@ use assistid_elt::Environment;
 use chrono::Utc;
 use uuid::Uuid;
 
-/// The password the demo client certificate is protected with (private in
-/// `crates/app/src/submit/connection.rs`; written here so the scan knows what to look for).
-const DEMO_CERT_PASSWORD: &str = "assistid-demo";
+/// The password the demo client certificate is protected with (by the edge that starts the
+/// demo's FK; written here so the scan knows what to look for).
+const DEMO_CERT_PASSWORD: &str = crate::demo_fk::DEMO_FK_PASSWORD;
 
 /// Everything every test in this binary logs, at every level.
 fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
@@ -224,9 +224,9 @@ fn demo_month_signed_and_sent(messages: &mut Vec<String>) -> (tempfile::TempDir,
         .expect("the provider signs the month");
     });
 
-    let connection = app
-        .connect(&ConnectOptions::new(Environment::Demo))
-        .expect("the demo FK starts");
+    // The demo's FK as the edge starts it (the CLI's and the desktop's demo wiring).
+    let (connection, _fk) =
+        crate::demo_fk::start_demo_fk(&app, assistid_fakes::fk::FakeFkConfig::default());
     let summary = app
         .submit_month(
             october(),

@@ -140,6 +140,11 @@ fn a_signed_demo_month_goes_from_submit_to_tx_ids_with_no_rate_violation() {
     // Running again sends nothing and still succeeds.
     let again = data.json(&["submit", "--month", "2026-10"]);
     assert_eq!(again["results"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        again["rate_violations"], 0,
+        "--json still reports the demo FK's count, read by the CLI from the fake it started: \
+         {again}"
+    );
     let resolve = data.run(&["submissions", "resolve", "1", "--abandon"]);
     assert_eq!(
         resolve.status.code(),
