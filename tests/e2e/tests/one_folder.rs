@@ -236,8 +236,16 @@ async fn scenario(
     fake: &BackgroundFakeFk,
     reports: &[Uuid],
 ) -> anyhow::Result<()> {
+    // The window opened the prepared folder (not the demo): FK's test service, our people.
+    desktop
+        .wait_for_text("[data-testid=test-banner]", "TEST")
+        .await
+        .context("the real folder working in FK's test service is open")?;
+    desktop
+        .wait_for_text("main", "Mapp 0")
+        .await
+        .context("the overview lists the prepared folder's people")?;
     // The desktop window starts the run.
-    desktop.wait_for_text("main", "Mapp").await.ok();
     desktop.open_screen("submit").await?;
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
