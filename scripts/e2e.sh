@@ -2,7 +2,7 @@
 # The desktop app end to end: builds the UI and the app, then drives the real binary through
 # tauri-driver + WebKitWebDriver under Xvfb (tests/e2e/tests/desktop.rs).
 #
-# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver; tauri-driver comes from
+# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver dbus-daemon; tauri-driver comes from
 # the tool cache (scripts/tools.sh). Fails (never skips) when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +20,13 @@ fi
 # step it builds nothing new, and the app is the binary the spec tests ran against.
 cargo test --workspace --all-targets --locked --no-run
 export ASSISTID_DESKTOP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/assistid-desktop"
-xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test --workspace --locked --test desktop -- --nocapture "$@"
+# A D-Bus session bus, as every desktop session has: the app's single-instance hand-over
+# (tauri-plugin-single-instance) goes through it on Linux, and tests/one_folder.rs proves it.
+# Without one a second start runs beside the first (tests/one_folder.rs fails, as it should).
+command -v dbus-run-session >/dev/null 2>&1 || {
+  echo "error: dbus-run-session is missing: apt-get install -y --no-install-recommends dbus-daemon" >&2
+  exit 1
+}
+# The walk (tests/desktop.rs), then the CLI and the app on one folder (tests/one_folder.rs).
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test --workspace --locked --test desktop --test one_folder -- --nocapture "$@"

@@ -23,6 +23,8 @@ want libwebkit2gtk-4.1-dev
 want xvfb
 want xauth
 want webkit2gtk-driver
+# A D-Bus session for the e2e run (scripts/e2e.sh): the app's single-instance hand-over uses it.
+want dbus-daemon
 
 # The web UI builds with Node.js 20.19 or newer (Vite 8).
 command -v node >/dev/null 2>&1 || { want nodejs; want npm; }

@@ -1193,6 +1193,13 @@ impl App {
             .map_err(AppError::from)?)
     }
 
+    /// Whether another program (the desktop app, another `assistid submit`) is sending from
+    /// this data folder right now: it holds the folder's [`SenderLock`]. A snapshot, for telling
+    /// the user why a run is about to wait; [`App::send_run`] waits for the lock by itself.
+    pub fn another_program_is_sending(&self) -> anyhow::Result<bool> {
+        Ok(SenderLock::is_held(&self.data_dir).map_err(AppError::from)?)
+    }
+
     /// After a crash: submissions left `sending` become `uncertain` (never resent without a
     /// decision) — when no live program is sending from this data folder. Takes the folder's
     /// [`SenderLock`] for the moment of the recovery; when another process holds it (it is

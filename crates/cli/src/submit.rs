@@ -120,6 +120,20 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
             let _ = std::io::stdout().flush();
         }
     };
+    // The run waits for another program's run on this folder (one sender per data folder,
+    // docs/CLI.md): say so, or the program looks stuck.
+    if app.another_program_is_sending()? {
+        let notice = "Ett annat program (Assistid-fönstret eller en annan körning av assistid) \
+                      skickar redan från den här datamappen. Den här körningen väntar tills det \
+                      är klart och skickar sedan det som är kvar – ingen rapport skickas två \
+                      gånger.";
+        if json {
+            eprintln!("{notice}");
+        } else {
+            println!("{notice}");
+            let _ = std::io::stdout().flush();
+        }
+    }
     let summary = app.submit_month(
         month,
         &connection,

@@ -9,12 +9,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Stockholm;
-use p12_keystore::error::Error as P12Error;
-use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde::Serialize;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
 
 use crate::error::EltError;
+use crate::pkcs12_file::{self, FileCertificate, FileContents, FileKey, ReadError};
 
 /// Warn this many days (or fewer) before the certificate expires.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -135,9 +135,12 @@ impl ClientIdentity {
     /// [`EltError::InvalidCertificateFile`] when it is not a PKCS#12 file with a key and
     /// certificate.
     ///
-    /// The key used is the one whose certificate may authenticate a TLS client (extended key
-    /// usage clientAuth or none, key usage digitalSignature or none): a file with an
-    /// authentication and a signing key presents the authentication key. When several keys
+    /// Every private key in the file is paired with its certificate by public key (the
+    /// certificate's SubjectPublicKeyInfo against the key's public part); `localKeyId`
+    /// attributes are only a hint, so files whose bags have none are read too. The key used is
+    /// the one whose certificate may authenticate a TLS client (extended key usage clientAuth
+    /// or none, key usage digitalSignature or none): a file with an authentication and a
+    /// signing key presents the authentication key. When several keys
     /// qualify, [`ClientIdentity::from_pkcs12_choosing`] picks one;
     /// here that is [`EltError::SeveralClientKeys`].
     pub fn from_pkcs12(pkcs12: &[u8], password: &Sensitive<String>) -> Result<Self, EltError> {
@@ -158,31 +161,21 @@ impl ClientIdentity {
         password: &Sensitive<String>,
         choice: Option<&str>,
     ) -> Result<Self, EltError> {
-        let store = KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| match e {
-            P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
-                EltError::WrongCertificatePassword
-            }
-            _ => EltError::InvalidCertificateFile {
-                reason: "filen är ingen läsbar PKCS#12-fil".to_owned(),
-            },
-        })?;
-        let chain = choose_client_key(&store, choice)?;
-        let leaf = chain
-            .chain()
-            .first()
-            .ok_or_else(|| EltError::InvalidCertificateFile {
-                reason: "filen innehåller inget certifikat till nyckeln".to_owned(),
-            })?;
-        let info = certificate_info(leaf.as_der())?;
+        let contents = read_file(pkcs12, password)?;
+        let pairs = pairs(&contents);
+        let chosen = choose_client_key(&contents, &pairs, choice)?;
+        let info = certificate_info(&chosen.leaf.der)?;
+        let chain = chain_of(&contents, chosen.leaf);
+        let key = chosen.key.pkcs8.expose();
         let mut pem = Vec::new();
-        push_pem(&mut pem, "PRIVATE KEY", chain.key());
-        for cert in chain.chain() {
-            push_pem(&mut pem, "CERTIFICATE", cert.as_der());
+        push_pem(&mut pem, "PRIVATE KEY", key);
+        for cert in &chain {
+            push_pem(&mut pem, "CERTIFICATE", cert);
         }
         Ok(Self {
             pem: Sensitive::new(pem),
-            key_der: Sensitive::new(chain.key().to_vec()),
-            chain_der: chain.chain().iter().map(|c| c.as_der().to_vec()).collect(),
+            key_der: Sensitive::new(key.clone()),
+            chain_der: chain.into_iter().map(<[u8]>::to_vec).collect(),
             info,
         })
     }
@@ -227,7 +220,8 @@ impl ClientIdentity {
 /// A key in a PKCS#12 file that may authenticate a TLS client, as offered to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientKeyCandidate {
-    /// The key's name in the file (its friendly name, or the certificate's subject).
+    /// The key's name in the file (its friendly name, else its certificate's, else the
+    /// certificate's subject).
     pub alias: String,
     /// The certificate's serial number, lowercase hex with colons.
     pub serial: String,
@@ -237,50 +231,147 @@ pub struct ClientKeyCandidate {
 
 /// The keys in a PKCS#12 file that may authenticate a TLS client (see
 /// [`ClientIdentity::from_pkcs12_choosing`]), for the user to pick from.
+///
+/// Errors: [`EltError::WrongCertificatePassword`] and [`EltError::InvalidCertificateFile`] as
+/// for [`ClientIdentity::from_pkcs12`].
 pub fn client_key_candidates(
     pkcs12: &[u8],
     password: &Sensitive<String>,
 ) -> Result<Vec<ClientKeyCandidate>, EltError> {
-    let store = KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| match e {
-        P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
-            EltError::WrongCertificatePassword
-        }
-        _ => EltError::InvalidCertificateFile {
-            reason: "filen är ingen läsbar PKCS#12-fil".to_owned(),
-        },
-    })?;
-    Ok(candidates(&store)
+    let contents = read_file(pkcs12, password)?;
+    Ok(candidates(&pairs(&contents))
         .into_iter()
         .map(|(candidate, _)| candidate)
         .collect())
 }
 
-/// Every key chain whose leaf allows client authentication, with its description.
-fn candidates(store: &KeyStore) -> Vec<(ClientKeyCandidate, &PrivateKeyChain)> {
+fn read_file(pkcs12: &[u8], password: &Sensitive<String>) -> Result<FileContents, EltError> {
+    pkcs12_file::read(pkcs12, password.expose()).map_err(|e| match e {
+        ReadError::WrongPassword => EltError::WrongCertificatePassword,
+        ReadError::Invalid(reason) => EltError::InvalidCertificateFile { reason },
+    })
+}
+
+/// A private key of the file with a certificate for it.
+struct Pair<'f> {
+    key: &'f FileKey,
+    leaf: &'f FileCertificate,
+}
+
+/// The public key of a certificate (the subjectPublicKey bits of its SubjectPublicKeyInfo).
+fn certificate_public_key(cert: &FileCertificate) -> Option<Vec<u8>> {
+    let (_, parsed) = X509Certificate::from_der(&cert.der).ok()?;
+    Some(parsed.public_key().subject_public_key.data.to_vec())
+}
+
+/// The public part of a private key, computed by the TLS stack that will use the key (so a key
+/// it cannot use has none): the subjectPublicKey bits of its SubjectPublicKeyInfo.
+fn key_public_key(key: &FileKey) -> Option<Vec<u8>> {
+    let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8.expose().as_slice()));
+    let signing_key = rustls::crypto::ring::sign::any_supported_type(&der).ok()?;
+    let spki = signing_key.public_key()?;
+    let (_, parsed) = SubjectPublicKeyInfo::from_der(spki.as_ref()).ok()?;
+    Some(parsed.subject_public_key.data.to_vec())
+}
+
+/// Every key paired with its certificates: by public key (a certificate whose public key is
+/// the key's); the `localKeyId` attributes only narrow several certificates of one key (a
+/// renewed certificate beside the old one) and pair a key whose public part cannot be
+/// computed. A `localKeyId` that names a certificate for another key pairs nothing.
+fn pairs(contents: &FileContents) -> Vec<Pair<'_>> {
+    let cert_keys: Vec<Option<Vec<u8>>> = contents
+        .certificates
+        .iter()
+        .map(certificate_public_key)
+        .collect();
+    let same_id = |key: &FileKey, cert: &FileCertificate| {
+        key.local_key_id.is_some() && key.local_key_id == cert.local_key_id
+    };
     let mut out = Vec::new();
-    for (alias, entry) in store.entries() {
-        let KeyStoreEntry::PrivateKeyChain(chain) = entry else {
-            continue;
+    for key in &contents.keys {
+        let leaves: Vec<&FileCertificate> = match key_public_key(key) {
+            Some(public) => {
+                let by_public: Vec<&FileCertificate> = contents
+                    .certificates
+                    .iter()
+                    .zip(&cert_keys)
+                    .filter(|(_, cert_key)| cert_key.as_ref() == Some(&public))
+                    .map(|(cert, _)| cert)
+                    .collect();
+                let hinted: Vec<&FileCertificate> = by_public
+                    .iter()
+                    .copied()
+                    .filter(|cert| same_id(key, cert))
+                    .collect();
+                if hinted.is_empty() { by_public } else { hinted }
+            }
+            None => contents
+                .certificates
+                .iter()
+                .filter(|cert| same_id(key, cert))
+                .collect(),
         };
-        let Some(leaf) = chain.chain().first() else {
-            continue;
+        out.extend(leaves.into_iter().map(|leaf| Pair { key, leaf }));
+    }
+    out
+}
+
+/// The leaf and its issuers found in the file, leaf first (each certificate once; a
+/// self-signed root ends the chain).
+fn chain_of<'f>(contents: &'f FileContents, leaf: &'f FileCertificate) -> Vec<&'f [u8]> {
+    let mut chain: Vec<&[u8]> = vec![&leaf.der];
+    let Ok((_, mut current)) = X509Certificate::from_der(&leaf.der) else {
+        return chain;
+    };
+    while chain.len() <= contents.certificates.len() {
+        if current.subject().as_raw() == current.issuer().as_raw() {
+            break;
+        }
+        let issuer = contents.certificates.iter().find_map(|cert| {
+            if chain.contains(&cert.der.as_slice()) {
+                return None;
+            }
+            let (_, parsed) = X509Certificate::from_der(&cert.der).ok()?;
+            (parsed.subject().as_raw() == current.issuer().as_raw()).then_some((cert, parsed))
+        });
+        let Some((cert, parsed)) = issuer else {
+            break;
         };
-        let Ok((_, cert)) = X509Certificate::from_der(leaf.as_der()) else {
+        chain.push(&cert.der);
+        current = parsed;
+    }
+    chain
+}
+
+/// The name a pair is listed under.
+fn alias_of(pair: &Pair<'_>, cert: &X509Certificate<'_>) -> String {
+    pair.key
+        .friendly_name
+        .clone()
+        .or_else(|| pair.leaf.friendly_name.clone())
+        .unwrap_or_else(|| cert.subject().to_string())
+}
+
+/// Every pair whose certificate allows client authentication, with its description.
+fn candidates<'p, 'f>(pairs: &'p [Pair<'f>]) -> Vec<(ClientKeyCandidate, &'p Pair<'f>)> {
+    let mut out = Vec::new();
+    for pair in pairs {
+        let Ok((_, cert)) = X509Certificate::from_der(&pair.leaf.der) else {
             continue;
         };
         if !allows_client_auth(&cert) {
             continue;
         }
-        let Ok(info) = certificate_info(leaf.as_der()) else {
+        let Ok(info) = certificate_info(&pair.leaf.der) else {
             continue;
         };
         out.push((
             ClientKeyCandidate {
-                alias: alias.clone(),
+                alias: alias_of(pair, &cert),
                 serial: cert.raw_serial_as_string().to_lowercase(),
                 info,
             },
-            chain,
+            pair,
         ));
     }
     out
@@ -311,20 +402,25 @@ fn normalized_serial(text: &str) -> String {
         .to_owned()
 }
 
-fn choose_client_key<'s>(
-    store: &'s KeyStore,
+fn choose_client_key<'p, 'f>(
+    contents: &FileContents,
+    pairs: &'p [Pair<'f>],
     choice: Option<&str>,
-) -> Result<&'s PrivateKeyChain, EltError> {
-    let found = candidates(store);
+) -> Result<&'p Pair<'f>, EltError> {
+    let found = candidates(pairs);
     if found.is_empty() {
-        let any_key = store.private_key_chain().is_some();
+        let reason = if !pairs.is_empty() {
+            "ingen nyckel i filen har ett certifikat för klientautentisering (clientAuth)"
+        } else if contents.keys.is_empty() {
+            "filen innehåller ingen privat nyckel med certifikat"
+        } else if contents.certificates.is_empty() {
+            "filen innehåller en privat nyckel men inget certifikat till den"
+        } else {
+            "ingen privat nyckel i filen hör ihop med något av certifikaten i den (de publika \
+             nycklarna skiljer sig)"
+        };
         return Err(EltError::InvalidCertificateFile {
-            reason: if any_key {
-                "ingen nyckel i filen har ett certifikat för klientautentisering (clientAuth)"
-                    .to_owned()
-            } else {
-                "filen innehåller ingen privat nyckel med certifikat".to_owned()
-            },
+            reason: reason.to_owned(),
         });
     }
     if let Some(choice) = choice.map(str::trim).filter(|c| !c.is_empty()) {
@@ -334,21 +430,21 @@ fn choose_client_key<'s>(
                 || (!wanted_serial.is_empty() && normalized_serial(&c.serial) == wanted_serial)
         });
         return match chosen {
-            Some((_, chain)) => Ok(*chain),
+            Some((_, pair)) => Ok(*pair),
             None => Err(EltError::SeveralClientKeys {
                 candidates: describe(&found),
             }),
         };
     }
     match found.as_slice() {
-        [(_, chain)] => Ok(*chain),
+        [(_, pair)] => Ok(*pair),
         _ => Err(EltError::SeveralClientKeys {
             candidates: describe(&found),
         }),
     }
 }
 
-fn describe(found: &[(ClientKeyCandidate, &PrivateKeyChain)]) -> String {
+fn describe(found: &[(ClientKeyCandidate, &Pair<'_>)]) -> String {
     found
         .iter()
         .map(|(c, _)| {

@@ -126,6 +126,17 @@ impl Desktop {
     /// Like [`Desktop::start`], in a home prepared beforehand: the data folder is
     /// `home/data` and its key file `home/db.key` (see [`Desktop::data_dir_in`]).
     pub async fn start_in(app: &Path, home: tempfile::TempDir) -> anyhow::Result<Desktop> {
+        Self::start_in_with_env(app, home, &[]).await
+    }
+
+    /// Like [`Desktop::start_in`], with more environment variables for the app (e.g. the
+    /// client certificate's password, `ASSISTID_CLIENT_CERT_PASSWORD`, where CI has no
+    /// keychain).
+    pub async fn start_in_with_env(
+        app: &Path,
+        home: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Desktop> {
         let tauri_driver = check_environment()?;
         let (port, native_port) = (free_port()?, free_port()?);
         let log = std::fs::File::create(home.path().join("tauri-driver.log"))?;
@@ -150,6 +161,7 @@ impl Desktop {
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("share"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))
             .spawn()

@@ -1,6 +1,9 @@
 //! The right client certificate (issue 15): of the keys in a PKCS#12 file, the one whose
 //! certificate may authenticate a TLS client is presented; when several may, the user picks
-//! one by name or serial number.
+//! one by name or serial number. Keys are paired with their certificates by public key, so files
+//! whose bags carry no (or a wrong) localKeyId work; files come from `openssl pkcs12 -export`
+//! with each encryption real files use, and from a writer of our own for layouts openssl cannot
+//! make (tests/spec/p12_writer.rs).
 
 use assistid_core::secret::Sensitive;
 use assistid_elt::identity::client_key_candidates;
@@ -144,4 +147,386 @@ fn a_file_with_only_a_signing_key_says_so() {
         err.to_string().contains("clientAuth"),
         "the message says what is missing: {err}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys paired with their certificates by public key; files as real exporters write them.
+// ---------------------------------------------------------------------------------------------
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use assistid_elt::{EltClient, TrustAnchor};
+use assistid_fakes::fk::{FakeFk, FakeFkConfig, FakeFkHandle, RecordedOutcome};
+use assistid_fakes::pki::{CertSubject, IssuedCert};
+
+use crate::p12_writer::{self, Bag, Content, Iterations};
+use crate::support::{ASSISTANT, bankid_ca, signed_request};
+
+/// A client certificate the fake FK accepts: its key and chain make the TLS handshake only
+/// when the key presented is the certificate's.
+fn accepted_certificate(fake: &FakeFkHandle) -> IssuedCert {
+    fake.client_ca()
+        .issue_client_cert_valid_now(&CertSubject::new("Omsorg AB").with_organization("Omsorg AB"))
+        .expect("the fake's client CA issues a certificate")
+}
+
+/// `openssl pkcs12 -export` of the certificate, its key and its CA, with `extra` options.
+fn openssl_export(cert: &IssuedCert, extra: &[&str]) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("PEM written");
+        path
+    };
+    let key = write("key.pem", cert.key_pem());
+    let leaf = write("cert.pem", cert.cert_pem());
+    let ca = write("ca.pem", cert.ca_pem());
+    let out = dir.path().join("out.p12");
+    let arg = |p: &Path| p.to_str().expect("UTF-8 temporary path").to_owned();
+    let output = Command::new("openssl")
+        .args(["pkcs12", "-export", "-name", "Omsorg AB"])
+        .args([
+            "-inkey",
+            &arg(&key),
+            "-in",
+            &arg(&leaf),
+            "-certfile",
+            &arg(&ca),
+        ])
+        .args(["-passout", &format!("pass:{PASSWORD}"), "-out", &arg(&out)])
+        .args(extra)
+        .output()
+        .expect("the openssl command-line program is installed (Debian package openssl)");
+    assert!(
+        output.status.success(),
+        "openssl pkcs12 -export {extra:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::read(out).expect("the exported file")
+}
+
+/// One report sent over mutual TLS with the file: FK's fake answers with a tx-id only when the
+/// client presented the right certificate with the key that belongs to it.
+async fn fk_accepts_a_report_with(fake: &FakeFkHandle, file: Vec<u8>, what: &str) {
+    let client = EltClient::builder()
+        .endpoint(fake.endpoint())
+        .identity(file, password())
+        .trust(TrustAnchor::PinnedCa(fake.ca_pem().to_owned()))
+        .build()
+        .unwrap_or_else(|e| panic!("{what}: the client builds with the file: {e}"));
+    let before = fake.requests().len();
+    let attempt = client
+        .submit(&signed_request(&bankid_ca(), ASSISTANT).1)
+        .await;
+    assert!(
+        attempt.outcome.is_ok(),
+        "{what}: the handshake with the file's key and certificate succeeds and FK answers: {:?}",
+        attempt.outcome
+    );
+    let requests = fake.requests();
+    assert!(
+        requests.len() == before + 1
+            && matches!(requests[before].outcome, RecordedOutcome::Accepted { .. }),
+        "{what}: the fake FK received and accepted the report"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_exported_by_openssl_open_with_the_encryptions_real_files_use() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("the fake FK starts");
+    let cert = accepted_certificate(&fake);
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "OpenSSL 3's default (PBES2: PBKDF2-HMAC-SHA-256 + AES-256-CBC, SHA-256 MAC)",
+            &[],
+        ),
+        (
+            "OpenSSL 1.x and Windows (pbeWithSHAAnd3-KeyTripleDES-CBC, SHA-1 MAC)",
+            &[
+                "-keypbe",
+                "PBE-SHA1-3DES",
+                "-certpbe",
+                "PBE-SHA1-3DES",
+                "-macalg",
+                "sha1",
+            ],
+        ),
+        (
+            "OpenSSL's -legacy (3DES key, pbeWithSHAAnd40BitRC2-CBC certificates)",
+            &["-legacy"],
+        ),
+        ("no MAC at all (-nomac)", &["-nomac"]),
+    ];
+    for (what, options) in cases {
+        let file = openssl_export(&cert, options);
+        let identity = ClientIdentity::from_pkcs12(&file, &password())
+            .unwrap_or_else(|e| panic!("{what}: the file opens with its password: {e}"));
+        assert!(
+            identity.info().subject.contains("CN=Omsorg AB"),
+            "{what}: the leaf certificate is described, not the CA: {}",
+            identity.info().subject
+        );
+        let wrong = ClientIdentity::from_pkcs12(&file, &Sensitive::new("fel-lösen".to_owned()))
+            .expect_err("a wrong password must not open the file");
+        assert!(
+            matches!(wrong, EltError::WrongCertificatePassword),
+            "{what}: a wrong password is said to be the password ({wrong:?})"
+        );
+        assert!(
+            wrong.to_string().contains("Fel lösenord"),
+            "{what}: {wrong}"
+        );
+        fk_accepts_a_report_with(&fake, file, what).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_and_certificate_without_local_key_id_are_paired_by_public_key() {
+    let fake = FakeFk::start(FakeFkConfig::default())
+        .await
+        .expect("the fake FK starts");
+    let cert = accepted_certificate(&fake);
+    let ca_der = cert.chain_der().pop().expect("leaf and CA");
+    // A signing key and its certificate beside the login key, none of them named or tied by
+    // a localKeyId, the certificates before the keys and the signing key first.
+    let (signing_key, signing_cert) = signing_pair();
+    let bare = p12_writer::write(
+        &[
+            Bag::bare(Content::Certificate(ca_der.clone())),
+            Bag::bare(Content::Certificate(signing_cert.clone())),
+            Bag::bare(Content::Certificate(cert.cert_der().to_vec())),
+            Bag::bare(Content::Key(signing_key.clone())),
+            Bag::bare(Content::Key(cert.key_der().to_vec())),
+        ],
+        PASSWORD,
+    );
+    let candidates = client_key_candidates(&bare, &password()).expect("the file is read");
+    assert_eq!(
+        candidates.len(),
+        1,
+        "every key is found, and only the login key's certificate allows client \
+         authentication: {candidates:?}"
+    );
+    assert!(
+        candidates[0].alias.contains("Omsorg AB"),
+        "a key without a name is listed under its certificate's subject: {:?}",
+        candidates[0].alias
+    );
+    fk_accepts_a_report_with(&fake, bare, "no localKeyId anywhere").await;
+
+    // A localKeyId is a hint, not the truth: here the login key's id is the CA certificate's,
+    // as a careless exporter might write it. Pairing by it would present the CA's certificate.
+    let misleading = p12_writer::write(
+        &[
+            Bag {
+                content: Content::Certificate(ca_der),
+                local_key_id: Some(vec![1; 20]),
+                friendly_name: None,
+            },
+            Bag {
+                content: Content::Certificate(cert.cert_der().to_vec()),
+                local_key_id: Some(vec![2; 20]),
+                friendly_name: Some("inloggning".to_owned()),
+            },
+            Bag {
+                content: Content::Key(cert.key_der().to_vec()),
+                local_key_id: Some(vec![1; 20]),
+                friendly_name: None,
+            },
+        ],
+        PASSWORD,
+    );
+    let identity = ClientIdentity::from_pkcs12(&misleading, &password())
+        .expect("the key is paired with the certificate of its public key");
+    assert!(
+        identity.info().subject.contains("CN=Omsorg AB"),
+        "the leaf is presented, not the certificate the misleading localKeyId names: {}",
+        identity.info().subject
+    );
+    let listed = client_key_candidates(&misleading, &password()).expect("read");
+    assert_eq!(
+        listed.iter().map(|c| c.alias.as_str()).collect::<Vec<_>>(),
+        ["inloggning"],
+        "an unnamed key takes its certificate's name"
+    );
+    fk_accepts_a_report_with(&fake, misleading, "a misleading localKeyId").await;
+}
+
+/// An ECDSA key and a self-signed certificate for signing only (no clientAuth).
+fn signing_pair() -> (Vec<u8>, Vec<u8>) {
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, "Omsorg AB underskrift");
+    params.distinguished_name = dn;
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
+    params.key_usages = vec![KeyUsagePurpose::ContentCommitment];
+    let cert = params.self_signed(&key).expect("certificate");
+    (key.serialize_der(), cert.der().to_vec())
+}
+
+/// An RSA key (as Expisoft's files have) and a self-signed client-authentication certificate
+/// for it, made by the openssl program.
+fn rsa_pair(common_name: &str) -> (Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let key = dir.path().join("key.der");
+    let cert = dir.path().join("cert.der");
+    let arg = |p: &Path| p.to_str().expect("UTF-8 temporary path").to_owned();
+    let output = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+        ])
+        .args(["-subj", &format!("/CN={common_name}")])
+        .args(["-addext", "extendedKeyUsage=clientAuth"])
+        .args(["-addext", "keyUsage=digitalSignature"])
+        .args([
+            "-keyout",
+            &arg(&key),
+            "-outform",
+            "DER",
+            "-out",
+            &arg(&cert),
+        ])
+        .output()
+        .expect("the openssl program runs");
+    assert!(
+        output.status.success(),
+        "openssl req failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // -keyout writes PEM whatever -outform says: PKCS#8 PEM → DER.
+    let pem = std::fs::read_to_string(&key).expect("key written");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let key_der = base64_decode(&body);
+    (key_der, std::fs::read(cert).expect("certificate written"))
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("PEM body is base64")
+}
+
+#[test]
+fn two_rsa_login_keys_without_names_or_ids_are_offered_and_chosen_by_serial() {
+    let (old_key, old_cert) = rsa_pair("Omsorg AB 2024");
+    let (new_key, new_cert) = rsa_pair("Omsorg AB 2026");
+    let file = p12_writer::write(
+        &[
+            Bag::bare(Content::Certificate(new_cert)),
+            Bag::bare(Content::Certificate(old_cert)),
+            Bag::bare(Content::Key(old_key)),
+            Bag::bare(Content::Key(new_key)),
+        ],
+        PASSWORD,
+    );
+    let err = ClientIdentity::from_pkcs12(&file, &password())
+        .expect_err("two login keys: the user chooses");
+    assert!(matches!(err, EltError::SeveralClientKeys { .. }), "{err:?}");
+    let candidates = client_key_candidates(&file, &password()).expect("listed");
+    let mut subjects: Vec<&str> = candidates.iter().map(|c| c.info.subject.as_str()).collect();
+    subjects.sort_unstable();
+    assert_eq!(
+        subjects,
+        ["CN=Omsorg AB 2024", "CN=Omsorg AB 2026"],
+        "both RSA keys are found and paired with their own certificates"
+    );
+    for candidate in &candidates {
+        let chosen =
+            ClientIdentity::from_pkcs12_choosing(&file, &password(), Some(&candidate.serial))
+                .expect("chosen by serial number");
+        assert_eq!(
+            chosen.info().subject,
+            candidate.info.subject,
+            "the serial number picks that certificate"
+        );
+    }
+}
+
+#[test]
+fn a_key_whose_certificate_is_missing_is_refused_with_what_is_wrong() {
+    let (key, _) = rsa_pair("Omsorg AB");
+    let (_, other_cert) = rsa_pair("Någon annan");
+    let file = p12_writer::write(
+        &[
+            Bag {
+                content: Content::Certificate(other_cert),
+                local_key_id: Some(vec![9; 20]),
+                friendly_name: None,
+            },
+            Bag {
+                content: Content::Key(key),
+                local_key_id: Some(vec![9; 20]),
+                friendly_name: None,
+            },
+        ],
+        PASSWORD,
+    );
+    let err = ClientIdentity::from_pkcs12(&file, &password())
+        .expect_err("the only certificate is for another key, whatever the localKeyId says");
+    assert!(
+        matches!(err, EltError::InvalidCertificateFile { .. })
+            && err.to_string().contains("hör ihop"),
+        "the message says the key and the certificates do not belong together: {err}"
+    );
+}
+
+#[test]
+fn damaged_and_hostile_files_give_errors_never_a_panic_or_endless_work() {
+    let (key, cert) = rsa_pair("Omsorg AB");
+    let file = p12_writer::write(
+        &[
+            Bag::bare(Content::Certificate(cert)),
+            Bag::bare(Content::Key(key)),
+        ],
+        PASSWORD,
+    );
+    let subject = ClientIdentity::from_pkcs12(&file, &password())
+        .expect("the intact file opens")
+        .info()
+        .subject
+        .clone();
+    // Every truncation, and a flipped bit at many places: an error, or (a flip outside what
+    // the MAC covers that changes nothing) the same certificate — never a panic.
+    let mut mutations: Vec<Vec<u8>> = (0..file.len()).map(|n| file[..n].to_vec()).collect();
+    for at in (0..file.len()).step_by(7) {
+        let mut flipped = file.clone();
+        flipped[at] ^= 0x10;
+        mutations.push(flipped);
+    }
+    for (n, mutated) in mutations.iter().enumerate() {
+        if let Ok(identity) = ClientIdentity::from_pkcs12(mutated, &password()) {
+            assert_eq!(
+                identity.info().subject,
+                subject,
+                "mutation {n}: a damaged file that opens shows the same certificate"
+            );
+        }
+    }
+
+    // A MAC asking for 50 million iterations is refused before any work is done.
+    let heavy = p12_writer::write_with(
+        &[Bag::bare(Content::Certificate(vec![0x30, 0x00]))],
+        PASSWORD,
+        &Iterations {
+            mac: 50_000_000,
+            encryption: 2048,
+        },
+    );
+    let started = Instant::now();
+    let err = ClientIdentity::from_pkcs12(&heavy, &password()).expect_err("too heavy");
+    assert!(
+        err.to_string().contains("iterationer") && started.elapsed() < Duration::from_secs(5),
+        "an absurd iteration count is refused at once ({:?}): {err}",
+        started.elapsed()
+    );
+
+    let huge = vec![0x30; 300 * 1024];
+    let err = ClientIdentity::from_pkcs12(&huge, &password()).expect_err("too big");
+    assert!(err.to_string().contains("för stor"), "{err}");
 }

@@ -5,6 +5,7 @@ mod client_key;
 mod early_connection;
 mod environment;
 mod identity;
+mod p12_writer;
 mod request_envelope;
 mod responses;
 mod support;
