@@ -1,0 +1,5 @@
+//! The relay's specification: real PostgreSQL (a throwaway cluster, `pg.rs`), the fake FK on
+//! loopback with real mutual TLS, installations enrolled through the relay's own API.
+
+mod harness;
+mod pg;
