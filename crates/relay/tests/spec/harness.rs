@@ -8,7 +8,11 @@ async fn a_throwaway_cluster_starts_keeps_data_across_a_restart_and_is_removed_w
     let cluster = Cluster::start();
     let folder = cluster.socket_dir().to_path_buf();
     let url = cluster.new_database().await;
-    let dbname = url.rsplit("dbname=").next().expect("a database name").to_owned();
+    let dbname = url
+        .rsplit("dbname=")
+        .next()
+        .expect("a database name")
+        .to_owned();
     let client = cluster.connect(&dbname).await;
     client
         .batch_execute("CREATE TABLE t (n int); INSERT INTO t VALUES (41), (1)")
@@ -22,12 +26,19 @@ async fn a_throwaway_cluster_starts_keeps_data_across_a_restart_and_is_removed_w
         .query_one("SELECT sum(n)::int FROM t", &[])
         .await
         .expect("the table is read after the restart");
-    assert_eq!(row.get::<_, i32>(0), 42, "committed rows survive a PostgreSQL restart");
+    assert_eq!(
+        row.get::<_, i32>(0),
+        42,
+        "committed rows survive a PostgreSQL restart"
+    );
     drop(client);
 
     let port = cluster.port();
     drop(cluster);
-    assert!(!folder.exists(), "the cluster's folder is removed when the cluster is dropped");
+    assert!(
+        !folder.exists(),
+        "the cluster's folder is removed when the cluster is dropped"
+    );
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
         "nothing listens on the cluster's port after it is dropped"

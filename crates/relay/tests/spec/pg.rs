@@ -23,6 +23,7 @@ pub struct Cluster {
     port: u16,
     as_nobody: bool,
     databases: AtomicUsize,
+    watchdog: Option<std::process::Child>,
 }
 
 /// The folder with `initdb`, `pg_ctl` and `postgres`.
@@ -84,14 +85,18 @@ impl Cluster {
                 .arg(dir.path())
                 .status()
                 .expect("chown runs");
-            assert!(status.success(), "the cluster's folder must be handed to nobody");
+            assert!(
+                status.success(),
+                "the cluster's folder must be handed to nobody"
+            );
         }
-        let cluster = Self {
+        let mut cluster = Self {
             dir,
             bindir,
             port: free_port(),
             as_nobody,
             databases: AtomicUsize::new(0),
+            watchdog: None,
         };
         cluster.run_pg(
             "initdb",
@@ -109,7 +114,7 @@ impl Cluster {
             ],
         );
         cluster.pg_ctl_start();
-        cluster.spawn_watchdog();
+        cluster.watchdog = Some(cluster.spawn_watchdog());
         cluster
     }
 
@@ -201,7 +206,7 @@ impl Cluster {
 
     /// A process that stops the cluster and removes its folder once this test process has
     /// ended, however it ended (Drop does not run for a leaked static or an abort).
-    fn spawn_watchdog(&self) {
+    fn spawn_watchdog(&self) -> std::process::Child {
         let pg_ctl = self.bindir.join("pg_ctl");
         let stop = if self.as_nobody {
             format!(
@@ -225,7 +230,7 @@ impl Cluster {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("the cluster's watchdog starts");
+            .expect("the cluster's watchdog starts")
     }
 
     /// The connection string of database `name` over the unix socket.
@@ -264,6 +269,11 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         self.stop();
+        // Stopped here: the watchdog is no longer needed (the folder goes with `dir`).
+        if let Some(mut child) = self.watchdog.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
