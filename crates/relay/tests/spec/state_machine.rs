@@ -60,6 +60,18 @@ async fn a_report_is_queued_sent_once_and_accepted_with_fks_tx_id_and_raw_answer
         1,
         "FK got the report once"
     );
+    let stranger = setup.enrol(PROVIDER).await;
+    let status = stranger
+        .client
+        .get(format!("{url}/v1/submissions/{id}"))
+        .send()
+        .await
+        .expect("the relay answers")
+        .status();
+    assert_eq!(
+        status, 404,
+        "another installation cannot see the submission, even of the same provider"
+    );
 
     // The same handover again is the same submission; other bytes under the same id conflict.
     let (status, again) = installation.submit(&url, &body).await;
@@ -321,6 +333,72 @@ async fn installations_are_served_in_turn_so_a_large_queue_does_not_starve_a_sma
         small_positions,
         vec![1, 3],
         "the small installation is served every other turn, not after the large one's queue: {order:?}"
+    );
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_shutdown_finishes_the_request_in_flight_and_leaves_the_rest_queued() {
+    let mut setup = Setup::start(1, 30).await;
+    let url = setup.url(0);
+    let installation = setup.enrol(PROVIDER).await;
+    setup
+        .fk
+        .script(Behaviour::Delay(Duration::from_millis(1500)));
+    let (first_report, body) = good_handover();
+    let first = installation.submit_ok(&url, &body).await;
+    installation.wait_for(&url, first, "sending", LIMIT).await;
+    // Queued while the first waits for FK's slow answer: no new turn is taken once stopping.
+    setup.fk.script(Behaviour::Hang);
+    let relay = setup.relays.remove(0);
+    let stopping = tokio::spawn(relay.shutdown(Duration::from_secs(20)));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let pool = setup.pool();
+    let (_, body) = good_handover();
+    let waiting = crate::support::enqueue(&pool, installation.id, &body).await;
+    stopping.await.expect("the shutdown completes");
+    let state = |id: Uuid| {
+        let pool = pool.clone();
+        async move {
+            pool.get()
+                .await
+                .expect("a connection")
+                .query_one("SELECT state FROM submissions WHERE id = $1", &[&id])
+                .await
+                .expect("the row")
+                .get::<_, String>(0)
+        }
+    };
+    assert_eq!(
+        state(first).await,
+        "accepted",
+        "the request in flight got its answer recorded"
+    );
+    assert_eq!(
+        state(waiting).await,
+        "queued",
+        "what was waiting stays queued for another instance"
+    );
+    assert_eq!(fk_requests_for(&setup, first_report), 1);
+    assert_eq!(
+        setup.fk.requests().len(),
+        1,
+        "nothing else was sent while stopping"
+    );
+    let stopped: bool = pool
+        .get()
+        .await
+        .expect("a connection")
+        .query_one(
+            "SELECT bool_and(stopped_at IS NOT NULL) FROM relay_instances",
+            &[],
+        )
+        .await
+        .expect("the instance")
+        .get(0);
+    assert!(
+        stopped,
+        "the instance is recorded as stopped, so nothing of it waits for a lease"
     );
     setup.stop().await;
 }
