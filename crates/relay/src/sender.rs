@@ -224,7 +224,15 @@ async fn turn_once(
             return Ok(None);
         };
         tokio::time::sleep_until(due.into()).await;
-        turn.mark_start().await?;
+        if let Err(e) = turn.mark_start().await {
+            // Claimed but not sent (the database went away): back to the queue, once the
+            // database answers again — never left `sending` by a live instance.
+            let pool = pool.clone();
+            tasks.spawn(async move {
+                record_until_stored(&pool, &claimed, &not_sent()).await;
+            });
+            return Err(e);
+        }
         Ok::<_, DbError>(Some(claimed))
     }
     .await;
@@ -297,6 +305,19 @@ async fn record_until_stored(pool: &Pool, claimed: &Claimed, outcome: &Outcome) 
                 wait = (wait * 2).min(Duration::from_secs(5));
             }
         }
+    }
+}
+
+/// The outcome of a claimed submission whose request never started.
+fn not_sent() -> Outcome {
+    Outcome {
+        state: State::Queued,
+        outcome: "not_sent",
+        error_code: Some("relay_turn_lost".to_owned()),
+        tx_id: None,
+        record: None,
+        retry_in_secs: None,
+        sent_at: None,
     }
 }
 

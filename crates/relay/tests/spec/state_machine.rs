@@ -250,6 +250,14 @@ async fn a_dead_instances_sending_row_becomes_uncertain_when_its_lease_runs_out_
     installation
         .wait_for(&setup.url(0), id, "sending", LIMIT)
         .await;
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    while fk_requests_for(&setup, report) == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the request reaches FK"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     // The instance dies with the request out (no graceful shutdown); another one runs.
     let dead = setup.relays.remove(0);
     dead.abort();

@@ -53,7 +53,11 @@ impl Setup {
     /// A database, the relay's CA and files, the fake FK at [`SPACING_MS`] checking
     /// signatures against the fake BankID's root, and `instances` relay instances.
     pub async fn start(instances: usize, lease_secs: u64) -> Self {
-        let database_url = pg::shared().new_database().await;
+        Self::start_on(pg::shared().new_database().await, instances, lease_secs).await
+    }
+
+    /// [`Setup::start`] on a database of the caller's (a cluster of its own, to restart).
+    pub async fn start_on(database_url: String, instances: usize, lease_secs: u64) -> Self {
         assistid_relay::db::migrate(&Pool::new(&database_url))
             .await
             .expect("the relay's migrations run on a new database");
