@@ -430,16 +430,24 @@ impl std::fmt::Debug for Claimed {
     }
 }
 
-/// Whether anything is due in `environment` (cheap, before a connection is opened).
-pub async fn has_due(pool: &Pool, environment: &str) -> Result<bool, DbError> {
+/// Whether anything is due in `environment` within the hourly quota (cheap, before a
+/// connection to FK is opened).
+pub async fn has_due(
+    pool: &Pool,
+    environment: &str,
+    max_sends_per_hour: i64,
+) -> Result<bool, DbError> {
     let client = pool.get().await?;
     Ok(client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM submissions s JOIN installations i \
              ON i.id = s.installation_id WHERE s.environment = $1 \
              AND s.state IN ('queued', 'failed_will_retry') \
-             AND (s.not_before IS NULL OR s.not_before <= now()) AND i.revoked_at IS NULL)",
-            &[&environment],
+             AND (s.not_before IS NULL OR s.not_before <= now()) AND i.revoked_at IS NULL \
+             AND ($2::bigint <= 0 OR (SELECT count(*) FROM attempts a \
+                  WHERE a.installation_id = s.installation_id \
+                  AND a.claimed_at > now() - interval '1 hour') < $2::bigint))",
+            &[&environment, &max_sends_per_hour],
         )
         .await?
         .get(0))

@@ -192,7 +192,7 @@ async fn turn_once(
     let Ok(permit) = slots.clone().acquire_owned().await else {
         return Ok(false);
     };
-    if !queue::has_due(pool, &settings.environment).await? {
+    if !queue::has_due(pool, &settings.environment, settings.max_sends_per_hour).await? {
         return Ok(false);
     }
     // Open TCP and TLS while the turn comes due; a failure here sent nothing.

@@ -410,3 +410,47 @@ async fn a_graceful_shutdown_finishes_the_request_in_flight_and_leaves_the_rest_
     );
     setup.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_installation_over_its_quotas_waits_or_is_refused_while_others_are_served() {
+    let mut setup = Setup::start(0, 30).await;
+    setup.extra_config =
+        "[quotas]\nmax_open_per_installation = 2\nmax_sends_per_hour = 2\n".to_owned();
+    setup.start_instance().await;
+    let url = setup.url(0);
+    let busy = setup.enrol(PROVIDER).await;
+    let other = setup.enrol(PROVIDER).await;
+    for _ in 0..2 {
+        let id = busy.submit_ok(&url, &good_handover().1).await;
+        busy.wait_for(&url, id, "accepted", LIMIT).await;
+    }
+    let (third_report, third) = good_handover();
+    let third = busy.submit_ok(&url, &third).await;
+    let fourth = busy.submit_ok(&url, &good_handover().1).await;
+    let (status, answer) = busy.submit(&url, &good_handover().1).await;
+    assert_eq!(status, 429, "a third open submission is refused: {answer}");
+    assert_eq!(answer["error"]["code"], "quota_queue_full");
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Vänta"),
+        "the message says what to do: {message}"
+    );
+
+    let theirs = other.submit_ok(&url, &good_handover().1).await;
+    other.wait_for(&url, theirs, "accepted", LIMIT).await;
+    tokio::time::sleep(Duration::from_millis(SPACING_MS * 10)).await;
+    for id in [third, fourth] {
+        assert_eq!(
+            busy.get(&url, id).await.state,
+            "queued",
+            "over its hourly quota an installation's reports wait, another's are sent"
+        );
+    }
+    assert_eq!(fk_requests_for(&setup, third_report), 0);
+    assert_eq!(
+        setup.fk.requests().len(),
+        3,
+        "two of the busy installation's, one of the other's"
+    );
+    setup.stop().await;
+}

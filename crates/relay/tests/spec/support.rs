@@ -35,6 +35,8 @@ pub struct Setup {
     pub relays: Vec<RelayHandle>,
     pub ca_pem: String,
     pub lease_secs: u64,
+    /// Appended to the configuration file (e.g. a `[quotas]` table).
+    pub extra_config: String,
 }
 
 /// The signature date of every sample signature (fixed: domain logic never reads the clock,
@@ -92,6 +94,7 @@ impl Setup {
             relays: Vec::new(),
             ca_pem,
             lease_secs,
+            extra_config: String::new(),
         };
         for _ in 0..instances {
             setup.start_instance().await;
@@ -122,6 +125,7 @@ bankid_roots = ["{root}"]
 answer_timeout_secs = 5
 [queue]
 lease_secs = {lease}
+{extra}
 "#,
             db = self.database_url,
             ca = d("ca.pem"),
@@ -134,6 +138,7 @@ lease_secs = {lease}
             pw = d("vendor.pw"),
             root = d("bankid-root.pem"),
             lease = self.lease_secs,
+            extra = self.extra_config,
         )
     }
 
