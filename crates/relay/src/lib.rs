@@ -47,6 +47,19 @@ use crate::config::Config;
 use crate::db::Pool;
 use crate::error::{ConfigError, RelayError};
 
+/// The log filter the relay runs with: `directives` (a `tracing` filter such as `info`, from
+/// `ASSISTID_RELAY_LOG`; `info` when they do not parse), with `tokio_postgres` held at `info`
+/// whatever they say — at `debug` it logs every query's parameters, and those include the
+/// reports (personnummer) the queue stores.
+pub fn log_filter(directives: &str) -> tracing_subscriber::EnvFilter {
+    let filter = tracing_subscriber::EnvFilter::try_new(directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    match "tokio_postgres=info".parse() {
+        Ok(cap) => filter.add_directive(cap),
+        Err(_) => filter,
+    }
+}
+
 /// A running relay instance.
 #[derive(Debug)]
 pub struct RelayHandle {

@@ -69,10 +69,9 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ASSISTID_RELAY_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(assistid_relay::log_filter(
+            &std::env::var("ASSISTID_RELAY_LOG").unwrap_or_else(|_| "info".to_owned()),
+        ))
         .with_writer(std::io::stderr)
         .init();
     if let Command::Init {
