@@ -124,12 +124,17 @@ pub async fn connect(url: &str) -> Result<Client, DbError> {
     Ok(client)
 }
 
-/// A few connections kept for reuse; a closed one (a PostgreSQL restart) is dropped and
-/// replaced on the next use.
+/// Connections one pool has open at most (queries wait for a free one beyond that). Each
+/// instance also keeps one pacer connection per FK environment and one for notifications.
+pub const MAX_CONNECTIONS: usize = 32;
+
+/// A few connections kept for reuse, at most [`MAX_CONNECTIONS`] open at once; a closed one (a
+/// PostgreSQL restart) is dropped and replaced on the next use.
 #[derive(Clone)]
 pub struct Pool {
     url: Arc<str>,
     idle: Arc<Mutex<Vec<Client>>>,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Pool {
@@ -142,6 +147,7 @@ impl std::fmt::Debug for Pool {
 pub struct Pooled {
     client: Option<Client>,
     idle: Arc<Mutex<Vec<Client>>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl std::fmt::Debug for Pooled {
@@ -182,6 +188,7 @@ impl Pool {
         Self {
             url: Arc::from(url),
             idle: Arc::new(Mutex::new(Vec::new())),
+            permits: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
         }
     }
 
@@ -192,6 +199,11 @@ impl Pool {
 
     /// A connection: an idle one that is still open, else a new one.
     pub async fn get(&self) -> Result<Pooled, DbError> {
+        // Never closed, so acquiring only waits.
+        let permit = match self.permits.clone().acquire_owned().await {
+            Ok(permit) => permit,
+            Err(_) => unreachable!("the pool's semaphore is never closed"),
+        };
         loop {
             let candidate = self.idle.lock().ok().and_then(|mut idle| idle.pop());
             match candidate {
@@ -199,6 +211,7 @@ impl Pool {
                     return Ok(Pooled {
                         client: Some(client),
                         idle: self.idle.clone(),
+                        _permit: permit,
                     });
                 }
                 Some(_) => continue,
@@ -208,6 +221,7 @@ impl Pool {
         Ok(Pooled {
             client: Some(connect(&self.url).await?),
             idle: self.idle.clone(),
+            _permit: permit,
         })
     }
 }

@@ -402,6 +402,8 @@ pub async fn decide(
             &[&id, &installation, &state, &tx_id, &name],
         )
         .await?;
+    // The pool is bounded: give this connection back before asking for another.
+    drop(client);
     if let Some(row) = updated {
         return Ok(Some(Ok(SubmissionRow::from_row(&row))));
     }
