@@ -7,7 +7,9 @@
 //! turn is due it claims the next submission (`sending`, committed: written before the
 //! request); at the turn it writes `last_start` (a lower bound of the request's start, kept
 //! should the instance die during the send), hands the request to the operating system on a
-//! connection opened ahead (`EltClient::connect`), and when the request has been written
+//! connection opened while the turn came due (`EltClient::connect`, after the lock: a
+//! handshake that hangs holds the turn for at most the connect timeout, and an instance
+//! waiting for the lock holds no idle connection to FK), and when the request has been written
 //! (`PreparedConnection::submit_envelope`'s callback) writes `last_start` again — an upper
 //! bound, PostgreSQL's clock after the send — and only then releases the lock. The answer is
 //! awaited outside the turn, so several requests can wait for FK at once while their starts
@@ -176,6 +178,16 @@ pub async fn run(
     while tasks.join_next().await.is_some() {}
 }
 
+/// What a turn came to before the send.
+enum Step {
+    /// Nothing due (or stopping).
+    Nothing,
+    /// FK could not be reached; nothing was claimed.
+    ConnectFailed,
+    /// Claimed, `last_start` written, the connection open: send now.
+    Go(Claimed, assistid_elt::PreparedConnection),
+}
+
 /// One turn: `Ok(true)` when a request was started, `Ok(false)` when nothing was due.
 #[allow(clippy::too_many_arguments)]
 async fn turn_once(
@@ -195,23 +207,26 @@ async fn turn_once(
     if !queue::has_due(pool, &settings.environment, settings.max_sends_per_hour).await? {
         return Ok(false);
     }
-    // Open TCP and TLS while the turn comes due; a failure here sent nothing.
-    let connection = match client.connect().await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
-            metrics.connect_failure();
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            return Ok(false);
-        }
-    };
     let mut turn = Turn::acquire(pacer, &settings.environment).await?;
     let result = async {
         let remaining = turn.remaining(settings.spacing).await?;
         let due = Instant::now() + remaining;
-        tokio::time::sleep(remaining.saturating_sub(CLAIM_LEAD)).await;
+        // Open TCP and TLS while the turn comes due (after the lock: an instance waiting for
+        // it holds no idle connection to FK); a failure here sent nothing.
+        let (connection, ()) = tokio::join!(
+            client.connect(),
+            tokio::time::sleep(remaining.saturating_sub(CLAIM_LEAD))
+        );
+        let connection = match connection {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
+                metrics.connect_failure();
+                return Ok(Step::ConnectFailed);
+            }
+        };
         if *stop.borrow() {
-            return Ok(None);
+            return Ok(Step::Nothing);
         }
         let claimed = queue::claim_next(
             pool,
@@ -221,7 +236,7 @@ async fn turn_once(
         )
         .await?;
         let Some(claimed) = claimed else {
-            return Ok(None);
+            return Ok(Step::Nothing);
         };
         tokio::time::sleep_until(due.into()).await;
         if let Err(e) = turn.mark_start().await {
@@ -233,13 +248,18 @@ async fn turn_once(
             });
             return Err(e);
         }
-        Ok::<_, DbError>(Some(claimed))
+        Ok::<_, DbError>(Step::Go(claimed, connection))
     }
     .await;
-    let claimed = match result {
-        Ok(Some(claimed)) => claimed,
-        Ok(None) => {
+    let (claimed, connection) = match result {
+        Ok(Step::Go(claimed, connection)) => (claimed, connection),
+        Ok(Step::Nothing) => {
             turn.release().await;
+            return Ok(false);
+        }
+        Ok(Step::ConnectFailed) => {
+            turn.release().await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
             return Ok(false);
         }
         Err(e) => {
