@@ -146,3 +146,55 @@ async fn a_certificate_from_another_ca_does_not_get_through_the_handshake() {
     );
     setup.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_code_enrols_nothing_and_a_revoked_installations_queue_is_not_sent() {
+    let mut setup = Setup::start(0, 30).await;
+    let pool = setup.pool();
+    let revoked = setup.enrol_without_relay(PROVIDER).await;
+    let queued = crate::support::enqueue(&pool, revoked.id, &good_handover().1).await;
+    assistid_relay::queue::revoke_installation(&pool, revoked.id)
+        .await
+        .expect("the database answers");
+    setup.start_instance().await;
+    let (expired, _) = assistid_relay::queue::create_enrolment_code(&pool, PROVIDER, 0)
+        .await
+        .expect("a code valid for no time");
+    let (status, body) = setup
+        .enrol_with(&expired)
+        .await
+        .err()
+        .expect("an expired code enrols nothing");
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "enrolment_code_invalid");
+
+    // Another installation's report goes through; the revoked one's stays where it was.
+    let active = setup.enrol(PROVIDER).await;
+    let id = active.submit_ok(&setup.url(0), &good_handover().1).await;
+    active
+        .wait_for(
+            &setup.url(0),
+            id,
+            "accepted",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    let state: String = pool
+        .get()
+        .await
+        .expect("a connection")
+        .query_one("SELECT state FROM submissions WHERE id = $1", &[&queued])
+        .await
+        .expect("the row")
+        .get(0);
+    assert_eq!(
+        state, "queued",
+        "a revoked installation's report is not sent"
+    );
+    assert_eq!(
+        setup.fk.requests().len(),
+        1,
+        "only the active installation's report reached FK"
+    );
+    setup.stop().await;
+}
