@@ -5,6 +5,7 @@ mod admin;
 mod enrolment;
 mod faults;
 mod harness;
+mod kill;
 mod observability;
 mod pacing;
 mod pg;
