@@ -341,7 +341,7 @@ impl SubmissionRow {
 pub struct AttemptRow {
     /// 1-based.
     pub n: i32,
-    /// When the request left (the relay's handing to the OS, PostgreSQL's clock).
+    /// When the request was handed to the operating system (the sending machine's clock).
     pub sent_at: Option<DateTime<Utc>>,
     /// When FK's answer arrived.
     pub answered_at: Option<DateTime<Utc>>,
