@@ -18,6 +18,10 @@ want openssl
 want poppler-utils
 want sqlite3
 want ca-certificates
+# PostgreSQL: the relay (crates/relay) keeps its queue there, and its spec tests start a
+# throwaway cluster of their own with initdb and pg_ctl (no server needs to be running).
+command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir 2>/dev/null)/initdb" ] || \
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want postgresql
 # The desktop shell (Tauri 2 on WebKitGTK) and its end-to-end test under a virtual display.
 want libwebkit2gtk-4.1-dev
 want xvfb

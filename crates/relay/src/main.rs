@@ -1,0 +1,183 @@
+//! `assistid-relay`: the vendor's relay service and its admin commands (docs/RELAY.md).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use assistid_relay::config::Config;
+use assistid_relay::db::{self, Pool};
+use assistid_relay::{RelayHandle, pki, queue};
+use clap::{Parser, Subcommand};
+use uuid::Uuid;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "assistid-relay",
+    version,
+    about = "Assistid's relay: one FK certificate and one FK pace for every installation"
+)]
+struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        short,
+        global = true,
+        default_value = "/etc/assistid-relay/relay.toml"
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the service until SIGTERM or Ctrl-C (then finishes the requests in flight).
+    Serve,
+    /// Brings the database to this version's schema and exits.
+    Migrate,
+    /// Makes the relay's CA and server certificate in a folder (refuses to overwrite).
+    Init {
+        /// Where to write ca.pem, ca-key.pem, server.pem, server-key.pem.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The vendor's name (the CA's organisation).
+        #[arg(long)]
+        vendor: String,
+        /// The relay's host names or IP addresses, as installations will reach it.
+        #[arg(long = "server-name", required = true)]
+        server_names: Vec<String>,
+    },
+    /// Prints a one-time enrolment code for a provider's installation.
+    Enrol {
+        /// The provider's organisationsnummer.
+        #[arg(long)]
+        provider: String,
+    },
+    /// Revokes an installation (all its certificates) or one certificate.
+    Revoke {
+        /// The installation's id.
+        #[arg(long, conflicts_with = "certificate")]
+        installation: Option<Uuid>,
+        /// A certificate's SHA-256 fingerprint (hex).
+        #[arg(long)]
+        certificate: Option<String>,
+    },
+    /// Lists the installations.
+    Installations,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(assistid_relay::log_filter(
+            &std::env::var("ASSISTID_RELAY_LOG").unwrap_or_else(|_| "info".to_owned()),
+        ))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Command::Init {
+        dir,
+        vendor,
+        server_names,
+    } = &cli.command
+    {
+        let files = pki::init(dir, vendor, server_names)?;
+        println!(
+            "Skapade {}, {}, {} och {}.",
+            files.ca_cert.display(),
+            files.ca_key.display(),
+            files.server_cert.display(),
+            files.server_key.display()
+        );
+        return Ok(());
+    }
+    let config = Config::load(&cli.config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let pool = Pool::new(&config.database_url);
+    match command {
+        Command::Serve => {
+            let relay = RelayHandle::start(&config).await?;
+            let drain = Duration::from_secs(config.queue.drain_secs);
+            wait_for_signal().await?;
+            tracing::info!(
+                code = "stopping",
+                "signal received: finishing requests in flight"
+            );
+            relay.shutdown(drain).await;
+        }
+        Command::Migrate => {
+            let version = db::migrate(&pool).await?;
+            println!("Databasen har schemaversion {version}.");
+        }
+        Command::Enrol { provider } => {
+            db::migrate(&pool).await?;
+            let (code, expires) =
+                queue::create_enrolment_code(&pool, &provider, config.tls.enrolment_code_days)
+                    .await?;
+            let ca = std::fs::read(&config.tls.ca_cert)
+                .with_context(|| format!("{}", config.tls.ca_cert.display()))?;
+            let ca_der = {
+                use rustls::pki_types::CertificateDer;
+                use rustls::pki_types::pem::PemObject as _;
+                CertificateDer::from_pem_slice(&ca)
+                    .context("ca_cert")?
+                    .to_vec()
+            };
+            println!("Anslutningskod: {code}");
+            println!(
+                "Gäller till: {} (en gång)",
+                expires.format("%Y-%m-%d %H:%M UTC")
+            );
+            println!("Relayns CA (SHA-256): {}", pki::fingerprint(&ca_der));
+        }
+        Command::Revoke {
+            installation,
+            certificate,
+        } => {
+            let found = match (installation, certificate) {
+                (Some(id), _) => queue::revoke_installation(&pool, id).await?,
+                (None, Some(sha)) => queue::revoke_certificate(&pool, &sha).await?,
+                (None, None) => anyhow::bail!("Ange --installation ID eller --certificate SHA256."),
+            };
+            anyhow::ensure!(
+                found,
+                "Det finns ingen sådan installation eller sådant certifikat."
+            );
+            println!("Spärrat.");
+        }
+        Command::Installations => {
+            for (id, orgnr, enrolled, revoked) in queue::installations(&pool).await? {
+                let revoked = revoked
+                    .map(|t| format!("spärrad {}", t.format("%Y-%m-%d")))
+                    .unwrap_or_default();
+                println!(
+                    "{id}  {orgnr}  ansluten {}  {revoked}",
+                    enrolled.format("%Y-%m-%d")
+                );
+            }
+        }
+        Command::Init { .. } => {}
+    }
+    Ok(())
+}
+
+async fn wait_for_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
+        tokio::select! {
+            _ = term.recv() => {}
+            r = tokio::signal::ctrl_c() => r.context("Ctrl-C handler")?,
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await.context("Ctrl-C handler")?;
+    Ok(())
+}

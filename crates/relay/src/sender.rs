@@ -1,0 +1,445 @@
+//! The sender: each instance runs one loop per FK environment, and one pacer in PostgreSQL
+//! keeps the whole vendor at FK's spacing however many instances run.
+//!
+//! **The pacer.** A turn is a PostgreSQL advisory lock (one key per environment) held on a
+//! connection of its own. The holder reads `pacer.last_start` and waits until FK's spacing
+//! (plus a margin) has passed since it, measured on PostgreSQL's clock; shortly before the
+//! turn is due it claims the next submission (`sending`, committed: written before the
+//! request); at the turn it writes `last_start` (a lower bound of the request's start, kept
+//! should the instance die during the send), hands the request to the operating system on a
+//! connection opened while the turn came due (`EltClient::connect`, after the lock: a
+//! handshake that hangs holds the turn for at most the connect timeout, and an instance
+//! waiting for the lock holds no idle connection to FK), and when the request has been written
+//! (`PreparedConnection::submit_envelope`'s callback) writes `last_start` again — an upper
+//! bound, PostgreSQL's clock after the send — and only then releases the lock. The answer is
+//! awaited outside the turn, so several requests can wait for FK at once while their starts
+//! stay spaced. An instance killed during its turn loses its connection and PostgreSQL
+//! releases the lock; `last_start` then holds the start written before the send.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use assistid_elt::{Disposition, EltClient, ResponseRecord};
+use chrono::Utc;
+use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore, watch};
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+use crate::db::{self, Pool};
+use crate::error::DbError;
+use crate::metrics::Metrics;
+use crate::queue::{self, Claimed, Outcome, State};
+
+/// How long before the turn the submission is claimed.
+const CLAIM_LEAD: Duration = Duration::from_millis(30);
+/// How often an idle loop looks for work (a new submission also wakes it).
+const IDLE_POLL: Duration = Duration::from_millis(250);
+
+/// One environment's sender settings.
+#[derive(Debug, Clone)]
+pub struct SenderSettings {
+    /// `test` or `prod`.
+    pub environment: String,
+    /// FK's spacing plus the margin.
+    pub spacing: Duration,
+    /// Requests waiting for an answer at once.
+    pub max_in_flight: usize,
+    /// Hourly quota per installation (0: none).
+    pub max_sends_per_hour: i64,
+}
+
+/// The pacer connection of one instance and environment.
+struct PacerConn {
+    url: String,
+    client: Option<Client>,
+    lock_key: i64,
+}
+
+impl PacerConn {
+    async fn client(&mut self) -> Result<&Client, DbError> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            self.client = Some(db::connect(&self.url).await?);
+        }
+        self.client
+            .as_ref()
+            .ok_or_else(|| unreachable!("connected just above"))
+    }
+}
+
+/// A granted turn: the advisory lock is held until [`Turn::release`].
+struct Turn {
+    conn: OwnedMutexGuard<PacerConn>,
+    environment: String,
+}
+
+impl Turn {
+    async fn acquire(pacer: &Arc<Mutex<PacerConn>>, environment: &str) -> Result<Self, DbError> {
+        let mut conn = pacer.clone().lock_owned().await;
+        let key = conn.lock_key;
+        let client = conn.client().await?;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&key])
+            .await?;
+        Ok(Self {
+            conn,
+            environment: environment.to_owned(),
+        })
+    }
+
+    /// How long until `spacing` has passed since the last start (PostgreSQL's clock).
+    async fn remaining(&mut self, spacing: Duration) -> Result<Duration, DbError> {
+        let spacing_secs = spacing.as_secs_f64();
+        let environment = self.environment.clone();
+        let client = self.conn.client().await?;
+        let row = client
+            .query_one(
+                "SELECT coalesce(extract(epoch FROM (last_start + make_interval(secs => $2) \
+                 - clock_timestamp()))::float8, 0) FROM pacer WHERE environment = $1",
+                &[&environment, &spacing_secs],
+            )
+            .await?;
+        let secs: f64 = row.get(0);
+        Ok(Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::ZERO))
+    }
+
+    async fn mark_start(&mut self) -> Result<(), DbError> {
+        let environment = self.environment.clone();
+        let client = self.conn.client().await?;
+        client
+            .execute(
+                "UPDATE pacer SET last_start = clock_timestamp() WHERE environment = $1",
+                &[&environment],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn release(mut self) {
+        let key = self.conn.lock_key;
+        if let Ok(client) = self.conn.client().await
+            && client
+                .execute("SELECT pg_advisory_unlock($1)", &[&key])
+                .await
+                .is_ok()
+        {
+            return;
+        }
+        // Could not unlock: drop the connection, which releases the lock in PostgreSQL.
+        self.conn.client = None;
+    }
+}
+
+/// Runs one environment's sender until `stop` turns true, then waits for the requests in
+/// flight (their answers are recorded) and returns.
+pub async fn run(
+    pool: Pool,
+    client: EltClient,
+    settings: SenderSettings,
+    instance: Uuid,
+    metrics: Arc<Metrics>,
+    wake: Arc<tokio::sync::Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let pacer = Arc::new(Mutex::new(PacerConn {
+        url: pool.url().to_owned(),
+        client: None,
+        lock_key: db::pacer_lock_key(&settings.environment),
+    }));
+    let slots = Arc::new(Semaphore::new(settings.max_in_flight));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut failures: u32 = 0;
+    while !*stop.borrow() {
+        while tasks.try_join_next().is_some() {}
+        let backoff = Duration::from_millis(200 * u64::from(failures.min(25)));
+        match turn_once(
+            &pool, &client, &settings, instance, &metrics, &pacer, &slots, &mut tasks, &stop,
+        )
+        .await
+        {
+            Ok(true) => failures = 0,
+            Ok(false) => {
+                failures = 0;
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(code = e.code(), environment = %settings.environment, "sender: database unavailable, retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff.max(Duration::from_millis(200))) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// What a turn came to before the send.
+enum Step {
+    /// Nothing due (or stopping).
+    Nothing,
+    /// FK could not be reached; nothing was claimed.
+    ConnectFailed,
+    /// Claimed, `last_start` written, the connection open: send now.
+    Go(Claimed, assistid_elt::PreparedConnection),
+}
+
+/// One turn: `Ok(true)` when a request was started, `Ok(false)` when nothing was due.
+#[allow(clippy::too_many_arguments)]
+async fn turn_once(
+    pool: &Pool,
+    client: &EltClient,
+    settings: &SenderSettings,
+    instance: Uuid,
+    metrics: &Arc<Metrics>,
+    pacer: &Arc<Mutex<PacerConn>>,
+    slots: &Arc<Semaphore>,
+    tasks: &mut tokio::task::JoinSet<()>,
+    stop: &watch::Receiver<bool>,
+) -> Result<bool, DbError> {
+    let Ok(permit) = slots.clone().acquire_owned().await else {
+        return Ok(false);
+    };
+    if !queue::has_due(pool, &settings.environment, settings.max_sends_per_hour).await? {
+        return Ok(false);
+    }
+    let mut turn = Turn::acquire(pacer, &settings.environment).await?;
+    let result = async {
+        let remaining = turn.remaining(settings.spacing).await?;
+        let due = Instant::now() + remaining;
+        // Open TCP and TLS while the turn comes due (after the lock: an instance waiting for
+        // it holds no idle connection to FK); a failure here sent nothing.
+        let (connection, ()) = tokio::join!(
+            client.connect(),
+            tokio::time::sleep(remaining.saturating_sub(CLAIM_LEAD))
+        );
+        let connection = match connection {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
+                metrics.connect_failure();
+                return Ok(Step::ConnectFailed);
+            }
+        };
+        if *stop.borrow() {
+            return Ok(Step::Nothing);
+        }
+        let claimed = queue::claim_next(
+            pool,
+            &settings.environment,
+            instance,
+            settings.max_sends_per_hour,
+        )
+        .await?;
+        let Some(claimed) = claimed else {
+            return Ok(Step::Nothing);
+        };
+        tokio::time::sleep_until(due.into()).await;
+        if let Err(e) = turn.mark_start().await {
+            // Claimed but not sent (the database went away): back to the queue, once the
+            // database answers again — never left `sending` by a live instance.
+            let pool = pool.clone();
+            tasks.spawn(async move {
+                record_until_stored(&pool, &claimed, &not_sent()).await;
+            });
+            return Err(e);
+        }
+        Ok::<_, DbError>(Step::Go(claimed, connection))
+    }
+    .await;
+    let (claimed, connection) = match result {
+        Ok(Step::Go(claimed, connection)) => (claimed, connection),
+        Ok(Step::Nothing) => {
+            turn.release().await;
+            return Ok(false);
+        }
+        Ok(Step::ConnectFailed) => {
+            turn.release().await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return Ok(false);
+        }
+        Err(e) => {
+            turn.release().await;
+            return Err(e);
+        }
+    };
+    tracing::info!(code = "fk_request", submission = %claimed.id, installation = %claimed.installation_id, attempt = claimed.attempt, environment = %settings.environment, "sending to FK");
+    let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<chrono::DateTime<Utc>>();
+    // Releases the turn once the request has left (or failed before leaving).
+    let release_pool = pool.clone();
+    let release_claimed = claimed.clone();
+    let release_metrics = metrics.clone();
+    tasks.spawn(async move {
+        let sent = sent_rx.await.ok();
+        if sent.is_some() {
+            let _ = turn.mark_start().await;
+            release_metrics.request_started();
+        }
+        turn.release().await;
+        if let Some(at) = sent {
+            let _ = queue::mark_sent(&release_pool, &release_claimed, at).await;
+        }
+    });
+    let pool = pool.clone();
+    let metrics = metrics.clone();
+    tasks.spawn(async move {
+        let envelope = claimed.envelope.clone();
+        let started = Instant::now();
+        let sent_slot = Arc::new(std::sync::Mutex::new(None));
+        let sent_in_callback = sent_slot.clone();
+        let attempt = connection
+            .submit_envelope(envelope, move || {
+                let now = Utc::now();
+                if let Ok(mut slot) = sent_in_callback.lock() {
+                    *slot = Some(now);
+                }
+                let _ = sent_tx.send(now);
+            })
+            .await;
+        let latency = started.elapsed();
+        let record = attempt.record(Utc::now());
+        let mut outcome = classify(attempt.outcome, record, claimed.attempt);
+        outcome.sent_at = sent_slot.lock().ok().and_then(|slot| *slot);
+        metrics.answered(outcome.outcome, latency);
+        tracing::info!(code = "fk_answer", submission = %claimed.id, attempt = claimed.attempt, outcome = outcome.outcome, error_code = outcome.error_code.as_deref().unwrap_or(""), state = outcome.state.as_str(), "FK answered");
+        record_until_stored(&pool, &claimed, &outcome).await;
+        drop(permit);
+    });
+    Ok(true)
+}
+
+/// Stores an outcome, retrying while PostgreSQL is away (a restart): an answer is never
+/// dropped while the process lives.
+async fn record_until_stored(pool: &Pool, claimed: &Claimed, outcome: &Outcome) {
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match queue::record_outcome(pool, claimed, outcome).await {
+            Ok(()) => return,
+            Err(e) => {
+                tracing::warn!(code = e.code(), submission = %claimed.id, "answer not stored yet, retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// The outcome of a claimed submission whose request never started.
+fn not_sent() -> Outcome {
+    Outcome {
+        state: State::Queued,
+        outcome: "not_sent",
+        error_code: Some("relay_turn_lost".to_owned()),
+        tx_id: None,
+        record: None,
+        retry_in_secs: None,
+        sent_at: None,
+    }
+}
+
+/// What an attempt's result means for the queue.
+pub fn classify(
+    outcome: Result<assistid_elt::TxId, assistid_elt::EltError>,
+    record: Option<ResponseRecord>,
+    attempt: i32,
+) -> Outcome {
+    match outcome {
+        Ok(tx) => Outcome {
+            state: State::Accepted,
+            outcome: "accepted",
+            error_code: None,
+            tx_id: Some(tx.as_uuid()),
+            record,
+            retry_in_secs: None,
+            sent_at: None,
+        },
+        Err(error) => {
+            let code = Some(error.code().to_owned());
+            match error.disposition() {
+                Disposition::Rejected => Outcome {
+                    state: State::Rejected,
+                    outcome: "rejected",
+                    error_code: code,
+                    tx_id: None,
+                    record,
+                    retry_in_secs: None,
+                    sent_at: None,
+                },
+                Disposition::Uncertain => Outcome {
+                    state: State::Uncertain,
+                    outcome: "uncertain",
+                    error_code: code,
+                    tx_id: None,
+                    record,
+                    retry_in_secs: None,
+                    sent_at: None,
+                },
+                Disposition::Configuration => Outcome {
+                    state: State::FailedWillRetry,
+                    outcome: "configuration",
+                    error_code: code,
+                    tx_id: None,
+                    record,
+                    retry_in_secs: Some(60),
+                    sent_at: None,
+                },
+                // Transient, and anything a newer client adds: certainly not received.
+                _ => {
+                    let backoff = 1i64 << attempt.clamp(1, 8);
+                    let asked = record
+                        .as_ref()
+                        .and_then(|_| error_retry_after(&error))
+                        .unwrap_or(0);
+                    Outcome {
+                        state: State::FailedWillRetry,
+                        outcome: "transient",
+                        error_code: code,
+                        tx_id: None,
+                        record,
+                        retry_in_secs: Some(backoff.max(asked).min(300)),
+                        sent_at: None,
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn error_retry_after(error: &assistid_elt::EltError) -> Option<i64> {
+    match error {
+        assistid_elt::EltError::ServiceUnavailable {
+            retry_after_secs: Some(secs),
+            ..
+        } => i64::try_from(*secs).ok(),
+        _ => None,
+    }
+}
+
+/// Renews this instance's lease and turns lost instances' `sending` rows `uncertain`, every
+/// third of the lease, until `stop`.
+pub async fn lease_loop(
+    pool: Pool,
+    instance: Uuid,
+    lease_secs: u64,
+    mut stop: watch::Receiver<bool>,
+) {
+    let period = Duration::from_millis((lease_secs * 1000 / 3).max(100));
+    while !*stop.borrow() {
+        match queue::heartbeat(&pool, instance).await {
+            Ok(()) => {
+                if let Err(e) = queue::recover_lost(&pool, lease_secs).await {
+                    tracing::warn!(code = e.code(), "recovery of lost instances failed");
+                }
+            }
+            Err(e) => tracing::warn!(code = e.code(), "lease not renewed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
