@@ -180,9 +180,13 @@ impl Desktop {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .with_context(|| {
+                // The home (and the log in it) goes away with the error: quote the log's end.
+                let log = std::fs::read_to_string(home.path().join("tauri-driver.log"))
+                    .unwrap_or_default();
+                let lines: Vec<&str> = log.lines().collect();
                 format!(
-                    "no WebDriver session with the app; see {}",
-                    home.path().join("tauri-driver.log").display()
+                    "no WebDriver session with the app; tauri-driver's log ends:\n{}",
+                    lines[lines.len().saturating_sub(20)..].join("\n")
                 )
             })?;
         let driver = desktop_driver.0.take().context("the driver process")?;

@@ -2,9 +2,9 @@
 //! stand-ins posing as FK's and BankID's test services.
 //!
 //! The harness starts a fake FK and a fake BankID as two separate HTTPS services with mutual
-//! TLS on loopback (crate `assistid-fakes`; FK checks every signature's chain and OCSP against
-//! the stand-in BankID's user-certificate root, as FK's test service checks against BankID's
-//! test root), and writes the files a provider receives into the run's home: FK's client
+//! TLS on loopback (crate `assistid-fakes`; FK validates every report against its schema with
+//! xmllint and checks every signature's chain and OCSP against the stand-in BankID's
+//! user-certificate root, as FK's test service checks against BankID's test root), and writes the files a provider receives into the run's home: FK's client
 //! certificate (.p12) and FK's CA file, the BankID RP certificate (.p12), the CA file of the
 //! BankID service and its user-certificate root. Everything else happens in the window: the
 //! folder for real data is switched to the test environment; the provider, a person and an
@@ -132,8 +132,19 @@ impl StandIns {
         let bankid = FakeBankId::start(FakeBankIdConfig::default())
             .await
             .context("the stand-in BankID starts")?;
+        // FK's report schema, beside the repository (../shared/fk), checked with xmllint as FK
+        // validates every report.
+        let schema = crate::workspace_root().join("../shared/fk/tidredovisning_extern_v1.xsd");
+        if !schema.is_file() {
+            bail!(
+                "FK's report schema is missing at {}: the shared FK files belong beside the \
+                 repository (../shared/fk)",
+                schema.display()
+            );
+        }
         let fk = FakeFk::start(FakeFkConfig {
             bankid_roots: Some(vec![bankid.user_root_der().to_vec()]),
+            report_schema: Some(schema),
             ..FakeFkConfig::default()
         })
         .await
