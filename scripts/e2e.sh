@@ -2,8 +2,14 @@
 # The desktop app end to end: builds the UI and the app, then drives the real binary through
 # tauri-driver + WebKitWebDriver under Xvfb (tests/e2e/tests/desktop.rs).
 #
-# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver dbus-daemon; tauri-driver comes from
-# the tool cache (scripts/tools.sh). Fails (never skips) when something is missing.
+# Two walks: the demo walk, and the live walk through Settings against stand-ins for FK's and
+# BankID's test services (`scripts/e2e.sh live_walk` runs only that one, `demo_walk` the other);
+# then tests/e2e/tests/one_folder.rs (the CLI and the app on one folder, single instance).
+#
+# Needs (Debian): libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver dbus-daemon (a D-Bus session:
+# the app's single-instance hand-over uses it), and for the live walk's keychain dbus and
+# gnome-keyring; tauri-driver comes from the tool cache (scripts/tools.sh).
+# Fails (never skips) when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -29,6 +29,10 @@ want xauth
 want webkit2gtk-driver
 # A D-Bus session for the e2e run (scripts/e2e.sh): the app's single-instance hand-over uses it.
 want dbus-daemon
+# The live e2e walk keeps certificate passwords in a keychain of its own: a private session bus
+# with GNOME Keyring's secret service (tests/e2e, SessionKeyring).
+want dbus
+want gnome-keyring
 
 # The web UI builds with Node.js 20.19 or newer (Vite 8).
 command -v node >/dev/null 2>&1 || { want nodejs; want npm; }

@@ -284,6 +284,36 @@ pub async fn set_fk_trust(
     shell.set_fk_trust(environment, choice).await
 }
 
+/// Replaces the address of BankID's test service (a stand-in or a BankID test proxy); without
+/// an address, BankID's own test address again. Refused in production (always BankID's own).
+#[tauri::command]
+pub async fn set_bankid_endpoint(
+    shell: State<'_, Shell>,
+    endpoint: Option<String>,
+) -> Answer<ipc::Settings> {
+    shell.set_bankid_endpoint(endpoint).await
+}
+
+/// Chooses the CA file the TLS certificate of BankID's test service must chain to; without a
+/// file, BankID's own test root again. Refused in production.
+#[tauri::command]
+pub async fn set_bankid_server_ca(
+    shell: State<'_, Shell>,
+    file: Option<ipc::ImportFile>,
+) -> Answer<ipc::Settings> {
+    shell.set_bankid_server_ca(file).await
+}
+
+/// Chooses the extra root for user certificates trusted in BankID's test environment; without
+/// a file, removes it. Refused in production.
+#[tauri::command]
+pub async fn set_bankid_user_root(
+    shell: State<'_, Shell>,
+    file: Option<ipc::ImportFile>,
+) -> Answer<ipc::Settings> {
+    shell.set_bankid_user_root(file).await
+}
+
 /// Sends a progress event; a closed window is no reason to fail the work.
 pub(crate) fn progress(handle: &AppHandle, task: &str, done: u32, total: u32) {
     let payload = ipc::Progress {
@@ -729,6 +759,9 @@ commands![
     set_environment,
     set_fk_endpoint,
     set_fk_trust,
+    set_bankid_endpoint,
+    set_bankid_server_ca,
+    set_bankid_user_root,
     going_live,
     signatories,
     add_signatory,

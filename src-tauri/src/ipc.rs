@@ -609,6 +609,30 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub fk_services: Option<Vec<FkService>>,
+    /// BankID's test service as set up in a folder for real data (address, TLS trust, extra
+    /// user-certificate root); absent in the demo folder. Production has nothing to set up:
+    /// it is always BankID's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub bankid_test: Option<BankIdTestService>,
+}
+
+/// BankID's test service as set up in the data folder (Settings → BankID, test only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BankIdTestService {
+    /// The address orders go to.
+    pub endpoint: String,
+    /// BankID's own test address (what "use BankID's address" goes back to).
+    pub default_endpoint: String,
+    /// Whether `endpoint` is BankID's own.
+    pub is_default: bool,
+    /// The CA certificates the service's TLS certificate must chain to; empty: BankID's own
+    /// test TLS root, shipped with the program.
+    pub server_ca: Vec<CaCertificate>,
+    /// The extra user-certificate root trusted beside BankID's test root, if chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub user_root: Option<CaCertificate>,
 }
 
 /// One of FK's real services (test or prod) as set up in the data folder.
@@ -1223,6 +1247,7 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         FkTrust,
         FkService,
         TrustChoice,
+        BankIdTestService,
         Signatory,
         LiveStepState,
         LiveStep,

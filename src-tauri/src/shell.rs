@@ -253,6 +253,7 @@ impl Shell {
             workspace: Some(workspace),
             data_folder: Some(data_dir.display().to_string()),
             fk_services: None,
+            bankid_test: None,
         };
         let Ok(app) = app else {
             return settings;
@@ -268,6 +269,7 @@ impl Shell {
                 settings.data_kind = Some(facts.data_kind);
                 settings.certificates = facts.certificates;
                 settings.fk_services = facts.fk_services;
+                settings.bankid_test = facts.bankid_test;
             }
             Err(e) => {
                 tracing::warn!(code = %ipc_error(e).code, "settings not read");
@@ -311,6 +313,59 @@ impl Shell {
                 .as_deref()
                 .map_or(TrustChoice::SystemRoots, TrustChoice::CaPem);
             app.set_fk_trust(environment, choice, chrono::Utc::now())
+        })
+        .await?;
+        Ok(self.settings())
+    }
+
+    /// Replaces the address of BankID's service for the folder's environment (test only: the
+    /// app refuses production and the demo); `None` or empty goes back to BankID's own.
+    pub async fn set_bankid_endpoint(
+        &self,
+        endpoint: Option<String>,
+    ) -> Result<ipc::Settings, IpcError> {
+        self.run(move |app| {
+            app.set_bankid_endpoint(
+                app.bankid_environment()?,
+                endpoint.as_deref(),
+                chrono::Utc::now(),
+            )
+        })
+        .await?;
+        Ok(self.settings())
+    }
+
+    /// Chooses the CA file (bytes from the webview) BankID's test service's TLS certificate
+    /// must chain to, or (`None`) BankID's own test root again; test only.
+    pub async fn set_bankid_server_ca(
+        &self,
+        file: Option<ipc::ImportFile>,
+    ) -> Result<ipc::Settings, IpcError> {
+        let bytes = file_bytes(file.as_ref(), "CA-fil")?;
+        self.run(move |app| {
+            app.set_bankid_server_ca(
+                app.bankid_environment()?,
+                bytes.as_deref(),
+                chrono::Utc::now(),
+            )
+        })
+        .await?;
+        Ok(self.settings())
+    }
+
+    /// Chooses the extra user-certificate root (bytes from the webview) trusted in test, or
+    /// (`None`) removes it; test only.
+    pub async fn set_bankid_user_root(
+        &self,
+        file: Option<ipc::ImportFile>,
+    ) -> Result<ipc::Settings, IpcError> {
+        let bytes = file_bytes(file.as_ref(), "rotcertifikat")?;
+        self.run(move |app| {
+            app.set_bankid_user_root(
+                app.bankid_environment()?,
+                bytes.as_deref(),
+                chrono::Utc::now(),
+            )
         })
         .await?;
         Ok(self.settings())
@@ -472,6 +527,9 @@ pub fn ipc_error(e: anyhow::Error) -> IpcError {
     if let Some(v) = e.downcast_ref::<EnvironmentError>() {
         return coded(v.code(), v.to_string());
     }
+    if let Some(b) = e.downcast_ref::<assistid_app::bankid_service::BankIdServiceError>() {
+        return coded(b.code(), b.to_string());
+    }
     IpcError::from(e)
 }
 
@@ -519,6 +577,8 @@ pub struct SettingsFacts {
     pub certificates: Vec<ipc::CertificateInfo>,
     /// FK's test and production services (folders for real data only).
     pub fk_services: Option<Vec<ipc::FkService>>,
+    /// BankID's test service (folders for real data only).
+    pub bankid_test: Option<ipc::BankIdTestService>,
 }
 
 /// The data folder's part of the settings at `now`: environment (and whether it was chosen),
@@ -564,12 +624,29 @@ pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Res
             })
             .collect()
     });
+    let bankid_test = if env.data_kind.code() == "real" {
+        let service = app.bankid_test_service()?;
+        let ca = |c: &assistid_app::environments::CaCertificate| ipc::CaCertificate {
+            subject: c.subject.clone(),
+            not_after: c.not_after.to_rfc3339(),
+        };
+        Some(ipc::BankIdTestService {
+            endpoint: service.endpoint.clone(),
+            default_endpoint: assistid_app::bankid_service::BANKID_TEST_ENDPOINT.to_owned(),
+            is_default: service.is_default,
+            server_ca: service.server_ca.iter().map(ca).collect(),
+            user_root: service.user_root.as_ref().map(ca),
+        })
+    } else {
+        None
+    };
     Ok(SettingsFacts {
         environment,
         chosen,
         data_kind: env.data_kind.code().to_owned(),
         certificates,
         fk_services,
+        bankid_test,
     })
 }
 
@@ -608,6 +685,15 @@ pub fn certificate_bytes(file: Option<&ipc::ImportFile>) -> Result<(String, Vec<
         IpcError::invalid("certifikatfil", "filen kom inte fram hel; välj den igen")
     })?;
     Ok((file.file_name.clone(), bytes))
+}
+
+/// The bytes of a file chosen in the webview, if one was.
+fn file_bytes(file: Option<&ipc::ImportFile>, what: &str) -> Result<Option<Vec<u8>>, IpcError> {
+    file.map(|f| {
+        f.bytes()
+            .ok_or_else(|| IpcError::invalid(what, "filen kom inte fram hel; välj den igen"))
+    })
+    .transpose()
 }
 
 fn internal(message: &str) -> IpcError {

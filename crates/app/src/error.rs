@@ -118,6 +118,12 @@ pub struct IpcError {
 
 impl From<anyhow::Error> for IpcError {
     fn from(err: anyhow::Error) -> Self {
+        if let Some(service) = err.downcast_ref::<crate::bankid_service::BankIdServiceError>() {
+            return IpcError {
+                code: service.code().to_owned(),
+                message: service.to_string(),
+            };
+        }
         match err.downcast_ref::<AppError>() {
             Some(app) => IpcError {
                 code: app.code().to_owned(),

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod backup;
+pub mod bankid_service;
 pub mod certificates;
 pub mod deletion;
 pub mod demo;

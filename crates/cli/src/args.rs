@@ -113,7 +113,24 @@ pub enum BankidCmd {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Show the BankID settings (the RP certificate's subject and validity, the root file).
+    /// Test environment only: the address of BankID's test service — for a stand-in such as
+    /// a vendor's or a BankID test proxy. Without URL, BankID's own test address again.
+    /// Refused in production, which is always BankID's own address.
+    SetAddress {
+        /// The service's base URL (https://…/rp/v6.0).
+        #[arg(value_name = "URL")]
+        url: Option<String>,
+    },
+    /// Test environment only: the CA file (PEM) the test service's TLS certificate must chain
+    /// to — the stand-in's, with SetAddress. Without FILE, BankID's own test TLS root again.
+    /// Refused in production, which trusts only BankID's own root.
+    SetServerCa {
+        /// The CA certificate file (PEM).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Show the BankID settings (the RP certificate's subject and validity, the root file, the
+    /// test service's address and CA).
     Show,
 }
 

@@ -123,6 +123,57 @@ pub fn bankid(app: &App, cmd: BankidCmd, json: bool, now: DateTime<Utc>) -> anyh
             }
             Ok(0)
         }
+        BankidCmd::SetAddress { url } => {
+            app.set_bankid_endpoint(app.bankid_environment()?, url.as_deref(), now)?;
+            let service = app.bankid_test_service()?;
+            if json {
+                print_json(&serde_json::json!({
+                    "endpoint": service.endpoint,
+                    "is_default": service.is_default,
+                }))?;
+            } else if service.is_default {
+                println!(
+                    "BankID:s testmiljö nås på BankID:s egen adress: {}",
+                    service.endpoint
+                );
+            } else {
+                println!(
+                    "BankID:s testmiljö nås på {} (i produktionsmiljön alltid BankID:s egen \
+                     adress)",
+                    service.endpoint
+                );
+            }
+            Ok(0)
+        }
+        BankidCmd::SetServerCa { file } => {
+            let bytes = file
+                .as_ref()
+                .map(|f| {
+                    std::fs::read(f).with_context(|| format!("kunde inte läsa {}", f.display()))
+                })
+                .transpose()?;
+            app.set_bankid_server_ca(app.bankid_environment()?, bytes.as_deref(), now)?;
+            let service = app.bankid_test_service()?;
+            let subjects: Vec<&str> = service
+                .server_ca
+                .iter()
+                .map(|c| c.subject.as_str())
+                .collect();
+            if json {
+                print_json(&serde_json::json!({ "server_ca": service.server_ca }))?;
+            } else if subjects.is_empty() {
+                println!(
+                    "BankID:s testmiljö kontrolleras mot BankID:s eget TLS-rotcertifikat, som \
+                     följer med programmet."
+                );
+            } else {
+                println!(
+                    "BankID-tjänsten i testmiljön kontrolleras mot: {}",
+                    subjects.join("; ")
+                );
+            }
+            Ok(0)
+        }
         BankidCmd::Show => {
             let BankIdSettings {
                 rp_certificate,
@@ -132,6 +183,7 @@ pub fn bankid(app: &App, cmd: BankidCmd, json: bool, now: DateTime<Utc>) -> anyh
                 .certificates(now)?
                 .into_iter()
                 .find(|c| c.purpose == CertificatePurpose::BankIdRp);
+            let service = app.bankid_test_service()?;
             if json {
                 print_json(&serde_json::json!({
                     "rp_certificate": rp.as_ref().map(|c| serde_json::json!({
@@ -140,6 +192,7 @@ pub fn bankid(app: &App, cmd: BankidCmd, json: bool, now: DateTime<Utc>) -> anyh
                     })),
                     "rp_certificate_path": rp_certificate,
                     "user_root_ca": user_root_ca,
+                    "test_service": service,
                 }))?;
             } else {
                 match &rp {
@@ -159,6 +212,33 @@ pub fn bankid(app: &App, cmd: BankidCmd, json: bool, now: DateTime<Utc>) -> anyh
                 if let Some(p) = &user_root_ca {
                     println!("Extra rotcertifikat, bara i testmiljön: {}", p.display());
                 }
+                if let Some(root) = &service.user_root {
+                    println!(
+                        "Extra rotcertifikat valt i inställningarna, bara i testmiljön: {}",
+                        root.subject
+                    );
+                }
+                println!(
+                    "BankID:s testmiljö: {}{}",
+                    service.endpoint,
+                    if service.is_default {
+                        " (BankID:s egen adress)"
+                    } else {
+                        ""
+                    }
+                );
+                if !service.server_ca.is_empty() {
+                    let subjects: Vec<&str> = service
+                        .server_ca
+                        .iter()
+                        .map(|c| c.subject.as_str())
+                        .collect();
+                    println!(
+                        "Testmiljöns TLS-certifikat kontrolleras mot: {}",
+                        subjects.join("; ")
+                    );
+                }
+                println!("Produktionsmiljön: alltid BankID:s egen adress och egna certifikat");
             }
             Ok(0)
         }

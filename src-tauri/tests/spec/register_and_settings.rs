@@ -341,6 +341,74 @@ fn fks_address_and_trusted_ca_are_set_in_the_real_folder_and_a_bad_ca_file_is_re
 }
 
 #[test]
+fn bankids_test_service_is_set_up_in_the_real_folders_settings_and_production_refuses_it() {
+    fn block(
+        answer: impl std::future::Future<Output = Result<ipc::Settings, ipc::IpcError>>,
+    ) -> Result<ipc::Settings, ipc::IpcError> {
+        tauri::async_runtime::block_on(answer)
+    }
+    use assistid_desktop::ipc::ImportFile;
+    use base64::Engine as _;
+    let file = |name: &str, bytes: &[u8]| ImportFile {
+        file_name: name.into(),
+        content_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    };
+    let (_dir, shell) = demo_shell();
+    assert_eq!(
+        shell.settings().bankid_test,
+        None,
+        "the demo folder signs with the demo's own BankID: nothing to set up"
+    );
+    choose(&shell, &Desks::default(), Environment::Test).expect("test opens the real folder");
+    let shown = shell.settings().bankid_test.expect("shown for real data");
+    assert!(
+        shown.is_default
+            && shown.endpoint == shown.default_endpoint
+            && shown.server_ca.is_empty()
+            && shown.user_root.is_none(),
+        "BankID's own test service until something is chosen: {shown:?}"
+    );
+
+    let error = block(shell.set_bankid_endpoint(Some("http://127.0.0.1:4711/rp/v6.0".into())))
+        .expect_err("plain http");
+    assert_eq!(error.code, "invalid_endpoint", "{error:?}");
+    let error = block(shell.set_bankid_server_ca(Some(file("ca.pem", b"ingen CA"))))
+        .expect_err("not a certificate");
+    assert_eq!(error.code, "invalid_ca", "{error:?}");
+
+    let ca = assistid_fakes::pki::TestCa::new("BankID-proxy CA").expect("a CA");
+    let root = assistid_fakes::pki::TestCa::new("Test BankID Root").expect("a root");
+    block(shell.set_bankid_endpoint(Some("https://127.0.0.1:4711/rp/v6.0".into())))
+        .expect("an https address");
+    block(shell.set_bankid_server_ca(Some(file("ca.pem", ca.cert_pem().as_bytes()))))
+        .expect("the CA file");
+    let settings = block(shell.set_bankid_user_root(Some(file("root.der", root.cert_der()))))
+        .expect("the root file (DER)");
+    let shown = settings.bankid_test.expect("shown");
+    assert_eq!(shown.endpoint, "https://127.0.0.1:4711/rp/v6.0");
+    assert!(
+        !shown.is_default
+            && shown.server_ca.len() == 1
+            && shown.server_ca[0].subject.contains("BankID-proxy CA")
+            && shown
+                .user_root
+                .as_ref()
+                .is_some_and(|r| r.subject.contains("Test BankID Root")),
+        "the choices are shown: {shown:?}"
+    );
+
+    choose(&shell, &Desks::default(), Environment::Prod).expect("production");
+    for error in [
+        block(shell.set_bankid_endpoint(Some("https://127.0.0.1:4711/rp/v6.0".into()))),
+        block(shell.set_bankid_server_ca(None)),
+        block(shell.set_bankid_user_root(Some(file("root.der", root.cert_der())))),
+    ] {
+        let error = error.expect_err("production is always BankID's own");
+        assert_eq!(error.code, "bankid_production_pinned", "{error:?}");
+    }
+}
+
+#[test]
 fn the_real_folder_is_never_given_the_demo() {
     let (_dir, shell) = demo_shell();
     choose(&shell, &Desks::default(), Environment::Test).expect("test");

@@ -126,7 +126,7 @@ impl Desktop {
     /// Like [`Desktop::start`], in a home prepared beforehand: the data folder is
     /// `home/data` and its key file `home/db.key` (see [`Desktop::data_dir_in`]).
     pub async fn start_in(app: &Path, home: tempfile::TempDir) -> anyhow::Result<Desktop> {
-        Self::start_in_with_env(app, home, &[]).await
+        Self::start_with_env(app, home, &[]).await
     }
 
     /// Like [`Desktop::start_in`], with more environment variables for the app (e.g. the
@@ -136,6 +136,17 @@ impl Desktop {
         app: &Path,
         home: tempfile::TempDir,
         env: &[(&str, &str)],
+    ) -> anyhow::Result<Desktop> {
+        let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        Self::start_with_env(app, home, &env).await
+    }
+
+    /// Like [`Desktop::start_in`], with more environment variables for the app (e.g. the
+    /// session bus of a [`SessionKeyring`]).
+    pub async fn start_with_env(
+        app: &Path,
+        home: tempfile::TempDir,
+        env: &[(&str, String)],
     ) -> anyhow::Result<Desktop> {
         let tauri_driver = check_environment()?;
         let (port, native_port) = (free_port()?, free_port()?);
@@ -161,7 +172,7 @@ impl Desktop {
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("share"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))
             .spawn()
@@ -181,9 +192,13 @@ impl Desktop {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .with_context(|| {
+                // The home (and the log in it) goes away with the error: quote the log's end.
+                let log = std::fs::read_to_string(home.path().join("tauri-driver.log"))
+                    .unwrap_or_default();
+                let lines: Vec<&str> = log.lines().collect();
                 format!(
-                    "no WebDriver session with the app; see {}",
-                    home.path().join("tauri-driver.log").display()
+                    "no WebDriver session with the app; tauri-driver's log ends:\n{}",
+                    lines[lines.len().saturating_sub(20)..].join("\n")
                 )
             })?;
         let driver = desktop_driver.0.take().context("the driver process")?;
@@ -358,4 +373,125 @@ async fn wait_for_port(port: u16) -> anyhow::Result<()> {
     bail!("tauri-driver did not listen on port {port} within 15 s")
 }
 
+/// The user's keychain for a run: a private D-Bus session bus with GNOME Keyring's secret
+/// service on it, unlocked, its files in the run's home (`home/share/keyrings`). The app keeps
+/// certificate passwords in the OS keychain as on a user's computer; the live walk needs one.
+/// Both processes end when this is dropped.
+#[derive(Debug)]
+pub struct SessionKeyring {
+    bus: Child,
+    daemon: Child,
+    /// `DBUS_SESSION_BUS_ADDRESS` for the app.
+    pub address: String,
+}
+
+impl SessionKeyring {
+    /// Starts the bus and the keyring daemon; fails (never skips) with what to install.
+    pub fn start(home: &Path) -> anyhow::Result<SessionKeyring> {
+        use std::io::{BufRead as _, Write as _};
+        for (tool, package) in [
+            ("dbus-daemon", "dbus"),
+            ("gnome-keyring-daemon", "gnome-keyring"),
+            ("dbus-send", "dbus"),
+        ] {
+            if !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .any(|d| d.join(tool).is_file())
+            {
+                bail!(
+                    "{tool} is missing: apt-get install -y --no-install-recommends {package} \
+                     (scripts/setup.sh installs it)"
+                );
+            }
+        }
+        let mut command = Command::new("dbus-daemon");
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut bus = command
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("could not start dbus-daemon")?;
+        let mut address = String::new();
+        let read = bus
+            .stdout
+            .take()
+            .context("dbus-daemon's output")
+            .and_then(|out| {
+                std::io::BufReader::new(out)
+                    .read_line(&mut address)
+                    .context("dbus-daemon printed no address")
+            });
+        let address = address.trim().to_owned();
+        if read.is_err() || address.is_empty() {
+            end_driver(&mut bus);
+            bail!("dbus-daemon printed no address");
+        }
+        let share = home.join("share");
+        std::fs::create_dir_all(&share)?;
+        let log = std::fs::File::create(home.join("gnome-keyring.log"))?;
+        let mut command = Command::new("gnome-keyring-daemon");
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let daemon = command
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("XDG_DATA_HOME", &share)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::from(log.try_clone()?))
+            .stderr(Stdio::from(log))
+            .spawn();
+        let mut daemon = match daemon {
+            Ok(daemon) => daemon,
+            Err(e) => {
+                end_driver(&mut bus);
+                return Err(e).context("could not start gnome-keyring-daemon");
+            }
+        };
+        // The login keyring's password, on stdin; closing it lets the daemon go on.
+        if let Some(mut stdin) = daemon.stdin.take() {
+            let _ = stdin.write_all(b"assistid-e2e");
+        }
+        let keyring = SessionKeyring {
+            bus,
+            daemon,
+            address,
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let owned = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+                .output()
+                .context("dbus-send")?;
+            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+                return Ok(keyring);
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "GNOME Keyring's secret service did not appear on the session bus within 15 s; \
+                     see {}",
+                    home.join("gnome-keyring.log").display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for SessionKeyring {
+    fn drop(&mut self) {
+        end_driver(&mut self.daemon);
+        end_driver(&mut self.bus);
+    }
+}
+
+pub mod live;
 pub mod walk;

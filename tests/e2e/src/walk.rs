@@ -221,7 +221,7 @@ pub fn import_case() -> anyhow::Result<ImportCase> {
 }
 
 /// Clicks the first button under `scope` whose text contains `label`.
-async fn click_button(d: &Desktop, scope: &str, label: &str) -> anyhow::Result<()> {
+pub(crate) async fn click_button(d: &Desktop, scope: &str, label: &str) -> anyhow::Result<()> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while std::time::Instant::now() < deadline {
         for button in d
@@ -242,7 +242,7 @@ async fn click_button(d: &Desktop, scope: &str, label: &str) -> anyhow::Result<(
 }
 
 /// The table row (`tr`) under `scope` whose text contains every needle.
-async fn row_with(
+pub(crate) async fn row_with(
     d: &Desktop,
     scope: &str,
     needles: &[&str],
@@ -560,7 +560,7 @@ pub async fn back_to_the_demo(d: &Desktop) -> anyhow::Result<()> {
 }
 
 /// Clicks the environment's radio button in Settings and answers its question with yes.
-async fn choose_environment(d: &Desktop, env: &str) -> anyhow::Result<()> {
+pub(crate) async fn choose_environment(d: &Desktop, env: &str) -> anyhow::Result<()> {
     let radio = format!("main input[name=env][value={env}]");
     d.find(&radio).await?.click().await?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

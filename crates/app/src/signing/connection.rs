@@ -17,7 +17,8 @@
 //!   keychain; the user-certificate roots come from [`App::bankid_user_roots`], the one place
 //!   that chooses them by environment: BankID's roots shipped and pinned in the bankid crate
 //!   (test: plus an optional root file from the settings, for a stand-in for BankID's test
-//!   service; prod: the shipped root only).
+//!   service; prod: the shipped root only). In test the service's address and TLS trust may
+//!   be replaced in Settings (`crate::bankid_service`); production is always BankID's own.
 //!
 //! The RP certificate and root paths are kept per provider in the store's settings table,
 //! under `bankid.settings.<organisationsnummer>` (JSON of [`BankIdSettings`]).
@@ -236,8 +237,9 @@ impl App {
     /// - Demo: the stand-in roots saved in the demo folder (none in a folder with real data,
     ///   so a demo signature never verifies there).
     /// - Test: BankID's test root shipped with the bankid crate (pinned by fingerprint), plus
-    ///   the root file named in the settings if one is set — the way to trust a stand-in for
-    ///   BankID's test service (for example the fakes the end-to-end walk runs against).
+    ///   the root file named in the settings if one is set, and the root chosen in Settings
+    ///   ([`App::set_bankid_user_root`]) — the way to trust a stand-in for BankID's test
+    ///   service (for example the fakes the end-to-end walk runs against).
     /// - Prod: BankID's production root shipped with the bankid crate, and only it: a root
     ///   file named in the settings is never trusted in production.
     pub fn bankid_user_roots(
@@ -257,6 +259,12 @@ impl App {
                     if !roots.contains(&extra) {
                         roots.push(extra);
                     }
+                }
+                // The root chosen in Settings (kept in the database), for test only.
+                if let Some(extra) = self.bankid_test_user_root_der()?
+                    && !roots.contains(&extra)
+                {
+                    roots.push(extra);
                 }
                 Ok(roots)
             }
@@ -320,6 +328,18 @@ impl App {
             BankIdEnvironment::Test => Environment::Test,
             BankIdEnvironment::Prod => Environment::Production,
         };
+        // Test only: the address and TLS trust chosen in Settings (a stand-in for BankID's
+        // test service). Production is always BankID's own address and pinned TLS root.
+        let (bankid_environment, base_url) = match environment {
+            BankIdEnvironment::Test => {
+                let overrides = self.bankid_test_overrides()?;
+                (
+                    overrides.environment(),
+                    Some(overrides.endpoint().to_owned()),
+                )
+            }
+            _ => (bankid_environment, None),
+        };
         let settings = self.bankid_settings()?;
         // The certificate imported in the settings wins over a path setting.
         let pkcs12 =
@@ -338,9 +358,11 @@ impl App {
                 }
             };
         let password = rp_password(&self.provider_org()?)?;
-        let client = Client::builder(bankid_environment)
-            .identity_pkcs12(&pkcs12, &password)?
-            .build()?;
+        let mut builder = Client::builder(bankid_environment);
+        if let Some(url) = base_url {
+            builder = builder.base_url(url);
+        }
+        let client = builder.identity_pkcs12(&pkcs12, &password)?.build()?;
         Ok(BankIdConnection {
             environment,
             client,
@@ -470,5 +492,10 @@ impl BankIdConnection {
     /// Which BankID this is.
     pub fn environment(&self) -> BankIdEnvironment {
         self.environment
+    }
+
+    /// The address orders go to (BankID's own, or in test the one chosen in Settings).
+    pub fn base_url(&self) -> &str {
+        self.client.base_url()
     }
 }

@@ -1,6 +1,7 @@
 //! app spec
 mod after_sending;
 mod backup;
+mod bankid_test_service;
 mod demo_bankid;
 mod demo_fk;
 mod environments;

@@ -273,6 +273,70 @@ fn a_real_folder_signs_only_with_bankid_of_its_own_environment() {
 }
 
 #[test]
+fn bankids_test_service_can_be_replaced_by_a_stand_in_and_production_cannot() {
+    let data = DataDir::new();
+    data.ok(&[
+        "provider",
+        "add",
+        "--name",
+        "Åsa & Co Assistans AB",
+        "--org-number",
+        "556703-7485",
+        "--phone",
+        "08-123 45 67",
+    ]);
+    data.ok(&["environment", "set", "test"]);
+    let shown = data.json(&["bankid", "show"]);
+    assert_eq!(
+        shown["test_service"]["endpoint"], "https://appapi2.test.bankid.com/rp/v6.0",
+        "BankID's own test address until another is chosen: {shown}"
+    );
+    let err = refused(
+        &data,
+        &["bankid", "set-address", "http://127.0.0.1:4711/rp/v6.0"],
+    );
+    assert!(
+        err.contains("https://"),
+        "an address that is not https is refused with how it should look: {err}"
+    );
+    let set = data.json(&["bankid", "set-address", "https://127.0.0.1:4711/rp/v6.0"]);
+    assert_eq!(set["is_default"], false, "{set}");
+    let ca = assistid_fakes::pki::TestCa::new("BankID-proxy CA").expect("a CA");
+    let ca_file = data.path().join("proxy-ca.pem");
+    std::fs::write(&ca_file, ca.cert_pem()).expect("the CA file is written");
+    let set = data.json(&["bankid", "set-server-ca", &ca_file.display().to_string()]);
+    assert!(
+        set["server_ca"][0]["subject"]
+            .as_str()
+            .is_some_and(|s| s.contains("BankID-proxy CA")),
+        "the chosen CA is named: {set}"
+    );
+    let shown = data.json(&["bankid", "show"]);
+    assert_eq!(
+        shown["test_service"]["endpoint"], "https://127.0.0.1:4711/rp/v6.0",
+        "{shown}"
+    );
+
+    data.ok(&["environment", "set", "prod"]);
+    for args in [
+        &["bankid", "set-address", "https://127.0.0.1:4711/rp/v6.0"][..],
+        &["bankid", "set-server-ca", &ca_file.display().to_string()][..],
+    ] {
+        let err = refused(&data, args);
+        assert!(
+            err.contains("produktionsmiljön") && err.contains("Ingenting ändrades"),
+            "production is always BankID's own (`assistid {}`): {err}",
+            args.join(" ")
+        );
+    }
+    let human = data.ok(&["bankid", "show"]);
+    assert!(
+        human.contains("Produktionsmiljön: alltid BankID:s egen adress"),
+        "{human}"
+    );
+}
+
+#[test]
 fn the_demo_folder_cannot_be_moved_to_test_or_production() {
     let data = DataDir::new();
     data.ok(&["demo"]);

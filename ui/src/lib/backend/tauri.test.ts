@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTauriBackend, EVENTS, hasDesktopExtras, hasFkSetup } from './tauri';
+import { createTauriBackend, EVENTS, hasBankIdTestSetup, hasDesktopExtras, hasFkSetup } from './tauri';
 import type { SignStatus } from './types';
 import { DemoBackend } from './demo';
 
@@ -59,6 +59,23 @@ describe('Tauri backend sketch', () => {
     expect(calls).toEqual([
       ['import_certificate', { purpose: 'fk_client', file, password: 'hemligt' }],
       ['import_certificate', { purpose: 'fk_client', file, password: 'hemligt', keyChoice: 'inloggning' }],
+    ]);
+  });
+
+  it('sends BankID’s test address, its CA file and the extra root, or null to go back to BankID’s own', async () => {
+    const { calls, b } = recordingBackend();
+    expect(hasBankIdTestSetup(b)).toBe(true);
+    expect(hasBankIdTestSetup(new DemoBackend()), 'the browser demo has only its own BankID').toBe(false);
+    const file = { file_name: 'bankid-ca.pem', content_base64: 'LS0t' };
+    await b.setBankIdEndpoint('https://127.0.0.1:4711/rp/v6.0');
+    await b.setBankIdEndpoint(null);
+    await b.setBankIdServerCa(file);
+    await b.setBankIdUserRoot(null);
+    expect(calls).toEqual([
+      ['set_bankid_endpoint', { endpoint: 'https://127.0.0.1:4711/rp/v6.0' }],
+      ['set_bankid_endpoint', { endpoint: null }],
+      ['set_bankid_server_ca', { file }],
+      ['set_bankid_user_root', { file: null }],
     ]);
   });
 

@@ -99,6 +99,9 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
       ),
     setFkEndpoint: (environment, endpoint) => call<Gen.Settings>('set_fk_endpoint', { environment, endpoint }),
     setFkTrust: (environment, choice) => call<Gen.Settings>('set_fk_trust', { environment, choice }),
+    setBankIdEndpoint: (endpoint) => call<Gen.Settings>('set_bankid_endpoint', { endpoint }),
+    setBankIdServerCa: (file) => call<Gen.Settings>('set_bankid_server_ca', { file }),
+    setBankIdUserRoot: (file) => call<Gen.Settings>('set_bankid_user_root', { file }),
     backupSettings: () => call<Gen.BackupSettings>('backup_settings'),
     prepareRecoveryKey: () => call<Gen.RecoveryKeyShown>('prepare_recovery_key'),
     confirmRecoveryKey: (typed) => call<Gen.BackupSettings>('confirm_recovery_key', { typed }),
@@ -145,6 +148,15 @@ export interface Extras {
   setFkEndpoint(environment: Gen.Environment, endpoint: string | null): Promise<Gen.Settings>;
   /** Chooses which server certificates are trusted for FK's test or production service. */
   setFkTrust(environment: Gen.Environment, choice: Gen.TrustChoice): Promise<Gen.Settings>;
+  /**
+   * BankID's test service (test only; the shell refuses production, which is always BankID's
+   * own): its address, `null` for BankID's own test address.
+   */
+  setBankIdEndpoint(endpoint: string | null): Promise<Gen.Settings>;
+  /** The CA file the test service's TLS certificate must chain to; `null`: BankID's own root. */
+  setBankIdServerCa(file: Gen.ImportFile | null): Promise<Gen.Settings>;
+  /** The extra user-certificate root trusted in test; `null` removes it. */
+  setBankIdUserRoot(file: Gen.ImportFile | null): Promise<Gen.Settings>;
   /** Backups: on or off, the folder, the last good and failed one, the overview's warning. */
   backupSettings(): Promise<Gen.BackupSettings>;
   /** Makes a recovery key and returns it to be shown once. */
@@ -191,6 +203,13 @@ export function hasBackups(
 /** Whether `backend` can set up FK's services (address and trusted CA): the desktop app. */
 export function hasFkSetup(backend: object): backend is Pick<Extras, 'setFkEndpoint' | 'setFkTrust'> {
   return 'setFkEndpoint' in backend && 'setFkTrust' in backend;
+}
+
+/** Whether `backend` can set up BankID's test service (address, CA file, extra root): the desktop app. */
+export function hasBankIdTestSetup(
+  backend: object,
+): backend is Pick<Extras, 'setBankIdEndpoint' | 'setBankIdServerCa' | 'setBankIdUserRoot'> {
+  return 'setBankIdEndpoint' in backend && 'setBankIdServerCa' in backend && 'setBankIdUserRoot' in backend;
 }
 
 /** Whether `backend` can confirm deletions and import certificate files (the desktop app). */

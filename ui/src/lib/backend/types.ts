@@ -178,7 +178,7 @@ export interface MonthReview {
 // ---------------------------------------------------------------- overview (UI-proposed)
 
 /** Where a report is on its way to FK; the UI derives the label with `deriveReportState`. */
-import type { FkService, SubmissionState } from './generated/ipc';
+import type { BankIdTestService, FkService, SubmissionState } from './generated/ipc';
 export type { SubmissionState };
 
 /** The facts the back end knows about one report (assistant × person × month). */
@@ -321,6 +321,12 @@ export interface Settings {
    * certificates are trusted (the desktop app; absent for the demo).
    */
   fk_services?: FkService[];
+  /**
+   * BankID's test service in a folder for real data: its address, the CA file its TLS
+   * certificate chains to and an extra user-certificate root (the desktop app; absent for the
+   * demo). Production is always BankID's own.
+   */
+  bankid_test?: BankIdTestService;
 }
 
 

@@ -365,6 +365,28 @@ export const sv = {
   'settings.live_attention': 'Behöver åtgärdas',
   'settings.check_fk': 'Testa anslutningen till Försäkringskassan',
   'settings.check_bankid': 'Testa BankID',
+  // Settings → BankID's test environment (issue 14 item 10).
+  'bankid_test.heading': 'BankID:s testmiljö',
+  'bankid_test.intro': 'Gäller bara testmiljön. I produktionsmiljön använder Assistid alltid BankID:s egen adress och BankID:s egna certifikat, och det går inte att ändra.',
+  'bankid_test.address': 'BankID-tjänstens adress (test)',
+  'bankid_test.address_help': 'Behåll BankID:s egen testadress om inte er systemleverantör eller BankID har gett er en annan, till exempel till en testproxy.',
+  'bankid_test.address_save': 'Spara adressen',
+  'bankid_test.address_reset': 'Använd BankID:s adress',
+  'bankid_test.address_default': 'BankID:s egen testadress: {url}',
+  'bankid_test.server_ca': 'Certifikat som BankID-tjänsten identifierar sig med (CA-fil)',
+  'bankid_test.server_ca_help': 'Behövs bara när adressen ovan inte är BankID:s egen: välj den CA-fil (.pem) som den som driver tjänsten har lämnat.',
+  'bankid_test.server_ca_use': 'Använd CA-filen',
+  'bankid_test.server_ca_reset': 'Använd BankID:s eget certifikat',
+  'bankid_test.server_ca_bankid': 'BankID:s eget certifikat, som följer med Assistid.',
+  'bankid_test.server_ca_chosen': 'CA-fil: {subject}, giltig till {date}.',
+  'bankid_test.user_root': 'Rotcertifikat för underskrifter i testmiljön (valfritt)',
+  'bankid_test.user_root_help': 'Bara om tjänsten har egna test-BankID: då godtas underskrifter under det här rotcertifikatet, utöver BankID:s eget testrotcertifikat.',
+  'bankid_test.user_root_use': 'Använd rotcertifikatet',
+  'bankid_test.user_root_remove': 'Ta bort rotcertifikatet',
+  'bankid_test.user_root_none': 'Inget extra rotcertifikat: bara BankID:s eget testrotcertifikat godtas.',
+  'bankid_test.user_root_chosen': 'Extra rotcertifikat: {subject}, giltigt till {date}.',
+  'bankid_test.file_missing': 'Välj filen först.',
+  'bankid_test.saved': 'Valet är sparat.',
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -686,6 +686,32 @@ export type TrustChoice = { "kind": "system_roots" } | { "kind": "ca_file",
 file: ImportFile, };
 
 /**
+ * BankID's test service as set up in the data folder (Settings → BankID, test only).
+ */
+export type BankIdTestService = { 
+/**
+ * The address orders go to.
+ */
+endpoint: string, 
+/**
+ * BankID's own test address (what "use BankID's address" goes back to).
+ */
+default_endpoint: string, 
+/**
+ * Whether `endpoint` is BankID's own.
+ */
+is_default: boolean, 
+/**
+ * The CA certificates the service's TLS certificate must chain to; empty: BankID's own
+ * test TLS root, shipped with the program.
+ */
+server_ca: Array<CaCertificate>, 
+/**
+ * The extra user-certificate root trusted beside BankID's test root, if chosen.
+ */
+user_root?: CaCertificate, };
+
+/**
  * A person who signs for the provider (firmatecknare).
  */
 export type Signatory = { 
@@ -783,7 +809,13 @@ data_folder?: string,
  * FK's test and production services as set up in a folder for real data (address and
  * which server certificates are trusted); absent in the demo folder.
  */
-fk_services?: Array<FkService>, };
+fk_services?: Array<FkService>, 
+/**
+ * BankID's test service as set up in a folder for real data (address, TLS trust, extra
+ * user-certificate root); absent in the demo folder. Production has nothing to set up:
+ * it is always BankID's own.
+ */
+bankid_test?: BankIdTestService, };
 
 /**
  * One exported report (`index.json` entry).
@@ -1513,6 +1545,9 @@ export const COMMANDS = [
   'set_environment',
   'set_fk_endpoint',
   'set_fk_trust',
+  'set_bankid_endpoint',
+  'set_bankid_server_ca',
+  'set_bankid_user_root',
   'going_live',
   'signatories',
   'add_signatory',
