@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod answers;
 pub mod backup;
 pub mod certificates;
 pub mod deletion;
@@ -35,6 +36,8 @@ pub mod reports;
 pub mod shifts;
 pub mod signing;
 pub mod submit;
+pub mod support;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
