@@ -306,10 +306,13 @@ impl App {
             state: submission.state.code(),
             error_code: submission.last_error_code.clone(),
             fk_fault,
-            fk_text_masked: submission
-                .fk_message
-                .as_deref()
-                .map(assistid_import::mask_identity_numbers),
+            fk_text_masked: match submission.fk_message.as_deref() {
+                Some(text) => Some(mask_names(
+                    &assistid_import::mask_identity_numbers(text),
+                    &self.register_name_words()?,
+                )),
+                None => None,
+            },
             document_sha256: submission.document_sha256.clone(),
             canonical_sha256: version.as_ref().map(|v| v.sha256.clone()),
             document_bytes: version.as_ref().map(|v| v.document.len()),
@@ -317,6 +320,29 @@ impl App {
             attempts,
             trail,
         })
+    }
+
+    /// Every word of every name in the register (persons, assistants), for [`mask_names`].
+    fn register_name_words(&self) -> anyhow::Result<Vec<String>> {
+        let mut names = Vec::new();
+        for p in self.persons()? {
+            names.push(p.first_name);
+            names.push(p.last_name);
+        }
+        for a in self.assistants()? {
+            names.push(a.first_name);
+            names.push(a.last_name);
+        }
+        let mut words: Vec<String> = names
+            .iter()
+            .flat_map(|n| n.split(|c: char| !c.is_alphabetic()))
+            .filter(|w| w.chars().count() >= 2)
+            .map(str::to_owned)
+            .collect();
+        // Longest first, so a name is never left half masked by a shorter one inside it.
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        words.dedup();
+        Ok(words)
     }
 
     /// Writes the diagnostics bundle of submission `id` as JSON to `path` (owner-only, never
@@ -356,5 +382,41 @@ impl App {
             serde_json::json!({ "submission": id.get() }),
         )?;
         Ok(bundle)
+    }
+}
+
+/// `text` with every whole-word occurrence of `words` (the register's names) replaced by
+/// `[namn]`: FK's fault text may quote a name from the report.
+fn mask_names(text: &str, words: &[String]) -> String {
+    let mut out = text.to_owned();
+    for word in words {
+        let mut masked = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(word.as_str()) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + word.len()..].chars().next();
+            let whole = !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric);
+            masked.push_str(&rest[..at]);
+            masked.push_str(if whole { "[namn]" } else { word });
+            rest = &rest[at + word.len()..];
+        }
+        masked.push_str(rest);
+        out = masked;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_names;
+
+    #[test]
+    fn names_are_masked_as_whole_words_only() {
+        let words = ["Öberg".to_owned(), "Åsa".to_owned(), "Ek".to_owned()];
+        assert_eq!(
+            mask_names("fornamn 'Åsa' efternamn 'Öberg-Lind', Ekberg, Ek", &words),
+            "fornamn '[namn]' efternamn '[namn]-Lind', Ekberg, [namn]"
+        );
     }
 }
