@@ -110,7 +110,7 @@ pub struct SubmissionDetail {
     pub requests: Vec<RequestTime>,
     /// The audit trail, oldest first.
     pub trail: Vec<TrailEntry>,
-    /// What the last problem means (none for accepted, queued, sending).
+    /// What the last problem means (none for accepted, queued, sending, abandoned).
     pub advice: Option<AnswerAdvice>,
     /// Whether "FK fick den", "Skicka igen" and "Skicka inte" are offered (uncertain only).
     pub can_resolve: bool,

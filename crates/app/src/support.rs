@@ -60,7 +60,8 @@ pub struct SubmissionDetail {
     pub requests: Vec<RequestTime>,
     /// The audit trail of this submission, oldest first.
     pub trail: Vec<TrailEntry>,
-    /// What the last problem means and who fixes it (none for accepted, queued, sending).
+    /// What the last problem means and who fixes it (none for accepted, queued, sending and
+    /// abandoned ones).
     pub advice: Option<AnswerAdvice>,
     /// Whether the user may decide now (`uncertain` only).
     pub can_resolve: bool,
@@ -210,7 +211,10 @@ impl App {
             })
             .collect();
         let advice = match submission.state {
-            SubmissionState::Accepted | SubmissionState::Queued | SubmissionState::Sending => None,
+            SubmissionState::Accepted
+            | SubmissionState::Queued
+            | SubmissionState::Sending
+            | SubmissionState::Abandoned => None,
             _ => submission
                 .last_error_code
                 .as_deref()

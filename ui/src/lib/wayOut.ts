@@ -60,3 +60,9 @@ export function formatRequestTime(ts: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+/** Submissions of `month` waiting for the next run: "Skicka igen" on an uncertain one puts it
+ * there, so the Skicka button must count them as well as the newly ready reports. */
+export function waitingForNextRun<T extends { month: string; state: string }>(items: T[], month: string): T[] {
+  return items.filter((i) => i.month === month && (i.state === 'queued' || i.state === 'failed_will_retry'));
+}

@@ -1640,7 +1640,7 @@ requests: Array<RequestTime>,
  */
 trail: Array<TrailEntry>, 
 /**
- * What the last problem means (none for accepted, queued, sending).
+ * What the last problem means (none for accepted, queued, sending, abandoned).
  */
 advice: AnswerAdvice | null, 
 /**
