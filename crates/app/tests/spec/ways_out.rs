@@ -322,6 +322,22 @@ fn the_diagnostics_bundle_carries_ids_hashes_and_codes_but_no_personal_data() {
             "the bundle holds no personnummer or name ({word}): {written}"
         );
     }
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/diagnostics.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path).expect("schemas/diagnostics.schema.json exists"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let value: serde_json::Value = serde_json::from_str(&written).expect("the bundle is JSON");
+    let problems: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "the bundle follows schemas/diagnostics.schema.json, the vendor's interface: {problems:?}"
+    );
     app.write_diagnostics(ids[0], &out, Utc::now())
         .expect_err("an existing file is never overwritten");
 }
