@@ -510,19 +510,19 @@ pub fn the_sent_report_file_is_recognised_in_tools(
     Box::pin(async move {
         let (root, key) = Desktop::data_dir_in(d.home.path());
         let now = chrono::Utc::now();
-        let app = assistid_app::App::open(
-            &root.join("demo"),
-            assistid_app::KeySource::File(key),
-            now,
-        )
-        .context("the app's demo folder opens beside the app")?;
+        let app =
+            assistid_app::App::open(&root.join("demo"), assistid_app::KeySource::File(key), now)
+                .context("the app's demo folder opens beside the app")?;
         let month = "2026-10".parse().context("a month")?;
         let sent = app
             .submissions(Some(month))?
             .into_iter()
             .find(|s| s.state == "accepted")
             .context("the walk has sent a report")?;
-        let tx_id = sent.tx_id.clone().context("an accepted report has its tx-id")?;
+        let tx_id = sent
+            .tx_id
+            .clone()
+            .context("an accepted report has its tx-id")?;
         let out = d.home.path().join("verify-export");
         app.export_reports(month, &out, now)?;
         drop(app);
