@@ -730,6 +730,54 @@ pub async fn check_bankid(
     desks.signing.check_bankid(&shell).await.map(check_outcome)
 }
 
+/// One submission with the way out of its state: the request time to quote to FK, the audit
+/// trail, FK's answer explained, and whether the coordinator may decide (uncertain).
+#[tauri::command]
+pub async fn submission_detail(
+    shell: State<'_, Shell>,
+    submission_id: String,
+) -> Answer<crate::ways_out::SubmissionDetail> {
+    shell
+        .run(move |app| crate::ways_out::detail(app, &submission_id))
+        .await
+}
+
+/// The coordinator's decision on an uncertain submission ("FK fick den" with the tx-id,
+/// "Skicka igen", "Skicka inte"), as `assistid submissions resolve`.
+#[tauri::command]
+pub async fn resolve_submission(
+    shell: State<'_, Shell>,
+    submission_id: String,
+    decision: crate::ways_out::ResolveDecision,
+) -> Answer<crate::ways_out::SubmissionDetail> {
+    shell
+        .run(move |app| crate::ways_out::resolve(app, &submission_id, &decision))
+        .await
+}
+
+/// "Skapa felrapport till leverantören": the diagnostics bundle (no personal data) written
+/// under `exports`, for the user to attach.
+#[tauri::command]
+pub async fn write_diagnostics(
+    shell: State<'_, Shell>,
+    submission_id: String,
+) -> Answer<ipc::WrittenFile> {
+    shell
+        .run(move |app| crate::ways_out::write_diagnostics(app, app.data_dir(), &submission_id))
+        .await
+}
+
+/// "Kontrollera en fil": is the chosen report file exactly one that was sent from here?
+#[tauri::command]
+pub async fn check_report_file(
+    shell: State<'_, Shell>,
+    file: ipc::ImportFile,
+) -> Answer<crate::ways_out::FileCheck> {
+    shell
+        .run(move |app| crate::ways_out::check_file(app, &file))
+        .await
+}
+
 /// Registers every command, and lists their names for the generated bindings — one list, so
 /// the bindings cannot name a command the shell does not have.
 macro_rules! commands {
@@ -800,4 +848,8 @@ commands![
     set_backup_folder,
     backup_now,
     restore_backup,
+    submission_detail,
+    resolve_submission,
+    write_diagnostics,
+    check_report_file,
 ];

@@ -1285,6 +1285,22 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         RecoveryKeyShown,
         RestoreResult,
     );
+    {
+        // Issue 21, a way out of every state (src/ways_out.rs).
+        use crate::ways_out::*;
+        decl!(
+            Fixer,
+            FixAt,
+            AnswerAdvice,
+            RequestTime,
+            TrailEntry,
+            SubmissionDetail,
+            ResolveDecision,
+            CheckedSigner,
+            CheckedSending,
+            FileCheck,
+        );
+    }
     out.push_str("/** The Tauri commands the shell registers (`invoke` names). */\nexport const COMMANDS = [\n");
     for name in command_names {
         out.push_str(&format!("  '{name}',\n"));

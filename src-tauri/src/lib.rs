@@ -29,6 +29,7 @@ pub mod records;
 pub mod shell;
 pub mod signing;
 pub mod submission;
+pub mod ways_out;
 
 use std::sync::Arc;
 

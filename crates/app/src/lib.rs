@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod answers;
 pub mod backup;
 pub mod bankid_service;
 pub mod certificates;
@@ -36,6 +37,8 @@ pub mod reports;
 pub mod shifts;
 pub mod signing;
 pub mod submit;
+pub mod support;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

@@ -37,7 +37,6 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::task::JoinSet;
-use uuid::Uuid;
 
 pub use assistid_elt::{CertStatus, Environment};
 pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
@@ -242,7 +241,7 @@ fn short_name(first: &str, last: &str) -> String {
 }
 
 /// Names by identity number digits.
-struct Names(HashMap<String, String>);
+pub(crate) struct Names(HashMap<String, String>);
 
 impl Names {
     fn of(&self, digits: &str) -> String {
@@ -302,9 +301,11 @@ fn interpret(result: &Result<assistid_elt::TxId, EltError>) -> Interpreted {
 /// What to tell the user to do about an uncertain submission.
 pub fn uncertain_advice(id: i64) -> String {
     format!(
-        "Kontrollera med Försäkringskassan om rapporten kom fram, och välj sedan: \
-         `assistid submissions resolve {id} --accepted TXID` (den kom fram), \
-         `--resend` (skicka igen) eller `--abandon` (skicka inte)."
+        "Kontrollera med Försäkringskassan om rapporten kom fram ({}), och välj sedan i \
+         Assistid under Skicka eller Historik (\"FK fick den\", \"Skicka igen\" eller \"Skicka \
+         inte\"), eller med `assistid submissions resolve {id} --accepted TXID` (den kom fram), \
+         `--resend` (skicka igen) eller `--abandon` (skicka inte).",
+        crate::answers::FK_PARTNER_SUPPORT
     )
 }
 
@@ -397,7 +398,7 @@ struct Reserved {
 }
 
 impl App {
-    fn names(&self) -> anyhow::Result<Names> {
+    pub(crate) fn names(&self) -> anyhow::Result<Names> {
         let mut map = HashMap::new();
         for p in self.persons()? {
             map.insert(
@@ -414,7 +415,11 @@ impl App {
         Ok(Names(map))
     }
 
-    fn view(&self, submission: &Submission, names: &Names) -> anyhow::Result<SubmissionView> {
+    pub(crate) fn view(
+        &self,
+        submission: &Submission,
+        names: &Names,
+    ) -> anyhow::Result<SubmissionView> {
         let version = self
             .store()
             .report_version_by_id(submission.report_id)
@@ -1254,18 +1259,9 @@ impl App {
     ) -> anyhow::Result<SubmissionView> {
         let resolution = match &decision {
             Decision::Resend => Resolution::Resend,
-            Decision::MarkAccepted { tx_id } => {
-                if Uuid::parse_str(tx_id.trim()).is_err() {
-                    return Err(AppError::invalid(
-                        "tx-id",
-                        format!("{tx_id:?} är inget tx-id (ett UUID från Försäkringskassan)"),
-                    )
-                    .into());
-                }
-                Resolution::MarkAccepted {
-                    tx_id: tx_id.trim().to_lowercase(),
-                }
-            }
+            Decision::MarkAccepted { tx_id } => Resolution::MarkAccepted {
+                tx_id: crate::answers::parse_tx_id(tx_id)?,
+            },
             Decision::Abandon => Resolution::Abandon,
         };
         let decision_code = match decision {

@@ -69,6 +69,17 @@ pub enum Command {
     /// BankID for test and production: the RP certificate and BankID's user-certificate root.
     #[command(subcommand)]
     Bankid(BankidCmd),
+    /// Check whether a report file (XML) is exactly one that was signed and sent from this
+    /// data folder: hashes, report and version, signers, tx-id, environment.
+    Verify(VerifyArgs),
+}
+
+/// `assistid verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The report file (XML), e.g. one written by `assistid report export`.
+    #[arg(value_name = "FILE.xml")]
+    pub file: PathBuf,
 }
 
 /// `assistid environment …`.
@@ -283,6 +294,21 @@ pub struct SubmissionsArgs {
 pub enum SubmissionsCmd {
     /// Decide an uncertain submission (after checking with FK whether it arrived).
     Resolve(ResolveArgs),
+    /// One submission: the time to quote to FK, FK's answer explained (who fixes what), the
+    /// audit trail.
+    Show {
+        /// The submission id (from `assistid submissions`).
+        id: i64,
+    },
+    /// Write a diagnostics bundle for the vendor's support (ids, hashes, codes, versions; no
+    /// personnummer, names or report).
+    Diagnostics {
+        /// The submission id (from `assistid submissions`).
+        id: i64,
+        /// Where to write it (JSON; never overwritten).
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+    },
 }
 
 /// `assistid submissions resolve`.

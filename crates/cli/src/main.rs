@@ -11,6 +11,7 @@ mod output;
 mod privacy;
 mod sign;
 mod submit;
+mod ways_out;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -192,6 +193,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Bankid(cmd) => {
             let app = App::open(&data_dir, key_source(), now)?;
             live::bankid(&app, cmd, json, now)
+        }
+        Command::Verify(args) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            ways_out::verify(&app, &args.file, json)
         }
     }
 }

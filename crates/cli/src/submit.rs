@@ -7,6 +7,7 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::AppError;
+use assistid_app::answers::explain_rejection;
 use assistid_app::submit::{
     CertStatus, ConnectOptions, Decision, Environment, Pacer, PacingConfig, RetryPolicy,
     SubmissionId, SubmissionView, SubmitSummary,
@@ -193,12 +194,39 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
     if !summary.results.is_empty() {
         print_table(&summary.results);
     }
+    for r in summary
+        .results
+        .iter()
+        .filter(|r| matches!(r.state, "rejected" | "failed_final"))
+    {
+        if let Some(advice) = r
+            .error_code
+            .as_deref()
+            .and_then(|code| explain_rejection(code, r.fk_message.as_deref()))
+        {
+            println!();
+            println!(
+                "Inskickning {} (assistent {}, person med assistans {}):",
+                r.id, r.assistant, r.person
+            );
+            crate::ways_out::print_advice(&advice, "  ");
+            if advice.explanation.diagnostics {
+                println!(
+                    "  Felrapport till leverantören: assistid submissions diagnostics {} --out \
+                     felrapport-{}.json",
+                    r.id, r.id
+                );
+            }
+        }
+    }
     if count("uncertain") > 0 {
         println!();
         println!(
             "Oklara inskickningar skickas aldrig om automatiskt. Kontrollera med \
-             Försäkringskassan och välj sedan för varje: \
-             assistid submissions resolve ID --accepted TXID | --resend | --abandon"
+             Försäkringskassan ({}) och välj sedan för varje: \
+             assistid submissions resolve ID --accepted TXID | --resend | --abandon \
+             (assistid submissions show ID visar tiden att ange).",
+            assistid_app::answers::FK_PARTNER_SUPPORT
         );
     }
     if let Some(stop) = &summary.stopped {
@@ -237,6 +265,13 @@ pub fn submissions(
     json: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<u8> {
+    match &args.action {
+        Some(SubmissionsCmd::Show { id }) => return crate::ways_out::show(app, *id, json),
+        Some(SubmissionsCmd::Diagnostics { id, out }) => {
+            return crate::ways_out::diagnostics(app, *id, out, json);
+        }
+        _ => {}
+    }
     if let Some(SubmissionsCmd::Resolve(resolve)) = args.action {
         let decision = match (resolve.resend, resolve.accepted, resolve.abandon) {
             (true, None, false) => Decision::Resend,

@@ -52,7 +52,8 @@ pub use model::{
     ReceiptScope, SignatureInfo, SubmissionReceipt,
 };
 pub use receipt::{
-    CHECK_HEADING, RECEIPT_TITLE, TEST_NOTICE, TEST_RECEIPT_TITLE, receipt_json, receipt_pdf,
+    CHECK_HEADING, CHECK_IN_ASSISTID, RECEIPT_TITLE, TEST_NOTICE, TEST_RECEIPT_TITLE, receipt_json,
+    receipt_pdf,
 };
 
 /// Why a document could not be made.

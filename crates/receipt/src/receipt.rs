@@ -22,23 +22,23 @@ pub const CHECK_HEADING: &str = "Så kontrollerar du en tidredovisning mot kvitt
 
 const BODY: f32 = 9.0;
 
+/// Where the receipt sends a coordinator to check a file: Assistid itself, never a terminal.
+pub const CHECK_IN_ASSISTID: &str = "Kontrollera filen i Assistid: Verktyg → Kontrollera en fil \
+     (välj XML-filen), eller assistid verify rapport.xml.";
+
 /// The paragraphs under [`CHECK_HEADING`], in plain Swedish.
-const CHECK_TEXT: [&str; 6] = [
+const CHECK_TEXT: [&str; 5] = [
     "Varje tidredovisning är en XML-fil. Kvittot anger filens SHA-256, ett fingeravtryck som \
          ändras om så mycket som ett tecken i filen ändras. Både assistentens och anordnarens \
          BankID-underskrift gäller just detta fingeravtryck.",
-    "Fingeravtrycket räknas på filens kanoniska form (Canonical XML 1.0, utan kommentarer), \
-         så att radbrytningar och ordningen på attribut inte spelar någon roll. Gör så här:",
-    "• Linux och macOS: öppna Terminal i mappen med filen och skriv \
-         xmllint --c14n rapport.xml | sha256sum (på macOS: shasum -a 256 i stället för \
-         sha256sum). Jämför de 64 tecknen med raden \"SHA-256 (kanonisk XML)\" på kvittot.",
-    "• Windows: xmllint finns inte som standard. Installera libxml2 (till exempel via \
-         Windows Subsystem for Linux, WSL) och kör samma kommando där, eller be Assistid \
-         kontrollera filen åt dig. PowerShells Get-FileHash -Algorithm SHA256 rapport.xml \
-         räknar på filens byte som de är och ska då jämföras med raden \
-         \"SHA-256 (skickade byte)\".",
-    "Om fingeravtrycken är lika är filen exakt den som signerades och skickades. Om de \
-         skiljer sig är det inte samma tidredovisning.",
+    CHECK_IN_ASSISTID,
+    "Assistid räknar fingeravtrycken åt dig och säger om filen är exakt den som skrevs under \
+         och skickades, med tx-id, vem som skrev under och när, och om den gick till \
+         Försäkringskassan eller bara till testmiljön. Om filen skiljer sig är det inte samma \
+         tidredovisning, och Assistid säger hur.",
+    "För en granskare utan Assistid: \"SHA-256 (skickade byte)\" gäller filens byte som de är; \
+         \"SHA-256 (kanonisk XML)\" gäller filens kanoniska form (Canonical XML 1.0, utan \
+         kommentarer), som underskrifterna gäller.",
     "Tx-id är Försäkringskassans kvitto på att de tog emot tidredovisningen. Ange det om \
          du behöver fråga FK om en viss tidredovisning: med det kan FK spåra just den \
          sändningen.",

@@ -12,3 +12,4 @@ mod records;
 mod register_and_settings;
 mod shifts;
 mod signing;
+mod ways_out;

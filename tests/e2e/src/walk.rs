@@ -3,7 +3,8 @@
 //!
 //! The path of issue 5: import a file with one bad row, fix it, sign as the assistant through
 //! the simulated BankID app, sign as the provider, another assistant signs by phone (issue 16),
-//! submit, see FK's tx-id; then going live:
+//! submit, see FK's tx-id, check the sent report's file under Verktyg (issue 21); then going
+//! live:
 //! the folder for real data and FK's CA file in Settings.
 
 use std::future::Future;
@@ -501,6 +502,49 @@ pub fn history_shows_the_tx_id_and_the_receipt_reads_back(
     })
 }
 
+/// Verktyg → Kontrollera en fil (issue 21): the report FK just accepted, exported from the
+/// app's demo folder, is recognised as exactly the one sent, with FK's tx-id.
+pub fn the_sent_report_file_is_recognised_in_tools(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let (root, key) = Desktop::data_dir_in(d.home.path());
+        let now = chrono::Utc::now();
+        let app =
+            assistid_app::App::open(&root.join("demo"), assistid_app::KeySource::File(key), now)
+                .context("the app's demo folder opens beside the app")?;
+        let month = "2026-10".parse().context("a month")?;
+        let sent = app
+            .submissions(Some(month))?
+            .into_iter()
+            .find(|s| s.state == "accepted")
+            .context("the walk has sent a report")?;
+        let tx_id = sent
+            .tx_id
+            .clone()
+            .context("an accepted report has its tx-id")?;
+        let out = d.home.path().join("verify-export");
+        app.export_reports(month, &out, now)?;
+        drop(app);
+        let file = out.join(format!("{}.xml", sent.report_id));
+        d.open_screen("tools").await?;
+        d.find("input[data-testid=verify-file]")
+            .await?
+            .send_keys(&file.display().to_string())
+            .await?;
+        let verdict = d
+            .wait_for_text("[data-testid=verify-verdict]", "Ja: filen är exakt")
+            .await?;
+        if !verdict.contains("demoläget") {
+            bail!("the check says where the report went (the demo): {verdict}");
+        }
+        d.wait_for_text("main", &tx_id)
+            .await
+            .context("the check shows FK's tx-id")?;
+        Ok(())
+    })
+}
+
 /// Going live from Settings: choosing FK's test service (after the question) opens the empty
 /// folder for real data, where FK's service says nothing is trusted yet; a file that is not a
 /// CA certificate is refused with a message, FK's CA file is loaded and shown; choosing the
@@ -616,6 +660,10 @@ pub const STEPS: &[(&str, Step)] = &[
     (
         "the history shows the tx-id and the exported receipt reads back",
         history_shows_the_tx_id_and_the_receipt_reads_back,
+    ),
+    (
+        "Verktyg → Kontrollera en fil recognises the report FK accepted",
+        the_sent_report_file_is_recognised_in_tools,
     ),
     (
         "going live: FK's CA file is loaded in Settings in the folder for real data",

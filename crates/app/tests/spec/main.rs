@@ -14,5 +14,6 @@ mod register_and_settings;
 mod signing;
 mod submit;
 mod visible_text;
+mod ways_out;
 
 mod shifts;

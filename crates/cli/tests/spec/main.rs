@@ -12,3 +12,4 @@ mod review;
 mod sign;
 mod submit;
 mod support;
+mod ways_out;

@@ -39,10 +39,10 @@ fn the_receipt_reads_back_with_title_provider_month_hashes_and_fk_answers() {
         "Karin Lund (19700303-****), signerad 2026-11-02",
         "Skickad 2026-11-02 10:15 (svensk tid)",
         CHECK_HEADING,
-        "xmllint --c14n rapport.xml | sha256sum",
-        "Windows",
+        "Kontrollera filen i Assistid: Verktyg → Kontrollera en fil",
+        "assistid verify rapport.xml",
         "Tx-id är Försäkringskassans kvitto",
-        "Sida 1 av 2",
+        "Sida 1 av 1",
     ] {
         assert!(
             flat.contains(expected),

@@ -1,5 +1,6 @@
 //! Refreshes `docs/screenshots/app-*.png` from the real app (run by `scripts/screenshots.sh`
-//! under Xvfb): the main screens of the demo, and Settings in the folder for real data, taken
+//! under Xvfb): the main screens of the demo, History after a report was sent, Verktyg →
+//! Kontrollera en fil on that report's file, and Settings in the folder for real data, taken
 //! through WebDriver.
 
 use std::path::PathBuf;
@@ -51,6 +52,22 @@ async fn shoot(d: &Desktop, out: &std::path::Path) -> anyhow::Result<()> {
     d.screenshot(&out.join("app-overview-en.png")).await?;
     d.find("button.lang").await?.click().await?;
     d.wait_for_text("header nav", "Översikt").await?;
+    // Issue 21: History after a report was signed and sent, and Verktyg → Kontrollera en fil
+    // recognising that report's file.
+    for step in [
+        walk::import_with_a_bad_row_fixed,
+        walk::sign_as_assistant_then_provider,
+        walk::submit_and_see_the_tx_id,
+    ] {
+        step(d).await?;
+    }
+    d.open_screen("history").await?;
+    d.wait_for_text("main table.data", "Mottagen").await?;
+    settle().await;
+    d.screenshot(&out.join("app-history.png")).await?;
+    walk::the_sent_report_file_is_recognised_in_tools(d).await?;
+    settle().await;
+    d.screenshot(&out.join("app-verify-file.png")).await?;
     // Going live: Settings in the folder for real data, FK's CA file loaded.
     walk::go_live_and_load_fks_ca(d).await?;
     settle().await;

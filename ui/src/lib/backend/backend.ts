@@ -37,6 +37,9 @@ import type {
   SubmissionItem,
   SubmissionQueue,
   WrittenFile,
+  FileCheck,
+  ResolveDecision,
+  SubmissionDetail,
 } from './types';
 
 /** Stops a subscription (Tauri's `UnlistenFn`). */
@@ -115,6 +118,16 @@ export interface Backend {
   openExport(path: string): Promise<void>;
   /** FK's raw answers (the SOAP bodies, as received), attempt by attempt, for one submission. */
   rawFkAnswer(submissionId: string): Promise<RawFkAnswer>;
+
+  // ---- a way out of every state (issue 21)
+  /** One submission: the request time to quote to FK, the audit trail, FK's answer explained. */
+  submissionDetail(submissionId: string): Promise<SubmissionDetail>;
+  /** The decision on an uncertain submission; rejects with `invalid_input` for a bad tx-id. */
+  resolveSubmission(submissionId: string, decision: ResolveDecision): Promise<SubmissionDetail>;
+  /** Writes the diagnostics bundle for the vendor's support (no personal data), says where. */
+  writeDiagnostics(submissionId: string): Promise<WrittenFile>;
+  /** "Kontrollera en fil": is this report file exactly one that was sent from here? */
+  checkReportFile(file: ImportFile): Promise<FileCheck>;
 
   // ---- settings
   settings(): Promise<Settings>;

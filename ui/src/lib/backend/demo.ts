@@ -51,9 +51,15 @@ import type {
   SimulatedBankIdAction,
   SubmissionItem,
   SubmissionQueue,
+  FileCheck,
+  ResolveDecision,
+  SubmissionDetail,
   TimeKind,
 } from './types';
 import { TIME_KINDS } from './types';
+import { demoDetail, demoFileCheck, itemFromHistory } from './demoWayOut';
+import { normalizeTxId, txIdProblem } from '../wayOut';
+import { translate } from '../i18n';
 import { addDays, addMonths, daysInMonth, isoDate, weekdayMonFirst } from '../dates';
 import { offsetMinutes } from '../dst';
 import { clockText, parseLocalDateTime, type LocalDateTime } from '../entry';
@@ -1081,6 +1087,66 @@ export class DemoBackend implements Backend {
     if (h.state === 'rejected')
       return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">\n  <soap:Body>\n    <soap:Fault>\n      <faultcode>soap:Client</faultcode>\n      <faultstring>SignatureValidationError</faultstring>\n      <detail>\n        <SignatureValidationError xmlns="urn:shs:emottagning:SkickaTidredovisning:1">\n          <message>Signaturen för assistent kunde inte valideras.</message>\n        </SignatureValidationError>\n      </detail>\n    </soap:Fault>\n  </soap:Body>\n</soap:Envelope>`;
     return null;
+  }
+
+  // ------------------------------------------------------------------ a way out (issue 21)
+
+  private submissionItem(id: string): SubmissionItem | null {
+    const live = [...this.queue, ...[...this.signatures.values()].map((s) => s.submission)].find(
+      (i) => i?.submission_id === id,
+    );
+    if (live) return live;
+    const h = this.historyEntries.find((x) => x.submission_id === id);
+    return h ? itemFromHistory(h) : null;
+  }
+
+  async submissionDetail(submissionId: string): Promise<SubmissionDetail> {
+    const item = this.submissionItem(submissionId);
+    if (!item) throw fail('missing_data', `Inskickning ${submissionId} finns inte.`);
+    const h = this.historyEntries.find((x) => x.submission_id === submissionId);
+    return structuredClone(demoDetail(item, h));
+  }
+
+  async resolveSubmission(submissionId: string, decision: ResolveDecision): Promise<SubmissionDetail> {
+    const item = this.submissionItem(submissionId);
+    if (!item) throw fail('missing_data', `Inskickning ${submissionId} finns inte.`);
+    if (item.state !== 'uncertain') throw fail('invalid_input', 'inskickning: bara en oklar inskickning tar ett beslut');
+    if (decision.kind === 'accepted') {
+      const problem = txIdProblem(decision.tx_id);
+      if (problem) throw fail('invalid_input', translate(this.lang(), problem), 'tx-id');
+      item.state = 'accepted';
+      item.tx_id = normalizeTxId(decision.tx_id);
+    } else if (decision.kind === 'resend') {
+      item.state = 'queued';
+      if (!this.queue.includes(item)) this.queue.push(item);
+      this.startPacer();
+    } else {
+      item.state = 'abandoned';
+    }
+    item.explanation = null;
+    const h = this.historyEntries.find((x) => x.submission_id === submissionId);
+    if (h && (item.state === 'accepted' || item.state === 'abandoned')) {
+      h.state = item.state;
+      h.tx_id = item.tx_id;
+    }
+    this.notify(item);
+    return this.submissionDetail(submissionId);
+  }
+
+  async writeDiagnostics(submissionId: string): Promise<WrittenFile> {
+    const item = this.submissionItem(submissionId);
+    if (!item) throw fail('missing_data', `Inskickning ${submissionId} finns inte.`);
+    return {
+      path: `exports/${item.month}/felrapporter/felrapport-inskickning-${submissionId}.json`,
+      description: 'Felrapport till leverantören (utan personuppgifter)',
+    };
+  }
+
+  async checkReportFile(file: ImportFile): Promise<FileCheck> {
+    const bytes = Uint8Array.from(atob(file.content_base64), (c) => c.charCodeAt(0));
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return demoFileCheck(new TextDecoder().decode(bytes), hex, this.historyEntries);
   }
 
   async exportReceipt(month: Month): Promise<WrittenFile> {

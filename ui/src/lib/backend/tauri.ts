@@ -79,6 +79,11 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     reminders: (month) => call<Gen.Reminders>('reminders', { month }),
     openExport: (path) => call<void>('open_export', { path }),
     rawFkAnswer: (submissionId) => call<Gen.RawFkAnswer>('raw_fk_answer', { submissionId }),
+    submissionDetail: (submissionId) => call<Gen.SubmissionDetail>('submission_detail', { submissionId }),
+    resolveSubmission: (submissionId, decision) =>
+      call<Gen.SubmissionDetail>('resolve_submission', { submissionId, decision }),
+    writeDiagnostics: (submissionId) => call<Gen.WrittenFile>('write_diagnostics', { submissionId }),
+    checkReportFile: (file) => call<Gen.FileCheck>('check_report_file', { file }),
     settings: () => call<Gen.Settings>('settings'),
     setEnvironment: (environment) => call<Gen.Settings>('set_environment', { environment }),
     setLanguage: (language) => call<Gen.Settings>('set_language', { language }),

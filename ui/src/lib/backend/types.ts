@@ -286,6 +286,21 @@ export type {
 
 export type { AssistantToRemind, HistoryEntry, MissingReport, Reminders } from './generated/ipc';
 
+// ---------------------------------------------------------------- a way out of every state (issue 21)
+
+export type {
+  AnswerAdvice,
+  CheckedSending,
+  CheckedSigner,
+  FileCheck,
+  FixAt,
+  Fixer,
+  RequestTime,
+  ResolveDecision,
+  SubmissionDetail,
+  TrailEntry,
+} from './generated/ipc';
+
 // ---------------------------------------------------------------- settings
 
 export type Environment = 'demo' | 'test' | 'prod';

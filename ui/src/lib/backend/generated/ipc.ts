@@ -1529,6 +1529,266 @@ last_accepted_at: string | null,
  */
 passwords_needed: Array<string>, };
 
+/**
+ * Who fixes a problem.
+ */
+export type Fixer = "vendor" | "coordinator" | "settings" | "check_with_fk" | "nobody";
+
+/**
+ * Where the coordinator fixes a value FK refused.
+ */
+export type FixAt = { 
+/**
+ * `register` or `month`: the screen to open.
+ */
+screen: string, 
+/**
+ * The field, in Swedish.
+ */
+field: string, 
+/**
+ * The value FK quoted, when it quoted one.
+ */
+value: string | null, };
+
+/**
+ * What FK's answer (or a failed send) means and who fixes what.
+ */
+export type AnswerAdvice = { 
+/**
+ * The stable code (`elt_xml_validation`, …): the UI's messages are keyed by it.
+ */
+code: string, 
+/**
+ * FK's own name of its fault (`XmlValidationError`), for FK's faults.
+ */
+fk_name: string | null, 
+/**
+ * One line: what happened (Swedish).
+ */
+headline: string, 
+/**
+ * What it means, in plain Swedish.
+ */
+meaning: string, 
+/**
+ * Who fixes it.
+ */
+fixer: Fixer, 
+/**
+ * What to do (Swedish).
+ */
+what_to_do: string, 
+/**
+ * Whether "Skapa felrapport till leverantören" is offered.
+ */
+diagnostics: boolean, 
+/**
+ * FK's text in plain Swedish, when it could be read.
+ */
+fk_text_plain: string | null, 
+/**
+ * Where to fix it, when the coordinator can.
+ */
+fix_at: FixAt | null, 
+/**
+ * FK's own text, verbatim.
+ */
+fk_text: string | null, 
+/**
+ * FK's partner support, when asking FK helps.
+ */
+fk_support: string | null, 
+/**
+ * How to reach the vendor's support, when the vendor fixes it.
+ */
+vendor_support: string | null, };
+
+/**
+ * One request to FK.
+ */
+export type RequestTime = { 
+/**
+ * 1, 2, …
+ */
+attempt: number, 
+/**
+ * When it left for FK, else when it was started (RFC 3339).
+ */
+at: string, 
+/**
+ * `accepted`, `rejected`, `transient`, `uncertain`, `configuration`, `interrupted`,
+ * `in_flight`.
+ */
+outcome: string, 
+/**
+ * The HTTP status, when an answer came.
+ */
+http_status: number | null, };
+
+/**
+ * One line of the audit trail.
+ */
+export type TrailEntry = { 
+/**
+ * When (RFC 3339).
+ */
+at: string, 
+/**
+ * The event's code.
+ */
+kind: string, 
+/**
+ * What happened (Swedish).
+ */
+text: string, };
+
+/**
+ * One submission with the way out of its state.
+ */
+export type SubmissionDetail = { 
+/**
+ * The submission as the queue shows it.
+ */
+item: SubmissionItem, 
+/**
+ * `demo`, `test` or `prod`.
+ */
+environment: string, 
+/**
+ * SHA-256 of the exact bytes sent.
+ */
+document_sha256: string, 
+/**
+ * When the last request left for FK (RFC 3339): the time to quote to FK.
+ */
+request_at: string | null, 
+/**
+ * Every request.
+ */
+requests: Array<RequestTime>, 
+/**
+ * The audit trail, oldest first.
+ */
+trail: Array<TrailEntry>, 
+/**
+ * What the last problem means (none for accepted, queued, sending, abandoned).
+ */
+advice: AnswerAdvice | null, 
+/**
+ * Whether "FK fick den", "Skicka igen" and "Skicka inte" are offered (uncertain only).
+ */
+can_resolve: boolean, };
+
+/**
+ * The coordinator's decision on an uncertain submission.
+ */
+export type ResolveDecision = { "kind": "accepted", 
+/**
+ * As typed; checked against FK's form.
+ */
+tx_id: string, } | { "kind": "resend" } | { "kind": "abandon" };
+
+/**
+ * A signer of a checked file.
+ */
+export type CheckedSigner = { 
+/**
+ * `assistant` or `provider`.
+ */
+role: string, 
+/**
+ * The name BankID gave.
+ */
+name: string, 
+/**
+ * When (RFC 3339).
+ */
+signed_at: string, 
+/**
+ * `demo`, `test` or `prod`.
+ */
+environment: string, };
+
+/**
+ * A submission of a checked file's version.
+ */
+export type CheckedSending = { 
+/**
+ * The submission.
+ */
+submission_id: string, 
+/**
+ * `demo`, `test` or `prod`.
+ */
+environment: string, 
+/**
+ * Its state.
+ */
+state: SubmissionState, 
+/**
+ * FK's tx-id once accepted.
+ */
+tx_id: string | null, 
+/**
+ * When the last request left (RFC 3339).
+ */
+sent_at: string | null, };
+
+/**
+ * What "Kontrollera en fil" found.
+ */
+export type FileCheck = { 
+/**
+ * `sent`, `signed_not_sent`, `draft`, `same_content_other_bytes`, `changed`, `unknown`,
+ * `not_a_report`: the UI's messages are keyed by it.
+ */
+verdict: string, 
+/**
+ * One line (Swedish).
+ */
+headline: string, 
+/**
+ * What it means and what to do (Swedish).
+ */
+meaning: string, 
+/**
+ * SHA-256 of the file's bytes.
+ */
+file_sha256: string, 
+/**
+ * SHA-256 of its canonical XML, when it is XML.
+ */
+canonical_sha256: string | null, 
+/**
+ * The report id, when it is a report.
+ */
+report_id: string | null, 
+/**
+ * `YYYY-MM`, when it is a report.
+ */
+month: string | null, 
+/**
+ * The stored version's number.
+ */
+version: number | null, 
+/**
+ * The person with assistance.
+ */
+person: string | null, 
+/**
+ * The assistant.
+ */
+assistant: string | null, 
+/**
+ * The signers.
+ */
+signers: Array<CheckedSigner>, 
+/**
+ * The submissions.
+ */
+sendings: Array<CheckedSending>, };
+
 /** The Tauri commands the shell registers (`invoke` names). */
 export const COMMANDS = [
   'month_overview',
@@ -1586,6 +1846,10 @@ export const COMMANDS = [
   'set_backup_folder',
   'backup_now',
   'restore_backup',
+  'submission_detail',
+  'resolve_submission',
+  'write_diagnostics',
+  'check_report_file',
 ] as const;
 
 /** One registered command name. */
