@@ -35,6 +35,7 @@ pub mod reports;
 pub mod shifts;
 pub mod signing;
 pub mod submit;
+pub mod teams;
 
 use std::path::{Path, PathBuf};
 
