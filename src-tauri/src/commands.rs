@@ -39,13 +39,90 @@ pub async fn month_grid(
     shell
         .run(move |app| {
             let month = convert::month(&month)?;
-            convert::month_grid_with_shifts(
-                &app.month_review(month, Utc::now())?,
+            let now = Utc::now();
+            let mut grid = convert::month_grid_with_shifts(
+                &app.month_review(month, now)?,
                 &app.persons()?,
-                &app.assistants()?,
+                &app.team(&person, now)?,
                 &person,
                 &app.shifts_of_person_in_month(&person, month)?,
-            )
+            )?;
+            let pnr = assistid_core::ids::Personnummer::parse(&person, now.date_naive()).map_err(
+                |e| assistid_app::AppError::Invalid {
+                    field: "personnummer".into(),
+                    message: e.to_string(),
+                },
+            )?;
+            grid.granted_hours = convert::grant_usage(&app.grant_usage(month, Some(&pnr))?);
+            Ok(grid)
+        })
+        .await
+}
+
+/// A person's team and decisions from FK (the Register screen).
+#[tauri::command]
+pub async fn person_details(shell: State<'_, Shell>, person: String) -> Answer<ipc::PersonDetails> {
+    shell
+        .run(move |app| convert::person_details(app, &person, Utc::now()))
+        .await
+}
+
+/// Adds an assistant to a person's team (Register, or the month grid's "add to team").
+#[tauri::command]
+pub async fn add_team_member(
+    shell: State<'_, Shell>,
+    person: String,
+    assistant: String,
+) -> Answer<ipc::PersonDetails> {
+    shell
+        .run(move |app| {
+            let now = Utc::now();
+            app.add_to_team(&person, &assistant, None, now)?;
+            convert::person_details(app, &person, now)
+        })
+        .await
+}
+
+/// Removes an assistant from a person's team; shifts and reports stay.
+#[tauri::command]
+pub async fn remove_team_member(
+    shell: State<'_, Shell>,
+    person: String,
+    assistant: String,
+) -> Answer<ipc::PersonDetails> {
+    shell
+        .run(move |app| {
+            let now = Utc::now();
+            app.remove_from_team(&person, &assistant, now)?;
+            convert::person_details(app, &person, now)
+        })
+        .await
+}
+
+/// Records a decision from FK (granted hours) for a person.
+#[tauri::command]
+pub async fn add_grant(shell: State<'_, Shell>, grant: ipc::Grant) -> Answer<ipc::PersonDetails> {
+    shell
+        .run(move |app| {
+            let now = Utc::now();
+            app.add_grant(&convert::grant_input(&grant), now)?;
+            convert::person_details(app, &grant.person, now)
+        })
+        .await
+}
+
+/// Removes a mistyped decision.
+#[tauri::command]
+pub async fn remove_grant(
+    shell: State<'_, Shell>,
+    person: String,
+    id: u32,
+) -> Answer<ipc::PersonDetails> {
+    shell
+        .run(move |app| {
+            let now = Utc::now();
+            app.remove_grant(&person, i64::from(id), now)?;
+            convert::person_details(app, &person, now)
         })
         .await
 }
@@ -796,6 +873,11 @@ commands![
     month_overview,
     month_review,
     month_grid,
+    person_details,
+    add_team_member,
+    remove_team_member,
+    add_grant,
+    remove_grant,
     register,
     save_provider,
     save_person,

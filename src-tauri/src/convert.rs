@@ -86,6 +86,7 @@ pub fn overview(
         reports,
         errors: review.errors,
         warnings: review.warnings,
+        granted_hours: grant_usage(&app.grant_usage(month, None)?),
     })
 }
 
@@ -148,6 +149,8 @@ pub fn month_grid(
         reports,
         errors: review.errors.into_iter().filter(concerns).collect(),
         warnings: review.warnings.into_iter().filter(concerns).collect(),
+        team: Vec::new(),
+        granted_hours: Vec::new(),
     })
 }
 
@@ -344,7 +347,7 @@ pub fn shift_answer<T>(result: anyhow::Result<T>) -> anyhow::Result<T> {
 pub fn month_grid_with_shifts(
     review: &assistid_core::review::MonthReview,
     persons: &[assistid_core::model::PersonWithAssistance],
-    assistants: &[assistid_core::model::Assistant],
+    team: &[assistid_app::teams::TeamMemberView],
     person: &str,
     shifts: &[assistid_app::shifts::ShiftView],
 ) -> anyhow::Result<ipc::MonthGridData> {
@@ -355,17 +358,113 @@ pub fn month_grid_with_shifts(
     for report in &mut grid.reports {
         report.rows.retain(|row| row.dst_note.is_some());
     }
-    let working: Vec<&str> = shifts.iter().map(|v| v.shift.assistant.digits()).collect();
-    let (first, rest): (Vec<_>, Vec<_>) = assistants
-        .iter()
-        .partition(|a| working.contains(&a.id.digits()));
-    for a in first.into_iter().chain(rest) {
-        if !grid.assistants.iter().any(|c| c.id == a.id.digits()) {
+    // The columns: who worked this month (from the review), then the rest of the person's
+    // team, so there is a column to type in for everyone who works for the person — and
+    // nobody else's.
+    for m in team {
+        if !grid.assistants.iter().any(|c| c.id == m.identity) {
             grid.assistants.push(ipc::AssistantColumn {
-                id: a.id.digits().to_owned(),
-                name: a.full_name(),
+                id: m.identity.clone(),
+                name: m.name.clone(),
             });
         }
     }
+    grid.team = team.iter().map(|m| m.identity.clone()).collect();
     Ok(grid)
+}
+
+/// Minutes as the hours a coordinator types: `40`, `37,5`, `37:20`.
+pub fn hours_text(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (h, 0) => h.to_string(),
+        (h, m) if (m * 100) % 60 == 0 => {
+            format!("{h},{}", (m * 100 / 60).to_string().trim_end_matches('0'))
+        }
+        (h, m) => format!("{h}:{m:02}"),
+    }
+}
+
+fn grant_period(p: assistid_core::grant::GrantPeriod) -> ipc::GrantPeriod {
+    match p {
+        assistid_core::grant::GrantPeriod::Week => ipc::GrantPeriod::Week,
+        assistid_core::grant::GrantPeriod::Month => ipc::GrantPeriod::Month,
+        _ => ipc::GrantPeriod::Decision,
+    }
+}
+
+/// A decision for the UI.
+pub fn grant(person: &str, id: i64, g: &assistid_core::grant::Grant) -> ipc::Grant {
+    ipc::Grant {
+        id: u32::try_from(id).unwrap_or(0),
+        person: person.to_owned(),
+        hours: hours_text(g.minutes),
+        period: grant_period(g.period),
+        valid_from: g.valid_from.to_string(),
+        valid_to: g.valid_to.map(|d| d.to_string()),
+    }
+}
+
+/// A decision typed in the UI, for the app.
+pub fn grant_input(g: &ipc::Grant) -> assistid_app::teams::GrantInput {
+    assistid_app::teams::GrantInput {
+        personnummer: g.person.clone(),
+        hours: g.hours.clone(),
+        period: match g.period {
+            ipc::GrantPeriod::Week => "week",
+            ipc::GrantPeriod::Month => "month",
+            ipc::GrantPeriod::Decision => "decision",
+        }
+        .to_owned(),
+        valid_from: g.valid_from.clone(),
+        valid_to: g.valid_to.clone(),
+    }
+}
+
+/// Granted against used hours, one entry per person and decision.
+pub fn grant_usage(usage: &[assistid_app::teams::PersonGrantUsage]) -> Vec<ipc::GrantUsage> {
+    let minutes = |m: u64| u32::try_from(m).unwrap_or(u32::MAX);
+    usage
+        .iter()
+        .flat_map(|p| {
+            p.usage.iter().map(|u| ipc::GrantUsage {
+                person: p.personnummer.clone(),
+                person_name: p.name.clone(),
+                grant: grant(&p.personnummer, 0, &u.grant),
+                from: u.from.to_string(),
+                to: u.to.to_string(),
+                granted_minutes: minutes(u.granted_minutes),
+                used_minutes: minutes(u.used_minutes),
+                level: match u.level {
+                    assistid_core::grant::UsageLevel::Exceeded => ipc::UsageLevel::Exceeded,
+                    assistid_core::grant::UsageLevel::Near => ipc::UsageLevel::Near,
+                    _ => ipc::UsageLevel::Within,
+                },
+            })
+        })
+        .collect()
+}
+
+/// A person's team and decisions.
+pub fn person_details(
+    app: &assistid_app::App,
+    person: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<ipc::PersonDetails> {
+    Ok(ipc::PersonDetails {
+        person: person.to_owned(),
+        team: app
+            .team(person, now)?
+            .into_iter()
+            .map(|m| ipc::TeamMember {
+                id: m.identity,
+                name: m.name,
+                since: m.since.map(|d| d.to_string()),
+            })
+            .collect(),
+        grants: app
+            .grants(person, now)?
+            .iter()
+            .map(|g| grant(person, g.id, &g.grant))
+            .collect(),
+    })
 }

@@ -272,6 +272,9 @@ pub struct MonthOverview {
     pub errors: Vec<Issue>,
     /// Month-wide warnings.
     pub warnings: Vec<Issue>,
+    /// Granted against used hours for every person with a decision from FK that applies in
+    /// the month.
+    pub granted_hours: Vec<GrantUsage>,
 }
 
 /// The assistance provider.
@@ -460,6 +463,95 @@ pub struct MonthGridData {
     pub errors: Vec<Issue>,
     /// Month-wide warnings concerning this person.
     pub warnings: Vec<Issue>,
+    /// The identity numbers of the assistants in the person's team (the columns a
+    /// coordinator chose; the other columns are assistants who worked this month).
+    pub team: Vec<String>,
+    /// The person's granted against used hours in the month (one per decision that applies).
+    pub granted_hours: Vec<GrantUsage>,
+}
+
+/// One assistant in a person's team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TeamMember {
+    /// Identity number (12 digits).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The first day in the team (`YYYY-MM-DD`), when known.
+    pub since: Option<String>,
+}
+
+/// What granted hours are counted per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantPeriod {
+    /// Hours per week (FK's usual form).
+    Week,
+    /// Hours per calendar month.
+    Month,
+    /// Hours for the whole decision period.
+    Decision,
+}
+
+/// A decision from FK: granted hours per period, valid from–to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Grant {
+    /// The decision's id (0 for a new one).
+    pub id: u32,
+    /// The person's personnummer (12 digits).
+    pub person: String,
+    /// Granted hours as typed or shown: `40`, `37,5`, `37:30`.
+    pub hours: String,
+    /// What the hours are counted per.
+    pub period: GrantPeriod,
+    /// First day (`YYYY-MM-DD`).
+    pub valid_from: String,
+    /// Last day (`YYYY-MM-DD`), none for "until further notice".
+    pub valid_to: Option<String>,
+}
+
+/// How close the used hours are to the granted ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageLevel {
+    /// Below 90 %.
+    Within,
+    /// 90 % or more, none over.
+    Near,
+    /// More used than granted.
+    Exceeded,
+}
+
+/// One person's granted against used hours for one decision in a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GrantUsage {
+    /// The person's personnummer (12 digits).
+    pub person: String,
+    /// The person's name.
+    pub person_name: String,
+    /// The decision.
+    pub grant: Grant,
+    /// The first day counted (`YYYY-MM-DD`).
+    pub from: String,
+    /// The last day counted (`YYYY-MM-DD`).
+    pub to: String,
+    /// Granted minutes for those days.
+    pub granted_minutes: u32,
+    /// Real minutes worked in those days (every kind of time).
+    pub used_minutes: u32,
+    /// How close.
+    pub level: UsageLevel,
+}
+
+/// A person's team and decisions, for the Register screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonDetails {
+    /// The person's personnummer (12 digits).
+    pub person: String,
+    /// The assistants in the person's team.
+    pub team: Vec<TeamMember>,
+    /// The person's decisions, oldest first.
+    pub grants: Vec<Grant>,
 }
 
 /// Where the app talks to.
@@ -1237,6 +1329,12 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         Occurrence,
         ShiftInput,
         AssistantColumn,
+        TeamMember,
+        GrantPeriod,
+        Grant,
+        UsageLevel,
+        GrantUsage,
+        PersonDetails,
         MonthGridData,
         Environment,
         Workspace,

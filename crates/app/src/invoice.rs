@@ -16,7 +16,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use assistid_receipt::{
-    AssistantHours, InvoiceFigures, MissingReason, MissingReport, WarningLine,
+    AssistantHours, InvoiceFigures, MissingReason, MissingReport, WarningLine, granted_line,
 };
 
 use crate::receipts::{RegisterLookup, WrittenFile, parse_person, write_file};
@@ -152,11 +152,15 @@ impl App {
                 });
             }
         }
-        Ok(InvoiceFigures::from_review(
-            review,
-            &lookup.person(pnr),
-            &missing,
-        ))
+        let granted = self
+            .grant_usage(review.month(), Some(pnr))?
+            .into_iter()
+            .flat_map(|p| p.usage)
+            .collect();
+        Ok(
+            InvoiceFigures::from_review(review, &lookup.person(pnr), &missing)
+                .with_granted(granted),
+        )
     }
 
     /// The invoice figures for the month: one entry per person with reports in the month (or

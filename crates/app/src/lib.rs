@@ -38,6 +38,7 @@ pub mod shifts;
 pub mod signing;
 pub mod submit;
 pub mod support;
+pub mod teams;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -74,6 +74,10 @@ pub struct PersonEntry {
     pub first_name: String,
     /// Family name.
     pub last_name: String,
+    /// The decisions from FK recorded for the person (granted hours), oldest first.
+    pub granted_hours: Vec<assistid_core::grant::Grant>,
+    /// The names of the assistants in the person's team.
+    pub team: Vec<String>,
 }
 
 /// The register entry of an assistant.
@@ -409,10 +413,28 @@ impl App {
             generated_at: now,
             identity_number: subjects.id.digits().to_owned(),
             provider,
-            as_person_with_assistance: subjects.person.map(|p| PersonEntry {
-                first_name: p.person.first_name,
-                last_name: p.person.last_name,
-            }),
+            as_person_with_assistance: subjects
+                .person
+                .map(|p| -> anyhow::Result<PersonEntry> {
+                    let store = self.store();
+                    Ok(PersonEntry {
+                        granted_hours: store
+                            .grants_of(p.id)
+                            .map_err(AppError::from)?
+                            .into_iter()
+                            .map(|g| g.grant)
+                            .collect(),
+                        team: store
+                            .team_of(p.id)
+                            .map_err(AppError::from)?
+                            .into_iter()
+                            .map(|m| format!("{} {}", m.first_name, m.last_name))
+                            .collect(),
+                        first_name: p.person.first_name,
+                        last_name: p.person.last_name,
+                    })
+                })
+                .transpose()?,
             as_assistant: subjects.assistant.map(|a| {
                 let a = a.assistant;
                 let (other_employer_name, other_employer_org_number) = match &a.employment {

@@ -313,6 +313,12 @@ pub fn invoice(
                 hours(a.totals.beredskap.real_minutes)
             );
         }
+        for g in &f.granted {
+            println!(
+                "  Beviljade timmar: {}",
+                assistid_app::invoice::granted_line(g)
+            );
+        }
         for w in &f.warnings {
             println!("  Varning: {}", w.message);
         }

@@ -518,6 +518,13 @@ pub enum PersonCmd {
     },
     /// List persons with assistance.
     List,
+    /// The person's team: the assistants who work for them (the month grid's columns).
+    /// Importing or entering a shift adds its assistant automatically.
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// The person's decisions from FK (beviljade timmar) and how much of them a month uses.
+    #[command(subcommand)]
+    Grant(GrantCmd),
     /// Write everything held about one person (either role) to a JSON file: the right of
     /// access (schemas/person-export.schema.json). The file is created owner-only and never
     /// overwrites an existing one.
@@ -540,6 +547,96 @@ pub enum PersonCmd {
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// `assistid person team …`.
+#[derive(Debug, Subcommand)]
+pub enum TeamCmd {
+    /// Add an assistant to the person's team.
+    Add {
+        /// The person's personnummer.
+        #[arg(long)]
+        personnummer: String,
+        /// The assistant's personnummer or samordningsnummer.
+        #[arg(long)]
+        assistant: String,
+        /// The assistant's first day for the person (YYYY-MM-DD), if known.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+    },
+    /// Remove an assistant from the person's team (their shifts and reports stay).
+    Remove {
+        /// The person's personnummer.
+        #[arg(long)]
+        personnummer: String,
+        /// The assistant's personnummer or samordningsnummer.
+        #[arg(long)]
+        assistant: String,
+    },
+    /// List the person's team.
+    List {
+        /// The person's personnummer.
+        #[arg(long)]
+        personnummer: String,
+    },
+}
+
+/// `assistid person grant …`.
+#[derive(Debug, Subcommand)]
+pub enum GrantCmd {
+    /// Record a decision from FK: granted hours per week, month or the whole decision period.
+    Add {
+        /// The person's personnummer.
+        #[arg(long)]
+        personnummer: String,
+        /// Granted hours: 40, 37,5 or 37:30.
+        #[arg(long)]
+        hours: String,
+        /// What the hours are counted per.
+        #[arg(long, value_enum, default_value = "week")]
+        per: GrantPeriodArg,
+        /// The decision's first day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        /// The decision's last day (YYYY-MM-DD); leave out for "until further notice".
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+    },
+    /// List the person's decisions.
+    List {
+        /// The person's personnummer.
+        #[arg(long)]
+        personnummer: String,
+    },
+    /// Remove a mistyped decision (its id from `grant list`).
+    Remove {
+        /// The person's personnummer.
+        #[arg(long)]
+        personnummer: String,
+        /// The decision's id.
+        #[arg(long)]
+        id: i64,
+    },
+    /// Granted against used hours in a month, for every person with a decision (or one).
+    Usage {
+        /// The month (YYYY-MM).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Only this person.
+        #[arg(long)]
+        personnummer: Option<String>,
+    },
+}
+
+/// What granted hours are counted per.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GrantPeriodArg {
+    /// Hours per week (FK's usual form).
+    Week,
+    /// Hours per calendar month.
+    Month,
+    /// Hours for the whole decision period (needs --to).
+    Decision,
 }
 
 /// Who employs an assistant.

@@ -9,8 +9,11 @@ use assistid_core::model::{ReportMonth, TimeKind};
 use assistid_core::review::{MonthReview, ReportReview};
 use chrono::{DateTime, Utc};
 
+use assistid_app::teams::GrantInput;
+
 use crate::args::{
-    AssistantCmd, DemoArgs, EmploymentArg, PersonCmd, ProviderCmd, ReportCmd, ReviewArgs,
+    AssistantCmd, DemoArgs, EmploymentArg, GrantCmd, GrantPeriodArg, PersonCmd, ProviderCmd,
+    ReportCmd, ReviewArgs, TeamCmd,
 };
 use crate::exit;
 
@@ -290,7 +293,12 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
                 print_json(&persons)?;
             } else {
                 for p in &persons {
-                    println!("{}  {} {}", p.personnummer, p.first_name, p.last_name);
+                    println!(
+                        "{}  {} {}",
+                        p.personnummer.formatted(),
+                        p.first_name,
+                        p.last_name
+                    );
                 }
                 if persons.is_empty() {
                     println!("Inga personer är registrerade (assistid person add).");
@@ -298,8 +306,163 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
             }
             Ok(0)
         }
+        PersonCmd::Team(cmd) => team(app, cmd, json, now),
+        PersonCmd::Grant(cmd) => grant(app, cmd, json, now),
         other @ (PersonCmd::Export { .. } | PersonCmd::Erase { .. }) => {
             crate::privacy::person(app, other, json, now)
+        }
+    }
+}
+
+fn team(app: &App, cmd: TeamCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        TeamCmd::Add {
+            personnummer,
+            assistant,
+            since,
+        } => {
+            let added = app.add_to_team(&personnummer, &assistant, since.as_deref(), now)?;
+            if json {
+                print_json(&serde_json::json!({ "added": added }))?;
+            } else if added {
+                println!("Assistenten är nu med i personens team.");
+            } else {
+                println!("Assistenten var redan med i personens team.");
+            }
+            Ok(0)
+        }
+        TeamCmd::Remove {
+            personnummer,
+            assistant,
+        } => {
+            let removed = app.remove_from_team(&personnummer, &assistant, now)?;
+            if json {
+                print_json(&serde_json::json!({ "removed": removed }))?;
+            } else if removed {
+                println!(
+                    "Assistenten är borttagen ur personens team. Passen och tidredovisningarna \
+                     finns kvar."
+                );
+            } else {
+                println!("Assistenten var inte med i personens team; inget har ändrats.");
+            }
+            Ok(0)
+        }
+        TeamCmd::List { personnummer } => {
+            let team = app.team(&personnummer, now)?;
+            if json {
+                print_json(&team)?;
+            } else {
+                for m in &team {
+                    let since = m.since.map(|d| format!("  från {d}")).unwrap_or_default();
+                    let identity = assistid_core::ids::IdentityNumber::from_digits(&m.identity)
+                        .map(|i| i.formatted())
+                        .unwrap_or_else(|_| m.identity.clone());
+                    println!("{identity}  {}{since}", m.name);
+                }
+                if team.is_empty() {
+                    println!(
+                        "Ingen assistent är med i personens team ännu (assistid person team add)."
+                    );
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn grant(app: &App, cmd: GrantCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    match cmd {
+        GrantCmd::Add {
+            personnummer,
+            hours,
+            per,
+            from,
+            to,
+        } => {
+            let period = match per {
+                GrantPeriodArg::Week => "week",
+                GrantPeriodArg::Month => "month",
+                GrantPeriodArg::Decision => "decision",
+            };
+            let saved = app.add_grant(
+                &GrantInput {
+                    personnummer,
+                    hours,
+                    period: period.to_owned(),
+                    valid_from: from,
+                    valid_to: to,
+                },
+                now,
+            )?;
+            if json {
+                print_json(&saved)?;
+            } else {
+                println!("Beslutet är sparat (id {}): {}.", saved.id, saved.text);
+            }
+            Ok(0)
+        }
+        GrantCmd::List { personnummer } => {
+            let grants = app.grants(&personnummer, now)?;
+            if json {
+                print_json(&grants)?;
+            } else {
+                for g in &grants {
+                    println!("{:>4}  {}", g.id, g.text);
+                }
+                if grants.is_empty() {
+                    println!(
+                        "Inga beslut är registrerade för personen (assistid person grant add)."
+                    );
+                }
+            }
+            Ok(0)
+        }
+        GrantCmd::Remove { personnummer, id } => {
+            let removed = app.remove_grant(&personnummer, id, now)?;
+            if json {
+                print_json(&serde_json::json!({ "removed": removed }))?;
+                return Ok(0);
+            }
+            if removed {
+                println!("Beslutet är borttaget.");
+                Ok(0)
+            } else {
+                println!("Personen har inget beslut med id {id}; inget har ändrats.");
+                Ok(1)
+            }
+        }
+        GrantCmd::Usage {
+            month,
+            personnummer,
+        } => {
+            let month = parse_month(&month)?;
+            let person = personnummer
+                .map(|p| {
+                    assistid_core::ids::Personnummer::parse(&p, assistid_app::local_today(now))
+                })
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("personnummer: {e}"))?;
+            let usage = app.grant_usage(month, person.as_ref())?;
+            if json {
+                print_json(&usage)?;
+                return Ok(0);
+            }
+            for p in &usage {
+                println!("{}", p.name);
+                for u in &p.usage {
+                    println!("  {}", assistid_app::invoice::granted_line(u));
+                }
+                for w in &p.warnings {
+                    println!("  VARNING: {w}");
+                }
+            }
+            if usage.is_empty() {
+                println!(
+                    "Inga beslut om beviljade timmar gäller {month} (assistid person grant add)."
+                );
+            }
+            Ok(0)
         }
     }
 }

@@ -90,7 +90,7 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
             }
             Ok(0)
         }
-        PersonCmd::Add { .. } | PersonCmd::List => {
+        PersonCmd::Add { .. } | PersonCmd::List | PersonCmd::Team(_) | PersonCmd::Grant(_) => {
             anyhow::bail!("internt fel: kommandot hanteras inte här")
         }
     }

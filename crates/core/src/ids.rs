@@ -123,6 +123,12 @@ impl IdentityNumber {
     pub fn masked(&self) -> String {
         format!("{}-****", &self.digits[..8])
     }
+
+    /// The form people read: `ÅÅÅÅMMDD-NNNN` (`19900101-2385`). For screens, lists and
+    /// documents only; FK's XML takes [`IdentityNumber::digits`].
+    pub fn formatted(&self) -> String {
+        format!("{}-{}", &self.digits[..8], &self.digits[8..])
+    }
 }
 
 impl fmt::Debug for IdentityNumber {
@@ -176,6 +182,11 @@ impl Personnummer {
     /// `19900101-****`, safe for logs.
     pub fn masked(&self) -> String {
         self.0.masked()
+    }
+
+    /// `ÅÅÅÅMMDD-NNNN`, the form people read (see [`IdentityNumber::formatted`]).
+    pub fn formatted(&self) -> String {
+        self.0.formatted()
     }
 
     /// The general identity number.
@@ -248,6 +259,12 @@ impl OrgNumber {
     /// The 10 digits, as FK's document wants them.
     pub fn digits(&self) -> &str {
         &self.0
+    }
+
+    /// The form people read: `NNNNNN-NNNN` (`556677-8899`). FK's XML takes
+    /// [`OrgNumber::digits`].
+    pub fn formatted(&self) -> String {
+        format!("{}-{}", &self.0[..6], &self.0[6..])
     }
 }
 

@@ -19,6 +19,7 @@ pub mod binding;
 pub mod c14n;
 pub mod document;
 pub mod dst;
+pub mod grant;
 pub mod ids;
 pub mod limits;
 pub mod model;

@@ -413,18 +413,20 @@ pub fn row_issue(index: usize, shift: &Shift, facts: &RowFacts) -> Option<Issue>
             ),
         )
     } else if facts.minutes.fk_reading_differs() {
+        // One plain sentence: what happened, and what it means for the invoice (issue 21).
         Issue::warning(
             codes::DST_FK_READING_DIFFERS,
             format!(
-                "Raden {} {}–{} ({}) natten till vintertid varade {} minuter i verkligheten, \
-                 men FK räknar den som {} minuter eftersom FK inte vet vilken gång klockan \
-                 passerade 02–03. Tiden redovisas som den är; kontrollera fakturan.",
+                "Natten till {} ställdes klockan tillbaka en timme: raden {}–{} i passet som \
+                 började {} varade {} i verkligheten, men Försäkringskassan läser den som {}. \
+                 Tidredovisningen skickas som den är; fakturera {}.",
                 facts.date,
                 facts.row.from,
                 facts.row.to,
-                describe_shift(shift),
-                facts.minutes.real_minutes,
-                facts.minutes.fk_minutes
+                shift.start.local().format("%Y-%m-%d %H.%M"),
+                crate::grant::hours_sv(u64::from(facts.minutes.real_minutes)),
+                crate::grant::hours_sv(u64::from(facts.minutes.fk_minutes)),
+                crate::grant::hours_sv(u64::from(facts.minutes.real_minutes)),
             ),
         )
     } else {

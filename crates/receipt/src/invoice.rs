@@ -1,6 +1,7 @@
 //! The invoice figures (räkning, FK 3057 / E-RÄK) for one person and month, built from the month
 //! review so they equal its totals by construction.
 
+use assistid_core::grant::{GrantUsage, UsageLevel};
 use assistid_core::model::{ReportMonth, TimeKind};
 use assistid_core::review::{KindTotal, MonthReview, Totals};
 use chrono::{DateTime, Utc};
@@ -88,6 +89,28 @@ pub struct InvoiceFigures {
     pub warnings: Vec<WarningLine>,
     /// Reports FK has not accepted yet: the month is not paid until they are.
     pub missing: Vec<MissingReport>,
+    /// The person's granted hours from FK against the hours used, one entry per decision that
+    /// applies in the month (empty when no decision is recorded).
+    pub granted: Vec<GrantUsage>,
+}
+
+/// One decision's granted against used hours in plain Swedish, with hours as the invoice writes
+/// them: `beviljat 160,00 h, använt 152,00 h (95 %), kvar 8,00 h (2026-10-01–2026-10-31;
+/// beslut: 40 timmar per vecka från 2026-01-01 tills vidare)`.
+pub fn granted_line(u: &GrantUsage) -> String {
+    let state = match u.level {
+        UsageLevel::Exceeded => format!("{} h över beslutet", hours(u.over_minutes())),
+        _ => format!("kvar {} h", hours(u.remaining_minutes())),
+    };
+    format!(
+        "beviljat {} h, använt {} h ({} %), {state} ({}–{}; beslut: {})",
+        hours(u.granted_minutes),
+        hours(u.used_minutes),
+        u.percent_used(),
+        u.from,
+        u.to,
+        u.grant.describe_sv()
+    )
 }
 
 fn add(a: KindTotal, b: KindTotal) -> KindTotal {
@@ -148,7 +171,15 @@ impl InvoiceFigures {
             per_assistant,
             warnings,
             missing: missing.to_vec(),
+            granted: Vec::new(),
         }
+    }
+
+    /// The same figures with the person's granted hours against used (the app reads them from
+    /// the register's decisions and the stored shifts).
+    pub fn with_granted(mut self, granted: Vec<GrantUsage>) -> Self {
+        self.granted = granted;
+        self
     }
 
     /// The figures as CSV for Swedish Excel: UTF-8 with BOM, `;` between fields, decimal comma,
@@ -207,6 +238,9 @@ impl InvoiceFigures {
         }
         for w in &self.warnings {
             record("Varning", "", "", Vec::new(), &w.message);
+        }
+        for g in &self.granted {
+            record("Beviljat", "", "", Vec::new(), &granted_line(g));
         }
         out.into_bytes()
     }
@@ -313,6 +347,25 @@ impl InvoiceFigures {
             Weight::Regular,
         ));
         pages.place(gap(8.0));
+
+        if !self.granted.is_empty() {
+            pages.flow(fonts.paragraph(
+                0.0,
+                "Beviljade timmar mot använda (verkliga timmar)",
+                11.0,
+                Weight::Bold,
+            ));
+            for g in &self.granted {
+                let line = capitalized(&granted_line(g));
+                let text = if g.level == UsageLevel::Exceeded {
+                    format!("{line}. FK ersätter inte timmar över beslutet.")
+                } else {
+                    line
+                };
+                pages.keep_together(fonts.paragraph(8.0, &text, 9.0, Weight::Regular));
+            }
+            pages.place(gap(8.0));
+        }
 
         pages.flow(fonts.paragraph(
             0.0,

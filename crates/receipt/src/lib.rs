@@ -46,7 +46,9 @@ pub use assistant_copy::{
     assistant_copies_per_assistant, assistant_copy_pdf,
 };
 pub use format::{hours, local_time};
-pub use invoice::{AssistantHours, InvoiceFigures, MissingReason, MissingReport, WarningLine};
+pub use invoice::{
+    AssistantHours, InvoiceFigures, MissingReason, MissingReport, WarningLine, granted_line,
+};
 pub use model::{
     AssistantRef, DstNoteRow, FaultKind, Outcome, PersonRef, ProviderInfo, ReceiptReport,
     ReceiptScope, SignatureInfo, SubmissionReceipt,

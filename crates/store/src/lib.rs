@@ -50,6 +50,7 @@ mod store;
 pub mod assistants;
 pub mod backup;
 pub mod events;
+pub mod grants;
 pub mod outbox;
 pub mod owner_only;
 pub mod persons;
@@ -61,10 +62,12 @@ pub mod settings;
 pub mod shift_edits;
 pub mod shifts;
 pub mod signatures;
+pub mod teams;
 
 pub use assistants::{AssistantId, StoredAssistant};
 pub use error::{Result, StoreError};
 pub use events::{Event, EventId, NewEvent};
+pub use grants::{GrantId, StoredGrant};
 pub use key::{DatabaseKey, KEYCHAIN_SERVICE, KeySource};
 pub use outbox::{
     AttemptOutcome, AttemptResult, LastRequest, Resolution, Submission, SubmissionAttempt,
@@ -82,3 +85,4 @@ pub use signatures::{
     SigningState, StoredSignatory, StoredSignature,
 };
 pub use store::{DATABASE_FILE_NAME, Store};
+pub use teams::TeamMember;

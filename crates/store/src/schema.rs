@@ -32,10 +32,12 @@ const ALL_TABLES: &[&[Migration]] = &[
     crate::settings::MIGRATIONS,
     crate::outbox::MIGRATIONS,
     crate::privacy::MIGRATIONS,
+    crate::teams::MIGRATIONS,
+    crate::grants::MIGRATIONS,
 ];
 
 /// The schema version this program writes and understands.
-pub const CURRENT_VERSION: u32 = 17;
+pub const CURRENT_VERSION: u32 = 19;
 
 /// All steps in version order.
 fn ordered() -> Vec<Migration> {

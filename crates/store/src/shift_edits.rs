@@ -89,6 +89,12 @@ impl Store {
             ])
             .map_err(duplicate)?;
         let id = ShiftId(self.conn.last_insert_rowid());
+        // The pair is in the person's team from now on (the month grid's columns).
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO person_team (person_id, assistant_id) VALUES (?1, ?2)",
+            )?
+            .execute(params![person_id, assistant_id])?;
         guard.commit()?;
         Ok(id)
     }

@@ -408,9 +408,18 @@ impl ShiftInsert<'_> {
                 // Nothing new: no source row that no shift refers to.
                 conn.prepare_cached("DELETE FROM shift_sources WHERE id = ?1")?
                     .execute([source_id])?;
-            } else if source.is_some() {
-                conn.prepare_cached("UPDATE shift_sources SET source = ?2 WHERE id = ?1")?
-                    .execute(params![source_id, source])?;
+            } else {
+                if source.is_some() {
+                    conn.prepare_cached("UPDATE shift_sources SET source = ?2 WHERE id = ?1")?
+                        .execute(params![source_id, source])?;
+                }
+                // Every pair that worked together is in the person's team (the month grid's
+                // columns): an import adds its new pairs, once per batch.
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO person_team (person_id, assistant_id)
+                     SELECT DISTINCT person_id, assistant_id FROM shifts WHERE source_id = ?1",
+                )?
+                .execute([source_id])?;
             }
         }
         self.guard.commit()?;

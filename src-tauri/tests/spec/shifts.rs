@@ -48,7 +48,7 @@ fn a_shift_typed_in_the_grid_is_stored_listed_changed_and_deleted() {
     let grid = convert::month_grid_with_shifts(
         &app.month_review(month, now()).expect("review"),
         &app.persons().expect("persons"),
-        &app.assistants().expect("assistants"),
+        &app.team(&person, now()).expect("the person's team"),
         &person,
         &app.shifts_of_person_in_month(&person, month)
             .expect("the person's shifts"),
@@ -64,8 +64,8 @@ fn a_shift_typed_in_the_grid_is_stored_listed_changed_and_deleted() {
     );
     assert_eq!(
         grid.assistants.len(),
-        app.assistants().expect("assistants").len(),
-        "every registered assistant has a column to type in"
+        app.team(&person, now()).expect("the person's team").len(),
+        "every assistant in the person's team has a column to type in, and nobody else"
     );
     assert_eq!(
         grid.assistants[0].id, assistant,
@@ -153,7 +153,7 @@ fn the_grid_answer_carries_report_rows_only_where_a_dst_note_needs_them() {
     let grid = convert::month_grid_with_shifts(
         &review,
         &app.persons().expect("persons"),
-        &app.assistants().expect("assistants"),
+        &app.team(person, now()).expect("the person's team"),
         person,
         &app.shifts_of_person_in_month(person, month)
             .expect("the person's shifts"),

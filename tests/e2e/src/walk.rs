@@ -367,12 +367,12 @@ pub fn an_assistant_signs_by_phone(
         let row = row_with(d, "main table.data tbody", &["Signera som assistent"])
             .await
             .context("another demo report waits for its assistant")?;
-        // "Assistant · Person": the report, in the first cell.
+        // "Assistent: … · Person med assistans: …": the report, in the first cell.
         let report = row.find(Locator::Css("td")).await?.text().await?;
         let assistant = report
             .split(" · ")
             .next()
-            .map(str::trim)
+            .map(|who| who.trim().trim_start_matches("Assistent:").trim())
             .filter(|name| !name.is_empty())
             .context("the row names its assistant")?
             .to_owned();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyLocal, dstChanges, lastSunday, offsetMinutes } from './dst';
+import { classifyLocal, dstChanges, dstSentence, lastSunday, offsetMinutes } from './dst';
+import { translate } from './i18n';
 
 describe('Swedish DST dates (last Sunday of March / October)', () => {
   it('knows 2025 and 2026', () => {
@@ -33,5 +34,39 @@ describe('Swedish DST dates (last Sunday of March / October)', () => {
     expect(offsetMinutes('2026-03-29', 150), 'a skipped time has no offset').toBeNull();
     expect(offsetMinutes('2026-03-29', 60)).toBe(60);
     expect(offsetMinutes('2026-03-29', 180)).toBe(120);
+  });
+});
+
+describe('the sentence for a shift across a clock change', () => {
+  const night = { start: '2026-10-24T22:00:00', end: '2026-10-25T07:00:00', clock_minutes: 540, real_minutes: 600 };
+
+  it('says what happened and what to invoice in one plain Swedish sentence, HH.MM throughout', () => {
+    const s = dstSentence(night, 'sv');
+    expect(s).not.toBeNull();
+    const text = translate('sv', 'month.dst_autumn_sentence', s?.params ?? {});
+    expect(text).toBe(
+      'Natten till 25 oktober 2026 ställdes klockan tillbaka en timme: passet 22.00–07.00 är 10 timmar arbetad tid, inte 9 timmar. Fakturera 10 timmar.',
+    );
+    expect(text, 'no nested parentheses, no minute counts').not.toMatch(/\(|minuter/);
+    expect(text, 'one time format').not.toMatch(/\d:\d/);
+  });
+
+  it('uses HH:MM in English', () => {
+    const s = dstSentence(night, 'en');
+    expect(translate('en', 'month.dst_autumn_sentence', s?.params ?? {})).toBe(
+      'In the night to 25 October 2026 the clocks went back one hour: the shift 22:00–07:00 is 10 hours of work, not 9 hours. Invoice 10 hours.',
+    );
+  });
+
+  it('says the clocks went forward in spring', () => {
+    const spring = { start: '2026-03-28T22:00:00', end: '2026-03-29T07:00:00', clock_minutes: 540, real_minutes: 480 };
+    expect(dstSentence(spring, 'sv')?.change).toBe('spring');
+    expect(translate('sv', 'month.dst_spring_sentence', dstSentence(spring, 'sv')?.params ?? {})).toContain(
+      'ställdes klockan fram en timme: passet 22.00–07.00 är 8 timmar arbetad tid, inte 9 timmar',
+    );
+  });
+
+  it('says nothing for a shift whose worked time is its clock time', () => {
+    expect(dstSentence({ ...night, real_minutes: 540 }, 'sv')).toBeNull();
   });
 });

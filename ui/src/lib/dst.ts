@@ -61,3 +61,70 @@ export function offsetMinutes(
   if (date === spring) return minutes < TWO ? 60 : 120;
   return minutes < TWO ? 120 : 60; // autumn day, outside the repeated hour
 }
+
+/** What a shift across a clock change means for the invoice, as parameters for one sentence. */
+export interface DstSentence {
+  /** Which change: the clocks went back (autumn) or forward (spring). */
+  change: 'autumn' | 'spring';
+  params: {
+    /** The day after the night of the change: `25 oktober 2026`. */
+    date: string;
+    /** `22.00` in Swedish, `22:00` in English. */
+    from: string;
+    to: string;
+    /** The time worked: `10 timmar` / `10 hours`. */
+    real: string;
+    /** What the clock says: `9 timmar` / `9 hours`. */
+    clock: string;
+  };
+}
+
+const MONTH_NAMES = {
+  sv: ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+} as const;
+
+/** Hours and minutes in words: `10 timmar`, `1 timme`, `7 timmar 30 minuter` / `10 hours`. */
+export function durationWords(minutes: number, lang: 'sv' | 'en'): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const hours = lang === 'sv' ? (h === 1 ? '1 timme' : `${h} timmar`) : h === 1 ? '1 hour' : `${h} hours`;
+  const mins = lang === 'sv' ? `${m} minuter` : m === 1 ? '1 minute' : `${m} minutes`;
+  if (h === 0) return mins;
+  return m === 0 ? hours : `${hours} ${mins}`;
+}
+
+/** A wall-clock time in one format per language: `07.00` in Swedish, `07:00` in English. */
+export function clockTime(hhmm: string, lang: 'sv' | 'en'): string {
+  const [h = '00', m = '00'] = hhmm.split(/[:.]/);
+  return `${h.padStart(2, '0')}${lang === 'sv' ? '.' : ':'}${m.padStart(2, '0')}`;
+}
+
+/**
+ * The parameters of the sentence that explains a shift across a clock change
+ * (`month.dst_autumn_sentence` / `month.dst_spring_sentence`), or null when the shift's worked
+ * time equals its clock time. `start`/`end` are local `YYYY-MM-DDTHH:MM[:SS]`.
+ */
+export function dstSentence(
+  shift: { start: string; end: string; clock_minutes: number; real_minutes: number },
+  lang: 'sv' | 'en',
+): DstSentence | null {
+  if (shift.clock_minutes === shift.real_minutes) return null;
+  const startDate = shift.start.slice(0, 10);
+  const endDate = shift.end.slice(0, 10);
+  const { spring, autumn } = dstChanges(Number(startDate.slice(0, 4)));
+  const day = [startDate, endDate].find((d) => d === autumn || d === spring);
+  const change = day === spring ? 'spring' : 'autumn';
+  const date = day ?? endDate;
+  const monthName = MONTH_NAMES[lang][Number(date.slice(5, 7)) - 1] ?? '?';
+  return {
+    change,
+    params: {
+      date: `${Number(date.slice(8, 10))} ${monthName} ${date.slice(0, 4)}`,
+      from: clockTime(shift.start.slice(11, 16), lang),
+      to: clockTime(shift.end.slice(11, 16), lang),
+      real: durationWords(shift.real_minutes, lang),
+      clock: durationWords(shift.clock_minutes, lang),
+    },
+  };
+}

@@ -39,11 +39,11 @@ describe('entry parser', () => {
 
   it('refuses nonsense with Swedish messages', () => {
     const cases: [string, string, string][] = [
-      ['8', 'format', '”8” går inte att läsa som en tid. Skriv t.ex. 8-16, 22-07 eller 0830-1600.'],
+      ['8', 'format', '”8” går inte att läsa som en tid. Skriv ett pass som 8-16 eller 22-07; flera pass i samma ruta skiljs med semikolon: 8-12; 13-17.'],
       ['25-03', 'hour_range', '”25”: timmen måste vara 0–23 (24 går bara som sluttid, 24:00).'],
       ['8:75-16', 'minute_range', '”8:75”: minuterna måste vara 00–59.'],
       ['8-8', 'same_time', '”8-8”: passet slutar samma klockslag som det börjar.'],
-      ['abc', 'format', '”abc” går inte att läsa som en tid. Skriv t.ex. 8-16, 22-07 eller 0830-1600.'],
+      ['abc', 'format', '”abc” går inte att läsa som en tid. Skriv ett pass som 8-16 eller 22-07; flera pass i samma ruta skiljs med semikolon: 8-12; 13-17.'],
     ];
     for (const [input, code, message] of cases) {
       const e = errorOf(parseRange(input));
@@ -61,6 +61,17 @@ describe('entry parser', () => {
     ]);
     expect(ok(parseCell('  '))).toEqual([]);
     expect(errorOf(parseCell('8-12; x')).code).toBe('format');
+  });
+
+  it('separates shifts with the semicolon the help text names, and reads what the grid shows back', () => {
+    expect(ok(parseCell('8-12; 13-17 v')).map((r) => [r.start, r.end, r.kind])).toEqual([
+      [480, 720, null],
+      [780, 1020, 'vante'],
+    ]);
+    expect(ok(parseCell('08–12; 22–07 B')).length, 'the cell text as shown edits back to the same shifts').toBe(2);
+    const help = translate('sv', 'month.help', { undo: 'Ctrl+Z' });
+    expect(help, 'the help names the separator the parser uses').toContain('skiljs med semikolon: 8-12; 13-17');
+    expect(help, 'no example joins two shifts with a comma').not.toMatch(/\d-\d+, \d/);
   });
 });
 

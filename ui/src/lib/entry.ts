@@ -1,7 +1,8 @@
 /**
  * Fast keyboard entry for the month grid: `8-16`, `22-07` (overnight), `8:30-16`, `0830-1600`,
- * `16-24`, optionally followed by a kind letter (`a` aktiv, `v` väntetid, `b` beredskap), several
- * separated by `,` or `;`. Pure: errors come back as codes with parameters; the i18n module turns
+ * `16-24`, optionally followed by a kind letter (`a` aktiv, `v` väntetid, `b` beredskap). Several
+ * shifts in one cell are separated by `;` (what the help text says and the grid shows); a `,` is
+ * still read the same way, since people type it. Pure: errors come back as codes with parameters; the i18n module turns
  * them into Swedish (or English) sentences (`entry.error.<code>`).
  */
 import type { IsoDate, TimeKind } from './backend/types';
@@ -87,7 +88,7 @@ export function parseRange(raw: string): Result<ParsedRange> {
   return { ok: true, value: { start: start.value, end: end.value, overnight, kind } };
 }
 
-/** A whole cell: ranges separated by `,` or `;`. An empty cell is an empty list (clears it). */
+/** A whole cell: ranges separated by `;` (or `,`). An empty cell is an empty list (clears it). */
 export function parseCell(raw: string): Result<ParsedRange[]> {
   const parts = raw
     .split(/[,;]/)

@@ -55,3 +55,37 @@ export function formatTimestamp(ts: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+/**
+ * A personnummer or samordningsnummer as people read it: `ÅÅÅÅMMDD-NNNN` (`19900101-2385`).
+ * For screens only: FK's document and the back end take the 12 digits. Anything that is not
+ * 12 digits (a half-typed value) is shown as it is.
+ */
+export function formatIdentity(id: string): string {
+  const digits = id.replace(/\D/g, '');
+  return digits.length === 12 ? `${digits.slice(0, 8)}-${digits.slice(8)}` : id;
+}
+
+/** An organisationsnummer as people read it: `NNNNNN-NNNN` (`556677-8899`). */
+export function formatOrgNumber(org: string): string {
+  const digits = org.replace(/\D/g, '');
+  if (digits.length === 10) return `${digits.slice(0, 6)}-${digits.slice(6)}`;
+  // A sole trader's organisationsnummer is their personnummer.
+  if (digits.length === 12) return formatIdentity(digits);
+  return org;
+}
+
+/** Minutes as hours for granted-hours figures: `160 h`, `7,5 h` (`7.5 h` in English). */
+export function formatHours(minutes: number, lang: Language): string {
+  return `${formatHoursDecimal(minutes, lang)} h`;
+}
+
+/** Whether the computer is a Mac (for the shortcut names: ⌘Z there, Ctrl+Z elsewhere). */
+export function isMac(platform: string): boolean {
+  return /mac|iphone|ipad/i.test(platform);
+}
+
+/** The undo shortcut as the platform writes it. */
+export function undoShortcut(platform: string): string {
+  return isMac(platform) ? '⌘Z' : 'Ctrl+Z';
+}

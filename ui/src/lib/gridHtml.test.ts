@@ -55,6 +55,8 @@ describe('month grid rows as HTML', () => {
         },
       ],
       warnings: [],
+      team: [],
+      granted_hours: [],
     };
     const model = buildGridModel(data);
     const row = model.rows[0];

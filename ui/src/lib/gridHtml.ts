@@ -91,7 +91,7 @@ const SPACER = '<td class="pad" aria-hidden="true"></td>';
 /** The id of the cell in row `r`, column `c` (what focus and the tests look for). */
 export const cellId = (r: number, c: number) => `cell-${r}-${c}`;
 
-/** Characters that fit a column (`08–16, 22–07 B` is 14); longer texts get a tooltip. */
+/** Characters that fit a column (`08–16; 22–07 B` is 14); longer texts get a tooltip. */
 const LONG_TEXT = 14;
 
 function cellHtml(cell: GridCell, r: number, c: number, column: string, labels: GridLabels): string {

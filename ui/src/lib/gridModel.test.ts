@@ -33,6 +33,8 @@ function syntheticMonth(assistants: number, shiftsPerCell: number): MonthGridDat
     reports: [],
     errors: [],
     warnings: [],
+    team: [],
+    granted_hours: [],
   };
 }
 
@@ -42,7 +44,7 @@ describe('month grid view model', () => {
     expect(m.rows).toHaveLength(31);
     expect(m.rows.every((r) => r.cells.length === 40)).toBe(true);
     expect(m.rows.every((r) => r.cells.every((c) => c.shifts.length === 3))).toBe(true);
-    expect(m.rows[0]?.cells[0]?.text).toBe('06–10, 11–15, 16–20');
+    expect(m.rows[0]?.cells[0]?.text, 'shifts in one cell are apart by a semicolon, as the help says').toBe('06–10; 11–15; 16–20');
   });
 
   it('does work linear in cells + shifts (counted steps, no timing)', () => {
@@ -66,6 +68,10 @@ describe('month grid view model', () => {
     expect(m.rows[13]?.cells[johan]?.errors.map((e) => e.code)).toEqual(['overlap_same_assistant']);
     const mariaTotals = m.totals[maria];
     expect(mariaTotals?.dstNotes).toEqual(['25/10: +1 h, vintertid']);
+    expect(
+      mariaTotals?.dstShifts.map((s) => [s.start.local, s.end.local]),
+      'the shift across the autumn night is kept whole for the one-sentence explanation',
+    ).toEqual([['2026-10-24T22:00:00', '2026-10-25T07:00:00']]);
     const b = mariaTotals?.byKind.beredskap;
     expect((b?.real_minutes ?? 0) - (b?.clock_minutes ?? 0), 'one hour more worked than the clock shows').toBe(60);
   });

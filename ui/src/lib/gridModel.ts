@@ -15,7 +15,7 @@ export interface GridCell {
   date: IsoDate;
   assistant: Id12;
   shifts: ShiftRecord[];
-  /** What the cell shows and what editing starts from: `08–16, 22–07 B`. */
+  /** What the cell shows and what editing starts from: `08–16; 22–07 B` (shifts apart by `;`). */
   text: string;
   errors: Issue[];
   warnings: Issue[];
@@ -39,7 +39,11 @@ export interface AssistantTotals {
   real_minutes: number;
   errors: number;
   warnings: number;
+  /** The report rows' short notes (`25/10: +1 h, vintertid`). */
   dstNotes: string[];
+  /** The assistant's shifts whose worked time differs from the clock (a clock change), for the
+   * one-sentence explanation (`dstSentence` in dst.ts). */
+  dstShifts: ShiftRecord[];
 }
 
 export interface GridModel {
@@ -61,12 +65,19 @@ export function buildGridModel(data: MonthGridData): GridModel {
   const changes = dstChanges(year);
 
   const byCell = new Map<string, ShiftRecord[]>();
+  /** Shifts across a clock change, per assistant (same pass). */
+  const dstShiftsOf = new Map<Id12, ShiftRecord[]>();
   for (const s of data.shifts) {
     steps++;
     const k = key(s.start.local.slice(0, 10), s.assistant);
     const list = byCell.get(k);
     if (list) list.push(s);
     else byCell.set(k, [s]);
+    if (s.real_minutes !== s.clock_minutes) {
+      const dst = dstShiftsOf.get(s.assistant);
+      if (dst) dst.push(s);
+      else dstShiftsOf.set(s.assistant, [s]);
+    }
   }
 
   const issuesByCell = new Map<string, Issue[]>();
@@ -102,7 +113,7 @@ export function buildGridModel(data: MonthGridData): GridModel {
         steps++;
         const st = parseLocalDateTime(s.start.local);
         const en = parseLocalDateTime(s.end.local);
-        text += (text ? ', ' : '') + rangeText(st.minutes, en.minutes, s.kind);
+        text += (text ? '; ' : '') + rangeText(st.minutes, en.minutes, s.kind);
         if (s.dst_note) dstNote = s.dst_note;
       }
       cells.push({
@@ -149,6 +160,7 @@ export function buildGridModel(data: MonthGridData): GridModel {
       errors: report?.errors.length ?? 0,
       warnings: report?.warnings.length ?? 0,
       dstNotes,
+      dstShifts: dstShiftsOf.get(col.id) ?? [],
     };
   });
 

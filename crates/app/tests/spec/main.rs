@@ -13,6 +13,7 @@ mod privacy;
 mod register_and_settings;
 mod signing;
 mod submit;
+mod teams_and_grants;
 mod visible_text;
 mod ways_out;
 

@@ -213,3 +213,108 @@ fn a_samordningsnummer_assistant_is_accepted_but_flagged() {
         "the user is told a samordningsnummer cannot sign with BankID: {out}"
     );
 }
+
+/// Issue 21: a person's team and granted hours from the command line, and identity numbers
+/// shown with the hyphen people read.
+#[test]
+fn a_persons_team_and_granted_hours_are_kept_and_the_month_says_how_much_is_used() {
+    let data = DataDir::new();
+    data.ok(&[
+        "provider",
+        "add",
+        "--name",
+        "Omsorg AB",
+        "--org-number",
+        "556703-7485",
+        "--phone",
+        "08-123 45 67",
+    ]);
+    data.ok(&[
+        "person",
+        "add",
+        "--personnummer",
+        "197503231115",
+        "--first-name",
+        "Åsa",
+        "--last-name",
+        "Öberg",
+    ]);
+    data.ok(&[
+        "assistant",
+        "add",
+        "--personnummer",
+        "198503121231",
+        "--first-name",
+        "Erik",
+        "--last-name",
+        "Johansson",
+    ]);
+    let listed = data.ok(&["person", "list"]);
+    assert!(
+        listed.contains("19750323-1115"),
+        "the list shows ÅÅÅÅMMDD-NNNN: {listed}"
+    );
+
+    data.ok(&[
+        "person",
+        "team",
+        "add",
+        "--personnummer",
+        "197503231115",
+        "--assistant",
+        "198503121231",
+    ]);
+    let team = data.json(&["person", "team", "list", "--personnummer", "197503231115"]);
+    assert_eq!(
+        team[0]["identity"], "198503121231",
+        "the assistant is in the team"
+    );
+
+    let saved = data.ok(&[
+        "person",
+        "grant",
+        "add",
+        "--personnummer",
+        "197503231115",
+        "--hours",
+        "37,5",
+        "--per",
+        "week",
+        "--from",
+        "2026-01-01",
+    ]);
+    assert!(
+        saved.contains("37 timmar och 30 minuter per vecka från 2026-01-01 tills vidare"),
+        "the decision is read back in words: {saved}"
+    );
+    let overlapping = data.run(&[
+        "person",
+        "grant",
+        "add",
+        "--personnummer",
+        "197503231115",
+        "--hours",
+        "40",
+        "--from",
+        "2026-06-01",
+    ]);
+    assert_ne!(
+        overlapping.status.code(),
+        Some(0),
+        "a second decision for the same days is refused"
+    );
+    let usage = data.json(&[
+        "person",
+        "grant",
+        "usage",
+        "--month",
+        "2026-10",
+        "--personnummer",
+        "197503231115",
+    ]);
+    assert_eq!(
+        usage[0]["usage"][0]["granted_minutes"], 9964,
+        "37,5 hours a week over October's 31 days is 9964 minutes (rounded)"
+    );
+    assert_eq!(usage[0]["usage"][0]["used_minutes"], 0);
+}

@@ -224,10 +224,15 @@ fn rows_fk_reads_differently_are_flagged_never_silent() {
                  real time must say so"
             );
             if let Some(issue) = issue.filter(|i| i.code == codes::DST_FK_READING_DIFFERS) {
+                let real = assistid_core::grant::hours_sv(u64::from(facts.real_minutes()));
+                let fk = assistid_core::grant::hours_sv(u64::from(facts.fk_minutes()));
                 assert!(
-                    issue.message.contains(&facts.real_minutes().to_string())
-                        && issue.message.contains(&facts.fk_minutes().to_string()),
-                    "the warning gives both numbers so the user can check the invoice: {}",
+                    issue
+                        .message
+                        .contains(&format!("varade {real} i verkligheten"))
+                        && issue.message.contains(&format!("läser den som {fk}"))
+                        && issue.message.contains(&format!("fakturera {real}")),
+                    "the warning gives both numbers in hours and says what to invoice: {}",
                     issue.message
                 );
             }

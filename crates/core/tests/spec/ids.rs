@@ -227,3 +227,21 @@ fn identity_numbers_serialize_as_their_twelve_digits() {
         "invalid numbers are refused when read too"
     );
 }
+
+#[test]
+fn numbers_are_shown_to_people_with_the_hyphen_and_kept_as_digits_for_fk() {
+    let pnr = Personnummer::from_digits("199001012385").expect("a valid personnummer");
+    assert_eq!(
+        pnr.formatted(),
+        "19900101-2385",
+        "ÅÅÅÅMMDD-NNNN on screens and lists"
+    );
+    assert_eq!(pnr.digits(), "199001012385", "FK's XML keeps the 12 digits");
+    let org = OrgNumber::parse("5566778899").expect("a valid organisationsnummer");
+    assert_eq!(
+        org.formatted(),
+        "556677-8899",
+        "NNNNNN-NNNN on screens and lists"
+    );
+    assert_eq!(org.digits(), "5566778899");
+}

@@ -4,6 +4,7 @@ mod c14n;
 mod document;
 mod dst;
 mod fuzz_corpus;
+mod grant;
 mod ids;
 mod limits;
 mod model;

@@ -429,8 +429,15 @@ fn a_dst_row_fk_reads_differently_is_warned_in_the_review() {
         .find(|i| i.code == codes::DST_FK_READING_DIFFERS)
         .expect("FK reads 180 where 120 were worked: say so");
     assert!(
-        warning.message.contains("120") && warning.message.contains("180"),
-        "{}",
+        warning.message.contains("varade 2 timmar i verkligheten")
+            && warning.message.contains("läser den som 3 timmar")
+            && warning.message.contains("fakturera 2 timmar"),
+        "one plain sentence with both figures and what to invoice: {}",
+        warning.message
+    );
+    assert!(
+        !warning.message.contains('('),
+        "no parentheses in the sentence: {}",
         warning.message
     );
 }

@@ -17,4 +17,5 @@ mod report_versions;
 mod sender_lock;
 mod shifts;
 mod signatures;
+mod teams_and_grants;
 mod transactions;

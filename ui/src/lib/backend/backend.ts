@@ -12,6 +12,7 @@ import type {
   CertificatePurpose,
   ChosenFile,
   Environment,
+  Grant,
   HistoryEntry,
   Id12,
   ImportFile,
@@ -21,6 +22,7 @@ import type {
   Month,
   MonthGridData,
   MonthOverview,
+  PersonDetails,
   PersonWithAssistance,
   Provider,
   RawFkAnswer,
@@ -57,6 +59,15 @@ export interface Backend {
   deletePerson(personnummer: Id12): Promise<void>;
   saveAssistant(assistant: Assistant): Promise<Assistant>;
   deleteAssistant(id: Id12): Promise<void>;
+
+  // ---- a person's team (the month grid's columns) and decisions from FK (granted hours)
+  personDetails(person: Id12): Promise<PersonDetails>;
+  addTeamMember(person: Id12, assistant: Id12): Promise<PersonDetails>;
+  /** The assistant's shifts and reports stay; only the column goes. */
+  removeTeamMember(person: Id12, assistant: Id12): Promise<PersonDetails>;
+  /** Rejects with an IpcError (field: the input) for a mistyped or overlapping decision. */
+  addGrant(grant: Grant): Promise<PersonDetails>;
+  removeGrant(person: Id12, id: number): Promise<PersonDetails>;
 
   // ---- month grid
   monthGrid(month: Month, person: Id12): Promise<MonthGridData>;

@@ -23,6 +23,8 @@ import type {
   Reminders,
   WrittenFile,
   Environment,
+  Grant,
+  GrantUsage,
   HistoryEntry,
   Id12,
   ImportPreview,
@@ -35,6 +37,7 @@ import type {
   Month,
   MonthGridData,
   MonthOverview,
+  PersonDetails,
   PersonWithAssistance,
   Provider,
   RegisterData,
@@ -64,6 +67,15 @@ import { addDays, addMonths, daysInMonth, isoDate, weekdayMonFirst } from '../da
 import { offsetMinutes } from '../dst';
 import { clockText, parseLocalDateTime, type LocalDateTime } from '../entry';
 import { formatDuration, formatMonth } from '../format';
+
+/** `40`, `37,5`, `37.5`, `37:30` → minutes; null when unreadable. */
+function hoursToMinutes(text: string): number | null {
+  const t = text.trim();
+  const colon = /^(\d+):([0-5]\d)$/.exec(t);
+  if (colon) return Number(colon[1]) * 60 + Number(colon[2]);
+  if (!/^\d+([.,]\d+)?$/.test(t)) return null;
+  return Math.round(Number(t.replace(',', '.')) * 60);
+}
 
 const fail = (code: string, message: string, field?: string): IpcError =>
   field === undefined ? { code, message } : { code, message, field };
@@ -213,6 +225,11 @@ export class DemoBackend implements Backend {
     assistant(A_LINA, 'Lina', 'Ström', null),
   ];
   private shifts = new Map<string, ShiftRecord>();
+  /** Each person's team; built from the shifts on first use, then kept (add/remove). */
+  private teams = new Map<Id12, Set<Id12>>();
+  /** Each person's decisions from FK. */
+  private grants = new Map<Id12, Grant[]>();
+  private grantCounter = 0;
   /** Keyed `month|person|assistant`. */
   private signatures = new Map<string, Signatures>();
   private reportIds = new Map<string, string>();
@@ -245,7 +262,10 @@ export class DemoBackend implements Backend {
    */
   constructor(options: { assistants?: number } = {}) {
     const shifts = sampleShifts();
-    for (let i = this.assistants.length; i < (options.assistants ?? 0); i++) {
+    // Elsa's team (the grid's columns) is who works for her: pad it up to the number asked for.
+    const elsasOwn = new Set(shifts.filter(([p]) => p === P_ELSA).map(([, a]) => a)).size;
+    const padded = this.assistants.length + Math.max(0, (options.assistants ?? 0) - elsasOwn);
+    for (let i = this.assistants.length; i < padded; i++) {
       const id = `19${String(60 + (i % 40)).padStart(2, '0')}0101${String(1000 + i).slice(-4)}`;
       const fixed = id.slice(0, 11) + String((10 - (luhnSum(id.slice(2, 11)) % 10)) % 10);
       this.assistants.push(assistant(fixed, 'Extra', `Assistent ${i + 1}`, null));
@@ -588,7 +608,8 @@ export class DemoBackend implements Backend {
     const errors: Issue[] = this.provider
       ? []
       : [{ severity: 'error', code: 'provider_missing', message: 'Anordnaren är inte registrerad: lägg till den under Register.' }];
-    return { month, reports, errors, warnings: [] };
+    const granted_hours = this.persons.flatMap((p) => this.usage(month, p.personnummer));
+    return { month, reports, errors, warnings: [], granted_hours };
   }
 
   async register(): Promise<RegisterData> {
@@ -657,6 +678,87 @@ export class DemoBackend implements Backend {
     this.assistants = this.assistants.filter((x) => x.id !== id);
   }
 
+  // ------------------------------------------------------------------ teams and granted hours
+
+  private teamOf(p: Id12): Set<Id12> {
+    let team = this.teams.get(p);
+    if (!team) {
+      team = new Set([...this.shifts.values()].filter((s) => s.person === p).map((s) => s.assistant));
+      this.teams.set(p, team);
+    }
+    return team;
+  }
+
+  private details(p: Id12): PersonDetails {
+    const team = [...this.teamOf(p)]
+      .map((id) => ({ id, name: this.nameOfAssistant(id), since: null }))
+      .sort((x, y) => x.name.localeCompare(y.name, 'sv'));
+    return structuredClone({ person: p, team, grants: this.grants.get(p) ?? [] });
+  }
+
+  async personDetails(p: Id12): Promise<PersonDetails> {
+    if (!this.persons.some((x) => x.personnummer === p)) throw fail('unknown_person', 'Personen finns inte i registret.');
+    return this.details(p);
+  }
+
+  async addTeamMember(p: Id12, a: Id12): Promise<PersonDetails> {
+    if (!this.assistants.some((x) => x.id === a))
+      throw fail('missing', 'Det finns ingen sådan assistent i registret; registrera assistenten först.', 'assistant');
+    this.teamOf(p).add(a);
+    return this.details(p);
+  }
+
+  async removeTeamMember(p: Id12, a: Id12): Promise<PersonDetails> {
+    this.teamOf(p).delete(a);
+    return this.details(p);
+  }
+
+  async addGrant(g: Grant): Promise<PersonDetails> {
+    const minutes = hoursToMinutes(g.hours);
+    if (minutes === null || minutes <= 0)
+      throw fail('invalid_value', `beviljade timmar: ”${g.hours}” är inte ett antal timmar; skriv t.ex. 40, 37,5 eller 37:30`, 'hours');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(g.valid_from))
+      throw fail('invalid_value', `gäller från: ”${g.valid_from}” är inte ett datum (ÅÅÅÅ-MM-DD)`, 'valid_from');
+    const to = g.valid_to?.trim() ? g.valid_to.trim() : null;
+    if (g.period === 'decision' && !to)
+      throw fail('invalid_value', 'beslut: timmar för hela beslutsperioden behöver beslutets sista dag', 'valid_to');
+    const list = this.grants.get(g.person) ?? [];
+    const overlaps = list.find((o) => (o.valid_to === null || g.valid_from <= o.valid_to) && (to === null || o.valid_from <= to));
+    if (overlaps)
+      throw fail('invalid_value', `gäller från: personen har redan ett beslut som gäller samma dagar (från ${overlaps.valid_from}); ta bort det eller registrera det nya från dagen efter att det gamla slutar`, 'valid_from');
+    list.push({ ...g, id: ++this.grantCounter, valid_to: to });
+    this.grants.set(g.person, list);
+    return this.details(g.person);
+  }
+
+  async removeGrant(p: Id12, id: number): Promise<PersonDetails> {
+    this.grants.set(p, (this.grants.get(p) ?? []).filter((g) => g.id !== id));
+    return this.details(p);
+  }
+
+  /** A sample of the Rust computation (assistid_core::grant): shifts counted by start day. */
+  private usage(month: Month, p: Id12): GrantUsage[] {
+    const out: GrantUsage[] = [];
+    const first = `${month}-01`;
+    const dim = daysInMonth(month);
+    const last = `${month}-${String(dim).padStart(2, '0')}`;
+    for (const g of this.grants.get(p) ?? []) {
+      const minutes = hoursToMinutes(g.hours) ?? 0;
+      const from = g.period === 'decision' ? g.valid_from : g.valid_from > first ? g.valid_from : first;
+      const to = g.valid_to !== null && g.valid_to < last ? g.valid_to : last;
+      if (to < first || g.valid_from > last || to < from) continue;
+      const days = (Date.parse(to) - Date.parse(from < first ? first : from)) / 86_400_000 + 1;
+      const granted =
+        g.period === 'week' ? Math.round((minutes * days) / 7) : g.period === 'month' ? Math.round((minutes * days) / dim) : minutes;
+      const used = [...this.shifts.values()]
+        .filter((s) => s.person === p && s.start.local.slice(0, 10) >= from && s.start.local.slice(0, 10) <= to)
+        .reduce((sum, s) => sum + s.real_minutes, 0);
+      const level = used > granted ? 'exceeded' : used * 100 >= granted * 90 ? 'near' : 'within';
+      out.push({ person: p, person_name: this.nameOfPerson(p), grant: g, from, to, granted_minutes: granted, used_minutes: used, level });
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ month grid
 
   async monthGrid(month: Month, p: Id12): Promise<MonthGridData> {
@@ -669,23 +771,26 @@ export class DemoBackend implements Backend {
       if (list) list.push(s);
       else byAssistant.set(s.assistant, [s]);
     }
-    const working = new Set(byAssistant.keys());
-    // Columns: assistants with shifts for this person first, then the others.
-    const cols = [...this.assistants].sort((x, y) => Number(working.has(y.id)) - Number(working.has(x.id)));
+    // Columns: assistants who worked this month, then the rest of the person's team.
+    const team = this.teamOf(p);
+    const ids = [...new Set([...byAssistant.keys(), ...team])];
     return structuredClone({
       month,
       person: who,
-      assistants: cols.map((a) => ({ id: a.id, name: `${a.first_name} ${a.last_name}` })),
+      assistants: ids.map((id) => ({ id, name: this.nameOfAssistant(id) })),
       shifts,
       reports: [...byAssistant].map(([a, list]) => this.review(month, p, a, list)),
       errors: [],
       warnings: [],
+      team: [...team],
+      granted_hours: this.usage(month, p),
     });
   }
 
   async addShift(input: ShiftInput): Promise<ShiftRecord> {
     const rec = this.makeRecord(nextId('s'), input);
     if (!('id' in rec)) throw rec;
+    this.teamOf(input.person).add(input.assistant);
     this.shifts.set(rec.id, rec);
     this.touched(input.start.slice(0, 7), input.person, input.assistant);
     return structuredClone(rec);

@@ -38,6 +38,11 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     saveAssistant: (assistant) => call<Gen.Assistant>('save_assistant', { assistant }),
     deleteAssistant: (id) => call<void>('delete_assistant', { id, confirmed: false }),
     monthGrid: (month, person) => call<Gen.MonthGridData>('month_grid', { month, person }),
+    personDetails: (person) => call<Gen.PersonDetails>('person_details', { person }),
+    addTeamMember: (person, assistant) => call<Gen.PersonDetails>('add_team_member', { person, assistant }),
+    removeTeamMember: (person, assistant) => call<Gen.PersonDetails>('remove_team_member', { person, assistant }),
+    addGrant: (grant) => call<Gen.PersonDetails>('add_grant', { grant: grant satisfies Gen.Grant }),
+    removeGrant: (person, id) => call<Gen.PersonDetails>('remove_grant', { person, id }),
     // The UI's ShiftInput must satisfy the generated one, so the shapes cannot drift apart.
     addShift: (shift) => call<Gen.ShiftRecord>('add_shift', { shift: shift satisfies Gen.ShiftInput }),
     updateShift: (id, shift) =>

@@ -206,6 +206,8 @@ export interface MonthOverview {
   /** Problems of the month as a whole (e.g. provider phone missing). */
   errors: Issue[];
   warnings: Issue[];
+  /** Granted against used hours for every person with a decision from FK in the month. */
+  granted_hours: GrantUsage[];
 }
 
 // ---------------------------------------------------------------- month grid (UI-proposed)
@@ -252,6 +254,10 @@ export interface MonthGridData {
   /** Month-wide problems concerning this person. */
   errors: Issue[];
   warnings: Issue[];
+  /** The assistants in the person's team (the other columns worked this month without being in it). */
+  team: Id12[];
+  /** The person's granted against used hours in the month. */
+  granted_hours: GrantUsage[];
 }
 
 // ---------------------------------------------------------------- import (crates/import)
@@ -300,6 +306,11 @@ export type {
   SubmissionDetail,
   TrailEntry,
 } from './generated/ipc';
+
+// ---------------------------------------------------------------- teams and granted hours
+
+export type { Grant, GrantPeriod, GrantUsage, PersonDetails, TeamMember, UsageLevel } from './generated/ipc';
+import type { GrantUsage } from './generated/ipc';
 
 // ---------------------------------------------------------------- settings
 

@@ -294,7 +294,12 @@ errors: Array<Issue>,
 /**
  * Month-wide warnings.
  */
-warnings: Array<Issue>, };
+warnings: Array<Issue>, 
+/**
+ * Granted against used hours for every person with a decision from FK that applies in
+ * the month.
+ */
+granted_hours: Array<GrantUsage>, };
 
 /**
  * The assistance provider.
@@ -530,6 +535,116 @@ id: string,
 name: string, };
 
 /**
+ * One assistant in a person's team.
+ */
+export type TeamMember = { 
+/**
+ * Identity number (12 digits).
+ */
+id: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * The first day in the team (`YYYY-MM-DD`), when known.
+ */
+since: string | null, };
+
+/**
+ * What granted hours are counted per.
+ */
+export type GrantPeriod = "week" | "month" | "decision";
+
+/**
+ * A decision from FK: granted hours per period, valid from–to.
+ */
+export type Grant = { 
+/**
+ * The decision's id (0 for a new one).
+ */
+id: number, 
+/**
+ * The person's personnummer (12 digits).
+ */
+person: string, 
+/**
+ * Granted hours as typed or shown: `40`, `37,5`, `37:30`.
+ */
+hours: string, 
+/**
+ * What the hours are counted per.
+ */
+period: GrantPeriod, 
+/**
+ * First day (`YYYY-MM-DD`).
+ */
+valid_from: string, 
+/**
+ * Last day (`YYYY-MM-DD`), none for "until further notice".
+ */
+valid_to: string | null, };
+
+/**
+ * How close the used hours are to the granted ones.
+ */
+export type UsageLevel = "within" | "near" | "exceeded";
+
+/**
+ * One person's granted against used hours for one decision in a month.
+ */
+export type GrantUsage = { 
+/**
+ * The person's personnummer (12 digits).
+ */
+person: string, 
+/**
+ * The person's name.
+ */
+person_name: string, 
+/**
+ * The decision.
+ */
+grant: Grant, 
+/**
+ * The first day counted (`YYYY-MM-DD`).
+ */
+from: string, 
+/**
+ * The last day counted (`YYYY-MM-DD`).
+ */
+to: string, 
+/**
+ * Granted minutes for those days.
+ */
+granted_minutes: number, 
+/**
+ * Real minutes worked in those days (every kind of time).
+ */
+used_minutes: number, 
+/**
+ * How close.
+ */
+level: UsageLevel, };
+
+/**
+ * A person's team and decisions, for the Register screen.
+ */
+export type PersonDetails = { 
+/**
+ * The person's personnummer (12 digits).
+ */
+person: string, 
+/**
+ * The assistants in the person's team.
+ */
+team: Array<TeamMember>, 
+/**
+ * The person's decisions, oldest first.
+ */
+grants: Array<Grant>, };
+
+/**
  * Everything the Month screen needs for one person.
  */
 export type MonthGridData = { 
@@ -562,7 +677,16 @@ errors: Array<Issue>,
 /**
  * Month-wide warnings concerning this person.
  */
-warnings: Array<Issue>, };
+warnings: Array<Issue>, 
+/**
+ * The identity numbers of the assistants in the person's team (the columns a
+ * coordinator chose; the other columns are assistants who worked this month).
+ */
+team: Array<string>, 
+/**
+ * The person's granted against used hours in the month (one per decision that applies).
+ */
+granted_hours: Array<GrantUsage>, };
 
 /**
  * Where the app talks to.
@@ -1794,6 +1918,11 @@ export const COMMANDS = [
   'month_overview',
   'month_review',
   'month_grid',
+  'person_details',
+  'add_team_member',
+  'remove_team_member',
+  'add_grant',
+  'remove_grant',
   'register',
   'save_provider',
   'save_person',
