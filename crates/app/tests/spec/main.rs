@@ -12,6 +12,7 @@ mod privacy;
 mod register_and_settings;
 mod signing;
 mod submit;
+mod texts;
 mod visible_text;
 
 mod shifts;

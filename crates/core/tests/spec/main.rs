@@ -9,4 +9,5 @@ mod limits;
 mod model;
 mod review;
 mod rows;
+mod text;
 mod validation;
