@@ -93,7 +93,7 @@ fn an_ipc_error_comes_back_in_english_when_the_ui_is_english() {
 }
 
 #[test]
-fn the_review_and_the_import_preview_speak_the_ui_language() {
+fn the_reviews_findings_are_rendered_in_the_ui_language() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let shell = shell_in(dir.path());
     tauri::async_runtime::block_on(shell.load_demo_here()).expect("the demo loads");
