@@ -57,6 +57,7 @@ pub fn text_catalogs() -> Vec<(
         ("error", error::CATALOG),
         ("shifts", shifts::CATALOG),
         ("import", import::CATALOG),
+        ("register", register::CATALOG),
         ("going_live", going_live::CATALOG),
         ("submit", submit::CATALOG),
     ]

@@ -112,6 +112,32 @@ fn the_going_live_checklist_reads_in_english() {
 }
 
 #[test]
+fn a_mistyped_personnummer_in_the_register_is_explained_in_english() {
+    let (_folder, app) = Folder::new();
+    let err = app
+        .save_person(
+            &assistid_app::register::PersonInput {
+                personnummer: "195001012384".into(),
+                first_name: "Bo".into(),
+                last_name: "Berg".into(),
+            },
+            now(),
+        )
+        .expect_err("the check digit is wrong");
+    assert_eq!(
+        err.to_string(),
+        "personnummer: kontrollsiffran stämmer inte (felskrivet nummer?)",
+        "Swedish is the message as it always was"
+    );
+    let ipc = IpcError::in_lang(err, Lang::En);
+    assert_eq!(ipc.code, "invalid_input");
+    assert_eq!(
+        ipc.message,
+        "personal identity number: the check digit does not match (a typing error?)"
+    );
+}
+
+#[test]
 fn an_app_error_crosses_ipc_in_the_language_asked_for() {
     let told = AppError::invalid_text(assistid_app::shifts::templates::SHIFT_EXISTS.text());
     let sv = IpcError::in_lang(told.into(), Lang::Sv);
