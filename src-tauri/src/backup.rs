@@ -124,6 +124,7 @@ pub async fn restore(
     .map_err(|e| IpcError {
         code: "internal".to_owned(),
         message: format!("återställningen avbröts ({e})"),
+        ..Default::default()
     })?
     .map_err(ipc_error)?;
     shell.open_restored(desks, app)?;

@@ -14,9 +14,14 @@ type Answer<T> = Result<T, IpcError>;
 /// Every report of the month with the facts its state is derived from.
 #[tauri::command]
 pub async fn month_overview(shell: State<'_, Shell>, month: String) -> Answer<ipc::MonthOverview> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            convert::overview(app, &app.month_review(convert::month(&month)?, Utc::now())?)
+            convert::overview_in(
+                app,
+                &app.month_review(convert::month(&month)?, Utc::now())?,
+                lang,
+            )
         })
         .await
 }
@@ -24,8 +29,14 @@ pub async fn month_overview(shell: State<'_, Shell>, month: String) -> Answer<ip
 /// The month review (the same JSON as the CLI's `review --json`).
 #[tauri::command]
 pub async fn month_review(shell: State<'_, Shell>, month: String) -> Answer<ipc::MonthReview> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| convert::review(&app.month_review(convert::month(&month)?, Utc::now())?))
+        .run(move |app| {
+            convert::review_in(
+                &app.month_review(convert::month(&month)?, Utc::now())?,
+                lang,
+            )
+        })
         .await
 }
 
@@ -421,8 +432,9 @@ pub async fn preview_import(
     file: ipc::ChosenFile,
 ) -> Answer<ipc::ImportPreview> {
     let desk = desks.import.clone();
+    let lang = shell.language().into();
     shell
-        .run(move |app| desk.preview(app, &file.file_token))
+        .run(move |app| desk.preview_in(app, &file.file_token, lang))
         .await
 }
 
@@ -436,8 +448,9 @@ pub async fn fix_import_row(
     values: Vec<String>,
 ) -> Answer<ipc::ImportPreview> {
     let desk = desks.import.clone();
+    let lang = shell.language().into();
     shell
-        .run(move |app| desk.fix_row(app, &file_token, row, &values))
+        .run(move |app| desk.fix_row_in(app, &file_token, row, &values, lang))
         .await
 }
 
@@ -750,14 +763,15 @@ pub async fn restore_backup(
 /// The going-live checklist for the open data folder (Settings).
 #[tauri::command]
 pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
+    let lang: assistid_core::text::Lang = shell.language().into();
     shell
-        .run(|app| {
+        .run(move |app| {
             Ok(app
                 .going_live(chrono::Utc::now())?
                 .into_iter()
                 .map(|s| ipc::LiveStep {
                     code: s.code.to_owned(),
-                    title: s.title.to_owned(),
+                    title: s.title_text.render(lang),
                     state: match s.state {
                         assistid_app::going_live::StepState::Done => ipc::LiveStepState::Done,
                         assistid_app::going_live::StepState::ToDo => ipc::LiveStepState::ToDo,
@@ -765,18 +779,21 @@ pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
                             ipc::LiveStepState::Attention
                         }
                     },
-                    detail: s.detail,
+                    detail: s.detail_text.render(lang),
                 })
                 .collect())
         })
         .await
 }
 
-fn check_outcome(c: assistid_app::going_live::CheckOutcome) -> ipc::CheckOutcome {
+fn check_outcome(
+    c: assistid_app::going_live::CheckOutcome,
+    lang: assistid_core::text::Lang,
+) -> ipc::CheckOutcome {
     ipc::CheckOutcome {
         ok: c.ok,
         code: c.code,
-        message: c.message,
+        message: c.text.render(lang),
     }
 }
 
@@ -794,7 +811,7 @@ pub async fn check_fk_connection(shell: State<'_, Shell>) -> Answer<ipc::CheckOu
         assistid_app::going_live::check_fk_connection(fk.connection(), chrono::Utc::now()).await;
     // Stopping the demo's FK waits for its thread: not on the async runtime.
     let _stopped = tauri::async_runtime::spawn_blocking(move || drop(fk)).await;
-    Ok(check_outcome(outcome))
+    Ok(check_outcome(outcome, shell.language().into()))
 }
 
 /// "Testa BankID": an order started with the RP certificate at the folder's BankID and
@@ -804,7 +821,12 @@ pub async fn check_bankid(
     shell: State<'_, Shell>,
     desks: State<'_, Desks>,
 ) -> Answer<ipc::CheckOutcome> {
-    desks.signing.check_bankid(&shell).await.map(check_outcome)
+    let lang = shell.language().into();
+    desks
+        .signing
+        .check_bankid(&shell)
+        .await
+        .map(|c| check_outcome(c, lang))
 }
 
 /// One submission with the way out of its state: the request time to quote to FK, the audit

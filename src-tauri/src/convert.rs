@@ -30,13 +30,44 @@ pub fn review(review: &assistid_core::review::MonthReview) -> anyhow::Result<ipc
     mirror(review)
 }
 
+/// [`review`] with every issue's message in `lang` (the domain's JSON has the Swedish one).
+pub fn review_in(
+    review: &assistid_core::review::MonthReview,
+    lang: assistid_core::text::Lang,
+) -> anyhow::Result<ipc::MonthReview> {
+    let mut out: ipc::MonthReview = mirror(review)?;
+    if lang != assistid_core::text::Lang::Sv {
+        let render = |ours: &mut Vec<ipc::Issue>, domain: &[assistid_core::validation::Issue]| {
+            for (o, d) in ours.iter_mut().zip(domain) {
+                o.message = d.message_in(lang);
+            }
+        };
+        render(&mut out.errors, review.errors());
+        render(&mut out.warnings, review.warnings());
+        for (o, d) in out.reports.iter_mut().zip(review.reports()) {
+            render(&mut o.errors, d.errors());
+            render(&mut o.warnings, d.warnings());
+        }
+    }
+    Ok(out)
+}
+
 /// The overview: per report the facts its state is derived from.
 pub fn overview(
     app: &assistid_app::App,
     review: &assistid_core::review::MonthReview,
 ) -> anyhow::Result<ipc::MonthOverview> {
+    overview_in(app, review, assistid_core::text::Lang::Sv)
+}
+
+/// [`overview`] with the issues' messages in `lang`.
+pub fn overview_in(
+    app: &assistid_app::App,
+    review: &assistid_core::review::MonthReview,
+    lang: assistid_core::text::Lang,
+) -> anyhow::Result<ipc::MonthOverview> {
     let month = review.month();
-    let review = self::review(review)?;
+    let review = self::review_in(review, lang)?;
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     // Only what counts in the folder's environment: after a move from FK's test service to
     // production, what was signed and sent in test is still to do (none chosen yet: all).
@@ -307,6 +338,7 @@ pub fn shift_id(id: &str) -> anyhow::Result<assistid_app::shifts::ShiftId> {
                     "Passet {id:?} finns inte (okänt pass-id). Läs in månaden igen och försök \
                      på nytt."
                 ),
+                ..Default::default()
             })
         })
 }
@@ -338,7 +370,8 @@ pub fn shift_record(view: &assistid_app::shifts::ShiftView) -> ipc::ShiftRecord 
 /// The answer of a shift use case: a refusal keeps its own code (`time_ambiguous`,
 /// `overlap_same_person`, `report_already_sent`, …) so the UI can ask or point at the cell.
 pub fn shift_answer<T>(result: anyhow::Result<T>) -> anyhow::Result<T> {
-    result.map_err(|e| anyhow::Error::new(ipc::IpcError::from(assistid_app::shifts::ipc_error(e))))
+    // The refusal stays in the error as it is: `Shell::run` renders it in the UI's language.
+    result
 }
 
 /// The month grid with the person's STORED shifts (with their ids, so the grid can change and

@@ -24,6 +24,7 @@ use std::sync::Mutex;
 
 use assistid_app::App;
 use assistid_app::import::{ImportOptions, ImportReport};
+use assistid_core::text::Lang;
 use chrono::Utc;
 
 use crate::ipc::{self, IpcError};
@@ -75,6 +76,7 @@ fn invalid(message: impl Into<String>) -> IpcError {
     IpcError {
         code: "invalid_input".to_owned(),
         message: message.into(),
+        ..Default::default()
     }
 }
 
@@ -82,6 +84,7 @@ fn io_error(what: &str, e: &std::io::Error) -> IpcError {
     IpcError {
         code: "internal".to_owned(),
         message: format!("Något gick fel: {what} ({e})."),
+        ..Default::default()
     }
 }
 
@@ -164,6 +167,7 @@ impl ImportDesk {
         self.staged.lock().map_err(|_| IpcError {
             code: "internal".to_owned(),
             message: "Något gick fel med importen; välj filen igen.".to_owned(),
+            ..Default::default()
         })
     }
 
@@ -175,8 +179,18 @@ impl ImportDesk {
         Ok((s.path.clone(), s.file_name.clone()))
     }
 
-    /// Previews the staged file with the app and lists its rows.
+    /// Previews the staged file with the app and lists its rows (messages in Swedish).
     pub fn preview(&self, app: &App, token: &str) -> anyhow::Result<ipc::ImportPreview> {
+        self.preview_in(app, token, Lang::Sv)
+    }
+
+    /// [`ImportDesk::preview`] with the problems' messages in `lang`.
+    pub fn preview_in(
+        &self,
+        app: &App,
+        token: &str,
+        lang: Lang,
+    ) -> anyhow::Result<ipc::ImportPreview> {
         let (path, file_name) = self.staged_path(token)?;
         let report = app.import_preview(&path, &ImportOptions::default(), Utc::now())?;
         // The first preview of a CSV makes the working text, decoded as the importer read it.
@@ -196,7 +210,7 @@ impl ImportDesk {
         if let Some(s) = self.lock()?.get_mut(token) {
             s.previewed_sha256 = Some(report.preview.source.sha256.clone());
         }
-        Ok(preview_of(token, &file_name, &report, csv.as_ref()))
+        Ok(preview_of(token, &file_name, &report, csv.as_ref(), lang))
     }
 
     /// Replaces one data row's values (CSV only) and previews again.
@@ -206,6 +220,18 @@ impl ImportDesk {
         token: &str,
         row: u32,
         values: &[String],
+    ) -> anyhow::Result<ipc::ImportPreview> {
+        self.fix_row_in(app, token, row, values, Lang::Sv)
+    }
+
+    /// [`ImportDesk::fix_row`] with the problems' messages in `lang`.
+    pub fn fix_row_in(
+        &self,
+        app: &App,
+        token: &str,
+        row: u32,
+        values: &[String],
+        lang: Lang,
     ) -> anyhow::Result<ipc::ImportPreview> {
         {
             let mut staged = self.lock()?;
@@ -223,7 +249,7 @@ impl ImportDesk {
                 .map_err(|e| io_error("rättelsen kunde inte sparas", &e))?;
             s.fixed.insert(u64::from(row));
         }
-        self.preview(app, token)
+        self.preview_in(app, token, lang)
     }
 
     /// Stores the valid rows, leaving out `skip_rows`; all or nothing.
@@ -430,6 +456,7 @@ fn preview_of(
     file_name: &str,
     report: &ImportReport,
     csv: Option<&CsvText>,
+    lang: Lang,
 ) -> ipc::ImportPreview {
     let p = &report.preview;
     let problems: Vec<ipc::ImportProblem> = p
@@ -446,7 +473,7 @@ fn preview_of(
             } else {
                 ipc::Severity::Warning
             },
-            message: problem.message.clone(),
+            message: problem.message_in(lang),
         })
         .collect();
     let mut status: HashMap<u64, ipc::ImportRowStatus> = HashMap::new();

@@ -9,15 +9,23 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// The one error shape every command rejects with: a stable code and a Swedish message.
+/// The one error shape every command rejects with: a stable code, a message in the UI's
+/// language, and the message's own code and parameters.
 ///
 /// Mirrors [`assistid_app::IpcError`] (a spec test proves both serialize alike).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct IpcError {
     /// Stable snake_case code the UI may branch on (`not_available`, `invalid_input`, …).
     pub code: String,
-    /// Swedish text for coordinators: what is wrong and where.
+    /// Text for coordinators in the UI's language (Swedish by default): what is wrong and where.
     pub message: String,
+    /// The message's own stable code (`shift_note_too_long`, …); empty for a message not
+    /// built from one (see `assistid_core::text`).
+    #[serde(default)]
+    pub message_code: String,
+    /// The message's parameters by name, in the same language as `message`.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 impl From<assistid_app::IpcError> for IpcError {
@@ -25,6 +33,17 @@ impl From<assistid_app::IpcError> for IpcError {
         IpcError {
             code: e.code,
             message: e.message,
+            message_code: e.message_code,
+            params: e.params,
+        }
+    }
+}
+
+impl From<Language> for assistid_core::text::Lang {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::Sv => assistid_core::text::Lang::Sv,
+            Language::En => assistid_core::text::Lang::En,
         }
     }
 }
@@ -35,7 +54,8 @@ impl From<anyhow::Error> for IpcError {
         if let Some(own) = e.downcast_ref::<IpcError>() {
             return own.clone();
         }
-        assistid_app::IpcError::from(e).into()
+        // A shift refusal keeps its own code (`time_ambiguous`, …); messages in Swedish.
+        assistid_app::shifts::ipc_error(e).into()
     }
 }
 
@@ -53,6 +73,7 @@ impl IpcError {
         IpcError {
             code: "not_available".to_owned(),
             message: format!("{what} finns inte i den här versionen av Assistid ännu."),
+            ..Default::default()
         }
     }
 
@@ -61,6 +82,7 @@ impl IpcError {
         IpcError {
             code: "invalid_input".to_owned(),
             message: format!("{field}: {message}"),
+            ..Default::default()
         }
     }
 }

@@ -100,6 +100,7 @@ impl Desks {
         let busy = |message: &str| ipc::IpcError {
             code: "busy".to_owned(),
             message: message.to_owned(),
+            ..Default::default()
         };
         if self.submission.running() {
             return Some(busy(

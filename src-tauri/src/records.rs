@@ -222,6 +222,7 @@ pub fn open_export(data_dir: &Path, path: &str) -> Result<(), IpcError> {
         .map_err(|e| IpcError {
             code: "open_failed".to_owned(),
             message: format!("Filen kunde inte öppnas ({e}); den finns i {path}."),
+            ..Default::default()
         })
 }
 
@@ -229,5 +230,6 @@ fn io(path: &Path, e: &std::io::Error) -> anyhow::Error {
     anyhow::Error::new(IpcError {
         code: "internal".to_owned(),
         message: format!("Mappen {} kunde inte skapas: {e}", path.display()),
+        ..Default::default()
     })
 }

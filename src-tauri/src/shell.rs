@@ -194,7 +194,7 @@ impl Shell {
         T: Send + 'static,
         F: FnOnce(&App) -> anyhow::Result<T> + Send + 'static,
     {
-        Self::run_on(self.current_app()?, work).await
+        Self::run_on_in(self.current_app()?, self.language(), work).await
     }
 
     /// Like [`Shell::run`], on a given data folder's app (from [`Shell::current_app`]).
@@ -203,11 +203,24 @@ impl Shell {
         T: Send + 'static,
         F: FnOnce(&App) -> anyhow::Result<T> + Send + 'static,
     {
+        Self::run_on_in(app, ipc::Language::Sv, work).await
+    }
+
+    /// Like [`Shell::run_on`], with the error's message in `language`.
+    pub async fn run_on_in<T, F>(
+        app: Arc<Mutex<App>>,
+        language: ipc::Language,
+        work: F,
+    ) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&App) -> anyhow::Result<T> + Send + 'static,
+    {
         tauri::async_runtime::spawn_blocking(move || {
             let app = app
                 .lock()
                 .map_err(|_| internal("en tidigare åtgärd avbröts mitt i; starta om Assistid"))?;
-            work(&app).map_err(ipc_error)
+            work(&app).map_err(|e| ipc_error_in(e, language))
         })
         .await
         .map_err(|e| internal(&format!("åtgärden avbröts ({e})")))?
@@ -231,6 +244,7 @@ impl Shell {
                 message: "Det här är mappen för riktiga uppgifter, och demodata läggs aldrig där. \
                           Välj Demo under Inställningar för att prova Assistid med demodata."
                     .to_owned(),
+                ..Default::default()
             });
         }
         Self::run_on(app?, |app| app.load_demo_if_empty(chrono::Utc::now())).await
@@ -502,6 +516,7 @@ impl Shell {
                  Assistid igen: då får demon och era riktiga uppgifter var sin mapp.",
                 self.root.display()
             ),
+            ..Default::default()
         }
     }
 }
@@ -511,12 +526,19 @@ impl Shell {
 /// environment choice have error types of their own with stable codes the UI branches on
 /// (`confirmation_needed`, `delete_blocked`, `wrong_certificate_password`, `demo_data_folder`, …).
 pub fn ipc_error(e: anyhow::Error) -> IpcError {
+    ipc_error_in(e, ipc::Language::Sv)
+}
+
+/// [`ipc_error`] with the message in `language`: the app's told errors and shift refusals
+/// (code and parameters) are rendered in it; messages not yet in a catalog stay Swedish.
+pub fn ipc_error_in(e: anyhow::Error, language: ipc::Language) -> IpcError {
     use assistid_app::certificates::CertificateError;
     use assistid_app::deletion::DeletionError;
     use assistid_app::environments::EnvironmentError;
     let coded = |code: &str, message: String| IpcError {
         code: code.to_owned(),
         message,
+        ..Default::default()
     };
     if let Some(d) = e.downcast_ref::<DeletionError>() {
         return coded(d.code(), d.to_string());
@@ -530,7 +552,11 @@ pub fn ipc_error(e: anyhow::Error) -> IpcError {
     if let Some(b) = e.downcast_ref::<assistid_app::bankid_service::BankIdServiceError>() {
         return coded(b.code(), b.to_string());
     }
-    IpcError::from(e)
+    // A shell error carried through a use case comes back unchanged.
+    if let Some(own) = e.downcast_ref::<IpcError>() {
+        return own.clone();
+    }
+    assistid_app::shifts::ipc_error_in(e, language.into()).into()
 }
 
 /// The environment as the UI names it.
@@ -680,6 +706,7 @@ pub fn certificate_bytes(file: Option<&ipc::ImportFile>) -> Result<(String, Vec<
     let file = file.ok_or_else(|| IpcError {
         code: "file_missing".to_owned(),
         message: "Välj certifikatfilen (.p12 eller .pfx) först.".to_owned(),
+        ..Default::default()
     })?;
     let bytes = file.bytes().ok_or_else(|| {
         IpcError::invalid("certifikatfil", "filen kom inte fram hel; välj den igen")
@@ -700,6 +727,7 @@ fn internal(message: &str) -> IpcError {
     IpcError {
         code: "internal".to_owned(),
         message: format!("Något gick fel: {message}"),
+        ..Default::default()
     }
 }
 

@@ -71,6 +71,7 @@ fn gone() -> IpcError {
         code: "unknown_order".to_owned(),
         message: "Underskriften finns inte längre (avslutad eller appen omstartad); börja om."
             .to_owned(),
+        ..Default::default()
     }
 }
 
@@ -78,6 +79,7 @@ fn internal() -> IpcError {
     IpcError {
         code: "internal".to_owned(),
         message: "Något gick fel med underskriften; börja om.".to_owned(),
+        ..Default::default()
     }
 }
 
@@ -104,6 +106,7 @@ fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
     IpcError {
         code: e.code().to_owned(),
         message: e.to_string(),
+        ..Default::default()
     }
 }
 
@@ -131,6 +134,7 @@ impl SigningDesk {
                     .map_err(|e| IpcError {
                         code: "demo_bankid_failed".to_owned(),
                         message: format!("Demons BankID kunde inte starta: {e}"),
+                        ..Default::default()
                     })?,
             );
             let stand_in = StandInBankId {
@@ -140,6 +144,7 @@ impl SigningDesk {
                     IpcError {
                         code: "demo_bankid_failed".to_owned(),
                         message: format!("Demons BankID kunde inte starta: {e}"),
+                        ..Default::default()
                     }
                 })?),
                 user_root_der: fake.user_root_der().to_vec(),
@@ -227,6 +232,7 @@ impl SigningDesk {
             return Err(IpcError {
                 code: "nothing_to_sign".to_owned(),
                 message: "Det finns inget att skriva under.".to_owned(),
+                ..Default::default()
             });
         };
         let connection = self.connection(app.clone(), data_dir).await?.connection;
@@ -490,6 +496,7 @@ impl SigningDesk {
         let url = flow.autostart_url.clone().ok_or_else(|| IpcError {
             code: "order_not_started".to_owned(),
             message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
+            ..Default::default()
         })?;
         if flow.mode != StartMode::SameDevice {
             flow.mode = StartMode::SameDevice;
@@ -535,6 +542,7 @@ impl SigningDesk {
                     ipc::Language::Sv => sv.to_owned(),
                     ipc::Language::En => en.to_owned(),
                 },
+                ..Default::default()
             };
         }
         signing_error(e)
@@ -557,6 +565,7 @@ impl SigningDesk {
             let bankid_ref = flow.bankid_ref.clone().ok_or_else(|| IpcError {
                 code: "order_not_started".to_owned(),
                 message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
+                ..Default::default()
             })?;
             (flow.order.clone(), bankid_ref)
         };
@@ -566,6 +575,7 @@ impl SigningDesk {
         let fake = connected.demo.as_ref().ok_or_else(|| IpcError {
             code: "simulated_bankid_outside_demo".to_owned(),
             message: "Den simulerade BankID-appen finns bara i demoläget.".to_owned(),
+            ..Default::default()
         })?;
         let user = fake.user(&bankid_ref);
         let acted = match action {
@@ -587,14 +597,17 @@ impl SigningDesk {
                 message: "En telefonorder går bara till BankID-appen hos den som ska skriva \
                           under; ingen annan kan öppna den."
                     .to_owned(),
+                ..Default::default()
             },
             assistid_fakes::bankid::FakeBankIdError::NotAPhoneOrder => IpcError {
                 code: "not_a_phone_order".to_owned(),
                 message: "Det här är ingen underskrift via telefonsamtal.".to_owned(),
+                ..Default::default()
             },
             e => IpcError {
                 code: "internal".to_owned(),
                 message: format!("Den simulerade BankID-appen svarade inte: {e}"),
+                ..Default::default()
             },
         })
     }
@@ -675,6 +688,7 @@ pub fn provider_orders(
                         message: "Den valda personen är inte firmatecknare för anordnaren; \
                                   lägg in hen som firmatecknare först."
                             .to_owned(),
+                        ..Default::default()
                     })
                 })?
         }
@@ -686,6 +700,7 @@ pub fn provider_orders(
                     message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den \
                               som skriver under för anordnaren först."
                         .to_owned(),
+                    ..Default::default()
                 }));
             }
             Err(_) => {
@@ -693,6 +708,7 @@ pub fn provider_orders(
                     code: "choose_signatory".to_owned(),
                     message: "Anordnaren har flera firmatecknare; välj vem som skriver under."
                         .to_owned(),
+                    ..Default::default()
                 }));
             }
         },
@@ -716,6 +732,7 @@ pub fn provider_orders(
                     reasons.join("; ")
                 )
             },
+            ..Default::default()
         }));
     }
     Ok(plan.orders)

@@ -45,6 +45,7 @@ impl SubmissionDesk {
             .map_err(|_| IpcError {
                 code: "submission_running".to_owned(),
                 message: "Ett inskick pågår redan; vänta tills det är klart.".to_owned(),
+                ..Default::default()
             })
     }
 
@@ -96,6 +97,7 @@ impl SubmissionDesk {
                         reasons.join("; ")
                     )
                 },
+                ..Default::default()
             });
         }
         let keys = shell.keys();
@@ -188,6 +190,7 @@ fn send(
         return Err(IpcError {
             code: stop.code.to_owned(),
             message: stop.message,
+            ..Default::default()
         }
         .into());
     }

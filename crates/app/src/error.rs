@@ -1,6 +1,9 @@
 //! The app layer's errors: what the CLI turns into exit codes and the desktop shell into
 //! `{code, message}`.
 
+use std::collections::BTreeMap;
+
+use assistid_core::text::{Lang, Template, Text};
 use assistid_store::StoreError;
 use assistid_store::backup::BackupError;
 use serde::Serialize;
@@ -53,6 +56,18 @@ pub enum AppError {
     /// A backup could not be made, read or restored (see [`BackupError`]).
     #[error("{0}")]
     Backup(#[from] BackupError),
+    /// A failure told as a [`Text`]: its stable code and parameters, rendered in the user's
+    /// language ([`AppError::message_in`]); `Display` is the Swedish text.
+    #[error("{text}")]
+    Told {
+        /// Stable code, e.g. `invalid_input`, `missing_data`, `check_failed`.
+        code: &'static str,
+        /// What is wrong and what to do.
+        text: Text,
+        /// True when the user must fix data (as [`AppError::Invalid`] and
+        /// [`AppError::Missing`]).
+        data_problem: bool,
+    },
 }
 
 impl AppError {
@@ -66,6 +81,50 @@ impl AppError {
             AppError::ImportFileChanged { .. } => "import_file_changed",
             AppError::Backup(e) => e.code(),
             AppError::WrongEnvironment { code, .. } => code,
+            AppError::Told { code, .. } => code,
+        }
+    }
+
+    /// A failure told as a text, with its own code; not a data problem.
+    pub fn told(code: &'static str, text: Text) -> Self {
+        AppError::Told {
+            code,
+            text,
+            data_problem: false,
+        }
+    }
+
+    /// A value the user gave is not valid (`invalid_input`), told as a text.
+    pub fn invalid_text(text: Text) -> Self {
+        AppError::Told {
+            code: "invalid_input",
+            text,
+            data_problem: true,
+        }
+    }
+
+    /// Something the operation needs is missing (`missing_data`), told as a text.
+    pub fn missing_text(text: Text) -> Self {
+        AppError::Told {
+            code: "missing_data",
+            text,
+            data_problem: true,
+        }
+    }
+
+    /// The message as a text: the told text, else the Swedish message (not yet in a catalog).
+    pub fn text(&self) -> Text {
+        match self {
+            AppError::Told { text, .. } => text.clone(),
+            other => Text::untranslated(other.code(), other.to_string()),
+        }
+    }
+
+    /// The message in `lang` (Swedish: the `Display` text).
+    pub fn message_in(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AppError::Told { text, .. }, lang) => text.render(lang),
+            (other, _) => other.to_string(),
         }
     }
 
@@ -96,6 +155,10 @@ impl AppError {
                 | AppError::Invalid { .. }
                 | AppError::Missing(_)
                 | AppError::ImportFileChanged { .. }
+                | AppError::Told {
+                    data_problem: true,
+                    ..
+                }
         )
     }
 
@@ -107,37 +170,78 @@ impl AppError {
     }
 }
 
-/// The one error shape the desktop UI receives: a stable code and a message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The one error shape the desktop UI receives: a stable code, a message for people in the
+/// UI's language, and the message's own code and parameters (so the UI could render it again
+/// after a language switch).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct IpcError {
     /// Stable snake_case code the UI may branch on.
     pub code: String,
-    /// Swedish text for the user.
+    /// The text for the user, in the language asked for (Swedish unless told otherwise).
     pub message: String,
+    /// The message's own stable code (see [`assistid_core::text`]); empty when the message is
+    /// not built from one.
+    #[serde(default)]
+    pub message_code: String,
+    /// The message's parameters by name, rendered in the same language as `message`.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
 }
 
-impl From<anyhow::Error> for IpcError {
-    fn from(err: anyhow::Error) -> Self {
+/// The app layer's own templates (see [`assistid_core::text`]).
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// An unexpected failure.
+    pub static INTERNAL: Template = Template::new(
+        "internal",
+        "Något gick fel: {detail}",
+        "Something went wrong: {detail}",
+    );
+}
+
+/// Every template of the app layer's errors.
+pub static CATALOG: &[&Template] = &[&templates::INTERNAL];
+
+impl IpcError {
+    /// The error `code` with `text` rendered in `lang`.
+    pub fn told(code: impl Into<String>, text: &Text, lang: Lang) -> Self {
+        IpcError {
+            code: code.into(),
+            message: text.render(lang),
+            message_code: text.code().to_owned(),
+            params: text.params_in(lang),
+        }
+    }
+
+    /// The IPC error of a failed use case, its message in `lang`.
+    pub fn in_lang(err: anyhow::Error, lang: Lang) -> Self {
         if let Some(service) = err.downcast_ref::<crate::bankid_service::BankIdServiceError>() {
             return IpcError {
                 code: service.code().to_owned(),
                 message: service.to_string(),
+                ..IpcError::default()
             };
         }
         match err.downcast_ref::<AppError>() {
-            Some(app) => IpcError {
-                code: app.code().to_owned(),
-                message: app.to_string(),
-            },
+            Some(app) => IpcError::told(app.code(), &app.text(), lang),
             None => {
                 // Unexpected failures: the chain helps support; it never contains personal data
                 // because no layer puts personnummer or bodies into error texts.
                 tracing::error!(error = %format!("{err:#}"), "unexpected failure");
-                IpcError {
-                    code: "internal".to_owned(),
-                    message: format!("Något gick fel: {err:#}"),
-                }
+                IpcError::told(
+                    "internal",
+                    &templates::INTERNAL.with("detail", format!("{err:#}")),
+                    lang,
+                )
             }
         }
+    }
+}
+
+impl From<anyhow::Error> for IpcError {
+    /// [`IpcError::in_lang`] in Swedish.
+    fn from(err: anyhow::Error) -> Self {
+        IpcError::in_lang(err, Lang::Sv)
     }
 }

@@ -8,6 +8,7 @@
 
 use assistid_bankid::order::start_sign;
 use assistid_bankid::types::{SignData, SignRequest};
+use assistid_core::text::{Lang, Param, Template, Text};
 use assistid_elt::CertStatus;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -30,6 +31,158 @@ pub enum StepState {
     Attention,
 }
 
+/// The going-live checklist's and checks' templates, Swedish and English side by side.
+pub mod templates {
+    use assistid_core::text::Template;
+
+    macro_rules! templates {
+        ($($(#[$doc:meta])* $name:ident = ($code:expr, $sv:expr, $en:expr $(,)?);)*) => {
+            $( $(#[$doc])* pub static $name: Template = Template::new($code, $sv, $en); )*
+            /// Every template of going live.
+            pub static CATALOG: &[&Template] = &[$(&$name),*];
+        };
+    }
+
+    templates! {
+        /// Step title.
+        FK_AGREEMENT = ("fk_agreement",
+            "Avtal med Försäkringskassan om elektronisk tidredovisning (ELT)",
+            "Agreement with Försäkringskassan on electronic time reporting (ELT)");
+        /// Done.
+        FK_AGREEMENT_DONE = ("fk_agreement_done",
+            "Klart: klientcertifikatet från avtalet är inlagt.",
+            "Done: the client certificate from the agreement is in place.");
+        /// To do.
+        FK_AGREEMENT_TODO = ("fk_agreement_todo",
+            "Teckna avtalet om ELT med Försäkringskassan, genom systemleverantören eller \
+             som egen anordnare. Med avtalet beställer ni klientcertifikatet.",
+            "Sign the ELT agreement with Försäkringskassan, through the system vendor or as a \
+             provider of your own. With the agreement you order the client certificate.");
+        /// Step title.
+        FK_CLIENT_CERTIFICATE = ("fk_client_certificate",
+            "Klientcertifikat för Försäkringskassan (Expisoft / FK MCA)",
+            "Client certificate for Försäkringskassan (Expisoft / FK MCA)");
+        /// The certificate in place.
+        FK_CLIENT_CERTIFICATE_DONE = ("fk_client_certificate_done",
+            "{subject} ({days} dagar kvar, giltigt till {until}).",
+            "{subject} ({days} days left, valid until {until}).");
+        /// To do.
+        FK_CLIENT_CERTIFICATE_TODO = ("fk_client_certificate_todo",
+            "Importera PKCS#12-filen (.p12) med lösenordet under Inställningar.",
+            "Import the PKCS#12 file (.p12) with its password under Settings.");
+        /// Step title.
+        FK_CA = ("fk_ca",
+            "Försäkringskassans certifikatutfärdare (CA)",
+            "Försäkringskassan's certificate authority (CA)");
+        /// To do.
+        FK_CA_TODO = ("fk_ca_todo",
+            "Välj den CA-fil Försäkringskassan skickade (eller datorns rotcertifikat) för \
+             testmiljön och produktionsmiljön under Inställningar.",
+            "Choose the CA file Försäkringskassan sent (or this computer's root certificates) \
+             for the test and production environments under Settings.");
+        /// Chosen.
+        FK_CA_DONE = ("fk_ca_done", "Vald för {environments}.", "Chosen for {environments}.");
+        /// Both environments.
+        BOTH_ENVIRONMENTS = ("test_and_prod", "testmiljön och produktionsmiljön",
+            "the test environment and the production environment");
+        /// The demo.
+        ENV_DEMO = ("env_demo", "demoläget", "the demo");
+        /// FK's/BankID's test environment.
+        ENV_TEST = ("env_test", "testmiljön", "the test environment");
+        /// Production.
+        ENV_PROD = ("env_prod", "produktionsmiljön", "the production environment");
+        /// Step title.
+        BANKID_RP = ("bankid_rp",
+            "BankID-avtal via banken (RP-certifikat)",
+            "BankID agreement through the bank (RP certificate)");
+        /// In place.
+        BANKID_RP_DONE = ("bankid_rp_done",
+            "{subject} (giltigt till {until}).",
+            "{subject} (valid until {until}).");
+        /// To do.
+        BANKID_RP_TODO = ("bankid_rp_todo",
+            "Beställ RP-certifikatet genom er bank och importera det under Inställningar. \
+             För BankID:s testmiljö finns BankID:s publika testcertifikat.",
+            "Order the RP certificate through your bank and import it under Settings. For \
+             BankID's test environment there is BankID's public test certificate.");
+        /// Step title.
+        FIRST_TEST_REPORT = ("first_test_report",
+            "En första tidredovisning i Försäkringskassans testmiljö",
+            "A first time report in Försäkringskassan's test environment");
+        /// Done.
+        FIRST_TEST_REPORT_DONE = ("first_test_report_done",
+            "Klart: Försäkringskassans testmiljö har tagit emot en tidredovisning.",
+            "Done: Försäkringskassan's test environment has received a time report.");
+        /// To do.
+        FIRST_TEST_REPORT_TODO = ("first_test_report_todo",
+            "Välj testmiljön, skriv under med BankID:s testmiljö och skicka en \
+             tidredovisning. Allt i testmiljön märks TEST.",
+            "Choose the test environment, sign with BankID's test environment and send a time \
+             report. Everything in the test environment is marked TEST.");
+        /// Step title.
+        PRODUCTION = ("production", "Produktion", "Production");
+        /// Done.
+        PRODUCTION_DONE = ("production_done",
+            "Klart: Försäkringskassan har tagit emot tidredovisningar.",
+            "Done: Försäkringskassan has received time reports.");
+        /// Chosen, nothing sent yet.
+        PRODUCTION_CHOSEN = ("production_chosen",
+            "Produktionsmiljön är vald. Det som gjordes i testmiljön ska \
+             skrivas under och skickas igen här.",
+            "The production environment is chosen. What was done in the test environment must \
+             be signed and sent again here.");
+        /// To do.
+        PRODUCTION_TODO = ("production_todo",
+            "Välj produktionsmiljön när testet har gått igenom.",
+            "Choose the production environment when the test has passed.");
+        /// FK's connection works.
+        FK_CHECK_OK = ("fk_check_ok",
+            "Anslutningen till Försäkringskassans {environment} ({endpoint}) fungerar: servern har ett \
+             betrott certifikat och godtog klientcertifikatet.{expiry}",
+            "The connection to Försäkringskassan's {environment} ({endpoint}) works: the server \
+             has a trusted certificate and accepted the client certificate.{expiry}");
+        /// FK's connection fails.
+        FK_CHECK_FAILED = ("fk_check_failed",
+            "Anslutningen till Försäkringskassans {environment} ({endpoint}) fungerar inte: {error}",
+            "The connection to Försäkringskassan's {environment} ({endpoint}) does not work: \
+             {error}");
+        /// No route to BankID.
+        BANKID_NO_ROUTE = ("bankid_no_route",
+            "Datorn hittar ingen väg till BankID i {environment} ({error}). Kontrollera \
+             internetanslutningen och försök igen.",
+            "This computer finds no route to BankID in {environment} ({error}). Check the \
+             internet connection and try again.");
+        /// BankID accepted.
+        BANKID_CHECK_OK = ("bankid_check_ok",
+            "BankID i {environment} godtog RP-certifikatet: en order startades och \
+             avbröts direkt.",
+            "BankID in {environment} accepted the RP certificate: an order was started and \
+             cancelled at once.");
+        /// Cancel failed.
+        BANKID_CANCEL_FAILED = ("bankid_cancel_failed",
+            "BankID i {environment} startade ordern men kunde inte avbryta den: {error}",
+            "BankID in {environment} started the order but could not cancel it: {error}");
+        /// BankID refused.
+        BANKID_CHECK_FAILED = ("bankid_check_failed",
+            "BankID i {environment} godtog inte anslutningen: {error}",
+            "BankID in {environment} did not accept the connection: {error}");
+        /// An error of our own.
+        INTERNAL = ("check_internal", "{error}", "{error}");
+    }
+}
+
+pub use templates::CATALOG;
+
+/// An environment's name in a sentence (`testmiljön` / `the test environment`).
+fn environment_text(label_sv: &str) -> Param {
+    match label_sv {
+        "demoläget" => Param::Text(templates::ENV_DEMO.text()),
+        "testmiljön" => Param::Text(templates::ENV_TEST.text()),
+        "produktionsmiljön" => Param::Text(templates::ENV_PROD.text()),
+        other => Param::Plain(other.to_owned()),
+    }
+}
+
 /// One step of going live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LiveStep {
@@ -42,6 +195,12 @@ pub struct LiveStep {
     pub state: StepState,
     /// What is done or what to do next, in Swedish.
     pub detail: String,
+    /// The title as a text.
+    #[serde(skip)]
+    pub title_text: Text,
+    /// The detail as a text.
+    #[serde(skip)]
+    pub detail_text: Text,
 }
 
 /// The outcome of one of the two checks.
@@ -53,14 +212,30 @@ pub struct CheckOutcome {
     pub code: String,
     /// What was checked and found, in Swedish.
     pub message: String,
+    /// The message as a text.
+    #[serde(skip)]
+    pub text: Text,
 }
 
-fn step(code: &'static str, title: &'static str, state: StepState, detail: String) -> LiveStep {
+impl CheckOutcome {
+    fn new(ok: bool, code: impl Into<String>, text: Text) -> Self {
+        Self {
+            ok,
+            code: code.into(),
+            message: text.render(Lang::Sv),
+            text,
+        }
+    }
+}
+
+fn step(title: &'static Template, state: StepState, detail: Text) -> LiveStep {
     LiveStep {
-        code,
-        title,
+        code: title.code,
+        title: title.sv,
         state,
-        detail,
+        detail: detail.render(Lang::Sv),
+        title_text: title.text(),
+        detail_text: detail,
     }
 }
 
@@ -87,38 +262,31 @@ impl App {
         };
         let mut steps = Vec::new();
         steps.push(step(
-            "fk_agreement",
-            "Avtal med Försäkringskassan om elektronisk tidredovisning (ELT)",
+            &templates::FK_AGREEMENT,
             if fk_cert.is_some() {
                 StepState::Done
             } else {
                 StepState::ToDo
             },
             if fk_cert.is_some() {
-                "Klart: klientcertifikatet från avtalet är inlagt.".to_owned()
+                templates::FK_AGREEMENT_DONE.text()
             } else {
-                "Teckna avtalet om ELT med Försäkringskassan, genom systemleverantören eller \
-                 som egen anordnare. Med avtalet beställer ni klientcertifikatet."
-                    .to_owned()
+                templates::FK_AGREEMENT_TODO.text()
             },
         ));
         steps.push(match fk_cert {
             Some(c) => step(
-                "fk_client_certificate",
-                "Klientcertifikat för Försäkringskassan (Expisoft / FK MCA)",
+                &templates::FK_CLIENT_CERTIFICATE,
                 cert_state(c.status),
-                format!(
-                    "{} ({} dagar kvar, giltigt till {}).",
-                    c.subject,
-                    c.days_left,
-                    c.not_after.format("%Y-%m-%d")
-                ),
+                templates::FK_CLIENT_CERTIFICATE_DONE
+                    .with("subject", &c.subject)
+                    .with("days", c.days_left.to_string())
+                    .with("until", c.not_after.format("%Y-%m-%d").to_string()),
             ),
             None => step(
-                "fk_client_certificate",
-                "Klientcertifikat för Försäkringskassan (Expisoft / FK MCA)",
+                &templates::FK_CLIENT_CERTIFICATE,
                 StepState::ToDo,
-                "Importera PKCS#12-filen (.p12) med lösenordet under Inställningar.".to_owned(),
+                templates::FK_CLIENT_CERTIFICATE_TODO.text(),
             ),
         });
         let trusted: Vec<&str> = settings
@@ -128,74 +296,64 @@ impl App {
             .map(|f| f.environment.label())
             .collect();
         steps.push(step(
-            "fk_ca",
-            "Försäkringskassans certifikatutfärdare (CA)",
+            &templates::FK_CA,
             if trusted.is_empty() {
                 StepState::ToDo
             } else {
                 StepState::Done
             },
             if trusted.is_empty() {
-                "Välj den CA-fil Försäkringskassan skickade (eller datorns rotcertifikat) för \
-                 testmiljön och produktionsmiljön under Inställningar."
-                    .to_owned()
+                templates::FK_CA_TODO.text()
             } else {
-                format!("Vald för {}.", trusted.join(" och "))
+                let environments = match trusted.as_slice() {
+                    [one] => environment_text(one),
+                    ["testmiljön", "produktionsmiljön"] => {
+                        Param::Text(templates::BOTH_ENVIRONMENTS.text())
+                    }
+                    more => Param::Plain(more.join(" och ")),
+                };
+                templates::FK_CA_DONE.with("environments", environments)
             },
         ));
         steps.push(match rp_cert {
             Some(c) => step(
-                "bankid_rp",
-                "BankID-avtal via banken (RP-certifikat)",
+                &templates::BANKID_RP,
                 cert_state(c.status),
-                format!(
-                    "{} (giltigt till {}).",
-                    c.subject,
-                    c.not_after.format("%Y-%m-%d")
-                ),
+                templates::BANKID_RP_DONE
+                    .with("subject", &c.subject)
+                    .with("until", c.not_after.format("%Y-%m-%d").to_string()),
             ),
             None => step(
-                "bankid_rp",
-                "BankID-avtal via banken (RP-certifikat)",
+                &templates::BANKID_RP,
                 StepState::ToDo,
-                "Beställ RP-certifikatet genom er bank och importera det under Inställningar. \
-                 För BankID:s testmiljö finns BankID:s publika testcertifikat."
-                    .to_owned(),
+                templates::BANKID_RP_TODO.text(),
             ),
         });
         steps.push(step(
-            "first_test_report",
-            "En första tidredovisning i Försäkringskassans testmiljö",
+            &templates::FIRST_TEST_REPORT,
             if accepted_in("test") {
                 StepState::Done
             } else {
                 StepState::ToDo
             },
             if accepted_in("test") {
-                "Klart: Försäkringskassans testmiljö har tagit emot en tidredovisning.".to_owned()
+                templates::FIRST_TEST_REPORT_DONE.text()
             } else {
-                "Välj testmiljön, skriv under med BankID:s testmiljö och skicka en \
-                 tidredovisning. Allt i testmiljön märks TEST."
-                    .to_owned()
+                templates::FIRST_TEST_REPORT_TODO.text()
             },
         ));
         let in_prod = settings.environment == Some(assistid_elt::Environment::Prod);
         steps.push(step(
-            "production",
-            "Produktion",
+            &templates::PRODUCTION,
             if in_prod && accepted_in("prod") {
                 StepState::Done
             } else {
                 StepState::ToDo
             },
             match (in_prod, accepted_in("prod")) {
-                (true, true) => {
-                    "Klart: Försäkringskassan har tagit emot tidredovisningar.".to_owned()
-                }
-                (true, false) => "Produktionsmiljön är vald. Det som gjordes i testmiljön ska \
-                                  skrivas under och skickas igen här."
-                    .to_owned(),
-                (false, _) => "Välj produktionsmiljön när testet har gått igenom.".to_owned(),
+                (true, true) => templates::PRODUCTION_DONE.text(),
+                (true, false) => templates::PRODUCTION_CHOSEN.text(),
+                (false, _) => templates::PRODUCTION_TODO.text(),
             },
         ));
         Ok(steps)
@@ -209,11 +367,11 @@ pub async fn check_fk_connection(connection: &EltConnection, now: DateTime<Utc>)
     if let Some(health) = connection.certificate_health(now)
         && health.status == CertStatus::Expired
     {
-        return CheckOutcome {
-            ok: false,
-            code: "elt_client_certificate_expired".to_owned(),
-            message: health.message,
-        };
+        return CheckOutcome::new(
+            false,
+            "elt_client_certificate_expired",
+            Text::untranslated("elt_client_certificate_expired", health.message),
+        );
     }
     match connection.client().connect().await {
         Ok(prepared) => {
@@ -222,26 +380,32 @@ pub async fn check_fk_connection(connection: &EltConnection, now: DateTime<Utc>)
                 .certificate_health(now)
                 .map(|h| format!(" {}", h.message))
                 .unwrap_or_default();
-            CheckOutcome {
-                ok: true,
-                code: "ok".to_owned(),
-                message: format!(
-                    "Anslutningen till Försäkringskassans {} ({}) fungerar: servern har ett \
-                     betrott certifikat och godtog klientcertifikatet.{expiry}",
-                    connection.environment().label(),
-                    connection.endpoint()
-                ),
-            }
+            CheckOutcome::new(
+                true,
+                "ok",
+                templates::FK_CHECK_OK
+                    .with(
+                        "environment",
+                        environment_text(connection.environment().label()),
+                    )
+                    .with("endpoint", connection.endpoint().to_string())
+                    .with(
+                        "expiry",
+                        Text::untranslated("elt_certificate_health", expiry),
+                    ),
+            )
         }
-        Err(e) => CheckOutcome {
-            ok: false,
-            code: e.code().to_owned(),
-            message: format!(
-                "Anslutningen till Försäkringskassans {} ({}) fungerar inte: {e}",
-                connection.environment().label(),
-                connection.endpoint()
-            ),
-        },
+        Err(e) => CheckOutcome::new(
+            false,
+            e.code(),
+            templates::FK_CHECK_FAILED
+                .with(
+                    "environment",
+                    environment_text(connection.environment().label()),
+                )
+                .with("endpoint", connection.endpoint().to_string())
+                .with("error", Text::untranslated(e.code(), e.to_string())),
+        ),
     }
 }
 
@@ -249,50 +413,51 @@ pub async fn check_fk_connection(connection: &EltConnection, now: DateTime<Utc>)
 /// cancelled at once (`/cancel`); nobody is asked to sign and nothing is stored. `endUserIp`
 /// is this computer's address on its route to BankID, as for every order.
 pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
-    let failed = |code: &str, message: String| CheckOutcome {
-        ok: false,
-        code: code.to_owned(),
-        message,
-    };
+    let failed = |code: &str, text: Text| CheckOutcome::new(false, code, text);
     let data = match SignData::new(
         "Test av anslutningen från Assistid. Ingenting skrivs under.",
         None,
     ) {
         Ok(data) => data,
-        Err(e) => return failed("internal", e.to_string()),
+        Err(e) => {
+            return failed(
+                "internal",
+                templates::INTERNAL.with("error", Text::untranslated("internal", e.to_string())),
+            );
+        }
     };
-    let environment = connection.environment().label_sv();
+    let environment = environment_text(connection.environment().label_sv());
     let end_user_ip = match connection.client.end_user_ip().await {
         Ok(ip) => ip.to_string(),
         Err(e) => {
             return failed(
                 e.code(),
-                format!(
-                    "Datorn hittar ingen väg till BankID i {environment} ({e}). Kontrollera \
-                     internetanslutningen och försök igen."
-                ),
+                templates::BANKID_NO_ROUTE
+                    .with("environment", environment)
+                    .with("error", Text::untranslated(e.code(), e.to_string())),
             );
         }
     };
     let request = SignRequest::new(&end_user_ip, &data, None);
     match start_sign(&connection.client, &request).await {
         Ok(order) => match connection.client.cancel(&order.order_ref).await {
-            Ok(()) => CheckOutcome {
-                ok: true,
-                code: "ok".to_owned(),
-                message: format!(
-                    "BankID i {environment} godtog RP-certifikatet: en order startades och \
-                     avbröts direkt."
-                ),
-            },
+            Ok(()) => CheckOutcome::new(
+                true,
+                "ok",
+                templates::BANKID_CHECK_OK.with("environment", environment),
+            ),
             Err(e) => failed(
                 e.code(),
-                format!("BankID i {environment} startade ordern men kunde inte avbryta den: {e}"),
+                templates::BANKID_CANCEL_FAILED
+                    .with("environment", environment)
+                    .with("error", Text::untranslated(e.code(), e.to_string())),
             ),
         },
         Err(e) => failed(
             e.code(),
-            format!("BankID i {environment} godtog inte anslutningen: {e}"),
+            templates::BANKID_CHECK_FAILED
+                .with("environment", environment)
+                .with("error", Text::untranslated(e.code(), e.to_string())),
         ),
     }
 }

@@ -258,6 +258,43 @@ fn whole_file_report(whole: WholeFile, already_present: u64) -> (ImportReport, F
     (report, whole.shifts)
 }
 
+/// The import's checks against the store, Swedish and English side by side.
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// A row for a report FK has or is receiving.
+    pub static ROW_REFUSED: Template = Template::new(
+        "import_row_refused",
+        "passet {shift} kan inte importeras. {why} Ta bort raden ur filen eller \
+         hoppa över den och importera resten.",
+        "the shift {shift} cannot be imported. {why} Remove the row from the file or skip it \
+         and import the rest.",
+    );
+    /// A row for a signed report.
+    pub static ROW_IN_SIGNED_REPORT: Template = Template::new(
+        "import_row_in_signed_report",
+        "passet {shift} hör till rapporten för {report}, som redan är underskriven. \
+         Importen ger rapporten en ny version; underskrifterna gäller inte den och \
+         måste tas igen — först av assistenten, sedan av anordnaren.",
+        "the shift {shift} belongs to the report for {report}, which is already signed. The \
+         import gives the report a new version; the signatures do not apply to it and must be \
+         taken again — first by the assistant, then by the provider.",
+    );
+    /// An overlap with a stored shift.
+    pub static OVERLAP_WITH_STORED: Template = Template::new(
+        "import_overlap_with_stored",
+        "{issue} Det andra passet finns redan sparat i Assistid.",
+        "{issue} The other shift is already saved in Assistid.",
+    );
+}
+
+/// Every template of the import's checks against the store.
+pub static CATALOG: &[&assistid_core::text::Template] = &[
+    &templates::ROW_REFUSED,
+    &templates::ROW_IN_SIGNED_REPORT,
+    &templates::OVERLAP_WITH_STORED,
+];
+
 /// Refuses a commit with errors (unless `skip_invalid`) or without any valid shift.
 fn refuse_commit(report: &ImportReport, options: &ImportOptions) -> Result<(), AppError> {
     let errors = report.error_count();
@@ -445,34 +482,32 @@ impl<'a> AgainstStore<'a> {
         }
         let described = validation::describe_shift(shift);
         if let Some(why) = refused {
-            self.problems.push(ImportProblem {
-                row: Some(row),
-                column: None,
-                value: Some(described.clone()),
-                code: ProblemCode::Stored(why.code),
-                severity: Severity::Error,
-                message: format!(
-                    "passet {described} kan inte importeras. {} Ta bort raden ur filen eller \
-                     hoppa över den och importera resten.",
-                    why.message
-                ),
-            });
+            self.problems.push(ImportProblem::found(
+                Some(row),
+                None,
+                Some(described.clone()),
+                ProblemCode::Stored(why.code),
+                Severity::Error,
+                templates::ROW_REFUSED
+                    .with("shift", validation::shift_text(shift))
+                    .with("why", *why.text),
+            ));
             return Ok(false);
         }
         if let Some((assistant, person, month)) = signed {
-            self.problems.push(ImportProblem {
-                row: Some(row),
-                column: None,
-                value: Some(described.clone()),
-                code: ProblemCode::Stored("signatures_must_be_retaken"),
-                severity: Severity::Warning,
-                message: format!(
-                    "passet {described} hör till rapporten för {}, som redan är underskriven. \
-                     Importen ger rapporten en ny version; underskrifterna gäller inte den och \
-                     måste tas igen — först av assistenten, sedan av anordnaren.",
-                    self.app.report_label(&assistant, &person, month)
-                ),
-            });
+            self.problems.push(ImportProblem::found(
+                Some(row),
+                None,
+                Some(described.clone()),
+                ProblemCode::Stored("signatures_must_be_retaken"),
+                Severity::Warning,
+                templates::ROW_IN_SIGNED_REPORT
+                    .with("shift", validation::shift_text(shift))
+                    .with(
+                        "report",
+                        self.app.report_label_text(&assistant, &person, month),
+                    ),
+            ));
         }
         Ok(true)
     }
@@ -529,21 +564,18 @@ impl<'a> AgainstStore<'a> {
                 for other in neighbours {
                     let pair = [other.clone(), shift.clone()];
                     for issue in validation::find_overlaps(&pair, register) {
-                        let problem = ImportProblem {
-                            row: file.rows.get(i).copied(),
-                            column: None,
-                            value: Some(validation::describe_shift(shift)),
-                            code: ProblemCode::Validation(issue.code),
-                            severity: if issue.is_error() {
+                        let problem = ImportProblem::found(
+                            file.rows.get(i).copied(),
+                            None,
+                            Some(validation::describe_shift(shift)),
+                            ProblemCode::Validation(issue.code),
+                            if issue.is_error() {
                                 Severity::Error
                             } else {
                                 Severity::Warning
                             },
-                            message: format!(
-                                "{} Det andra passet finns redan sparat i Assistid.",
-                                issue.message
-                            ),
-                        };
+                            templates::OVERLAP_WITH_STORED.with("issue", issue.text.clone()),
+                        );
                         self.overlaps.push((problem, store_identity(other)));
                     }
                 }

@@ -52,6 +52,22 @@ pub use assistid_store::KeySource as StoreKeySource;
 pub use assistid_store::owner_only;
 pub use error::{AppError, IpcError};
 
+/// Every catalog of the app layer's messages (see [`assistid_core::text`]), by module: the
+/// spec test checks each for both languages and the same parameters.
+pub fn text_catalogs() -> Vec<(
+    &'static str,
+    &'static [&'static assistid_core::text::Template],
+)> {
+    vec![
+        ("error", error::CATALOG),
+        ("shifts", shifts::CATALOG),
+        ("import", import::CATALOG),
+        ("register", register::CATALOG),
+        ("going_live", going_live::CATALOG),
+        ("submit", submit::CATALOG),
+    ]
+}
+
 use assistid_store::Store;
 
 /// Where the database key comes from.

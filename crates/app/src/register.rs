@@ -86,6 +86,54 @@ fn invalid(field: &str, err: impl ToString) -> AppError {
     AppError::invalid(field, err)
 }
 
+/// The register's templates, Swedish and English side by side.
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// A field and what is wrong with it (as `AppError::Invalid` shows it).
+    pub static INVALID_FIELD: Template =
+        Template::new("invalid_field", "{field}: {message}", "{field}: {message}");
+    /// The personnummer field.
+    pub static FIELD_PERSONNUMMER: Template = Template::new(
+        "field_personnummer",
+        "personnummer",
+        "personal identity number",
+    );
+    /// The first name field.
+    pub static FIELD_FIRST_NAME: Template =
+        Template::new("field_first_name", "förnamn", "first name");
+    /// The last name field.
+    pub static FIELD_LAST_NAME: Template =
+        Template::new("field_last_name", "efternamn", "last name");
+    /// An empty required field.
+    pub static MUST_NOT_BE_EMPTY: Template = Template::new(
+        "must_not_be_empty",
+        "får inte vara tomt",
+        "must not be empty",
+    );
+}
+
+/// Every template of the register.
+pub static CATALOG: &[&assistid_core::text::Template] = &[
+    &templates::INVALID_FIELD,
+    &templates::FIELD_PERSONNUMMER,
+    &templates::FIELD_FIRST_NAME,
+    &templates::FIELD_LAST_NAME,
+    &templates::MUST_NOT_BE_EMPTY,
+];
+
+/// `field: message`, told as a text (`invalid_input`).
+fn invalid_text(
+    field: &'static assistid_core::text::Template,
+    message: assistid_core::text::Text,
+) -> AppError {
+    AppError::invalid_text(
+        templates::INVALID_FIELD
+            .with("field", field.text())
+            .with("message", message),
+    )
+}
+
 impl App {
     /// Registers the data folder's provider, or updates it. One data folder belongs to one
     /// provider: a different organisationsnummer is refused.
@@ -155,7 +203,7 @@ impl App {
     /// Registers a person with assistance, or updates the names of one already registered.
     pub fn save_person(&self, input: &PersonInput, now: DateTime<Utc>) -> anyhow::Result<Saved> {
         let pnr = Personnummer::parse(&input.personnummer, now.date_naive())
-            .map_err(|e| invalid("personnummer", e))?;
+            .map_err(|e| invalid_text(&templates::FIELD_PERSONNUMMER, e.text()))?;
         let person = PersonWithAssistance::new(pnr.clone(), &input.first_name, &input.last_name)
             .map_err(|e| invalid("namn", e))?;
         let store = self.store();
@@ -276,7 +324,7 @@ impl App {
 
 fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant, AppError> {
     let id = IdentityNumber::parse(&input.personnummer, today)
-        .map_err(|e| invalid("personnummer", e))?;
+        .map_err(|e| invalid_text(&templates::FIELD_PERSONNUMMER, e.text()))?;
     let phone = match input
         .phone
         .as_deref()
@@ -342,10 +390,16 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
     let first_name = input.first_name.trim();
     let last_name = input.last_name.trim();
     if first_name.is_empty() {
-        return Err(invalid("förnamn", "får inte vara tomt"));
+        return Err(invalid_text(
+            &templates::FIELD_FIRST_NAME,
+            templates::MUST_NOT_BE_EMPTY.text(),
+        ));
     }
     if last_name.is_empty() {
-        return Err(invalid("efternamn", "får inte vara tomt"));
+        return Err(invalid_text(
+            &templates::FIELD_LAST_NAME,
+            templates::MUST_NOT_BE_EMPTY.text(),
+        ));
     }
     Ok(Assistant {
         id,

@@ -32,6 +32,7 @@ use assistid_core::ids::{IdentityNumber, Personnummer};
 use assistid_core::model::{Register, ReportMonth, TimeKind};
 use assistid_core::shift::{MAX_NOTE_CHARS, Shift};
 use assistid_core::split::shift_rows;
+use assistid_core::text::{Lang, Template, Text};
 use assistid_core::time::{LocalTimeError, Occurrence, ShiftTime};
 use assistid_core::validation::{self, Issue, codes};
 use assistid_store::{MAX_SHIFT_MINUTES, StoredShift, SubmissionState};
@@ -82,35 +83,241 @@ pub struct ShiftRefused {
     /// The input field concerned (`assistant`, `person`, `start`, `end`, `note`), when there is
     /// one.
     pub field: Option<&'static str>,
-    /// What is wrong and what to do, in Swedish.
+    /// What is wrong and what to do, in Swedish (`text` rendered in Swedish).
     pub message: String,
+    /// The message as its code and parameters, to render in the user's language (boxed: a
+    /// refusal travels in `Result`s).
+    pub text: Box<Text>,
 }
 
 impl ShiftRefused {
-    fn new(code: &'static str, field: Option<&'static str>, message: impl Into<String>) -> Self {
+    fn new(code: &'static str, field: Option<&'static str>, text: Text) -> Self {
         Self {
             code,
             field,
-            message: message.into(),
+            message: text.render(Lang::Sv),
+            text: Box::new(text),
         }
+    }
+
+    /// The IPC error, its message in `lang`.
+    pub fn ipc_error(&self, lang: Lang) -> IpcError {
+        IpcError::told(self.code, &self.text, lang)
     }
 }
 
 impl From<ShiftRefused> for IpcError {
     fn from(e: ShiftRefused) -> Self {
-        IpcError {
-            code: e.code.to_owned(),
-            message: e.message,
-        }
+        e.ipc_error(Lang::Sv)
     }
 }
 
 /// The IPC error of a failed shift use case: a [`ShiftRefused`] keeps its own code, anything
 /// else is converted as usual.
 pub fn ipc_error(err: anyhow::Error) -> IpcError {
+    ipc_error_in(err, Lang::Sv)
+}
+
+/// [`ipc_error`] with the message in `lang`.
+pub fn ipc_error_in(err: anyhow::Error, lang: Lang) -> IpcError {
     match err.downcast::<ShiftRefused>() {
-        Ok(refused) => refused.into(),
-        Err(other) => IpcError::from(other),
+        Ok(refused) => refused.ipc_error(lang),
+        Err(other) => IpcError::in_lang(other, lang),
+    }
+}
+
+/// The shift refusals' templates, Swedish and English side by side.
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// "Starttiden".
+    pub static START_TIME: Template = Template::new("start_time", "Starttiden", "The start time");
+    /// "Sluttiden".
+    pub static END_TIME: Template = Template::new("end_time", "Sluttiden", "The end time");
+    /// A time that cannot be read.
+    pub static INVALID_TIME: Template = Template::new(
+        "shift_invalid_time",
+        "{which} {value} går inte att läsa; skriv datum och klockslag som \
+         2026-10-05T08:00 (hela minuter).",
+        "{which} {value} cannot be read; write the date and time as 2026-10-05T08:00 (whole \
+         minutes).",
+    );
+    /// A time in the skipped spring hour.
+    pub static NONEXISTENT_TIME: Template = Template::new(
+        "shift_time_nonexistent",
+        "{which} {when} finns inte: natten till sommartid ({date}) hoppar klockan från 02:00 \
+         till 03:00. Ange en tid före 02:00 eller från 03:00.",
+        "{which} {when} does not exist: on the night summer time starts ({date}) the clock \
+         jumps from 02:00 to 03:00. Give a time before 02:00 or from 03:00.",
+    );
+    /// A time in the repeated autumn hour.
+    pub static AMBIGUOUS_TIME: Template = Template::new(
+        "shift_time_ambiguous",
+        "{which} {when} inträffar två gånger natten till vintertid ({date}): ange om det är \
+         första gången (sommartid, +02:00) eller andra gången (vintertid, +01:00).",
+        "{which} {when} happens twice on the night summer time ends ({date}): say whether it \
+         is the first time (summer time, +02:00) or the second time (winter time, +01:00).",
+    );
+    /// Another time error.
+    pub static OTHER_TIME_ERROR: Template =
+        Template::new("shift_time_error", "{which}: {error}", "{which}: {error}");
+    /// The shift is gone.
+    pub static SHIFT_NOT_FOUND: Template = Template::new(
+        "shift_not_found",
+        "Passet finns inte längre (det kan ha tagits bort i ett annat fönster). \
+         Läs in månaden igen.",
+        "The shift no longer exists (it may have been deleted in another window). Load the \
+         month again.",
+    );
+    /// The assistant's number.
+    pub static ASSISTANT_NUMBER: Template = Template::new(
+        "shift_assistant_number",
+        "Assistentens personnummer: {error}",
+        "The assistant's personal identity number: {error}",
+    );
+    /// The person's number.
+    pub static PERSON_NUMBER: Template = Template::new(
+        "shift_person_number",
+        "Brukarens personnummer: {error}",
+        "The personal identity number of the person with assistance: {error}",
+    );
+    /// A note too long.
+    pub static NOTE_TOO_LONG: Template = Template::new(
+        "shift_note_too_long",
+        "Anteckningen är {length} tecken lång; högst {max} tecken får \
+         plats. Korta anteckningen och spara igen.",
+        "The note is {length} characters long; at most {max} characters fit. Shorten the note \
+         and save again.",
+    );
+    /// Over 31 days.
+    pub static SHIFT_TOO_LONG: Template = Template::new(
+        "shift_too_long",
+        "Passet {shift} är längre än 31 dygn, vilket inte kan vara rätt. Kontrollera \
+         slutdatumet.",
+        "The shift {shift} is longer than 31 days, which cannot be right. Check the end date.",
+    );
+    /// FK has the report.
+    pub static REPORT_ALREADY_SENT: Template = Template::new(
+        "report_already_sent",
+        "Rapporten för {report} är redan mottagen av Försäkringskassan \
+         (tx-id {tx_id}). Pass i en mottagen rapport ändras inte i \
+         Assistid, eftersom FK redan har tiden; kontakta \
+         Försäkringskassan om något behöver rättas.",
+        "The report for {report} has already been received by Försäkringskassan (tx-id \
+         {tx_id}). Shifts in a received report are not changed in Assistid, because FK already \
+         has the time; contact Försäkringskassan if something needs correcting.",
+    );
+    /// An unknown tx-id.
+    pub static UNKNOWN_TX_ID: Template = Template::new("unknown_tx_id", "okänt", "unknown");
+    /// The report is on its way.
+    pub static REPORT_BEING_SENT: Template = Template::new(
+        "report_being_sent",
+        "Rapporten för {report} är på väg till Försäkringskassan \
+         (status: {state}). Ändra inte passet nu: vänta tills \
+         inskickningen är klar, eller avbryt eller lös den under \
+         Skicka först, så att FK inte får en annan tid än den som \
+         syns här.",
+        "The report for {report} is on its way to Försäkringskassan (status: {state}). Do not \
+         change the shift now: wait until the submission is finished, or cancel or resolve it \
+         under Send first, so that FK does not get a different time from the one shown here.",
+    );
+    /// The last shift of a signed report.
+    pub static SIGNED_REPORT_WOULD_BE_EMPTY: Template = Template::new(
+        "signed_report_would_be_empty",
+        "Det här är det enda passet i rapporten för {report}, och rapporten är redan \
+         underskriven. Utan pass finns ingen tid att redovisa, men den \
+         underskrivna versionen skulle finnas kvar. Ändra passet i stället för \
+         att ta bort det, eller kontakta support om rapporten inte ska skickas.",
+        "This is the only shift in the report for {report}, and the report is already signed. \
+         Without shifts there is no time to report, but the signed version would remain. \
+         Change the shift instead of deleting it, or contact support if the report is not to \
+         be sent.",
+    );
+    /// `oktober 2026 (Ali Berg hos Åsa Öberg)`.
+    pub static REPORT_LABEL: Template = Template::new(
+        "report_label",
+        "{month} ({assistant} hos {person})",
+        "{month} ({assistant} with {person})",
+    );
+    /// The same shift exists.
+    pub static SHIFT_EXISTS: Template = Template::new(
+        "shift_exists",
+        "Ett likadant pass (samma assistent, brukare, tider och slag) finns redan.",
+        "An identical shift (same assistant, person with assistance, times and kind) already \
+         exists.",
+    );
+    /// Submission states, as the refusal names them.
+    pub static STATE_QUEUED: Template = Template::new("state_queued", "i kö", "queued");
+    /// Being sent.
+    pub static STATE_SENDING: Template = Template::new("state_sending", "skickas", "being sent");
+    /// Received.
+    pub static STATE_ACCEPTED: Template = Template::new("state_accepted", "mottagen", "received");
+    /// Rejected.
+    pub static STATE_REJECTED: Template = Template::new("state_rejected", "avvisad", "rejected");
+    /// Retry pending.
+    pub static STATE_FAILED_WILL_RETRY: Template = Template::new(
+        "state_failed_will_retry",
+        "nytt försök väntar",
+        "new attempt pending",
+    );
+    /// Uncertain.
+    pub static STATE_UNCERTAIN: Template = Template::new(
+        "state_uncertain",
+        "oklart om mottagen",
+        "unclear whether received",
+    );
+    /// Stopped for settings.
+    pub static STATE_FAILED_FINAL: Template = Template::new(
+        "state_failed_final",
+        "stoppad (inställningar)",
+        "stopped (settings)",
+    );
+    /// Abandoned.
+    pub static STATE_ABANDONED: Template =
+        Template::new("state_abandoned", "avbruten", "cancelled");
+}
+
+/// Every template of the shift refusals.
+pub static CATALOG: &[&Template] = &[
+    &templates::START_TIME,
+    &templates::END_TIME,
+    &templates::INVALID_TIME,
+    &templates::NONEXISTENT_TIME,
+    &templates::AMBIGUOUS_TIME,
+    &templates::OTHER_TIME_ERROR,
+    &templates::SHIFT_NOT_FOUND,
+    &templates::ASSISTANT_NUMBER,
+    &templates::PERSON_NUMBER,
+    &templates::NOTE_TOO_LONG,
+    &templates::SHIFT_TOO_LONG,
+    &templates::REPORT_ALREADY_SENT,
+    &templates::UNKNOWN_TX_ID,
+    &templates::REPORT_BEING_SENT,
+    &templates::SIGNED_REPORT_WOULD_BE_EMPTY,
+    &templates::REPORT_LABEL,
+    &templates::SHIFT_EXISTS,
+    &templates::STATE_QUEUED,
+    &templates::STATE_SENDING,
+    &templates::STATE_ACCEPTED,
+    &templates::STATE_REJECTED,
+    &templates::STATE_FAILED_WILL_RETRY,
+    &templates::STATE_UNCERTAIN,
+    &templates::STATE_FAILED_FINAL,
+    &templates::STATE_ABANDONED,
+];
+
+/// A submission's state for people (Swedish: [`SubmissionState::label_sv`]).
+pub fn state_text(state: SubmissionState) -> Text {
+    match state {
+        SubmissionState::Queued => templates::STATE_QUEUED.text(),
+        SubmissionState::Sending => templates::STATE_SENDING.text(),
+        SubmissionState::Accepted => templates::STATE_ACCEPTED.text(),
+        SubmissionState::Rejected => templates::STATE_REJECTED.text(),
+        SubmissionState::FailedWillRetry => templates::STATE_FAILED_WILL_RETRY.text(),
+        SubmissionState::Uncertain => templates::STATE_UNCERTAIN.text(),
+        SubmissionState::FailedFinal => templates::STATE_FAILED_FINAL.text(),
+        SubmissionState::Abandoned => templates::STATE_ABANDONED.text(),
+        other => Text::untranslated("submission_state", other.label_sv()),
     }
 }
 
@@ -211,10 +418,10 @@ impl End {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> Text {
         match self {
-            End::Start => "Starttiden",
-            End::End => "Sluttiden",
+            End::Start => templates::START_TIME.text(),
+            End::End => templates::END_TIME.text(),
         }
     }
 }
@@ -234,11 +441,9 @@ fn parse_local(text: &str, end: End) -> Result<NaiveDateTime, ShiftRefused> {
         ShiftRefused::new(
             "invalid_time",
             Some(end.field()),
-            format!(
-                "{} {t:?} går inte att läsa; skriv datum och klockslag som \
-                     2026-10-05T08:00 (hela minuter).",
-                end.label()
-            ),
+            templates::INVALID_TIME
+                .with("which", end.label())
+                .with("value", format!("{t:?}")),
         )
     })
 }
@@ -250,27 +455,27 @@ fn resolve(
 ) -> Result<ShiftTime, ShiftRefused> {
     let local = parse_local(text, end)?;
     ShiftTime::resolve(local, occurrence).map_err(|e| {
-        let when = local.format("%Y-%m-%d %H:%M");
-        let date = local.format("%Y-%m-%d");
+        let when = local.format("%Y-%m-%d %H:%M").to_string();
+        let date = local.format("%Y-%m-%d").to_string();
         let message = match &e {
-            LocalTimeError::Nonexistent { .. } => format!(
-                "{} {when} finns inte: natten till sommartid ({date}) hoppar klockan från 02:00 \
-                 till 03:00. Ange en tid före 02:00 eller från 03:00.",
-                end.label()
-            ),
-            LocalTimeError::Ambiguous { .. } => format!(
-                "{} {when} inträffar två gånger natten till vintertid ({date}): ange om det är \
-                 första gången (sommartid, +02:00) eller andra gången (vintertid, +01:00).",
-                end.label()
-            ),
-            other => format!("{}: {other}", end.label()),
+            LocalTimeError::Nonexistent { .. } => templates::NONEXISTENT_TIME
+                .with("which", end.label())
+                .with("when", when)
+                .with("date", date),
+            LocalTimeError::Ambiguous { .. } => templates::AMBIGUOUS_TIME
+                .with("which", end.label())
+                .with("when", when)
+                .with("date", date),
+            other => templates::OTHER_TIME_ERROR
+                .with("which", end.label())
+                .with("error", Text::untranslated(e.code(), other.to_string())),
         };
         ShiftRefused::new(e.code(), Some(end.field()), message)
     })
 }
 
 fn refuse(issue: &Issue, field: Option<&'static str>) -> ShiftRefused {
-    ShiftRefused::new(issue.code, field, issue.message.clone())
+    ShiftRefused::new(issue.code, field, issue.text.clone())
 }
 
 impl App {
@@ -412,13 +617,7 @@ impl App {
             .shift(id)
             .map_err(AppError::from)?
             .ok_or_else(|| {
-                ShiftRefused::new(
-                    "shift_not_found",
-                    None,
-                    "Passet finns inte längre (det kan ha tagits bort i ett annat fönster). \
-                     Läs in månaden igen.",
-                )
-                .into()
+                ShiftRefused::new("shift_not_found", None, templates::SHIFT_NOT_FOUND.text()).into()
             })
     }
 
@@ -433,14 +632,14 @@ impl App {
             ShiftRefused::new(
                 "invalid_input",
                 Some("assistant"),
-                format!("Assistentens personnummer: {e}"),
+                templates::ASSISTANT_NUMBER.with("error", e.text()),
             )
         })?;
         let person = Personnummer::parse(&input.person, today).map_err(|e| {
             ShiftRefused::new(
                 "invalid_input",
                 Some("person"),
-                format!("Brukarens personnummer: {e}"),
+                templates::PERSON_NUMBER.with("error", e.text()),
             )
         })?;
         let start = resolve(&input.start, input.start_occurrence, End::Start)?;
@@ -459,10 +658,9 @@ impl App {
             return Err(ShiftRefused::new(
                 "note_too_long",
                 Some("note"),
-                format!(
-                    "Anteckningen är {length} tecken lång; högst {MAX_NOTE_CHARS} tecken får \
-                     plats. Korta anteckningen och spara igen."
-                ),
+                templates::NOTE_TOO_LONG
+                    .with("length", length)
+                    .with("max", MAX_NOTE_CHARS),
             )
             .into());
         }
@@ -507,11 +705,7 @@ impl App {
             return Err(ShiftRefused::new(
                 "shift_too_long",
                 Some("end"),
-                format!(
-                    "Passet {} är längre än 31 dygn, vilket inte kan vara rätt. Kontrollera \
-                     slutdatumet.",
-                    validation::describe_shift(shift)
-                ),
+                templates::SHIFT_TOO_LONG.with("shift", validation::shift_text(shift)),
             )
             .into());
         }
@@ -577,19 +771,18 @@ impl App {
                 .into_iter()
                 .filter(|s| here.is_none_or(|env| s.environment == env))
             {
-                let which = || self.report_label(assistant, person, *month);
+                let which = || self.report_label_text(assistant, person, *month);
                 match submission.state {
                     SubmissionState::Accepted => {
                         return Ok(Some(ShiftRefused::new(
                             "report_already_sent",
                             None,
-                            format!(
-                                "Rapporten för {} är redan mottagen av Försäkringskassan \
-                                 (tx-id {}). Pass i en mottagen rapport ändras inte i \
-                                 Assistid, eftersom FK redan har tiden; kontakta \
-                                 Försäkringskassan om något behöver rättas.",
-                                which(),
-                                submission.tx_id.as_deref().unwrap_or("okänt")
+                            templates::REPORT_ALREADY_SENT.with("report", which()).with(
+                                "tx_id",
+                                submission.tx_id.as_deref().map_or_else(
+                                    || templates::UNKNOWN_TX_ID.text().into(),
+                                    assistid_core::text::Param::from,
+                                ),
                             ),
                         )));
                     }
@@ -600,15 +793,9 @@ impl App {
                         return Ok(Some(ShiftRefused::new(
                             "report_being_sent",
                             None,
-                            format!(
-                                "Rapporten för {} är på väg till Försäkringskassan \
-                                 (status: {}). Ändra inte passet nu: vänta tills \
-                                 inskickningen är klar, eller avbryt eller lös den under \
-                                 Skicka först, så att FK inte får en annan tid än den som \
-                                 syns här.",
-                                which(),
-                                submission.state.label_sv()
-                            ),
+                            templates::REPORT_BEING_SENT
+                                .with("report", which())
+                                .with("state", state_text(submission.state)),
                         )));
                     }
                     _ => {}
@@ -649,13 +836,8 @@ impl App {
                 return Err(ShiftRefused::new(
                     "signed_report_would_be_empty",
                     None,
-                    format!(
-                        "Det här är det enda passet i rapporten för {}, och rapporten är redan \
-                         underskriven. Utan pass finns ingen tid att redovisa, men den \
-                         underskrivna versionen skulle finnas kvar. Ändra passet i stället för \
-                         att ta bort det, eller kontakta support om rapporten inte ska skickas.",
-                        self.report_label(assistant, person, *month)
-                    ),
+                    templates::SIGNED_REPORT_WOULD_BE_EMPTY
+                        .with("report", self.report_label_text(assistant, person, *month)),
                 )
                 .into());
             }
@@ -663,14 +845,14 @@ impl App {
         Ok(())
     }
 
-    /// `oktober 2026: Ali Berg hos Åsa Öberg` (names from the register; masked numbers for
-    /// anyone not in it).
-    pub(crate) fn report_label(
+    /// `2026-10 (Ali Berg hos Åsa Öberg)` (names from the register; masked numbers for
+    /// anyone not in it), as a text.
+    pub(crate) fn report_label_text(
         &self,
         assistant: &IdentityNumber,
         person: &Personnummer,
         month: ReportMonth,
-    ) -> String {
+    ) -> Text {
         let assistant_name = self
             .assistants()
             .ok()
@@ -681,7 +863,10 @@ impl App {
             .ok()
             .and_then(|all| all.into_iter().find(|p| &p.personnummer == person))
             .map_or_else(|| person.masked(), |p| p.full_name());
-        format!("{month} ({assistant_name} hos {person_name})")
+        templates::REPORT_LABEL
+            .with("month", month.to_string())
+            .with("assistant", assistant_name)
+            .with("person", person_name)
     }
 
     fn latest_versions(&self, keys: &[ReportKey]) -> anyhow::Result<Vec<Option<(Uuid, bool)>>> {
@@ -750,12 +935,9 @@ fn midnight(date: chrono::NaiveDate) -> anyhow::Result<i64> {
 /// A store refusal the user can act on becomes a [`ShiftRefused`]; anything else stays as it is.
 fn store_refusal(e: assistid_store::StoreError, exists_code: &'static str) -> anyhow::Error {
     match e {
-        assistid_store::StoreError::AlreadyExists { .. } => ShiftRefused::new(
-            exists_code,
-            None,
-            "Ett likadant pass (samma assistent, brukare, tider och slag) finns redan.",
-        )
-        .into(),
+        assistid_store::StoreError::AlreadyExists { .. } => {
+            ShiftRefused::new(exists_code, None, templates::SHIFT_EXISTS.text()).into()
+        }
         other => AppError::from(other).into(),
     }
 }

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use assistid_core::c14n::report_hash;
 use assistid_core::model::ReportMonth;
+use assistid_core::text::{Lang, Param, Text};
 use assistid_elt::{
     CertHealth, Disposition, EltError, SignatureBlock, SubmitAttempt, SubmitRequest, build_request,
 };
@@ -298,15 +299,71 @@ fn interpret(result: &Result<assistid_elt::TxId, EltError>) -> Interpreted {
     }
 }
 
-/// What to tell the user to do about an uncertain submission.
-pub fn uncertain_advice(id: i64) -> String {
-    format!(
-        "Kontrollera med Försäkringskassan om rapporten kom fram ({}), och välj sedan i \
+/// The sending outcomes' templates, Swedish and English side by side.
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// What to do about an uncertain submission.
+    pub static UNCERTAIN_ADVICE: Template = Template::new(
+        "uncertain_advice",
+        "Kontrollera med Försäkringskassan om rapporten kom fram ({support}), och välj sedan i \
          Assistid under Skicka eller Historik (\"FK fick den\", \"Skicka igen\" eller \"Skicka \
          inte\"), eller med `assistid submissions resolve {id} --accepted TXID` (den kom fram), \
          `--resend` (skicka igen) eller `--abandon` (skicka inte).",
-        crate::answers::FK_PARTNER_SUPPORT
-    )
+        "Check with Försäkringskassan whether the report arrived ({support}), then choose in \
+         Assistid under Submit or History (\"FK got it\", \"Send again\" or \"Do not send\"), or \
+         with `assistid submissions resolve {id} --accepted TXID` (it arrived), `--resend` (send \
+         again) or `--abandon` (do not send).",
+    );
+    /// A run stopped by a setting.
+    pub static RUN_STOPPED_CONFIGURATION: Template = Template::new(
+        "run_stopped_configuration",
+        "Inskicket stoppades: {error} {queue} Rätta inställningen och starta inskicket igen.",
+        "Sending was stopped: {error} {queue} Correct the setting and start sending again.",
+    );
+    /// A run stopped after transient failures.
+    pub static RUN_STOPPED_TRANSIENT: Template = Template::new(
+        "too_many_transient_failures",
+        "Inskicket stoppades efter {failures} misslyckade försök att nå \
+         Försäkringskassan (tjänsten otillgänglig eller ingen anslutning). Inget av dem \
+         togs emot. {queue} Försök igen senare.",
+        "Sending was stopped after {failures} failed attempts to reach Försäkringskassan (the \
+         service unavailable or no connection). None of them was received. {queue} Try again \
+         later.",
+    );
+    /// One report left.
+    pub static QUEUE_ONE: Template = Template::new(
+        "queue_one",
+        "1 rapport skickades inte och ligger kvar i kön.",
+        "1 report was not sent and stays in the queue.",
+    );
+    /// Several left.
+    pub static QUEUE_MANY: Template = Template::new(
+        "queue_many",
+        "{count} rapporter skickades inte och ligger kvar i kön.",
+        "{count} reports were not sent and stay in the queue.",
+    );
+}
+
+/// Every template of the sending outcomes.
+pub static CATALOG: &[&assistid_core::text::Template] = &[
+    &templates::UNCERTAIN_ADVICE,
+    &templates::RUN_STOPPED_CONFIGURATION,
+    &templates::RUN_STOPPED_TRANSIENT,
+    &templates::QUEUE_ONE,
+    &templates::QUEUE_MANY,
+];
+
+/// What to tell the user to do about an uncertain submission.
+pub fn uncertain_advice(id: i64) -> String {
+    uncertain_advice_text(id).render(Lang::Sv)
+}
+
+/// [`uncertain_advice`] as a text.
+pub fn uncertain_advice_text(id: i64) -> Text {
+    templates::UNCERTAIN_ADVICE
+        .with("id", id.to_string())
+        .with("support", crate::answers::FK_PARTNER_SUPPORT)
 }
 
 /// The outcome of one spawned request.
@@ -332,41 +389,49 @@ pub struct RunStop {
     pub code: &'static str,
     /// What happened, what to check and what happens to the rest, in Swedish.
     pub message: String,
+    /// The message as a text, to render in the user's language.
+    #[serde(skip)]
+    pub text: Text,
     /// Reports of the run that were not sent (they stay in the queue).
     pub left_in_queue: usize,
 }
 
 impl RunStop {
-    fn configuration(error: &EltError, left_in_queue: usize) -> Self {
+    fn new(code: &'static str, text: Text, left_in_queue: usize) -> Self {
         Self {
-            code: error.code(),
-            message: format!(
-                "Inskicket stoppades: {error} {} Rätta inställningen och starta inskicket igen.",
-                queue_note(left_in_queue)
-            ),
+            code,
+            message: text.render(Lang::Sv),
+            text,
             left_in_queue,
         }
+    }
+
+    fn configuration(error: &EltError, left_in_queue: usize) -> Self {
+        Self::new(
+            error.code(),
+            templates::RUN_STOPPED_CONFIGURATION
+                .with("error", Text::untranslated(error.code(), error.to_string()))
+                .with("queue", queue_note(left_in_queue)),
+            left_in_queue,
+        )
     }
 
     fn too_many_transient(failures: u32, left_in_queue: usize) -> Self {
-        Self {
-            code: "too_many_transient_failures",
-            message: format!(
-                "Inskicket stoppades efter {failures} misslyckade försök att nå \
-                 Försäkringskassan (tjänsten otillgänglig eller ingen anslutning). Inget av dem \
-                 togs emot. {} Försök igen senare.",
-                queue_note(left_in_queue)
-            ),
+        Self::new(
+            "too_many_transient_failures",
+            templates::RUN_STOPPED_TRANSIENT
+                .with("failures", failures)
+                .with("queue", queue_note(left_in_queue)),
             left_in_queue,
-        }
+        )
     }
 }
 
-fn queue_note(left: usize) -> String {
+fn queue_note(left: usize) -> Param {
     match left {
-        0 => String::new(),
-        1 => "1 rapport skickades inte och ligger kvar i kön.".to_owned(),
-        n => format!("{n} rapporter skickades inte och ligger kvar i kön."),
+        0 => Param::Plain(String::new()),
+        1 => Param::Text(templates::QUEUE_ONE.text()),
+        n => Param::Text(templates::QUEUE_MANY.with("count", n)),
     }
 }
 

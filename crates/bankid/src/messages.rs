@@ -4,15 +4,8 @@ use serde::Serialize;
 
 use crate::types::{ErrorCode, HintCode};
 
-/// The language of a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[non_exhaustive]
-pub enum Lang {
-    /// Svenska.
-    Sv,
-    /// English.
-    En,
-}
+/// The language of a message: the one language type of Assistid's messages.
+pub use assistid_core::text::Lang;
 
 /// How the order was started; some messages differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

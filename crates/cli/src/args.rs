@@ -14,6 +14,10 @@ pub struct Cli {
     /// Machine-readable JSON on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// The language of the messages from validation, the import, FK's answers and errors: sv
+    /// (default) or en. Default: the environment variable ASSISTID_LANG, else sv.
+    #[arg(long, global = true, value_name = "sv|en")]
+    pub lang: Option<String>,
     /// More log output on stderr (-v, -vv). Logs never contain personal data.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -15,9 +15,11 @@ mod ways_out;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use anyhow::Context as _;
 use assistid_app::{App, AppError, KeySource};
+use assistid_core::text::Lang;
 use clap::Parser as _;
 
 use crate::args::{Cli, Command};
@@ -36,10 +38,44 @@ mod exit {
     pub const NOT_ALL_ACCEPTED: u8 = 6;
 }
 
+/// The language of the messages, chosen once at start (`--lang`, else `ASSISTID_LANG`).
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// The language messages are rendered in (Swedish unless chosen otherwise).
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// `--lang`, else `ASSISTID_LANG`, else Swedish; an unknown language is an error.
+fn choose_lang(flag: Option<&str>) -> Result<Lang, AppError> {
+    let env = std::env::var("ASSISTID_LANG")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    match flag.map(str::to_owned).or(env) {
+        None => Ok(Lang::Sv),
+        Some(text) => {
+            text.parse()
+                .map_err(|e: assistid_core::text::UnknownLang| AppError::Invalid {
+                    field: "--lang".into(),
+                    message: e.to_string(),
+                })
+        }
+    }
+}
+
 fn main() -> ExitCode {
     quiet_on_closed_output();
     let cli = Cli::parse();
     init_logging(cli.verbose);
+    match choose_lang(cli.lang.as_deref()) {
+        Ok(lang) => {
+            let _ = LANG.set(lang);
+        }
+        Err(e) => {
+            eprintln!("fel: {e}");
+            return ExitCode::from(exit::DATA_PROBLEMS);
+        }
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -80,7 +116,10 @@ fn quiet_on_closed_output() {
 /// coordinators), otherwise the error chain.
 fn user_message(err: &anyhow::Error) -> String {
     if let Some(app) = err.downcast_ref::<AppError>() {
-        return app.to_string();
+        return app.message_in(lang());
+    }
+    if let Some(refused) = err.downcast_ref::<assistid_app::shifts::ShiftRefused>() {
+        return refused.text.render(lang());
     }
     let mut parts = vec![err.to_string()];
     let mut source = err.source();

@@ -108,10 +108,10 @@ pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
         month.deadline()
     );
     for issue in review.errors() {
-        let _ = writeln!(out, "  FEL: {}", issue.message);
+        let _ = writeln!(out, "  FEL: {}", issue.message_in(crate::lang()));
     }
     for issue in review.warnings() {
-        let _ = writeln!(out, "  Varning: {}", issue.message);
+        let _ = writeln!(out, "  Varning: {}", issue.message_in(crate::lang()));
     }
     for report in review.reports() {
         render_report(&mut out, report, all_rows);
@@ -195,10 +195,20 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         );
     }
     for issue in report.errors() {
-        let _ = writeln!(out, "  FEL [{}]: {}", issue.code, issue.message);
+        let _ = writeln!(
+            out,
+            "  FEL [{}]: {}",
+            issue.code,
+            issue.message_in(crate::lang())
+        );
     }
     for issue in report.warnings() {
-        let _ = writeln!(out, "  Varning [{}]: {}", issue.code, issue.message);
+        let _ = writeln!(
+            out,
+            "  Varning [{}]: {}",
+            issue.code,
+            issue.message_in(crate::lang())
+        );
     }
 }
 
@@ -624,7 +634,7 @@ fn print_import(report: &assistid_app::import::ImportReport) {
             .unwrap_or_default();
         println!(
             "  {level} {row}{column}{value}: {} [{}]",
-            problem.message,
+            problem.message_in(crate::lang()),
             problem.code.as_str()
         );
     }

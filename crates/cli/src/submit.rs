@@ -231,7 +231,7 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
     }
     if let Some(stop) = &summary.stopped {
         println!();
-        println!("{}", stop.message);
+        println!("{}", stop.text.render(crate::lang()));
     }
     if let Some(violations) = rate_violations {
         println!("Demo-FK räknade {violations} för täta anrop.");

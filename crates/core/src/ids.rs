@@ -34,6 +34,65 @@ pub enum IdError {
     CoordinationNotAllowed,
 }
 
+/// The templates of [`IdError`]'s messages (see [`crate::text`]); the Swedish wordings are the
+/// `Display` texts.
+pub mod templates {
+    use crate::text::Template;
+
+    /// [`super::IdError::Format`].
+    pub static FORMAT: Template = Template::new(
+        "id_format",
+        "fel format: ange 12 siffror (ÅÅÅÅMMDDNNNN), t.ex. 199001010017",
+        "wrong format: give 12 digits (YYYYMMDDNNNN), e.g. 199001010017",
+    );
+    /// [`super::IdError::Date`].
+    pub static DATE: Template = Template::new(
+        "id_date",
+        "datumdelen är inte ett giltigt datum",
+        "the date part is not a valid date",
+    );
+    /// [`super::IdError::Checksum`].
+    pub static CHECKSUM: Template = Template::new(
+        "id_checksum",
+        "kontrollsiffran stämmer inte (felskrivet nummer?)",
+        "the check digit does not match (a typing error?)",
+    );
+    /// [`super::IdError::OrgNumber`].
+    pub static ORG_NUMBER: Template = Template::new(
+        "id_org_number",
+        "organisationsnumret ska ha 10 siffror med giltig kontrollsiffra",
+        "the organisation number must have 10 digits with a valid check digit",
+    );
+    /// [`super::IdError::CoordinationNotAllowed`].
+    pub static COORDINATION_NOT_ALLOWED: Template = Template::new(
+        "id_coordination_not_allowed",
+        "ett samordningsnummer kan inte användas här; ange personnummer",
+        "a coordination number cannot be used here; give a personal identity number",
+    );
+}
+
+/// Every template of this module.
+pub static CATALOG: &[&crate::text::Template] = &[
+    &templates::FORMAT,
+    &templates::DATE,
+    &templates::CHECKSUM,
+    &templates::ORG_NUMBER,
+    &templates::COORDINATION_NOT_ALLOWED,
+];
+
+impl IdError {
+    /// The message as a [`crate::text::Text`] (Swedish: the `Display` text).
+    pub fn text(&self) -> crate::text::Text {
+        match self {
+            IdError::Format => templates::FORMAT.text(),
+            IdError::Date => templates::DATE.text(),
+            IdError::Checksum => templates::CHECKSUM.text(),
+            IdError::OrgNumber => templates::ORG_NUMBER.text(),
+            IdError::CoordinationNotAllowed => templates::COORDINATION_NOT_ALLOWED.text(),
+        }
+    }
+}
+
 /// A personnummer or samordningsnummer, normalized to 12 digits.
 ///
 /// A samordningsnummer has 60 added to the day (`19900161…`). It is accepted for assistants

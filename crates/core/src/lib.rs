@@ -28,6 +28,7 @@ pub mod rows;
 pub mod secret;
 pub mod shift;
 pub mod split;
+pub mod text;
 pub mod time;
 pub mod validation;
 pub mod xml_tree;

@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Assistant, CalculationPeriod, Employment, PeriodLength, ReportMonth};
+use crate::text::{Param, Template, Text};
 use crate::validation::{Issue, codes};
 
 /// A working-time rule: the average limit and the longest allowed calculation period.
@@ -127,8 +128,94 @@ impl PeriodHours {
     }
 }
 
-fn sv(value: f64) -> String {
-    format!("{value:.1}").replace('.', ",")
+/// The templates of this module's messages (see [`crate::text`]).
+pub mod templates {
+    use crate::text::Template;
+
+    /// A number with one decimal: `7,5` / `7.5`.
+    pub static DECIMAL: Template = Template::new("decimal", "{whole},{tenth}", "{whole}.{tenth}");
+    /// The collective agreement's rule.
+    pub static RULE_AGREEMENT: Template = Template::new(
+        "rule_collective_agreement",
+        "enligt kollektivavtalet",
+        "under the collective agreement",
+    );
+    /// The rule for an assistant employed by the person.
+    pub static RULE_EMPLOYED_BY_PERSON: Template = Template::new(
+        "rule_employed_by_person",
+        "för assistent anställd av brukaren utan kollektivavtal",
+        "for an assistant employed by the person with assistance without a collective agreement",
+    );
+    /// The Working Hours Act.
+    pub static RULE_WORKING_HOURS_ACT: Template = Template::new(
+        "rule_working_hours_act",
+        "enligt arbetstidslagen",
+        "under the Working Hours Act",
+    );
+    /// The note when the calendar month stands in for a calculation period.
+    pub static DEFAULT_PERIOD_NOTE: Template = Template::new(
+        "default_period_note",
+        " Assistenten har ingen beräkningsperiod inlagd, så kalendermånaden används.",
+        " The assistant has no calculation period entered, so the calendar month is used.",
+    );
+    /// `working_time_limit`.
+    pub static WORKING_TIME_LIMIT: Template = Template::new(
+        super::codes::WORKING_TIME_LIMIT,
+        "{assistant} har arbetat {worked} timmar (aktiv tid och väntetid) under \
+         beräkningsperioden {from}–{to} ({weeks} veckor), i genomsnitt {average} timmar per \
+         vecka. Gränsen {rule} är {limit} timmar per vecka i genomsnitt. FK betalar inte ut \
+         ersättning för timmar över gränsen.{default_note}",
+        "{assistant} has worked {worked} hours (active and waiting time) in the calculation \
+         period {from}–{to} ({weeks} weeks), on average {average} hours a week. The limit {rule} \
+         is {limit} hours a week on average. FK pays no compensation for hours over the \
+         limit.{default_note}",
+    );
+    /// `calculation_period_too_long`.
+    pub static CALCULATION_PERIOD_TOO_LONG: Template = Template::new(
+        super::codes::CALCULATION_PERIOD_TOO_LONG,
+        "Beräkningsperioden {from}–{to} för {assistant} är {days} dagar, längre än de högst \
+         {allowed} som gäller {rule}. Ändra assistentens beräkningsperiod.",
+        "The calculation period {from}–{to} of {assistant} is {days} days, longer than the at \
+         most {allowed} that apply {rule}. Change the assistant's calculation period.",
+    );
+    /// `{days} dagar`.
+    pub static DAYS: Template = Template::new("days", "{days} dagar", "{days} days");
+    /// `{months} månader`.
+    pub static MONTHS: Template = Template::new("months", "{months} månader", "{months} months");
+}
+
+/// Every template of this module.
+pub static CATALOG: &[&Template] = &[
+    &templates::DECIMAL,
+    &templates::RULE_AGREEMENT,
+    &templates::RULE_EMPLOYED_BY_PERSON,
+    &templates::RULE_WORKING_HOURS_ACT,
+    &templates::DEFAULT_PERIOD_NOTE,
+    &templates::WORKING_TIME_LIMIT,
+    &templates::CALCULATION_PERIOD_TOO_LONG,
+    &templates::DAYS,
+    &templates::MONTHS,
+];
+
+fn decimal(value: f64) -> Text {
+    let text = format!("{value:.1}");
+    let (whole, tenth) = text.split_once('.').unwrap_or((&text, "0"));
+    templates::DECIMAL.with("whole", whole).with("tenth", tenth)
+}
+
+/// A rule's name (as [`rule_for`] gives it) in every language; an unknown name as it is.
+fn rule_param(rule_name: &str) -> Param {
+    [
+        &templates::RULE_AGREEMENT,
+        &templates::RULE_EMPLOYED_BY_PERSON,
+        &templates::RULE_WORKING_HOURS_ACT,
+    ]
+    .into_iter()
+    .find(|t| t.sv == rule_name)
+    .map_or_else(
+        || Param::Plain(rule_name.to_owned()),
+        |t| Param::Text(t.text()),
+    )
 }
 
 /// The warnings for one period of an assistant: over the average, and a period too long for the
@@ -149,26 +236,22 @@ pub fn check_period(
         let average = worked_h / weeks;
         let limit_h = f64::from(rule.max_average_minutes_per_week) / 60.0;
         let default_note = if hours.is_default {
-            " Assistenten har ingen beräkningsperiod inlagd, så kalendermånaden används."
+            Param::Text(templates::DEFAULT_PERIOD_NOTE.text())
         } else {
-            ""
+            Param::Plain(String::new())
         };
         out.push(
-            Issue::warning(
-                codes::WORKING_TIME_LIMIT,
-                format!(
-                    "{} har arbetat {} timmar (aktiv tid och väntetid) under beräkningsperioden \
-                     {}–{} ({} veckor), i genomsnitt {} timmar per vecka. Gränsen {rule_name} är \
-                     {} timmar per vecka i genomsnitt. FK betalar inte ut ersättning för timmar \
-                     över gränsen.{default_note}",
-                    assistant.full_name(),
-                    sv(worked_h),
-                    hours.from,
-                    hours.to,
-                    sv(weeks),
-                    sv(average),
-                    sv(limit_h),
-                ),
+            Issue::warning_text(
+                templates::WORKING_TIME_LIMIT
+                    .with("assistant", assistant.full_name())
+                    .with("worked", decimal(worked_h))
+                    .with("from", hours.from)
+                    .with("to", hours.to)
+                    .with("weeks", decimal(weeks))
+                    .with("average", decimal(average))
+                    .with("rule", rule_param(rule_name))
+                    .with("limit", decimal(limit_h))
+                    .with("default_note", default_note),
             )
             .on_date(hours.from)
             .for_assistant(&assistant.id),
@@ -180,20 +263,18 @@ pub fn check_period(
             .is_some_and(|end| hours.to > end)
     {
         let allowed = match rule.max_period {
-            PeriodLength::Days(d) => format!("{d} dagar"),
-            PeriodLength::Months(m) => format!("{m} månader"),
+            PeriodLength::Days(d) => templates::DAYS.with("days", d.to_string()),
+            PeriodLength::Months(m) => templates::MONTHS.with("months", m.to_string()),
         };
         out.push(
-            Issue::warning(
-                codes::CALCULATION_PERIOD_TOO_LONG,
-                format!(
-                    "Beräkningsperioden {}–{} för {} är {} dagar, längre än de högst {allowed} \
-                     som gäller {rule_name}. Ändra assistentens beräkningsperiod.",
-                    hours.from,
-                    hours.to,
-                    assistant.full_name(),
-                    hours.days()
-                ),
+            Issue::warning_text(
+                templates::CALCULATION_PERIOD_TOO_LONG
+                    .with("from", hours.from)
+                    .with("to", hours.to)
+                    .with("assistant", assistant.full_name())
+                    .with("days", hours.days().to_string())
+                    .with("allowed", allowed)
+                    .with("rule", rule_param(rule_name)),
             )
             .on_date(hours.from)
             .for_assistant(&assistant.id),

@@ -1,8 +1,11 @@
 //! Reading single cells: dates, times (with the autumn occurrence), as text from CSV or as the
 //! typed values calamine gives for XLSX (date cells, serial numbers, fractions of a day).
 
+use assistid_core::text::Text;
 use assistid_core::time::Occurrence;
 use chrono::{Duration, NaiveDate};
+
+use crate::messages as msg;
 
 /// A cell as a source delivers it. CSV cells are always text; XLSX cells keep their type.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,28 +114,15 @@ pub(crate) enum DateError {
 }
 
 impl DateError {
-    pub(crate) fn message(self, shown: &str) -> String {
+    pub(crate) fn text(self, shown: &str) -> Text {
         match self {
-            DateError::Unrecognised => format!(
-                "datumet \"{shown}\" känns inte igen: skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-29 \
-                 (även 20260329, 29.03.2026 och 2026/03/29 går bra)"
-            ),
-            DateError::SlashOrder => format!(
-                "datumet \"{shown}\" kan läsas på två sätt (dag/månad eller månad/dag): skriv \
-                 ÅÅÅÅ-MM-DD, t.ex. 2026-03-29"
-            ),
-            DateError::NotInCalendar => {
-                format!("datumet \"{shown}\" finns inte i kalendern: kontrollera dag och månad")
-            }
-            DateError::HasTime => format!(
-                "datumcellen \"{shown}\" innehåller också ett klockslag: ange bara datumet och \
-                 skriv tiderna i kolumnerna för start och slut"
-            ),
-            DateError::SerialOutOfRange => format!(
-                "\"{shown}\" ser ut som ett Excel-datumnummer men blir inget rimligt datum: \
-                 formatera cellen som datum eller skriv ÅÅÅÅ-MM-DD"
-            ),
+            DateError::Unrecognised => &msg::DATE_UNRECOGNISED,
+            DateError::SlashOrder => &msg::DATE_SLASH_ORDER,
+            DateError::NotInCalendar => &msg::DATE_NOT_IN_CALENDAR,
+            DateError::HasTime => &msg::DATE_HAS_TIME,
+            DateError::SerialOutOfRange => &msg::DATE_SERIAL_OUT_OF_RANGE,
         }
+        .with("value", shown)
     }
 }
 
@@ -293,25 +283,14 @@ pub(crate) enum TimeError {
 }
 
 impl TimeError {
-    pub(crate) fn message(self, shown: &str) -> String {
+    pub(crate) fn text(self, shown: &str) -> Text {
         match self {
-            TimeError::Unrecognised => format!(
-                "klockslaget \"{shown}\" känns inte igen: skriv TT:MM, t.ex. 08:30 (även 8, \
-                 0830 och 08.30 går bra)"
-            ),
-            TimeError::OutOfRange => format!(
-                "klockslaget \"{shown}\" finns inte: timmen ska vara 00–23 (24:00 för midnatt \
-                 som sluttid) och minuten 00–59"
-            ),
-            TimeError::Seconds => format!(
-                "klockslaget \"{shown}\" har sekunder: Försäkringskassan räknar hela minuter, \
-                 skriv TT:MM"
-            ),
-            TimeError::HasDate => format!(
-                "tidscellen \"{shown}\" innehåller också ett datum: ange bara klockslaget och \
-                 skriv datumet i datumkolumnen"
-            ),
+            TimeError::Unrecognised => &msg::TIME_UNRECOGNISED,
+            TimeError::OutOfRange => &msg::TIME_OUT_OF_RANGE,
+            TimeError::Seconds => &msg::TIME_SECONDS,
+            TimeError::HasDate => &msg::TIME_HAS_DATE,
         }
+        .with("value", shown)
     }
 }
 

@@ -177,13 +177,10 @@ impl HeaderMap {
                         header.trim(),
                         header.trim(),
                         ProblemCode::DuplicateColumn,
-                        format!(
-                            "kolumnen \"{}\" betyder samma sak som kolumnen \"{}\" ({}): ta bort \
-                             en av dem",
-                            header.trim(),
-                            first_header.trim(),
-                            c.primary_name()
-                        ),
+                        crate::messages::DUPLICATE_COLUMN
+                            .with("column", header.trim())
+                            .with("first", first_header.trim())
+                            .with("name", c.primary_name()),
                     ));
                 } else {
                     *slot = Some(i);
@@ -202,27 +199,23 @@ impl HeaderMap {
             problems.push(ImportProblem::row(
                 row,
                 ProblemCode::MissingHeader,
-                format!(
-                    "första raden ska vara en rubrikrad med kolumnerna {}; ingen av rubrikerna \
-                     känns igen (se importformatet)",
-                    required_list()
-                ),
+                crate::messages::MISSING_HEADER.with("columns", required_list()),
             ));
         } else if !missing.is_empty() {
             let names: Vec<&str> = missing.iter().map(|c| c.primary_name()).collect();
             problems.push(ImportProblem::row(
                 row,
                 ProblemCode::MissingColumns,
-                format!(
-                    "kolumner saknas i rubrikraden: {}. Lägg till dem (rubrikerna får också \
-                     skrivas {})",
-                    names.join(", "),
-                    missing
-                        .iter()
-                        .map(|c| format!("{} = {}", c.primary_name(), c.aliases().join("/")))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
+                crate::messages::MISSING_COLUMNS
+                    .with("columns", names.join(", "))
+                    .with(
+                        "aliases",
+                        missing
+                            .iter()
+                            .map(|c| format!("{} = {}", c.primary_name(), c.aliases().join("/")))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
             ));
         }
         if problems.is_empty() {

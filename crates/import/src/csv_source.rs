@@ -133,8 +133,7 @@ where
         if read as u64 == MAX_HEADER_LINE && !header_line.ends_with(b"\n") {
             engine.stop(ImportProblem::file(
                 ProblemCode::UnsupportedFileType,
-                "filen ser inte ut som en CSV-fil (ingen radbrytning i första megabyten): \
-                 spara schemat som CSV eller XLSX",
+                crate::messages::NOT_CSV.text(),
             ));
             return Ok(facts);
         }
@@ -166,9 +165,7 @@ where
             value: Some(text),
             ..ImportProblem::file(
                 ProblemCode::WrongDelimiter,
-                "filen verkar inte vara semikolon- eller kommaseparerad: rubrikraden blev en \
-                 enda kolumn. Spara filen som CSV med semikolon (;) eller komma (,) mellan \
-                 kolumnerna",
+                crate::messages::WRONG_DELIMITER.text(),
             )
         });
         return Ok(facts);
@@ -222,8 +219,7 @@ where
                     &column,
                     &text,
                     ProblemCode::MixedEncoding,
-                    "cellen har en annan teckenkodning än resten av filen (både UTF-8 och \
-                     Windows-1252): spara om hela filen som \"CSV UTF-8\" i Excel",
+                    crate::messages::MIXED_ENCODING.text(),
                 ));
                 set_cell(&mut cells, i, CellValue::Refused(text.into_owned()));
             } else if let Some(CellValue::Text(buffer)) = cells.get_mut(i) {
@@ -429,20 +425,19 @@ pub(crate) fn refuse_by_magic(start: &[u8]) -> Option<ImportProblem> {
     if start.starts_with(b"PK\x03\x04") {
         return Some(ImportProblem::file(
             ProblemCode::UnsupportedFileType,
-            "filen är en Excel-fil (XLSX), inte CSV: välj formatet XLSX eller spara som CSV",
+            crate::messages::XLSX_AS_CSV.text(),
         ));
     }
     if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Some(ImportProblem::file(
             ProblemCode::UnsupportedFileType,
-            "filen är i Excels gamla format (.xls): spara den som .xlsx eller som CSV",
+            crate::messages::OLD_XLS.text(),
         ));
     }
     if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) || start.contains(&0) {
         return Some(ImportProblem::file(
             ProblemCode::UnsupportedEncoding,
-            "filen är sparad som UTF-16 (\"Unicode-text\"), som inte kan läsas: spara den i \
-             Excel som \"CSV UTF-8 (kommaavgränsad)\" eller \"CSV (semikolonavgränsad)\"",
+            crate::messages::UTF16.text(),
         ));
     }
     None

@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 use assistid_core::ids::{IdError, IdentityNumber, Personnummer};
 use assistid_core::model::{ReportMonth, TimeKind};
 use assistid_core::shift::{MAX_NOTE_CHARS, Shift};
+use assistid_core::text::{Param, Text};
 use assistid_core::time::{LocalTimeError, ShiftTime};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::cells::{CellTime, CellValue, OccurrenceHint, parse_date, parse_time};
 use crate::columns::{Column, HeaderMap};
+use crate::messages as msg;
 use crate::preview::{ImportCounts, ImportPreview, ImportedShift, SourceInfo};
 use crate::problem::{ImportProblem, ProblemCode, Severity};
 use crate::register::Register;
@@ -174,7 +176,7 @@ where
                     Ok(d) => Some(d),
                     Err(e) => {
                         let shown = v.display();
-                        found.cell(Column::Date, v, ProblemCode::InvalidDate, e.message(&shown));
+                        found.cell(Column::Date, v, ProblemCode::InvalidDate, e.text(&shown));
                         None
                     }
                 });
@@ -194,10 +196,7 @@ where
                         Column::Kind,
                         v,
                         ProblemCode::UnknownKind,
-                        format!(
-                            "okänd tidstyp \"{shown}\": skriv aktiv, vänte eller beredskap \
-                             (även aktiv tid, väntetid, A, V och B går bra)"
-                        ),
+                        msg::UNKNOWN_KIND.with("value", shown),
                     );
                     None
                 }
@@ -214,10 +213,9 @@ where
                         header.header(Column::Note),
                         &shortened(&text),
                         ProblemCode::NoteTooLong,
-                        format!(
-                            "anteckningen är {length} tecken lång; högst {MAX_NOTE_CHARS} tecken \
-                             får plats. Korta anteckningen (eller töm cellen) och importera igen"
-                        ),
+                        msg::NOTE_TOO_LONG
+                            .with("length", length)
+                            .with("max", MAX_NOTE_CHARS),
                     ));
                     None
                 } else {
@@ -253,10 +251,7 @@ where
                     self.record(ImportProblem::row(
                         row,
                         ProblemCode::DuplicateInFile,
-                        format!(
-                            "samma pass (assistent, person, start, slut och tidstyp) finns redan \
-                             på rad {first_row}: det importeras bara en gång"
-                        ),
+                        msg::DUPLICATE_IN_FILE.with("first_row", first_row),
                     ));
                 } else {
                     self.counts.shifts += 1;
@@ -295,11 +290,7 @@ where
                         Column::Assistant,
                         v,
                         ProblemCode::UnknownAssistant,
-                        format!(
-                            "assistenten {} finns inte i registret: lägg till assistenten först \
-                             eller rätta personnumret",
-                            id.masked()
-                        ),
+                        msg::UNKNOWN_ASSISTANT.with("assistant", id.masked()),
                     );
                     return None;
                 }
@@ -310,11 +301,7 @@ where
                         Column::Assistant,
                         v,
                         ProblemCode::AssistantCannotSignWithBankid,
-                        format!(
-                            "assistenten {} har samordningsnummer och kan inte signera \
-                             tidredovisningen med BankID",
-                            id.masked()
-                        ),
+                        msg::ASSISTANT_CANNOT_SIGN.with("assistant", id.masked()),
                     );
                 }
                 Some(id)
@@ -324,7 +311,7 @@ where
                     Column::Assistant,
                     v,
                     ProblemCode::InvalidPersonnummer,
-                    id_message("assistentens personnummer", &e),
+                    id_message(Column::Assistant, &e),
                 );
                 None
             }
@@ -346,11 +333,7 @@ where
                         Column::Person,
                         v,
                         ProblemCode::UnknownPerson,
-                        format!(
-                            "personen {} finns inte i registret: lägg till personen med \
-                             assistans först eller rätta personnumret",
-                            p.masked()
-                        ),
+                        msg::UNKNOWN_PERSON.with("person", p.masked()),
                     );
                     None
                 }
@@ -360,7 +343,7 @@ where
                     Column::Person,
                     v,
                     ProblemCode::CoordinationNumberNotAllowed,
-                    "personen med assistans måste anges med personnummer, inte samordningsnummer",
+                    msg::COORDINATION_NUMBER_NOT_ALLOWED.text(),
                 );
                 None
             }
@@ -369,7 +352,7 @@ where
                     Column::Person,
                     v,
                     ProblemCode::InvalidPersonnummer,
-                    id_message("personens personnummer", &e),
+                    id_message(Column::Person, &e),
                 );
                 None
             }
@@ -409,12 +392,12 @@ where
             if self.header.is_none() {
                 self.record(ImportProblem::file(
                     ProblemCode::EmptyFile,
-                    "filen är tom: den ska ha en rubrikrad och minst en rad med ett pass",
+                    msg::EMPTY_FILE.text(),
                 ));
             } else if self.counts.rows_read == 0 {
                 self.record(ImportProblem::file(
                     ProblemCode::NoDataRows,
-                    "filen har bara en rubrikrad och inga pass att importera",
+                    msg::NO_DATA_ROWS.text(),
                 ));
             }
         }
@@ -445,13 +428,7 @@ struct RowProblems<'h> {
 }
 
 impl RowProblems<'_> {
-    fn cell(
-        &mut self,
-        column: Column,
-        value: &CellValue,
-        code: ProblemCode,
-        message: impl Into<String>,
-    ) {
+    fn cell(&mut self, column: Column, value: &CellValue, code: ProblemCode, message: Text) {
         self.problems.push(ImportProblem::cell(
             self.row,
             self.header.header(column),
@@ -467,9 +444,7 @@ impl RowProblems<'_> {
         match value {
             CellValue::Refused(_) => None,
             CellValue::Error(e) => {
-                let message = format!(
-                    "cellen innehåller Excels felvärde {e}: rätta cellen och spara om filen"
-                );
+                let message = msg::ERROR_CELL.with("error", e.to_string());
                 self.cell(column, value, ProblemCode::ErrorCell, message);
                 None
             }
@@ -478,7 +453,7 @@ impl RowProblems<'_> {
                     column,
                     value,
                     ProblemCode::MissingValue,
-                    format!("{} saknas: cellen är tom", column_label(column)),
+                    msg::MISSING_VALUE.with("column", column_label(column)),
                 );
                 None
             }
@@ -491,7 +466,7 @@ impl RowProblems<'_> {
             Ok(t) => Some(t),
             Err(e) => {
                 let shown = value.display();
-                self.cell(column, value, ProblemCode::InvalidTime, e.message(&shown));
+                self.cell(column, value, ProblemCode::InvalidTime, e.text(&shown));
                 None
             }
         }
@@ -508,20 +483,22 @@ fn shortened(text: &str) -> String {
     }
 }
 
-fn column_label(column: Column) -> &'static str {
+fn column_label(column: Column) -> Text {
     match column {
-        Column::Assistant => "assistentens personnummer",
-        Column::Person => "personens personnummer",
-        Column::Date => "datum",
-        Column::Start => "starttid",
-        Column::End => "sluttid",
-        Column::Kind => "tidstyp",
-        Column::Note => "anteckning",
+        Column::Assistant => msg::COLUMN_ASSISTANT.text(),
+        Column::Person => msg::COLUMN_PERSON.text(),
+        Column::Date => msg::COLUMN_DATE.text(),
+        Column::Start => msg::COLUMN_START.text(),
+        Column::End => msg::COLUMN_END.text(),
+        Column::Kind => msg::COLUMN_KIND.text(),
+        Column::Note => msg::COLUMN_NOTE.text(),
     }
 }
 
-fn id_message(what: &str, error: &IdError) -> String {
-    format!("{what} är ogiltigt: {error}")
+fn id_message(column: Column, error: &IdError) -> Text {
+    msg::INVALID_ID
+        .with("what", column_label(column))
+        .with("error", error.text())
 }
 
 /// Reads a kind of time in any common spelling: core's list plus `-`, `_` and `.` ignored
@@ -560,70 +537,52 @@ fn resolve(
     }
 }
 
-/// Swedish long date for messages: `29 mars 2026`.
-fn date_sv(date: NaiveDate) -> String {
+/// A long date for messages: `29 mars 2026` / `March 29, 2026`.
+fn long_date(date: NaiveDate) -> Text {
     use chrono::Datelike;
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let month = MONTHS
-        .get(date.month0() as usize)
-        .copied()
-        .unwrap_or_default();
-    format!("{} {} {}", date.day(), month, date.year())
+    let month = msg::month_name(date.month()).map_or_else(
+        || Param::Plain(date.month().to_string()),
+        |t| Param::Text(t.text()),
+    );
+    msg::LONG_DATE
+        .with("day", date.day())
+        .with("month", month)
+        .with("year", date.year())
 }
 
-fn local_time_message(error: &LocalTimeError) -> (ProblemCode, String) {
+fn local_time_message(error: &LocalTimeError) -> (ProblemCode, Text) {
     match error {
         LocalTimeError::Nonexistent { local } => (
             ProblemCode::NonexistentTime,
-            format!(
-                "klockslaget {} den {} finns inte: natten till sommartid hoppar klockan från \
-                 02:00 till 03:00. Rätta tiden (menades {}?)",
-                local.format("%H:%M"),
-                date_sv(local.date()),
-                (*local + Duration::hours(1)).format("%H:%M"),
-            ),
-        ),
-        LocalTimeError::Ambiguous { local } => {
-            let hm = local.format("%H:%M");
-            (
-                ProblemCode::AmbiguousTime,
-                format!(
-                    "klockslaget {hm} den {} inträffar två gånger när klockan ställs tillbaka \
-                     till vintertid: skriv {hm}+02:00 för första gången (sommartid) eller \
-                     {hm}+01:00 för andra gången (vintertid)",
-                    date_sv(local.date()),
+            msg::NONEXISTENT_TIME
+                .with("time", local.format("%H:%M").to_string())
+                .with("date", long_date(local.date()))
+                .with(
+                    "suggested",
+                    (*local + Duration::hours(1)).format("%H:%M").to_string(),
                 ),
-            )
-        }
+        ),
+        LocalTimeError::Ambiguous { local } => (
+            ProblemCode::AmbiguousTime,
+            msg::AMBIGUOUS_TIME
+                .with("time", local.format("%H:%M").to_string())
+                .with("date", long_date(local.date())),
+        ),
         LocalTimeError::WrongOffset {
             local,
             offset_minutes,
         } => (
             ProblemCode::WrongOffset,
-            format!(
-                "tidsförskjutningen +{:02}:{:02} gäller inte klockan {} den {} i Sverige: ta \
-                 bort förskjutningen (den behövs bara för 02:00–02:59 natten till vintertid) \
-                 eller rätta den",
-                offset_minutes / 60,
-                offset_minutes % 60,
-                local.format("%H:%M"),
-                date_sv(local.date()),
-            ),
+            msg::WRONG_OFFSET
+                .with("hours", format!("{:02}", offset_minutes / 60))
+                .with("minutes", format!("{:02}", offset_minutes % 60))
+                .with("time", local.format("%H:%M").to_string())
+                .with("date", long_date(local.date())),
         ),
-        other => (ProblemCode::InvalidTime, other.to_string()),
+        other => (
+            ProblemCode::InvalidTime,
+            Text::untranslated("invalid_time", other.to_string()),
+        ),
     }
 }
 
@@ -649,8 +608,7 @@ fn resolve_times(
             Column::Start,
             &cell(Column::Start),
             ProblemCode::InvalidTime,
-            "24:00 kan bara vara en sluttid: ett pass som börjar vid midnatt skrivs 00:00 \
-             på nästa dags datum",
+            msg::MIDNIGHT_START.text(),
         );
         return None;
     }
@@ -662,8 +620,7 @@ fn resolve_times(
             Column::End,
             &cell(Column::End),
             ProblemCode::EndNotAfterStart,
-            "start och slut är samma klockslag: rätta sluttiden (ett pass på ett helt dygn \
-             skrivs som två rader, t.ex. 08:00–24:00 och 00:00–08:00 nästa dag)",
+            msg::SAME_START_AND_END.text(),
         );
         return None;
     }
@@ -688,11 +645,9 @@ fn resolve_times(
             Column::End,
             &cell(Column::End),
             ProblemCode::EndNotAfterStart,
-            format!(
-                "passet slutar inte efter att det börjar ({start_time} – {end_time}): \
-                 kontrollera start, slut och vilken gång klockslaget inträffar natten till \
-                 vintertid"
-            ),
+            msg::END_NOT_AFTER_START
+                .with("start", start_time.to_string())
+                .with("end", end_time.to_string()),
         );
         return None;
     }

@@ -53,6 +53,7 @@ mod cells;
 mod columns;
 mod csv_source;
 mod engine;
+pub mod messages;
 mod preview;
 mod problem;
 mod register;

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use assistid_core::text::{Lang, Text};
 use serde::{Serialize, Serializer};
 
 /// How serious a problem is. Any [`Severity::Error`] blocks the commit; warnings are shown and
@@ -178,25 +179,59 @@ pub struct ImportProblem {
     pub code: ProblemCode,
     /// Error or warning.
     pub severity: Severity,
-    /// What is wrong and how to fix it, in Swedish.
+    /// What is wrong and how to fix it, in Swedish (`text` rendered in Swedish).
     pub message: String,
+    /// The message as its code and parameters ([`ImportProblem::message_in`] renders it in
+    /// another language). Not serialized: the JSON keeps `message`.
+    #[serde(skip)]
+    pub text: Text,
 }
 
 impl ImportProblem {
     /// A problem with the file as a whole.
-    pub(crate) fn file(code: ProblemCode, message: impl Into<String>) -> Self {
+    pub(crate) fn file(code: ProblemCode, text: Text) -> Self {
         Self {
             row: None,
             column: None,
             value: None,
             code,
             severity: code.severity(),
-            message: message.into(),
+            message: text.render(Lang::Sv),
+            text,
+        }
+    }
+
+    /// A problem found outside this crate (the app's checks against the store), with its
+    /// location.
+    pub fn found(
+        row: Option<u64>,
+        column: Option<String>,
+        value: Option<String>,
+        code: ProblemCode,
+        severity: Severity,
+        text: Text,
+    ) -> Self {
+        Self {
+            row,
+            column,
+            value,
+            code,
+            severity,
+            message: text.render(Lang::Sv),
+            text,
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Sv => self.message.clone(),
+            Lang::En => self.text.render(lang),
         }
     }
 
     /// A problem with one row (not a single cell).
-    pub(crate) fn row(row: u64, code: ProblemCode, message: impl Into<String>) -> Self {
+    pub(crate) fn row(row: u64, code: ProblemCode, message: Text) -> Self {
         Self {
             row: Some(row),
             ..Self::file(code, message)
@@ -209,7 +244,7 @@ impl ImportProblem {
         column: &str,
         value: &str,
         code: ProblemCode,
-        message: impl Into<String>,
+        message: Text,
     ) -> Self {
         Self {
             row: Some(row),
@@ -401,7 +436,7 @@ mod tests {
             "assistent",
             "199001012380",
             ProblemCode::UnknownAssistant,
-            "okänd",
+            Text::untranslated("unknown_assistant", "okänd"),
         );
         let debug = format!("{p:?}");
         assert!(!debug.contains("199001012380"), "Debug leaked: {debug}");

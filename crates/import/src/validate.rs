@@ -47,21 +47,23 @@ pub fn validate_imported_rows(
         .map(|issue| {
             let row = issue.shift.and_then(|i| rows.get(i)).copied();
             let other = issue.other_shift.and_then(|i| rows.get(i)).copied();
-            let message = match other {
-                Some(other) => format!("{} (se rad {other})", issue.message),
-                None => issue.message.clone(),
+            let text = match other {
+                Some(other) => crate::messages::SEE_ROW
+                    .with("message", issue.text)
+                    .with("row", other),
+                None => issue.text,
             };
-            ImportProblem {
+            ImportProblem::found(
                 row,
-                column: None,
-                value: None,
-                code: ProblemCode::Validation(issue.code),
-                severity: match issue.severity {
+                None,
+                None,
+                ProblemCode::Validation(issue.code),
+                match issue.severity {
                     CoreSeverity::Error => Severity::Error,
                     _ => Severity::Warning,
                 },
-                message,
-            }
+                text,
+            )
         })
         .collect();
     problems.sort_by_key(|p| p.row);

@@ -27,6 +27,7 @@
 //! The reader ([`crate::xlsx_source`]) then streams calamine's cells one by one under the same
 //! caps and never builds a range.
 
+use assistid_core::text::Text;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
@@ -164,9 +165,16 @@ impl Refusal {
         match self {
             Refusal::Broken(detail) => unreadable(detail),
             Refusal::ColumnBeyondLimit { row, .. } | Refusal::CellTooLong { row, .. } => {
-                ImportProblem::row(*row, ProblemCode::XlsxTooLarge, self.to_string())
+                ImportProblem::row(
+                    *row,
+                    ProblemCode::XlsxTooLarge,
+                    Text::untranslated("xlsx_too_large", self.to_string()),
+                )
             }
-            _ => ImportProblem::file(ProblemCode::XlsxTooLarge, self.to_string()),
+            _ => ImportProblem::file(
+                ProblemCode::XlsxTooLarge,
+                Text::untranslated("xlsx_too_large", self.to_string()),
+            ),
         }
     }
 }
@@ -175,10 +183,7 @@ impl Refusal {
 pub(crate) fn unreadable(detail: &str) -> ImportProblem {
     ImportProblem::file(
         ProblemCode::UnreadableXlsx,
-        format!(
-            "Excel-filen kan inte läsas ({detail}): öppna den i Excel och spara om den som \
-             .xlsx"
-        ),
+        crate::messages::UNREADABLE_XLSX.with("detail", detail),
     )
 }
 

@@ -133,7 +133,7 @@ where
         engine.stop(problem.unwrap_or_else(|| {
             ImportProblem::file(
                 ProblemCode::UnsupportedFileType,
-                "filen är ingen Excel-fil (XLSX): är det en CSV-fil? Välj i så fall formatet CSV",
+                crate::messages::NOT_XLSX.text(),
             )
         }));
         return Ok(None);
@@ -166,11 +166,9 @@ where
     let Some(name) = name else {
         engine.stop(ImportProblem::file(
             ProblemCode::SheetNotFound,
-            format!(
-                "bladet \"{}\" finns inte i arbetsboken; bladen heter: {}",
-                sheet.unwrap_or_default(),
-                names.join(", ")
-            ),
+            crate::messages::SHEET_NOT_FOUND
+                .with("sheet", sheet.unwrap_or_default())
+                .with("sheets", names.join(", ")),
         ));
         return Ok(None);
     };
@@ -498,11 +496,9 @@ where
                     &header,
                     &shown,
                     ProblemCode::FormulaCell,
-                    format!(
-                        "formeln i cell {}{formula} kan inte importeras: kopiera kolumnen och \
-                         klistra in den som värden (Klistra in special → Värden)",
-                        cell_name(row, col)
-                    ),
+                    crate::messages::FORMULA_CELL
+                        .with("cell", cell_name(row, col))
+                        .with("formula", formula),
                 ));
                 cells.push(CellValue::Refused(shown));
                 continue;
@@ -519,11 +515,7 @@ where
                         &header,
                         &shown,
                         ProblemCode::MergedCells,
-                        format!(
-                            "cellerna {} är sammanslagna: dela upp dem (Start → Sammanfoga och \
-                             centrera → Dela upp celler) och skriv värdet i varje rad",
-                            range_name(region)
-                        ),
+                        crate::messages::MERGED_CELLS.with("range", range_name(region)),
                     ));
                 }
                 cells.push(CellValue::Refused(shown));

@@ -164,11 +164,13 @@ fn errors_reach_the_ui_as_code_and_message() {
     let app_shape = serde_json::to_value(assistid_app::IpcError {
         code: "c".into(),
         message: "m".into(),
+        ..Default::default()
     })
     .expect("serializes");
     let ours = serde_json::to_value(ipc::IpcError {
         code: "c".into(),
         message: "m".into(),
+        ..Default::default()
     })
     .expect("serializes");
     assert_eq!(app_shape, ours, "the generated IpcError mirrors the app's");

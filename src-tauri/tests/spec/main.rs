@@ -8,6 +8,7 @@ mod boundary;
 mod config;
 mod demo_fk;
 mod import;
+mod language;
 mod records;
 mod register_and_settings;
 mod shifts;

@@ -14,6 +14,7 @@ mod register_and_settings;
 mod signing;
 mod submit;
 mod teams_and_grants;
+mod texts;
 mod visible_text;
 mod ways_out;
 

@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod import;
 mod keys;
+mod language;
 mod register;
 mod review;
 mod sign;

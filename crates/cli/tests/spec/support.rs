@@ -35,6 +35,7 @@ impl DataDir {
             .args(args)
             .env("ASSISTID_KEY_FILE", key)
             .env_remove("ASSISTID_LOG")
+            .env_remove("ASSISTID_LANG")
             .output()
             .expect("the assistid binary runs")
     }

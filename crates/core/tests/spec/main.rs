@@ -10,4 +10,5 @@ mod limits;
 mod model;
 mod review;
 mod rows;
+mod text;
 mod validation;

@@ -7,6 +7,7 @@ mod dst_and_overnight;
 mod examples;
 mod fuzz_findings;
 mod hostile_xlsx;
+mod messages;
 mod roundtrip;
 mod support;
 mod validation;

@@ -2,7 +2,8 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings
 
 /**
- * The one error shape every command rejects with: a stable code and a Swedish message.
+ * The one error shape every command rejects with: a stable code, a message in the UI's
+ * language, and the message's own code and parameters.
  *
  * Mirrors [`assistid_app::IpcError`] (a spec test proves both serialize alike).
  */
@@ -12,9 +13,18 @@ export type IpcError = {
  */
 code: string, 
 /**
- * Swedish text for coordinators: what is wrong and where.
+ * Text for coordinators in the UI's language (Swedish by default): what is wrong and where.
  */
-message: string, };
+message: string, 
+/**
+ * The message's own stable code (`shift_note_too_long`, …); empty for a message not
+ * built from one (see `assistid_core::text`).
+ */
+message_code: string, 
+/**
+ * The message's parameters by name, in the same language as `message`.
+ */
+params: { [key in string]: string }, };
 
 /**
  * Error or warning.

@@ -1,0 +1,165 @@
+//! Messages in two languages on the app layer: every catalog is whole, a shift refusal and a
+//! going-live step render in English with the same facts, and an IPC error carries its
+//! message's code and parameters in the language asked for. Swedish stays the reference.
+
+use assistid_app::shifts::ShiftRefused;
+use assistid_app::{AppError, IpcError};
+use assistid_core::text::{Lang, check_catalog};
+
+use super::shifts::{Folder, input, now};
+
+#[test]
+fn every_app_catalog_has_both_wordings_with_the_same_parameters() {
+    for (name, catalog) in assistid_app::text_catalogs() {
+        let problems = check_catalog(catalog);
+        assert!(
+            problems.is_empty(),
+            "the {name} catalog must be whole: {problems:#?}"
+        );
+    }
+}
+
+fn refusal(err: anyhow::Error) -> ShiftRefused {
+    err.downcast::<ShiftRefused>()
+        .expect("a shift refusal, with its code and text")
+}
+
+#[test]
+fn a_shift_in_the_skipped_spring_hour_is_refused_in_either_language() {
+    let (_folder, app) = Folder::new();
+    let err = app
+        .add_shift(&input("2026-03-29T02:30", "2026-03-29T06:00"), now())
+        .expect_err("02:30 does not exist that night");
+    let refused = refusal(err);
+    assert_eq!(refused.code, "time_nonexistent");
+    assert_eq!(
+        refused.message,
+        "Starttiden 2026-03-29 02:30 finns inte: natten till sommartid (2026-03-29) hoppar \
+         klockan från 02:00 till 03:00. Ange en tid före 02:00 eller från 03:00.",
+        "Swedish is the reference and unchanged"
+    );
+    let ipc = refused.ipc_error(Lang::En);
+    assert_eq!(
+        ipc.message,
+        "The start time 2026-03-29 02:30 does not exist: on the night summer time starts \
+         (2026-03-29) the clock jumps from 02:00 to 03:00. Give a time before 02:00 or from \
+         03:00."
+    );
+    assert_eq!(
+        (ipc.code.as_str(), ipc.message_code.as_str()),
+        ("time_nonexistent", "shift_time_nonexistent"),
+        "the UI branches on the refusal's code; the message has its own"
+    );
+    assert_eq!(
+        ipc.params.get("when").map(String::as_str),
+        Some("2026-03-29 02:30"),
+        "the parameters cross with the message, so the UI could render it again"
+    );
+    assert!(refused.text.missing_params().is_empty());
+}
+
+#[test]
+fn an_overlap_refusal_names_both_shifts_in_english() {
+    let (_folder, app) = Folder::new();
+    app.add_shift(&input("2026-10-05T08:00", "2026-10-05T16:00"), now())
+        .expect("the first shift is stored");
+    let refused = refusal(
+        app.add_shift(&input("2026-10-05T15:00", "2026-10-05T20:00"), now())
+            .expect_err("the same assistant cannot work twice for one person at once"),
+    );
+    assert_eq!(refused.code, "overlap_same_person");
+    let en = refused.text.render(Lang::En);
+    assert!(
+        en.starts_with("Ali Berg has two overlapping shifts with Åsa Öberg: 2026-10-05 08:00–16:00 (active time)")
+            && en.contains("2026-10-05 15:00–20:00 (active time)"),
+        "the English refusal names the people and both shifts: {en}"
+    );
+    assert!(refused.text.is_translated(), "no Swedish-only part: {en}");
+}
+
+#[test]
+fn the_going_live_checklist_reads_in_english() {
+    let (_folder, app) = Folder::new();
+    let steps = app.going_live(now()).expect("the checklist is read");
+    assert_eq!(steps.len(), 6, "six steps");
+    for step in &steps {
+        assert_eq!(
+            step.title_text.render(Lang::Sv),
+            step.title,
+            "{}",
+            step.code
+        );
+        assert_eq!(
+            step.detail_text.render(Lang::Sv),
+            step.detail,
+            "{}",
+            step.code
+        );
+        assert!(
+            step.title_text.is_translated() && step.detail_text.is_translated(),
+            "{} has both languages",
+            step.code
+        );
+    }
+    assert_eq!(
+        steps[0].title_text.render(Lang::En),
+        "Agreement with Försäkringskassan on electronic time reporting (ELT)"
+    );
+    assert_eq!(
+        steps[5].detail_text.render(Lang::En),
+        "Choose the production environment when the test has passed."
+    );
+}
+
+#[test]
+fn a_mistyped_personnummer_in_the_register_is_explained_in_english() {
+    let (_folder, app) = Folder::new();
+    let err = app
+        .save_person(
+            &assistid_app::register::PersonInput {
+                personnummer: "195001012384".into(),
+                first_name: "Bo".into(),
+                last_name: "Berg".into(),
+            },
+            now(),
+        )
+        .expect_err("the check digit is wrong");
+    assert_eq!(
+        err.to_string(),
+        "personnummer: kontrollsiffran stämmer inte (felskrivet nummer?)",
+        "Swedish is the message as it always was"
+    );
+    let ipc = IpcError::in_lang(err, Lang::En);
+    assert_eq!(ipc.code, "invalid_input");
+    assert_eq!(
+        ipc.message,
+        "personal identity number: the check digit does not match (a typing error?)"
+    );
+}
+
+#[test]
+fn an_app_error_crosses_ipc_in_the_language_asked_for() {
+    let told = AppError::invalid_text(assistid_app::shifts::templates::SHIFT_EXISTS.text());
+    let sv = IpcError::in_lang(told.into(), Lang::Sv);
+    assert_eq!(sv.code, "invalid_input");
+    assert_eq!(
+        sv.message,
+        "Ett likadant pass (samma assistent, brukare, tider och slag) finns redan."
+    );
+    let told = AppError::invalid_text(assistid_app::shifts::templates::SHIFT_EXISTS.text());
+    let en = IpcError::in_lang(told.into(), Lang::En);
+    assert_eq!(
+        (en.code.as_str(), en.message_code.as_str()),
+        ("invalid_input", "shift_exists")
+    );
+    assert!(
+        en.message.starts_with("An identical shift"),
+        "{}",
+        en.message
+    );
+    let unexpected = IpcError::in_lang(anyhow::anyhow!("disk full"), Lang::En);
+    assert_eq!(
+        (unexpected.code.as_str(), unexpected.message.as_str()),
+        ("internal", "Something went wrong: disk full")
+    );
+}
