@@ -1,7 +1,8 @@
 //! Reading a PKCS#12 file (`.p12`/`.pfx`): every private key and every certificate in it,
 //! with the bag attributes that name them, so that keys can be paired with certificates by
-//! their public keys (see [`crate::client_key`]). `p12-keystore` drops key and certificate bags without
-//! a `localKeyId`, which files from some exporters (older tools, Java keytool variants) have.
+//! their public keys (see [`crate::client_key`]). `p12-keystore` drops key and certificate
+//! bags without a `localKeyId`, which files from some exporters (older tools, Java keytool
+//! variants) have.
 //!
 //! Supported, as real files use them: the MAC with HMAC over SHA-1 or SHA-2 (always verified
 //! when present: a mismatch is the wrong password), PBES2 (PBKDF2 with HMAC-SHA-1/SHA-2 and
