@@ -98,7 +98,7 @@ pub fn write(bags: &[Bag], password: &str) -> Result<Vec<u8>, WriteError> {
     write_with(bags, password, &Iterations::default())
 }
 
-/// Like [`write`], with chosen iteration counts.
+/// Like [`write()`], with chosen iteration counts.
 pub fn write_with(
     bags: &[Bag],
     password: &str,
