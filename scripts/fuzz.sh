@@ -25,7 +25,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(import_csv import_xlsx elt_response bankid_json bankid_signature c14n)
+  targets=(import_csv import_xlsx elt_response bankid_json bankid_signature c14n pkcs12)
 fi
 sanitizer="${ASSISTID_FUZZ_SANITIZER:-address}"
 # ASSISTID_FUZZ_JOBS > 1 runs that many libFuzzer jobs per target (one target at a time: each

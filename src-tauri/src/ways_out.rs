@@ -292,6 +292,7 @@ pub fn write_diagnostics(app: &App, data_dir: &Path, id: &str) -> anyhow::Result
         assistid_app::owner_only::tighten_dir(&d).map_err(|e| IpcError {
             code: "internal".to_owned(),
             message: format!("Mappen {} kunde inte skapas: {e}", d.display()),
+            ..IpcError::default()
         })?;
     }
     let now = Utc::now();

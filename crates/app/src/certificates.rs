@@ -384,9 +384,11 @@ impl App {
     }
 
     /// [`App::import_certificate`] with the user's choice of key (its name or serial number)
-    /// when the file holds several that may log in. For FK's certificate the choice is kept as
-    /// the setting [`crate::submit::ELT_CLIENT_CERT_KEY`] (cleared when none is given), which
-    /// every connection to FK then uses.
+    /// when the file holds several that may log in. The choice is kept as the setting
+    /// [`crate::submit::ELT_CLIENT_CERT_KEY`] for FK's certificate and
+    /// [`crate::signing::RP_CERT_KEY`] for BankID's (cleared when none is given), which every
+    /// connection to FK or BankID then uses: both files are read by one reader
+    /// (`assistid-pkcs12`) with one rule.
     pub fn import_certificate_choosing_key(
         &self,
         purpose: CertificatePurpose,
@@ -428,15 +430,13 @@ impl App {
             store
                 .set_setting(&purpose.info_key(), &info_json, now)
                 .map_err(AppError::from)?;
-            if purpose == CertificatePurpose::FkClient {
-                store
-                    .set_setting(
-                        crate::submit::ELT_CLIENT_CERT_KEY,
-                        key_choice.unwrap_or(""),
-                        now,
-                    )
-                    .map_err(AppError::from)?;
-            }
+            let key_setting = match purpose {
+                CertificatePurpose::FkClient => crate::submit::ELT_CLIENT_CERT_KEY,
+                CertificatePurpose::BankIdRp => crate::signing::RP_CERT_KEY,
+            };
+            store
+                .set_setting(key_setting, key_choice.unwrap_or(""), now)
+                .map_err(AppError::from)?;
             store
                 .append_event(&assistid_store::NewEvent {
                     at: now,

@@ -62,7 +62,7 @@ pub use assistid_store::SignerRole;
 pub(crate) use connection::wrong_environment;
 pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
-    KEYCHAIN_SERVICE, SETTINGS_KEY_PREFIX, StandInBankId,
+    KEYCHAIN_SERVICE, RP_CERT_KEY, SETTINGS_KEY_PREFIX, StandInBankId,
 };
 pub use text::OrderLimits;
 pub use uuid::Uuid;

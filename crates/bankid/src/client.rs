@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use assistid_core::secret::Sensitive;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use assistid_pkcs12::{Pkcs12Error, describe_candidates};
 
 use crate::error::BankIdError;
 use crate::types::{
@@ -66,41 +66,56 @@ impl Environment {
     }
 }
 
-/// Converts a PKCS#12 file to one PEM text holding the private key (PKCS#8) and the
+/// Converts the RP's PKCS#12 file to one PEM text holding the private key (PKCS#8) and the
 /// certificate chain, leaf first, as rustls wants it. Done in memory; the result is secret.
+///
+/// The file is read by the reader FK's client certificate uses too (`assistid-pkcs12`): keys
+/// are paired with their certificates by public key (a file whose bags carry no `localKeyId`
+/// works), and the key used is the one whose certificate may authenticate a TLS client
+/// (BankID's RP certificates are TLS client certificates: clientAuth, or no extended key
+/// usage). A file with several such keys is refused with their list — the same rule as for
+/// FK's certificate: a guess could present the wrong key; [`pkcs12_to_pem_choosing`] takes the
+/// user's choice.
+///
+/// Errors: [`BankIdError::Config`] with a Swedish text saying what is wrong with the file (wrong
+/// password, not PKCS#12, no key for client authentication, several).
 pub fn pkcs12_to_pem(
     pkcs12: &[u8],
     password: &Sensitive<String>,
 ) -> Result<Sensitive<String>, BankIdError> {
-    let store = p12_keystore::KeyStore::from_pkcs12(pkcs12, password.expose()).map_err(|e| {
-        BankIdError::Config(format!(
-            "RP-certifikatet (PKCS#12) gick inte att öppna – fel lösenord eller trasig fil ({e})."
-        ))
-    })?;
-    let (_, chain) = store.private_key_chain().ok_or_else(|| {
-        BankIdError::Config("RP-certifikatet (PKCS#12) innehåller ingen privat nyckel.".into())
-    })?;
-    if chain.chain().is_empty() {
-        return Err(BankIdError::Config(
-            "RP-certifikatet (PKCS#12) innehåller inget certifikat.".into(),
-        ));
-    }
-    let mut pem = pem_block("PRIVATE KEY", chain.key());
-    for cert in chain.chain() {
-        pem.push_str(&pem_block("CERTIFICATE", cert.as_der()));
-    }
-    Ok(Sensitive::new(pem))
+    pkcs12_to_pem_choosing(pkcs12, password, None)
 }
 
-fn pem_block(label: &str, der: &[u8]) -> String {
-    let b64 = BASE64.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(chunk));
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
+/// [`pkcs12_to_pem`] with the user's choice among several keys for client authentication: a
+/// key's name in the file or its certificate's serial number in hex (as
+/// `assistid_pkcs12::client_key_candidates` lists them). A choice that names none of them is
+/// refused with the list.
+pub fn pkcs12_to_pem_choosing(
+    pkcs12: &[u8],
+    password: &Sensitive<String>,
+    choice: Option<&str>,
+) -> Result<Sensitive<String>, BankIdError> {
+    let chosen = assistid_pkcs12::client_key(pkcs12, password, choice).map_err(|e| {
+        BankIdError::Config(match e {
+            Pkcs12Error::WrongPassword => "RP-certifikatet (PKCS#12) gick inte att öppna: fel \
+                                           lösenord. Ange lösenordet som hör till filen."
+                .to_owned(),
+            Pkcs12Error::SeveralClientKeys { candidates } => format!(
+                "RP-certifikatet (PKCS#12) innehåller flera nycklar för klientautentisering: {}. \
+                 Välj en av dem med namn eller serienummer när certifikatet läggs in.",
+                describe_candidates(&candidates)
+            ),
+            other => format!(
+                "RP-certifikatet (PKCS#12) kan inte användas: {other}. Välj RP-certifikatet \
+                 från banken (.p12/.pfx)."
+            ),
+        })
+    })?;
+    let pem = chosen.to_pem();
+    let text = std::str::from_utf8(pem.expose()).map_err(|_| {
+        BankIdError::Config("RP-certifikatet (PKCS#12) gick inte att göra om till PEM.".into())
+    })?;
+    Ok(Sensitive::new(text.to_owned()))
 }
 
 /// How the client retries 503 (maintenance) and 429 (rate limited) quietly.
@@ -139,13 +154,24 @@ impl ClientBuilder {
         self
     }
 
-    /// The RP's client certificate as PKCS#12 and its password.
+    /// The RP's client certificate as PKCS#12 and its password (see [`pkcs12_to_pem`]).
     pub fn identity_pkcs12(
-        mut self,
+        self,
         pkcs12: &[u8],
         password: &Sensitive<String>,
     ) -> Result<Self, BankIdError> {
-        self.identity_pem = Some(pkcs12_to_pem(pkcs12, password)?);
+        self.identity_pkcs12_choosing(pkcs12, password, None)
+    }
+
+    /// [`ClientBuilder::identity_pkcs12`] with the user's choice among several keys for client
+    /// authentication (see [`pkcs12_to_pem_choosing`]).
+    pub fn identity_pkcs12_choosing(
+        mut self,
+        pkcs12: &[u8],
+        password: &Sensitive<String>,
+        choice: Option<&str>,
+    ) -> Result<Self, BankIdError> {
+        self.identity_pem = Some(pkcs12_to_pem_choosing(pkcs12, password, choice)?);
         Ok(self)
     }
 

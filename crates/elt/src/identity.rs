@@ -5,16 +5,13 @@
 use std::fmt;
 
 use assistid_core::secret::Sensitive;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use assistid_pkcs12::{Pkcs12Error, describe_candidates};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Stockholm;
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde::Serialize;
-use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
+use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::error::EltError;
-use crate::pkcs12_file::{self, FileCertificate, FileContents, FileKey, ReadError};
 
 /// Warn this many days (or fewer) before the certificate expires.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -161,21 +158,18 @@ impl ClientIdentity {
         password: &Sensitive<String>,
         choice: Option<&str>,
     ) -> Result<Self, EltError> {
-        let contents = read_file(pkcs12, password)?;
-        let pairs = pairs(&contents);
-        let chosen = choose_client_key(&contents, &pairs, choice)?;
-        let info = certificate_info(&chosen.leaf.der)?;
-        let chain = chain_of(&contents, chosen.leaf);
-        let key = chosen.key.pkcs8.expose();
-        let mut pem = Vec::new();
-        push_pem(&mut pem, "PRIVATE KEY", key);
-        for cert in &chain {
-            push_pem(&mut pem, "CERTIFICATE", cert);
-        }
+        let chosen = assistid_pkcs12::client_key(pkcs12, password, choice).map_err(elt_error)?;
+        let leaf = chosen
+            .chain_der()
+            .first()
+            .ok_or_else(|| EltError::InvalidCertificateFile {
+                reason: "certifikatet i filen går inte att läsa".to_owned(),
+            })?;
+        let info = certificate_info(leaf)?;
         Ok(Self {
-            pem: Sensitive::new(pem),
-            key_der: Sensitive::new(key.clone()),
-            chain_der: chain.into_iter().map(<[u8]>::to_vec).collect(),
+            pem: chosen.to_pem(),
+            key_der: Sensitive::new(chosen.key_pkcs8().to_vec()),
+            chain_der: chosen.chain_der().to_vec(),
             info,
         })
     }
@@ -238,225 +232,37 @@ pub fn client_key_candidates(
     pkcs12: &[u8],
     password: &Sensitive<String>,
 ) -> Result<Vec<ClientKeyCandidate>, EltError> {
-    let contents = read_file(pkcs12, password)?;
-    Ok(candidates(&pairs(&contents))
+    Ok(assistid_pkcs12::client_key_candidates(pkcs12, password)
+        .map_err(elt_error)?
         .into_iter()
-        .map(|(candidate, _)| candidate)
+        .map(|c| ClientKeyCandidate {
+            alias: c.alias,
+            serial: c.serial,
+            info: CertificateInfo {
+                subject: c.subject,
+                issuer: c.issuer,
+                not_before: c.not_before,
+                not_after: c.not_after,
+            },
+        })
         .collect())
 }
 
-fn read_file(pkcs12: &[u8], password: &Sensitive<String>) -> Result<FileContents, EltError> {
-    pkcs12_file::read(pkcs12, password.expose()).map_err(|e| match e {
-        ReadError::WrongPassword => EltError::WrongCertificatePassword,
-        ReadError::Invalid(reason) => EltError::InvalidCertificateFile { reason },
-    })
-}
-
-/// A private key of the file with a certificate for it.
-struct Pair<'f> {
-    key: &'f FileKey,
-    leaf: &'f FileCertificate,
-}
-
-/// The public key of a certificate (the subjectPublicKey bits of its SubjectPublicKeyInfo).
-fn certificate_public_key(cert: &FileCertificate) -> Option<Vec<u8>> {
-    let (_, parsed) = X509Certificate::from_der(&cert.der).ok()?;
-    Some(parsed.public_key().subject_public_key.data.to_vec())
-}
-
-/// The public part of a private key, computed by the TLS stack that will use the key (so a key
-/// it cannot use has none): the subjectPublicKey bits of its SubjectPublicKeyInfo.
-fn key_public_key(key: &FileKey) -> Option<Vec<u8>> {
-    let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8.expose().as_slice()));
-    let signing_key = rustls::crypto::ring::sign::any_supported_type(&der).ok()?;
-    let spki = signing_key.public_key()?;
-    let (_, parsed) = SubjectPublicKeyInfo::from_der(spki.as_ref()).ok()?;
-    Some(parsed.subject_public_key.data.to_vec())
-}
-
-/// Every key paired with its certificates: by public key (a certificate whose public key is
-/// the key's); the `localKeyId` attributes only narrow several certificates of one key (a
-/// renewed certificate beside the old one) and pair a key whose public part cannot be
-/// computed. A `localKeyId` that names a certificate for another key pairs nothing.
-fn pairs(contents: &FileContents) -> Vec<Pair<'_>> {
-    let cert_keys: Vec<Option<Vec<u8>>> = contents
-        .certificates
-        .iter()
-        .map(certificate_public_key)
-        .collect();
-    let same_id = |key: &FileKey, cert: &FileCertificate| {
-        key.local_key_id.is_some() && key.local_key_id == cert.local_key_id
-    };
-    let mut out = Vec::new();
-    for key in &contents.keys {
-        let leaves: Vec<&FileCertificate> = match key_public_key(key) {
-            Some(public) => {
-                let by_public: Vec<&FileCertificate> = contents
-                    .certificates
-                    .iter()
-                    .zip(&cert_keys)
-                    .filter(|(_, cert_key)| cert_key.as_ref() == Some(&public))
-                    .map(|(cert, _)| cert)
-                    .collect();
-                let hinted: Vec<&FileCertificate> = by_public
-                    .iter()
-                    .copied()
-                    .filter(|cert| same_id(key, cert))
-                    .collect();
-                if hinted.is_empty() { by_public } else { hinted }
-            }
-            None => contents
-                .certificates
-                .iter()
-                .filter(|cert| same_id(key, cert))
-                .collect(),
-        };
-        out.extend(leaves.into_iter().map(|leaf| Pair { key, leaf }));
-    }
-    out
-}
-
-/// The leaf and its issuers found in the file, leaf first (each certificate once; a
-/// self-signed root ends the chain).
-fn chain_of<'f>(contents: &'f FileContents, leaf: &'f FileCertificate) -> Vec<&'f [u8]> {
-    let mut chain: Vec<&[u8]> = vec![&leaf.der];
-    let Ok((_, mut current)) = X509Certificate::from_der(&leaf.der) else {
-        return chain;
-    };
-    while chain.len() <= contents.certificates.len() {
-        if current.subject().as_raw() == current.issuer().as_raw() {
-            break;
+/// The shared reader's verdict in this crate's terms (the reasons are the reader's Swedish
+/// texts).
+fn elt_error(error: Pkcs12Error) -> EltError {
+    match error {
+        Pkcs12Error::WrongPassword => EltError::WrongCertificatePassword,
+        Pkcs12Error::SeveralClientKeys { candidates } => EltError::SeveralClientKeys {
+            candidates: describe_candidates(&candidates),
+        },
+        Pkcs12Error::Unreadable { reason } | Pkcs12Error::NoClientKey { reason } => {
+            EltError::InvalidCertificateFile { reason }
         }
-        let issuer = contents.certificates.iter().find_map(|cert| {
-            if chain.contains(&cert.der.as_slice()) {
-                return None;
-            }
-            let (_, parsed) = X509Certificate::from_der(&cert.der).ok()?;
-            (parsed.subject().as_raw() == current.issuer().as_raw()).then_some((cert, parsed))
-        });
-        let Some((cert, parsed)) = issuer else {
-            break;
-        };
-        chain.push(&cert.der);
-        current = parsed;
+        other => EltError::InvalidCertificateFile {
+            reason: other.to_string(),
+        },
     }
-    chain
-}
-
-/// The name a pair is listed under.
-fn alias_of(pair: &Pair<'_>, cert: &X509Certificate<'_>) -> String {
-    pair.key
-        .friendly_name
-        .clone()
-        .or_else(|| pair.leaf.friendly_name.clone())
-        .unwrap_or_else(|| cert.subject().to_string())
-}
-
-/// Every pair whose certificate allows client authentication, with its description.
-fn candidates<'p, 'f>(pairs: &'p [Pair<'f>]) -> Vec<(ClientKeyCandidate, &'p Pair<'f>)> {
-    let mut out = Vec::new();
-    for pair in pairs {
-        let Ok((_, cert)) = X509Certificate::from_der(&pair.leaf.der) else {
-            continue;
-        };
-        if !allows_client_auth(&cert) {
-            continue;
-        }
-        let Ok(info) = certificate_info(&pair.leaf.der) else {
-            continue;
-        };
-        out.push((
-            ClientKeyCandidate {
-                alias: alias_of(pair, &cert),
-                serial: cert.raw_serial_as_string().to_lowercase(),
-                info,
-            },
-            pair,
-        ));
-    }
-    out
-}
-
-/// Extended key usage clientAuth (or any, or none given) and key usage digitalSignature (or
-/// none given): what a TLS client certificate needs.
-fn allows_client_auth(cert: &X509Certificate<'_>) -> bool {
-    let eku_ok = match cert.extended_key_usage() {
-        Ok(Some(eku)) => eku.value.client_auth || eku.value.any,
-        Ok(None) => true,
-        Err(_) => false,
-    };
-    let ku_ok = match cert.key_usage() {
-        Ok(Some(ku)) => ku.value.digital_signature(),
-        Ok(None) => true,
-        Err(_) => false,
-    };
-    eku_ok && ku_ok
-}
-
-fn normalized_serial(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_hexdigit())
-        .map(|c| c.to_ascii_lowercase())
-        .collect::<String>()
-        .trim_start_matches('0')
-        .to_owned()
-}
-
-fn choose_client_key<'p, 'f>(
-    contents: &FileContents,
-    pairs: &'p [Pair<'f>],
-    choice: Option<&str>,
-) -> Result<&'p Pair<'f>, EltError> {
-    let found = candidates(pairs);
-    if found.is_empty() {
-        let reason = if !pairs.is_empty() {
-            "ingen nyckel i filen har ett certifikat för klientautentisering (clientAuth)"
-        } else if contents.keys.is_empty() {
-            "filen innehåller ingen privat nyckel med certifikat"
-        } else if contents.certificates.is_empty() {
-            "filen innehåller en privat nyckel men inget certifikat till den"
-        } else {
-            "ingen privat nyckel i filen hör ihop med något av certifikaten i den (de publika \
-             nycklarna skiljer sig)"
-        };
-        return Err(EltError::InvalidCertificateFile {
-            reason: reason.to_owned(),
-        });
-    }
-    if let Some(choice) = choice.map(str::trim).filter(|c| !c.is_empty()) {
-        let wanted_serial = normalized_serial(choice);
-        let chosen = found.iter().find(|(c, _)| {
-            c.alias == choice
-                || (!wanted_serial.is_empty() && normalized_serial(&c.serial) == wanted_serial)
-        });
-        return match chosen {
-            Some((_, pair)) => Ok(*pair),
-            None => Err(EltError::SeveralClientKeys {
-                candidates: describe(&found),
-            }),
-        };
-    }
-    match found.as_slice() {
-        [(_, pair)] => Ok(*pair),
-        _ => Err(EltError::SeveralClientKeys {
-            candidates: describe(&found),
-        }),
-    }
-}
-
-fn describe(found: &[(ClientKeyCandidate, &Pair<'_>)]) -> String {
-    found
-        .iter()
-        .map(|(c, _)| {
-            format!(
-                "\"{}\" (serienummer {}, gäller till {})",
-                c.alias,
-                c.serial,
-                c.info.not_after.with_timezone(&Stockholm).date_naive()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Reads subject, issuer and validity from a DER certificate.
@@ -508,16 +314,6 @@ pub fn ca_certificates_info(pem: &[u8]) -> Result<Vec<CertificateInfo>, EltError
         ));
     }
     Ok(infos)
-}
-
-fn push_pem(out: &mut Vec<u8>, label: &str, der: &[u8]) {
-    let encoded = STANDARD.encode(der);
-    out.extend_from_slice(format!("-----BEGIN {label}-----\n").as_bytes());
-    for line in encoded.as_bytes().chunks(64) {
-        out.extend_from_slice(line);
-        out.push(b'\n');
-    }
-    out.extend_from_slice(format!("-----END {label}-----\n").as_bytes());
 }
 
 #[cfg(test)]

@@ -45,7 +45,6 @@ pub mod envelope;
 pub mod environment;
 pub mod error;
 pub mod identity;
-mod pkcs12_file;
 pub mod response;
 
 pub use client::{

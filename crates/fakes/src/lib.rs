@@ -6,4 +6,5 @@
 
 pub mod bankid;
 pub mod fk;
+pub mod pkcs12;
 pub mod pki;

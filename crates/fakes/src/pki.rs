@@ -30,7 +30,6 @@
 use std::fmt;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SerialNumber, SigningKey,
@@ -360,16 +359,24 @@ impl IssuedCert {
     /// Packs the key, the certificate and the CA certificate into a password-protected PKCS#12
     /// file (AES-256/PBKDF2 with an HMAC-SHA-256 MAC), like a certificate vendor delivers.
     pub fn to_pkcs12(&self, password: &str) -> Result<Vec<u8>> {
-        let pkcs12 = |e: p12_keystore::error::Error| PkiError::Pkcs12(e.to_string());
-        let leaf = p12_keystore::Certificate::from_der(&self.cert_der).map_err(pkcs12)?;
-        let ca = p12_keystore::Certificate::from_der(&self.ca_der).map_err(pkcs12)?;
+        use crate::pkcs12::{Bag, Content};
         // The local key id ties the key to its certificate inside the file; a digest of the
-        // certificate is unique enough.
-        let local_key_id = &Sha256::digest(&self.cert_der)[..20];
-        let chain = PrivateKeyChain::new(&self.key_der, local_key_id, [leaf, ca]);
-        let mut store = KeyStore::new();
-        store.add_entry("assistid", KeyStoreEntry::PrivateKeyChain(chain));
-        store.writer(password).write().map_err(pkcs12)
+        // certificate is unique enough. The alias "assistid" names key and certificate.
+        let local_key_id = Sha256::digest(&self.cert_der)[..20].to_vec();
+        let named = |content: Content| Bag {
+            content,
+            local_key_id: Some(local_key_id.clone()),
+            friendly_name: Some("assistid".to_owned()),
+        };
+        crate::pkcs12::write(
+            &[
+                named(Content::Certificate(self.cert_der.clone())),
+                Bag::bare(Content::Certificate(self.ca_der.clone())),
+                named(Content::Key(self.key_der.clone())),
+            ],
+            password,
+        )
+        .map_err(|e| PkiError::Pkcs12(e.to_string()))
     }
 }
 

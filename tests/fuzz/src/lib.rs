@@ -34,7 +34,7 @@ pub struct Target {
 }
 
 /// Every fuzz target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 6] = [
+pub const TARGETS: [Target; 7] = [
     Target {
         name: "import_csv",
         check: import_csv,
@@ -58,6 +58,10 @@ pub const TARGETS: [Target; 6] = [
     Target {
         name: "c14n",
         check: c14n,
+    },
+    Target {
+        name: "pkcs12",
+        check: pkcs12,
     },
 ];
 
@@ -323,4 +327,54 @@ pub fn c14n(data: &[u8]) {
         String::from_utf8_lossy(&canonical),
         String::from_utf8_lossy(&again)
     );
+}
+
+/// The password of the committed `pkcs12` seeds (test keys only), so that mutations of them get
+/// past the MAC and the decryption into the bags and the pairing.
+pub const PKCS12_SEED_PASSWORD: &str = "fuzz";
+
+/// `pkcs12`: a certificate file (FK's client certificate or BankID's RP certificate, as the
+/// user picks it) opened with the seeds' password: the shared reader and the key pairing must
+/// return for any bytes, within the reader's iteration limits, and what they return must hold
+/// together — a chosen key comes with its certificate first in the chain and is one of the
+/// listed candidates; every error has a Swedish text to show.
+pub fn pkcs12(data: &[u8]) {
+    let password = Sensitive::new(PKCS12_SEED_PASSWORD.to_owned());
+    let candidates = assistid_pkcs12::client_key_candidates(data, &password);
+    match assistid_pkcs12::client_key(data, &password, None) {
+        Ok(key) => {
+            assert!(
+                !key.key_pkcs8().is_empty() && !key.chain_der().is_empty(),
+                "a chosen key comes with its certificate"
+            );
+            let listed = candidates.unwrap_or_else(|e| {
+                panic!("a file whose key was chosen must list its candidates: {e}")
+            });
+            assert!(
+                listed.contains(key.description()),
+                "the chosen key must be one of the listed candidates: {:?} not in {listed:?}",
+                key.description()
+            );
+            let pem = key.to_pem();
+            assert!(
+                pem.expose().starts_with(b"-----BEGIN PRIVATE KEY-----\n"),
+                "the PEM starts with the key"
+            );
+        }
+        Err(e) => {
+            assert!(
+                !e.to_string().trim().is_empty(),
+                "every error has a text: {e:?}"
+            );
+            if let assistid_pkcs12::Pkcs12Error::SeveralClientKeys {
+                candidates: several,
+            } = &e
+            {
+                assert!(
+                    several.len() > 1,
+                    "several means more than one: {several:?}"
+                );
+            }
+        }
+    }
 }

@@ -73,6 +73,10 @@ pub const SETTINGS_KEY_PREFIX: &str = "bankid.settings.";
 pub const DEMO_PKI_DIR: &str = "demo-pki";
 /// The environment variable with the RP certificate's password (headless use).
 pub const CERT_PASSWORD_ENV: &str = "ASSISTID_BANKID_CERT_PASSWORD";
+/// The setting with the user's choice of key when the imported RP certificate file holds
+/// several for client authentication (its name or serial number; empty: none), kept by
+/// [`App::import_certificate_choosing_key`] and used by every connection to BankID.
+pub const RP_CERT_KEY: &str = "bankid.rp_certificate_key";
 /// The keychain service under which the RP certificate's password is kept (account: the
 /// provider's organisationsnummer).
 pub const KEYCHAIN_SERVICE: &str = "se.assistid.bankid-rp";
@@ -358,11 +362,18 @@ impl App {
                 }
             };
         let password = rp_password(&self.provider_org()?)?;
+        let key_choice = self
+            .store()
+            .setting(RP_CERT_KEY)
+            .map_err(AppError::from)?
+            .filter(|choice| !choice.trim().is_empty());
         let mut builder = Client::builder(bankid_environment);
         if let Some(url) = base_url {
             builder = builder.base_url(url);
         }
-        let client = builder.identity_pkcs12(&pkcs12, &password)?.build()?;
+        let client = builder
+            .identity_pkcs12_choosing(&pkcs12, &password, key_choice.as_deref())?
+            .build()?;
         Ok(BankIdConnection {
             environment,
             client,

@@ -5,6 +5,7 @@ mod client_key;
 mod early_connection;
 mod environment;
 mod identity;
+#[path = "../../../pkcs12/tests/spec/p12_writer.rs"]
 mod p12_writer;
 mod request_envelope;
 mod responses;

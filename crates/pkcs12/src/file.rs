@@ -1,7 +1,8 @@
 //! Reading a PKCS#12 file (`.p12`/`.pfx`): every private key and every certificate in it,
 //! with the bag attributes that name them, so that keys can be paired with certificates by
-//! their public keys (see `identity.rs`). `p12-keystore` drops key and certificate bags without
-//! a `localKeyId`, which files from some exporters (older tools, Java keytool variants) have.
+//! their public keys (see [`crate::client_key`]). `p12-keystore` drops key and certificate
+//! bags without a `localKeyId`, which files from some exporters (older tools, Java keytool
+//! variants) have.
 //!
 //! Supported, as real files use them: the MAC with HMAC over SHA-1 or SHA-2 (always verified
 //! when present: a mismatch is the wrong password), PBES2 (PBKDF2 with HMAC-SHA-1/SHA-2 and
@@ -65,37 +66,45 @@ const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.
 const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
 const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 
-/// Why a file could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ReadError {
-    /// The MAC does not match (or, in a file without a MAC, nothing decrypts): the password.
-    WrongPassword,
-    /// Not a PKCS#12 file this program can read; the reason in Swedish.
-    Invalid(String),
+use crate::Pkcs12Error;
+
+type ReadError = Pkcs12Error;
+
+/// A private key of the file with its bag attributes.
+#[derive(Debug)]
+pub struct FileKey {
+    /// The key, PKCS#8 DER (decrypted: secret).
+    pub pkcs8: Sensitive<Vec<u8>>,
+    /// The bag's `localKeyId` attribute, if any.
+    pub local_key_id: Option<Vec<u8>>,
+    /// The bag's `friendlyName` attribute (the alias), if any.
+    pub friendly_name: Option<String>,
 }
 
-/// A private key of the file (PKCS#8 DER) with its bag attributes.
-pub(crate) struct FileKey {
-    pub(crate) pkcs8: Sensitive<Vec<u8>>,
-    pub(crate) local_key_id: Option<Vec<u8>>,
-    pub(crate) friendly_name: Option<String>,
+/// An X.509 certificate of the file with its bag attributes.
+#[derive(Debug, Clone)]
+pub struct FileCertificate {
+    /// The certificate, DER.
+    pub der: Vec<u8>,
+    /// The bag's `localKeyId` attribute, if any.
+    pub local_key_id: Option<Vec<u8>>,
+    /// The bag's `friendlyName` attribute (the alias), if any.
+    pub friendly_name: Option<String>,
 }
 
-/// A certificate of the file (DER) with its bag attributes.
-pub(crate) struct FileCertificate {
-    pub(crate) der: Vec<u8>,
-    pub(crate) local_key_id: Option<Vec<u8>>,
-    pub(crate) friendly_name: Option<String>,
-}
-
-/// Everything the file holds that matters here, in file order.
-pub(crate) struct FileContents {
-    pub(crate) keys: Vec<FileKey>,
-    pub(crate) certificates: Vec<FileCertificate>,
+/// Everything the file holds that matters for TLS, in file order.
+#[derive(Debug)]
+pub struct FileContents {
+    /// The private keys (plain and shrouded key bags).
+    pub keys: Vec<FileKey>,
+    /// The X.509 certificates.
+    pub certificates: Vec<FileCertificate>,
 }
 
 fn invalid(reason: &str) -> ReadError {
-    ReadError::Invalid(reason.to_owned())
+    Pkcs12Error::Unreadable {
+        reason: reason.to_owned(),
+    }
 }
 
 fn unreadable() -> ReadError {
@@ -103,7 +112,11 @@ fn unreadable() -> ReadError {
 }
 
 /// Reads every key and certificate of a PKCS#12 file opened with `password`.
-pub(crate) fn read(file: &[u8], password: &str) -> Result<FileContents, ReadError> {
+///
+/// Errors: [`Pkcs12Error::WrongPassword`] when the MAC does not match (or, in a file without
+/// a MAC, nothing decrypts to something readable), [`Pkcs12Error::Unreadable`] for everything
+/// else (not PKCS#12, too large, too many iterations, an unsupported scheme). Never panics.
+pub fn read(file: &[u8], password: &str) -> Result<FileContents, ReadError> {
     if file.len() > MAX_PKCS12_BYTES {
         return Err(invalid(
             "filen är för stor för att vara en certifikatfil (högst 256 kB)",
@@ -213,7 +226,7 @@ impl Reader<'_> {
             ));
         }?;
         if !ok {
-            return Err(ReadError::WrongPassword);
+            return Err(Pkcs12Error::WrongPassword);
         }
         self.mac_verified = true;
         Ok(())
@@ -224,7 +237,7 @@ impl Reader<'_> {
         if self.mac_verified {
             invalid("en krypterad del av filen går inte att dekryptera; filen är skadad")
         } else {
-            ReadError::WrongPassword
+            Pkcs12Error::WrongPassword
         }
     }
 
@@ -360,7 +373,7 @@ impl Reader<'_> {
         if self.mac_verified {
             unreadable()
         } else {
-            ReadError::WrongPassword
+            Pkcs12Error::WrongPassword
         }
     }
 }
