@@ -2,19 +2,21 @@
 //! keeps the whole vendor at FK's spacing however many instances run.
 //!
 //! **The pacer.** A turn is a PostgreSQL advisory lock (one key per environment) held on a
-//! connection of its own. The holder reads `pacer.last_start` and waits until FK's spacing
-//! (plus a margin) has passed since it, measured on PostgreSQL's clock; shortly before the
-//! turn is due it claims the next submission (`sending`, committed: written before the
-//! request); at the turn it writes `last_start` (a lower bound of the request's start, kept
-//! should the instance die during the send), hands the request to the operating system on a
-//! connection opened while the turn came due (`EltClient::connect`, after the lock: a
-//! handshake that hangs holds the turn for at most the connect timeout, and an instance
-//! waiting for the lock holds no idle connection to FK), and when the request has been written
-//! (`PreparedConnection::submit_envelope`'s callback) writes `last_start` again — an upper
-//! bound, PostgreSQL's clock after the send — and only then releases the lock. The answer is
-//! awaited outside the turn, so several requests can wait for FK at once while their starts
-//! stay spaced. An instance killed during its turn loses its connection and PostgreSQL
-//! releases the lock; `last_start` then holds the start written before the send.
+//! connection of its own. Before waiting for it, the instance opens TCP and TLS to FK
+//! (`EltClient::connect`; a connection not used within `FRESH_FOR` is replaced), so the
+//! handshake is off the critical path. As soon as the lock is granted, one statement
+//! (`queue::claim_next`, one round trip) claims the next submission (`sending` and its
+//! attempt, committed: written before the request) and books its start in `pacer.last_start`:
+//! FK's spacing (plus a margin) after the previous start, on PostgreSQL's clock — a lower
+//! bound of the request's start, kept should the instance die during the send. At that start
+//! the request is handed to the operating system, and when it has been written
+//! (`PreparedConnection::submit_envelope`'s callback) `last_start` is written again — an upper
+//! bound of the start: the earlier of PostgreSQL's clock after the send and the booked start
+//! plus how late the request left plus the claim's round trip (PostgreSQL read its clock
+//! within that round trip) — and only then is the lock released. The answer is awaited
+//! outside the turn, so several requests can wait for FK at once while their starts stay
+//! spaced. An instance killed during its turn loses its connection and PostgreSQL releases
+//! the lock; `last_start` then holds the booked start.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,8 +32,9 @@ use crate::error::DbError;
 use crate::metrics::Metrics;
 use crate::queue::{self, Claimed, Outcome, State};
 
-/// How long before the turn the submission is claimed.
-const CLAIM_LEAD: Duration = Duration::from_millis(30);
+/// A connection opened ahead is used only this young (below `assistid_elt`'s
+/// `connection::MAX_IDLE`, after which FK may close it); an older one is replaced.
+const FRESH_FOR: Duration = Duration::from_secs(2);
 /// How often an idle loop looks for work (a new submission also wakes it).
 const IDLE_POLL: Duration = Duration::from_millis(250);
 
@@ -86,29 +89,38 @@ impl Turn {
         })
     }
 
-    /// How long until `spacing` has passed since the last start (PostgreSQL's clock).
-    async fn remaining(&mut self, spacing: Duration) -> Result<Duration, DbError> {
-        let spacing_secs = spacing.as_secs_f64();
+    /// Claims the next due submission and books its start (see [`queue::claim_next`]) on
+    /// the connection that holds the turn.
+    async fn claim(
+        &mut self,
+        settings: &SenderSettings,
+        instance: Uuid,
+    ) -> Result<Option<(Claimed, f64)>, DbError> {
         let environment = self.environment.clone();
         let client = self.conn.client().await?;
-        let row = client
-            .query_one(
-                "SELECT coalesce(extract(epoch FROM (last_start + make_interval(secs => $2) \
-                 - clock_timestamp()))::float8, 0) FROM pacer WHERE environment = $1",
-                &[&environment, &spacing_secs],
-            )
-            .await?;
-        let secs: f64 = row.get(0);
-        Ok(Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::ZERO))
+        queue::claim_next(
+            client,
+            &environment,
+            instance,
+            settings.max_sends_per_hour,
+            settings.spacing,
+        )
+        .await
     }
 
-    async fn mark_start(&mut self) -> Result<(), DbError> {
+    /// Writes the upper bound of the request's start once it has left: the earlier of
+    /// PostgreSQL's clock now and `booked + after_booked`, where `booked` is the start written
+    /// by the claim (still in `last_start`: the turn is held) and `after_booked` bounds how
+    /// much later than it the request left (see `turn_once`).
+    async fn mark_sent(&mut self, after_booked: Duration) -> Result<(), DbError> {
         let environment = self.environment.clone();
+        let after_secs = after_booked.as_secs_f64();
         let client = self.conn.client().await?;
         client
             .execute(
-                "UPDATE pacer SET last_start = clock_timestamp() WHERE environment = $1",
-                &[&environment],
+                "UPDATE pacer SET last_start = least(clock_timestamp(), \
+                 last_start + make_interval(secs => $2)) WHERE environment = $1",
+                &[&environment, &after_secs],
             )
             .await?;
         Ok(())
@@ -148,11 +160,13 @@ pub async fn run(
     let slots = Arc::new(Semaphore::new(settings.max_in_flight));
     let mut tasks = tokio::task::JoinSet::new();
     let mut failures: u32 = 0;
+    let mut ahead = None;
     while !*stop.borrow() {
         while tasks.try_join_next().is_some() {}
         let backoff = Duration::from_millis(200 * u64::from(failures.min(25)));
         match turn_once(
             &pool, &client, &settings, instance, &metrics, &pacer, &slots, &mut tasks, &stop,
+            &mut ahead,
         )
         .await
         {
@@ -178,14 +192,10 @@ pub async fn run(
     while tasks.join_next().await.is_some() {}
 }
 
-/// What a turn came to before the send.
-enum Step {
-    /// Nothing due (or stopping).
-    Nothing,
-    /// FK could not be reached; nothing was claimed.
-    ConnectFailed,
-    /// Claimed, `last_start` written, the connection open: send now.
-    Go(Claimed, assistid_elt::PreparedConnection),
+/// A connection to FK opened ahead of the turn, and when.
+pub(crate) struct Ahead {
+    connection: assistid_elt::PreparedConnection,
+    opened: Instant,
 }
 
 /// One turn: `Ok(true)` when a request was started, `Ok(false)` when nothing was due.
@@ -200,6 +210,7 @@ async fn turn_once(
     slots: &Arc<Semaphore>,
     tasks: &mut tokio::task::JoinSet<()>,
     stop: &watch::Receiver<bool>,
+    ahead: &mut Option<Ahead>,
 ) -> Result<bool, DbError> {
     let Ok(permit) = slots.clone().acquire_owned().await else {
         return Ok(false);
@@ -207,59 +218,40 @@ async fn turn_once(
     if !queue::has_due(pool, &settings.environment, settings.max_sends_per_hour).await? {
         return Ok(false);
     }
-    let mut turn = Turn::acquire(pacer, &settings.environment).await?;
-    let result = async {
-        let remaining = turn.remaining(settings.spacing).await?;
-        let due = Instant::now() + remaining;
-        // Open TCP and TLS while the turn comes due (after the lock: an instance waiting for
-        // it holds no idle connection to FK); a failure here sent nothing.
-        let (connection, ()) = tokio::join!(
-            client.connect(),
-            tokio::time::sleep(remaining.saturating_sub(CLAIM_LEAD))
-        );
-        let connection = match connection {
-            Ok(c) => c,
+    if *stop.borrow() {
+        return Ok(false);
+    }
+    // Open TCP and TLS before waiting for the turn (while another instance, or this one's
+    // previous request, has it): the handshake is off the critical path. A failure here
+    // sent nothing and claimed nothing.
+    let connection = match ahead.take() {
+        Some(open) if open.opened.elapsed() < FRESH_FOR => open,
+        _ => match client.connect().await {
+            Ok(connection) => Ahead {
+                connection,
+                opened: Instant::now(),
+            },
             Err(e) => {
                 tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
                 metrics.connect_failure();
-                return Ok(Step::ConnectFailed);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                return Ok(false);
             }
-        };
-        if *stop.borrow() {
-            return Ok(Step::Nothing);
-        }
-        let claimed = queue::claim_next(
-            pool,
-            &settings.environment,
-            instance,
-            settings.max_sends_per_hour,
-        )
-        .await?;
-        let Some(claimed) = claimed else {
-            return Ok(Step::Nothing);
-        };
-        tokio::time::sleep_until(due.into()).await;
-        if let Err(e) = turn.mark_start().await {
-            // Claimed but not sent (the database went away): back to the queue, once the
-            // database answers again — never left `sending` by a live instance.
-            let pool = pool.clone();
-            tasks.spawn(async move {
-                record_until_stored(&pool, &claimed, &not_sent()).await;
-            });
-            return Err(e);
-        }
-        Ok::<_, DbError>(Step::Go(claimed, connection))
+        },
+    };
+    let mut turn = Turn::acquire(pacer, &settings.environment).await?;
+    if *stop.borrow() {
+        turn.release().await;
+        return Ok(false);
     }
-    .await;
-    let (claimed, connection) = match result {
-        Ok(Step::Go(claimed, connection)) => (claimed, connection),
-        Ok(Step::Nothing) => {
+    // Claim and book the start in one round trip, as soon as the turn is ours: the wait
+    // until the start covers it.
+    let asked = Instant::now();
+    let (claimed, remaining_secs) = match turn.claim(settings, instance).await {
+        Ok(Some(claim)) => claim,
+        Ok(None) => {
             turn.release().await;
-            return Ok(false);
-        }
-        Ok(Step::ConnectFailed) => {
-            turn.release().await;
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            *ahead = Some(connection);
             return Ok(false);
         }
         Err(e) => {
@@ -267,20 +259,53 @@ async fn turn_once(
             return Err(e);
         }
     };
+    // `remaining` was measured on PostgreSQL's clock somewhere between `asked` and now: at
+    // `due` (and later) PostgreSQL's clock has passed the booked start, and a request leaving
+    // at `t` left at most `(t - due) + round_trip` after it, on PostgreSQL's clock.
+    let answered = Instant::now();
+    let remaining = Duration::try_from_secs_f64(remaining_secs).unwrap_or(Duration::ZERO);
+    // A start booked in the past (by microseconds) widens the bound by as much.
+    let round_trip = answered.saturating_duration_since(asked)
+        + Duration::try_from_secs_f64(-remaining_secs).unwrap_or(Duration::ZERO);
+    let due = answered + remaining;
+    let connection = if connection.opened.elapsed() + remaining < FRESH_FOR {
+        connection.connection
+    } else {
+        // Too old by the start (waited long for the turn): open a new one while the turn
+        // comes due; if that fails, the claim goes back to the queue (nothing was sent).
+        drop(connection);
+        let (fresh, ()) = tokio::join!(client.connect(), tokio::time::sleep(remaining));
+        match fresh {
+            Ok(connection) => connection,
+            Err(e) => {
+                tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
+                metrics.connect_failure();
+                let pool = pool.clone();
+                tasks.spawn(async move {
+                    record_until_stored(&pool, &claimed, &not_sent()).await;
+                });
+                turn.release().await;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                return Ok(false);
+            }
+        }
+    };
+    tokio::time::sleep_until(due.into()).await;
     tracing::info!(code = "fk_request", submission = %claimed.id, installation = %claimed.installation_id, attempt = claimed.attempt, environment = %settings.environment, "sending to FK");
-    let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<chrono::DateTime<Utc>>();
+    let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<(chrono::DateTime<Utc>, Instant)>();
     // Releases the turn once the request has left (or failed before leaving).
     let release_pool = pool.clone();
     let release_claimed = claimed.clone();
     let release_metrics = metrics.clone();
     tasks.spawn(async move {
         let sent = sent_rx.await.ok();
-        if sent.is_some() {
-            let _ = turn.mark_start().await;
+        if let Some((_, left)) = sent {
+            let after_booked = left.saturating_duration_since(due) + round_trip;
+            let _ = turn.mark_sent(after_booked).await;
             release_metrics.request_started();
         }
         turn.release().await;
-        if let Some(at) = sent {
+        if let Some((at, _)) = sent {
             let _ = queue::mark_sent(&release_pool, &release_claimed, at).await;
         }
     });
@@ -293,11 +318,12 @@ async fn turn_once(
         let sent_in_callback = sent_slot.clone();
         let attempt = connection
             .submit_envelope(envelope, move || {
+                let left = Instant::now();
                 let now = Utc::now();
                 if let Ok(mut slot) = sent_in_callback.lock() {
                     *slot = Some(now);
                 }
-                let _ = sent_tx.send(now);
+                let _ = sent_tx.send((now, left));
             })
             .await;
         let latency = started.elapsed();
