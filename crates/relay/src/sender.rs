@@ -12,8 +12,10 @@
 //! the request is handed to the operating system, and when it has been written
 //! (`PreparedConnection::submit_envelope`'s callback) `last_start` is written again — an upper
 //! bound of the start: the earlier of PostgreSQL's clock after the send and the booked start
-//! plus how late the request left plus the claim's round trip (PostgreSQL read its clock
-//! within that round trip) — and only then is the lock released. The answer is awaited
+//! plus the time since the local instant known to come no earlier than the booked start on
+//! PostgreSQL's clock (from the claim's round trip, refined by up to three clock probes on the
+//! turn's connection while the start comes due; the probe with the shortest round trip bounds
+//! best, as in NTP) — and only then is the lock released. The answer is awaited
 //! outside the turn, so several requests can wait for FK at once while their starts stay
 //! spaced. An instance killed during its turn loses its connection and PostgreSQL releases
 //! the lock; `last_start` then holds the booked start.
@@ -35,6 +37,9 @@ use crate::queue::{self, Claimed, Outcome, State};
 /// A connection opened ahead is used only this young (below `assistid_elt`'s
 /// `connection::MAX_IDLE`, after which FK may close it); an older one is replaced.
 const FRESH_FOR: Duration = Duration::from_secs(2);
+/// Clock probes at most per turn, and the time left before the start a probe needs.
+const PROBES: usize = 3;
+const PROBE_ROOM: Duration = Duration::from_millis(10);
 /// How often an idle loop looks for work (a new submission also wakes it).
 const IDLE_POLL: Duration = Duration::from_millis(250);
 
@@ -106,6 +111,22 @@ impl Turn {
             settings.spacing,
         )
         .await
+    }
+
+    /// The booked start (`last_start`, written by the claim) minus PostgreSQL's clock now, in
+    /// seconds; `None` if the turn's connection is gone or the query failed (never on a new
+    /// connection: that would not hold the turn).
+    async fn booked_minus_now(&self) -> Option<f64> {
+        let client = self.conn.client.as_ref().filter(|c| !c.is_closed())?;
+        client
+            .query_one(
+                "SELECT extract(epoch FROM (last_start - clock_timestamp()))::float8 \
+                 FROM pacer WHERE environment = $1",
+                &[&self.environment],
+            )
+            .await
+            .ok()
+            .and_then(|row| row.try_get(0).ok())
     }
 
     /// Writes the upper bound of the request's start once it has left: the earlier of
@@ -192,6 +213,17 @@ pub async fn run(
     while tasks.join_next().await.is_some() {}
 }
 
+/// `at` moved by `secs` (either way); `None` only if the monotonic clock cannot go back that
+/// far.
+fn shifted(at: Instant, secs: f64) -> Option<Instant> {
+    let by = Duration::try_from_secs_f64(secs.abs()).ok()?;
+    if secs >= 0.0 {
+        at.checked_add(by)
+    } else {
+        at.checked_sub(by)
+    }
+}
+
 /// A connection to FK opened ahead of the turn, and when.
 pub(crate) struct Ahead {
     connection: assistid_elt::PreparedConnection,
@@ -259,22 +291,39 @@ async fn turn_once(
             return Err(e);
         }
     };
-    // `remaining` was measured on PostgreSQL's clock somewhere between `asked` and now: at
-    // `due` (and later) PostgreSQL's clock has passed the booked start, and a request leaving
-    // at `t` left at most `(t - due) + round_trip` after it, on PostgreSQL's clock.
+    // `remaining_secs` is the booked start minus PostgreSQL's clock read somewhere between
+    // `asked` and `answered`: from `answered + remaining` on, PostgreSQL's clock has passed
+    // the booked start (`due`), and a request leaving at `t` left at most `t - anchor` after
+    // it, with `anchor = asked + remaining_secs`. Clock probes while the start comes due
+    // (the turn is ours, the wait is idle) may give a later anchor and an earlier due: the
+    // probe with the shortest round trip bounds best, as in NTP.
     let answered = Instant::now();
-    let remaining = Duration::try_from_secs_f64(remaining_secs).unwrap_or(Duration::ZERO);
-    // A start booked in the past (by microseconds) widens the bound by as much.
-    let round_trip = answered.saturating_duration_since(asked)
-        + Duration::try_from_secs_f64(-remaining_secs).unwrap_or(Duration::ZERO);
-    let due = answered + remaining;
+    let mut anchor = shifted(asked, remaining_secs);
+    let mut due = shifted(answered, remaining_secs.max(0.0)).unwrap_or(answered);
+    let remaining = due.saturating_duration_since(answered);
+    for _ in 0..PROBES {
+        let asked = Instant::now();
+        if asked + PROBE_ROOM >= due {
+            break;
+        }
+        let Some(secs) = turn.booked_minus_now().await else {
+            break;
+        };
+        let answered = Instant::now();
+        if let Some(probe) = shifted(asked, secs) {
+            anchor = Some(anchor.map_or(probe, |a| a.max(probe)));
+        }
+        if let Some(probe) = shifted(answered, secs.max(0.0)) {
+            due = due.min(probe);
+        }
+    }
     let connection = if connection.opened.elapsed() + remaining < FRESH_FOR {
         connection.connection
     } else {
         // Too old by the start (waited long for the turn): open a new one while the turn
         // comes due; if that fails, the claim goes back to the queue (nothing was sent).
         drop(connection);
-        let (fresh, ()) = tokio::join!(client.connect(), tokio::time::sleep(remaining));
+        let (fresh, ()) = tokio::join!(client.connect(), tokio::time::sleep_until(due.into()));
         match fresh {
             Ok(connection) => connection,
             Err(e) => {
@@ -300,7 +349,10 @@ async fn turn_once(
     tasks.spawn(async move {
         let sent = sent_rx.await.ok();
         if let Some((_, left)) = sent {
-            let after_booked = left.saturating_duration_since(due) + round_trip;
+            // Without an anchor, PostgreSQL's clock after the send is the bound.
+            let after_booked = anchor.map_or(Duration::from_secs(3600), |a| {
+                left.saturating_duration_since(a)
+            });
             let _ = turn.mark_sent(after_booked).await;
             release_metrics.request_started();
         }
