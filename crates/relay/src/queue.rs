@@ -455,64 +455,69 @@ pub async fn has_due(
         .get(0))
 }
 
-/// Claims the next due submission, round-robin over installations (the one served longest
-/// ago first), within the hourly quota; writes `sending` and the attempt, committed. Only the
-/// holder of the pacer's turn calls this.
+/// Claims the next due submission and books the pacer's next start, in one statement (one
+/// round trip, one transaction). Only the holder of the pacer's turn calls this, on the
+/// connection that holds the turn.
+///
+/// The submission is the next due one, round-robin over installations (the one served
+/// longest ago first), within the hourly quota; it becomes `sending` with its attempt
+/// written, committed before the request. In the same statement `pacer.last_start` becomes
+/// the request's planned start, `greatest(last_start + spacing, clock_timestamp())` on
+/// PostgreSQL's clock: a lower bound of the real start, since the caller sends only once the
+/// returned wait has passed (kept should the instance die during the send). Nothing is
+/// written when nothing is due. Returns the claim and the seconds from PostgreSQL's clock at
+/// the end of the statement to the planned start (a few microseconds below zero when the
+/// start is "now").
 pub async fn claim_next(
-    pool: &Pool,
+    client: &tokio_postgres::Client,
     environment: &str,
     instance: Uuid,
     max_sends_per_hour: i64,
-) -> Result<Option<Claimed>, DbError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
-    let row = tx
+    spacing: std::time::Duration,
+) -> Result<Option<(Claimed, f64)>, DbError> {
+    let spacing_secs = spacing.as_secs_f64();
+    let row = client
         .query_opt(
-            "SELECT s.id, s.installation_id FROM submissions s \
-             JOIN installations i ON i.id = s.installation_id \
-             WHERE s.environment = $1 AND s.state IN ('queued', 'failed_will_retry') \
-             AND (s.not_before IS NULL OR s.not_before <= now()) AND i.revoked_at IS NULL \
-             AND ($2::bigint <= 0 OR (SELECT count(*) FROM attempts a \
-                  WHERE a.installation_id = s.installation_id \
-                  AND a.claimed_at > now() - interval '1 hour') < $2::bigint) \
-             ORDER BY i.last_served_at NULLS FIRST, s.created_at, s.id \
-             LIMIT 1 FOR UPDATE OF s SKIP LOCKED",
-            &[&environment, &max_sends_per_hour],
+            "WITH next AS (SELECT s.id, s.installation_id FROM submissions s \
+                 JOIN installations i ON i.id = s.installation_id \
+                 WHERE s.environment = $1 AND s.state IN ('queued', 'failed_will_retry') \
+                 AND (s.not_before IS NULL OR s.not_before <= now()) AND i.revoked_at IS NULL \
+                 AND ($2::bigint <= 0 OR (SELECT count(*) FROM attempts a \
+                      WHERE a.installation_id = s.installation_id \
+                      AND a.claimed_at > now() - interval '1 hour') < $2::bigint) \
+                 ORDER BY i.last_served_at NULLS FIRST, s.created_at, s.id \
+                 LIMIT 1 FOR UPDATE OF s SKIP LOCKED), \
+             claimed AS (UPDATE submissions s SET state = 'sending', attempts = s.attempts + 1, \
+                 sending_instance = $3, updated_at = now() FROM next WHERE s.id = next.id \
+                 RETURNING s.id, s.installation_id, s.attempts, s.envelope), \
+             attempt AS (INSERT INTO attempts (submission_id, n, installation_id, instance_id) \
+                 SELECT id, attempts, installation_id, $3 FROM claimed), \
+             served AS (UPDATE installations i SET last_served_at = clock_timestamp() \
+                 FROM claimed WHERE i.id = claimed.installation_id), \
+             paced AS (UPDATE pacer SET last_start = greatest(last_start \
+                     + make_interval(secs => $4), clock_timestamp()) \
+                 WHERE environment = $1 AND EXISTS (SELECT 1 FROM claimed) \
+                 RETURNING last_start) \
+             SELECT claimed.id, claimed.installation_id, claimed.attempts, claimed.envelope, \
+                 extract(epoch FROM (paced.last_start - clock_timestamp()))::float8 \
+             FROM claimed, paced",
+            &[&environment, &max_sends_per_hour, &instance, &spacing_secs],
         )
         .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let id: Uuid = row.get(0);
-    let installation_id: Uuid = row.get(1);
-    let row = tx
-        .query_one(
-            "UPDATE submissions SET state = 'sending', attempts = attempts + 1, \
-             sending_instance = $2, updated_at = now() WHERE id = $1 \
-             RETURNING attempts, envelope",
-            &[&id, &instance],
-        )
-        .await?;
-    let attempt: i32 = row.get(0);
-    let envelope: Option<Vec<u8>> = row.get(1);
-    tx.execute(
-        "INSERT INTO attempts (submission_id, n, installation_id, instance_id) \
-         VALUES ($1, $2, $3, $4)",
-        &[&id, &attempt, &installation_id, &instance],
-    )
-    .await?;
-    tx.execute(
-        "UPDATE installations SET last_served_at = clock_timestamp() WHERE id = $1",
-        &[&installation_id],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(Claimed {
-        id,
-        installation_id,
-        attempt,
-        envelope: envelope.unwrap_or_default(),
-    }))
+    let envelope: Option<Vec<u8>> = row.get(3);
+    let wait: f64 = row.get(4);
+    Ok(Some((
+        Claimed {
+            id: row.get(0),
+            installation_id: row.get(1),
+            attempt: row.get(2),
+            envelope: envelope.unwrap_or_default(),
+        },
+        wait,
+    )))
 }
 
 /// Notes when an attempt's request was handed to the operating system (this machine's clock).

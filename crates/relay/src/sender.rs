@@ -2,19 +2,23 @@
 //! keeps the whole vendor at FK's spacing however many instances run.
 //!
 //! **The pacer.** A turn is a PostgreSQL advisory lock (one key per environment) held on a
-//! connection of its own. The holder reads `pacer.last_start` and waits until FK's spacing
-//! (plus a margin) has passed since it, measured on PostgreSQL's clock; shortly before the
-//! turn is due it claims the next submission (`sending`, committed: written before the
-//! request); at the turn it writes `last_start` (a lower bound of the request's start, kept
-//! should the instance die during the send), hands the request to the operating system on a
-//! connection opened while the turn came due (`EltClient::connect`, after the lock: a
-//! handshake that hangs holds the turn for at most the connect timeout, and an instance
-//! waiting for the lock holds no idle connection to FK), and when the request has been written
-//! (`PreparedConnection::submit_envelope`'s callback) writes `last_start` again — an upper
-//! bound, PostgreSQL's clock after the send — and only then releases the lock. The answer is
-//! awaited outside the turn, so several requests can wait for FK at once while their starts
-//! stay spaced. An instance killed during its turn loses its connection and PostgreSQL
-//! releases the lock; `last_start` then holds the start written before the send.
+//! connection of its own. Before waiting for it, the instance opens TCP and TLS to FK
+//! (`EltClient::connect`; a connection not used within `FRESH_FOR` is replaced), so the
+//! handshake is off the critical path. As soon as the lock is granted, one statement
+//! (`queue::claim_next`, one round trip) claims the next submission (`sending` and its
+//! attempt, committed: written before the request) and books its start in `pacer.last_start`:
+//! FK's spacing (plus a margin) after the previous start, on PostgreSQL's clock — a lower
+//! bound of the request's start, kept should the instance die during the send. At that start
+//! the request is handed to the operating system, and when it has been written
+//! (`PreparedConnection::submit_envelope`'s callback) `last_start` is written again — an upper
+//! bound of the start: the earlier of PostgreSQL's clock after the send and the booked start
+//! plus the time since the local instant known to come no earlier than the booked start on
+//! PostgreSQL's clock (from the claim's round trip, refined by up to three clock probes on the
+//! turn's connection while the start comes due; the probe with the shortest round trip bounds
+//! best, as in NTP) — and only then is the lock released. The answer is awaited
+//! outside the turn, so several requests can wait for FK at once while their starts stay
+//! spaced. An instance killed during its turn loses its connection and PostgreSQL releases
+//! the lock; `last_start` then holds the booked start.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,8 +34,12 @@ use crate::error::DbError;
 use crate::metrics::Metrics;
 use crate::queue::{self, Claimed, Outcome, State};
 
-/// How long before the turn the submission is claimed.
-const CLAIM_LEAD: Duration = Duration::from_millis(30);
+/// A connection opened ahead is used only this young (below `assistid_elt`'s
+/// `connection::MAX_IDLE`, after which FK may close it); an older one is replaced.
+const FRESH_FOR: Duration = Duration::from_secs(2);
+/// Clock probes at most per turn, and the time left before the start a probe needs.
+const PROBES: usize = 3;
+const PROBE_ROOM: Duration = Duration::from_millis(10);
 /// How often an idle loop looks for work (a new submission also wakes it).
 const IDLE_POLL: Duration = Duration::from_millis(250);
 
@@ -86,29 +94,54 @@ impl Turn {
         })
     }
 
-    /// How long until `spacing` has passed since the last start (PostgreSQL's clock).
-    async fn remaining(&mut self, spacing: Duration) -> Result<Duration, DbError> {
-        let spacing_secs = spacing.as_secs_f64();
+    /// Claims the next due submission and books its start (see [`queue::claim_next`]) on
+    /// the connection that holds the turn.
+    async fn claim(
+        &mut self,
+        settings: &SenderSettings,
+        instance: Uuid,
+    ) -> Result<Option<(Claimed, f64)>, DbError> {
         let environment = self.environment.clone();
         let client = self.conn.client().await?;
-        let row = client
-            .query_one(
-                "SELECT coalesce(extract(epoch FROM (last_start + make_interval(secs => $2) \
-                 - clock_timestamp()))::float8, 0) FROM pacer WHERE environment = $1",
-                &[&environment, &spacing_secs],
-            )
-            .await?;
-        let secs: f64 = row.get(0);
-        Ok(Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::ZERO))
+        queue::claim_next(
+            client,
+            &environment,
+            instance,
+            settings.max_sends_per_hour,
+            settings.spacing,
+        )
+        .await
     }
 
-    async fn mark_start(&mut self) -> Result<(), DbError> {
+    /// The booked start (`last_start`, written by the claim) minus PostgreSQL's clock now, in
+    /// seconds; `None` if the turn's connection is gone or the query failed (never on a new
+    /// connection: that would not hold the turn).
+    async fn booked_minus_now(&self) -> Option<f64> {
+        let client = self.conn.client.as_ref().filter(|c| !c.is_closed())?;
+        client
+            .query_one(
+                "SELECT extract(epoch FROM (last_start - clock_timestamp()))::float8 \
+                 FROM pacer WHERE environment = $1",
+                &[&self.environment],
+            )
+            .await
+            .ok()
+            .and_then(|row| row.try_get(0).ok())
+    }
+
+    /// Writes the upper bound of the request's start once it has left: the earlier of
+    /// PostgreSQL's clock now and `booked + after_booked`, where `booked` is the start written
+    /// by the claim (still in `last_start`: the turn is held) and `after_booked` bounds how
+    /// much later than it the request left (see `turn_once`).
+    async fn mark_sent(&mut self, after_booked: Duration) -> Result<(), DbError> {
         let environment = self.environment.clone();
+        let after_secs = after_booked.as_secs_f64();
         let client = self.conn.client().await?;
         client
             .execute(
-                "UPDATE pacer SET last_start = clock_timestamp() WHERE environment = $1",
-                &[&environment],
+                "UPDATE pacer SET last_start = least(clock_timestamp(), \
+                 last_start + make_interval(secs => $2)) WHERE environment = $1",
+                &[&environment, &after_secs],
             )
             .await?;
         Ok(())
@@ -148,11 +181,13 @@ pub async fn run(
     let slots = Arc::new(Semaphore::new(settings.max_in_flight));
     let mut tasks = tokio::task::JoinSet::new();
     let mut failures: u32 = 0;
+    let mut ahead = None;
     while !*stop.borrow() {
         while tasks.try_join_next().is_some() {}
         let backoff = Duration::from_millis(200 * u64::from(failures.min(25)));
         match turn_once(
             &pool, &client, &settings, instance, &metrics, &pacer, &slots, &mut tasks, &stop,
+            &mut ahead,
         )
         .await
         {
@@ -178,14 +213,21 @@ pub async fn run(
     while tasks.join_next().await.is_some() {}
 }
 
-/// What a turn came to before the send.
-enum Step {
-    /// Nothing due (or stopping).
-    Nothing,
-    /// FK could not be reached; nothing was claimed.
-    ConnectFailed,
-    /// Claimed, `last_start` written, the connection open: send now.
-    Go(Claimed, assistid_elt::PreparedConnection),
+/// `at` moved by `secs` (either way); `None` only if the monotonic clock cannot go back that
+/// far.
+fn shifted(at: Instant, secs: f64) -> Option<Instant> {
+    let by = Duration::try_from_secs_f64(secs.abs()).ok()?;
+    if secs >= 0.0 {
+        at.checked_add(by)
+    } else {
+        at.checked_sub(by)
+    }
+}
+
+/// A connection to FK opened ahead of the turn, and when.
+pub(crate) struct Ahead {
+    connection: assistid_elt::PreparedConnection,
+    opened: Instant,
 }
 
 /// One turn: `Ok(true)` when a request was started, `Ok(false)` when nothing was due.
@@ -200,6 +242,7 @@ async fn turn_once(
     slots: &Arc<Semaphore>,
     tasks: &mut tokio::task::JoinSet<()>,
     stop: &watch::Receiver<bool>,
+    ahead: &mut Option<Ahead>,
 ) -> Result<bool, DbError> {
     let Ok(permit) = slots.clone().acquire_owned().await else {
         return Ok(false);
@@ -207,59 +250,40 @@ async fn turn_once(
     if !queue::has_due(pool, &settings.environment, settings.max_sends_per_hour).await? {
         return Ok(false);
     }
-    let mut turn = Turn::acquire(pacer, &settings.environment).await?;
-    let result = async {
-        let remaining = turn.remaining(settings.spacing).await?;
-        let due = Instant::now() + remaining;
-        // Open TCP and TLS while the turn comes due (after the lock: an instance waiting for
-        // it holds no idle connection to FK); a failure here sent nothing.
-        let (connection, ()) = tokio::join!(
-            client.connect(),
-            tokio::time::sleep(remaining.saturating_sub(CLAIM_LEAD))
-        );
-        let connection = match connection {
-            Ok(c) => c,
+    if *stop.borrow() {
+        return Ok(false);
+    }
+    // Open TCP and TLS before waiting for the turn (while another instance, or this one's
+    // previous request, has it): the handshake is off the critical path. A failure here
+    // sent nothing and claimed nothing.
+    let connection = match ahead.take() {
+        Some(open) if open.opened.elapsed() < FRESH_FOR => open,
+        _ => match client.connect().await {
+            Ok(connection) => Ahead {
+                connection,
+                opened: Instant::now(),
+            },
             Err(e) => {
                 tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
                 metrics.connect_failure();
-                return Ok(Step::ConnectFailed);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                return Ok(false);
             }
-        };
-        if *stop.borrow() {
-            return Ok(Step::Nothing);
-        }
-        let claimed = queue::claim_next(
-            pool,
-            &settings.environment,
-            instance,
-            settings.max_sends_per_hour,
-        )
-        .await?;
-        let Some(claimed) = claimed else {
-            return Ok(Step::Nothing);
-        };
-        tokio::time::sleep_until(due.into()).await;
-        if let Err(e) = turn.mark_start().await {
-            // Claimed but not sent (the database went away): back to the queue, once the
-            // database answers again — never left `sending` by a live instance.
-            let pool = pool.clone();
-            tasks.spawn(async move {
-                record_until_stored(&pool, &claimed, &not_sent()).await;
-            });
-            return Err(e);
-        }
-        Ok::<_, DbError>(Step::Go(claimed, connection))
+        },
+    };
+    let mut turn = Turn::acquire(pacer, &settings.environment).await?;
+    if *stop.borrow() {
+        turn.release().await;
+        return Ok(false);
     }
-    .await;
-    let (claimed, connection) = match result {
-        Ok(Step::Go(claimed, connection)) => (claimed, connection),
-        Ok(Step::Nothing) => {
+    // Claim and book the start in one round trip, as soon as the turn is ours: the wait
+    // until the start covers it.
+    let asked = Instant::now();
+    let (claimed, remaining_secs) = match turn.claim(settings, instance).await {
+        Ok(Some(claim)) => claim,
+        Ok(None) => {
             turn.release().await;
-            return Ok(false);
-        }
-        Ok(Step::ConnectFailed) => {
-            turn.release().await;
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            *ahead = Some(connection);
             return Ok(false);
         }
         Err(e) => {
@@ -267,20 +291,73 @@ async fn turn_once(
             return Err(e);
         }
     };
+    // `remaining_secs` is the booked start minus PostgreSQL's clock read somewhere between
+    // `asked` and `answered`: from `answered + remaining` on, PostgreSQL's clock has passed
+    // the booked start (`due`), and a request leaving at `t` left at most `t - anchor` after
+    // it, with `anchor = asked + remaining_secs`. Clock probes while the start comes due
+    // (the turn is ours, the wait is idle) may give a later anchor and an earlier due: the
+    // probe with the shortest round trip bounds best, as in NTP.
+    let answered = Instant::now();
+    let mut anchor = shifted(asked, remaining_secs);
+    let mut due = shifted(answered, remaining_secs.max(0.0)).unwrap_or(answered);
+    let remaining = due.saturating_duration_since(answered);
+    for _ in 0..PROBES {
+        let asked = Instant::now();
+        if asked + PROBE_ROOM >= due {
+            break;
+        }
+        let Some(secs) = turn.booked_minus_now().await else {
+            break;
+        };
+        let answered = Instant::now();
+        if let Some(probe) = shifted(asked, secs) {
+            anchor = Some(anchor.map_or(probe, |a| a.max(probe)));
+        }
+        if let Some(probe) = shifted(answered, secs.max(0.0)) {
+            due = due.min(probe);
+        }
+    }
+    let connection = if connection.opened.elapsed() + remaining < FRESH_FOR {
+        connection.connection
+    } else {
+        // Too old by the start (waited long for the turn): open a new one while the turn
+        // comes due; if that fails, the claim goes back to the queue (nothing was sent).
+        drop(connection);
+        let (fresh, ()) = tokio::join!(client.connect(), tokio::time::sleep_until(due.into()));
+        match fresh {
+            Ok(connection) => connection,
+            Err(e) => {
+                tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
+                metrics.connect_failure();
+                let pool = pool.clone();
+                tasks.spawn(async move {
+                    record_until_stored(&pool, &claimed, &not_sent()).await;
+                });
+                turn.release().await;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                return Ok(false);
+            }
+        }
+    };
+    tokio::time::sleep_until(due.into()).await;
     tracing::info!(code = "fk_request", submission = %claimed.id, installation = %claimed.installation_id, attempt = claimed.attempt, environment = %settings.environment, "sending to FK");
-    let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<chrono::DateTime<Utc>>();
+    let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<(chrono::DateTime<Utc>, Instant)>();
     // Releases the turn once the request has left (or failed before leaving).
     let release_pool = pool.clone();
     let release_claimed = claimed.clone();
     let release_metrics = metrics.clone();
     tasks.spawn(async move {
         let sent = sent_rx.await.ok();
-        if sent.is_some() {
-            let _ = turn.mark_start().await;
+        if let Some((_, left)) = sent {
+            // Without an anchor, PostgreSQL's clock after the send is the bound.
+            let after_booked = anchor.map_or(Duration::from_secs(3600), |a| {
+                left.saturating_duration_since(a)
+            });
+            let _ = turn.mark_sent(after_booked).await;
             release_metrics.request_started();
         }
         turn.release().await;
-        if let Some(at) = sent {
+        if let Some((at, _)) = sent {
             let _ = queue::mark_sent(&release_pool, &release_claimed, at).await;
         }
     });
@@ -293,11 +370,12 @@ async fn turn_once(
         let sent_in_callback = sent_slot.clone();
         let attempt = connection
             .submit_envelope(envelope, move || {
+                let left = Instant::now();
                 let now = Utc::now();
                 if let Ok(mut slot) = sent_in_callback.lock() {
                     *slot = Some(now);
                 }
-                let _ = sent_tx.send(now);
+                let _ = sent_tx.send((now, left));
             })
             .await;
         let latency = started.elapsed();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
 use assistid_fakes::fk::samples::{binding_entry, sample_report};
-use assistid_fakes::fk::{FakeFk, FakeFkConfig, FakeFkHandle};
+use assistid_fakes::fk::{Behaviour, FakeFk, FakeFkConfig, FakeFkHandle};
 use assistid_relay::RelayHandle;
 use assistid_relay::api::{EnrolResponse, SignatureJson, SubmissionJson, SubmitBody};
 use assistid_relay::config::Config;
@@ -37,6 +37,32 @@ pub struct Setup {
     pub lease_secs: u64,
     /// Appended to the configuration file (e.g. a `[quotas]` table).
     pub extra_config: String,
+    /// FK's spacing and the margin written into each instance's configuration.
+    pub tuning: Tuning,
+}
+
+/// What the load benchmark changes from the specs' set-up.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    /// FK's spacing (the fake's and the relay's `spacing_ms`).
+    pub spacing_ms: u64,
+    /// The relay's `margin_ms`.
+    pub margin_ms: u64,
+    /// How long the fake FK takes to answer each request.
+    pub answer_delay: Duration,
+    /// The relay's `queue.max_in_flight`.
+    pub max_in_flight: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            spacing_ms: SPACING_MS,
+            margin_ms: 3,
+            answer_delay: Duration::ZERO,
+            max_in_flight: 16,
+        }
+    }
 }
 
 /// The signature date of every sample signature (fixed: domain logic never reads the clock,
@@ -60,11 +86,26 @@ impl Setup {
 
     /// [`Setup::start`] on a database of the caller's (a cluster of its own, to restart).
     pub async fn start_on(database_url: String, instances: usize, lease_secs: u64) -> Self {
+        Self::start_tuned(database_url, instances, lease_secs, Tuning::default()).await
+    }
+
+    /// [`Setup::start_on`] with another spacing, margin, answer delay or in-flight limit.
+    pub async fn start_tuned(
+        database_url: String,
+        instances: usize,
+        lease_secs: u64,
+        tuning: Tuning,
+    ) -> Self {
         assistid_relay::db::migrate(&Pool::new(&database_url))
             .await
             .expect("the relay's migrations run on a new database");
         let fk = FakeFk::start(FakeFkConfig {
-            min_interval: Duration::from_millis(SPACING_MS),
+            min_interval: Duration::from_millis(tuning.spacing_ms),
+            default_behaviour: if tuning.answer_delay.is_zero() {
+                Behaviour::Normal
+            } else {
+                Behaviour::Delay(tuning.answer_delay)
+            },
             bankid_roots: Some(vec![ca().root_der().to_vec()]),
             ..FakeFkConfig::default()
         })
@@ -95,6 +136,7 @@ impl Setup {
             ca_pem,
             lease_secs,
             extra_config: String::new(),
+            tuning,
         };
         for _ in 0..instances {
             setup.start_instance().await;
@@ -119,12 +161,13 @@ endpoint = "{endpoint}"
 ca_pem = "{fk_ca}"
 client_p12 = "{p12}"
 client_password_file = "{pw}"
-spacing_ms = {SPACING_MS}
-margin_ms = 3
+spacing_ms = {spacing}
+margin_ms = {margin}
 bankid_roots = ["{root}"]
 answer_timeout_secs = 5
 [queue]
 lease_secs = {lease}
+max_in_flight = {in_flight}
 {extra}
 "#,
             db = self.database_url,
@@ -138,6 +181,9 @@ lease_secs = {lease}
             pw = d("vendor.pw"),
             root = d("bankid-root.pem"),
             lease = self.lease_secs,
+            spacing = self.tuning.spacing_ms,
+            margin = self.tuning.margin_ms,
+            in_flight = self.tuning.max_in_flight,
             extra = self.extra_config,
         )
     }
