@@ -53,6 +53,15 @@ pub enum AppError {
     /// A backup could not be made, read or restored (see [`BackupError`]).
     #[error("{0}")]
     Backup(#[from] BackupError),
+    /// The vendor's relay could not be reached, refused the enrolment, a report or a
+    /// decision, or the folder is not enrolled with it (docs/RELAY.md). Nothing was stored.
+    #[error("{message}")]
+    Relay {
+        /// Stable code, e.g. `relay_unreachable`, `relay_enrolment_refused`.
+        code: &'static str,
+        /// What is wrong and what to do, for the coordinator (with the relay's own code).
+        message: String,
+    },
 }
 
 impl AppError {
@@ -66,6 +75,7 @@ impl AppError {
             AppError::ImportFileChanged { .. } => "import_file_changed",
             AppError::Backup(e) => e.code(),
             AppError::WrongEnvironment { code, .. } => code,
+            AppError::Relay { code, .. } => code,
         }
     }
 
