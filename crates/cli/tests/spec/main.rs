@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod keys;
 mod register;
+mod relay;
 mod review;
 mod sign;
 mod submit;
