@@ -68,6 +68,15 @@ pub enum AppError {
         /// [`AppError::Missing`]).
         data_problem: bool,
     },
+    /// The vendor's relay could not be reached, refused the enrolment, a report or a
+    /// decision, or the folder is not enrolled with it (docs/RELAY.md). Nothing was stored.
+    #[error("{message}")]
+    Relay {
+        /// Stable code, e.g. `relay_unreachable`, `relay_enrolment_refused`.
+        code: &'static str,
+        /// What is wrong and what to do, for the coordinator (with the relay's own code).
+        message: String,
+    },
 }
 
 impl AppError {
@@ -125,6 +134,8 @@ impl AppError {
         match (self, lang) {
             (AppError::Told { text, .. }, lang) => text.render(lang),
             (other, _) => other.to_string(),
+    },
+            AppError::Relay { code, .. } => code,
         }
     }
 

@@ -18,6 +18,7 @@
 mod binding;
 pub mod connection;
 pub mod pacer;
+pub mod relay;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -47,6 +48,7 @@ pub use connection::{
     EltConnection, PROXY_ENV, StandInFk, system_proxy_is_set,
 };
 pub use pacer::{Pacer, PacerPermit, PacingConfig, PacingError, StartTurn};
+pub use relay::{RelayFollow, RelayStatus, SENDING_MODE_KEY, SendingMode};
 
 use crate::{App, AppError};
 

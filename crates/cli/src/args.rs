@@ -51,6 +51,10 @@ pub enum Command {
     Submit(SubmitArgs),
     /// The outbox: every submission with its state and tx-id; `resolve` decides uncertain ones.
     Submissions(SubmissionsArgs),
+    /// Sending through the vendor's relay: `enrol` with the vendor's code, `show`, `leave`
+    /// (back to sending directly with the folder's own FK certificate).
+    #[command(subcommand)]
+    Relay(RelayCmd),
     /// BankID signing: the assistant signs a report, then the provider signs the month.
     #[command(subcommand)]
     Sign(SignCmd),
@@ -280,6 +284,32 @@ pub struct SubmitArgs {
     /// (the name or serial number the error message lists).
     #[arg(long, value_name = "NAME|SERIAL")]
     pub client_cert_key: Option<String>,
+}
+
+/// `assistid relay …`.
+#[derive(Debug, Subcommand)]
+pub enum RelayCmd {
+    /// Enrol this data folder with the vendor's relay; from then on `assistid submit` sends
+    /// through it.
+    Enrol(RelayEnrolArgs),
+    /// Whether the folder sends directly or through the relay, and which.
+    Show,
+    /// Back to sending directly with the folder's own FK certificate.
+    Leave,
+}
+
+/// `assistid relay enrol`.
+#[derive(Debug, Args)]
+pub struct RelayEnrolArgs {
+    /// The relay's address from the vendor (https://…).
+    #[arg(long, value_name = "URL")]
+    pub address: String,
+    /// The one-time enrolment code from the vendor.
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// The relay's CA certificate (PEM, the vendor's `ca.pem`); default: the system's roots.
+    #[arg(long, value_name = "FILE.pem")]
+    pub ca: Option<PathBuf>,
 }
 
 /// `assistid submissions`.

@@ -203,6 +203,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let app = App::open(&data_dir, key_source(), now)?;
             submit::submissions(&app, args, json, now)
         }
+        Command::Relay(cmd) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            submit::relay(&app, cmd, json, now)
+        }
         Command::Sign(cmd) => {
             let app = App::open(&data_dir, key_source(), now)?;
             sign::sign(&app, cmd, json, now)

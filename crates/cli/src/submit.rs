@@ -8,14 +8,15 @@ use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::AppError;
 use assistid_app::answers::explain_rejection;
+use assistid_app::submit::relay::block_on;
 use assistid_app::submit::{
-    CertStatus, ConnectOptions, Decision, Environment, Pacer, PacingConfig, RetryPolicy,
-    SubmissionId, SubmissionView, SubmitSummary,
+    CertStatus, ConnectOptions, Decision, Environment, Pacer, PacingConfig, RelayFollow,
+    RetryPolicy, SendingMode, SubmissionId, SubmissionView, SubmitSummary,
 };
 use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
-use crate::args::{SubmissionsArgs, SubmissionsCmd, SubmitArgs};
+use crate::args::{RelayCmd, SubmissionsArgs, SubmissionsCmd, SubmitArgs};
 use crate::demo_fk::DemoFk;
 use crate::exit;
 
@@ -82,6 +83,20 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
         })?,
         None => app.default_environment()?,
     };
+    // A folder enrolled with the vendor's relay sends through it (test or production); the
+    // options for a direct connection do not apply then.
+    if environment != Environment::Demo && app.sending_mode()? == SendingMode::Relay {
+        if args.endpoint.is_some() || args.ca.is_some() || args.client_cert.is_some() {
+            return Err(AppError::Invalid {
+                field: "--endpoint/--ca/--client-cert".into(),
+                message: "datamappen skickar via leverantörens relay; de här valen gäller bara \
+                          direkt sändning (assistid relay leave)"
+                    .into(),
+            }
+            .into());
+        }
+        return submit_via_relay(app, month, environment, json);
+    }
     // The demo folder sends to the demo's FK, started here at the edge and kept running until
     // the run is over; another address given for the run (another FK service) is FK's way.
     let (connection, demo) = if environment == Environment::Demo && args.endpoint.is_none() {
@@ -157,6 +172,92 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
         print_summary(&summary, rate_violations);
     }
     Ok(exit_code(&summary))
+}
+
+fn submit_via_relay(
+    app: &App,
+    month: ReportMonth,
+    environment: Environment,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let address = app.relay_address()?.unwrap_or_default();
+    if !json {
+        println!(
+            "Skickar tidredovisningar för {month} till {} via leverantörens relay ({address}).",
+            environment.label()
+        );
+    }
+    let mut progress = |done: usize, total: usize, view: &SubmissionView| {
+        if !json {
+            println!(
+                "[{done}/{total}] {} – {}: {}",
+                view.person,
+                view.assistant,
+                outcome_text(view)
+            );
+            let _ = std::io::stdout().flush();
+        }
+    };
+    let summary = app.submit_month_via_relay(
+        month,
+        environment,
+        &RelayFollow::default(),
+        &Utc::now,
+        &mut progress,
+    )?;
+    crate::backup::after_submission(app, json);
+    if json {
+        print_json(&SubmitOutput {
+            summary: &summary,
+            rate_violations: None,
+        })?;
+    } else {
+        print_summary(&summary, None);
+    }
+    Ok(exit_code(&summary))
+}
+
+/// `assistid relay enrol|show|leave`.
+pub fn relay(app: &App, cmd: RelayCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    let status = match cmd {
+        RelayCmd::Enrol(args) => {
+            let ca = match &args.ca {
+                Some(path) => {
+                    Some(
+                        std::fs::read_to_string(path).map_err(|e| AppError::Invalid {
+                            field: "--ca".into(),
+                            message: format!("filen {} kan inte läsas: {e}", path.display()),
+                        })?,
+                    )
+                }
+                None => None,
+            };
+            block_on(app.enrol_with_relay(&args.address, &args.code, ca.as_deref(), now))??
+        }
+        RelayCmd::Show => app.relay_status()?,
+        RelayCmd::Leave => app.leave_relay(now)?,
+    };
+    if json {
+        print_json(&status)?;
+        return Ok(0);
+    }
+    match status.mode {
+        SendingMode::Relay => {
+            println!(
+                "Datamappen skickar via leverantörens relay: {}",
+                status.address.as_deref().unwrap_or("?")
+            );
+            println!(
+                "Installation {} för organisationsnummer {}.",
+                status.installation_id.as_deref().unwrap_or("?"),
+                status.provider.as_deref().unwrap_or("?")
+            );
+        }
+        SendingMode::Direct => {
+            println!("Datamappen skickar direkt till Försäkringskassan med sitt eget certifikat.")
+        }
+    }
+    Ok(0)
 }
 
 /// `submit --json`: the app's summary and, in the demo, what the demo's FK measured.
@@ -285,7 +386,12 @@ pub fn submissions(
                 .into());
             }
         };
-        let view = app.resolve_uncertain(SubmissionId::new(resolve.id), decision, now)?;
+        // In relay mode the decision goes to the relay first (it holds the report).
+        let view = if app.sending_mode()? == SendingMode::Relay {
+            block_on(app.decide_uncertain_via_relay(SubmissionId::new(resolve.id), decision, now))??
+        } else {
+            app.resolve_uncertain(SubmissionId::new(resolve.id), decision, now)?
+        };
         if json {
             print_json(&view)?;
         } else {

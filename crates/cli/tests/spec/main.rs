@@ -9,6 +9,7 @@ mod import;
 mod keys;
 mod language;
 mod register;
+mod relay;
 mod review;
 mod sign;
 mod submit;

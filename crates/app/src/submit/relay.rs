@@ -1,0 +1,1012 @@
+//! Sending through the vendor's relay (`assistid-relay`, docs/RELAY.md, API v1) instead of
+//! straight to FK with the provider's own FK certificate.
+//!
+//! - [`App::enrol_with_relay`] makes an ECDSA P-256 key, posts a certificate request with the
+//!   vendor's one-time code and keeps the issued client certificate, its key, the relay's
+//!   address and CA in the folder's settings — inside the encrypted database, like the FK
+//!   certificate's PKCS#12 bytes; nothing of it goes to a log — and sets the sending mode to
+//!   [`SendingMode::Relay`].
+//! - [`App::send_run_via_relay`] takes the same outbox through the same states as the direct
+//!   run: each submission is marked `sending` (committed) before it is handed over, then
+//!   followed by long poll until the relay reports FK's answer (tx-id and FK's raw answer are
+//!   stored as if FK had answered this program), a refusal by the relay, or `uncertain` (with
+//!   the relay's submission id kept, so the decision goes to the relay:
+//!   [`App::decide_uncertain_via_relay`]).
+//! - The relay paces FK for the whole vendor; this program keeps only its one-sender lock.
+
+use std::time::Duration;
+
+use assistid_elt::{Environment, SignatureBlock, SubmitRequest};
+use assistid_store::{AttemptOutcome, AttemptResult, SubmissionId, SubmissionState};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Clock, Decision, SendRun, SubmissionView, interpret};
+use crate::{App, AppError};
+
+/// The setting that says how the folder sends: `direct` (absent) or `relay`.
+pub const SENDING_MODE_KEY: &str = "sending.mode";
+const ADDRESS_KEY: &str = "relay.address";
+const CA_KEY: &str = "relay.ca_pem";
+const CERT_KEY: &str = "relay.certificate_pem";
+const CLIENT_KEY_KEY: &str = "relay.client_key_pem";
+const INSTALLATION_KEY: &str = "relay.installation_id";
+const PROVIDER_KEY: &str = "relay.provider";
+const ENROLLED_AT_KEY: &str = "relay.enrolled_at";
+
+/// The setting holding the relay's submission id of a local submission.
+fn submission_key(id: SubmissionId) -> String {
+    format!("relay.submission.{}", id.get())
+}
+
+/// How a data folder sends its reports to FK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendingMode {
+    /// Straight to FK with the provider's own FK client certificate.
+    Direct,
+    /// Through the vendor's relay, with the certificate the relay issued at enrolment.
+    Relay,
+}
+
+/// The folder's relay connection as the settings show it (no key in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelayStatus {
+    /// How the folder sends now.
+    pub mode: SendingMode,
+    /// The relay's address (`https://…`), when enrolled.
+    pub address: Option<String>,
+    /// The installation's id at the relay.
+    pub installation_id: Option<String>,
+    /// The organisationsnummer the relay's certificate names (10 digits).
+    pub provider: Option<String>,
+    /// When the enrolment was made.
+    pub enrolled_at: Option<DateTime<Utc>>,
+    /// Whether a CA file was given for the relay's server (else the system's roots).
+    pub pinned_ca: bool,
+}
+
+/// How long a run follows one handed-over report before leaving it `uncertain` with the
+/// relay's id (the relay keeps it queued and sends it at FK's pace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelayFollow {
+    /// At most this long per report.
+    pub max_wait: Duration,
+    /// One long poll asks the relay to wait at most this long.
+    pub poll: Duration,
+}
+
+impl Default for RelayFollow {
+    fn default() -> Self {
+        Self {
+            max_wait: Duration::from_secs(30 * 60),
+            poll: Duration::from_secs(25),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct EnrolAnswer {
+    installation_id: String,
+    provider: String,
+    certificate_pem: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RelaySubmission {
+    id: String,
+    state: String,
+    tx_id: Option<String>,
+    error_code: Option<String>,
+    #[serde(default)]
+    fk_attempts: Vec<RelayAttempt>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RelayAttempt {
+    http_status: Option<u16>,
+    raw_answer: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SignatureJson {
+    signature: String,
+    ocsp_response: String,
+    signed_on: String,
+}
+
+#[derive(Serialize)]
+struct SubmitJson {
+    environment: String,
+    report: String,
+    assistant_signature: SignatureJson,
+    provider_signature: SignatureJson,
+}
+
+fn signature_json(block: &SignatureBlock) -> SignatureJson {
+    SignatureJson {
+        signature: STANDARD.encode(&block.signature_xml),
+        ocsp_response: STANDARD.encode(&block.ocsp_response),
+        signed_on: block.signed_on.format("%Y-%m-%d").to_string(),
+    }
+}
+
+fn relay_error(code: &'static str, message: impl Into<String>) -> anyhow::Error {
+    AppError::Relay {
+        code,
+        message: message.into(),
+    }
+    .into()
+}
+
+/// What a failed call to the relay means.
+enum CallError {
+    /// Nothing reached the relay (no connection, TLS refused): safe to try again.
+    NotReached(String),
+    /// The relay answered with an error.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The call may have reached the relay, no usable answer came.
+    NoAnswer(String),
+}
+
+impl CallError {
+    fn describe(&self) -> String {
+        match self {
+            CallError::NotReached(reason) => {
+                format!("Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.")
+            }
+            CallError::Refused { code, message, .. } => {
+                format!("Relayn nekade: {message} (kod {code})")
+            }
+            CallError::NoAnswer(reason) => format!("Relayn svarade inte som väntat ({reason})."),
+        }
+    }
+}
+
+/// A client for the relay's API with or without the installation's certificate.
+struct RelayClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl RelayClient {
+    fn new(base: &str, ca_pem: Option<&str>, identity_pem: Option<&str>) -> anyhow::Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .connect_timeout(Duration::from_secs(10))
+            .https_only(true);
+        match ca_pem {
+            Some(pem) => {
+                let certs =
+                    reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|_| {
+                        AppError::invalid(
+                            "relayns CA",
+                            "filen är inget PEM-certifikat; be leverantören om relayns CA (ca.pem)",
+                        )
+                    })?;
+                if certs.is_empty() {
+                    return Err(AppError::invalid(
+                        "relayns CA",
+                        "filen innehåller inget certifikat; be leverantören om relayns CA (ca.pem)",
+                    )
+                    .into());
+                }
+                for cert in certs {
+                    builder = builder.add_root_certificate(cert);
+                }
+            }
+            None => {
+                for der in rustls_native_certs::load_native_certs().certs {
+                    if let Ok(cert) = reqwest::Certificate::from_der(der.as_ref()) {
+                        builder = builder.add_root_certificate(cert);
+                    }
+                }
+            }
+        }
+        if let Some(pem) = identity_pem {
+            let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|_| {
+                relay_error(
+                    "relay_certificate_unreadable",
+                    "Relayns certifikat i datamappen går inte att läsa. Anslut till relayn igen \
+                     med en ny kod från leverantören.",
+                )
+            })?;
+            builder = builder.identity(identity);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("kunde inte förbereda anslutningen till relayn: {e}"))?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+        })
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(u16, T), CallError> {
+        let response = request.send().await.map_err(|e| {
+            if e.is_connect() {
+                CallError::NotReached(short_reason(&e))
+            } else {
+                CallError::NoAnswer(short_reason(&e))
+            }
+        })?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| CallError::NoAnswer(short_reason(&e)))?;
+        if (200..300).contains(&status) {
+            serde_json::from_slice(&bytes)
+                .map(|value| (status, value))
+                .map_err(|_| CallError::NoAnswer(format!("oväntat svar med status {status}")))
+        } else {
+            match serde_json::from_slice::<ErrorBody>(&bytes) {
+                Ok(body) => Err(CallError::Refused {
+                    status,
+                    code: body.error.code,
+                    message: body.error.message,
+                }),
+                Err(_) => Err(CallError::Refused {
+                    status,
+                    code: format!("http_{status}"),
+                    message: format!("oväntat svar med status {status}"),
+                }),
+            }
+        }
+    }
+
+    async fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<(u16, T), CallError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| CallError::NotReached(e.to_string()))?;
+        self.call(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/json")
+                .timeout(Duration::from_secs(60))
+                .body(bytes),
+        )
+        .await
+    }
+
+    async fn submission(
+        &self,
+        id: &str,
+        wait: Option<(Duration, &str)>,
+    ) -> Result<RelaySubmission, CallError> {
+        let (query, timeout) = match wait {
+            Some((wait, seen)) => (
+                format!("?wait={}&seen={seen}", wait.as_secs().max(1)),
+                wait + Duration::from_secs(30),
+            ),
+            None => (String::new(), Duration::from_secs(30)),
+        };
+        self.call(
+            self.http
+                .get(format!("{}/v1/submissions/{id}{query}", self.base))
+                .timeout(timeout),
+        )
+        .await
+        .map(|(_, s)| s)
+    }
+}
+
+/// The error's reason and its causes, without the URL.
+fn short_reason(e: &reqwest::Error) -> String {
+    let mut reason = if e.is_timeout() {
+        "inget svar inom tidsgränsen".to_owned()
+    } else if e.is_connect() {
+        "ingen anslutning".to_owned()
+    } else {
+        "anropet misslyckades".to_owned()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        reason = format!("{reason}: {s}");
+        source = s.source();
+    }
+    reason
+}
+
+fn is_final(state: &str) -> bool {
+    matches!(state, "accepted" | "rejected" | "uncertain" | "withdrawn")
+}
+
+impl App {
+    fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .store()
+            .setting(key)
+            .map_err(AppError::from)?
+            .filter(|v| !v.is_empty()))
+    }
+
+    /// How the folder sends: through the relay once enrolled, else directly.
+    pub fn sending_mode(&self) -> anyhow::Result<SendingMode> {
+        Ok(match self.setting(SENDING_MODE_KEY)?.as_deref() {
+            Some("relay") => SendingMode::Relay,
+            _ => SendingMode::Direct,
+        })
+    }
+
+    /// The folder's relay connection (no secret in it).
+    pub fn relay_status(&self) -> anyhow::Result<RelayStatus> {
+        Ok(RelayStatus {
+            mode: self.sending_mode()?,
+            address: self.setting(ADDRESS_KEY)?,
+            installation_id: self.setting(INSTALLATION_KEY)?,
+            provider: self.setting(PROVIDER_KEY)?,
+            enrolled_at: self
+                .setting(ENROLLED_AT_KEY)?
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            pinned_ca: self.setting(CA_KEY)?.is_some(),
+        })
+    }
+
+    /// Enrols this data folder with the vendor's relay at `address` (`https://…`) with the
+    /// one-time `code` the vendor gave, trusting `ca_pem` for the relay's server (the relay's
+    /// CA, `ca.pem`; the system's roots when `None`). Keeps the issued certificate and its key
+    /// in the encrypted database and switches the folder to sending through the relay.
+    pub async fn enrol_with_relay(
+        &self,
+        address: &str,
+        code: &str,
+        ca_pem: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<RelayStatus> {
+        let address = address.trim().trim_end_matches('/');
+        if !address.starts_with("https://") || address.len() <= "https://".len() {
+            return Err(AppError::invalid(
+                "relayns adress",
+                format!(
+                    "{address:?} är ingen adress till en relay; den ska börja med https:// \
+                     (leverantören ger den)"
+                ),
+            )
+            .into());
+        }
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(AppError::invalid(
+                "anslutningskod",
+                "koden saknas; skriv in koden leverantören gav",
+            )
+            .into());
+        }
+        if self.data_kind()? == assistid_store::DataKind::Demo {
+            return Err(AppError::WrongEnvironment {
+                code: "demo_data_to_relay",
+                message: "Demodata kan inte skickas via leverantören. Använd en datamapp med \
+                          riktiga uppgifter."
+                    .to_owned(),
+            }
+            .into());
+        }
+        let Some(provider) = self.provider()? else {
+            return Err(AppError::Missing(
+                "Lägg in anordnaren (organisationsnummer) innan du ansluter till leverantören."
+                    .to_owned(),
+            )
+            .into());
+        };
+        let key = rcgen::KeyPair::generate()
+            .map_err(|e| anyhow::anyhow!("kunde inte skapa en nyckel: {e}"))?;
+        let csr = rcgen::CertificateParams::new(Vec::<String>::new())
+            .and_then(|params| params.serialize_request(&key))
+            .and_then(|csr| csr.pem())
+            .map_err(|e| anyhow::anyhow!("kunde inte skapa certifikatbegäran: {e}"))?;
+        let client = RelayClient::new(address, ca_pem, None)?;
+        let answer: EnrolAnswer = match client
+            .post(
+                "/v1/enrol",
+                &serde_json::json!({ "code": code, "csr_pem": csr }),
+            )
+            .await
+        {
+            Ok((_, answer)) => answer,
+            Err(error @ CallError::Refused { .. }) => {
+                return Err(relay_error("relay_enrolment_refused", error.describe()));
+            }
+            Err(error) => return Err(relay_error("relay_unreachable", error.describe())),
+        };
+        let ours = provider.org_number.digits().to_owned();
+        if answer.provider != ours {
+            return Err(relay_error(
+                "relay_other_provider",
+                format!(
+                    "Koden gäller organisationsnummer {} men datamappens anordnare har {}. Be \
+                     leverantören om en kod för rätt organisationsnummer.",
+                    answer.provider, ours
+                ),
+            ));
+        }
+        let identity = format!(
+            "{}\n{}",
+            answer.certificate_pem.trim_end(),
+            key.serialize_pem()
+        );
+        // The issued certificate must work with the key before anything is stored.
+        RelayClient::new(address, ca_pem, Some(&identity))?;
+        self.store().transaction(|store| -> anyhow::Result<()> {
+            let set = |k: &str, v: &str| store.set_setting(k, v, now).map_err(AppError::from);
+            set(ADDRESS_KEY, address)?;
+            set(CA_KEY, ca_pem.unwrap_or(""))?;
+            set(CERT_KEY, &answer.certificate_pem)?;
+            set(CLIENT_KEY_KEY, &key.serialize_pem())?;
+            set(INSTALLATION_KEY, &answer.installation_id)?;
+            set(PROVIDER_KEY, &answer.provider)?;
+            set(ENROLLED_AT_KEY, &now.to_rfc3339())?;
+            set(SENDING_MODE_KEY, "relay")?;
+            self.log_event(
+                now,
+                "relay_enrolled",
+                None,
+                serde_json::json!({ "installation": answer.installation_id }),
+            )?;
+            Ok(())
+        })?;
+        tracing::info!(installation = %answer.installation_id, "enrolled with the relay");
+        self.relay_status()
+    }
+
+    /// Goes back to sending directly with the folder's own FK certificate: the relay's
+    /// certificate, key and address are removed. Refused while a submission handed to the
+    /// relay is still `sending` or `uncertain` there (its fate is followed through the relay).
+    pub fn leave_relay(&self, now: DateTime<Utc>) -> anyhow::Result<RelayStatus> {
+        for submission in self.store().all_submissions().map_err(AppError::from)? {
+            if matches!(
+                submission.state,
+                SubmissionState::Sending | SubmissionState::Uncertain
+            ) && self.setting(&submission_key(submission.id))?.is_some()
+            {
+                return Err(relay_error(
+                    "relay_submissions_open",
+                    format!(
+                        "Inskickning {} väntar fortfarande på besked via leverantören. Avgör den \
+                         först (assistid submissions resolve {}), och byt sedan till direkt \
+                         sändning.",
+                        submission.id.get(),
+                        submission.id.get()
+                    ),
+                ));
+            }
+        }
+        self.store().transaction(|store| -> anyhow::Result<()> {
+            for key in [
+                ADDRESS_KEY,
+                CA_KEY,
+                CERT_KEY,
+                CLIENT_KEY_KEY,
+                INSTALLATION_KEY,
+                PROVIDER_KEY,
+                ENROLLED_AT_KEY,
+            ] {
+                store.remove_setting(key).map_err(AppError::from)?;
+            }
+            store
+                .set_setting(SENDING_MODE_KEY, "direct", now)
+                .map_err(AppError::from)?;
+            self.log_event(now, "relay_left", None, serde_json::json!({}))?;
+            Ok(())
+        })?;
+        tracing::info!("left the relay; sending directly");
+        self.relay_status()
+    }
+
+    /// The relay's address, for summaries.
+    pub fn relay_address(&self) -> anyhow::Result<Option<String>> {
+        self.setting(ADDRESS_KEY)
+    }
+
+    fn relay_client(&self) -> anyhow::Result<RelayClient> {
+        let not_enrolled = || {
+            relay_error(
+                "relay_not_enrolled",
+                "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och \
+                 koden från leverantören (Inställningar → Skicka via leverantören).",
+            )
+        };
+        let address = self.setting(ADDRESS_KEY)?.ok_or_else(not_enrolled)?;
+        let cert = self.setting(CERT_KEY)?.ok_or_else(not_enrolled)?;
+        let key = self.setting(CLIENT_KEY_KEY)?.ok_or_else(not_enrolled)?;
+        let ca = self.setting(CA_KEY)?;
+        RelayClient::new(
+            &address,
+            ca.as_deref(),
+            Some(&format!("{}\n{key}", cert.trim_end())),
+        )
+    }
+
+    /// Sends the given submissions through the relay as the data folder's one sender: each is
+    /// checked, marked `sending` (committed), handed over, and followed until the relay
+    /// reports FK's answer or `uncertain`; every transition is committed with its audit event.
+    pub async fn send_run_via_relay(
+        &self,
+        ids: &[SubmissionId],
+        follow: &RelayFollow,
+        clock: Clock<'_>,
+        progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+    ) -> anyhow::Result<SendRun> {
+        let _sender = self.become_sender().await?;
+        self.recover_interrupted_submissions(clock())?;
+        let client = self.relay_client()?;
+        let names = self.names()?;
+        let total = ids.len();
+        let mut results: Vec<SubmissionView> = Vec::with_capacity(total);
+        let mut handed: Vec<(SubmissionId, u32, String)> = Vec::new();
+        let mut finish = |view: SubmissionView, results: &mut Vec<SubmissionView>| {
+            results.push(view);
+            if let Some(last) = results.last() {
+                progress(results.len(), total, last);
+            }
+        };
+        // First everything is handed over (the relay queues it at once); then followed.
+        for &id in ids {
+            let submission = self
+                .store()
+                .submission(id)
+                .map_err(AppError::from)?
+                .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+            if !matches!(
+                submission.state,
+                SubmissionState::Queued | SubmissionState::FailedWillRetry
+            ) {
+                finish(self.view(&submission, &names)?, &mut results);
+                continue;
+            }
+            let request = match self.relay_request(&submission)? {
+                Ok(request) => request,
+                Err(problem) => {
+                    let now = clock();
+                    let failed = self.store().transaction(|store| -> anyhow::Result<_> {
+                        let failed = store
+                            .fail_submission_before_sending(id, problem.code, &problem.reason, now)
+                            .map_err(AppError::from)?;
+                        self.log_event(
+                            now,
+                            "submission_failed_final",
+                            Some(failed.report_id),
+                            serde_json::json!({ "submission": id.get(), "error_code": problem.code }),
+                        )?;
+                        Ok(failed)
+                    })?;
+                    finish(self.view(&failed, &names)?, &mut results);
+                    continue;
+                }
+            };
+            let now = clock();
+            let attempt = self.store().transaction(|store| -> anyhow::Result<_> {
+                let attempt = store
+                    .begin_submission_attempt(id, now)
+                    .map_err(AppError::from)?;
+                self.log_event(
+                    now,
+                    "submission_sending",
+                    None,
+                    serde_json::json!({ "submission": id.get(), "attempt": attempt, "via": "relay" }),
+                )?;
+                Ok(attempt)
+            })?;
+            let body = SubmitJson {
+                environment: submission.environment.clone(),
+                report: STANDARD.encode(&request.report),
+                assistant_signature: signature_json(&request.assistant_signature),
+                provider_signature: signature_json(&request.provider_signature),
+            };
+            match client
+                .post::<_, RelaySubmission>("/v1/submissions", &body)
+                .await
+            {
+                Ok((_, handed_over)) => {
+                    self.store()
+                        .set_setting(&submission_key(id), &handed_over.id, clock())
+                        .map_err(AppError::from)?;
+                    self.store()
+                        .mark_attempt_sent(id, attempt, clock())
+                        .map_err(AppError::from)?;
+                    tracing::info!(
+                        submission = id.get(),
+                        relay_submission = %handed_over.id,
+                        "handed to the relay"
+                    );
+                    handed.push((id, attempt, handed_over.state));
+                }
+                Err(error) => {
+                    let (outcome, code) = match &error {
+                        CallError::NotReached(_) => {
+                            (AttemptOutcome::Transient, "relay_unreachable")
+                        }
+                        CallError::Refused {
+                            status: 503 | 429, ..
+                        } => (AttemptOutcome::Transient, "relay_busy"),
+                        CallError::Refused { .. } => {
+                            (AttemptOutcome::Configuration, "relay_refused")
+                        }
+                        // Handing over the same bytes again is answered with the same
+                        // submission, so the installation may resend after checking.
+                        CallError::NoAnswer(_) => (AttemptOutcome::Uncertain, "relay_no_answer"),
+                    };
+                    let message = error.describe();
+                    let relay_code = match &error {
+                        CallError::Refused { code, .. } => Some(code.clone()),
+                        _ => None,
+                    };
+                    tracing::warn!(
+                        submission = id.get(),
+                        code,
+                        relay_code = relay_code.as_deref().unwrap_or(""),
+                        "the relay did not take the report"
+                    );
+                    let saved = self.finish_relay_attempt(
+                        id,
+                        attempt,
+                        &AttemptResult {
+                            finished_at: clock(),
+                            outcome,
+                            http_status: None,
+                            answer: None,
+                            tx_id: None,
+                            error_code: Some(relay_code.as_deref().unwrap_or(code)),
+                            error_message: Some(&message),
+                            fk_message: None,
+                            next_attempt_at: None,
+                        },
+                    )?;
+                    finish(self.view(&saved, &names)?, &mut results);
+                }
+            }
+        }
+        for (id, attempt, mut state) in handed {
+            let Some(relay_id) = self.setting(&submission_key(id))? else {
+                continue;
+            };
+            let deadline = tokio::time::Instant::now() + follow.max_wait;
+            let mut last: Option<RelaySubmission> = None;
+            loop {
+                let wait = if last.is_none() && is_final(&state) {
+                    None
+                } else {
+                    Some((follow.poll, state.as_str()))
+                };
+                match client.submission(&relay_id, wait).await {
+                    Ok(now) => {
+                        state = now.state.clone();
+                        let done = is_final(&now.state);
+                        last = Some(now);
+                        if done {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(submission = id.get(), "following at the relay failed");
+                        if tokio::time::Instant::now() >= deadline {
+                            last = None;
+                            state = error.describe();
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    break;
+                }
+            }
+            let saved = self.record_relay_state(id, attempt, last.as_ref(), &state, clock)?;
+            finish(self.view(&saved, &names)?, &mut results);
+        }
+        Ok(SendRun {
+            results,
+            stopped: None,
+        })
+    }
+
+    /// Queues the month's ready reports for `environment` and sends them (and earlier queued
+    /// ones of the month) through the relay on a runtime of its own, as
+    /// [`App::submit_month`] does directly.
+    pub fn submit_month_via_relay(
+        &self,
+        month: assistid_core::model::ReportMonth,
+        environment: Environment,
+        follow: &RelayFollow,
+        clock: Clock<'_>,
+        progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+    ) -> anyhow::Result<super::SubmitSummary> {
+        let endpoint = self.relay_client()?.base;
+        let (ids, skipped) = self.queue_month(month, environment, clock())?;
+        let run = block_on(self.send_run_via_relay(&ids, follow, clock, progress))??;
+        Ok(super::SubmitSummary {
+            month: month.to_string(),
+            environment: environment.as_str().to_owned(),
+            endpoint,
+            certificate: None,
+            skipped,
+            results: run.results,
+            stopped: run.stopped,
+        })
+    }
+
+    /// The request for a queued submission (the same checks as the direct run).
+    fn relay_request(
+        &self,
+        submission: &assistid_store::Submission,
+    ) -> anyhow::Result<Result<SubmitRequest, super::NotReady>> {
+        let environment: Environment = match submission.environment.parse() {
+            Ok(env @ (Environment::Test | Environment::Prod)) => env,
+            _ => {
+                return Ok(Err(super::not_ready(
+                    "relay_environment",
+                    format!(
+                        "miljön {} skickas inte via leverantören (bara test och produktion)",
+                        submission.environment
+                    ),
+                )));
+            }
+        };
+        let Some(version) = self
+            .store()
+            .report_version_by_id(submission.report_id)
+            .map_err(AppError::from)?
+        else {
+            return Ok(Err(super::not_ready(
+                "not_found",
+                "rapportversionen finns inte",
+            )));
+        };
+        let request = match self.signed_request(&version, environment)? {
+            Ok(request) => request,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        if super::sha2_digest::digest(&request.report) != submission.document_sha256 {
+            return Ok(Err(super::not_ready(
+                "report_changed",
+                "rapportens byte är inte de som köades; granska månaden igen",
+            )));
+        }
+        Ok(Ok(request))
+    }
+
+    fn finish_relay_attempt(
+        &self,
+        id: SubmissionId,
+        attempt: u32,
+        result: &AttemptResult<'_>,
+    ) -> anyhow::Result<assistid_store::Submission> {
+        self.store().transaction(|store| -> anyhow::Result<_> {
+            let saved = store
+                .finish_submission_attempt(id, attempt, result)
+                .map_err(AppError::from)?;
+            self.log_event(
+                result.finished_at,
+                &format!("submission_{}", saved.state.code()),
+                Some(saved.report_id),
+                serde_json::json!({
+                    "submission": id.get(),
+                    "attempt": attempt,
+                    "outcome": result.outcome.code(),
+                    "via": "relay",
+                }),
+            )?;
+            Ok(saved)
+        })
+    }
+
+    /// Records what the relay reports for a handed-over submission: FK's answer as if FK
+    /// had answered this program, or `uncertain`.
+    fn record_relay_state(
+        &self,
+        id: SubmissionId,
+        attempt: u32,
+        relay: Option<&RelaySubmission>,
+        state_or_reason: &str,
+        clock: Clock<'_>,
+    ) -> anyhow::Result<assistid_store::Submission> {
+        let now = clock();
+        let last_answer = relay.and_then(|r| {
+            r.fk_attempts
+                .iter()
+                .rev()
+                .find(|a| a.raw_answer.is_some() && a.http_status.is_some())
+        });
+        let raw = last_answer
+            .and_then(|a| a.raw_answer.as_deref())
+            .and_then(|b| STANDARD.decode(b).ok());
+        let status = last_answer.and_then(|a| a.http_status);
+        match relay.map(|r| r.state.as_str()) {
+            Some("accepted") | Some("rejected") => {
+                let interpreted = match (status, raw.as_deref()) {
+                    (Some(status), Some(body)) => {
+                        Some(interpret(&assistid_elt::parse_response(status, body)))
+                    }
+                    _ => None,
+                };
+                let accepted = relay.is_some_and(|r| r.state == "accepted");
+                let tx_id = relay
+                    .and_then(|r| r.tx_id.clone())
+                    .or_else(|| interpreted.as_ref().and_then(|i| i.tx_id.clone()));
+                let outcome = if accepted {
+                    AttemptOutcome::Accepted
+                } else {
+                    AttemptOutcome::Rejected
+                };
+                let fallback = relay.and_then(|r| r.error_code.clone());
+                self.finish_relay_attempt(
+                    id,
+                    attempt,
+                    &AttemptResult {
+                        finished_at: now,
+                        outcome,
+                        http_status: status,
+                        answer: raw.as_deref(),
+                        tx_id: if accepted { tx_id.as_deref() } else { None },
+                        error_code: if accepted {
+                            None
+                        } else {
+                            interpreted
+                                .as_ref()
+                                .and_then(|i| i.error_code)
+                                .or(fallback.as_deref())
+                        },
+                        error_message: if accepted {
+                            None
+                        } else {
+                            interpreted.as_ref().and_then(|i| i.message.as_deref())
+                        },
+                        fk_message: interpreted.as_ref().and_then(|i| i.fk_message.as_deref()),
+                        next_attempt_at: None,
+                    },
+                )
+            }
+            Some("withdrawn") => {
+                let saved = self.finish_relay_attempt(
+                    id,
+                    attempt,
+                    &AttemptResult {
+                        finished_at: now,
+                        outcome: AttemptOutcome::Uncertain,
+                        http_status: status,
+                        answer: raw.as_deref(),
+                        tx_id: None,
+                        error_code: Some("relay_withdrawn"),
+                        error_message: Some("Relayn har avbrutit rapporten (inte skickad)."),
+                        fk_message: None,
+                        next_attempt_at: None,
+                    },
+                )?;
+                Ok(saved)
+            }
+            other => {
+                let (code, message) = match other {
+                    Some("uncertain") => (
+                        relay
+                            .and_then(|r| r.error_code.clone())
+                            .unwrap_or_else(|| "relay_uncertain".to_owned()),
+                        "Relayn vet inte om Försäkringskassan fick rapporten.".to_owned(),
+                    ),
+                    Some(state) => (
+                        "relay_still_pending".to_owned(),
+                        format!(
+                            "Rapporten ligger kvar hos leverantörens relay ({state}); svaret \
+                             har inte kommit än."
+                        ),
+                    ),
+                    None => ("relay_unreachable".to_owned(), state_or_reason.to_owned()),
+                };
+                self.finish_relay_attempt(
+                    id,
+                    attempt,
+                    &AttemptResult {
+                        finished_at: now,
+                        outcome: AttemptOutcome::Uncertain,
+                        http_status: status,
+                        answer: raw.as_deref(),
+                        tx_id: None,
+                        error_code: Some(&code),
+                        error_message: Some(&message),
+                        fk_message: None,
+                        next_attempt_at: None,
+                    },
+                )
+            }
+        }
+    }
+
+    /// The installation's decision on an uncertain submission that was handed to the relay:
+    /// the decision goes to the relay first (`resend`, `received` with the tx-id,
+    /// `do_not_send`), then the local outbox follows. A submission the relay never got is
+    /// decided locally as in [`App::resolve_uncertain`].
+    pub async fn decide_uncertain_via_relay(
+        &self,
+        id: SubmissionId,
+        decision: Decision,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<SubmissionView> {
+        let Some(relay_id) = self.setting(&submission_key(id))? else {
+            return self.resolve_uncertain(id, decision, now);
+        };
+        let current = self
+            .store()
+            .submission(id)
+            .map_err(AppError::from)?
+            .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+        if current.state != SubmissionState::Uncertain {
+            return self.resolve_uncertain(id, decision, now);
+        }
+        let client = self.relay_client()?;
+        let there = client
+            .submission(&relay_id, None)
+            .await
+            .map_err(|e| relay_error("relay_unreachable", e.describe()))?;
+        if there.state == "uncertain" {
+            let body = match &decision {
+                Decision::Resend => serde_json::json!({ "decision": "resend" }),
+                Decision::MarkAccepted { tx_id } => {
+                    serde_json::json!({ "decision": "received", "tx_id": tx_id.trim() })
+                }
+                Decision::Abandon => serde_json::json!({ "decision": "do_not_send" }),
+            };
+            client
+                .post::<_, RelaySubmission>(&format!("/v1/submissions/{relay_id}/decision"), &body)
+                .await
+                .map_err(|e| relay_error("relay_decision_refused", e.describe()))?;
+            let view = self.resolve_uncertain(id, decision.clone(), now)?;
+            if decision != Decision::Resend {
+                self.store()
+                    .remove_setting(&submission_key(id))
+                    .map_err(AppError::from)?;
+            }
+            return Ok(view);
+        }
+        // The relay is not uncertain about it (it was still queued or has FK's answer now):
+        // a resend follows it again, the other decisions are refused with what the relay knows.
+        match (&decision, there.state.as_str()) {
+            (Decision::Resend, "queued" | "sending" | "failed_will_retry") => {
+                self.resolve_uncertain(id, decision, now)
+            }
+            (_, "accepted") => {
+                let tx_id = there.tx_id.clone().unwrap_or_default();
+                self.resolve_uncertain(id, Decision::MarkAccepted { tx_id }, now)
+            }
+            (_, state) => Err(relay_error(
+                "relay_not_uncertain",
+                format!(
+                    "Relayn har rapporten i läget {state}; beslutet behövs inte. Skicka månaden \
+                     igen för att hämta relayns svar."
+                ),
+            )),
+        }
+    }
+}
+
+/// Runs `future` to its end on a runtime of its own (for the CLI's and the desktop's
+/// blocking calls).
+pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("kunde inte starta anslutningen till relayn: {e}"))?;
+    Ok(runtime.block_on(future))
+}

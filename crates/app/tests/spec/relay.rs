@@ -1,0 +1,309 @@
+//! Sending through the vendor's relay (issue 17): a real `assistid-relay` started in-process
+//! on a throwaway PostgreSQL cluster (the relay's own spec harness, `crate::pg` and
+//! `crate::support`), the fake FK behind it over mutual TLS, and a real encrypted data folder
+//! that enrols with a one-time code, signs its month with BankID's test service and sends.
+
+use std::time::Duration;
+
+use assistid_app::App;
+use assistid_app::signing::BankIdSettings;
+use assistid_app::submit::{Decision, RelayFollow, SendingMode, SubmissionView};
+use assistid_elt::Environment;
+use assistid_fakes::bankid::UserCertificateAuthority;
+use assistid_fakes::fk::Behaviour;
+use assistid_store::{DataKind, SignatureEnvironment, Store, SubmissionId};
+use chrono::Utc;
+
+use crate::submit::{Folder, month, sign_month_in};
+use crate::support::Setup;
+
+/// A folder with real data in FK's test service, its month signed with the BankID whose
+/// root the relay trusts (the fake BankID's process-wide CA), and the relay's address.
+fn signed_real_folder() -> (Folder, App, Vec<uuid::Uuid>) {
+    let folder = Folder::demo();
+    Store::open_in_data_dir(
+        folder.dir.path(),
+        &assistid_store::KeySource::File(folder.key()),
+    )
+    .expect("the store opens")
+    .set_data_kind(DataKind::Real, Utc::now())
+    .expect("marked as real data");
+    let app = folder.open();
+    app.set_environment(Environment::Test, Utc::now())
+        .expect("the folder works in FK's test service");
+    let bankid = UserCertificateAuthority::process_wide().expect("the fake BankID's CA");
+    let root = folder.dir.path().join("bankid-root.der");
+    std::fs::write(&root, bankid.root_der()).expect("the root file is written");
+    app.save_bankid_settings(
+        &BankIdSettings {
+            rp_certificate: None,
+            user_root_ca: Some(root),
+        },
+        Utc::now(),
+    )
+    .expect("the root is set");
+    let signed = sign_month_in(
+        folder.dir.path(),
+        &folder.key(),
+        SignatureEnvironment::Test,
+        &bankid,
+        |_, b| b,
+    );
+    assert!(!signed.is_empty(), "the month has reports to send");
+    (folder, app, signed)
+}
+
+/// The queued submissions whose report names the provider (`assistansanordnare`): the relay
+/// can tell whose report it is only from that element. A report of an assistant employed by
+/// the person with assistance has none, and the relay refuses it today (`report_unreadable`);
+/// see the report of this session.
+fn naming_the_provider(folder: &Folder, ids: &[SubmissionId]) -> Vec<SubmissionId> {
+    let store = Store::open_in_data_dir(
+        folder.dir.path(),
+        &assistid_store::KeySource::File(folder.key()),
+    )
+    .expect("the store opens");
+    ids.iter()
+        .copied()
+        .filter(|id| {
+            let submission = store.submission(*id).expect("readable").expect("there");
+            let version = store
+                .report_version_by_id(submission.report_id)
+                .expect("readable")
+                .expect("there");
+            String::from_utf8_lossy(&version.document).contains("<assistansanordnare>")
+        })
+        .collect()
+}
+
+fn provider_digits(app: &App) -> String {
+    app.provider()
+        .expect("readable")
+        .expect("the demo provider")
+        .org_number
+        .digits()
+        .to_owned()
+}
+
+fn follow() -> RelayFollow {
+    RelayFollow {
+        max_wait: Duration::from_secs(30),
+        poll: Duration::from_secs(5),
+    }
+}
+
+async fn send(app: &App, ids: &[SubmissionId]) -> Vec<SubmissionView> {
+    app.send_run_via_relay(ids, &follow(), &Utc::now, &mut |_, _, _| {})
+        .await
+        .expect("the run through the relay completes")
+        .results
+}
+
+async fn enrolled(setup: &Setup, app: &App) {
+    let code = setup.code(&provider_digits(app)).await;
+    let status = app
+        .enrol_with_relay(&setup.url(0), &code, Some(&setup.ca_pem), Utc::now())
+        .await
+        .expect("the enrolment with the vendor's code succeeds");
+    assert_eq!(
+        status.mode,
+        SendingMode::Relay,
+        "the folder now sends through the relay"
+    );
+    assert_eq!(
+        status.provider.as_deref(),
+        Some(provider_digits(app).as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrolled_folder_sends_its_signed_month_through_the_relay_and_keeps_every_tx_id() {
+    let setup = Setup::start(1, 30).await;
+    let (folder, app, _) = signed_real_folder();
+    assert_eq!(
+        app.sending_mode().expect("readable"),
+        SendingMode::Direct,
+        "a folder sends directly until it enrols"
+    );
+    enrolled(&setup, &app).await;
+    let code = setup.code(&provider_digits(&app)).await;
+    let again = app
+        .enrol_with_relay(&setup.url(0), &code, Some(&setup.ca_pem), Utc::now())
+        .await
+        .expect("enrolling again with a new code replaces the certificate");
+    assert!(again.installation_id.is_some());
+
+    let (ids, skipped) = app
+        .queue_month(month(), Environment::Test, Utc::now())
+        .expect("queued for FK's test service");
+    assert!(skipped.is_empty(), "every report is queued: {skipped:?}");
+    let ids = naming_the_provider(&folder, &ids);
+    assert!(
+        ids.len() >= 2,
+        "the demo month has reports naming the provider"
+    );
+    let results = send(&app, &ids).await;
+    assert_eq!(results.len(), ids.len(), "every submission reached a state");
+    for view in &results {
+        assert_eq!(
+            view.state, "accepted",
+            "FK accepted it through the relay: {view:?}"
+        );
+        let tx = view.tx_id.as_deref().expect("the tx-id is stored locally");
+        let attempts = app
+            .submission_attempts(SubmissionId::new(view.id))
+            .expect("attempts are stored");
+        assert_eq!(attempts.len(), 1, "one handover per report");
+        let answer = attempts[0]
+            .answer
+            .as_deref()
+            .expect("FK's raw answer is kept");
+        assert!(
+            String::from_utf8_lossy(answer).contains(tx),
+            "the raw answer the relay passed on holds the tx-id"
+        );
+    }
+    assert_eq!(
+        setup.fk.requests().len(),
+        ids.len(),
+        "the fake FK got each report once"
+    );
+    assert_eq!(setup.fk.rate_violations(), 0, "the relay kept FK's pace");
+
+    // Back to direct sending: the relay's certificate and key are gone.
+    let left = app.leave_relay(Utc::now()).expect("back to direct sending");
+    assert_eq!(left.mode, SendingMode::Direct);
+    assert!(left.address.is_none() && left.installation_id.is_none());
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_said_clearly_and_nothing_is_half_stored() {
+    let setup = Setup::start(1, 30).await;
+    let (folder, app, _) = signed_real_folder();
+
+    // A code for another organisationsnummer is refused before anything is stored.
+    let other = crate::support::orgnr("559000123");
+    let code = setup.code(&other).await;
+    let err = app
+        .enrol_with_relay(&setup.url(0), &code, Some(&setup.ca_pem), Utc::now())
+        .await
+        .expect_err("a code for another provider is refused");
+    assert!(
+        err.to_string().contains(&other)
+            && err.to_string().contains("kod för rätt organisationsnummer"),
+        "the message names the other number and what to do: {err}"
+    );
+    assert_eq!(app.sending_mode().expect("readable"), SendingMode::Direct);
+    assert!(
+        app.relay_status().expect("readable").address.is_none(),
+        "nothing stored"
+    );
+
+    // A wrong code: the relay's own words.
+    let err = app
+        .enrol_with_relay(
+            &setup.url(0),
+            "AAAA-BBBB-CCCC-DDDD-EEEE",
+            Some(&setup.ca_pem),
+            Utc::now(),
+        )
+        .await
+        .expect_err("an unknown code is refused");
+    assert!(
+        err.to_string().contains("enrolment_code_invalid"),
+        "the relay's refusal is passed on: {err}"
+    );
+
+    // The relay refuses a report that names another provider than the enrolled one.
+    enrolled(&setup, &app).await;
+    let installation = app
+        .relay_status()
+        .expect("readable")
+        .installation_id
+        .expect("enrolled");
+    let db = crate::pg::shared()
+        .connect(
+            setup
+                .database_url
+                .rsplit("dbname=")
+                .next()
+                .expect("a database name"),
+        )
+        .await;
+    db.execute(
+        "UPDATE installations SET provider_orgnr = $1 WHERE id = $2::text::uuid",
+        &[&other, &installation],
+    )
+    .await
+    .expect("the installation now stands for another provider");
+    let (ids, _) = app
+        .queue_month(month(), Environment::Test, Utc::now())
+        .expect("queued");
+    let ids = naming_the_provider(&folder, &ids);
+    let results = send(&app, &ids[..1]).await;
+    assert_eq!(results[0].state, "failed_final", "{:?}", results[0]);
+    let message = results[0].message.clone().unwrap_or_default();
+    assert!(
+        message.contains("Relayn nekade") && message.contains("wrong_provider"),
+        "the coordinator reads that the relay refused it and why: {message}"
+    );
+    assert!(setup.fk.requests().is_empty(), "nothing reached FK");
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_follows() {
+    let setup = Setup::start(1, 30).await;
+    let (folder, app, _) = signed_real_folder();
+    enrolled(&setup, &app).await;
+    let (ids, _) = app
+        .queue_month(month(), Environment::Test, Utc::now())
+        .expect("queued");
+    let ids = naming_the_provider(&folder, &ids);
+    let first = ids[..1].to_vec();
+    setup.fk.script(Behaviour::DropAfterBody);
+    let results = send(&app, &first).await;
+    assert_eq!(
+        results[0].state, "uncertain",
+        "FK's dropped answer makes it uncertain here too: {:?}",
+        results[0]
+    );
+    assert_eq!(setup.fk.requests().len(), 1);
+
+    // Never resent by itself: another run leaves it alone.
+    let again = send(&app, &first).await;
+    assert_eq!(again[0].state, "uncertain");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        setup.fk.requests().len(),
+        1,
+        "an uncertain report is not resent"
+    );
+
+    // The coordinator decides to resend: the relay queues it again and FK accepts it.
+    let decided = app
+        .decide_uncertain_via_relay(first[0], Decision::Resend, Utc::now())
+        .await
+        .expect("the decision goes to the relay");
+    assert_eq!(decided.state, "queued");
+    let results = send(&app, &first).await;
+    assert_eq!(results[0].state, "accepted", "{:?}", results[0]);
+    assert!(results[0].tx_id.is_some(), "the tx-id is stored locally");
+    assert_eq!(
+        setup.fk.requests().len(),
+        2,
+        "sent once more, on the decision"
+    );
+
+    // A decision not to send goes to the relay as well.
+    let second = ids[1..2].to_vec();
+    setup.fk.script(Behaviour::DropAfterBody);
+    assert_eq!(send(&app, &second).await[0].state, "uncertain");
+    let abandoned = app
+        .decide_uncertain_via_relay(second[0], Decision::Abandon, Utc::now())
+        .await
+        .expect("do not send");
+    assert_eq!(abandoned.state, "abandoned", "{abandoned:?}");
+    setup.stop().await;
+}
