@@ -91,6 +91,7 @@ impl AppError {
             AppError::Backup(e) => e.code(),
             AppError::WrongEnvironment { code, .. } => code,
             AppError::Told { code, .. } => code,
+            AppError::Relay { code, .. } => code,
         }
     }
 
@@ -134,8 +135,6 @@ impl AppError {
         match (self, lang) {
             (AppError::Told { text, .. }, lang) => text.render(lang),
             (other, _) => other.to_string(),
-    },
-            AppError::Relay { code, .. } => code,
         }
     }
 

@@ -364,13 +364,17 @@ pub mod templates {
          time report is sent as it is; invoice {real}.",
     );
     /// A local date and clock time: `2026-10-24 22.00` / `2026-10-24 22:00`.
-    pub static CLOCK_AT: Template =
-        Template::new("clock_at", "{date} {hour}.{minute}", "{date} {hour}:{minute}");
+    pub static CLOCK_AT: Template = Template::new(
+        "clock_at",
+        "{date} {hour}.{minute}",
+        "{date} {hour}:{minute}",
+    );
     /// A duration of whole hours: `10 timmar` / `10 hours`.
     pub static DURATION_HOURS: Template =
         Template::new("duration_hours", "{hours} timmar", "{hours} hours");
     /// A duration of one hour.
-    pub static DURATION_ONE_HOUR: Template = Template::new("duration_one_hour", "1 timme", "1 hour");
+    pub static DURATION_ONE_HOUR: Template =
+        Template::new("duration_one_hour", "1 timme", "1 hour");
     /// A duration under an hour: `45 minuter` / `45 minutes`.
     pub static DURATION_MINUTES: Template =
         Template::new("duration_minutes", "{minutes} minuter", "{minutes} minutes");
