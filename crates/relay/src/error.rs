@@ -66,6 +66,10 @@ pub enum DbError {
         /// The newest this build knows.
         known: i32,
     },
+    /// The connection that held the vendor-wide turn (the advisory lock) was lost during the
+    /// turn; PostgreSQL released the lock with it, so nothing more is written for that turn.
+    #[error("Förbindelsen som höll turen att skicka till FK bröts; turen lämnas")]
+    TurnLost,
 }
 
 fn sql_state(e: &tokio_postgres::Error) -> String {
@@ -80,6 +84,7 @@ impl DbError {
         match self {
             DbError::Postgres(_) => "database_error",
             DbError::TooNew { .. } => "database_too_new",
+            DbError::TurnLost => "pacer_turn_lost",
         }
     }
 }

@@ -81,6 +81,17 @@ struct Turn {
 }
 
 impl Turn {
+    /// The connection that holds the turn, never a new one: a reconnected session would not
+    /// hold the advisory lock (PostgreSQL released it with the lost session), and another
+    /// instance may have taken the turn and booked its own start since.
+    fn held(&self) -> Result<&Client, DbError> {
+        self.conn
+            .client
+            .as_ref()
+            .filter(|c| !c.is_closed())
+            .ok_or(DbError::TurnLost)
+    }
+
     async fn acquire(pacer: &Arc<Mutex<PacerConn>>, environment: &str) -> Result<Self, DbError> {
         let mut conn = pacer.clone().lock_owned().await;
         let key = conn.lock_key;
@@ -102,7 +113,7 @@ impl Turn {
         instance: Uuid,
     ) -> Result<Option<(Claimed, f64)>, DbError> {
         let environment = self.environment.clone();
-        let client = self.conn.client().await?;
+        let client = self.held()?;
         queue::claim_next(
             client,
             &environment,
@@ -136,7 +147,10 @@ impl Turn {
     async fn mark_sent(&mut self, after_booked: Duration) -> Result<(), DbError> {
         let environment = self.environment.clone();
         let after_secs = after_booked.as_secs_f64();
-        let client = self.conn.client().await?;
+        // Only on the connection that holds the turn: on another one this could lower a start
+        // that another instance booked after the lock was lost. Without it the claim's booking
+        // stays, which is at most the request's lateness earlier than its real start.
+        let client = self.held()?;
         client
             .execute(
                 "UPDATE pacer SET last_start = least(clock_timestamp(), \
