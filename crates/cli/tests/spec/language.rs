@@ -21,8 +21,12 @@ fn the_review_speaks_english_when_asked_and_swedish_by_default() {
         "--lang en renders the finding in English: {english}"
     );
     assert!(
-        english.contains("(second time, winter time) (on-call time)"),
-        "the shift inside the message is English too: {english}"
+        english.contains(
+            "the clocks went back one hour: the row 00.00–02.30 of the shift that began \
+             2026-10-24 22:00 really lasted 3 hours and 30 minutes"
+        ),
+        "the daylight-saving sentence is English too, its clock time and durations included: \
+         {english}"
     );
 }
 
