@@ -316,7 +316,7 @@ pub fn fks_test_service_is_set_up_in_settings<'a>(d: &'a Desktop, s: &'a StandIn
             .await?
             .send_keys(&s.files.fk_client_password)
             .await?;
-        click_button(d, cert, "Läs in PKCS#12-fil").await?;
+        click_button(d, cert, "Läs in certifikatfil").await?;
         d.wait_for_text(cert, "Certifikatet är inläst")
             .await
             .context("FK's client certificate is imported")?;
@@ -340,7 +340,7 @@ pub fn bankids_test_service_is_set_up_in_settings<'a>(d: &'a Desktop, s: &'a Sta
             .await?
             .send_keys(&s.files.bankid_rp_password)
             .await?;
-        click_button(d, cert, "Läs in PKCS#12-fil").await?;
+        click_button(d, cert, "Läs in certifikatfil").await?;
         d.wait_for_text(cert, "Certifikatet är inläst")
             .await
             .context("the RP certificate is imported")?;
