@@ -155,14 +155,12 @@ fn a_file_with_only_a_signing_key_says_so() {
 // Keys paired with their certificates by public key; files as real exporters write them.
 // ---------------------------------------------------------------------------------------------
 
-use std::path::Path;
-use std::process::Command;
-
 use assistid_elt::{EltClient, TrustAnchor};
 use assistid_fakes::fk::{FakeFk, FakeFkConfig, FakeFkHandle, RecordedOutcome};
 use assistid_fakes::pki::{CertSubject, IssuedCert};
 
 use crate::p12_writer::{self, Bag, Content};
+use crate::pkcs12_support::openssl_export;
 use crate::support::{ASSISTANT, bankid_ca, signed_request};
 
 /// A client certificate the fake FK accepts: its key and chain make the TLS handshake only
@@ -171,41 +169,6 @@ fn accepted_certificate(fake: &FakeFkHandle) -> IssuedCert {
     fake.client_ca()
         .issue_client_cert_valid_now(&CertSubject::new("Omsorg AB").with_organization("Omsorg AB"))
         .expect("the fake's client CA issues a certificate")
-}
-
-/// `openssl pkcs12 -export` of the certificate, its key and its CA, with `extra` options.
-fn openssl_export(cert: &IssuedCert, extra: &[&str]) -> Vec<u8> {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).expect("PEM written");
-        path
-    };
-    let key = write("key.pem", cert.key_pem());
-    let leaf = write("cert.pem", cert.cert_pem());
-    let ca = write("ca.pem", cert.ca_pem());
-    let out = dir.path().join("out.p12");
-    let arg = |p: &Path| p.to_str().expect("UTF-8 temporary path").to_owned();
-    let output = Command::new("openssl")
-        .args(["pkcs12", "-export", "-name", "Omsorg AB"])
-        .args([
-            "-inkey",
-            &arg(&key),
-            "-in",
-            &arg(&leaf),
-            "-certfile",
-            &arg(&ca),
-        ])
-        .args(["-passout", &format!("pass:{PASSWORD}"), "-out", &arg(&out)])
-        .args(extra)
-        .output()
-        .expect("the openssl command-line program is installed (Debian package openssl)");
-    assert!(
-        output.status.success(),
-        "openssl pkcs12 -export {extra:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    std::fs::read(out).expect("the exported file")
 }
 
 /// One report sent over mutual TLS with the file: FK's fake answers with a tx-id only when the

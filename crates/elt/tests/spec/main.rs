@@ -7,6 +7,10 @@ mod environment;
 mod identity;
 #[path = "../../../pkcs12/tests/spec/p12_writer.rs"]
 mod p12_writer;
+// The reader's own spec helpers; this spec uses only `openssl_export`.
+#[allow(dead_code, reason = "shared with the pkcs12 spec, which uses the rest")]
+#[path = "../../../pkcs12/tests/spec/support.rs"]
+mod pkcs12_support;
 mod request_envelope;
 mod responses;
 mod support;
