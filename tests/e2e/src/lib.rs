@@ -100,8 +100,12 @@ fn find_tauri_driver() -> anyhow::Result<PathBuf> {
     )
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// Two distinct free ports: both listeners are held while the second is chosen, so the
+/// system cannot hand out the same port twice.
+fn two_free_ports() -> anyhow::Result<(u16, u16)> {
+    let first = TcpListener::bind("127.0.0.1:0")?;
+    let second = TcpListener::bind("127.0.0.1:0")?;
+    Ok((first.local_addr()?.port(), second.local_addr()?.port()))
 }
 
 /// The running app behind a WebDriver session, with its own fresh data folder.
@@ -149,7 +153,7 @@ impl Desktop {
         env: &[(&str, String)],
     ) -> anyhow::Result<Desktop> {
         let tauri_driver = check_environment()?;
-        let (port, native_port) = (free_port()?, free_port()?);
+        let (port, native_port) = two_free_ports()?;
         let log = std::fs::File::create(home.path().join("tauri-driver.log"))?;
         // The app inherits this environment from the driver: a fresh data folder and key file
         // (no keychain in CI), logs and the remembered window state inside the same folder.
@@ -178,7 +182,11 @@ impl Desktop {
             .spawn()
             .with_context(|| format!("could not start {}", tauri_driver.display()))?;
         let mut desktop_driver = DriverGuard(Some(driver));
-        wait_for_port(port).await?;
+        // tauri-driver listens at once but starts WebKitWebDriver beside it and does not wait
+        // for it: a session asked for before the native driver listens fails with "webdriver
+        // server did not respond" (seen on a loaded 2-core CI machine). Wait for both.
+        wait_for_port(port, "tauri-driver").await?;
+        wait_for_port(native_port, "WebKitWebDriver").await?;
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".to_owned(),
@@ -361,16 +369,16 @@ fn end_driver(driver: &mut Child) {
     let _ = driver.wait();
 }
 
-async fn wait_for_port(port: u16) -> anyhow::Result<()> {
+async fn wait_for_port(port: u16, what: &str) -> anyhow::Result<()> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    bail!("tauri-driver did not listen on port {port} within 15 s")
+    bail!("{what} did not listen on port {port} within 30 s")
 }
 
 /// The user's keychain for a run: a private D-Bus session bus with GNOME Keyring's secret
