@@ -402,6 +402,56 @@ pub async fn set_bankid_user_root(
     shell.set_bankid_user_root(file).await
 }
 
+/// Settings → "Skicka via leverantören": how the folder sends and what it is enrolled as at
+/// the vendor's relay.
+#[tauri::command]
+pub async fn relay_settings(shell: State<'_, Shell>) -> Answer<ipc::RelaySettings> {
+    shell.run(crate::relay::status).await
+}
+
+/// "Anslut": enrols the folder with the vendor's relay (its address, the one-time code and,
+/// if the vendor gave one, the relay's CA file); from then on reports go through the relay.
+/// Refused with `busy` while a submission run or a signing order is in progress.
+#[tauri::command]
+pub async fn enrol_relay(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    address: String,
+    code: String,
+    ca_file: Option<ipc::ImportFile>,
+) -> Answer<ipc::RelaySettings> {
+    if let Some(busy) = relay_busy(&desks) {
+        return Err(busy);
+    }
+    shell
+        .run(move |app| crate::relay::enrol(app, &address, &code, ca_file.as_ref()))
+        .await
+}
+
+/// "Sluta skicka via leverantören": back to sending directly with the folder's own FK
+/// certificate (refused while a report handed to the relay still waits for its answer).
+#[tauri::command]
+pub async fn leave_relay(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+) -> Answer<ipc::RelaySettings> {
+    if let Some(busy) = relay_busy(&desks) {
+        return Err(busy);
+    }
+    shell.run(crate::relay::leave).await
+}
+
+/// `busy` while a submission run or a signing order works on the folder, in the words of
+/// the relay block.
+fn relay_busy(desks: &Desks) -> Option<IpcError> {
+    desks.busy().map(|busy| IpcError {
+        message: "Ett inskick eller en underskrift med BankID pågår. Vänta tills det är klart \
+                  och ändra sedan hur rapporterna skickas."
+            .to_owned(),
+        ..busy
+    })
+}
+
 /// Sends a progress event; a closed window is no reason to fail the work.
 pub(crate) fn progress(handle: &AppHandle, task: &str, done: u32, total: u32) {
     let payload = ipc::Progress {
@@ -914,6 +964,9 @@ commands![
     set_bankid_endpoint,
     set_bankid_server_ca,
     set_bankid_user_root,
+    relay_settings,
+    enrol_relay,
+    leave_relay,
     going_live,
     signatories,
     add_signatory,

@@ -1119,6 +1119,50 @@ pub struct SubmissionQueue {
     pub rate_per_second: u32,
     /// Whether a run is sending now.
     pub running: bool,
+    /// The vendor's relay the folder sends through (its address); absent when the folder
+    /// sends straight to FK with its own FK certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub relay_address: Option<String>,
+}
+
+/// How a data folder sends its reports to FK (Settings → "Skicka via leverantören").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SendingMode {
+    /// Straight to FK with the provider's own FK certificate.
+    Direct,
+    /// Through the vendor's relay, with the certificate the relay issued at enrolment.
+    Relay,
+}
+
+/// The folder's connection to the vendor's relay as Settings shows it (no key in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RelaySettings {
+    /// How the folder sends now.
+    pub mode: SendingMode,
+    /// Whether this folder may send through the vendor: a folder for real data (demo data
+    /// never leaves the computer).
+    pub available: bool,
+    /// The relay's address (`https://…`), when enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub address: Option<String>,
+    /// The installation's id at the relay (to quote to the vendor's support).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub installation_id: Option<String>,
+    /// The organisationsnummer the relay's certificate names (`NNNNNN-NNNN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider: Option<String>,
+    /// When the folder was enrolled (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub enrolled_at: Option<String>,
+    /// Whether the relay's own CA file is trusted for its address (else the computer's root
+    /// certificates).
+    pub pinned_ca: bool,
 }
 
 /// One send attempt with FK's raw answer.
@@ -1393,6 +1437,8 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         SimulatedBankIdAction,
         SubmissionItem,
         SubmissionQueue,
+        SendingMode,
+        RelaySettings,
         RawFkAnswer,
         RawAttempt,
         WrittenFile,

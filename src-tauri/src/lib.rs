@@ -26,6 +26,7 @@ pub mod demo_fk;
 pub mod import;
 pub mod ipc;
 pub mod records;
+pub mod relay;
 pub mod shell;
 pub mod signing;
 pub mod submission;

@@ -1,13 +1,16 @@
 //! Submitting to FK from the window: the month's ready reports are queued in the durable
 //! outbox (by the app crate) and sent by a background task at FK's pace, with every state
 //! change sent as the `submission-progress` event. The task has its own connection to the
-//! database, so the window stays responsive while it runs; one run at a time.
+//! database, so the window stays responsive while it runs; one run at a time. A folder
+//! enrolled with the vendor's relay sends through it ([`send_run`]); the queue says so
+//! (`relay_address`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistid_app::App;
 use assistid_app::submit::{
-    Environment, Pacer, PacingConfig, RetryPolicy, SubmissionId, SubmissionView,
+    Environment, Pacer, PacingConfig, RelayFollow, RetryPolicy, SendingMode, SubmissionId,
+    SubmissionView,
 };
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _, Manager as _};
@@ -123,10 +126,15 @@ impl SubmissionDesk {
                 let mut items: Vec<ipc::SubmissionItem> =
                     app.submissions(None)?.iter().map(item).collect();
                 items.reverse();
+                let relay_address = match app.sending_mode()? {
+                    SendingMode::Relay => app.relay_address()?,
+                    SendingMode::Direct => None,
+                };
                 Ok(ipc::SubmissionQueue {
                     items,
                     rate_per_second: 1,
                     running,
+                    relay_address,
                 })
             })
             .await
@@ -144,10 +152,6 @@ fn send(
     ids: &[SubmissionId],
 ) -> anyhow::Result<()> {
     let app = App::open(data_dir, keys, Utc::now())?;
-    // In the demo folder the demo's FK runs for as long as this run does.
-    let fk = crate::demo_fk::FkLink::connect(&app, environment)?;
-    let pacer = Pacer::new(PacingConfig::default());
-    let clock = Utc::now;
     let total = ids.len();
     let mut progress = |done: usize, _total: usize, view: &SubmissionView| {
         if let Err(e) = handle.emit(ipc::EVENT_SUBMISSION, item(view)) {
@@ -160,22 +164,55 @@ fn send(
             u32::try_from(total).unwrap_or(u32::MAX),
         );
     };
-    let run = assistid_app::signing::block_on(app.send_run(
-        fk.connection(),
+    send_run(
+        &app,
+        environment,
         ids,
-        &pacer,
-        &RetryPolicy::default(),
-        &clock,
+        &RelayFollow::default(),
         &mut progress,
-    ))??;
-    if let Some(violations) = fk.demo_rate_violations() {
-        // The pacing as the demo's FK measured it (a count, nothing personal).
-        tracing::info!(
-            violations,
-            "demo FK: requests closer together than FK allows"
-        );
-    }
-    drop(fk);
+    )
+}
+
+/// Sends the queued `ids` the way the folder sends: through the vendor's relay when it is
+/// enrolled there (the relay paces FK for the whole vendor; `follow` says how long each
+/// report is followed there before it is left `uncertain` with the relay's id), else
+/// straight to FK at FK's pace with the folder's own certificate (the demo's FK in the demo
+/// folder). Then a backup; a run that stopped (a wrong address, a certificate FK has not
+/// enrolled) is an error saying what to check, the rest stays queued.
+pub fn send_run(
+    app: &App,
+    environment: Environment,
+    ids: &[SubmissionId],
+    follow: &RelayFollow,
+    progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
+) -> anyhow::Result<()> {
+    let clock = Utc::now;
+    let run = if app.sending_mode()? == SendingMode::Relay {
+        tracing::info!(reports = ids.len(), "sending through the vendor's relay");
+        assistid_app::submit::relay::block_on(
+            app.send_run_via_relay(ids, follow, &clock, progress),
+        )??
+    } else {
+        // In the demo folder the demo's FK runs for as long as this run does.
+        let fk = crate::demo_fk::FkLink::connect(app, environment)?;
+        let pacer = Pacer::new(PacingConfig::default());
+        let run = assistid_app::signing::block_on(app.send_run(
+            fk.connection(),
+            ids,
+            &pacer,
+            &RetryPolicy::default(),
+            &clock,
+            progress,
+        ))??;
+        if let Some(violations) = fk.demo_rate_violations() {
+            // The pacing as the demo's FK measured it (a count, nothing personal).
+            tracing::info!(
+                violations,
+                "demo FK: requests closer together than FK allows"
+            );
+        }
+        run
+    };
     // What FK just answered is worth a backup at once (a failure is remembered for the
     // overview, never the run's failure).
     if let Err(e) = app.automatic_backup(

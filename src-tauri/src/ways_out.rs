@@ -259,8 +259,9 @@ pub fn detail(app: &App, id: &str) -> anyhow::Result<SubmissionDetail> {
     })
 }
 
-/// The coordinator's decision on an uncertain submission ([`App::resolve_uncertain`]), then
-/// the card again.
+/// The coordinator's decision on an uncertain submission ([`App::resolve_uncertain`]; for a
+/// report handed to the vendor's relay, [`App::decide_uncertain_via_relay`]), then the card
+/// again.
 pub fn resolve(
     app: &App,
     id: &str,
@@ -273,7 +274,13 @@ pub fn resolve(
         ResolveDecision::Resend => Decision::Resend,
         ResolveDecision::Abandon => Decision::Abandon,
     };
-    app.resolve_uncertain(submission_id(id)?, decision, Utc::now())?;
+    // A submission handed to the vendor's relay is decided there first (the relay holds
+    // it); any other is decided here alone.
+    assistid_app::submit::relay::block_on(app.decide_uncertain_via_relay(
+        submission_id(id)?,
+        decision,
+        Utc::now(),
+    ))??;
     detail(app, id)
 }
 

@@ -10,6 +10,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use assistid_core::ids::OrgNumber;
 use assistid_elt::SignatureBlock;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -90,6 +91,10 @@ pub struct EnrolRequest {
     pub code: String,
     /// A PKCS#10 request (PEM) for an ECDSA P-256 key the installation keeps.
     pub csr_pem: String,
+    /// The installation's provider (organisationsnummer), when it knows it: a code made for
+    /// another one is refused (`enrolment_code_other_provider`) without being used up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
 }
 
 /// The enrolment's answer.
@@ -138,7 +143,8 @@ pub struct AttemptJson {
     pub sent_at: Option<DateTime<Utc>>,
     /// When FK's answer came.
     pub answered_at: Option<DateTime<Utc>>,
-    /// `accepted`, `rejected`, `transient`, `uncertain`, `configuration`, `instance_lost`.
+    /// `accepted`, `rejected`, `transient`, `uncertain`, `configuration`, `instance_lost`,
+    /// `not_sent`.
     pub outcome: Option<String>,
     /// FK's HTTP status.
     pub http_status: Option<i32>,
@@ -395,11 +401,31 @@ async fn enrol(state: &ApiState, req: Request<Incoming>) -> Answer {
         Ok(b) => b,
         Err(answer) => return answer,
     };
+    let expected = match body.provider.as_deref().map(OrgNumber::parse) {
+        None => None,
+        Some(Ok(orgnr)) => Some(orgnr),
+        Some(Err(_)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "provider_invalid",
+                format!(
+                    "Anordnarens organisationsnummer {:?} är inte giltigt (10 siffror med rätt \
+                     kontrollsiffra). Rätta det i Assistid och försök igen; koden är inte \
+                     förbrukad.",
+                    body.provider.as_deref().unwrap_or_default()
+                ),
+                Some("provider"),
+            );
+        }
+    };
     let days = state.client_cert_days;
     let csr = body.csr_pem.clone();
-    let result = queue::enrol(&state.pool, &body.code, |installation, orgnr| {
-        state.ca.issue_client(&csr, installation, orgnr, days)
-    })
+    let result = queue::enrol_for(
+        &state.pool,
+        &body.code,
+        expected.as_ref(),
+        |installation, orgnr| state.ca.issue_client(&csr, installation, orgnr, days),
+    )
     .await;
     match result {
         Ok(Ok((installation, provider, issued))) => {
@@ -421,6 +447,26 @@ async fn enrol(state: &ApiState, req: Request<Incoming>) -> Answer {
                 "enrolment_code_invalid",
                 "Anslutningskoden gäller inte: den är fel skriven, redan använd eller för gammal. \
                  Be leverantören om en ny kod.",
+                Some("code"),
+            )
+        }
+        Ok(Err(EnrolRefusal::OtherProvider { code_for })) => {
+            tracing::info!(
+                code = "enrolment_code_other_provider",
+                "enrolment refused, code kept"
+            );
+            let ours = expected
+                .as_ref()
+                .map(|o| o.digits().to_owned())
+                .unwrap_or_default();
+            error(
+                StatusCode::CONFLICT,
+                "enrolment_code_other_provider",
+                format!(
+                    "Anslutningskoden gäller organisationsnummer {code_for}, men datamappens \
+                     anordnare har {ours}. Koden är inte förbrukad. Kontrollera anordnarens \
+                     organisationsnummer i Assistid, eller be leverantören om en kod för {ours}."
+                ),
                 Some("code"),
             )
         }
@@ -556,6 +602,19 @@ async fn submit(state: &ApiState, installation: &Installation, req: Request<Inco
             ),
             Some("report"),
         ),
+        Ok(Enqueued::PersonOfAnotherProvider) => {
+            state.metrics.refused();
+            tracing::info!(code = "wrong_provider", installation = %installation.id, "handover refused: person bound to another provider");
+            error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_provider",
+                "I tidredovisningen är personen med assistans själv assistentens arbetsgivare, \
+                 och personens rapporter skickas redan via leverantören av en annan anordnare. \
+                 En installation kan bara skicka sina egna rapporter. Har personen bytt \
+                 anordnare: be leverantören att släppa den gamla kopplingen.",
+                Some("report"),
+            )
+        }
         Ok(Enqueued::QuotaFull) => error(
             StatusCode::TOO_MANY_REQUESTS,
             "quota_queue_full",

@@ -1,5 +1,6 @@
 //! What the relay checks before it queues a report under the vendor's FK certificate: the
-//! report can be read, names the enrolled provider, and both signatures are BankID
+//! report can be read, names the enrolled provider (or, when the person with assistance is
+//! the assistant's employer, the person, whose binding to one provider the queue checks), and both signatures are BankID
 //! signatures (XML-DSig, chain to the environment's BankID root, OCSP) that bind exactly these
 //! bytes; the assistant's is made by the report's assistant.
 //!
@@ -142,6 +143,12 @@ impl std::fmt::Debug for Handover {
 pub struct Checked {
     /// The report's id.
     pub report_id: Uuid,
+    /// The personnummer (12 digits) of the person with assistance when the report says that
+    /// person employs the assistant (`anstalldAvPersonSomHarAssistans`): such a report names
+    /// no organisation, so whose it is is settled by the queue
+    /// ([`crate::queue::enqueue`]: the person is bound to the first provider that sends for
+    /// them). `None` for a report with `assistansanordnare` (checked here).
+    pub employer_person: Option<String>,
     /// SHA-256 of its canonical form.
     pub sha256: String,
     /// The SOAP envelope, built with [`assistid_elt::build_request`].
@@ -156,20 +163,42 @@ impl std::fmt::Debug for Checked {
     }
 }
 
-/// The provider's organisationsnummer in the report (`assistansanordnare/organisationsnummer`).
-fn report_provider(report: &[u8]) -> Result<OrgNumber, Refusal> {
+/// Who the report says employs the assistant: ELT's choice between `assistansanordnare`
+/// (with the provider's organisationsnummer) and `anstalldAvPersonSomHarAssistans` (the
+/// person with assistance is the employer; no organisation in the report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportSender {
+    /// `assistansanordnare/organisationsnummer`.
+    Provider(OrgNumber),
+    /// `anstalldAvPersonSomHarAssistans` = `true`.
+    PersonEmployer,
+}
+
+/// Reads ELT's employer choice from the report.
+pub fn report_sender(report: &[u8]) -> Result<ReportSender, Refusal> {
     let root = xml_tree::parse(report)
         .map_err(|_| Refusal::ReportUnreadable("ingen giltig XML".to_owned()))?;
-    let text = root
-        .child(REPORT_NS, "assistansanordnare", false)
-        .and_then(|a| a.child(REPORT_NS, "organisationsnummer", false))
-        .map(|e| e.text())
-        .ok_or_else(|| {
-            Refusal::ReportUnreadable("anordnarens organisationsnummer saknas".to_owned())
-        })?;
-    OrgNumber::parse(&text).map_err(|_| {
-        Refusal::ReportUnreadable("anordnarens organisationsnummer är ogiltigt".to_owned())
-    })
+    if let Some(provider) = root.child(REPORT_NS, "assistansanordnare", false) {
+        let text = provider
+            .child(REPORT_NS, "organisationsnummer", false)
+            .map(|e| e.text())
+            .ok_or_else(|| {
+                Refusal::ReportUnreadable("anordnarens organisationsnummer saknas".to_owned())
+            })?;
+        return OrgNumber::parse(&text)
+            .map(ReportSender::Provider)
+            .map_err(|_| {
+                Refusal::ReportUnreadable("anordnarens organisationsnummer är ogiltigt".to_owned())
+            });
+    }
+    match root.child(REPORT_NS, "anstalldAvPersonSomHarAssistans", false) {
+        Some(flag) if flag.text().trim() == "true" => Ok(ReportSender::PersonEmployer),
+        _ => Err(Refusal::ReportUnreadable(
+            "rapporten anger varken anordnare (assistansanordnare) eller att personen med \
+             assistans är arbetsgivare"
+                .to_owned(),
+        )),
+    }
 }
 
 struct ReadSignature {
@@ -220,7 +249,10 @@ fn read_signature(
 }
 
 /// Checks a handover for an installation enrolled for `enrolled`, against the environment's
-/// BankID user-certificate `roots` (DER), and builds the envelope.
+/// BankID user-certificate `roots` (DER), and builds the envelope. A report with
+/// `assistansanordnare` must name `enrolled`; a report whose assistant is employed by the
+/// person with assistance names no organisation and comes back with
+/// [`Checked::employer_person`] for the queue to check.
 pub fn check(
     handover: &Handover,
     enrolled: &OrgNumber,
@@ -228,13 +260,16 @@ pub fn check(
 ) -> Result<Checked, Refusal> {
     let parsed =
         parse_report(&handover.report).map_err(|e| Refusal::ReportUnreadable(e.to_string()))?;
-    let provider = report_provider(&handover.report)?;
-    if &provider != enrolled {
-        return Err(Refusal::WrongProvider {
-            in_report: provider.digits().to_owned(),
-            enrolled: enrolled.digits().to_owned(),
-        });
-    }
+    let employer_person = match report_sender(&handover.report)? {
+        ReportSender::Provider(provider) if &provider != enrolled => {
+            return Err(Refusal::WrongProvider {
+                in_report: provider.digits().to_owned(),
+                enrolled: enrolled.digits().to_owned(),
+            });
+        }
+        ReportSender::Provider(_) => None,
+        ReportSender::PersonEmployer => Some(parsed.person.digits().to_owned()),
+    };
     let sha256 =
         report_hash(&handover.report).map_err(|e| Refusal::ReportUnreadable(e.to_string()))?;
     let binding = format!("{},{}", parsed.id.hyphenated(), sha256);
@@ -262,6 +297,7 @@ pub fn check(
     });
     Ok(Checked {
         report_id: parsed.id,
+        employer_person,
         sha256,
         envelope,
     })

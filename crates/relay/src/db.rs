@@ -13,9 +13,13 @@ use uuid::Uuid;
 use crate::error::DbError;
 
 /// The versioned migrations, applied in order inside one transaction each.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    r#"
+///
+/// 2: `employer_persons`, which provider sends for a person with assistance who employs the
+/// assistant (`crate::queue::enqueue`).
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE installations (
     id uuid PRIMARY KEY,
     provider_orgnr text NOT NULL,
@@ -98,10 +102,22 @@ END $$;
 CREATE TRIGGER submissions_notify AFTER INSERT OR UPDATE OF state ON submissions
     FOR EACH ROW EXECUTE FUNCTION relay_notify_submission();
 "#,
-)];
+    ),
+    (
+        2,
+        r#"
+CREATE TABLE employer_persons (
+    person_sha256 text PRIMARY KEY,
+    provider_orgnr text NOT NULL,
+    installation_id uuid NOT NULL REFERENCES installations(id),
+    bound_at timestamptz NOT NULL DEFAULT now()
+);
+"#,
+    ),
+];
 
 /// The schema version this build migrates to.
-pub const CURRENT_VERSION: i32 = 1;
+pub const CURRENT_VERSION: i32 = 2;
 
 /// Advisory lock key of the migrations ("assistid" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6173_7369_7374_6964;

@@ -64,6 +64,13 @@ enum Command {
     },
     /// Lists the installations.
     Installations,
+    /// Releases a person with assistance who employs their assistants from the provider
+    /// that first sent such a report for them (the person has changed provider).
+    ReleasePerson {
+        /// The person's personnummer (12 digits, or with a hyphen).
+        #[arg(long)]
+        personnummer: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -160,6 +167,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     "{id}  {orgnr}  ansluten {}  {revoked}",
                     enrolled.format("%Y-%m-%d")
                 );
+            }
+        }
+        Command::ReleasePerson { personnummer } => {
+            let pnr = assistid_core::ids::Personnummer::parse(
+                &personnummer,
+                chrono::Utc::now().date_naive(),
+            )
+            .map_err(|e| anyhow::anyhow!("Personnumret går inte att läsa: {e}"))?;
+            db::migrate(&pool).await?;
+            if queue::release_person(&pool, pnr.digits()).await? {
+                println!("Kopplingen är släppt: nästa anordnare som skickar för personen kopplas.");
+            } else {
+                println!("Personen var inte kopplad till någon anordnare.");
             }
         }
         Command::Init { .. } => {}

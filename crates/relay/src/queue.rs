@@ -115,10 +115,16 @@ pub async fn create_enrolment_code(
 }
 
 /// Why an enrolment is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnrolRefusal {
     /// No such code, already used, or expired (not told apart, so codes cannot be probed).
     CodeInvalid,
+    /// The code is valid but for another organisationsnummer than the installation's
+    /// provider; the code is not used up.
+    OtherProvider {
+        /// The organisationsnummer the code was made for (10 digits).
+        code_for: String,
+    },
 }
 
 /// Uses a one-time code: a new installation for the code's provider, its client certificate
@@ -127,6 +133,21 @@ pub enum EnrolRefusal {
 pub async fn enrol<F>(
     pool: &Pool,
     code: &str,
+    issue: F,
+) -> Result<Result<(Uuid, String, crate::pki::IssuedClientCert), EnrolRefusal>, RelayError>
+where
+    F: FnOnce(Uuid, &str) -> Result<crate::pki::IssuedClientCert, crate::error::PkiError>,
+{
+    enrol_for(pool, code, None, issue).await
+}
+
+/// [`enrol`] for an installation whose provider is `expected` (when it says so): a code made
+/// for another organisationsnummer is refused with [`EnrolRefusal::OtherProvider`] before
+/// anything is written, so the code stays usable for the right installation.
+pub async fn enrol_for<F>(
+    pool: &Pool,
+    code: &str,
+    expected: Option<&OrgNumber>,
     issue: F,
 ) -> Result<Result<(Uuid, String, crate::pki::IssuedClientCert), EnrolRefusal>, RelayError>
 where
@@ -145,6 +166,12 @@ where
         return Ok(Err(EnrolRefusal::CodeInvalid));
     };
     let orgnr: String = row.get(0);
+    if let Some(expected) = expected
+        && expected.digits() != orgnr
+    {
+        // Dropping the transaction rolls it back: the code is not used.
+        return Ok(Err(EnrolRefusal::OtherProvider { code_for: orgnr }));
+    }
     let installation = Uuid::new_v4();
     let issued = issue(installation, &orgnr)?;
     tx.execute(
@@ -279,6 +306,32 @@ pub enum Enqueued {
     Conflict(SubmissionRow),
     /// The installation has too many open submissions.
     QuotaFull,
+    /// The report's person with assistance employs the assistant and is already reported by
+    /// another provider's installation (the binding in `employer_persons`).
+    PersonOfAnotherProvider,
+}
+
+/// The key of a person with assistance in `employer_persons`: SHA-256 of the personnummer
+/// (12 digits) with a fixed prefix, so the table is not a plain list of personnummer.
+fn person_key(personnummer: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("assistid-relay employer person {personnummer}").as_bytes(),
+    ))
+}
+
+/// Releases the binding of a person with assistance (who employs their assistants) to the
+/// provider that first sent for them, for when the person has changed provider: the next
+/// provider to send such a report for them is bound instead. Returns whether a binding
+/// existed.
+pub async fn release_person(pool: &Pool, personnummer: &str) -> Result<bool, DbError> {
+    let client = pool.get().await?;
+    let n = client
+        .execute(
+            "DELETE FROM employer_persons WHERE person_sha256 = $1",
+            &[&person_key(personnummer)],
+        )
+        .await?;
+    Ok(n > 0)
 }
 
 /// Queues a checked report for an installation, unless the same report is already live.
@@ -313,6 +366,28 @@ pub async fn enqueue(
         } else {
             Enqueued::Conflict(live)
         });
+    }
+    // A report without an organisation (the person with assistance employs the assistant)
+    // is the provider's whose installation first sent one for that person; another
+    // provider's installation cannot send under the person's name after that.
+    if let Some(person) = &checked.employer_person {
+        let key = person_key(person);
+        tx.execute(
+            "INSERT INTO employer_persons (person_sha256, provider_orgnr, installation_id) \
+             VALUES ($1, $2, $3) ON CONFLICT (person_sha256) DO NOTHING",
+            &[&key, &installation.provider.digits(), &installation.id],
+        )
+        .await?;
+        let bound: String = tx
+            .query_one(
+                "SELECT provider_orgnr FROM employer_persons WHERE person_sha256 = $1",
+                &[&key],
+            )
+            .await?
+            .get(0);
+        if bound != installation.provider.digits() {
+            return Ok(Enqueued::PersonOfAnotherProvider);
+        }
     }
     let open: i64 = tx
         .query_one(

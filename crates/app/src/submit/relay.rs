@@ -418,21 +418,30 @@ impl App {
             .and_then(|params| params.serialize_request(&key))
             .and_then(|csr| csr.pem())
             .map_err(|e| anyhow::anyhow!("kunde inte skapa certifikatbegäran: {e}"))?;
+        let ours = provider.org_number.digits().to_owned();
         let client = RelayClient::new(address, ca_pem, None)?;
+        // The provider goes with the code, so the relay refuses a code for another
+        // organisationsnummer before using it up (the code then still works for the right one).
         let answer: EnrolAnswer = match client
             .post(
                 "/v1/enrol",
-                &serde_json::json!({ "code": code, "csr_pem": csr }),
+                &serde_json::json!({ "code": code, "csr_pem": csr, "provider": ours }),
             )
             .await
         {
             Ok((_, answer)) => answer,
+            Err(CallError::Refused { code, message, .. })
+                if code == "enrolment_code_other_provider" =>
+            {
+                return Err(relay_error("relay_other_provider", message));
+            }
             Err(error @ CallError::Refused { .. }) => {
                 return Err(relay_error("relay_enrolment_refused", error.describe()));
             }
             Err(error) => return Err(relay_error("relay_unreachable", error.describe())),
         };
-        let ours = provider.org_number.digits().to_owned();
+        // An older relay that does not read `provider` has used the code by now; refuse
+        // anyway rather than send under another organisationsnummer.
         if answer.provider != ours {
             return Err(relay_error(
                 "relay_other_provider",
@@ -943,6 +952,10 @@ impl App {
         decision: Decision,
         now: DateTime<Utc>,
     ) -> anyhow::Result<SubmissionView> {
+        // A mistyped tx-id is refused before the relay is asked (the same words as locally).
+        if let Decision::MarkAccepted { tx_id } = &decision {
+            crate::answers::parse_tx_id(tx_id)?;
+        }
         let Some(relay_id) = self.setting(&submission_key(id))? else {
             return self.resolve_uncertain(id, decision, now);
         };

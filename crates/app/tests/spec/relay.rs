@@ -53,10 +53,10 @@ fn signed_real_folder() -> (Folder, App, Vec<uuid::Uuid>) {
     (folder, app, signed)
 }
 
-/// The queued submissions whose report names the provider (`assistansanordnare`): the relay
-/// can tell whose report it is only from that element. A report of an assistant employed by
-/// the person with assistance has none, and the relay refuses it today (`report_unreadable`);
-/// see the report of this session.
+/// The queued submissions whose report names the provider (`assistansanordnare`), for the
+/// refusal of another provider's report: a report of an assistant employed by the person with
+/// assistance names no organisation and is judged by the person's binding instead
+/// (crates/relay/tests/spec/refusals.rs).
 fn naming_the_provider(folder: &Folder, ids: &[SubmissionId]) -> Vec<SubmissionId> {
     let store = Store::open_in_data_dir(
         folder.dir.path(),
@@ -137,10 +137,11 @@ async fn an_enrolled_folder_sends_its_signed_month_through_the_relay_and_keeps_e
         .queue_month(month(), Environment::Test, Utc::now())
         .expect("queued for FK's test service");
     assert!(skipped.is_empty(), "every report is queued: {skipped:?}");
-    let ids = naming_the_provider(&folder, &ids);
+    let naming = naming_the_provider(&folder, &ids);
     assert!(
-        ids.len() >= 2,
-        "the demo month has reports naming the provider"
+        naming.len() >= 2 && naming.len() < ids.len(),
+        "the demo month has reports naming the provider and reports whose assistant the \
+         person employs, and all of them are sent"
     );
     let results = send(&app, &ids).await;
     assert_eq!(results.len(), ids.len(), "every submission reached a state");
@@ -190,9 +191,24 @@ async fn refusals_are_said_clearly_and_nothing_is_half_stored() {
         .await
         .expect_err("a code for another provider is refused");
     assert!(
-        err.to_string().contains(&other)
-            && err.to_string().contains("kod för rätt organisationsnummer"),
+        err.to_string().contains(&other) && err.to_string().contains("be leverantören om en kod"),
         "the message names the other number and what to do: {err}"
+    );
+    let unused: i64 = setup
+        .pool()
+        .get()
+        .await
+        .expect("a connection")
+        .query_one(
+            "SELECT count(*) FROM enrolment_codes WHERE used_at IS NULL",
+            &[],
+        )
+        .await
+        .expect("counted")
+        .get(0);
+    assert_eq!(
+        unused, 1,
+        "the relay refused the code before using it up: it still works for its provider"
     );
     assert_eq!(app.sending_mode().expect("readable"), SendingMode::Direct);
     assert!(

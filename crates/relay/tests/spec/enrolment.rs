@@ -198,3 +198,50 @@ async fn an_expired_code_enrols_nothing_and_a_revoked_installations_queue_is_not
     );
     setup.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_for_another_organisationsnummer_is_refused_without_being_used_up() {
+    let setup = Setup::start(1, 30).await;
+    let code = setup.code(PROVIDER).await;
+    let other = orgnr("556677889");
+    let (status, body) = setup
+        .enrol_as(&code, Some(&other))
+        .await
+        .err()
+        .expect("an installation of another provider is not enrolled");
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "enrolment_code_other_provider");
+    assert_eq!(body["error"]["part"], "code");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(PROVIDER)
+            && message.contains(&other)
+            && message.contains("inte förbrukad"),
+        "the message names both numbers and that the code still works: {message}"
+    );
+    let installations: i64 = setup
+        .pool()
+        .get()
+        .await
+        .expect("a connection")
+        .query_one("SELECT count(*) FROM installations", &[])
+        .await
+        .expect("counted")
+        .get(0);
+    assert_eq!(installations, 0, "nothing was enrolled");
+
+    let (status, body) = setup
+        .enrol_as(&code, Some("5560360794"))
+        .await
+        .err()
+        .expect("an invalid number is refused");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "provider_invalid");
+
+    let installation = setup
+        .enrol_as(&code, Some("556036-0793"))
+        .await
+        .unwrap_or_else(|e| panic!("the same code still enrols the right provider: {e:?}"));
+    assert!(!installation.id.is_nil());
+    setup.stop().await;
+}

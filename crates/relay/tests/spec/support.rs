@@ -235,6 +235,16 @@ max_in_flight = {in_flight}
 
     /// Posts an enrolment with `code`; `Err` holds the status and the error body.
     pub async fn enrol_with(&self, code: &str) -> Result<Installation, (u16, Value)> {
+        self.enrol_as(code, None).await
+    }
+
+    /// Posts an enrolment with `code` for an installation whose provider is `provider` (as
+    /// the app sends it); `Err` holds the status and the error body.
+    pub async fn enrol_as(
+        &self,
+        code: &str,
+        provider: Option<&str>,
+    ) -> Result<Installation, (u16, Value)> {
         let key = rcgen::KeyPair::generate().expect("a P-256 key");
         let csr = rcgen::CertificateParams::new(Vec::<String>::new())
             .expect("params")
@@ -247,8 +257,13 @@ max_in_flight = {in_flight}
             .post(format!("{}/v1/enrol", self.url(0)))
             .header("content-type", "application/json")
             .body(
-                serde_json::to_vec(&serde_json::json!({"code": code, "csr_pem": csr}))
-                    .expect("JSON"),
+                serde_json::to_vec(&match provider {
+                    Some(provider) => {
+                        serde_json::json!({"code": code, "csr_pem": csr, "provider": provider})
+                    }
+                    None => serde_json::json!({"code": code, "csr_pem": csr}),
+                })
+                .expect("JSON"),
             )
             .send()
             .await

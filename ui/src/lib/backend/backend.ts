@@ -42,6 +42,7 @@ import type {
   FileCheck,
   ResolveDecision,
   SubmissionDetail,
+  RelaySettings,
 } from './types';
 
 /** Stops a subscription (Tauri's `UnlistenFn`). */
@@ -139,6 +140,18 @@ export interface Backend {
   writeDiagnostics(submissionId: string): Promise<WrittenFile>;
   /** "Kontrollera en fil": is this report file exactly one that was sent from here? */
   checkReportFile(file: ImportFile): Promise<FileCheck>;
+
+  // ---- sending through the vendor's relay (issue 17)
+  /** How the folder sends, and what it is enrolled as at the vendor's relay. */
+  relaySettings(): Promise<RelaySettings>;
+  /**
+   * "Anslut": enrols the folder with the relay at `address` with the vendor's one-time `code`
+   * and, when the vendor gave one, the relay's CA file; from then on reports go through it.
+   * Rejects with the relay's refusal (`relay_enrolment_refused`, `relay_other_provider`, …).
+   */
+  enrolRelay(address: string, code: string, caFile: ImportFile | null): Promise<RelaySettings>;
+  /** "Sluta skicka via leverantören": back to sending with the folder's own FK certificate. */
+  leaveRelay(): Promise<RelaySettings>;
 
   // ---- settings
   settings(): Promise<Settings>;

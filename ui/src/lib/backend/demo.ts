@@ -54,6 +54,7 @@ import type {
   SimulatedBankIdAction,
   SubmissionItem,
   SubmissionQueue,
+  RelaySettings,
   FileCheck,
   ResolveDecision,
   SubmissionDetail,
@@ -255,6 +256,8 @@ export class DemoBackend implements Backend {
     ],
   };
   private importFiles = new Map<string, { name: string; columns: string[]; rows: ImportRow[] }>();
+  /** Settings → "Skicka via leverantören" (a stand-in: no relay is called). */
+  private relay: RelaySettings = { mode: 'direct', available: true, pinned_ca: false };
 
   /**
    * `assistants`: pad Elsa's month up to this many assistants with three sample shifts a day
@@ -1162,7 +1165,51 @@ export class DemoBackend implements Backend {
   async submissionQueue(): Promise<SubmissionQueue> {
     const items = [...this.queue];
     for (const s of this.signatures.values()) if (s.submission && !items.includes(s.submission)) items.push(s.submission);
-    return structuredClone({ items, rate_per_second: 1, running: this.pacer !== null });
+    const relay = this.relay.mode === 'relay' && this.relay.address ? { relay_address: this.relay.address } : {};
+    return structuredClone({ items, rate_per_second: 1, running: this.pacer !== null, ...relay });
+  }
+
+  // ------------------------------------------------------------------ the vendor's relay
+
+  async relaySettings(): Promise<RelaySettings> {
+    return structuredClone(this.relay);
+  }
+
+  /**
+   * A stand-in for the vendor's relay: an `https://` address and a code of 20 symbols of
+   * Crockford's base-32 (as `assistid-relay enrol` prints it) enrol the demo provider; a code
+   * starting with `0000` counts as already used (the relay's refusal), one starting with
+   * `9999` as made for another organisationsnummer (refused without being used up).
+   */
+  async enrolRelay(address: string, code: string, caFile: ImportFile | null): Promise<RelaySettings> {
+    const url = address.trim().replace(/\/+$/, '');
+    if (!/^https:\/\/[^\s/]+/.test(url))
+      throw fail('invalid_input', `relayns adress: "${address}" är ingen adress till en relay; den ska börja med https:// (leverantören ger den)`, 'address');
+    const symbols = code.toUpperCase().replace(/[^0-9A-Z]/g, '');
+    if (!/^[0-9A-HJKMNP-TV-Z]{20}$/.test(symbols))
+      throw fail('invalid_input', 'anslutningskod: koden ska vara 20 tecken (siffror och bokstäver) i grupper om fyra, som leverantören gav den', 'code');
+    const orgnr = this.provider?.org_number ?? '';
+    if (!orgnr) throw fail('missing_data', 'Lägg in anordnaren (organisationsnummer) innan du ansluter till leverantören.');
+    if (symbols.startsWith('0000'))
+      throw fail('relay_enrolment_refused', 'Relayn nekade: Anslutningskoden gäller inte: den är fel skriven, redan använd eller för gammal. Be leverantören om en ny kod. (kod enrolment_code_invalid)', 'code');
+    if (symbols.startsWith('9999'))
+      throw fail('relay_other_provider', `Anslutningskoden gäller organisationsnummer 556036-0793, men datamappens anordnare har ${orgnr.slice(0, 6)}-${orgnr.slice(6)}. Koden är inte förbrukad. Kontrollera anordnarens organisationsnummer i Assistid, eller be leverantören om en kod för ${orgnr.slice(0, 6)}-${orgnr.slice(6)}.`, 'code');
+    this.relay = {
+      mode: 'relay',
+      available: true,
+      address: url,
+      installation_id: `demo-${demoHex(symbols, 8)}`,
+      provider: `${orgnr.slice(0, 6)}-${orgnr.slice(6)}`,
+      enrolled_at: new Date().toISOString(),
+      pinned_ca: caFile !== null,
+    };
+    return this.relaySettings();
+  }
+
+  async leaveRelay(): Promise<RelaySettings> {
+    // Nothing in the stand-in was really handed to a relay, so nothing waits there.
+    this.relay = { mode: 'direct', available: true, pinned_ca: false };
+    return this.relaySettings();
   }
 
   async onSubmissionProgress(listener: (i: SubmissionItem) => void): Promise<Unsubscribe> {

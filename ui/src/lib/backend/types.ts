@@ -288,6 +288,10 @@ export type {
   WrittenFile,
 } from './generated/ipc';
 
+// ---------------------------------------------------------------- the vendor's relay (issue 17)
+
+export type { RelaySettings, SendingMode } from './generated/ipc';
+
 // ---------------------------------------------------------------- history
 
 export type { AssistantToRemind, HistoryEntry, MissingReport, Reminders } from './generated/ipc';

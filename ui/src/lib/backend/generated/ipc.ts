@@ -1367,7 +1367,52 @@ rate_per_second: number,
 /**
  * Whether a run is sending now.
  */
-running: boolean, };
+running: boolean, 
+/**
+ * The vendor's relay the folder sends through (its address); absent when the folder
+ * sends straight to FK with its own FK certificate.
+ */
+relay_address?: string, };
+
+/**
+ * How a data folder sends its reports to FK (Settings → "Skicka via leverantören").
+ */
+export type SendingMode = "direct" | "relay";
+
+/**
+ * The folder's connection to the vendor's relay as Settings shows it (no key in it).
+ */
+export type RelaySettings = { 
+/**
+ * How the folder sends now.
+ */
+mode: SendingMode, 
+/**
+ * Whether this folder may send through the vendor: a folder for real data (demo data
+ * never leaves the computer).
+ */
+available: boolean, 
+/**
+ * The relay's address (`https://…`), when enrolled.
+ */
+address?: string, 
+/**
+ * The installation's id at the relay (to quote to the vendor's support).
+ */
+installation_id?: string, 
+/**
+ * The organisationsnummer the relay's certificate names (`NNNNNN-NNNN`).
+ */
+provider?: string, 
+/**
+ * When the folder was enrolled (RFC 3339).
+ */
+enrolled_at?: string, 
+/**
+ * Whether the relay's own CA file is trusted for its address (else the computer's root
+ * certificates).
+ */
+pinned_ca: boolean, };
 
 /**
  * One send attempt with FK's raw answer.
@@ -1947,6 +1992,9 @@ export const COMMANDS = [
   'set_bankid_endpoint',
   'set_bankid_server_ca',
   'set_bankid_user_root',
+  'relay_settings',
+  'enrol_relay',
+  'leave_relay',
   'going_live',
   'signatories',
   'add_signatory',
