@@ -58,6 +58,18 @@ pub mod templates {
              som egen anordnare. Med avtalet beställer ni klientcertifikatet.",
             "Sign the ELT agreement with Försäkringskassan, through the system vendor or as a \
              provider of your own. With the agreement you order the client certificate.");
+        /// Step title: the folder sends through the vendor's relay (issue 17), which replaces
+        /// the agreement, the client certificate and FK's CA of the folder's own.
+        FK_RELAY = ("fk_relay",
+            "Skicka via leverantören",
+            "Send through the vendor");
+        /// Enrolled with the relay.
+        FK_RELAY_DONE = ("fk_relay_done",
+            "Klart: ansluten som {provider} till leverantörens relay ({address}). Leverantören \
+             har avtalet och certifikatet hos Försäkringskassan; ni behöver inget eget.",
+            "Done: connected as {provider} to the vendor's relay ({address}). The vendor holds \
+             the agreement and the certificate with Försäkringskassan; you need none of your \
+             own.");
         /// Step title.
         FK_CLIENT_CERTIFICATE = ("fk_client_certificate",
             "Klientcertifikat för Försäkringskassan (Expisoft / FK MCA)",
@@ -186,7 +198,8 @@ fn environment_text(label_sv: &str) -> Param {
 /// One step of going live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LiveStep {
-    /// Stable code: `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`,
+    /// Stable code: `fk_agreement`, `fk_client_certificate`, `fk_ca` (or, for a folder that
+    /// sends through the vendor's relay, `fk_relay` instead of those three), `bankid_rp`,
     /// `first_test_report`, `production`.
     pub code: &'static str,
     /// The step, in Swedish.
@@ -261,60 +274,78 @@ impl App {
             _ => StepState::Attention,
         };
         let mut steps = Vec::new();
-        steps.push(step(
-            &templates::FK_AGREEMENT,
-            if fk_cert.is_some() {
-                StepState::Done
-            } else {
-                StepState::ToDo
-            },
-            if fk_cert.is_some() {
-                templates::FK_AGREEMENT_DONE.text()
-            } else {
-                templates::FK_AGREEMENT_TODO.text()
-            },
-        ));
-        steps.push(match fk_cert {
-            Some(c) => step(
-                &templates::FK_CLIENT_CERTIFICATE,
-                cert_state(c.status),
-                templates::FK_CLIENT_CERTIFICATE_DONE
-                    .with("subject", &c.subject)
-                    .with("days", c.days_left.to_string())
-                    .with("until", c.not_after.format("%Y-%m-%d").to_string()),
-            ),
-            None => step(
-                &templates::FK_CLIENT_CERTIFICATE,
-                StepState::ToDo,
-                templates::FK_CLIENT_CERTIFICATE_TODO.text(),
-            ),
-        });
-        let trusted: Vec<&str> = settings
-            .fk
-            .iter()
-            .filter(|f| f.trust != TrustSetting::NotChosen)
-            .map(|f| f.environment.label())
-            .collect();
-        steps.push(step(
-            &templates::FK_CA,
-            if trusted.is_empty() {
-                StepState::ToDo
-            } else {
-                StepState::Done
-            },
-            if trusted.is_empty() {
-                templates::FK_CA_TODO.text()
-            } else {
-                let environments = match trusted.as_slice() {
-                    [one] => environment_text(one),
-                    ["testmiljön", "produktionsmiljön"] => {
-                        Param::Text(templates::BOTH_ENVIRONMENTS.text())
-                    }
-                    more => Param::Plain(more.join(" och ")),
-                };
-                templates::FK_CA_DONE.with("environments", environments)
-            },
-        ));
+        let relay = self.relay_status()?;
+        if relay.mode == crate::submit::SendingMode::Relay {
+            // The vendor's agreement, certificate and FK's CA are the relay's: one step.
+            let provider = relay
+                .provider
+                .as_deref()
+                .and_then(|digits| assistid_core::ids::OrgNumber::parse(digits).ok())
+                .map(|o| o.formatted())
+                .unwrap_or_default();
+            steps.push(step(
+                &templates::FK_RELAY,
+                StepState::Done,
+                templates::FK_RELAY_DONE
+                    .with("provider", provider)
+                    .with("address", relay.address.unwrap_or_default()),
+            ));
+        } else {
+            steps.push(step(
+                &templates::FK_AGREEMENT,
+                if fk_cert.is_some() {
+                    StepState::Done
+                } else {
+                    StepState::ToDo
+                },
+                if fk_cert.is_some() {
+                    templates::FK_AGREEMENT_DONE.text()
+                } else {
+                    templates::FK_AGREEMENT_TODO.text()
+                },
+            ));
+            steps.push(match fk_cert {
+                Some(c) => step(
+                    &templates::FK_CLIENT_CERTIFICATE,
+                    cert_state(c.status),
+                    templates::FK_CLIENT_CERTIFICATE_DONE
+                        .with("subject", &c.subject)
+                        .with("days", c.days_left.to_string())
+                        .with("until", c.not_after.format("%Y-%m-%d").to_string()),
+                ),
+                None => step(
+                    &templates::FK_CLIENT_CERTIFICATE,
+                    StepState::ToDo,
+                    templates::FK_CLIENT_CERTIFICATE_TODO.text(),
+                ),
+            });
+            let trusted: Vec<&str> = settings
+                .fk
+                .iter()
+                .filter(|f| f.trust != TrustSetting::NotChosen)
+                .map(|f| f.environment.label())
+                .collect();
+            steps.push(step(
+                &templates::FK_CA,
+                if trusted.is_empty() {
+                    StepState::ToDo
+                } else {
+                    StepState::Done
+                },
+                if trusted.is_empty() {
+                    templates::FK_CA_TODO.text()
+                } else {
+                    let environments = match trusted.as_slice() {
+                        [one] => environment_text(one),
+                        ["testmiljön", "produktionsmiljön"] => {
+                            Param::Text(templates::BOTH_ENVIRONMENTS.text())
+                        }
+                        more => Param::Plain(more.join(" och ")),
+                    };
+                    templates::FK_CA_DONE.with("environments", environments)
+                },
+            ));
+        }
         steps.push(match rp_cert {
             Some(c) => step(
                 &templates::BANKID_RP,

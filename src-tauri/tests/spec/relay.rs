@@ -227,6 +227,27 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
         enrolled.pinned_ca,
         "the relay's own CA file is trusted for its address"
     );
+    // The going-live checklist no longer asks for an FK agreement, certificate and CA of the
+    // folder's own: the vendor's relay holds them.
+    let steps = app.going_live(Utc::now()).expect("the checklist");
+    let codes: Vec<&str> = steps.iter().map(|s| s.code).collect();
+    assert_eq!(
+        codes.first(),
+        Some(&"fk_relay"),
+        "one step for sending through the vendor: {codes:?}"
+    );
+    assert!(
+        !codes
+            .iter()
+            .any(|c| ["fk_agreement", "fk_client_certificate", "fk_ca"].contains(c)),
+        "{codes:?}"
+    );
+    assert_eq!(steps[0].state, assistid_app::going_live::StepState::Done);
+    assert!(
+        steps[0].detail.contains(&provider) && steps[0].detail.contains(&setup.url(0)),
+        "the step says as whom and where: {}",
+        steps[0].detail
+    );
 
     // Every report of the month, also those whose assistant the person employs (no
     // organisation in the report): the relay takes them as the enrolled provider's.
@@ -291,6 +312,16 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
     assert!(
         left.address.is_none() && left.provider.is_none(),
         "{left:?}"
+    );
+    let codes: Vec<&str> = app
+        .going_live(Utc::now())
+        .expect("the checklist")
+        .iter()
+        .map(|s| s.code)
+        .collect();
+    assert!(
+        codes.contains(&"fk_client_certificate") && !codes.contains(&"fk_relay"),
+        "sending directly needs the folder's own certificate again: {codes:?}"
     );
     runtime.block_on(setup.stop());
     drop(folder);
