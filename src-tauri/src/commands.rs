@@ -848,9 +848,29 @@ fn check_outcome(
 }
 
 /// "Testa anslutningen till Försäkringskassan": a TLS handshake with the folder's FK service
-/// using the client certificate, against the chosen CA, and the certificate's expiry.
+/// using the client certificate, against the chosen CA, and the certificate's expiry; for a
+/// folder that sends through the vendor's relay, a call to the relay with the installation's
+/// certificate ([`assistid_app::App::check_relay_connection`]).
 #[tauri::command]
 pub async fn check_fk_connection(shell: State<'_, Shell>) -> Answer<ipc::CheckOutcome> {
+    // A folder that sends through the vendor's relay tests the relay (its address, its
+    // server certificate and this installation's), not an FK certificate it does not have.
+    let via_relay = shell
+        .run(|app| {
+            Ok(
+                if app.sending_mode()? == assistid_app::submit::SendingMode::Relay {
+                    Some(assistid_app::submit::relay::block_on(
+                        app.check_relay_connection(),
+                    )?)
+                } else {
+                    None
+                },
+            )
+        })
+        .await?;
+    if let Some(outcome) = via_relay {
+        return Ok(check_outcome(outcome, shell.language().into()));
+    }
     let fk = shell
         .run(|app| {
             let environment = app.default_environment()?;

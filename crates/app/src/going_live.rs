@@ -158,6 +158,16 @@ pub mod templates {
             "Anslutningen till Försäkringskassans {environment} ({endpoint}) fungerar inte: {error}",
             "The connection to Försäkringskassan's {environment} ({endpoint}) does not work: \
              {error}");
+        /// The vendor's relay knows the installation.
+        RELAY_CHECK_OK = ("relay_check_ok",
+            "Anslutningen till leverantörens relay ({address}) fungerar: relayn godtog \
+             installationens certifikat och känner igen den som {provider}.",
+            "The connection to the vendor's relay ({address}) works: the relay accepted the \
+             installation's certificate and knows it as {provider}.");
+        /// The vendor's relay cannot be reached or refuses the installation.
+        RELAY_CHECK_FAILED = ("relay_check_failed",
+            "Anslutningen till leverantörens relay ({address}) fungerar inte: {error}",
+            "The connection to the vendor's relay ({address}) does not work: {error}");
         /// No route to BankID.
         BANKID_NO_ROUTE = ("bankid_no_route",
             "Datorn hittar ingen väg till BankID i {environment} ({error}). Kontrollera \
@@ -388,6 +398,39 @@ impl App {
             },
         ));
         Ok(steps)
+    }
+}
+
+impl App {
+    /// "Testa anslutningen" for a folder that sends through the vendor's relay: one call
+    /// with the installation's certificate (`GET /v1/installation`), which proves the address,
+    /// the relay's server certificate and that the relay still accepts this installation
+    /// (not revoked). Nothing is sent to FK.
+    pub async fn check_relay_connection(&self) -> CheckOutcome {
+        let address = self.relay_address().ok().flatten().unwrap_or_default();
+        match self.relay_whoami().await {
+            Ok(provider) => CheckOutcome::new(
+                true,
+                "ok",
+                templates::RELAY_CHECK_OK
+                    .with("address", address)
+                    .with("provider", provider),
+            ),
+            Err(e) => {
+                let code = e
+                    .downcast_ref::<crate::AppError>()
+                    .map(crate::AppError::code)
+                    .unwrap_or("relay_unreachable")
+                    .to_owned();
+                CheckOutcome::new(
+                    false,
+                    code.clone(),
+                    templates::RELAY_CHECK_FAILED
+                        .with("address", address)
+                        .with("error", Text::untranslated(code.clone(), e.to_string())),
+                )
+            }
+        }
     }
 }
 

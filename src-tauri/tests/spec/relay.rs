@@ -307,6 +307,37 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
         "once more, on the decision only"
     );
 
+    // "Testa anslutningen" asks the relay, with the installation's certificate.
+    let check =
+        assistid_app::submit::relay::block_on(app.check_relay_connection()).expect("a runtime");
+    assert!(check.ok, "{check:?}");
+    assert!(
+        check.message.contains(&provider) && check.message.contains(&setup.url(0)),
+        "the check says as whom the relay knows the folder: {}",
+        check.message
+    );
+    let installation = enrolled.installation_id.clone().expect("an id");
+    assert!(
+        runtime
+            .block_on(assistid_relay::queue::revoke_installation(
+                &setup.pool(),
+                installation.parse().expect("a UUID"),
+            ))
+            .expect("the database answers"),
+        "the vendor revokes the installation"
+    );
+    let check =
+        assistid_app::submit::relay::block_on(app.check_relay_connection()).expect("a runtime");
+    assert!(
+        !check.ok,
+        "a revoked installation fails the check: {check:?}"
+    );
+    assert!(
+        check.message.contains("certificate_revoked"),
+        "with the relay's reason: {}",
+        check.message
+    );
+
     let left = relay::leave(app).expect("\"Sluta skicka via leverantören\"");
     assert_eq!(left.mode, ipc::SendingMode::Direct);
     assert!(

@@ -525,6 +525,37 @@ impl App {
         self.relay_status()
     }
 
+    /// Who the relay says this installation is (`GET /v1/installation`): the
+    /// organisationsnummer as people write it. Errors carry the relay's refusal or why it
+    /// could not be reached.
+    pub(crate) async fn relay_whoami(&self) -> anyhow::Result<String> {
+        #[derive(Deserialize)]
+        struct Me {
+            provider: String,
+        }
+        let client = self.relay_client()?;
+        let (_, me): (u16, Me) = client
+            .call(
+                client
+                    .http
+                    .get(format!("{}/v1/installation", client.base))
+                    .timeout(Duration::from_secs(30)),
+            )
+            .await
+            .map_err(|e| {
+                relay_error(
+                    match e {
+                        CallError::Refused { .. } => "relay_refused",
+                        _ => "relay_unreachable",
+                    },
+                    e.describe(),
+                )
+            })?;
+        Ok(assistid_core::ids::OrgNumber::parse(&me.provider)
+            .map(|o| o.formatted())
+            .unwrap_or(me.provider))
+    }
+
     /// The relay's address, for summaries.
     pub fn relay_address(&self) -> anyhow::Result<Option<String>> {
         self.setting(ADDRESS_KEY)
