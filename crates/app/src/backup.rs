@@ -372,7 +372,7 @@ impl App {
             .and_then(|()| self.store().write_backup(&out, &label, now));
         self.remember(&result, true, now)?;
         let written = result.map_err(AppError::from)?;
-        prune(folder, &key.key_id, status.keep);
+        prune(folder, &key.key_id, status.keep, now);
         Ok(Some(written))
     }
 
@@ -443,21 +443,45 @@ impl App {
     }
 }
 
-/// Removes this data folder's oldest automatic backups beyond `keep`; best effort (a backup that cannot be removed stays, which is safe).
-fn prune(folder: &Path, key_id: &str, keep: u32) {
+/// How old an unfinished automatic backup (`<name>.partial`) must be before it counts as left
+/// behind by a program that was stopped while writing it. A backup takes seconds; another
+/// program may be writing one right now, so a young one is never touched.
+const ABANDONED_PARTIAL: chrono::Duration = chrono::Duration::hours(1);
+
+/// Removes this data folder's oldest automatic backups beyond `keep`, and its unfinished ones
+/// (`.partial`) started more than [`ABANDONED_PARTIAL`] before `now` — what a program stopped
+/// mid-backup leaves (the time is the one written in the file's header, so no clock but the
+/// caller's is read). Best effort: a file that cannot be read or removed stays, which is safe;
+/// another data folder's files (another recovery key) are never touched.
+fn prune(folder: &Path, key_id: &str, keep: u32, now: DateTime<Utc>) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
+    let finished = format!(".{FILE_EXTENSION}");
+    let unfinished = format!(".{FILE_EXTENSION}.partial");
     let mut ours: Vec<(DateTime<Utc>, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        if !name.starts_with(AUTO_PREFIX) || !name.ends_with(&format!(".{FILE_EXTENSION}")) {
+        if !name.starts_with(AUTO_PREFIX) {
             continue;
         }
-        if let Ok(header) = backup::read_header(&entry.path())
-            && header.key.key_id == key_id
-        {
+        let partial = name.ends_with(&unfinished);
+        if !partial && !name.ends_with(&finished) {
+            continue;
+        }
+        let Ok(header) = backup::read_header(&entry.path()) else {
+            continue;
+        };
+        if header.key.key_id != key_id {
+            continue;
+        }
+        if !partial {
             ours.push((header.created_at, entry.path()));
+        } else if now - header.created_at > ABANDONED_PARTIAL {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => tracing::info!("an unfinished backup left behind was removed"),
+                Err(e) => tracing::warn!(error = %e, "an unfinished backup could not be removed"),
+            }
         }
     }
     ours.sort();

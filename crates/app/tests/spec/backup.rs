@@ -388,6 +388,59 @@ fn automatic_backups_keep_the_chosen_number_and_the_overview_warns_when_they_sto
 }
 
 #[test]
+fn an_unfinished_backup_left_by_a_stopped_program_is_removed_once_it_is_old() {
+    let t0: DateTime<Utc> = "2026-11-02T08:00:00Z".parse().expect("an instant");
+    let real = tempfile::tempdir().expect("a real data folder");
+    let app = App::open(
+        &real.path().join("data"),
+        KeySource::File(real.path().join("key")),
+        t0,
+    )
+    .expect("opens");
+    set_up(&app, t0);
+    let shared = tempfile::tempdir().expect("a synced folder");
+    app.set_backup_folder(shared.path(), 3, t0).expect("chosen");
+    // What a program killed mid-backup leaves: the first half of the file under `.partial`.
+    let cut_short = |app: &App, name: &str, at: DateTime<Utc>| {
+        let whole = real.path().join(format!("{name}.whole"));
+        app.backup_to(&whole, at).expect("written");
+        let bytes = std::fs::read(&whole).expect("read");
+        let partial = shared.path().join(format!("{name}.partial"));
+        std::fs::write(&partial, &bytes[..bytes.len() / 2]).expect("cut short");
+        std::fs::remove_file(&whole).expect("removed");
+        partial
+    };
+    let ours = cut_short(&app, "assistid-backup-2026-11-02-090000.assistid-backup", t0);
+    let demo = Folder::demo();
+    let stranger_app = demo.open();
+    set_up(&stranger_app, t0);
+    let theirs = cut_short(
+        &stranger_app,
+        "assistid-backup-2026-11-02-090001.assistid-backup",
+        t0,
+    );
+
+    app.automatic_backup(AutomaticReason::AfterSubmission, t0 + Duration::minutes(10))
+        .expect("a backup")
+        .expect("always made after a run");
+    assert!(
+        ours.exists(),
+        "an unfinished backup ten minutes old may be another program's backup in progress: kept"
+    );
+    app.automatic_backup(AutomaticReason::AfterSubmission, t0 + Duration::hours(2))
+        .expect("a backup")
+        .expect("always made after a run");
+    assert!(
+        !ours.exists(),
+        "an unfinished backup of this folder started two hours ago was left behind: removed"
+    );
+    assert!(
+        theirs.exists(),
+        "another data folder's unfinished backup is never touched"
+    );
+}
+
+#[test]
 fn the_key_follows_the_folder_when_it_is_moved_and_old_keychain_entries_still_open() {
     crate::register_and_settings::keychain();
     let root = tempfile::tempdir().expect("a home folder");
