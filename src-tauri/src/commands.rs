@@ -561,7 +561,7 @@ pub async fn open_bankid_on_this_computer(
     let url = desks
         .signing
         .start_on_this_computer(&handle, &order_ref, shell.language())?;
-    assistid_app::signing::open_bankid_app(&url).map_err(IpcError::from)
+    assistid_app::signing::open_bankid_app(&url).map_err(|e| IpcError::from(anyhow::Error::new(e)))
 }
 
 /// Demo only: the simulated BankID app approves, cancels, lets the order expire, or (phone

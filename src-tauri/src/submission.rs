@@ -160,14 +160,14 @@ fn send(
             u32::try_from(total).unwrap_or(u32::MAX),
         );
     };
-    let run = assistid_app::signing::block_on(app.send_run(
+    let run = tauri::async_runtime::block_on(app.send_run(
         fk.connection(),
         ids,
         &pacer,
         &RetryPolicy::default(),
         &clock,
         &mut progress,
-    ))??;
+    ))?;
     if let Some(violations) = fk.demo_rate_violations() {
         // The pacing as the demo's FK measured it (a count, nothing personal).
         tracing::info!(

@@ -24,7 +24,7 @@
 //! The QR secret never leaves the bankid crate: only the QR content does.
 //!
 //! The futures borrow the [`App`] (one SQLite connection, not `Sync`): run them on the thread
-//! that owns the `App` (e.g. with [`block_on`]).
+//! that owns the `App` (the CLI and the desktop shell each bring their own runtime).
 
 mod assistant;
 mod connection;
@@ -38,13 +38,16 @@ mod stored;
 pub mod text;
 mod verification;
 
-use anyhow::Context as _;
 use assistid_core::model::ReportMonth;
 use assistid_core::review::{MonthReview, ReportReview};
 use assistid_store::ReportVersion;
 
 pub use assistid_bankid::CancelSignal;
+/// The same-device start, for the programs at the edge (the CLI, the desktop shell).
+pub use assistid_bankid::launch::{LaunchError, open_bankid_app};
 pub use assistid_bankid::messages::StartMode;
+/// The QR code as text for a terminal (the CLI).
+pub use assistid_bankid::qr::render_terminal as qr_terminal;
 pub use assistid_bankid::types::CallInitiator;
 pub use assistid_store::SignerRole;
 pub(crate) use connection::wrong_environment;
@@ -70,59 +73,6 @@ pub use stored::OrderSigned;
 pub use verification::stockholm_date;
 use verification::{VerifiedCompletion, verify_bankid_signature};
 
-/// Runs a signing future to its end on a new runtime (for the CLI and other synchronous
-/// callers). The fake BankID of demo mode runs on the same runtime.
-pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("kunde inte starta körmiljön för BankID")?;
-    Ok(runtime.block_on(future))
-}
-
-/// Opens BankID's same-device start link (`bankid:///?autostarttoken=…&redirect=null`) with
-/// the operating system's URL handler, which starts the BankID app installed on this computer.
-/// An error means no handler could be started (then the QR code is the way).
-pub fn open_bankid_app(autostart_url: &str) -> anyhow::Result<()> {
-    if !autostart_url.starts_with("bankid:///?autostarttoken=") {
-        anyhow::bail!("inte en BankID-startlänk");
-    }
-    let mut command = bankid_opener(autostart_url);
-    let status = command
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .context("BankID-appen kunde inte startas på den här datorn")?;
-    if !status.success() {
-        anyhow::bail!("BankID-appen kunde inte startas på den här datorn");
-    }
-    Ok(())
-}
-
-/// The OS command that opens a URL: `open` (macOS), the URL protocol handler (Windows — not
-/// `cmd /c start`, whose parsing would break the link at `&`), `xdg-open` elsewhere.
-fn bankid_opener(url: &str) -> std::process::Command {
-    if cfg!(target_os = "macos") {
-        let mut c = std::process::Command::new("open");
-        c.arg(url);
-        c
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("rundll32");
-        c.args(["url.dll,FileProtocolHandler", url]);
-        c
-    } else {
-        let mut c = std::process::Command::new("xdg-open");
-        c.arg(url);
-        c
-    }
-}
-
-/// The QR code as text for a terminal (Unicode half blocks).
-pub fn qr_terminal(content: &str) -> anyhow::Result<String> {
-    Ok(assistid_bankid::qr::render_terminal(content)?)
-}
-
 impl App {
     fn current_report(review: &MonthReview, report_id: Uuid) -> Option<&ReportReview> {
         let id = report_id.hyphenated().to_string();
@@ -147,29 +97,5 @@ impl App {
                     format!("rapporten {report_id} finns inte"),
                 )
             })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_bankid_start_links_are_handed_to_the_os() {
-        let err = super::open_bankid_app("https://example.invalid/?x=1")
-            .expect_err("anything but a BankID start link is refused before any program runs");
-        assert!(err.to_string().contains("BankID"), "{err}");
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_start_link_is_one_argument_to_the_url_handler() {
-        let url = "bankid:///?autostarttoken=7c40b5c9-fa74-49cf-b98c-bfe651f9a7c6&redirect=null";
-        let command = super::bankid_opener(url);
-        assert_eq!(
-            command.get_program(),
-            "xdg-open",
-            "Linux opens links with xdg-open"
-        );
-        let args: Vec<_> = command.get_args().collect();
-        assert_eq!(args, [url], "the whole link, '&' included, is one argument");
     }
 }

@@ -736,7 +736,7 @@ impl App {
     ) -> anyhow::Result<super::SubmitSummary> {
         let endpoint = self.relay_client()?.base;
         let (ids, skipped) = self.queue_month(month, environment, clock())?;
-        let run = block_on(self.send_run_via_relay(&ids, follow, clock, progress))??;
+        let run = super::send::run_to_end(self.send_run_via_relay(&ids, follow, clock, progress))??;
         Ok(super::SubmitSummary {
             month: month.to_string(),
             environment: environment.as_str().to_owned(),
@@ -998,15 +998,4 @@ impl App {
             )),
         }
     }
-}
-
-/// Runs `future` to its end on a runtime of its own (for the CLI's and the desktop's
-/// blocking calls).
-pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| anyhow::anyhow!("kunde inte starta anslutningen till relayn: {e}"))?;
-    Ok(runtime.block_on(future))
 }

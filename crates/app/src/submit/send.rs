@@ -494,13 +494,7 @@ impl App {
         progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
     ) -> anyhow::Result<SubmitSummary> {
         let (ids, skipped) = self.queue_month(month, connection.environment(), clock())?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
-        let run =
-            runtime.block_on(self.send_run(connection, &ids, pacer, retry, clock, progress))?;
+        let run = run_to_end(self.send_run(connection, &ids, pacer, retry, clock, progress))??;
         Ok(SubmitSummary {
             month: month.to_string(),
             environment: connection.environment().as_str().to_owned(),
@@ -518,6 +512,17 @@ impl App {
     pub fn another_program_is_sending(&self) -> anyhow::Result<bool> {
         Ok(SenderLock::is_held(&self.data_dir).map_err(AppError::from)?)
     }
+}
+
+/// Runs a sending run to its end on a runtime of its own: [`App::submit_month`] and
+/// [`App::submit_month_via_relay`], the blocking forms for synchronous callers.
+pub(super) fn run_to_end<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
+    Ok(runtime.block_on(future))
 }
 
 #[cfg(test)]
