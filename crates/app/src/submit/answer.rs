@@ -119,7 +119,54 @@ pub fn uncertain_advice_text(id: i64) -> Text {
         .with("support", crate::answers::FK_PARTNER_SUPPORT)
 }
 
+/// How an answer reached this program: from FK over its own connection, or from the vendor's
+/// relay, which sent the report (the audit event says `"via": "relay"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    /// This program sent the report to FK.
+    Direct,
+    /// The vendor's relay sent it and passed FK's answer on.
+    Relay,
+}
+
 impl App {
+    /// Records the outcome of an attempt — FK's answer, straight or as the vendor's relay
+    /// passed it on — and its audit event, in one transaction (no gap in the audit log). The one
+    /// path every answer takes into the outbox. An answer that arrives after another program (or
+    /// a recovery) marked the submission uncertain is kept all the same, with an event that says
+    /// so (`submission_late_answer`); otherwise the event is `submission_<state>`.
+    pub(super) fn record_answer(
+        &self,
+        id: SubmissionId,
+        attempt: u32,
+        result: &AttemptResult<'_>,
+        via: Via,
+    ) -> anyhow::Result<Submission> {
+        self.store().transaction(|store| -> anyhow::Result<_> {
+            let late = store.is_late_answer(id, attempt).map_err(AppError::from)?;
+            let saved = store
+                .finish_submission_attempt(id, attempt, result)
+                .map_err(AppError::from)?;
+            let mut details = serde_json::json!({
+                "submission": id.get(),
+                "attempt": attempt,
+                "outcome": result.outcome.code(),
+                "error_code": result.error_code,
+            });
+            if via == Via::Relay {
+                details["via"] = "relay".into();
+            }
+            let kind = if late {
+                details["state"] = saved.state.code().into();
+                "submission_late_answer".to_owned()
+            } else {
+                format!("submission_{}", saved.state.code())
+            };
+            self.log_event(result.finished_at, &kind, Some(saved.report_id), details)?;
+            Ok(saved)
+        })
+    }
+
     /// Commits the outcome of an attempt and says whether (and when) to retry in this run.
     pub(super) fn record_attempt(
         &self,
@@ -140,54 +187,22 @@ impl App {
                 .and_then(|d| now.checked_add_signed(d))
         });
         let answer = sent.answer.as_ref();
-        // The outcome and its audit event commit together (no gap in the audit log).
-        let saved = self.store().transaction(|store| -> anyhow::Result<_> {
-            // Another program (or a recovery) may have marked it uncertain meanwhile: FK's
-            // answer is kept all the same, with an event that says so.
-            let late = store.is_late_answer(id, attempt).map_err(AppError::from)?;
-            let saved = store
-                .finish_submission_attempt(
-                    id,
-                    attempt,
-                    &AttemptResult {
-                        finished_at: now,
-                        outcome: meaning.outcome,
-                        http_status: answer.map(|a| a.status),
-                        answer: answer.map(|a| a.body.as_slice()),
-                        tx_id: meaning.tx_id.as_deref(),
-                        error_code: meaning.error_code,
-                        error_message: meaning.message.as_deref(),
-                        fk_message: meaning.fk_message.as_deref(),
-                        next_attempt_at,
-                    },
-                )
-                .map_err(AppError::from)?;
-            if late {
-                self.log_event(
-                    now,
-                    "submission_late_answer",
-                    Some(saved.report_id),
-                    serde_json::json!({
-                        "submission": id.get(),
-                        "attempt": attempt,
-                        "outcome": meaning.outcome.code(),
-                        "state": saved.state.code(),
-                    }),
-                )?;
-            } else {
-                self.log_event(
-                    now,
-                    &format!("submission_{}", saved.state.code()),
-                    Some(saved.report_id),
-                    serde_json::json!({
-                        "submission": id.get(),
-                        "attempt": attempt,
-                        "error_code": meaning.error_code,
-                    }),
-                )?;
-            }
-            Ok(saved)
-        })?;
+        let saved = self.record_answer(
+            id,
+            attempt,
+            &AttemptResult {
+                finished_at: now,
+                outcome: meaning.outcome,
+                http_status: answer.map(|a| a.status),
+                answer: answer.map(|a| a.body.as_slice()),
+                tx_id: meaning.tx_id.as_deref(),
+                error_code: meaning.error_code,
+                error_message: meaning.message.as_deref(),
+                fk_message: meaning.fk_message.as_deref(),
+                next_attempt_at,
+            },
+            Via::Direct,
+        )?;
         let retry_in = retry_in.filter(|_| saved.state == SubmissionState::FailedWillRetry);
         tracing::info!(
             submission = id.get(),

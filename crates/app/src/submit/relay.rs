@@ -23,6 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::answer::Via;
 use super::{Clock, Decision, SendRun, SubmissionView, interpret};
 use crate::{App, AppError};
 
@@ -660,7 +661,7 @@ impl App {
                         relay_code = relay_code.as_deref().unwrap_or(""),
                         "the relay did not take the report"
                     );
-                    let saved = self.finish_relay_attempt(
+                    let saved = self.record_answer(
                         id,
                         attempt,
                         &AttemptResult {
@@ -674,6 +675,7 @@ impl App {
                             fk_message: None,
                             next_attempt_at: None,
                         },
+                        Via::Relay,
                     )?;
                     finish(self.view(&saved, &names)?, &mut results);
                 }
@@ -788,31 +790,6 @@ impl App {
         Ok(Ok(request))
     }
 
-    fn finish_relay_attempt(
-        &self,
-        id: SubmissionId,
-        attempt: u32,
-        result: &AttemptResult<'_>,
-    ) -> anyhow::Result<assistid_store::Submission> {
-        self.store().transaction(|store| -> anyhow::Result<_> {
-            let saved = store
-                .finish_submission_attempt(id, attempt, result)
-                .map_err(AppError::from)?;
-            self.log_event(
-                result.finished_at,
-                &format!("submission_{}", saved.state.code()),
-                Some(saved.report_id),
-                serde_json::json!({
-                    "submission": id.get(),
-                    "attempt": attempt,
-                    "outcome": result.outcome.code(),
-                    "via": "relay",
-                }),
-            )?;
-            Ok(saved)
-        })
-    }
-
     /// Records what the relay reports for a handed-over submission: FK's answer as if FK
     /// had answered this program, or `uncertain`.
     fn record_relay_state(
@@ -852,7 +829,7 @@ impl App {
                     AttemptOutcome::Rejected
                 };
                 let fallback = relay.and_then(|r| r.error_code.clone());
-                self.finish_relay_attempt(
+                self.record_answer(
                     id,
                     attempt,
                     &AttemptResult {
@@ -877,10 +854,11 @@ impl App {
                         fk_message: interpreted.as_ref().and_then(|i| i.fk_message.as_deref()),
                         next_attempt_at: None,
                     },
+                    Via::Relay,
                 )
             }
             Some("withdrawn") => {
-                let saved = self.finish_relay_attempt(
+                let saved = self.record_answer(
                     id,
                     attempt,
                     &AttemptResult {
@@ -894,6 +872,7 @@ impl App {
                         fk_message: None,
                         next_attempt_at: None,
                     },
+                    Via::Relay,
                 )?;
                 Ok(saved)
             }
@@ -914,7 +893,7 @@ impl App {
                     ),
                     None => ("relay_unreachable".to_owned(), state_or_reason.to_owned()),
                 };
-                self.finish_relay_attempt(
+                self.record_answer(
                     id,
                     attempt,
                     &AttemptResult {
@@ -928,6 +907,7 @@ impl App {
                         fk_message: None,
                         next_attempt_at: None,
                     },
+                    Via::Relay,
                 )
             }
         }
