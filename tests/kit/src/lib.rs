@@ -18,7 +18,9 @@ use assistid_fakes::bankid::{
     FakeBankIdError, FakeSignature, SignInput, UserCertificateAuthority, sign_document,
 };
 use assistid_fakes::pki::window_around;
-use assistid_store::{NewSignature, SignatureEnvironment, SignerRole, Store, StoreError};
+use assistid_store::{
+    NewSignature, ReportVersion, SignatureEnvironment, SignerRole, Store, StoreError,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -144,8 +146,22 @@ pub fn sign_month(
     tamper: impl Fn(Uuid, String) -> String,
 ) -> Result<Vec<Uuid>, KitError> {
     let versions = store.latest_report_versions_in_month(month)?;
+    sign_reports(store, &versions, how, tamper)
+}
+
+/// Like [`sign_month`], for the report versions given (all of one month; a test that leaves
+/// some of the month unsigned chooses them).
+pub fn sign_reports(
+    store: &Store,
+    versions: &[ReportVersion],
+    how: &Signing<'_>,
+    tamper: impl Fn(Uuid, String) -> String,
+) -> Result<Vec<Uuid>, KitError> {
+    let Some(month) = versions.first().map(|v| v.month) else {
+        return Ok(Vec::new());
+    };
     let visible = STANDARD.encode(format!("Tidredovisning {month}"));
-    for version in &versions {
+    for version in versions {
         let non_visible = STANDARD.encode(tamper(version.report_id, version.binding.clone()));
         how.store(
             store,
