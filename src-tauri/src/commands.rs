@@ -611,7 +611,7 @@ pub async fn open_bankid_on_this_computer(
     let url = desks
         .signing
         .start_on_this_computer(&handle, &order_ref, shell.language())?;
-    assistid_app::signing::open_bankid_app(&url).map_err(IpcError::from)
+    assistid_app::signing::open_bankid_app(&url).map_err(|e| IpcError::from(anyhow::Error::new(e)))
 }
 
 /// Demo only: the simulated BankID app approves, cancels, lets the order expire, or (phone
@@ -859,9 +859,8 @@ pub async fn check_fk_connection(shell: State<'_, Shell>) -> Answer<ipc::CheckOu
         .run(|app| {
             Ok(
                 if app.sending_mode()? == assistid_app::submit::SendingMode::Relay {
-                    Some(assistid_app::submit::relay::block_on(
-                        app.check_relay_connection(),
-                    )?)
+                    // On a blocking thread (Shell::run): waiting for the call here is fine.
+                    Some(tauri::async_runtime::block_on(app.check_relay_connection()))
                 } else {
                     None
                 },

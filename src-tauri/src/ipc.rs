@@ -54,8 +54,9 @@ impl From<anyhow::Error> for IpcError {
         if let Some(own) = e.downcast_ref::<IpcError>() {
             return own.clone();
         }
-        // A shift refusal keeps its own code (`time_ambiguous`, …); messages in Swedish.
-        assistid_app::shifts::ipc_error(e).into()
+        // The app's one conversion (a shift refusal keeps its own code, `time_ambiguous`, …);
+        // messages in Swedish.
+        assistid_app::IpcError::from(e).into()
     }
 }
 

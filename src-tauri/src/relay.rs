@@ -64,12 +64,12 @@ pub fn enrol(
             })?)
         }
     };
-    assistid_app::submit::relay::block_on(app.enrol_with_relay(
+    tauri::async_runtime::block_on(app.enrol_with_relay(
         address,
         code,
         ca_pem.as_deref(),
         Utc::now(),
-    ))??;
+    ))?;
     status(app)
 }
 

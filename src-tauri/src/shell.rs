@@ -521,10 +521,10 @@ impl Shell {
     }
 }
 
-/// The app's errors as the UI receives them. The app crate's own `{code, message}` covers
-/// [`assistid_app::AppError`]; the register's deletion rules, the certificate import and the
-/// environment choice have error types of their own with stable codes the UI branches on
-/// (`confirmation_needed`, `delete_blocked`, `wrong_certificate_password`, `demo_data_folder`, …).
+/// The app's errors as the UI receives them: the app's one conversion
+/// ([`assistid_app::IpcError::in_lang`]: [`assistid_app::AppError`], shift refusals, and the
+/// stable codes of the deletion rules, the certificate import, the environment choice and
+/// BankID's test service), or the shell's own error carried through a use case.
 pub fn ipc_error(e: anyhow::Error) -> IpcError {
     ipc_error_in(e, ipc::Language::Sv)
 }
@@ -532,31 +532,11 @@ pub fn ipc_error(e: anyhow::Error) -> IpcError {
 /// [`ipc_error`] with the message in `language`: the app's told errors and shift refusals
 /// (code and parameters) are rendered in it; messages not yet in a catalog stay Swedish.
 pub fn ipc_error_in(e: anyhow::Error, language: ipc::Language) -> IpcError {
-    use assistid_app::certificates::CertificateError;
-    use assistid_app::deletion::DeletionError;
-    use assistid_app::environments::EnvironmentError;
-    let coded = |code: &str, message: String| IpcError {
-        code: code.to_owned(),
-        message,
-        ..Default::default()
-    };
-    if let Some(d) = e.downcast_ref::<DeletionError>() {
-        return coded(d.code(), d.to_string());
-    }
-    if let Some(c) = e.downcast_ref::<CertificateError>() {
-        return coded(c.code(), c.to_string());
-    }
-    if let Some(v) = e.downcast_ref::<EnvironmentError>() {
-        return coded(v.code(), v.to_string());
-    }
-    if let Some(b) = e.downcast_ref::<assistid_app::bankid_service::BankIdServiceError>() {
-        return coded(b.code(), b.to_string());
-    }
     // A shell error carried through a use case comes back unchanged.
     if let Some(own) = e.downcast_ref::<IpcError>() {
         return own.clone();
     }
-    assistid_app::shifts::ipc_error_in(e, language.into()).into()
+    assistid_app::IpcError::in_lang(e, language.into()).into()
 }
 
 /// The environment as the UI names it.

@@ -189,21 +189,19 @@ pub fn send_run(
     let clock = Utc::now;
     let run = if app.sending_mode()? == SendingMode::Relay {
         tracing::info!(reports = ids.len(), "sending through the vendor's relay");
-        assistid_app::submit::relay::block_on(
-            app.send_run_via_relay(ids, follow, &clock, progress),
-        )??
+        tauri::async_runtime::block_on(app.send_run_via_relay(ids, follow, &clock, progress))?
     } else {
         // In the demo folder the demo's FK runs for as long as this run does.
         let fk = crate::demo_fk::FkLink::connect(app, environment)?;
         let pacer = Pacer::new(PacingConfig::default());
-        let run = assistid_app::signing::block_on(app.send_run(
+        let run = tauri::async_runtime::block_on(app.send_run(
             fk.connection(),
             ids,
             &pacer,
             &RetryPolicy::default(),
             &clock,
             progress,
-        ))??;
+        ))?;
         if let Some(violations) = fk.demo_rate_violations() {
             // The pacing as the demo's FK measured it (a count, nothing personal).
             tracing::info!(

@@ -276,11 +276,11 @@ pub fn resolve(
     };
     // A submission handed to the vendor's relay is decided there first (the relay holds
     // it); any other is decided here alone.
-    assistid_app::submit::relay::block_on(app.decide_uncertain_via_relay(
+    tauri::async_runtime::block_on(app.decide_uncertain_via_relay(
         submission_id(id)?,
         decision,
         Utc::now(),
-    ))??;
+    ))?;
     detail(app, id)
 }
 

@@ -21,16 +21,12 @@ use assistid_core::model::{Assistant, Employment, PersonWithAssistance, Phone, P
 use assistid_core::secret::Sensitive;
 use assistid_elt::client::Timeouts;
 use assistid_elt::{EltClient, TrustAnchor};
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::bankid::UserCertificateAuthority;
 use assistid_fakes::fk::samples::sample_report;
 use assistid_fakes::fk::{Behaviour, FakeFk, FakeFkConfig};
-use assistid_fakes::pki::window_around;
-use assistid_store::{
-    DataKind, KeySource as StoreKeys, NewReportVersion, NewSignature, SignerRole, Store,
-};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use chrono::{NaiveDate, Utc};
+use assistid_store::{DataKind, KeySource as StoreKeys, NewReportVersion, Store};
+use assistid_test_kit::Signing;
+use chrono::Utc;
 use uuid::Uuid;
 
 const MONTH: &str = "2026-10";
@@ -104,84 +100,33 @@ fn prepare(dir: &std::path::Path, n: usize) -> BenchResult<()> {
     let month = MONTH.parse()?;
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test")?;
     // Trusted the way a demo run's fake BankID root is: saved in <data>/demo-pki/.
-    std::fs::create_dir_all(dir.join("demo-pki"))?;
-    std::fs::write(dir.join("demo-pki/user-root-bench.der"), bankid.root_der())?;
+    assistid_test_kit::trust_in_demo(dir, "bench", bankid.root_der())?;
     let now = Utc::now();
-    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).ok_or("date")?;
-    let visible = STANDARD.encode("Tidredovisning oktober 2026");
-    let mut versions = Vec::new();
+    let mut saved = 0;
     'outer: for assistant in &assistants {
         for person in &persons {
-            if versions.len() == n {
+            if saved == n {
                 break 'outer;
             }
             let id = Uuid::new_v4();
             let document = sample_report(id, MONTH, assistant.digits());
-            versions.push(store.save_report_version(&NewReportVersion {
+            store.save_report_version(&NewReportVersion {
                 report_id: id,
                 assistant,
                 person,
                 month,
                 document: &document,
                 created_at: now,
-            })?);
+            })?;
+            saved += 1;
         }
     }
-    let sign = |pnr: &str, non_visible: &str| {
-        sign_document(
-            &bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name: "Bänk Bänksson",
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
+    let how = Signing {
+        provider_name: "Karin Bänk",
+        assistant_name: "Bänk Bänksson",
+        ..Signing::demo(&bankid, now)
     };
-    for v in &versions {
-        let non_visible = STANDARD.encode(&v.binding);
-        let signature = sign(v.assistant.digits(), &non_visible)?;
-        store.save_signature(&NewSignature {
-            role: SignerRole::Assistant,
-            environment: assistid_store::SignatureEnvironment::Demo,
-            report_ids: &[v.report_id],
-            order_ref: &Uuid::new_v4().to_string(),
-            signer: &Personnummer::from_digits(v.assistant.digits())?,
-            signer_name: "Bänk Bänksson",
-            signed_on,
-            signed_at: now,
-            user_visible_data: &visible,
-            user_non_visible_data: &non_visible,
-            signature_base64: &signature.signature_base64(),
-            ocsp_response_base64: &signature.ocsp_base64(),
-            completion_data_json: &signature
-                .completion_data(v.assistant.digits(), "Bänk Bänksson", signed_on)
-                .to_string(),
-        })?;
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
-    let non_visible = STANDARD.encode(batch.join(";"));
-    let signature = sign("197001019871", &non_visible)?;
-    store.save_signature(&NewSignature {
-        role: SignerRole::Provider,
-        environment: assistid_store::SignatureEnvironment::Demo,
-        report_ids: &ids,
-        order_ref: &Uuid::new_v4().to_string(),
-        signer: &Personnummer::from_digits("197001019871")?,
-        signer_name: "Karin Bänk",
-        signed_on,
-        signed_at: now,
-        user_visible_data: &visible,
-        user_non_visible_data: &non_visible,
-        signature_base64: &signature.signature_base64(),
-        ocsp_response_base64: &signature.ocsp_base64(),
-        completion_data_json: &signature
-            .completion_data("197001019871", "Bänk Bänksson", signed_on)
-            .to_string(),
-    })?;
+    assistid_test_kit::sign_month(&store, month, &how, |_, binding| binding)?;
     Ok(())
 }
 

@@ -27,7 +27,8 @@
 use std::fmt;
 
 use assistid_core::secret::Sensitive;
-use assistid_elt::{CertStatus, ClientIdentity, EltError};
+use assistid_elt::{CertStatus, ClientIdentity};
+use assistid_pkcs12::{Lacking, Pkcs12Error, describe_candidates};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -38,8 +39,8 @@ use crate::submit::connection::CLIENT_CERT_KEYCHAIN_SERVICE;
 use crate::{App, AppError};
 
 /// A PKCS#12 file from a certificate vendor is a few kilobytes; anything larger than this is
-/// not one (and is refused before it is parsed).
-pub const MAX_PKCS12_BYTES: usize = 256 * 1024;
+/// not one (and is refused before it is parsed): the certificate reader's own limit.
+pub use assistid_pkcs12::MAX_PKCS12_BYTES;
 
 /// What a certificate is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -259,31 +260,32 @@ fn opened(
             file_name: file_name.to_owned(),
         });
     }
-    ClientIdentity::from_pkcs12_choosing(pkcs12, password, key_choice).map_err(|e| match e {
-        EltError::WrongCertificatePassword => CertificateError::WrongPassword { purpose },
-        EltError::SeveralClientKeys { candidates } => CertificateError::SeveralKeys {
+    let not_pkcs12 = || CertificateError::NotPkcs12 {
+        purpose,
+        file_name: file_name.to_owned(),
+    };
+    let key = assistid_pkcs12::client_key(pkcs12, password, key_choice).map_err(|e| match e {
+        Pkcs12Error::WrongPassword => CertificateError::WrongPassword { purpose },
+        Pkcs12Error::SeveralClientKeys { candidates } => CertificateError::SeveralKeys {
             purpose,
             file_name: file_name.to_owned(),
-            candidates,
+            candidates: describe_candidates(&candidates),
         },
-        EltError::InvalidCertificateFile { reason } if reason.contains("clientAuth") => {
-            CertificateError::NoClientAuthKey {
-                purpose,
-                file_name: file_name.to_owned(),
-            }
-        }
-        // The elt crate tells "no key" from "not PKCS#12" only by its reason text.
-        EltError::InvalidCertificateFile { reason } if reason.contains("privat nyckel") => {
-            CertificateError::NoPrivateKey {
-                purpose,
-                file_name: file_name.to_owned(),
-            }
-        }
-        _ => CertificateError::NotPkcs12 {
+        Pkcs12Error::NoClientKey {
+            lacking: Lacking::ClientAuth,
+            ..
+        } => CertificateError::NoClientAuthKey {
             purpose,
             file_name: file_name.to_owned(),
         },
-    })
+        // No key, or none that belongs to a certificate in the file.
+        Pkcs12Error::NoClientKey { .. } => CertificateError::NoPrivateKey {
+            purpose,
+            file_name: file_name.to_owned(),
+        },
+        _ => not_pkcs12(),
+    })?;
+    ClientIdentity::from_client_key(&key).map_err(|_| not_pkcs12())
 }
 
 fn describe(

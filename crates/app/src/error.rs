@@ -224,14 +224,32 @@ impl IpcError {
         }
     }
 
-    /// The IPC error of a failed use case, its message in `lang`.
+    /// The IPC error of a failed use case, its message in `lang`: the one conversion of the
+    /// app's errors for the UI. A shift refusal and an [`AppError`] keep their code and
+    /// parameters (rendered in `lang`); the register's deletion rules, the certificate import,
+    /// the environment choice and BankID's test service keep their stable codes
+    /// (`delete_blocked`, `wrong_certificate_password`, `demo_data_folder`, …) with their
+    /// Swedish message; anything else is `internal`.
     pub fn in_lang(err: anyhow::Error, lang: Lang) -> Self {
-        if let Some(service) = err.downcast_ref::<crate::bankid_service::BankIdServiceError>() {
-            return IpcError {
-                code: service.code().to_owned(),
-                message: service.to_string(),
-                ..IpcError::default()
-            };
+        let coded = |code: &str, message: String| IpcError {
+            code: code.to_owned(),
+            message,
+            ..IpcError::default()
+        };
+        if let Some(refused) = err.downcast_ref::<crate::shifts::ShiftRefused>() {
+            return refused.ipc_error(lang);
+        }
+        if let Some(e) = err.downcast_ref::<crate::deletion::DeletionError>() {
+            return coded(e.code(), e.to_string());
+        }
+        if let Some(e) = err.downcast_ref::<crate::certificates::CertificateError>() {
+            return coded(e.code(), e.to_string());
+        }
+        if let Some(e) = err.downcast_ref::<crate::environments::EnvironmentError>() {
+            return coded(e.code(), e.to_string());
+        }
+        if let Some(e) = err.downcast_ref::<crate::bankid_service::BankIdServiceError>() {
+            return coded(e.code(), e.to_string());
         }
         match err.downcast_ref::<AppError>() {
             Some(app) => IpcError::told(app.code(), &app.text(), lang),

@@ -118,12 +118,9 @@ pub fn ipc_error(err: anyhow::Error) -> IpcError {
     ipc_error_in(err, Lang::Sv)
 }
 
-/// [`ipc_error`] with the message in `lang`.
+/// [`ipc_error`] with the message in `lang` ([`IpcError::in_lang`], the one conversion).
 pub fn ipc_error_in(err: anyhow::Error, lang: Lang) -> IpcError {
-    match err.downcast::<ShiftRefused>() {
-        Ok(refused) => refused.ipc_error(lang),
-        Err(other) => IpcError::in_lang(other, lang),
-    }
+    IpcError::in_lang(err, lang)
 }
 
 /// The shift refusals' templates, Swedish and English side by side.

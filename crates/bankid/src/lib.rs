@@ -5,7 +5,8 @@
 //! party), `/collect` and `/cancel` over mutual TLS ([`client`]), the JSON shapes
 //! written to survive new fields and codes ([`types`]), BankID's error table as behaviour
 //! ([`error`]), the recommended user messages in Swedish and English ([`messages`]), the
-//! animated QR code ([`qr`]), a UI-free order driver ([`order`]), a full check of the XML
+//! animated QR code ([`qr`]), the same-device start on this computer ([`launch`]), a UI-free
+//! order driver ([`order`]), a full check of the XML
 //! signature BankID returns ([`signature`]) against BankID's user-certificate roots, shipped
 //! and pinned ([`user_roots`]), and of the OCSP response beside it ([`ocsp`]).
 //!
@@ -32,6 +33,7 @@
 
 pub mod client;
 pub mod error;
+pub mod launch;
 pub mod messages;
 pub mod ocsp;
 pub mod order;

@@ -9,6 +9,7 @@ mod demo_fk;
 mod live;
 mod output;
 mod privacy;
+mod runtime;
 mod sign;
 mod submit;
 mod ways_out;

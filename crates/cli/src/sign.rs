@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use assistid_app::signing::{
     AssistantSigned, BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, OrderLimits,
     OrderSigned, PreparedOrder, ProviderSigned, SigningError, SigningEvent, SigningOptions,
-    StartMode, Uuid, block_on, open_bankid_app, qr_terminal,
+    StartMode, Uuid, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
 use assistid_core::ids::Personnummer;
@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use crate::args::{CallInitiatorArg, DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};
 use crate::demo_bankid::DemoBankId;
 use crate::exit;
+use crate::runtime::block_on;
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {

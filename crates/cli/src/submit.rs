@@ -8,7 +8,6 @@ use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::AppError;
 use assistid_app::answers::explain_rejection;
-use assistid_app::submit::relay::block_on;
 use assistid_app::submit::{
     CertStatus, ConnectOptions, Decision, Environment, Pacer, PacingConfig, RelayFollow,
     RetryPolicy, SendingMode, SubmissionId, SubmissionView, SubmitSummary,
@@ -19,6 +18,7 @@ use chrono::{DateTime, Utc};
 use crate::args::{RelayCmd, SubmissionsArgs, SubmissionsCmd, SubmitArgs};
 use crate::demo_fk::DemoFk;
 use crate::exit;
+use crate::runtime::block_on;
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {

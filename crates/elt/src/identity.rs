@@ -159,6 +159,15 @@ impl ClientIdentity {
         choice: Option<&str>,
     ) -> Result<Self, EltError> {
         let chosen = assistid_pkcs12::client_key(pkcs12, password, choice).map_err(elt_error)?;
+        Self::from_client_key(&chosen)
+    }
+
+    /// The identity of a key already chosen from a certificate file
+    /// ([`assistid_pkcs12::client_key`]), for a caller that tells the file's problems apart by
+    /// [`assistid_pkcs12::Pkcs12Error`] itself.
+    ///
+    /// Errors: [`EltError::InvalidCertificateFile`] when the certificate cannot be read.
+    pub fn from_client_key(chosen: &assistid_pkcs12::ClientKey) -> Result<Self, EltError> {
         let leaf = chosen
             .chain_der()
             .first()
@@ -256,7 +265,7 @@ fn elt_error(error: Pkcs12Error) -> EltError {
         Pkcs12Error::SeveralClientKeys { candidates } => EltError::SeveralClientKeys {
             candidates: describe_candidates(&candidates),
         },
-        Pkcs12Error::Unreadable { reason } | Pkcs12Error::NoClientKey { reason } => {
+        Pkcs12Error::Unreadable { reason } | Pkcs12Error::NoClientKey { reason, .. } => {
             EltError::InvalidCertificateFile { reason }
         }
         other => EltError::InvalidCertificateFile {

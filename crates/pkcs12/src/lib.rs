@@ -66,6 +66,8 @@ pub enum Pkcs12Error {
     NoClientKey {
         /// What is missing (Swedish; names `clientAuth` or "privat nyckel" as the case is).
         reason: String,
+        /// What is missing, for a caller that tells the cases apart.
+        lacking: Lacking,
     },
     /// Several keys may authenticate a TLS client, and no choice names one of them.
     #[error(
@@ -76,6 +78,21 @@ pub enum Pkcs12Error {
         /// The keys that qualify, in file order.
         candidates: Vec<KeyCandidate>,
     },
+}
+
+/// What a file that opens lacks for a TLS client key ([`Pkcs12Error::NoClientKey`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Lacking {
+    /// No private key at all.
+    PrivateKey,
+    /// A private key, but no certificate in the file.
+    Certificate,
+    /// Keys and certificates, but no key belongs to any of the certificates.
+    MatchingCertificate,
+    /// Keys with their certificates, but none of them allows client authentication
+    /// (`clientAuth`).
+    ClientAuth,
 }
 
 /// A key in the file that may authenticate a TLS client, described by its certificate (no
@@ -364,18 +381,31 @@ fn choose<'p, 'f>(
 ) -> Result<(KeyCandidate, &'p Pair<'f>), Pkcs12Error> {
     let mut found = candidates(pairs);
     if found.is_empty() {
-        let reason = if !pairs.is_empty() {
-            "ingen nyckel i filen har ett certifikat för klientautentisering (clientAuth)"
+        let (lacking, reason) = if !pairs.is_empty() {
+            (
+                Lacking::ClientAuth,
+                "ingen nyckel i filen har ett certifikat för klientautentisering (clientAuth)",
+            )
         } else if contents.keys.is_empty() {
-            "filen innehåller ingen privat nyckel med certifikat"
+            (
+                Lacking::PrivateKey,
+                "filen innehåller ingen privat nyckel med certifikat",
+            )
         } else if contents.certificates.is_empty() {
-            "filen innehåller en privat nyckel men inget certifikat till den"
+            (
+                Lacking::Certificate,
+                "filen innehåller en privat nyckel men inget certifikat till den",
+            )
         } else {
-            "ingen privat nyckel i filen hör ihop med något av certifikaten i den (de publika \
-             nycklarna skiljer sig)"
+            (
+                Lacking::MatchingCertificate,
+                "ingen privat nyckel i filen hör ihop med något av certifikaten i den (de \
+                 publika nycklarna skiljer sig)",
+            )
         };
         return Err(Pkcs12Error::NoClientKey {
             reason: reason.to_owned(),
+            lacking,
         });
     }
     let several = |found: Vec<(KeyCandidate, &Pair<'_>)>| Pkcs12Error::SeveralClientKeys {

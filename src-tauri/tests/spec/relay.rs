@@ -308,8 +308,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
     );
 
     // "Testa anslutningen" asks the relay, with the installation's certificate.
-    let check =
-        assistid_app::submit::relay::block_on(app.check_relay_connection()).expect("a runtime");
+    let check = runtime.block_on(app.check_relay_connection());
     assert!(check.ok, "{check:?}");
     assert!(
         check.message.contains(&provider) && check.message.contains(&setup.url(0)),
@@ -326,8 +325,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
             .expect("the database answers"),
         "the vendor revokes the installation"
     );
-    let check =
-        assistid_app::submit::relay::block_on(app.check_relay_connection()).expect("a runtime");
+    let check = runtime.block_on(app.check_relay_connection());
     assert!(
         !check.ok,
         "a revoked installation fails the check: {check:?}"

@@ -89,7 +89,7 @@ fn sign_by_phone(
     let order = orders.remove(0);
     let mut options = signing::options(Some(ipc::CallInitiator::User));
     options.collect_interval = Duration::from_millis(40);
-    let (fake, events, signed) = assistid_app::signing::block_on(async {
+    let (fake, events, signed) = tauri::async_runtime::block_on(async {
         let fake = Arc::new(
             FakeBankId::start(FakeBankIdConfig::default())
                 .await
@@ -128,8 +128,7 @@ fn sign_by_phone(
             })
             .await;
         (fake, events, signed)
-    })
-    .expect("a runtime");
+    });
     (dir, app, id, fake, events, signed)
 }
 

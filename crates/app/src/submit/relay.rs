@@ -23,6 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::answer::Via;
 use super::{Clock, Decision, SendRun, SubmissionView, interpret};
 use crate::{App, AppError};
 
@@ -700,7 +701,7 @@ impl App {
                         relay_code = relay_code.as_deref().unwrap_or(""),
                         "the relay did not take the report"
                     );
-                    let saved = self.finish_relay_attempt(
+                    let saved = self.record_answer(
                         id,
                         attempt,
                         &AttemptResult {
@@ -714,6 +715,7 @@ impl App {
                             fk_message: None,
                             next_attempt_at: None,
                         },
+                        Via::Relay,
                     )?;
                     finish(self.view(&saved, &names)?, &mut results);
                 }
@@ -776,7 +778,7 @@ impl App {
     ) -> anyhow::Result<super::SubmitSummary> {
         let endpoint = self.relay_client()?.base;
         let (ids, skipped) = self.queue_month(month, environment, clock())?;
-        let run = block_on(self.send_run_via_relay(&ids, follow, clock, progress))??;
+        let run = super::send::run_to_end(self.send_run_via_relay(&ids, follow, clock, progress))??;
         Ok(super::SubmitSummary {
             month: month.to_string(),
             environment: environment.as_str().to_owned(),
@@ -828,31 +830,6 @@ impl App {
         Ok(Ok(request))
     }
 
-    fn finish_relay_attempt(
-        &self,
-        id: SubmissionId,
-        attempt: u32,
-        result: &AttemptResult<'_>,
-    ) -> anyhow::Result<assistid_store::Submission> {
-        self.store().transaction(|store| -> anyhow::Result<_> {
-            let saved = store
-                .finish_submission_attempt(id, attempt, result)
-                .map_err(AppError::from)?;
-            self.log_event(
-                result.finished_at,
-                &format!("submission_{}", saved.state.code()),
-                Some(saved.report_id),
-                serde_json::json!({
-                    "submission": id.get(),
-                    "attempt": attempt,
-                    "outcome": result.outcome.code(),
-                    "via": "relay",
-                }),
-            )?;
-            Ok(saved)
-        })
-    }
-
     /// Records what the relay reports for a handed-over submission: FK's answer as if FK
     /// had answered this program, or `uncertain`.
     fn record_relay_state(
@@ -892,7 +869,7 @@ impl App {
                     AttemptOutcome::Rejected
                 };
                 let fallback = relay.and_then(|r| r.error_code.clone());
-                self.finish_relay_attempt(
+                self.record_answer(
                     id,
                     attempt,
                     &AttemptResult {
@@ -917,10 +894,11 @@ impl App {
                         fk_message: interpreted.as_ref().and_then(|i| i.fk_message.as_deref()),
                         next_attempt_at: None,
                     },
+                    Via::Relay,
                 )
             }
             Some("withdrawn") => {
-                let saved = self.finish_relay_attempt(
+                let saved = self.record_answer(
                     id,
                     attempt,
                     &AttemptResult {
@@ -934,6 +912,7 @@ impl App {
                         fk_message: None,
                         next_attempt_at: None,
                     },
+                    Via::Relay,
                 )?;
                 Ok(saved)
             }
@@ -954,7 +933,7 @@ impl App {
                     ),
                     None => ("relay_unreachable".to_owned(), state_or_reason.to_owned()),
                 };
-                self.finish_relay_attempt(
+                self.record_answer(
                     id,
                     attempt,
                     &AttemptResult {
@@ -968,6 +947,7 @@ impl App {
                         fk_message: None,
                         next_attempt_at: None,
                     },
+                    Via::Relay,
                 )
             }
         }
@@ -1042,15 +1022,4 @@ impl App {
             )),
         }
     }
-}
-
-/// Runs `future` to its end on a runtime of its own (for the CLI's and the desktop's
-/// blocking calls).
-pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| anyhow::anyhow!("kunde inte starta anslutningen till relayn: {e}"))?;
-    Ok(runtime.block_on(future))
 }

@@ -15,23 +15,19 @@ use assistid_app::submit::{
     EltConnection, Pacer, PacingConfig, RetryPolicy, SubmissionView, SubmitSummary,
 };
 use assistid_app::{App, KeySource};
-use assistid_core::ids::Personnummer;
 use assistid_core::model::{ReportMonth, TimeKind};
 use assistid_core::review::KindTotal;
 use assistid_core::secret::Sensitive;
 use assistid_elt::client::Timeouts;
 use assistid_elt::{EltClient, Environment, TrustAnchor};
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::bankid::UserCertificateAuthority;
 use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig};
-use assistid_fakes::pki::window_around;
-use assistid_store::{NewSignature, SignatureEnvironment, SignerRole, Store};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use assistid_store::Store;
+use assistid_test_kit::Signing;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 const PASSWORD: &str = "test-lösen";
-const PROVIDER_SIGNER: &str = "197001019871";
 /// Åsa Öberg-Lind, the demo's first person (three assistants, the autumn night).
 const ASA: &str = "197503231115";
 /// The FK message the fake answers the first report with.
@@ -78,74 +74,28 @@ impl Folder {
     }
 }
 
-/// Signs every current version of October like BankID (the fake's signing code): each
-/// assistant their report (`skip` leaves some unsigned), the provider the rest in one batch.
+/// Signs every current version of October like BankID (the shared test kit's
+/// [`assistid_test_kit::sign_reports`]): each assistant their report (`skip` leaves some
+/// unsigned), the provider the rest in one batch.
 pub(crate) fn sign_october(path: &Path, key: &Path, skip: impl Fn(&str) -> bool) -> usize {
     let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
         .expect("the store opens");
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
-    let pki = path.join("demo-pki");
-    std::fs::create_dir_all(&pki).expect("demo-pki folder");
-    std::fs::write(pki.join("user-root-tests.der"), bankid.root_der()).expect("root saved");
-    let now = Utc::now();
-    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
-    let visible = STANDARD.encode("Tidredovisning oktober 2026");
+    assistid_test_kit::trust_in_demo(path, "tests", bankid.root_der()).expect("root saved");
     let versions: Vec<_> = store
         .latest_report_versions_in_month(october())
         .expect("the month's versions")
         .into_iter()
         .filter(|v| !skip(v.assistant.digits()))
         .collect();
-    let save = |role, ids: &[Uuid], pnr: &str, name: &str, non_visible: &str| {
-        let signature = sign_document(
-            &bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name,
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
-        .expect("the fake BankID signs");
-        store
-            .save_signature(&NewSignature {
-                role,
-                environment: SignatureEnvironment::Demo,
-                report_ids: ids,
-                order_ref: &Uuid::new_v4().to_string(),
-                signer: &Personnummer::from_digits(pnr).expect("a personnummer"),
-                signer_name: name,
-                signed_on,
-                signed_at: now,
-                user_visible_data: &visible,
-                user_non_visible_data: non_visible,
-                signature_base64: &signature.signature_base64(),
-                ocsp_response_base64: &signature.ocsp_base64(),
-                completion_data_json: &signature.completion_data(pnr, name, signed_on).to_string(),
-            })
-            .expect("the signature is stored");
-    };
-    for v in &versions {
-        save(
-            SignerRole::Assistant,
-            &[v.report_id],
-            v.assistant.digits(),
-            "Test Testsson",
-            &STANDARD.encode(&v.binding),
-        );
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
-    save(
-        SignerRole::Provider,
-        &ids,
-        PROVIDER_SIGNER,
-        "Karin Lindqvist",
-        &STANDARD.encode(batch.join(";")),
-    );
-    versions.len()
+    assistid_test_kit::sign_reports(
+        &store,
+        &versions,
+        &Signing::demo(&bankid, Utc::now()),
+        |_, binding| binding,
+    )
+    .expect("the fake BankID signs the reports and the signatures are stored")
+    .len()
 }
 
 pub(crate) fn fake_fk() -> BackgroundFakeFk {

@@ -410,7 +410,11 @@ fn an_unfinished_backup_left_by_a_stopped_program_is_removed_once_it_is_old() {
         std::fs::remove_file(&whole).expect("removed");
         partial
     };
-    let ours = cut_short(&app, "assistid-backup-2026-11-02-090000.assistid-backup", t0);
+    let ours = cut_short(
+        &app,
+        "assistid-backup-2026-11-02-090000.assistid-backup",
+        t0,
+    );
     let demo = Folder::demo();
     let stranger_app = demo.open();
     set_up(&stranger_app, t0);

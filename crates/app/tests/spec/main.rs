@@ -7,6 +7,7 @@ mod demo_fk;
 mod environments;
 mod faults;
 mod import;
+mod layering;
 mod ocsp;
 mod phone_signing;
 mod privacy;

@@ -8,26 +8,19 @@ use assistid_app::submit::{
     ConnectOptions, Decision, EltConnection, Pacer, PacingConfig, RetryPolicy, SubmissionView,
 };
 use assistid_app::{App, KeySource};
-use assistid_core::ids::Personnummer;
 use assistid_core::model::ReportMonth;
 use assistid_core::secret::Sensitive;
 use assistid_elt::client::Timeouts;
 use assistid_elt::{EltClient, Environment, TrustAnchor};
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::bankid::UserCertificateAuthority;
 use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig, ServerCertMode};
-use assistid_fakes::pki::window_around;
-use assistid_store::{
-    NewSignature, SignatureEnvironment, SignerRole, Store, SubmissionId, SubmissionState,
-};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use chrono::{DateTime, NaiveDate, Utc};
+use assistid_store::{SignatureEnvironment, Store, SubmissionId, SubmissionState};
+use assistid_test_kit::Signing;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 const MONTH: &str = "2026-10";
 const PASSWORD: &str = "test-lösen";
-/// The provider's signatory in every test (a valid personnummer).
-const PROVIDER_SIGNER: &str = "197001019871";
 
 pub(crate) fn month() -> ReportMonth {
     MONTH.parse().expect("a valid month")
@@ -76,28 +69,19 @@ impl Folder {
     }
 }
 
-/// Makes the test's BankID root one the app trusts in demo mode, as a demo run's fake BankID
-/// does (`<data>/demo-pki/`).
-fn trust_demo_root(data_dir: &Path, root_der: &[u8]) {
-    let dir = data_dir.join("demo-pki");
-    std::fs::create_dir_all(&dir).expect("demo-pki folder");
-    std::fs::write(dir.join("user-root-tests.der"), root_der).expect("the test root is saved");
-}
-
-fn b64(text: &str) -> String {
-    STANDARD.encode(text)
-}
-
 /// Signs every current report version of the month like BankID: each assistant signs their
-/// report, the provider signs all of them in one batch. `tamper` gets the chance to change the
-/// assistant's binding text of a report (to prove a wrong binding is refused).
+/// report, the provider signs all of them in one batch (the shared test kit's
+/// [`assistid_test_kit::sign_month`]), with a new fake BankID CA the demo folder trusts.
+/// `tamper` gets the chance to change the assistant's binding text of a report (to prove a
+/// wrong binding is refused).
 pub(crate) fn sign_month(
     path: &Path,
     key: &Path,
     tamper: impl Fn(Uuid, String) -> String,
 ) -> Vec<Uuid> {
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
-    trust_demo_root(path, bankid.root_der());
+    assistid_test_kit::trust_in_demo(path, "tests", bankid.root_der())
+        .expect("the test root is saved where the demo keeps its roots");
     sign_month_in(path, key, SignatureEnvironment::Demo, &bankid, tamper)
 }
 
@@ -112,75 +96,12 @@ pub(crate) fn sign_month_in(
 ) -> Vec<Uuid> {
     let store = Store::open_in_data_dir(path, &assistid_store::KeySource::File(key.to_path_buf()))
         .expect("the store opens");
-    let now = Utc::now();
-    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
-    let versions = store
-        .latest_report_versions_in_month(month())
-        .expect("the month's versions");
-    let visible = b64("Tidredovisning oktober 2026");
-    let sign = |pnr: &str, non_visible: &str| {
-        sign_document(
-            bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name: "Test Testsson",
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
-        .expect("the fake BankID signs")
+    let how = Signing {
+        environment,
+        ..Signing::demo(bankid, Utc::now())
     };
-    for version in &versions {
-        let signer = Personnummer::from_digits(version.assistant.digits())
-            .expect("demo assistants have a personnummer");
-        let non_visible = b64(&tamper(version.report_id, version.binding.clone()));
-        let signature = sign(version.assistant.digits(), &non_visible);
-        store
-            .save_signature(&NewSignature {
-                role: SignerRole::Assistant,
-                environment,
-                report_ids: &[version.report_id],
-                order_ref: &Uuid::new_v4().to_string(),
-                signer: &signer,
-                signer_name: "Test Testsson",
-                signed_on,
-                signed_at: now,
-                user_visible_data: &visible,
-                user_non_visible_data: &non_visible,
-                signature_base64: &signature.signature_base64(),
-                ocsp_response_base64: &signature.ocsp_base64(),
-                completion_data_json: &signature
-                    .completion_data(version.assistant.digits(), "Test Testsson", signed_on)
-                    .to_string(),
-            })
-            .expect("the assistant's signature is stored");
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    let batch: Vec<String> = versions.iter().map(|v| v.binding.clone()).collect();
-    let batch = b64(&batch.join(";"));
-    let provider = sign(PROVIDER_SIGNER, &batch);
-    store
-        .save_signature(&NewSignature {
-            role: SignerRole::Provider,
-            environment,
-            report_ids: &ids,
-            order_ref: &Uuid::new_v4().to_string(),
-            signer: &Personnummer::from_digits(PROVIDER_SIGNER).expect("valid"),
-            signer_name: "Karin Lindqvist",
-            signed_on,
-            signed_at: now,
-            user_visible_data: &visible,
-            user_non_visible_data: &batch,
-            signature_base64: &provider.signature_base64(),
-            ocsp_response_base64: &provider.ocsp_base64(),
-            completion_data_json: &provider
-                .completion_data(PROVIDER_SIGNER, "Test Testsson", signed_on)
-                .to_string(),
-        })
-        .expect("the provider's batch signature is stored");
-    ids
+    assistid_test_kit::sign_month(&store, month(), &how, tamper)
+        .expect("the fake BankID signs the month and the signatures are stored")
 }
 
 fn fake(config: FakeFkConfig) -> BackgroundFakeFk {

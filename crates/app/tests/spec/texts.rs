@@ -163,3 +163,28 @@ fn an_app_error_crosses_ipc_in_the_language_asked_for() {
         ("internal", "Something went wrong: disk full")
     );
 }
+
+#[test]
+fn the_apps_own_error_types_cross_ipc_with_their_codes_through_the_one_conversion() {
+    use assistid_app::bankid_service::BankIdServiceError;
+    use assistid_app::environments::EnvironmentError;
+    let pinned = IpcError::in_lang(BankIdServiceError::ProductionPinned.into(), Lang::En);
+    assert_eq!(
+        pinned.code, "bankid_production_pinned",
+        "a refused BankID override keeps its own code, which the UI branches on"
+    );
+    assert!(
+        pinned.message.contains("BankID i produktionsmiljön"),
+        "its message is the error's own (Swedish until it has a template): {}",
+        pinned.message
+    );
+    let real = IpcError::in_lang(EnvironmentError::RealDataToDemo.into(), Lang::Sv);
+    assert_eq!(
+        (real.code.as_str(), real.message.as_str()),
+        (
+            "real_data_not_demo",
+            EnvironmentError::RealDataToDemo.to_string().as_str()
+        ),
+        "the environment choice's refusal crosses with its own code and message, not as internal"
+    );
+}

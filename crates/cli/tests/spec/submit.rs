@@ -3,90 +3,30 @@
 
 use std::path::Path;
 
-use assistid_core::ids::Personnummer;
 use assistid_core::model::ReportMonth;
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
-use assistid_fakes::pki::window_around;
-use assistid_store::{KeySource, NewSignature, SignatureEnvironment, SignerRole, Store};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use chrono::{NaiveDate, Utc};
-use uuid::Uuid;
+use assistid_fakes::bankid::UserCertificateAuthority;
+use assistid_store::{KeySource, Store};
+use assistid_test_kit::Signing;
+use chrono::Utc;
 
 use crate::support::DataDir;
 
-const PROVIDER_SIGNER: &str = "197001019871";
-
-/// Signs every current report version of the month like BankID (the fake's signing code),
-/// through the store's API: each assistant their report, the provider all in one batch.
+/// Signs every current report version of the month like BankID (the shared test kit's
+/// [`assistid_test_kit::sign_month`]): each assistant their report, the provider all in one
+/// batch, with a fake BankID CA the demo folder trusts. Returns how many reports were signed.
 pub(crate) fn sign_month(data_dir: &Path, key: &Path, month: &str) -> usize {
     let store = Store::open_in_data_dir(data_dir, &KeySource::File(key.to_path_buf()))
         .expect("the store opens");
     let month: ReportMonth = month.parse().expect("a month");
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("CA");
-    // Trusted the way a demo run's fake BankID root is: saved in <data>/demo-pki/.
-    std::fs::create_dir_all(data_dir.join("demo-pki")).expect("demo-pki folder");
-    std::fs::write(
-        data_dir.join("demo-pki/user-root-tests.der"),
-        bankid.root_der(),
-    )
-    .expect("root saved");
-    let now = Utc::now();
-    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
-    let visible = STANDARD.encode("Tidredovisning");
-    let versions = store
-        .latest_report_versions_in_month(month)
-        .expect("versions");
-    let save = |role, ids: &[Uuid], pnr: &str, non_visible: &str| {
-        let signature = sign_document(
-            &bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name: "Test Testsson",
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
-        .expect("the fake BankID signs");
-        store
-            .save_signature(&NewSignature {
-                role,
-                environment: SignatureEnvironment::Demo,
-                report_ids: ids,
-                order_ref: &Uuid::new_v4().to_string(),
-                signer: &Personnummer::from_digits(pnr).expect("a personnummer"),
-                signer_name: "Test Testsson",
-                signed_on,
-                signed_at: now,
-                user_visible_data: &visible,
-                user_non_visible_data: non_visible,
-                signature_base64: &signature.signature_base64(),
-                ocsp_response_base64: &signature.ocsp_base64(),
-                completion_data_json: &signature
-                    .completion_data(pnr, "Test Testsson", signed_on)
-                    .to_string(),
-            })
-            .expect("the signature is stored");
+    assistid_test_kit::trust_in_demo(data_dir, "tests", bankid.root_der()).expect("root saved");
+    let how = Signing {
+        provider_name: "Test Testsson",
+        ..Signing::demo(&bankid, Utc::now())
     };
-    for v in &versions {
-        save(
-            SignerRole::Assistant,
-            &[v.report_id],
-            v.assistant.digits(),
-            &STANDARD.encode(&v.binding),
-        );
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
-    save(
-        SignerRole::Provider,
-        &ids,
-        PROVIDER_SIGNER,
-        &STANDARD.encode(batch.join(";")),
-    );
-    versions.len()
+    assistid_test_kit::sign_month(&store, month, &how, |_, binding| binding)
+        .expect("the fake BankID signs the month and the signatures are stored")
+        .len()
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! client chosen by its certificate's usage: files without (or with a misleading) localKeyId,
 //! several keys, a key without its certificate.
 
-use assistid_pkcs12::{Pkcs12Error, client_key, client_key_candidates, read};
+use assistid_pkcs12::{Lacking, Pkcs12Error, client_key, client_key_candidates, read};
 
 use crate::p12_writer::{self, Bag, Content};
 use crate::support::{PASSWORD, client_certificate, password, rsa_pair, signing_pair};
@@ -152,6 +152,7 @@ fn files_without_a_usable_client_key_say_what_is_missing() {
                 Bag::bare(Content::Key(signing_key)),
             ],
             "clientAuth",
+            Lacking::ClientAuth,
         ),
         (
             "a certificate for another key, whatever the localKeyId says",
@@ -168,25 +169,33 @@ fn files_without_a_usable_client_key_say_what_is_missing() {
                 },
             ],
             "hör ihop",
+            Lacking::MatchingCertificate,
         ),
         (
             "a key without any certificate",
             vec![Bag::bare(Content::Key(key))],
             "inget certifikat",
+            Lacking::Certificate,
         ),
         (
             "certificates only",
             vec![Bag::bare(Content::Certificate(signing_cert))],
             "ingen privat nyckel",
+            Lacking::PrivateKey,
         ),
     ];
-    for (what, bags, says) in cases {
+    for (what, bags, says, lacks) in cases {
         let file = p12_writer::write(&bags, PASSWORD);
         let err = client_key(&file, &password(), None).expect_err(what);
         assert!(
-            matches!(&err, Pkcs12Error::NoClientKey { reason } if reason.contains(says)),
+            matches!(&err, Pkcs12Error::NoClientKey { reason, .. } if reason.contains(says)),
             "{what}: the file opens but has no client key, and the message says why ({says}): \
              {err:?}"
+        );
+        assert!(
+            matches!(&err, Pkcs12Error::NoClientKey { lacking, .. } if *lacking == lacks),
+            "{what}: the error names what is missing ({lacks:?}) for callers that tell the \
+             cases apart without reading the text: {err:?}"
         );
     }
 }

@@ -14,15 +14,10 @@ use assistid_app::import::ImportOptions;
 use assistid_app::{App, KeySource};
 use assistid_core::ids::{IdentityNumber, OrgNumber, Personnummer, with_control_digit};
 use assistid_core::model::{Assistant, Employment, PersonWithAssistance, Phone, Provider};
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
-use assistid_fakes::pki::window_around;
-use assistid_store::{
-    DataKind, EventId, KeySource as StoreKeys, NewSignature, SignatureEnvironment, SignerRole,
-    Store,
-};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use chrono::{NaiveDate, Utc};
+use assistid_fakes::bankid::UserCertificateAuthority;
+use assistid_store::{DataKind, EventId, KeySource as StoreKeys, Store};
+use assistid_test_kit::Signing;
+use chrono::Utc;
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 use uuid::Uuid;
@@ -384,81 +379,21 @@ pub fn signed_month(folder: &Folder, persons: u32, assistants: u32) -> Vec<Uuid>
 
     let store = folder.store();
     let bankid = UserCertificateAuthority::new("Fake BankID Root CA v1 Test").expect("BankID CA");
-    let pki = folder.path().join("demo-pki");
-    std::fs::create_dir_all(&pki).expect("demo-pki folder");
-    std::fs::write(pki.join("user-root-crash.der"), bankid.root_der())
+    assistid_test_kit::trust_in_demo(folder.path(), "crash", bankid.root_der())
         .expect("the test root is saved where the demo keeps its roots");
-    let signed_on = NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date");
-    let visible = STANDARD.encode("Tidredovisning oktober 2026");
-    let sign = |pnr: &str, non_visible: &str| {
-        sign_document(
-            &bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name: "Krasch Krasch",
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
-        .expect("the fake BankID signs")
+    let how = Signing {
+        provider_signer: PROVIDER_SIGNER,
+        provider_name: "Karin Krasch",
+        assistant_name: "Krasch Krasch",
+        ..Signing::demo(&bankid, now)
     };
-    let versions = store
-        .latest_report_versions_in_month(month)
-        .expect("the month's versions");
+    let ids = assistid_test_kit::sign_month(&store, month, &how, |_, binding| binding)
+        .expect("the fake BankID signs the month and the signatures are stored");
     assert_eq!(
-        versions.len(),
+        ids.len(),
         (persons * assistants) as usize,
         "one report per assistant and person"
     );
-    for version in &versions {
-        let non_visible = STANDARD.encode(&version.binding);
-        let signature = sign(version.assistant.digits(), &non_visible);
-        store
-            .save_signature(&NewSignature {
-                role: SignerRole::Assistant,
-                environment: SignatureEnvironment::Demo,
-                report_ids: &[version.report_id],
-                order_ref: &Uuid::new_v4().to_string(),
-                signer: &Personnummer::from_digits(version.assistant.digits())
-                    .expect("generated assistants have a personnummer"),
-                signer_name: "Krasch Krasch",
-                signed_on,
-                signed_at: now,
-                user_visible_data: &visible,
-                user_non_visible_data: &non_visible,
-                signature_base64: &signature.signature_base64(),
-                ocsp_response_base64: &signature.ocsp_base64(),
-                completion_data_json: &signature
-                    .completion_data(version.assistant.digits(), "Krasch Krasch", signed_on)
-                    .to_string(),
-            })
-            .expect("the assistant's signature is stored");
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
-    let batch = STANDARD.encode(batch.join(";"));
-    let provider = sign(PROVIDER_SIGNER, &batch);
-    store
-        .save_signature(&NewSignature {
-            role: SignerRole::Provider,
-            environment: SignatureEnvironment::Demo,
-            report_ids: &ids,
-            order_ref: &Uuid::new_v4().to_string(),
-            signer: &Personnummer::from_digits(PROVIDER_SIGNER).expect("valid"),
-            signer_name: "Karin Krasch",
-            signed_on,
-            signed_at: now,
-            user_visible_data: &visible,
-            user_non_visible_data: &batch,
-            signature_base64: &provider.signature_base64(),
-            ocsp_response_base64: &provider.ocsp_base64(),
-            completion_data_json: &provider
-                .completion_data(PROVIDER_SIGNER, "Karin Krasch", signed_on)
-                .to_string(),
-        })
-        .expect("the provider's batch signature is stored");
     ids
 }
 

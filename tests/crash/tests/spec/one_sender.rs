@@ -339,7 +339,7 @@ fn desktop_sending_task(folder: &Folder, fake: &BackgroundFakeFk) -> SendRun {
         .expect("the desktop queues the month beside the CLI");
     let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;
-    assistid_app::signing::block_on(app.send_run(
+    assistid_test_kit::block_on(app.send_run(
         &connection,
         &ids,
         &pacer,
