@@ -110,6 +110,8 @@ struct Figures {
     allowed_per_s: f64,
     mean_gap: Duration,
     min_gap: Duration,
+    /// The gaps' median, 90th and 99th percentile and largest (where the mean's excess is).
+    gap_percentiles: [Duration; 4],
     mean_wait: Duration,
     lowest_wait_ratio: f64,
     highest_wait_ratio: f64,
@@ -310,6 +312,15 @@ async fn one_run(cluster: &pg::Cluster, plan: &Plan, delay_ms: u64) -> Figures {
             span / u32::try_from(gaps.len()).unwrap_or(u32::MAX)
         },
         min_gap: gaps.iter().min().copied().unwrap_or_default(),
+        gap_percentiles: {
+            let mut sorted = gaps.clone();
+            sorted.sort();
+            let at = |q: f64| {
+                let i = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
+                sorted.get(i).copied().unwrap_or_default()
+            };
+            [at(0.5), at(0.9), at(0.99), at(1.0)]
+        },
         mean_wait: Duration::from_secs_f64(overall),
         lowest_wait_ratio: ratios.iter().copied().fold(f64::INFINITY, f64::min),
         highest_wait_ratio: ratios.iter().copied().fold(0.0, f64::max),
@@ -375,6 +386,14 @@ fn main() {
             f.highest_wait_ratio,
             f.instances_sent,
             f.wall.as_secs_f64()
+        );
+    }
+    for f in &all {
+        let [p50, p90, p99, max] = f.gap_percentiles.map(|d| d.as_secs_f64() * 1000.0);
+        println!(
+            "latency {} ms: gaps between arrivals: median {p50:.1} ms, 90th percentile \
+             {p90:.1} ms, 99th {p99:.1} ms, largest {max:.1} ms",
+            f.delay_ms
         );
     }
     for f in &all {
