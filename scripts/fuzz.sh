@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds every fuzz target in fuzz/ and runs each for a bounded time, seeded from the committed
-# seed corpora (fuzz/seeds/<target>/, test identity numbers only), as many targets at a time as
-# the machine has cores. Then replays what the runs kept (fuzz/corpus/<target>/) in the ordinary
+# seed corpora (fuzz/seeds/<target>/, test identity numbers only) or, for the targets whose
+# seeds hold private keys (pkcs12's certificate files), from seeds made now into a temporary
+# folder by tests/fuzz's `fuzz_seeds` example (no key is committed), as many targets at a
+# time as the machine has cores. Then replays what the runs kept (fuzz/corpus/<target>/) in the ordinary
 # test build: every target's check (tests/fuzz) and, for c14n, the agreement with
 # `xmllint --c14n` in one batch (crates/core/tests/spec/fuzz_corpus.rs).
 #
@@ -10,7 +12,8 @@
 # CI runs it with 20 s per target. Longer runs: scripts/fuzz.sh 600. Figures go to
 # fuzz/target/fuzz-summary.txt; a crash leaves its input in fuzz/artifacts/<target>/ and fails
 # the script (add the input to fuzz/seeds/<target>/ — the test build then replays it on every
-# run — and pin it with a regression test in the owning crate's spec, then fix it).
+# run — and pin it with a regression test in the owning crate's spec, then fix it; for pkcs12,
+# whose inputs may hold a key, make the input in the crate's spec instead of committing it).
 #
 # The machine has only stable Rust: cargo-fuzz needs nightly flags (-Z sanitizer, sancov),
 # which RUSTC_BOOTSTRAP=1 unlocks on the stable compiler, for the fuzz build alone (set for the
@@ -47,6 +50,22 @@ tool_need cargo-fuzz
 # the main build: instrumented code cannot be shared with it.
 fuzz_target_dir="${CARGO_TARGET_DIR:-$PWD/target}/fuzz"
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
+
+# Seeds made now (assistid_fuzz_checks::seeds::GENERATED), in a folder removed on exit. The
+# example is built in the main build with the workspace's features, as the test build has them.
+generated_seeds=$(mktemp -d "${TMPDIR:-/tmp}/assistid-fuzz-seeds.XXXXXX")
+trap 'rm -rf "$generated_seeds"' EXIT
+echo "==> making the seeds that are not committed"
+cargo build --workspace --locked --quiet --example fuzz_seeds || {
+  echo "fuzz: the seed maker (tests/fuzz/examples/fuzz_seeds.rs) did not build" >&2; exit 1; }
+for t in "${targets[@]}"; do
+  "${CARGO_TARGET_DIR:-$PWD/target}/debug/examples/fuzz_seeds" "$t" "$generated_seeds/$t" || {
+    echo "fuzz: the $t seeds could not be made" >&2; exit 1; }
+done
+# The seed folder of target $1: the generated one, else the committed one.
+seeds_of() {
+  if [ -d "$generated_seeds/$1" ]; then echo "$generated_seeds/$1"; else echo "seeds/$1"; fi
+}
 cd fuzz
 echo "==> building ${#targets[@]} fuzz targets (sanitizer: $sanitizer)"
 build_start=$(date +%s)
@@ -62,7 +81,7 @@ mkdir -p target
 run_target() {
   local t="$1" log="target/fuzz-$1.log"
   mkdir -p "corpus/$t" "artifacts/$t"
-  fuzz run -O -a --sanitizer "$sanitizer" --target-dir "$fuzz_target_dir" "$t" "corpus/$t" "seeds/$t" -- \
+  fuzz run -O -a --sanitizer "$sanitizer" --target-dir "$fuzz_target_dir" "$t" "corpus/$t" "$(seeds_of "$t")" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     "${job_args[@]}" -print_final_stats=1 \
     -artifact_prefix="artifacts/$t/" >"$log" 2>&1

@@ -28,19 +28,14 @@
 
 #![allow(clippy::print_stdout)]
 
-#[allow(dead_code)]
-#[path = "../tests/spec/pg.rs"]
-mod pg;
-#[allow(dead_code)]
-#[path = "../tests/spec/support.rs"]
-mod support;
-
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use support::{PROVIDER, Setup, Tuning, good_handover};
+use assistid_relay::testing::pg;
+use assistid_relay::testing::process::{Serve, serve as serve_in};
+use assistid_relay::testing::support::{PROVIDER, Setup, Tuning, good_handover};
 use uuid::Uuid;
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -89,57 +84,16 @@ impl Plan {
     }
 }
 
-/// A real `assistid-relay serve` process, killed when dropped.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
+/// A real `assistid-relay serve` process of this build on `setup`, logging as in production
+/// (`info`: a line per request and per answer; the output is discarded).
 async fn serve(setup: &Setup, name: &str) -> Serve {
-    let port = free_port();
-    let text = setup.config_text().replace(
-        "listen = \"127.0.0.1:0\"",
-        &format!("listen = \"127.0.0.1:{port}\""),
-    );
-    let path = setup.dir.path().join(format!("{name}.toml"));
-    std::fs::write(&path, text).expect("the instance's config");
-    let child = Command::new(env!("CARGO_BIN_EXE_assistid-relay"))
-        .arg("--config")
-        .arg(&path)
-        .arg("serve")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("assistid-relay serve starts");
-    let url = format!("https://127.0.0.1:{port}");
-    let client = setup.anonymous();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(r) = client.get(format!("{url}/readyz")).send().await
-            && r.status() == 200
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{name} becomes ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Serve { child, url }
+    serve_in(
+        setup,
+        Path::new(env!("CARGO_BIN_EXE_assistid-relay")),
+        name,
+        "info",
+    )
+    .await
 }
 
 /// What one run measured.
@@ -156,6 +110,8 @@ struct Figures {
     allowed_per_s: f64,
     mean_gap: Duration,
     min_gap: Duration,
+    /// The gaps' median, 90th and 99th percentile and largest (where the mean's excess is).
+    gap_percentiles: [Duration; 4],
     mean_wait: Duration,
     lowest_wait_ratio: f64,
     highest_wait_ratio: f64,
@@ -356,6 +312,15 @@ async fn one_run(cluster: &pg::Cluster, plan: &Plan, delay_ms: u64) -> Figures {
             span / u32::try_from(gaps.len()).unwrap_or(u32::MAX)
         },
         min_gap: gaps.iter().min().copied().unwrap_or_default(),
+        gap_percentiles: {
+            let mut sorted = gaps.clone();
+            sorted.sort();
+            let at = |q: f64| {
+                let i = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
+                sorted.get(i).copied().unwrap_or_default()
+            };
+            [at(0.5), at(0.9), at(0.99), at(1.0)]
+        },
         mean_wait: Duration::from_secs_f64(overall),
         lowest_wait_ratio: ratios.iter().copied().fold(f64::INFINITY, f64::min),
         highest_wait_ratio: ratios.iter().copied().fold(0.0, f64::max),
@@ -421,6 +386,14 @@ fn main() {
             f.highest_wait_ratio,
             f.instances_sent,
             f.wall.as_secs_f64()
+        );
+    }
+    for f in &all {
+        let [p50, p90, p99, max] = f.gap_percentiles.map(|d| d.as_secs_f64() * 1000.0);
+        println!(
+            "latency {} ms: gaps between arrivals: median {p50:.1} ms, 90th percentile \
+             {p90:.1} ms, 99th {p99:.1} ms, largest {max:.1} ms",
+            f.delay_ms
         );
     }
     for f in &all {

@@ -12,7 +12,9 @@
 //! - [`checks`]: what is checked before a report is queued;
 //! - [`sender`]: the sender loop and the pacer shared by all instances;
 //! - [`api`]: the HTTPS API v1, health, readiness and metrics;
-//! - [`pki`]: the relay's CA.
+//! - [`pki`]: the relay's CA;
+//! - `testing` (feature `testing`, for tests and benchmarks only): a throwaway PostgreSQL
+//!   cluster, a relay set-up with the fake FK, `serve` processes.
 //!
 //! Logs carry ids and codes only: never a report, a signature, FK's answer or a personnummer.
 #![deny(missing_docs)]
@@ -26,6 +28,8 @@ pub mod metrics;
 pub mod pki;
 pub mod queue;
 pub mod sender;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -542,18 +542,44 @@ pub async fn has_due(
 /// returned wait has passed (kept should the instance die during the send). Nothing is
 /// written when nothing is due. Returns the claim and the seconds from PostgreSQL's clock at
 /// the end of the statement to the planned start (a few microseconds below zero when the
-/// start is "now").
-pub async fn claim_next(
+/// start is "now"). `statement` is [`CLAIM_NEXT_SQL`], as text or prepared on `client`.
+pub async fn claim_next<T>(
     client: &tokio_postgres::Client,
+    statement: &T,
     environment: &str,
     instance: Uuid,
     max_sends_per_hour: i64,
     spacing: std::time::Duration,
-) -> Result<Option<(Claimed, f64)>, DbError> {
+) -> Result<Option<(Claimed, f64)>, DbError>
+where
+    T: ?Sized + tokio_postgres::ToStatement,
+{
     let spacing_secs = spacing.as_secs_f64();
     let row = client
         .query_opt(
-            "WITH next AS (SELECT s.id, s.installation_id FROM submissions s \
+            statement,
+            &[&environment, &max_sends_per_hour, &instance, &spacing_secs],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let envelope: Option<Vec<u8>> = row.get(3);
+    let wait: f64 = row.get(4);
+    Ok(Some((
+        Claimed {
+            id: row.get(0),
+            installation_id: row.get(1),
+            attempt: row.get(2),
+            envelope: envelope.unwrap_or_default(),
+        },
+        wait,
+    )))
+}
+
+/// The statement of [`claim_next`] (`$1` environment, `$2` hourly quota, `$3` instance,
+/// `$4` spacing in seconds), for preparing it once on the pacer's connection.
+pub const CLAIM_NEXT_SQL: &str = "WITH next AS (SELECT s.id, s.installation_id FROM submissions s \
                  JOIN installations i ON i.id = s.installation_id \
                  WHERE s.environment = $1 AND s.state IN ('queued', 'failed_will_retry') \
                  AND (s.not_before IS NULL OR s.not_before <= now()) AND i.revoked_at IS NULL \
@@ -575,25 +601,7 @@ pub async fn claim_next(
                  RETURNING last_start) \
              SELECT claimed.id, claimed.installation_id, claimed.attempts, claimed.envelope, \
                  extract(epoch FROM (paced.last_start - clock_timestamp()))::float8 \
-             FROM claimed, paced",
-            &[&environment, &max_sends_per_hour, &instance, &spacing_secs],
-        )
-        .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let envelope: Option<Vec<u8>> = row.get(3);
-    let wait: f64 = row.get(4);
-    Ok(Some((
-        Claimed {
-            id: row.get(0),
-            installation_id: row.get(1),
-            attempt: row.get(2),
-            envelope: envelope.unwrap_or_default(),
-        },
-        wait,
-    )))
-}
+             FROM claimed, paced";
 
 /// Notes when an attempt's request was handed to the operating system (this machine's clock).
 pub async fn mark_sent(pool: &Pool, claimed: &Claimed, at: DateTime<Utc>) -> Result<(), DbError> {

@@ -13,20 +13,26 @@
 //! (`PreparedConnection::submit_envelope`'s callback) `last_start` is written again — an upper
 //! bound of the start: the earlier of PostgreSQL's clock after the send and the booked start
 //! plus the time since the local instant known to come no earlier than the booked start on
-//! PostgreSQL's clock (from the claim's round trip, refined by up to three clock probes on the
-//! turn's connection while the start comes due; the probe with the shortest round trip bounds
-//! best, as in NTP) — and only then is the lock released. The answer is awaited
+//! PostgreSQL's clock (from the claim's round trip, refined by up to eight clock probes on
+//! the turn's connection, spread over the wait while the start comes due; the probe with the shortest round trip bounds
+//! best, as in NTP) — and only then is the lock released (the update and the unlock pipelined
+//! in one round trip). The pacer's statements are prepared once per connection (one round trip
+//! each), and the request's task sleeps until just before its start and finishes the wait on
+//! the monotonic clock (`wait_until`), so the start is not late by Tokio's millisecond timer.
+//! The answer is awaited
 //! outside the turn, so several requests can wait for FK at once while their starts stay
 //! spaced. An instance killed during its turn loses its connection and PostgreSQL releases
 //! the lock; `last_start` then holds the booked start.
 
+use std::future::Future as _;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use assistid_elt::{Disposition, EltClient, ResponseRecord};
 use chrono::Utc;
 use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore, watch};
-use tokio_postgres::Client;
+use tokio_postgres::{Client, Statement};
 use uuid::Uuid;
 
 use crate::db::{self, Pool};
@@ -38,8 +44,15 @@ use crate::queue::{self, Claimed, Outcome, State};
 /// `connection::MAX_IDLE`, after which FK may close it); an older one is replaced.
 const FRESH_FOR: Duration = Duration::from_secs(2);
 /// Clock probes at most per turn, and the time left before the start a probe needs.
-const PROBES: usize = 3;
+/// Clock probes are spread over the wait (one every `PROBE_EVERY`): on a busy machine one
+/// round trip in several is fast (the server process and this one both running), and the
+/// fastest bounds the start best; back-to-back probes tend to share one slow moment.
+const PROBES: usize = 8;
 const PROBE_ROOM: Duration = Duration::from_millis(10);
+const PROBE_EVERY: Duration = Duration::from_millis(4);
+/// How long before a request's start the pacer stops sleeping on Tokio's timer and finishes
+/// the wait on the monotonic clock ([`wait_until`]).
+const WAKE_EARLY: Duration = Duration::from_millis(2);
 /// How often an idle loop looks for work (a new submission also wakes it).
 const IDLE_POLL: Duration = Duration::from_millis(250);
 
@@ -56,25 +69,61 @@ pub struct SenderSettings {
     pub max_sends_per_hour: i64,
 }
 
-/// The pacer connection of one instance and environment.
+/// The pacer's statements, prepared once per connection: each is then one round trip (a
+/// statement given as text costs two, a parse and an execution), which halves the turn's
+/// round trips and the uncertainty of its clock probes.
+struct Statements {
+    lock: Statement,
+    unlock: Statement,
+    claim: Statement,
+    probe: Statement,
+    mark_sent: Statement,
+}
+
+impl Statements {
+    async fn prepare(client: &Client) -> Result<Self, DbError> {
+        Ok(Self {
+            lock: client.prepare("SELECT pg_advisory_lock($1)").await?,
+            unlock: client.prepare("SELECT pg_advisory_unlock($1)").await?,
+            claim: client.prepare(queue::CLAIM_NEXT_SQL).await?,
+            probe: client
+                .prepare(
+                    "SELECT extract(epoch FROM (last_start - clock_timestamp()))::float8 \
+                     FROM pacer WHERE environment = $1",
+                )
+                .await?,
+            mark_sent: client
+                .prepare(
+                    "UPDATE pacer SET last_start = least(clock_timestamp(), \
+                     last_start + make_interval(secs => $2)) WHERE environment = $1",
+                )
+                .await?,
+        })
+    }
+}
+
+/// The pacer connection of one instance and environment, with its prepared statements.
 struct PacerConn {
     url: String,
-    client: Option<Client>,
+    session: Option<(Client, Statements)>,
     lock_key: i64,
 }
 
 impl PacerConn {
-    async fn client(&mut self) -> Result<&Client, DbError> {
-        if self.client.as_ref().is_none_or(Client::is_closed) {
-            self.client = Some(db::connect(&self.url).await?);
+    async fn session(&mut self) -> Result<&(Client, Statements), DbError> {
+        if self.session.as_ref().is_none_or(|(c, _)| c.is_closed()) {
+            self.session = None;
+            let client = db::connect(&self.url).await?;
+            let statements = Statements::prepare(&client).await?;
+            self.session = Some((client, statements));
         }
-        self.client
+        self.session
             .as_ref()
             .ok_or_else(|| unreachable!("connected just above"))
     }
 }
 
-/// A granted turn: the advisory lock is held until [`Turn::release`].
+/// A granted turn: the advisory lock is held until [`Turn::finish`] or [`Turn::release`].
 struct Turn {
     conn: OwnedMutexGuard<PacerConn>,
     environment: String,
@@ -84,21 +133,19 @@ impl Turn {
     /// The connection that holds the turn, never a new one: a reconnected session would not
     /// hold the advisory lock (PostgreSQL released it with the lost session), and another
     /// instance may have taken the turn and booked its own start since.
-    fn held(&self) -> Result<&Client, DbError> {
+    fn held(&self) -> Result<&(Client, Statements), DbError> {
         self.conn
-            .client
+            .session
             .as_ref()
-            .filter(|c| !c.is_closed())
+            .filter(|(c, _)| !c.is_closed())
             .ok_or(DbError::TurnLost)
     }
 
     async fn acquire(pacer: &Arc<Mutex<PacerConn>>, environment: &str) -> Result<Self, DbError> {
         let mut conn = pacer.clone().lock_owned().await;
         let key = conn.lock_key;
-        let client = conn.client().await?;
-        client
-            .execute("SELECT pg_advisory_lock($1)", &[&key])
-            .await?;
+        let (client, statements) = conn.session().await?;
+        client.execute(&statements.lock, &[&key]).await?;
         Ok(Self {
             conn,
             environment: environment.to_owned(),
@@ -108,15 +155,15 @@ impl Turn {
     /// Claims the next due submission and books its start (see [`queue::claim_next`]) on
     /// the connection that holds the turn.
     async fn claim(
-        &mut self,
+        &self,
         settings: &SenderSettings,
         instance: Uuid,
     ) -> Result<Option<(Claimed, f64)>, DbError> {
-        let environment = self.environment.clone();
-        let client = self.held()?;
+        let (client, statements) = self.held()?;
         queue::claim_next(
             client,
-            &environment,
+            &statements.claim,
+            &self.environment,
             instance,
             settings.max_sends_per_hour,
             settings.spacing,
@@ -128,51 +175,80 @@ impl Turn {
     /// seconds; `None` if the turn's connection is gone or the query failed (never on a new
     /// connection: that would not hold the turn).
     async fn booked_minus_now(&self) -> Option<f64> {
-        let client = self.conn.client.as_ref().filter(|c| !c.is_closed())?;
+        let (client, statements) = self.held().ok()?;
         client
-            .query_one(
-                "SELECT extract(epoch FROM (last_start - clock_timestamp()))::float8 \
-                 FROM pacer WHERE environment = $1",
-                &[&self.environment],
-            )
+            .query_one(&statements.probe, &[&self.environment])
             .await
             .ok()
             .and_then(|row| row.try_get(0).ok())
     }
 
-    /// Writes the upper bound of the request's start once it has left: the earlier of
-    /// PostgreSQL's clock now and `booked + after_booked`, where `booked` is the start written
-    /// by the claim (still in `last_start`: the turn is held) and `after_booked` bounds how
-    /// much later than it the request left (see `turn_once`).
-    async fn mark_sent(&mut self, after_booked: Duration) -> Result<(), DbError> {
-        let environment = self.environment.clone();
-        let after_secs = after_booked.as_secs_f64();
-        // Only on the connection that holds the turn: on another one this could lower a start
-        // that another instance booked after the lock was lost. Without it the claim's booking
-        // stays, which is at most the request's lateness earlier than its real start.
-        let client = self.held()?;
-        client
-            .execute(
-                "UPDATE pacer SET last_start = least(clock_timestamp(), \
-                 last_start + make_interval(secs => $2)) WHERE environment = $1",
-                &[&environment, &after_secs],
-            )
-            .await?;
-        Ok(())
+    /// Gives the turn back; with `after_booked`, first writes the upper bound of the start of
+    /// the request that left: the earlier of PostgreSQL's clock now and `booked +
+    /// after_booked`, where `booked` is the start written by the claim (still in `last_start`:
+    /// the turn is held) and `after_booked` bounds how much later than it the request left
+    /// (see `turn_once`).
+    ///
+    /// The update and the unlock are pipelined: both go to PostgreSQL at once and it runs
+    /// them in the order sent (tokio-postgres sends requests in the order their futures are
+    /// first polled: the update is polled once before the unlock is made), so the next
+    /// holder sees the written start, one round trip after the send instead of two.
+    /// Only on the connection that holds the turn: on another one the update could lower a
+    /// start that another instance booked after the lock was lost (without it the claim's
+    /// booking stays, at most the request's lateness earlier than its real start); if that
+    /// connection is gone or the unlock fails, it is dropped, which releases the lock.
+    async fn finish(mut self, after_booked: Option<Duration>) {
+        let key = self.conn.lock_key;
+        let released = match self.held() {
+            Ok((client, statements)) => {
+                let after_secs = after_booked.map(|d| d.as_secs_f64());
+                let mark = async {
+                    match after_secs {
+                        Some(secs) => client
+                            .execute(&statements.mark_sent, &[&self.environment, &secs])
+                            .await
+                            .map(drop),
+                        None => Ok(()),
+                    }
+                };
+                let mut mark = std::pin::pin!(mark);
+                // Polled once here: the update is sent before the unlock below exists.
+                let first = std::future::poll_fn(|cx| Poll::Ready(mark.as_mut().poll(cx))).await;
+                let key_param: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&key];
+                let unlock = client.execute(&statements.unlock, &key_param);
+                let unlocked = match first {
+                    Poll::Ready(_) => unlock.await,
+                    Poll::Pending => tokio::join!(mark, unlock).1,
+                };
+                unlocked.is_ok()
+            }
+            Err(_) => false,
+        };
+        if !released {
+            // Could not unlock: drop the connection, which releases the lock in PostgreSQL.
+            self.conn.session = None;
+        }
     }
 
-    async fn release(mut self) {
-        let key = self.conn.lock_key;
-        if let Ok(client) = self.conn.client().await
-            && client
-                .execute("SELECT pg_advisory_unlock($1)", &[&key])
-                .await
-                .is_ok()
-        {
-            return;
-        }
-        // Could not unlock: drop the connection, which releases the lock in PostgreSQL.
-        self.conn.client = None;
+    /// Gives the turn back without writing anything.
+    async fn release(self) {
+        self.finish(None).await;
+    }
+}
+
+/// Waits until `due` on the monotonic clock: Tokio's timer until [`WAKE_EARLY`] before it,
+/// then the rest by looking at the clock, yielding to other tasks between looks. Tokio's
+/// timer rounds a deadline up to its next millisecond tick and the thread it wakes may be
+/// scheduled late on a busy machine; either delays the request's start, and every delay of
+/// a start delays every later start of the vendor.
+async fn wait_until(due: Instant) {
+    if let Some(early) = due.checked_sub(WAKE_EARLY)
+        && early > Instant::now()
+    {
+        tokio::time::sleep_until(early.into()).await;
+    }
+    while Instant::now() < due {
+        tokio::task::yield_now().await;
     }
 }
 
@@ -189,7 +265,7 @@ pub async fn run(
 ) {
     let pacer = Arc::new(Mutex::new(PacerConn {
         url: pool.url().to_owned(),
-        client: None,
+        session: None,
         lock_key: db::pacer_lock_key(&settings.environment),
     }));
     let slots = Arc::new(Semaphore::new(settings.max_in_flight));
@@ -285,7 +361,7 @@ async fn turn_once(
             }
         },
     };
-    let mut turn = Turn::acquire(pacer, &settings.environment).await?;
+    let turn = Turn::acquire(pacer, &settings.environment).await?;
     if *stop.borrow() {
         turn.release().await;
         return Ok(false);
@@ -330,6 +406,9 @@ async fn turn_once(
         if let Some(probe) = shifted(answered, secs.max(0.0)) {
             due = due.min(probe);
         }
+        if Instant::now() + PROBE_EVERY + PROBE_ROOM < due {
+            tokio::time::sleep(PROBE_EVERY).await;
+        }
     }
     let connection = if connection.opened.elapsed() + remaining < FRESH_FOR {
         connection.connection
@@ -337,8 +416,7 @@ async fn turn_once(
         // Too old by the start (waited long for the turn): open a new one while the turn
         // comes due; if that fails, the claim goes back to the queue (nothing was sent).
         drop(connection);
-        let (fresh, ()) = tokio::join!(client.connect(), tokio::time::sleep_until(due.into()));
-        match fresh {
+        match client.connect().await {
             Ok(connection) => connection,
             Err(e) => {
                 tracing::warn!(code = e.code(), environment = %settings.environment, "FK connection could not be opened");
@@ -353,7 +431,7 @@ async fn turn_once(
             }
         }
     };
-    tokio::time::sleep_until(due.into()).await;
+    // Logged before the wait: nothing between the wait's end and the request's start.
     tracing::info!(code = "fk_request", submission = %claimed.id, installation = %claimed.installation_id, attempt = claimed.attempt, environment = %settings.environment, "sending to FK");
     let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<(chrono::DateTime<Utc>, Instant)>();
     // Releases the turn once the request has left (or failed before leaving).
@@ -367,18 +445,22 @@ async fn turn_once(
             let after_booked = anchor.map_or(Duration::from_secs(3600), |a| {
                 left.saturating_duration_since(a)
             });
-            let _ = turn.mark_sent(after_booked).await;
+            turn.finish(Some(after_booked)).await;
             release_metrics.request_started();
+        } else {
+            turn.release().await;
         }
-        turn.release().await;
         if let Some((at, _)) = sent {
             let _ = queue::mark_sent(&release_pool, &release_claimed, at).await;
         }
     });
     let pool = pool.clone();
     let metrics = metrics.clone();
+    // The request's own task waits for its start and sends: no hand-over between the end of
+    // the wait and the write.
     tasks.spawn(async move {
         let envelope = claimed.envelope.clone();
+        wait_until(due).await;
         let started = Instant::now();
         let sent_slot = Arc::new(std::sync::Mutex::new(None));
         let sent_in_callback = sent_slot.clone();

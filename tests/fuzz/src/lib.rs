@@ -9,6 +9,8 @@
 //! identity number. The register here holds test identity numbers only (the ones in
 //! `schemas/examples/`, never real people).
 
+pub mod seeds;
+
 use assistid_bankid::BankIdError;
 use assistid_bankid::signature::{
     Expected, canonicalize_element_by_id, canonicalize_signed_info, verify_signature,
@@ -329,8 +331,9 @@ pub fn c14n(data: &[u8]) {
     );
 }
 
-/// The password of the committed `pkcs12` seeds (test keys only), so that mutations of them get
-/// past the MAC and the decryption into the bags and the pairing.
+/// The password of the `pkcs12` seeds (made at fuzz and test time by [`seeds`], never
+/// committed), so that mutations of them get past the MAC and the decryption into the bags and
+/// the pairing.
 pub const PKCS12_SEED_PASSWORD: &str = "fuzz";
 
 /// `pkcs12`: a certificate file (FK's client certificate or BankID's RP certificate, as the

@@ -22,11 +22,6 @@ mod ways_out;
 
 mod shifts;
 
-// The relay's own spec harness (a throwaway PostgreSQL cluster, a relay set-up with the fake
-// FK), shared as source so both crates start the relay the same way.
-#[allow(dead_code)]
-#[path = "../../../relay/tests/spec/pg.rs"]
-mod pg;
-#[allow(dead_code)]
-#[path = "../../../relay/tests/spec/support.rs"]
-mod support;
+// The relay's test kit (a throwaway PostgreSQL cluster, a relay set-up with the fake FK), so
+// both crates start the relay the same way.
+use assistid_relay::testing::{pg, support};

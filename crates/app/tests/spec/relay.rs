@@ -1,6 +1,6 @@
 //! Sending through the vendor's relay (issue 17): a real `assistid-relay` started in-process
-//! on a throwaway PostgreSQL cluster (the relay's own spec harness, `crate::pg` and
-//! `crate::support`), the fake FK behind it over mutual TLS, and a real encrypted data folder
+//! on a throwaway PostgreSQL cluster (the relay's test kit, `assistid_relay::testing`: `crate::pg`
+//! and `crate::support`), the fake FK behind it over mutual TLS, and a real encrypted data folder
 //! that enrols with a one-time code, signs its month with BankID's test service and sends.
 
 use std::time::Duration;

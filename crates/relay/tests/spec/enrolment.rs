@@ -30,15 +30,13 @@ async fn an_installation_enrols_once_with_its_code_and_then_calls_with_its_certi
     let (status, body) = setup
         .enrol_with(&code)
         .await
-        .err()
-        .expect("a used code does not enrol a second installation");
+        .expect_err("a used code does not enrol a second installation");
     assert_eq!(status, 403, "a used code is refused: {body}");
     assert_eq!(body["error"]["code"], "enrolment_code_invalid");
     let (status, body) = setup
         .enrol_with("AAAA-BBBB-CCCC-DDDD-EEEE")
         .await
-        .err()
-        .expect("an unknown code enrols nothing");
+        .expect_err("an unknown code enrols nothing");
     assert_eq!(status, 403, "{body}");
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(
@@ -163,8 +161,7 @@ async fn an_expired_code_enrols_nothing_and_a_revoked_installations_queue_is_not
     let (status, body) = setup
         .enrol_with(&expired)
         .await
-        .err()
-        .expect("an expired code enrols nothing");
+        .expect_err("an expired code enrols nothing");
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["error"]["code"], "enrolment_code_invalid");
 

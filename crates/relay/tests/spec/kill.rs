@@ -2,65 +2,23 @@
 //! nothing lost, nothing sent twice, the pace held. What the killed process may have sent
 //! becomes uncertain (never resent by itself); everything else is accepted once.
 
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
+use assistid_relay::testing::process::{Serve, serve as serve_in};
 use uuid::Uuid;
 
 use crate::support::{PROVIDER, SPACING_MS, Setup, good_handover};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// A real `assistid-relay serve` process of this build on `setup`.
 async fn serve(setup: &Setup, name: &str) -> Serve {
-    let port = free_port();
-    let text = setup.config_text().replace(
-        "listen = \"127.0.0.1:0\"",
-        &format!("listen = \"127.0.0.1:{port}\""),
-    );
-    let path = setup.dir.path().join(format!("{name}.toml"));
-    std::fs::write(&path, text).expect("the instance's config");
-    let child = Command::new(env!("CARGO_BIN_EXE_assistid-relay"))
-        .arg("--config")
-        .arg(&path)
-        .arg("serve")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("assistid-relay serve starts");
-    let url = format!("https://127.0.0.1:{port}");
-    let client = setup.anonymous();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(r) = client.get(format!("{url}/readyz")).send().await
-            && r.status() == 200
-        {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{name} becomes ready"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Serve { child, url }
+    serve_in(
+        setup,
+        Path::new(env!("CARGO_BIN_EXE_assistid-relay")),
+        name,
+        "info",
+    )
+    .await
 }
 
 async fn states(setup: &Setup, ids: &[Uuid]) -> Vec<String> {

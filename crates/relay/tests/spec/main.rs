@@ -9,7 +9,9 @@ mod harness;
 mod kill;
 mod observability;
 mod pacing;
-mod pg;
 mod refusals;
 mod state_machine;
-mod support;
+
+// The relay's test kit (feature `testing`), shared with the load benchmark and the desktop
+// crate's relay specs.
+use assistid_relay::testing::{pg, support};

@@ -1,4 +1,6 @@
-//! Every fuzz target's check over every committed seed (`fuzz/seeds/<target>/`) and every input
+//! Every fuzz target's check over every committed seed (`fuzz/seeds/<target>/`), the seeds made
+//! at test time where none may be committed (`assistid_fuzz_checks::seeds`: certificate files
+//! with private keys), and every input
 //! a fuzz run on this checkout kept (`fuzz/corpus/<target>/`, not committed): the same function
 //! the fuzz target runs under libFuzzer, here in the ordinary test build. So a regression input
 //! committed as a seed fails `cargo test` without the instrumented fuzz build, and CI replays
@@ -7,7 +9,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use assistid_fuzz_checks::{TARGETS, Target};
+use assistid_fuzz_checks::{TARGETS, Target, seeds};
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
@@ -30,10 +32,20 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 /// Runs `target`'s check over its seeds and kept corpus; returns every input whose check
 /// panicked (the panic messages are printed above the test's result).
 fn replay(target: &Target) -> Vec<String> {
-    let seeds = files_in(&fuzz_dir().join("seeds").join(target.name));
+    let made = tempfile::tempdir().expect("a temporary folder for the generated seeds");
+    let generated = seeds::write(target.name, made.path())
+        .unwrap_or_else(|e| panic!("{}'s seeds must be made: {e}", target.name));
+    assert_eq!(
+        !generated.is_empty(),
+        seeds::GENERATED.contains(&target.name),
+        "{}'s seeds are generated exactly when the target is listed in seeds::GENERATED",
+        target.name
+    );
+    let mut seeds = files_in(&fuzz_dir().join("seeds").join(target.name));
+    seeds.extend(generated);
     assert!(
         !seeds.is_empty(),
-        "fuzz/seeds/{} must hold the target's committed seeds",
+        "fuzz/seeds/{} must hold the target's committed seeds, or seeds::write make them",
         target.name
     );
     let corpus = files_in(&fuzz_dir().join("corpus").join(target.name));
@@ -78,6 +90,45 @@ fn every_fuzz_target_has_a_binary_in_fuzz_and_is_fuzzed_by_the_script() {
             script.contains(t.name),
             "scripts/fuzz.sh must fuzz {} by default",
             t.name
+        );
+    }
+}
+
+#[test]
+fn fuzz_seeds_with_private_keys_are_made_at_test_time_and_none_is_committed() {
+    let made = tempfile::tempdir().expect("a temporary folder");
+    let written = seeds::write("pkcs12", made.path()).expect("the pkcs12 seeds are made");
+    assert_eq!(written.len(), 6, "six pkcs12 seeds, one per layout");
+    let password = assistid_core::secret::Sensitive::new(
+        assistid_fuzz_checks::PKCS12_SEED_PASSWORD.to_owned(),
+    );
+    let mut chosen = 0;
+    for file in &written {
+        let bytes = std::fs::read(file).expect("a written seed");
+        let candidates = assistid_pkcs12::client_key_candidates(&bytes, &password);
+        assert!(
+            candidates.is_ok(),
+            "{} must open with the seeds' password (else the fuzzer never gets past the MAC): \
+             {candidates:?}",
+            file.display()
+        );
+        if assistid_pkcs12::client_key(&bytes, &password, None).is_ok() {
+            chosen += 1;
+        }
+    }
+    assert_eq!(
+        chosen, 5,
+        "every seed but the signing-only one holds a key for TLS client authentication"
+    );
+    assert!(
+        !made.path().join(".keys").exists(),
+        "the keys' PEM files are removed once the seeds are exported"
+    );
+    for target in seeds::GENERATED {
+        let committed = files_in(&fuzz_dir().join("seeds").join(target));
+        assert!(
+            committed.is_empty(),
+            "no {target} seed may be committed (they hold private keys): {committed:?}"
         );
     }
 }

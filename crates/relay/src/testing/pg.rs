@@ -186,7 +186,6 @@ impl Cluster {
 
     /// Stops the server at once (as a crash would) and starts it again on the same port and
     /// data: for tests of what survives a PostgreSQL restart.
-    #[allow(dead_code)]
     pub fn restart(&self) {
         self.stop();
         self.pg_ctl_start();
@@ -279,7 +278,6 @@ impl Drop for Cluster {
 
 /// The cluster every test of this binary shares (each in a database of its own); the
 /// watchdog stops and removes it when the binary ends.
-#[allow(dead_code)]
 pub fn shared() -> &'static Cluster {
     static CLUSTER: std::sync::OnceLock<Cluster> = std::sync::OnceLock::new();
     CLUSTER.get_or_init(Cluster::start)

@@ -5,19 +5,19 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::RelayHandle;
+use crate::api::{EnrolResponse, SignatureJson, SubmissionJson, SubmitBody};
+use crate::config::Config;
+use crate::db::Pool;
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
 use assistid_fakes::fk::samples::{binding_entry, sample_report};
 use assistid_fakes::fk::{Behaviour, FakeFk, FakeFkConfig, FakeFkHandle};
-use assistid_relay::RelayHandle;
-use assistid_relay::api::{EnrolResponse, SignatureJson, SubmissionJson, SubmitBody};
-use assistid_relay::config::Config;
-use assistid_relay::db::Pool;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::pg;
+use super::pg;
 
 /// The assistant of the sample report.
 pub const ASSISTANT: &str = "198001019804";
@@ -28,12 +28,19 @@ pub const PROVIDER: &str = "5560360793";
 pub const SPACING_MS: u64 = 50;
 
 /// One relay set-up: the database, the relay's files, the fake FK, running instances.
+#[derive(Debug)]
 pub struct Setup {
+    /// The database's connection string.
     pub database_url: String,
+    /// The relay's files (CA, server certificate, the vendor's FK certificate, configurations).
     pub dir: tempfile::TempDir,
+    /// The fake FK the instances send to.
     pub fk: FakeFkHandle,
+    /// The in-process instances, in the order started.
     pub relays: Vec<RelayHandle>,
+    /// The relay CA's certificate (PEM), which installations trust.
     pub ca_pem: String,
+    /// The instances' `queue.lease_secs`.
     pub lease_secs: u64,
     /// Appended to the configuration file (e.g. a `[quotas]` table).
     pub extra_config: String,
@@ -96,7 +103,7 @@ impl Setup {
         lease_secs: u64,
         tuning: Tuning,
     ) -> Self {
-        assistid_relay::db::migrate(&Pool::new(&database_url))
+        crate::db::migrate(&Pool::new(&database_url))
             .await
             .expect("the relay's migrations run on a new database");
         let fk = FakeFk::start(FakeFkConfig {
@@ -112,7 +119,7 @@ impl Setup {
         .await
         .expect("the fake FK starts");
         let dir = tempfile::tempdir().expect("a folder for the relay's files");
-        let files = assistid_relay::pki::init(
+        let files = crate::pki::init(
             dir.path(),
             "Leverantören AB",
             &["127.0.0.1".to_owned(), "localhost".to_owned()],
@@ -208,7 +215,7 @@ max_in_flight = {in_flight}
 
     /// A one-time code for `orgnr`, as `assistid-relay enrol` prints it.
     pub async fn code(&self, orgnr: &str) -> String {
-        assistid_relay::queue::create_enrolment_code(&self.pool(), orgnr, 14)
+        crate::queue::create_enrolment_code(&self.pool(), orgnr, 14)
             .await
             .expect("an enrolment code is made")
             .0
@@ -270,14 +277,9 @@ max_in_flight = {in_flight}
             .expect("the relay answers the enrolment");
         let status = response.status().as_u16();
         if status != 200 {
-            return Err((
-                status,
-                crate::support::json(response).await.expect("a JSON error"),
-            ));
+            return Err((status, json(response).await.expect("a JSON error")));
         }
-        let enrolled: EnrolResponse = crate::support::json(response)
-            .await
-            .expect("the enrolment's JSON");
+        let enrolled: EnrolResponse = json(response).await.expect("the enrolment's JSON");
         let identity = format!("{}{}", enrolled.certificate_pem, key.serialize_pem());
         let client = reqwest::Client::builder()
             .tls_built_in_root_certs(false)
@@ -303,8 +305,11 @@ max_in_flight = {in_flight}
 }
 
 /// An enrolled installation.
+#[derive(Debug)]
 pub struct Installation {
+    /// The relay's id of it.
     pub id: Uuid,
+    /// A client presenting its certificate and trusting the relay's CA.
     pub client: reqwest::Client,
 }
 
@@ -365,10 +370,7 @@ impl Installation {
             .await
             .expect("the relay answers the handover");
         let status = response.status().as_u16();
-        (
-            status,
-            crate::support::json(response).await.expect("a JSON answer"),
-        )
+        (status, json(response).await.expect("a JSON answer"))
     }
 
     /// Hands over and expects it queued; the submission's id.
@@ -446,10 +448,7 @@ impl Installation {
             .await
             .expect("the relay answers the decision");
         let status = response.status().as_u16();
-        (
-            status,
-            crate::support::json(response).await.expect("a JSON answer"),
-        )
+        (status, json(response).await.expect("a JSON answer"))
     }
 }
 
@@ -468,13 +467,14 @@ pub fn orgnr(nine: &str) -> String {
 }
 
 /// A path in the set-up's folder.
-#[allow(dead_code)]
 pub fn path(setup: &Setup, name: &str) -> PathBuf {
     setup.dir.path().join(name)
 }
 
 /// An installation enrolled straight in the database (no relay instance needed).
+#[derive(Debug)]
 pub struct Enrolled {
+    /// The relay's id of it.
     pub id: Uuid,
 }
 
@@ -483,7 +483,7 @@ impl Setup {
     /// instance runs).
     pub async fn enrol_without_relay(&self, orgnr: &str) -> Enrolled {
         let code = self.code(orgnr).await;
-        let ca = assistid_relay::pki::RelayCa::load(
+        let ca = crate::pki::RelayCa::load(
             &self.dir.path().join("ca.pem"),
             &self.dir.path().join("ca-key.pem"),
         )
@@ -495,7 +495,7 @@ impl Setup {
             .expect("a CSR")
             .pem()
             .expect("PEM");
-        let (id, _, _) = assistid_relay::queue::enrol(&self.pool(), &code, |id, org| {
+        let (id, _, _) = crate::queue::enrol(&self.pool(), &code, |id, org| {
             ca.issue_client(&csr, id, org, 30)
         })
         .await
@@ -514,23 +514,23 @@ pub async fn enqueue(pool: &Pool, installation: Uuid, body: &SubmitBody) -> Uuid
         ocsp_response: decode(&s.ocsp_response),
         signed_on: signed_at().date_naive(),
     };
-    let handover = assistid_relay::checks::Handover {
+    let handover = crate::checks::Handover {
         report: decode(&body.report),
         assistant: block(&body.assistant_signature),
         provider: block(&body.provider_signature),
     };
     let provider = assistid_core::ids::OrgNumber::parse(PROVIDER).expect("the provider");
-    let checked = assistid_relay::checks::check(&handover, &provider, &[ca().root_der().to_vec()])
+    let checked = crate::checks::check(&handover, &provider, &[ca().root_der().to_vec()])
         .expect("the handover passes the checks");
-    let installation = assistid_relay::queue::Installation {
+    let installation = crate::queue::Installation {
         id: installation,
         provider,
     };
-    match assistid_relay::queue::enqueue(pool, &installation, "test", &checked, 1000)
+    match crate::queue::enqueue(pool, &installation, "test", &checked, 1000)
         .await
         .expect("the database answers")
     {
-        assistid_relay::queue::Enqueued::New(row) => row.id,
+        crate::queue::Enqueued::New(row) => row.id,
         other => panic!("a new report is queued, got {other:?}"),
     }
 }
