@@ -15,12 +15,3 @@ mod relay;
 mod shifts;
 mod signing;
 mod ways_out;
-
-// The relay's own spec harness (a throwaway PostgreSQL cluster, a relay set-up with the fake
-// FK), shared as source so the relay, the app and the desktop start it the same way.
-#[allow(dead_code)]
-#[path = "../../../crates/relay/tests/spec/pg.rs"]
-mod pg;
-#[allow(dead_code)]
-#[path = "../../../crates/relay/tests/spec/support.rs"]
-mod support;

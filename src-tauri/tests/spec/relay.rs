@@ -2,8 +2,7 @@
 //! leverantören" enrols a folder for real data with the vendor's one-time code, the window's
 //! send run then goes through the relay (never straight to FK), and the coordinator's
 //! decision on an uncertain report goes to the relay. A real `assistid-relay` runs
-//! in-process on a throwaway PostgreSQL cluster (the relay's own spec harness, `crate::pg`
-//! and `crate::support`) with the fake FK behind it over mutual TLS.
+//! in-process on a throwaway PostgreSQL cluster (the relay's test kit, `assistid_relay::testing`) with the fake FK behind it over mutual TLS.
 
 use std::path::Path;
 use std::time::Duration;
@@ -24,7 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::support::Setup;
+use assistid_relay::testing::support::{self, Setup};
 
 /// The provider's signatory (a valid personnummer).
 const PROVIDER_SIGNER: &str = "197001019871";
@@ -196,7 +195,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
 
     // A code for another organisationsnummer: refused with the relay's words, nothing stored,
     // and the code is still usable by its own provider.
-    let other = crate::support::orgnr("559000123");
+    let other = support::orgnr("559000123");
     let code = runtime.block_on(setup.code(&other));
     let refused = ipc::IpcError::from(
         relay::enrol(app, &setup.url(0), &code, Some(&ca_file(&setup))).expect_err("refused"),

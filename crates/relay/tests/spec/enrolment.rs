@@ -204,8 +204,7 @@ async fn a_code_for_another_organisationsnummer_is_refused_without_being_used_up
     let (status, body) = setup
         .enrol_as(&code, Some(&other))
         .await
-        .err()
-        .expect("an installation of another provider is not enrolled");
+        .expect_err("an installation of another provider is not enrolled");
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["error"]["code"], "enrolment_code_other_provider");
     assert_eq!(body["error"]["part"], "code");
@@ -230,8 +229,7 @@ async fn a_code_for_another_organisationsnummer_is_refused_without_being_used_up
     let (status, body) = setup
         .enrol_as(&code, Some("5560360794"))
         .await
-        .err()
-        .expect("an invalid number is refused");
+        .expect_err("an invalid number is refused");
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"]["code"], "provider_invalid");
 
