@@ -426,8 +426,22 @@ pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
             );
         }
     };
+    let Some(client) = connection.direct_client() else {
+        // Through the vendor's relay the orders are made with the vendor's RP certificate;
+        // this check of the provider's own certificate does not apply.
+        return failed(
+            "bankid_via_relay",
+            Text::untranslated(
+                "bankid_via_relay",
+                format!(
+                    "Datamappen skriver under med BankID via leverantörens relay ({}), med                      leverantörens RP-certifikat; det här testet gäller bara ett eget                      RP-certifikat. Anslutningen till relayn syns under Skicka via leverantören.",
+                    connection.base_url()
+                ),
+            ),
+        );
+    };
     let environment = environment_text(connection.environment().label_sv());
-    let end_user_ip = match connection.client.end_user_ip().await {
+    let end_user_ip = match client.end_user_ip().await {
         Ok(ip) => ip.to_string(),
         Err(e) => {
             return failed(
@@ -439,8 +453,8 @@ pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
         }
     };
     let request = SignRequest::new(&end_user_ip, &data, None);
-    match start_sign(&connection.client, &request).await {
-        Ok(order) => match connection.client.cancel(&order.order_ref).await {
+    match start_sign(client, &request).await {
+        Ok(order) => match client.cancel(&order.order_ref).await {
             Ok(()) => CheckOutcome::new(
                 true,
                 "ok",

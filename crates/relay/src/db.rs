@@ -13,9 +13,10 @@ use uuid::Uuid;
 use crate::error::DbError;
 
 /// The versioned migrations, applied in order inside one transaction each.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE installations (
     id uuid PRIMARY KEY,
     provider_orgnr text NOT NULL,
@@ -98,10 +99,34 @@ END $$;
 CREATE TRIGGER submissions_notify AFTER INSERT OR UPDATE OF state ON submissions
     FOR EACH ROW EXECUTE FUNCTION relay_notify_submission();
 "#,
-)];
+    ),
+    (
+        2,
+        r#"
+CREATE TABLE bankid_orders (
+    id uuid PRIMARY KEY,
+    installation_id uuid NOT NULL REFERENCES installations(id),
+    environment text NOT NULL CHECK (environment IN ('test', 'prod')),
+    mode text NOT NULL CHECK (mode IN ('qr', 'same_device', 'phone')),
+    order_ref text,
+    qr_start_token text,
+    qr_start_secret text,
+    reserved_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    started_at timestamptz,
+    state text NOT NULL CHECK (state IN ('starting', 'pending', 'complete', 'failed',
+        'cancelled')),
+    hint_code text,
+    collected_at timestamptz,
+    finished_at timestamptz
+);
+CREATE INDEX bankid_orders_open ON bankid_orders (installation_id)
+    WHERE state IN ('starting', 'pending');
+"#,
+    ),
+];
 
 /// The schema version this build migrates to.
-pub const CURRENT_VERSION: i32 = 1;
+pub const CURRENT_VERSION: i32 = 2;
 
 /// Advisory lock key of the migrations ("assistid" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6173_7369_7374_6964;

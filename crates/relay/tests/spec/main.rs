@@ -2,6 +2,7 @@
 //! loopback with real mutual TLS, installations enrolled through the relay's own API.
 
 mod admin;
+mod bankid;
 mod enrolment;
 mod faults;
 mod harness;
