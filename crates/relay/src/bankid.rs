@@ -358,10 +358,23 @@ pub async fn start(
         Some((auto, token, secret)) => (Some(auto.clone()), Some((token.clone(), secret.clone()))),
         None => (None, None),
     };
-    if let Err(e) = mark_started(&state.pool, id, &order_ref, qr.as_ref()).await {
-        // The order runs at BankID but the relay cannot keep it: end it there.
-        let _ = service.client.cancel(&order_ref).await;
-        return database_unavailable(&e);
+    match mark_started(&state.pool, id, &order_ref, qr.as_ref()).await {
+        Ok(true) => {}
+        Ok(false) => {
+            // Cancelled through the API while BankID was starting it: end it there too.
+            let _ = service.client.cancel(&order_ref).await;
+            return error(
+                StatusCode::CONFLICT,
+                "bankid_order_cancelled",
+                "Underskriften avbröts medan den startades. Ingenting skrevs under.",
+                None,
+            );
+        }
+        Err(e) => {
+            // The order runs at BankID but the relay cannot keep it: end it there.
+            let _ = service.client.cancel(&order_ref).await;
+            return database_unavailable(&e);
+        }
     }
     state.metrics.bankid_started(mode);
     tracing::info!(code = "bankid_order_started", order = %id, installation = %installation.id, mode, "BankID order started");
@@ -568,17 +581,19 @@ async fn reserve(
     Ok(true)
 }
 
+/// Keeps BankID's answer for a reserved order; `false` when the order was cancelled meanwhile.
 async fn mark_started(
     pool: &Pool,
     id: Uuid,
     order_ref: &str,
     qr: Option<&(String, Sensitive<String>)>,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let client = pool.get().await?;
-    client
+    let updated = client
         .execute(
             "UPDATE bankid_orders SET state = 'pending', order_ref = $2, qr_start_token = $3, \
-             qr_start_secret = $4, started_at = clock_timestamp() WHERE id = $1",
+             qr_start_secret = $4, started_at = clock_timestamp() \
+             WHERE id = $1 AND state = 'starting'",
             &[
                 &id,
                 &order_ref,
@@ -587,7 +602,7 @@ async fn mark_started(
             ],
         )
         .await?;
-    Ok(())
+    Ok(updated == 1)
 }
 
 /// Ends an order: its state and hint; the QR secret is erased.

@@ -386,7 +386,10 @@ async fn drive(
                 answer
             }
             Err(CallError::Refused { code, .. })
-                if code == "bankid_unreachable" && failures + 1 < COLLECT_ATTEMPTS =>
+                if matches!(
+                    code.as_str(),
+                    "bankid_unreachable" | "relay_database_unavailable"
+                ) && failures + 1 < COLLECT_ATTEMPTS =>
             {
                 failures += 1;
                 tokio::time::sleep(wait).await;
