@@ -105,6 +105,19 @@ pub mod templates {
              För BankID:s testmiljö finns BankID:s publika testcertifikat.",
             "Order the RP certificate through your bank and import it under Settings. For \
              BankID's test environment there is BankID's public test certificate.");
+        /// Done: the folder signs through the vendor's relay.
+        BANKID_RP_VIA_RELAY = ("bankid_rp_via_relay",
+            "BankID-underskrifterna görs via leverantörens relay med leverantörens \
+             RP-certifikat; datamappen behöver inget eget.",
+            "BankID signatures are made through the vendor's relay with the vendor's RP \
+             certificate; this data folder needs none of its own.");
+        /// "Testa BankID" through the relay: the provider's own certificate is not used.
+        BANKID_CHECK_VIA_RELAY = ("bankid_check_via_relay",
+            "Datamappen skriver under med BankID via leverantörens relay ({address}) med \
+             leverantörens RP-certifikat; det här testet gäller bara ett eget RP-certifikat.",
+            "This data folder signs with BankID through the vendor's relay ({address}) with \
+             the vendor's RP certificate; this test only applies to an RP certificate of its \
+             own.");
         /// Step title.
         FIRST_TEST_REPORT = ("first_test_report",
             "En första tidredovisning i Försäkringskassans testmiljö",
@@ -315,7 +328,14 @@ impl App {
                 templates::FK_CA_DONE.with("environments", environments)
             },
         ));
+        let via_relay = self.sending_mode()? == crate::submit::SendingMode::Relay;
         steps.push(match rp_cert {
+            // Through the vendor's relay, orders are made with the vendor's RP certificate.
+            None if via_relay => step(
+                &templates::BANKID_RP,
+                StepState::Done,
+                templates::BANKID_RP_VIA_RELAY.text(),
+            ),
             Some(c) => step(
                 &templates::BANKID_RP,
                 cert_state(c.status),
@@ -431,13 +451,7 @@ pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
         // this check of the provider's own certificate does not apply.
         return failed(
             "bankid_via_relay",
-            Text::untranslated(
-                "bankid_via_relay",
-                format!(
-                    "Datamappen skriver under med BankID via leverantörens relay ({}), med                      leverantörens RP-certifikat; det här testet gäller bara ett eget                      RP-certifikat. Anslutningen till relayn syns under Skicka via leverantören.",
-                    connection.base_url()
-                ),
-            ),
+            templates::BANKID_CHECK_VIA_RELAY.with("address", connection.base_url().to_owned()),
         );
     };
     let environment = environment_text(connection.environment().label_sv());

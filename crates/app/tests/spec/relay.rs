@@ -375,6 +375,23 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         .expect("an enrolled folder signs through the relay");
     assert!(connection.via_relay(), "orders go through the relay");
     assert_eq!(connection.base_url(), setup.url(0));
+    let rp_step = app
+        .going_live(Utc::now())
+        .expect("the checklist")
+        .into_iter()
+        .find(|s| s.code == "bankid_rp")
+        .expect("the RP certificate step");
+    assert_eq!(
+        rp_step.state,
+        assistid_app::going_live::StepState::Done,
+        "no RP certificate of the folder's own is needed through the relay: {}",
+        rp_step.detail
+    );
+    let checked = assistid_app::going_live::check_bankid(&connection).await;
+    assert!(
+        !checked.ok && checked.code == "bankid_via_relay",
+        "the test of an own RP certificate says it does not apply: {checked:?}"
+    );
 
     // The reports that name the provider (the ones the relay forwards to FK).
     let review = app.month_review(month(), Utc::now()).expect("the review");
