@@ -308,6 +308,39 @@ async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_foll
     setup.stop().await;
 }
 
+/// A folder with real data in FK's test service, nothing signed, no RP certificate of its own:
+/// only the BankID root of the vendor's BankID (the fakes' process-wide CA) is trusted.
+fn unsigned_real_folder() -> (Folder, App) {
+    let folder = Folder::demo();
+    Store::open_in_data_dir(
+        folder.dir.path(),
+        &assistid_store::KeySource::File(folder.key()),
+    )
+    .expect("the store opens")
+    .set_data_kind(DataKind::Real, Utc::now())
+    .expect("marked as real data");
+    let app = folder.open();
+    app.set_environment(Environment::Test, Utc::now())
+        .expect("the folder works in FK's test service");
+    let root = folder.dir.path().join("bankid-root.der");
+    std::fs::write(
+        &root,
+        UserCertificateAuthority::process_wide()
+            .expect("the fake BankID's CA")
+            .root_der(),
+    )
+    .expect("the root file is written");
+    app.save_bankid_settings(
+        &BankIdSettings {
+            rp_certificate: None,
+            user_root_ca: Some(root),
+        },
+        Utc::now(),
+    )
+    .expect("the root is set");
+    (folder, app)
+}
+
 /// Approves every order the relay starts at the fake BankID as the person BankID was asked
 /// for (the order's `requirement.personalNumber`), as the signer's own app would.
 fn approving(
@@ -336,35 +369,7 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
     use assistid_app::signing::{CancelSignal, SigningEvent, SigningOptions, relay_visible_text};
 
     let setup = Setup::start(1, 30).await;
-    // A folder with real data in FK's test service, nothing signed, no RP certificate of its
-    // own: only the BankID root of the vendor's BankID (the fakes' process-wide CA) is trusted.
-    let folder = Folder::demo();
-    Store::open_in_data_dir(
-        folder.dir.path(),
-        &assistid_store::KeySource::File(folder.key()),
-    )
-    .expect("the store opens")
-    .set_data_kind(DataKind::Real, Utc::now())
-    .expect("marked as real data");
-    let app = folder.open();
-    app.set_environment(Environment::Test, Utc::now())
-        .expect("the folder works in FK's test service");
-    let root = folder.dir.path().join("bankid-root.der");
-    std::fs::write(
-        &root,
-        UserCertificateAuthority::process_wide()
-            .expect("the fake BankID's CA")
-            .root_der(),
-    )
-    .expect("the root file is written");
-    app.save_bankid_settings(
-        &BankIdSettings {
-            rp_certificate: None,
-            user_root_ca: Some(root),
-        },
-        Utc::now(),
-    )
-    .expect("the root is set");
+    let (folder, app) = unsigned_real_folder();
     assert!(
         app.connect_bankid().is_err(),
         "before enrolling, a folder without an RP certificate cannot sign"
@@ -510,5 +515,133 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         assert_eq!(view.state, "accepted", "FK accepted it: {view:?}");
     }
     assert_eq!(setup.fk.rate_violations(), 0);
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_or_a_refusal_in_the_app_through_the_relay_stores_nothing_and_says_why() {
+    use assistid_app::signing::{
+        CancelSignal, SigningError, SigningEvent, SigningOptions, StartMode,
+    };
+
+    let setup = Setup::start(1, 30).await;
+    let (_folder, app) = unsigned_real_folder();
+    enrolled(&setup, &app).await;
+    let connection = app.connect_bankid().expect("through the relay");
+    let id = app
+        .month_review(month(), Utc::now())
+        .expect("the review")
+        .reports()
+        .iter()
+        .filter(|r| r.is_sendable())
+        .find_map(|r| r.id().and_then(|id| uuid::Uuid::parse_str(id).ok()))
+        .expect("a sendable report");
+    let fast = SigningOptions {
+        collect_interval: Duration::from_millis(50),
+        qr_interval: Duration::from_millis(50),
+        ..SigningOptions::default()
+    };
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    app.sign_as_assistant(
+        id,
+        &connection,
+        &fast,
+        &CancelSignal::new(),
+        &mut approving(&setup.bankid, events),
+    )
+    .await
+    .expect("the assistant signs through the relay");
+    app.add_signatory("197001019871", "Karin", "Lindqvist", Utc::now())
+        .expect("the provider's signatory");
+    let signatory = assistid_core::ids::Personnummer::from_digits("197001019871")
+        .expect("a valid personnummer");
+    let options = SigningOptions {
+        collect_interval: Duration::from_millis(50),
+        qr_interval: Duration::from_millis(50),
+        start_mode: StartMode::SameDevice,
+        ..SigningOptions::default()
+    };
+    let before = setup.bankid.requests().len();
+
+    // The coordinator closes the dialog: the order is cancelled at BankID through the relay.
+    let cancel = CancelSignal::new();
+    let on_start = cancel.clone();
+    let bankid = &setup.bankid;
+    let mut autostart = String::new();
+    let err = app
+        .sign_as_provider(
+            month(),
+            Some(&[id]),
+            &signatory,
+            &connection,
+            &options,
+            &cancel,
+            &mut |event| {
+                if let SigningEvent::OrderStarted { autostart_url, .. } = &event {
+                    autostart = autostart_url.clone();
+                    on_start.cancel();
+                }
+            },
+        )
+        .await
+        .expect_err("a cancelled order signs nothing");
+    assert!(matches!(err, SigningError::Cancelled), "{err:?}");
+    assert!(
+        autostart.starts_with("bankid:///?autostarttoken="),
+        "a same-device start opens BankID on this computer: {autostart}"
+    );
+    let calls: Vec<String> = bankid.requests()[before..]
+        .iter()
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert!(
+        calls.contains(&"cancel".to_owned()),
+        "the relay cancelled the order at BankID: {calls:?}"
+    );
+    assert!(bankid.pending_orders().is_empty(), "nothing left running");
+
+    // The signer cancels in the app: BankID's message for the start mode, nothing stored.
+    let mut messages = Vec::new();
+    let err = app
+        .sign_as_provider(
+            month(),
+            Some(&[id]),
+            &signatory,
+            &connection,
+            &options,
+            &CancelSignal::new(),
+            &mut |event| match &event {
+                SigningEvent::OrderStarted { order_ref, .. } => {
+                    bankid.user(order_ref).cancel().expect("the signer cancels");
+                }
+                SigningEvent::Message { id, .. } => messages.push(*id),
+                _ => {}
+            },
+        )
+        .await
+        .expect_err("a cancel in the app signs nothing");
+    match err {
+        SigningError::OrderFailed { hint, rfa, .. } => {
+            assert_eq!(
+                (hint.as_str(), rfa),
+                ("userCancel", "RFA6"),
+                "BankID's code and message"
+            );
+        }
+        other => panic!("the order failed with BankID's hint, got {other:?}"),
+    }
+    assert!(
+        messages.contains(&"RFA6"),
+        "the message was shown: {messages:?}"
+    );
+    let status = app.signing_status(month(), Utc::now()).expect("readable");
+    let report = status
+        .iter()
+        .find(|r| r.report_id == id)
+        .expect("the report is listed");
+    assert_eq!(
+        report.state, "assistant_signed",
+        "no provider signature was stored"
+    );
     setup.stop().await;
 }
