@@ -20,14 +20,14 @@ use assistid_bankid::messages::{Lang, MessageKey, message};
 use assistid_bankid::ocsp::OrderWindow;
 use assistid_bankid::order::{autostart_url, is_uuid};
 use assistid_bankid::signature::{Expected, SignatureError};
-use assistid_bankid::types::{ErrorCode, HintCode, SignData};
+use assistid_bankid::types::{ErrorCode, HintCode, SignData, base64_len};
 use assistid_bankid::{BankIdError, CompletionData};
 use assistid_core::ids::Personnummer;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BankIdEnvironment, CancelSignal, SigningError, SigningEvent, SigningOptions, StartMode,
-    VerifiedCompletion, bankid_error, verify_bankid_signature,
+    BankIdEnvironment, CancelSignal, OrderLimits, SigningError, SigningEvent, SigningOptions,
+    StartMode, VerifiedCompletion, bankid_error, verify_bankid_signature,
 };
 use crate::submit::relay::{CallError, RelayClient};
 use crate::{App, AppError};
@@ -107,6 +107,21 @@ struct Collected {
 }
 
 impl App {
+    /// BankID's size limits for the part of the text this program writes: through the relay,
+    /// the relay's first line ([`relay_visible_text`]) takes its share of `userVisibleData`, so
+    /// a provider's batch is split with that line counted. Unchanged for direct orders.
+    pub(crate) fn limits_for_orders(&self, limits: OrderLimits) -> anyhow::Result<OrderLimits> {
+        if self.sending_mode()? != crate::submit::SendingMode::Relay {
+            return Ok(limits);
+        }
+        let provider = self.relay_status()?.provider.unwrap_or_default();
+        let header = relay_visible_text(&provider, "").len();
+        Ok(OrderLimits {
+            visible: limits.visible.saturating_sub(base64_len(header)),
+            ..limits
+        })
+    }
+
     /// The BankID side of a folder that sends through the relay: the installation's client
     /// and the enrolled organisationsnummer.
     pub(crate) fn relay_orders(&self) -> anyhow::Result<RelayOrders> {

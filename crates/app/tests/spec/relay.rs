@@ -472,6 +472,40 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         .expect("the provider's signatory");
     let signatory = assistid_core::ids::Personnummer::from_digits("197001019871")
         .expect("a valid personnummer");
+    // BankID's limit counts the relay's first line: an order whose own text just fits is
+    // split (or refused), never sent to be refused at the relay.
+    let plan = |visible| {
+        app.prepare_provider_signing(
+            month(),
+            Some(&ids),
+            &signatory,
+            assistid_app::signing::OrderLimits {
+                visible,
+                ..assistid_app::signing::OrderLimits::default()
+            },
+            Utc::now(),
+        )
+    };
+    let longest = plan(assistid_app::signing::OrderLimits::default().visible)
+        .expect("the provider's orders")
+        .orders
+        .iter()
+        .map(|o| o.visible_text().len())
+        .max()
+        .expect("at least one order");
+    let tight = assistid_bankid::types::base64_len(longest);
+    match plan(tight) {
+        Ok(tight_plan) => {
+            for order in &tight_plan.orders {
+                let shown = relay_visible_text(&provider, order.visible_text());
+                assert!(
+                    assistid_bankid::types::base64_len(shown.len()) <= tight,
+                    "every order fits with the relay's first line"
+                );
+            }
+        }
+        Err(e) => assert_eq!(e.code(), "order_too_large", "{e}"),
+    }
     let provider_signed = app
         .sign_as_provider(
             month(),
