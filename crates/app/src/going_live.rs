@@ -117,6 +117,19 @@ pub mod templates {
              För BankID:s testmiljö finns BankID:s publika testcertifikat.",
             "Order the RP certificate through your bank and import it under Settings. For \
              BankID's test environment there is BankID's public test certificate.");
+        /// Done: the folder signs through the vendor's relay.
+        BANKID_RP_VIA_RELAY = ("bankid_rp_via_relay",
+            "BankID-underskrifterna görs via leverantörens relay med leverantörens \
+             RP-certifikat; datamappen behöver inget eget.",
+            "BankID signatures are made through the vendor's relay with the vendor's RP \
+             certificate; this data folder needs none of its own.");
+        /// "Testa BankID" through the relay: the provider's own certificate is not used.
+        BANKID_CHECK_VIA_RELAY = ("bankid_check_via_relay",
+            "Datamappen skriver under med BankID via leverantörens relay ({address}) med \
+             leverantörens RP-certifikat; det här testet gäller bara ett eget RP-certifikat.",
+            "This data folder signs with BankID through the vendor's relay ({address}) with \
+             the vendor's RP certificate; this test only applies to an RP certificate of its \
+             own.");
         /// Step title.
         FIRST_TEST_REPORT = ("first_test_report",
             "En första tidredovisning i Försäkringskassans testmiljö",
@@ -356,7 +369,14 @@ impl App {
                 },
             ));
         }
+        let via_relay = relay.mode == crate::submit::SendingMode::Relay;
         steps.push(match rp_cert {
+            // Through the vendor's relay, orders are made with the vendor's RP certificate.
+            None if via_relay => step(
+                &templates::BANKID_RP,
+                StepState::Done,
+                templates::BANKID_RP_VIA_RELAY.text(),
+            ),
             Some(c) => step(
                 &templates::BANKID_RP,
                 cert_state(c.status),
@@ -500,8 +520,16 @@ pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
             );
         }
     };
+    let Some(client) = connection.direct_client() else {
+        // Through the vendor's relay the orders are made with the vendor's RP certificate;
+        // this check of the provider's own certificate does not apply.
+        return failed(
+            "bankid_via_relay",
+            templates::BANKID_CHECK_VIA_RELAY.with("address", connection.base_url().to_owned()),
+        );
+    };
     let environment = environment_text(connection.environment().label_sv());
-    let end_user_ip = match connection.client.end_user_ip().await {
+    let end_user_ip = match client.end_user_ip().await {
         Ok(ip) => ip.to_string(),
         Err(e) => {
             return failed(
@@ -513,8 +541,8 @@ pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
         }
     };
     let request = SignRequest::new(&end_user_ip, &data, None);
-    match start_sign(&connection.client, &request).await {
-        Ok(order) => match connection.client.cancel(&order.order_ref).await {
+    match start_sign(client, &request).await {
+        Ok(order) => match client.cancel(&order.order_ref).await {
             Ok(()) => CheckOutcome::new(
                 true,
                 "ok",

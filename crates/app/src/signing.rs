@@ -32,6 +32,7 @@ mod error;
 mod order;
 pub mod phone;
 mod provider;
+mod relay;
 mod signatories;
 mod status;
 mod stored;
@@ -55,6 +56,7 @@ pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
     KEYCHAIN_SERVICE, RP_CERT_KEY, SETTINGS_KEY_PREFIX, StandInBankId,
 };
+pub use relay::relay_visible_text;
 pub use text::OrderLimits;
 pub use uuid::Uuid;
 

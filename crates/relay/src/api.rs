@@ -55,6 +55,8 @@ pub struct ApiState {
     pub changes: broadcast::Sender<Uuid>,
     /// True once the instance is stopping.
     pub stop: watch::Receiver<bool>,
+    /// BankID per served environment, with the vendor's RP certificate.
+    pub bankid: crate::bankid::Services,
 }
 
 impl std::fmt::Debug for ApiState {
@@ -82,6 +84,9 @@ pub struct ErrorDetail {
     /// Which part of the request (`report`, `assistant_signature`, `provider_signature`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
+    /// BankID's recommended message id (`RFA5`, …) when the error is BankID's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rfa: Option<String>,
 }
 
 /// `POST /v1/enrol`.
@@ -219,9 +224,9 @@ pub struct DecisionBody {
     pub tx_id: Option<Uuid>,
 }
 
-type Answer = Response<Full<Bytes>>;
+pub(crate) type Answer = Response<Full<Bytes>>;
 
-fn json<T: Serialize>(status: StatusCode, value: &T) -> Answer {
+pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Answer {
     let body = serde_json::to_vec(value).unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
@@ -232,7 +237,12 @@ fn json<T: Serialize>(status: StatusCode, value: &T) -> Answer {
     response
 }
 
-fn error(status: StatusCode, code: &str, message: impl Into<String>, part: Option<&str>) -> Answer {
+pub(crate) fn error(
+    status: StatusCode,
+    code: &str,
+    message: impl Into<String>,
+    part: Option<&str>,
+) -> Answer {
     json(
         status,
         &ErrorBody {
@@ -240,6 +250,22 @@ fn error(status: StatusCode, code: &str, message: impl Into<String>, part: Optio
                 code: code.to_owned(),
                 message: message.into(),
                 part: part.map(str::to_owned),
+                rfa: None,
+            },
+        },
+    )
+}
+
+/// An error from BankID: its code, BankID's recommended Swedish message and its id.
+pub(crate) fn error_with_rfa(status: StatusCode, code: &str, message: &str, rfa: &str) -> Answer {
+    json(
+        status,
+        &ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: message.to_owned(),
+                part: None,
+                rfa: Some(rfa.to_owned()),
             },
         },
     )
@@ -255,7 +281,7 @@ fn text(status: StatusCode, body: String, content_type: &'static str) -> Answer 
     response
 }
 
-fn database_unavailable(e: &crate::error::DbError) -> Answer {
+pub(crate) fn database_unavailable(e: &crate::error::DbError) -> Answer {
     tracing::warn!(code = e.code(), "request failed: database");
     error(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -265,7 +291,9 @@ fn database_unavailable(e: &crate::error::DbError) -> Answer {
     )
 }
 
-async fn read_json<T: serde::de::DeserializeOwned>(req: Request<Incoming>) -> Result<T, Answer> {
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
+    req: Request<Incoming>,
+) -> Result<T, Answer> {
     let body = Limited::new(req.into_body(), MAX_BODY)
         .collect()
         .await
@@ -292,10 +320,12 @@ async fn read_json<T: serde::de::DeserializeOwned>(req: Request<Incoming>) -> Re
     })
 }
 
-/// Answers one request. `peer` is the SHA-256 of the client certificate, if one was shown.
+/// Answers one request. `peer` is the SHA-256 of the client certificate, if one was shown;
+/// `remote` the address the connection came from (BankID's `endUserIp` of an order).
 pub async fn handle(
     state: Arc<ApiState>,
     peer: Option<String>,
+    remote: std::net::IpAddr,
     req: Request<Incoming>,
 ) -> Result<Answer, Infallible> {
     let path = req.uri().path().to_owned();
@@ -330,6 +360,15 @@ pub async fn handle(
                 (&Method::POST, ["submissions", id, "decision"]) => {
                     decide(&state, &installation, id, req).await
                 }
+                (&Method::POST, ["bankid", "orders"]) => {
+                    crate::bankid::start(&state, &installation, remote, req).await
+                }
+                (&Method::POST, ["bankid", "orders", id, "collect"]) => {
+                    crate::bankid::collect(&state, &installation, id).await
+                }
+                (&Method::POST, ["bankid", "orders", id, "cancel"]) => {
+                    crate::bankid::cancel(&state, &installation, id).await
+                }
                 _ => not_found(),
             },
         },
@@ -338,7 +377,7 @@ pub async fn handle(
     Ok(answer)
 }
 
-fn not_found() -> Answer {
+pub(crate) fn not_found() -> Answer {
     error(
         StatusCode::NOT_FOUND,
         "not_found",

@@ -48,6 +48,10 @@ pub struct Config {
     /// FK's service per environment (`test`, `prod`); an environment that is not here is
     /// refused.
     pub fk: BTreeMap<String, FkConfig>,
+    /// BankID per environment (`test`, `prod`): the vendor's RP certificate orders are started
+    /// with (docs/RELAY.md, "BankID orders"). An environment that is not here has no orders.
+    #[serde(default)]
+    pub bankid: BTreeMap<String, BankIdConfig>,
     /// Limits per installation.
     #[serde(default)]
     pub quotas: Quotas,
@@ -153,6 +157,77 @@ impl FkConfig {
     }
 }
 
+/// One BankID environment: the vendor's RP certificate and where BankID is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankIdConfig {
+    /// The vendor's RP certificate from its bank (PKCS#12).
+    pub rp_p12: PathBuf,
+    /// A file holding the PKCS#12 password (owner-only), …
+    #[serde(default)]
+    pub rp_password_file: Option<PathBuf>,
+    /// … or the environment variable holding it.
+    #[serde(default)]
+    pub rp_password_env: Option<String>,
+    /// Which key of the PKCS#12 file, when it has several client keys (name or serial).
+    #[serde(default)]
+    pub rp_key: Option<String>,
+    /// BankID's RP API address (default BankID's own for the environment:
+    /// `https://appapi2.test.bankid.com/rp/v6.0` or `https://appapi2.bankid.com/rp/v6.0`).
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The TLS root (PEM) BankID's server is trusted under (default BankID's pinned root of
+    /// the environment); with `address`, for a stand-in for BankID's test service.
+    #[serde(default)]
+    pub tls_root: Option<PathBuf>,
+    /// Orders one installation may have running at once (default 5); more are refused with
+    /// `bankid_orders_limit`.
+    #[serde(default = "default_max_orders")]
+    pub max_open_orders_per_installation: i64,
+    /// At most one `/collect` per order to BankID this often, however often installations ask
+    /// (default 2000 ms, BankID's recommendation); in between the last answer is repeated with
+    /// a fresh QR code.
+    #[serde(default = "default_collect_interval")]
+    pub collect_interval_ms: u64,
+}
+
+fn default_max_orders() -> i64 {
+    5
+}
+fn default_collect_interval() -> u64 {
+    2000
+}
+
+impl BankIdConfig {
+    /// Reads the RP certificate's password from the file or the environment variable.
+    pub fn password(&self) -> Result<Sensitive<String>, ConfigError> {
+        secret(
+            self.rp_password_file.as_deref(),
+            self.rp_password_env.as_deref(),
+            "rp_password_file eller rp_password_env",
+        )
+    }
+}
+
+fn secret(
+    file: Option<&Path>,
+    env: Option<&str>,
+    missing: &str,
+) -> Result<Sensitive<String>, ConfigError> {
+    match (file, env) {
+        (Some(path), _) => std::fs::read_to_string(path)
+            .map(|text| Sensitive::new(text.trim_end_matches(['\r', '\n']).to_owned()))
+            .map_err(|e| ConfigError::Read {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            }),
+        (None, Some(var)) => std::env::var(var)
+            .map(Sensitive::new)
+            .map_err(|_| ConfigError::PasswordMissing(var.to_owned())),
+        (None, None) => Err(ConfigError::PasswordMissing(missing.to_owned())),
+    }
+}
+
 /// Per-installation limits, so one customer cannot crowd out the others.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -239,6 +314,28 @@ impl Config {
             if fk.spacing_ms == 0 {
                 return Err(ConfigError::Invalid(format!(
                     "fk.{name}.spacing_ms måste vara större än 0"
+                )));
+            }
+        }
+        for (name, bankid) in &config.bankid {
+            if !matches!(name.as_str(), "test" | "prod") {
+                return Err(ConfigError::Invalid(format!(
+                    "okänd BankID-miljö [bankid.{name}]: använd test eller prod"
+                )));
+            }
+            if bankid
+                .address
+                .as_deref()
+                .is_some_and(|a| !a.starts_with("https://"))
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "bankid.{name}.address måste börja med https://"
+                )));
+            }
+            if bankid.max_open_orders_per_installation < 1 || bankid.collect_interval_ms == 0 {
+                return Err(ConfigError::Invalid(format!(
+                    "bankid.{name}.max_open_orders_per_installation och \
+                     bankid.{name}.collect_interval_ms måste vara större än 0"
                 )));
             }
         }

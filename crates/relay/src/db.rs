@@ -16,6 +16,8 @@ use crate::error::DbError;
 ///
 /// 2: `employer_persons`, which provider sends for a person with assistance who employs the
 /// assistant (`crate::queue::enqueue`).
+/// 3: `bankid_orders`, the BankID sign orders the relay makes for installations
+/// (`crate::bankid`).
 const MIGRATIONS: &[(i32, &str)] = &[
     (
         1,
@@ -114,10 +116,33 @@ CREATE TABLE employer_persons (
 );
 "#,
     ),
+    (
+        3,
+        r#"
+CREATE TABLE bankid_orders (
+    id uuid PRIMARY KEY,
+    installation_id uuid NOT NULL REFERENCES installations(id),
+    environment text NOT NULL CHECK (environment IN ('test', 'prod')),
+    mode text NOT NULL CHECK (mode IN ('qr', 'same_device', 'phone')),
+    order_ref text,
+    qr_start_token text,
+    qr_start_secret text,
+    reserved_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    started_at timestamptz,
+    state text NOT NULL CHECK (state IN ('starting', 'pending', 'complete', 'failed',
+        'cancelled')),
+    hint_code text,
+    collected_at timestamptz,
+    finished_at timestamptz
+);
+CREATE INDEX bankid_orders_open ON bankid_orders (installation_id)
+    WHERE state IN ('starting', 'pending');
+"#,
+    ),
 ];
 
 /// The schema version this build migrates to.
-pub const CURRENT_VERSION: i32 = 2;
+pub const CURRENT_VERSION: i32 = 3;
 
 /// Advisory lock key of the migrations ("assistid" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6173_7369_7374_6964;

@@ -46,6 +46,14 @@ pub enum ConfigError {
         /// The client's error.
         source: assistid_elt::EltError,
     },
+    /// BankID's client could not be built (the vendor's RP certificate, password, address).
+    #[error("BankID-klienten för {environment} kan inte byggas: {reason}")]
+    BankIdClient {
+        /// Which environment.
+        environment: String,
+        /// What is wrong (never the password).
+        reason: String,
+    },
 }
 
 /// PostgreSQL failed or holds something this version cannot use.

@@ -12,6 +12,7 @@
 //! - [`checks`]: what is checked before a report is queued;
 //! - [`sender`]: the sender loop and the pacer shared by all instances;
 //! - [`api`]: the HTTPS API v1, health, readiness and metrics;
+//! - [`bankid`]: BankID sign orders with the vendor's RP certificate, for the installations;
 //! - [`pki`]: the relay's CA;
 //! - `testing` (feature `testing`, for tests and benchmarks only): a throwaway PostgreSQL
 //!   cluster, a relay set-up with the fake FK, `serve` processes.
@@ -20,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod bankid;
 pub mod checks;
 pub mod config;
 pub mod db;
@@ -230,7 +232,7 @@ async fn accept_loop(
             _ = stop.changed() => break,
         };
         while connections.try_join_next().is_some() {}
-        let Ok((tcp, _)) = accepted else {
+        let Ok((tcp, remote)) = accepted else {
             continue;
         };
         let acceptor = acceptor.clone();
@@ -248,7 +250,8 @@ async fn accept_loop(
                 .peer_certificates()
                 .and_then(|certs| certs.first())
                 .map(|cert| pki::fingerprint(cert.as_ref()));
-            let service = service_fn(move |req| api::handle(state.clone(), peer.clone(), req));
+            let service =
+                service_fn(move |req| api::handle(state.clone(), peer.clone(), remote.ip(), req));
             let conn = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(tls), service);
             tokio::pin!(conn);
@@ -279,6 +282,13 @@ impl RelayHandle {
             roots.insert(environment.clone(), bankid_roots(environment, fk)?);
             clients.push((environment.clone(), fk.clone(), fk_client(environment, fk)?));
         }
+        let mut bankid = bankid::Services::new();
+        for (environment, settings) in &config.bankid {
+            bankid.insert(
+                environment.clone(),
+                Arc::new(bankid::BankIdService::from_config(environment, settings)?),
+            );
+        }
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| RelayError::Listen {
@@ -308,6 +318,7 @@ impl RelayHandle {
             wake: wake.clone(),
             changes: changes.clone(),
             stop: stop_rx.clone(),
+            bankid,
         });
         let mut tasks = tokio::task::JoinSet::new();
         tasks.spawn(accept_loop(listener, acceptor, state, stop_rx.clone()));

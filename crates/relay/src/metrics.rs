@@ -24,7 +24,13 @@ pub struct Metrics {
     answers: [AtomicU64; 5],
     latency: Mutex<Histogram>,
     refused: AtomicU64,
+    bankid_started: [AtomicU64; 3],
+    bankid_ended: [AtomicU64; 3],
+    bankid_errors: AtomicU64,
 }
+
+const BANKID_MODES: [&str; 3] = ["qr", "same_device", "phone"];
+const BANKID_ENDS: [&str; 3] = ["complete", "failed", "cancelled"];
 
 #[derive(Debug, Default)]
 struct Histogram {
@@ -47,6 +53,25 @@ impl Metrics {
     /// A handover was refused by the checks.
     pub fn refused(&self) {
         self.refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A BankID order was started in `mode` (`qr`, `same_device`, `phone`).
+    pub fn bankid_started(&self, mode: &str) {
+        if let Some(i) = BANKID_MODES.iter().position(|m| *m == mode) {
+            self.bankid_started[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A BankID order ended (`complete`, `failed`, `cancelled`).
+    pub fn bankid_ended(&self, status: &str) {
+        if let Some(i) = BANKID_ENDS.iter().position(|s| *s == status) {
+            self.bankid_ended[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A call to BankID failed (BankID's error or no answer).
+    pub fn bankid_error(&self) {
+        self.bankid_errors.fetch_add(1, Ordering::Relaxed);
     }
 
     /// An attempt ended with `outcome` after `latency`.
@@ -119,6 +144,37 @@ impl Metrics {
              # TYPE assistid_relay_refused_total counter\n\
              assistid_relay_refused_total{{instance=\"{instance}\"}} {}",
             self.refused.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP assistid_relay_bankid_orders_started_total BankID orders started by this instance, by start mode.\n\
+             # TYPE assistid_relay_bankid_orders_started_total counter"
+        );
+        for (i, mode) in BANKID_MODES.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "assistid_relay_bankid_orders_started_total{{instance=\"{instance}\",mode=\"{mode}\"}} {}",
+                self.bankid_started[i].load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP assistid_relay_bankid_orders_ended_total BankID orders ended as seen by this instance.\n\
+             # TYPE assistid_relay_bankid_orders_ended_total counter"
+        );
+        for (i, status) in BANKID_ENDS.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "assistid_relay_bankid_orders_ended_total{{instance=\"{instance}\",status=\"{status}\"}} {}",
+                self.bankid_ended[i].load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP assistid_relay_bankid_errors_total Calls to BankID that failed.\n\
+             # TYPE assistid_relay_bankid_errors_total counter\n\
+             assistid_relay_bankid_errors_total{{instance=\"{instance}\"}} {}",
+            self.bankid_errors.load(Ordering::Relaxed)
         );
         let _ = writeln!(
             out,

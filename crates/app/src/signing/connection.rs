@@ -318,8 +318,21 @@ impl App {
     /// Connects to BankID's service of the data folder's environment (test or prod) with the
     /// provider's RP certificate. The demo folder's BankID is the stand-in its demo wiring
     /// starts ([`App::connect_stand_in_bankid`]); asked here, it is refused.
+    ///
+    /// A folder that sends through the vendor's relay gets a connection whose orders the
+    /// relay makes with the vendor's RP certificate (`signing::relay`); no RP certificate of
+    /// the provider is needed then.
     pub fn connect_bankid(&self) -> anyhow::Result<BankIdConnection> {
         let environment = self.bankid_environment()?;
+        if environment != BankIdEnvironment::Demo
+            && self.sending_mode()? == crate::submit::SendingMode::Relay
+        {
+            return Ok(BankIdConnection {
+                environment,
+                via: Via::Relay(self.relay_orders()?),
+                user_roots: self.bankid_user_roots(environment)?,
+            });
+        }
         let bankid_environment = match environment {
             BankIdEnvironment::Demo => {
                 return Err(wrong_environment(
@@ -376,7 +389,7 @@ impl App {
             .build()?;
         Ok(BankIdConnection {
             environment,
-            client,
+            via: Via::Direct(client),
             user_roots: self.bankid_user_roots(environment)?,
         })
     }
@@ -408,7 +421,7 @@ impl App {
         }
         Ok(BankIdConnection {
             environment: BankIdEnvironment::Demo,
-            client,
+            via: Via::Direct(client),
             user_roots,
         })
     }
@@ -495,8 +508,18 @@ fn save_demo_root(data_dir: &Path, der: &[u8]) -> anyhow::Result<()> {
 #[derive(Debug)]
 pub struct BankIdConnection {
     pub(crate) environment: BankIdEnvironment,
-    pub(crate) client: Client,
+    pub(crate) via: Via,
     pub(crate) user_roots: Vec<Vec<u8>>,
+}
+
+/// Who makes the orders: BankID called directly with the provider's RP certificate, or the
+/// vendor's relay with the vendor's.
+#[derive(Debug)]
+pub(crate) enum Via {
+    /// Straight to BankID.
+    Direct(Client),
+    /// Through the vendor's relay.
+    Relay(super::relay::RelayOrders),
 }
 
 impl BankIdConnection {
@@ -505,8 +528,25 @@ impl BankIdConnection {
         self.environment
     }
 
-    /// The address orders go to (BankID's own, or in test the one chosen in Settings).
+    /// The address orders go to (BankID's own, or in test the one chosen in Settings; the
+    /// relay's address when the folder signs through the vendor's relay).
     pub fn base_url(&self) -> &str {
-        self.client.base_url()
+        match &self.via {
+            Via::Direct(client) => client.base_url(),
+            Via::Relay(relay) => relay.address(),
+        }
+    }
+
+    /// Whether orders go through the vendor's relay (with the vendor's RP certificate).
+    pub fn via_relay(&self) -> bool {
+        matches!(self.via, Via::Relay(_))
+    }
+
+    /// The BankID client of a direct connection; `None` through the relay.
+    pub(crate) fn direct_client(&self) -> Option<&Client> {
+        match &self.via {
+            Via::Direct(client) => Some(client),
+            Via::Relay(_) => None,
+        }
     }
 }

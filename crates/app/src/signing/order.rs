@@ -295,6 +295,25 @@ pub(super) async fn run_order(
     cancel: &CancelSignal,
     on_event: &mut (dyn FnMut(SigningEvent) + Send),
 ) -> Result<VerifiedCompletion, SigningError> {
+    let client = match &connection.via {
+        super::connection::Via::Direct(client) => client,
+        // The folder sends through the vendor's relay: so do its BankID orders.
+        super::connection::Via::Relay(relay_orders) => {
+            return super::relay::run_order(
+                relay_orders,
+                connection.environment,
+                &connection.user_roots,
+                visible_text,
+                binding,
+                signer,
+                (order_no, orders, reports),
+                options,
+                cancel,
+                on_event,
+            )
+            .await;
+        }
+    };
     let data = SignData::new(visible_text, Some(binding.as_bytes()))
         .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
     let phone = options.start_mode == StartMode::Phone;
@@ -303,17 +322,16 @@ pub(super) async fn run_order(
         // The coordinator is in a call with the signer: the order goes to the BankID app of
         // the signer's personnummer, with no QR code and no autostart.
         let request = PhoneSignRequest::new(signer, options.call_initiator, &data);
-        start_phone_sign(&connection.client, &request).await
+        start_phone_sign(client, &request).await
     } else {
         // endUserIp: this computer's address on its route to BankID, never a fixed address.
-        let end_user_ip = connection
-            .client
+        let end_user_ip = client
             .end_user_ip()
             .await
             .map_err(|e| bankid_error(&e))?
             .to_string();
         let request = SignRequest::new(&end_user_ip, &data, Some(signer.digits()));
-        start_sign(&connection.client, &request).await
+        start_sign(client, &request).await
     }
     .map_err(|e| bankid_error(&e))?;
     on_event(SigningEvent::OrderStarted {
@@ -334,7 +352,7 @@ pub(super) async fn run_order(
         mode: options.start_mode,
     };
     let outcome = drive(
-        &connection.client,
+        client,
         &order,
         drive_options,
         cancel,

@@ -107,6 +107,7 @@ impl App {
         limits: OrderLimits,
         now: DateTime<Utc>,
     ) -> Result<ProviderPlan, SigningError> {
+        let limits = self.limits_for_orders(limits)?;
         let signatory = self
             .signatories()?
             .into_iter()

@@ -106,6 +106,16 @@ struct ErrorDetail {
     message: String,
 }
 
+impl ErrorBody {
+    fn into_refusal(self, status: u16) -> CallError {
+        CallError::Refused {
+            status,
+            code: self.error.code,
+            message: self.error.message,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct RelaySubmission {
     id: String,
@@ -154,7 +164,7 @@ fn relay_error(code: &'static str, message: impl Into<String>) -> anyhow::Error 
 }
 
 /// What a failed call to the relay means.
-enum CallError {
+pub(crate) enum CallError {
     /// Nothing reached the relay (no connection, TLS refused): safe to try again.
     NotReached(String),
     /// The relay answered with an error.
@@ -168,7 +178,7 @@ enum CallError {
 }
 
 impl CallError {
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             CallError::NotReached(reason) => {
                 format!("Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.")
@@ -182,8 +192,8 @@ impl CallError {
 }
 
 /// A client for the relay's API with or without the installation's certificate.
-struct RelayClient {
-    base: String,
+pub(crate) struct RelayClient {
+    pub(crate) base: String,
     http: reqwest::Client,
 }
 
@@ -262,11 +272,7 @@ impl RelayClient {
                 .map_err(|_| CallError::NoAnswer(format!("oväntat svar med status {status}")))
         } else {
             match serde_json::from_slice::<ErrorBody>(&bytes) {
-                Ok(body) => Err(CallError::Refused {
-                    status,
-                    code: body.error.code,
-                    message: body.error.message,
-                }),
+                Ok(body) => Err(body.into_refusal(status)),
                 Err(_) => Err(CallError::Refused {
                     status,
                     code: format!("http_{status}"),
@@ -276,7 +282,7 @@ impl RelayClient {
         }
     }
 
-    async fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+    pub(crate) async fn post<B: Serialize, T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -562,7 +568,7 @@ impl App {
         self.setting(ADDRESS_KEY)
     }
 
-    fn relay_client(&self) -> anyhow::Result<RelayClient> {
+    pub(crate) fn relay_client(&self) -> anyhow::Result<RelayClient> {
         let not_enrolled = || {
             relay_error(
                 "relay_not_enrolled",

@@ -323,3 +323,375 @@ async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_foll
     assert_eq!(abandoned.state, "abandoned", "{abandoned:?}");
     setup.stop().await;
 }
+
+/// A folder with real data in FK's test service, nothing signed, no RP certificate of its own:
+/// only the BankID root of the vendor's BankID (the fakes' process-wide CA) is trusted.
+fn unsigned_real_folder() -> (Folder, App) {
+    let folder = Folder::demo();
+    Store::open_in_data_dir(
+        folder.dir.path(),
+        &assistid_store::KeySource::File(folder.key()),
+    )
+    .expect("the store opens")
+    .set_data_kind(DataKind::Real, Utc::now())
+    .expect("marked as real data");
+    let app = folder.open();
+    app.set_environment(Environment::Test, Utc::now())
+        .expect("the folder works in FK's test service");
+    let root = folder.dir.path().join("bankid-root.der");
+    std::fs::write(
+        &root,
+        UserCertificateAuthority::process_wide()
+            .expect("the fake BankID's CA")
+            .root_der(),
+    )
+    .expect("the root file is written");
+    app.save_bankid_settings(
+        &BankIdSettings {
+            rp_certificate: None,
+            user_root_ca: Some(root),
+        },
+        Utc::now(),
+    )
+    .expect("the root is set");
+    (folder, app)
+}
+
+/// Approves every order the relay starts at the fake BankID as the person BankID was asked
+/// for (the order's `requirement.personalNumber`), as the signer's own app would.
+fn approving(
+    bankid: &assistid_fakes::bankid::FakeBankId,
+    events: std::sync::Arc<std::sync::Mutex<Vec<assistid_app::signing::SigningEvent>>>,
+) -> impl FnMut(assistid_app::signing::SigningEvent) + Send + '_ {
+    move |event| {
+        if let assistid_app::signing::SigningEvent::OrderStarted { order_ref, .. } = &event {
+            let requests = bankid.requests();
+            let (_, sign) = requests.last().expect("the relay called BankID");
+            let person = sign["requirement"]["personalNumber"]
+                .as_str()
+                .expect("a sign order names its signer")
+                .to_owned();
+            bankid
+                .user(order_ref)
+                .approve_as(&person, "Anna Andersson")
+                .expect("the signer approves in the app");
+        }
+        events.lock().expect("the event list").push(event);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_through_it() {
+    use assistid_app::signing::{CancelSignal, SigningEvent, SigningOptions, relay_visible_text};
+
+    let setup = Setup::start(1, 30).await;
+    let (folder, app) = unsigned_real_folder();
+    assert!(
+        app.connect_bankid().is_err(),
+        "before enrolling, a folder without an RP certificate cannot sign"
+    );
+    enrolled(&setup, &app).await;
+    let connection = app
+        .connect_bankid()
+        .expect("an enrolled folder signs through the relay");
+    assert!(connection.via_relay(), "orders go through the relay");
+    assert_eq!(connection.base_url(), setup.url(0));
+    let rp_step = app
+        .going_live(Utc::now())
+        .expect("the checklist")
+        .into_iter()
+        .find(|s| s.code == "bankid_rp")
+        .expect("the RP certificate step");
+    assert_eq!(
+        rp_step.state,
+        assistid_app::going_live::StepState::Done,
+        "no RP certificate of the folder's own is needed through the relay: {}",
+        rp_step.detail
+    );
+    let checked = assistid_app::going_live::check_bankid(&connection).await;
+    assert!(
+        !checked.ok && checked.code == "bankid_via_relay",
+        "the test of an own RP certificate says it does not apply: {checked:?}"
+    );
+
+    // The reports that name the provider (the ones the relay forwards to FK).
+    let review = app.month_review(month(), Utc::now()).expect("the review");
+    let store = Store::open_in_data_dir(
+        folder.dir.path(),
+        &assistid_store::KeySource::File(folder.key()),
+    )
+    .expect("the store opens beside the app");
+    let ids: Vec<uuid::Uuid> = review
+        .reports()
+        .iter()
+        .filter(|r| r.is_sendable())
+        .filter_map(|r| r.id().and_then(|id| uuid::Uuid::parse_str(id).ok()))
+        .filter(|id| {
+            String::from_utf8_lossy(
+                &store
+                    .report_version_by_id(*id)
+                    .expect("readable")
+                    .expect("there")
+                    .document,
+            )
+            .contains("<assistansanordnare>")
+        })
+        .take(2)
+        .collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "the demo month has reports naming the provider"
+    );
+    let options = SigningOptions {
+        collect_interval: Duration::from_millis(50),
+        qr_interval: Duration::from_millis(50),
+        ..SigningOptions::default()
+    };
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    for &id in &ids {
+        app.sign_as_assistant(
+            id,
+            &connection,
+            &options,
+            &CancelSignal::new(),
+            &mut approving(&setup.bankid, events.clone()),
+        )
+        .await
+        .expect("the assistant signs through the relay; the signature is verified and stored");
+    }
+    let provider = provider_digits(&app);
+    let (_, first) = setup.bankid.requests()[0].clone();
+    let shown = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        first["userVisibleData"].as_str().expect("a text"),
+    )
+    .expect("base64");
+    let shown = String::from_utf8(shown).expect("UTF-8");
+    assert!(
+        shown.starts_with(&relay_visible_text(&provider, "")),
+        "the signer read the enrolled provider's number first: {shown}"
+    );
+    let seen = events.lock().expect("events").clone();
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, SigningEvent::Qr { content } if content.starts_with("bankid."))),
+        "the QR code came from the relay"
+    );
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, SigningEvent::Message { id: "RFA9", .. })),
+        "BankID's message for a signing user was shown: {seen:?}"
+    );
+
+    app.add_signatory("197001019871", "Karin", "Lindqvist", Utc::now())
+        .expect("the provider's signatory");
+    let signatory = assistid_core::ids::Personnummer::from_digits("197001019871")
+        .expect("a valid personnummer");
+    // BankID's limit counts the relay's first line: an order whose own text just fits is
+    // split (or refused), never sent to be refused at the relay.
+    let plan = |visible| {
+        app.prepare_provider_signing(
+            month(),
+            Some(&ids),
+            &signatory,
+            assistid_app::signing::OrderLimits {
+                visible,
+                ..assistid_app::signing::OrderLimits::default()
+            },
+            Utc::now(),
+        )
+    };
+    let longest = plan(assistid_app::signing::OrderLimits::default().visible)
+        .expect("the provider's orders")
+        .orders
+        .iter()
+        .map(|o| o.visible_text().len())
+        .max()
+        .expect("at least one order");
+    let tight = assistid_bankid::types::base64_len(longest);
+    match plan(tight) {
+        Ok(tight_plan) => {
+            for order in &tight_plan.orders {
+                let shown = relay_visible_text(&provider, order.visible_text());
+                assert!(
+                    assistid_bankid::types::base64_len(shown.len()) <= tight,
+                    "every order fits with the relay's first line"
+                );
+            }
+        }
+        Err(e) => assert_eq!(e.code(), "order_too_large", "{e}"),
+    }
+    let provider_signed = app
+        .sign_as_provider(
+            month(),
+            Some(&ids),
+            &signatory,
+            &connection,
+            &options,
+            &CancelSignal::new(),
+            &mut approving(&setup.bankid, events.clone()),
+        )
+        .await
+        .expect("the provider signs through the relay");
+    assert!(!provider_signed.orders.is_empty(), "the provider signed");
+    assert!(
+        setup
+            .bankid
+            .requests()
+            .iter()
+            .all(|(path, _)| path == "sign" || path == "collect"),
+        "every order went to BankID as a QR order, collected through the relay"
+    );
+
+    // Sent through the same relay: FK accepts both with the signatures made through it.
+    let (queued, skipped) = app
+        .queue_month(month(), Environment::Test, Utc::now())
+        .expect("queued for FK's test service");
+    let queued: Vec<SubmissionId> = queued
+        .into_iter()
+        .filter(|s| {
+            let submission = store.submission(*s).expect("readable").expect("there");
+            ids.contains(&submission.report_id)
+        })
+        .collect();
+    assert_eq!(
+        queued.len(),
+        2,
+        "both signed reports are queued: {skipped:?}"
+    );
+    let results = send(&app, &queued).await;
+    for view in &results {
+        assert_eq!(view.state, "accepted", "FK accepted it: {view:?}");
+    }
+    assert_eq!(setup.fk.rate_violations(), 0);
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_or_a_refusal_in_the_app_through_the_relay_stores_nothing_and_says_why() {
+    use assistid_app::signing::{
+        CancelSignal, SigningError, SigningEvent, SigningOptions, StartMode,
+    };
+
+    let setup = Setup::start(1, 30).await;
+    let (_folder, app) = unsigned_real_folder();
+    enrolled(&setup, &app).await;
+    let connection = app.connect_bankid().expect("through the relay");
+    let id = app
+        .month_review(month(), Utc::now())
+        .expect("the review")
+        .reports()
+        .iter()
+        .filter(|r| r.is_sendable())
+        .find_map(|r| r.id().and_then(|id| uuid::Uuid::parse_str(id).ok()))
+        .expect("a sendable report");
+    let fast = SigningOptions {
+        collect_interval: Duration::from_millis(50),
+        qr_interval: Duration::from_millis(50),
+        ..SigningOptions::default()
+    };
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    app.sign_as_assistant(
+        id,
+        &connection,
+        &fast,
+        &CancelSignal::new(),
+        &mut approving(&setup.bankid, events),
+    )
+    .await
+    .expect("the assistant signs through the relay");
+    app.add_signatory("197001019871", "Karin", "Lindqvist", Utc::now())
+        .expect("the provider's signatory");
+    let signatory = assistid_core::ids::Personnummer::from_digits("197001019871")
+        .expect("a valid personnummer");
+    let options = SigningOptions {
+        collect_interval: Duration::from_millis(50),
+        qr_interval: Duration::from_millis(50),
+        start_mode: StartMode::SameDevice,
+        ..SigningOptions::default()
+    };
+    let before = setup.bankid.requests().len();
+
+    // The coordinator closes the dialog: the order is cancelled at BankID through the relay.
+    let cancel = CancelSignal::new();
+    let on_start = cancel.clone();
+    let bankid = &setup.bankid;
+    let mut autostart = String::new();
+    let err = app
+        .sign_as_provider(
+            month(),
+            Some(&[id]),
+            &signatory,
+            &connection,
+            &options,
+            &cancel,
+            &mut |event| {
+                if let SigningEvent::OrderStarted { autostart_url, .. } = &event {
+                    autostart = autostart_url.clone();
+                    on_start.cancel();
+                }
+            },
+        )
+        .await
+        .expect_err("a cancelled order signs nothing");
+    assert!(matches!(err, SigningError::Cancelled), "{err:?}");
+    assert!(
+        autostart.starts_with("bankid:///?autostarttoken="),
+        "a same-device start opens BankID on this computer: {autostart}"
+    );
+    let calls: Vec<String> = bankid.requests()[before..]
+        .iter()
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert!(
+        calls.contains(&"cancel".to_owned()),
+        "the relay cancelled the order at BankID: {calls:?}"
+    );
+    assert!(bankid.pending_orders().is_empty(), "nothing left running");
+
+    // The signer cancels in the app: BankID's message for the start mode, nothing stored.
+    let mut messages = Vec::new();
+    let err = app
+        .sign_as_provider(
+            month(),
+            Some(&[id]),
+            &signatory,
+            &connection,
+            &options,
+            &CancelSignal::new(),
+            &mut |event| match &event {
+                SigningEvent::OrderStarted { order_ref, .. } => {
+                    bankid.user(order_ref).cancel().expect("the signer cancels");
+                }
+                SigningEvent::Message { id, .. } => messages.push(*id),
+                _ => {}
+            },
+        )
+        .await
+        .expect_err("a cancel in the app signs nothing");
+    match err {
+        SigningError::OrderFailed { hint, rfa, .. } => {
+            assert_eq!(
+                (hint.as_str(), rfa),
+                ("userCancel", "RFA6"),
+                "BankID's code and message"
+            );
+        }
+        other => panic!("the order failed with BankID's hint, got {other:?}"),
+    }
+    assert!(
+        messages.contains(&"RFA6"),
+        "the message was shown: {messages:?}"
+    );
+    let status = app.signing_status(month(), Utc::now()).expect("readable");
+    let report = status
+        .iter()
+        .find(|r| r.report_id == id)
+        .expect("the report is listed");
+    assert_eq!(
+        report.state, "assistant_signed",
+        "no provider signature was stored"
+    );
+    setup.stop().await;
+}

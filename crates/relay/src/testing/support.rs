@@ -9,7 +9,9 @@ use crate::RelayHandle;
 use crate::api::{EnrolResponse, SignatureJson, SubmissionJson, SubmitBody};
 use crate::config::Config;
 use crate::db::Pool;
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::bankid::{
+    FakeBankId, FakeBankIdConfig, SignInput, UserCertificateAuthority, sign_document,
+};
 use assistid_fakes::fk::samples::{binding_entry, sample_report};
 use assistid_fakes::fk::{Behaviour, FakeFk, FakeFkConfig, FakeFkHandle};
 use base64::Engine as _;
@@ -36,6 +38,9 @@ pub struct Setup {
     pub dir: tempfile::TempDir,
     /// The fake FK the instances send to.
     pub fk: FakeFkHandle,
+    /// The fake BankID the relay starts orders at with the vendor's RP certificate
+    /// (`[bankid.test]`).
+    pub bankid: FakeBankId,
     /// The in-process instances, in the order started.
     pub relays: Vec<RelayHandle>,
     /// The relay CA's certificate (PEM), which installations trust.
@@ -118,7 +123,20 @@ impl Setup {
         })
         .await
         .expect("the fake FK starts");
+        let bankid = FakeBankId::start(FakeBankIdConfig::default())
+            .await
+            .expect("the fake BankID starts");
         let dir = tempfile::tempdir().expect("a folder for the relay's files");
+        std::fs::write(
+            dir.path().join("bankid-rp.p12"),
+            bankid
+                .client_pkcs12("rp-pw")
+                .expect("the vendor's RP certificate"),
+        )
+        .expect("bankid-rp.p12 is written");
+        std::fs::write(dir.path().join("bankid-rp.pw"), "rp-pw\n").expect("the RP password file");
+        std::fs::write(dir.path().join("bankid-tls.pem"), bankid.ssl_root_pem())
+            .expect("BankID's TLS root");
         let files = crate::pki::init(
             dir.path(),
             "Leverantören AB",
@@ -139,6 +157,7 @@ impl Setup {
             database_url,
             dir,
             fk,
+            bankid,
             relays: Vec::new(),
             ca_pem,
             lease_secs,
@@ -172,6 +191,13 @@ spacing_ms = {spacing}
 margin_ms = {margin}
 bankid_roots = ["{root}"]
 answer_timeout_secs = 5
+[bankid.test]
+rp_p12 = "{rp_p12}"
+rp_password_file = "{rp_pw}"
+address = "{bankid_url}"
+tls_root = "{bankid_tls}"
+collect_interval_ms = 100
+max_open_orders_per_installation = 2
 [queue]
 lease_secs = {lease}
 max_in_flight = {in_flight}
@@ -187,6 +213,10 @@ max_in_flight = {in_flight}
             p12 = d("vendor.p12"),
             pw = d("vendor.pw"),
             root = d("bankid-root.pem"),
+            rp_p12 = d("bankid-rp.p12"),
+            rp_pw = d("bankid-rp.pw"),
+            bankid_url = self.bankid.base_url(),
+            bankid_tls = d("bankid-tls.pem"),
             lease = self.lease_secs,
             spacing = self.tuning.spacing_ms,
             margin = self.tuning.margin_ms,

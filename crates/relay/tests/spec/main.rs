@@ -3,6 +3,7 @@
 
 mod admin;
 mod api_schema;
+mod bankid;
 mod enrolment;
 mod faults;
 mod harness;

@@ -1,0 +1,364 @@
+//! BankID orders through the relay: started with the vendor's RP certificate at the fake
+//! BankID, the text naming the enrolled provider, the QR code computed by the relay (its
+//! secret stays there), orders kept to the installation that started them, and a limit on
+//! how many one installation runs at once.
+
+use std::time::Duration;
+
+use assistid_relay::bankid::{CollectJson, StartedOrderJson};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::support::{ASSISTANT, Installation, PROVIDER, Setup};
+
+/// A binding of one (made-up) report version, as the app sends it.
+fn binding() -> String {
+    format!("{},{}", Uuid::new_v4().hyphenated(), "ab".repeat(32))
+}
+
+fn qr_order(pnr: &str) -> Value {
+    json!({
+        "environment": "test",
+        "mode": "qr",
+        "personal_number": pnr,
+        "text": "Tidredovisning november 2026",
+        "binding": binding(),
+    })
+}
+
+impl Installation {
+    /// Posts `body` to `path` of instance `url`; the status and the JSON answer.
+    async fn post(&self, url: &str, path: &str, body: &Value) -> (u16, Value, String) {
+        let response = self
+            .client
+            .post(format!("{url}{path}"))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).expect("JSON"))
+            .send()
+            .await
+            .expect("the relay answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        (status, value, text)
+    }
+
+    async fn start_order(&self, url: &str, body: &Value) -> StartedOrderJson {
+        let (status, answer, _) = self.post(url, "/v1/bankid/orders", body).await;
+        assert_eq!(status, 201, "the order starts: {answer}");
+        serde_json::from_value(answer).expect("a started order")
+    }
+
+    async fn collect(&self, url: &str, id: Uuid) -> (u16, Value, String) {
+        self.post(url, &format!("/v1/bankid/orders/{id}/collect"), &json!({}))
+            .await
+    }
+
+    /// Collects until the order is no longer pending.
+    async fn collect_until_done(&self, url: &str, id: Uuid) -> CollectJson {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let (status, answer, _) = self.collect(url, id).await;
+            assert_eq!(status, 200, "collect answers: {answer}");
+            let now: CollectJson = serde_json::from_value(answer).expect("a collect answer");
+            if now.status != "pending" {
+                return now;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the order should end within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(60)).await;
+        }
+    }
+}
+
+async fn secret_of(setup: &Setup, id: Uuid) -> Option<String> {
+    setup
+        .pool()
+        .get()
+        .await
+        .expect("the database")
+        .query_one(
+            "SELECT qr_start_secret FROM bankid_orders WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .expect("the order is kept")
+        .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_qr_order_runs_with_the_vendors_certificate_and_names_the_enrolled_provider() {
+    let setup = Setup::start(2, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let order = installation
+        .start_order(&setup.url(0), &qr_order(ASSISTANT))
+        .await;
+    assert_eq!(
+        order.user_visible_data,
+        "Assistansanordnare: organisationsnummer 556036-0793\n\nTidredovisning november 2026",
+        "the relay puts the enrolled provider on the first line, then the installation's text"
+    );
+    let first_qr = order.qr_data.clone().expect("a QR order has a QR code");
+    assert!(
+        first_qr.starts_with("bankid.") && first_qr.ends_with(&first_qr[first_qr.len() - 64..]),
+        "the QR content has BankID's shape: {first_qr}"
+    );
+    assert!(
+        order.auto_start_token.is_some(),
+        "same-device start works too"
+    );
+
+    // What BankID got: the composed text, the binding, the signer, the installation's address.
+    let requests = setup.bankid.requests();
+    let (path, sign) = requests.last().expect("the relay called BankID");
+    assert_eq!(path, "sign", "a /sign order");
+    let visible = STANDARD
+        .decode(sign["userVisibleData"].as_str().expect("text"))
+        .expect("base64");
+    assert_eq!(visible, order.user_visible_data.as_bytes());
+    assert_eq!(sign["requirement"]["personalNumber"], ASSISTANT);
+    assert_eq!(
+        sign["endUserIp"], "127.0.0.1",
+        "endUserIp is the installation's address as the relay sees it"
+    );
+
+    // The secret stays in the relay: no answer carries it, every collect draws a new code.
+    let secret = secret_of(&setup, order.id)
+        .await
+        .expect("kept while the order runs");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Another instance answers as well: the order lives in the shared database.
+    let (status, pending, body) = installation.collect(&setup.url(1), order.id).await;
+    assert_eq!(status, 200, "{pending}");
+    assert!(
+        !body.contains(&secret),
+        "the QR secret never leaves the relay"
+    );
+    assert_eq!(pending["status"], "pending");
+    let later_qr = pending["qr_data"].as_str().expect("a fresh QR code");
+    assert_ne!(later_qr, first_qr, "the QR code turns with the seconds");
+    assert!(later_qr.starts_with(&first_qr[..first_qr.len() - 66]));
+
+    setup
+        .bankid
+        .user(&order.order_ref)
+        .approve_as(ASSISTANT, "Anna Andersson")
+        .expect("the signer approves in the app");
+    let done = installation
+        .collect_until_done(&setup.url(0), order.id)
+        .await;
+    assert_eq!(done.status, "complete", "{done:?}");
+    let completion = done.completion_data.expect("the completion is passed on");
+    assert_eq!(completion["user"]["personalNumber"], ASSISTANT);
+    assert!(
+        completion["signature"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+            && completion["ocspResponse"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+        "signature and OCSP answer reach the installation"
+    );
+    assert_eq!(
+        secret_of(&setup, order.id).await,
+        None,
+        "the QR secret is erased when the order ends"
+    );
+    let metrics = setup
+        .anonymous()
+        .get(format!("{}/metrics", setup.url(0)))
+        .send()
+        .await
+        .expect("metrics answer")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("assistid_relay_bankid_orders_started_total{instance=")
+            && metrics.contains("mode=\"qr\"} 1"),
+        "the started order is counted: {metrics}"
+    );
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_order_goes_to_the_signers_app_with_who_called_whom() {
+    let setup = Setup::start(1, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let mut body = qr_order(ASSISTANT);
+    body["mode"] = json!("phone");
+    let (status, refused, _) = installation
+        .post(&setup.url(0), "/v1/bankid/orders", &body)
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(
+        refused["error"]["code"], "call_initiator_required",
+        "a phone order must say who called"
+    );
+    body["call_initiator"] = json!("RP");
+    let order = installation.start_order(&setup.url(0), &body).await;
+    assert!(
+        order.qr_data.is_none() && order.auto_start_token.is_none(),
+        "a phone order has no QR code or autostart"
+    );
+    let requests = setup.bankid.requests();
+    let (path, sign) = requests.last().expect("BankID was called");
+    assert_eq!(path, "phone/sign", "a phone order");
+    assert_eq!(sign["callInitiator"], "RP");
+    assert_eq!(sign["personalNumber"], ASSISTANT);
+    let user = setup.bankid.user(&order.order_ref);
+    user.approve_as(ASSISTANT, "Anna Andersson")
+        .expect("the signer's own app approves");
+    let done = installation
+        .collect_until_done(&setup.url(0), order.id)
+        .await;
+    assert_eq!(done.status, "complete", "{done:?}");
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_belong_to_their_installation_and_each_has_a_limit() {
+    let setup = Setup::start(1, 30).await;
+    let ours = setup.enrol(PROVIDER).await;
+    let theirs = setup.enrol(&crate::support::orgnr("559000123")).await;
+    let order = ours.start_order(&setup.url(0), &qr_order(ASSISTANT)).await;
+
+    let (status, answer, _) = theirs.collect(&setup.url(0), order.id).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (404, Some("not_found")),
+        "another installation cannot see the order"
+    );
+    let (status, _, _) = theirs
+        .post(
+            &setup.url(0),
+            &format!("/v1/bankid/orders/{}/cancel", order.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 404, "nor cancel it");
+    assert!(
+        setup.bankid.pending_orders().contains(&order.order_ref),
+        "the order still runs at BankID"
+    );
+
+    // The limit in the specs' configuration is two running orders per installation.
+    ours.start_order(&setup.url(0), &qr_order("197001019871"))
+        .await;
+    let (status, refused, _) = ours
+        .post(
+            &setup.url(0),
+            "/v1/bankid/orders",
+            &qr_order("198112289874"),
+        )
+        .await;
+    assert_eq!(status, 429, "{refused}");
+    assert_eq!(refused["error"]["code"], "bankid_orders_limit");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("2 BankID-underskrifter")),
+        "the message says the limit and what to do: {refused}"
+    );
+    // The other installation has its own places.
+    theirs
+        .start_order(&setup.url(0), &qr_order("198112289874"))
+        .await;
+
+    // Cancelling frees a place and ends the order at BankID.
+    let (status, cancelled, _) = ours
+        .post(
+            &setup.url(0),
+            &format!("/v1/bankid/orders/{}/cancel", order.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (200, Some("cancelled"))
+    );
+    assert!(
+        !setup.bankid.pending_orders().contains(&order.order_ref),
+        "the order was cancelled at BankID"
+    );
+    // BankID's own refusal comes through with BankID's code and message: the other
+    // installation's order for the same person still runs.
+    let (status, busy, _) = ours
+        .post(
+            &setup.url(0),
+            "/v1/bankid/orders",
+            &qr_order("198112289874"),
+        )
+        .await;
+    assert_eq!(status, 409, "{busy}");
+    assert_eq!(busy["error"]["code"], "bankid_already_in_progress");
+    assert_eq!(busy["error"]["rfa"], "RFA4", "BankID's recommended message");
+    ours.start_order(&setup.url(0), &qr_order(ASSISTANT)).await;
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_signs_nothing_but_a_report_binding_and_only_where_it_serves() {
+    let setup = Setup::start(1, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let cases = [
+        (
+            "binding",
+            json!("any text the vendor would sign"),
+            "bad_binding",
+        ),
+        ("environment", json!("prod"), "environment_not_served"),
+        (
+            "personal_number",
+            json!("198001019805"),
+            "bad_personal_number",
+        ),
+        ("mode", json!("sms"), "unknown_mode"),
+    ];
+    for (field, value, code) in cases {
+        let mut body = qr_order(ASSISTANT);
+        body[field] = value;
+        let (status, answer, _) = installation
+            .post(&setup.url(0), "/v1/bankid/orders", &body)
+            .await;
+        assert_eq!(status, 400, "{field}: {answer}");
+        assert_eq!(answer["error"]["code"], code, "{field}: {answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "a Swedish message says what to do"
+        );
+    }
+    let (status, answer, _) = {
+        let response = setup
+            .anonymous()
+            .post(format!("{}/v1/bankid/orders", setup.url(0)))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&qr_order(ASSISTANT)).expect("JSON"))
+            .send()
+            .await
+            .expect("the relay answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        (
+            status,
+            serde_json::from_str::<Value>(&text).expect("JSON"),
+            text,
+        )
+    };
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("client_certificate_required")),
+        "no order without the installation's certificate"
+    );
+    assert!(
+        setup.bankid.requests().is_empty(),
+        "nothing refused reached BankID"
+    );
+    setup.stop().await;
+}
