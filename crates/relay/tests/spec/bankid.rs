@@ -28,7 +28,16 @@ fn qr_order(pnr: &str) -> Value {
     })
 }
 
-impl Installation {
+/// BankID orders as an installation makes them (the test kit's `Installation` knows only
+/// submissions).
+trait Orders {
+    async fn post(&self, url: &str, path: &str, body: &Value) -> (u16, Value, String);
+    async fn start_order(&self, url: &str, body: &Value) -> StartedOrderJson;
+    async fn collect(&self, url: &str, id: Uuid) -> (u16, Value, String);
+    async fn collect_until_done(&self, url: &str, id: Uuid) -> CollectJson;
+}
+
+impl Orders for Installation {
     /// Posts `body` to `path` of instance `url`; the status and the JSON answer.
     async fn post(&self, url: &str, path: &str, body: &Value) -> (u16, Value, String) {
         let response = self
