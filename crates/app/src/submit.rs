@@ -1224,23 +1224,8 @@ impl App {
         clock: Clock<'_>,
         progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
     ) -> anyhow::Result<SubmitSummary> {
-        let (ids, skipped) = self.queue_month(month, connection.environment(), clock())?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
-        let run =
-            runtime.block_on(self.send_run(connection, &ids, pacer, retry, clock, progress))?;
-        Ok(SubmitSummary {
-            month: month.to_string(),
-            environment: connection.environment().as_str().to_owned(),
-            endpoint: connection.endpoint().to_owned(),
-            certificate: connection.certificate_health(clock()),
-            skipped,
-            results: run.results,
-            stopped: run.stopped,
-        })
+        let run = self.queue_run(month, connection.environment(), clock())?;
+        self.send_summary(&run, connection, pacer, retry, clock, progress)
     }
 
     /// The outbox, oldest first; only `month`'s when given.
