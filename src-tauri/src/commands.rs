@@ -16,13 +16,7 @@ type Answer<T> = Result<T, IpcError>;
 pub async fn month_overview(shell: State<'_, Shell>, month: String) -> Answer<ipc::MonthOverview> {
     let lang = shell.language().into();
     shell
-        .run(move |app| {
-            convert::overview_in(
-                app,
-                &app.month_review(convert::month(&month)?, Utc::now())?,
-                lang,
-            )
-        })
+        .run(move |app| app.month_overview(convert::month(&month)?, lang, Utc::now()))
         .await
 }
 
@@ -64,7 +58,7 @@ pub async fn month_grid(
                     message: e.to_string(),
                 },
             )?;
-            grid.granted_hours = convert::grant_usage(&app.grant_usage(month, Some(&pnr))?);
+            grid.granted_hours = ipc::GrantUsage::list(&app.grant_usage(month, Some(&pnr))?);
             Ok(grid)
         })
         .await
@@ -116,7 +110,7 @@ pub async fn add_grant(shell: State<'_, Shell>, grant: ipc::Grant) -> Answer<ipc
     shell
         .run(move |app| {
             let now = Utc::now();
-            app.add_grant(&convert::grant_input(&grant), now)?;
+            app.add_grant(&grant.input(), now)?;
             convert::person_details(app, &grant.person, now)
         })
         .await

@@ -52,75 +52,6 @@ pub fn review_in(
     Ok(out)
 }
 
-/// The overview: per report the facts its state is derived from.
-pub fn overview(
-    app: &assistid_app::App,
-    review: &assistid_core::review::MonthReview,
-) -> anyhow::Result<ipc::MonthOverview> {
-    overview_in(app, review, assistid_core::text::Lang::Sv)
-}
-
-/// [`overview`] with the issues' messages in `lang`.
-pub fn overview_in(
-    app: &assistid_app::App,
-    review: &assistid_core::review::MonthReview,
-    lang: assistid_core::text::Lang,
-) -> anyhow::Result<ipc::MonthOverview> {
-    let month = review.month();
-    let review = self::review_in(review, lang)?;
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    // Only what counts in the folder's environment: after a move from FK's test service to
-    // production, what was signed and sent in test is still to do (none chosen yet: all).
-    let environment = app.environment_settings()?.environment.map(|e| e.as_str());
-    let here = |env: &str| environment.is_none_or(|e| e == env);
-    // The newest submission of each report version decides its submission state.
-    let mut submissions = std::collections::HashMap::new();
-    for view in app.submissions(Some(month))? {
-        if here(&view.environment) {
-            submissions.insert(view.report_id.clone(), view);
-        }
-    }
-    let mut reports = Vec::with_capacity(review.reports.len());
-    for r in review.reports {
-        let (mut assistant_at, mut provider_at) = (None, None);
-        if let Some(id) = r.id.as_deref().and_then(|i| uuid::Uuid::parse_str(i).ok()) {
-            for signature in app.signatures_for_report(id)? {
-                if !here(signature.environment.code()) {
-                    continue;
-                }
-                let at = Some(signature.signed_at.to_rfc3339());
-                match signature.role {
-                    assistid_app::signing::SignerRole::Assistant => assistant_at = at,
-                    _ => provider_at = at,
-                }
-            }
-        }
-        let submission = r.id.as_ref().and_then(|id| submissions.get(id));
-        reports.push(ipc::ReportSummary {
-            version: submission.map_or(0, |s| s.report_version),
-            submission_state: submission.map(|s| crate::submission::state(s.state)),
-            report_id: r.id,
-            month: r.month,
-            person: r.person,
-            person_name: r.person_name,
-            assistant: r.assistant,
-            assistant_name: r.assistant_name,
-            shift_count: count(r.rows.len()),
-            error_count: count(r.errors.len()),
-            warning_count: count(r.warnings.len()),
-            signed_by_assistant_at: assistant_at,
-            signed_by_provider_at: provider_at,
-        });
-    }
-    Ok(ipc::MonthOverview {
-        month: review.month,
-        reports,
-        errors: review.errors,
-        warnings: review.warnings,
-        granted_hours: grant_usage(&app.grant_usage(month, None)?),
-    })
-}
-
 /// The month grid of one person, its cells filled with the report rows (the app does not list
 /// stored shifts yet; a shift over midnight therefore shows as its two rows).
 pub fn month_grid(
@@ -406,77 +337,6 @@ pub fn month_grid_with_shifts(
     Ok(grid)
 }
 
-/// Minutes as the hours a coordinator types: `40`, `37,5`, `37:20`.
-pub fn hours_text(minutes: u32) -> String {
-    match (minutes / 60, minutes % 60) {
-        (h, 0) => h.to_string(),
-        (h, m) if (m * 100) % 60 == 0 => {
-            format!("{h},{}", (m * 100 / 60).to_string().trim_end_matches('0'))
-        }
-        (h, m) => format!("{h}:{m:02}"),
-    }
-}
-
-fn grant_period(p: assistid_core::grant::GrantPeriod) -> ipc::GrantPeriod {
-    match p {
-        assistid_core::grant::GrantPeriod::Week => ipc::GrantPeriod::Week,
-        assistid_core::grant::GrantPeriod::Month => ipc::GrantPeriod::Month,
-        _ => ipc::GrantPeriod::Decision,
-    }
-}
-
-/// A decision for the UI.
-pub fn grant(person: &str, id: i64, g: &assistid_core::grant::Grant) -> ipc::Grant {
-    ipc::Grant {
-        id: u32::try_from(id).unwrap_or(0),
-        person: person.to_owned(),
-        hours: hours_text(g.minutes),
-        period: grant_period(g.period),
-        valid_from: g.valid_from.to_string(),
-        valid_to: g.valid_to.map(|d| d.to_string()),
-    }
-}
-
-/// A decision typed in the UI, for the app.
-pub fn grant_input(g: &ipc::Grant) -> assistid_app::teams::GrantInput {
-    assistid_app::teams::GrantInput {
-        personnummer: g.person.clone(),
-        hours: g.hours.clone(),
-        period: match g.period {
-            ipc::GrantPeriod::Week => "week",
-            ipc::GrantPeriod::Month => "month",
-            ipc::GrantPeriod::Decision => "decision",
-        }
-        .to_owned(),
-        valid_from: g.valid_from.clone(),
-        valid_to: g.valid_to.clone(),
-    }
-}
-
-/// Granted against used hours, one entry per person and decision.
-pub fn grant_usage(usage: &[assistid_app::teams::PersonGrantUsage]) -> Vec<ipc::GrantUsage> {
-    let minutes = |m: u64| u32::try_from(m).unwrap_or(u32::MAX);
-    usage
-        .iter()
-        .flat_map(|p| {
-            p.usage.iter().map(|u| ipc::GrantUsage {
-                person: p.personnummer.clone(),
-                person_name: p.name.clone(),
-                grant: grant(&p.personnummer, 0, &u.grant),
-                from: u.from.to_string(),
-                to: u.to.to_string(),
-                granted_minutes: minutes(u.granted_minutes),
-                used_minutes: minutes(u.used_minutes),
-                level: match u.level {
-                    assistid_core::grant::UsageLevel::Exceeded => ipc::UsageLevel::Exceeded,
-                    assistid_core::grant::UsageLevel::Near => ipc::UsageLevel::Near,
-                    _ => ipc::UsageLevel::Within,
-                },
-            })
-        })
-        .collect()
-}
-
 /// A person's team and decisions.
 pub fn person_details(
     app: &assistid_app::App,
@@ -497,7 +357,7 @@ pub fn person_details(
         grants: app
             .grants(person, now)?
             .iter()
-            .map(|g| grant(person, g.id, &g.grant))
+            .map(|g| ipc::Grant::from_domain(person, g.id, &g.grant))
             .collect(),
     })
 }

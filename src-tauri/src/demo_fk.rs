@@ -58,7 +58,15 @@ impl FkLink {
     pub fn connection(&self) -> &EltConnection {
         &self.connection
     }
+}
 
+impl AsRef<EltConnection> for FkLink {
+    fn as_ref(&self) -> &EltConnection {
+        &self.connection
+    }
+}
+
+impl FkLink {
     /// In the demo: the requests the demo's FK counted as too close together (0 expected).
     pub fn demo_rate_violations(&self) -> Option<usize> {
         self.demo.as_ref().map(|fake| fake.rate_violations())

@@ -9,6 +9,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+// The view types of the app's use cases, defined once there (the overview, decisions and
+// their use).
+pub use assistid_app::views::{
+    Grant, GrantPeriod, GrantUsage, Issue, MonthOverview, ReportSummary, Severity, SubmissionState,
+    UsageLevel,
+};
+
 /// The one error shape every command rejects with: a stable code, a message in the UI's
 /// language, and the message's own code and parameters.
 ///
@@ -86,47 +93,6 @@ impl IpcError {
             ..Default::default()
         }
     }
-}
-
-/// Error or warning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Blocks signing and sending.
-    Error,
-    /// Worth a look; does not block.
-    Warning,
-}
-
-/// A finding of the review, with where it was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Issue {
-    /// Error or warning.
-    pub severity: Severity,
-    /// Stable snake_case code.
-    pub code: String,
-    /// Swedish text naming the shift, day and times.
-    pub message: String,
-    /// Index of the shift in the checked list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub shift: Option<u32>,
-    /// Index of the other shift (overlaps).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub other_shift: Option<u32>,
-    /// The calendar day concerned (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub date: Option<String>,
-    /// The person with assistance concerned (12 digits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub person: Option<String>,
-    /// The assistant concerned (12 digits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub assistant: Option<String>,
 }
 
 /// The kind of time (FK's `tidsslag`).
@@ -229,75 +195,6 @@ pub struct MonthReview {
     pub errors: Vec<Issue>,
     /// Month-wide warnings.
     pub warnings: Vec<Issue>,
-}
-
-/// Where a report is on its way to FK.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SubmissionState {
-    /// Waiting in the queue.
-    Queued,
-    /// Being sent.
-    Sending,
-    /// FK accepted it.
-    Accepted,
-    /// FK rejected it.
-    Rejected,
-    /// Failed; will be retried.
-    FailedWillRetry,
-    /// Unknown whether FK got it.
-    Uncertain,
-    /// Failed and will not be retried (a settings problem the user must fix).
-    FailedFinal,
-    /// Given up by the user's decision.
-    Abandoned,
-}
-
-/// The facts the overview derives one report's state from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ReportSummary {
-    /// The current version's id; null when no document can be made yet.
-    pub report_id: Option<String>,
-    /// The version number; 0 while the app does not expose it.
-    pub version: u32,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Person (12 digits).
-    pub person: String,
-    /// Person's name.
-    pub person_name: String,
-    /// Assistant (12 digits).
-    pub assistant: String,
-    /// Assistant's name.
-    pub assistant_name: String,
-    /// Number of report rows (a shift over midnight counts as two).
-    pub shift_count: u32,
-    /// Number of errors.
-    pub error_count: u32,
-    /// Number of warnings.
-    pub warning_count: u32,
-    /// When the assistant signed the current version (RFC 3339).
-    pub signed_by_assistant_at: Option<String>,
-    /// When the provider signed the current version (RFC 3339).
-    pub signed_by_provider_at: Option<String>,
-    /// Where the report is on its way to FK.
-    pub submission_state: Option<SubmissionState>,
-}
-
-/// The overview of one month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MonthOverview {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Every report of the month.
-    pub reports: Vec<ReportSummary>,
-    /// Month-wide errors.
-    pub errors: Vec<Issue>,
-    /// Month-wide warnings.
-    pub warnings: Vec<Issue>,
-    /// Granted against used hours for every person with a decision from FK that applies in
-    /// the month.
-    pub granted_hours: Vec<GrantUsage>,
 }
 
 /// The assistance provider.
@@ -502,68 +399,6 @@ pub struct TeamMember {
     pub name: String,
     /// The first day in the team (`YYYY-MM-DD`), when known.
     pub since: Option<String>,
-}
-
-/// What granted hours are counted per.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantPeriod {
-    /// Hours per week (FK's usual form).
-    Week,
-    /// Hours per calendar month.
-    Month,
-    /// Hours for the whole decision period.
-    Decision,
-}
-
-/// A decision from FK: granted hours per period, valid from–to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Grant {
-    /// The decision's id (0 for a new one).
-    pub id: u32,
-    /// The person's personnummer (12 digits).
-    pub person: String,
-    /// Granted hours as typed or shown: `40`, `37,5`, `37:30`.
-    pub hours: String,
-    /// What the hours are counted per.
-    pub period: GrantPeriod,
-    /// First day (`YYYY-MM-DD`).
-    pub valid_from: String,
-    /// Last day (`YYYY-MM-DD`), none for "until further notice".
-    pub valid_to: Option<String>,
-}
-
-/// How close the used hours are to the granted ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum UsageLevel {
-    /// Below 90 %.
-    Within,
-    /// 90 % or more, none over.
-    Near,
-    /// More used than granted.
-    Exceeded,
-}
-
-/// One person's granted against used hours for one decision in a month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct GrantUsage {
-    /// The person's personnummer (12 digits).
-    pub person: String,
-    /// The person's name.
-    pub person_name: String,
-    /// The decision.
-    pub grant: Grant,
-    /// The first day counted (`YYYY-MM-DD`).
-    pub from: String,
-    /// The last day counted (`YYYY-MM-DD`).
-    pub to: String,
-    /// Granted minutes for those days.
-    pub granted_minutes: u32,
-    /// Real minutes worked in those days (every kind of time).
-    pub used_minutes: u32,
-    /// How close.
-    pub level: UsageLevel,
 }
 
 /// A person's team and decisions, for the Register screen.

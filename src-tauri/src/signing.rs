@@ -667,75 +667,24 @@ pub fn prepare(
 }
 
 /// The provider's orders for the month covering the given (or every ready) report, signed by
-/// `signatory` (a personnummer) or, when none is named, by the provider's only signatory (with
-/// several, the user must choose: `choose_signatory`).
+/// `signatory` (a personnummer) or, when none is named, by the provider's only signatory: the
+/// app's order plan, with its refusals (`no_signatory`, `choose_signatory`, `not_a_signatory`,
+/// `nothing_to_sign`).
 pub fn provider_orders(
     app: &assistid_app::App,
     month: assistid_core::model::ReportMonth,
     only: Option<&[uuid::Uuid]>,
     signatory: Option<&str>,
 ) -> anyhow::Result<Vec<PreparedOrder>> {
-    let all = app.signatories()?;
-    let chosen = match signatory {
-        Some(text) => {
-            let wanted = assistid_core::ids::Personnummer::parse(text, Utc::now().date_naive())
-                .map_err(|e| anyhow_ipc(IpcError::invalid("firmatecknare", e.to_string())))?;
-            all.into_iter()
-                .find(|s| s.personnummer == wanted)
-                .ok_or_else(|| {
-                    anyhow_ipc(IpcError {
-                        code: "not_a_signatory".to_owned(),
-                        message: "Den valda personen är inte firmatecknare för anordnaren; \
-                                  lägg in hen som firmatecknare först."
-                            .to_owned(),
-                        ..Default::default()
-                    })
-                })?
-        }
-        None => match <[_; 1]>::try_from(all) {
-            Ok([one]) => one,
-            Err(all) if all.is_empty() => {
-                return Err(anyhow_ipc(IpcError {
-                    code: "no_signatory".to_owned(),
-                    message: "Ingen firmatecknare är registrerad för anordnaren; lägg in den \
-                              som skriver under för anordnaren först."
-                        .to_owned(),
-                    ..Default::default()
-                }));
-            }
-            Err(_) => {
-                return Err(anyhow_ipc(IpcError {
-                    code: "choose_signatory".to_owned(),
-                    message: "Anordnaren har flera firmatecknare; välj vem som skriver under."
-                        .to_owned(),
-                    ..Default::default()
-                }));
-            }
-        },
-    };
-    let plan = app.prepare_provider_signing(
-        month,
-        only,
-        &chosen.personnummer,
-        assistid_app::signing::OrderLimits::default(),
-        Utc::now(),
-    )?;
-    if plan.orders.is_empty() {
-        let reasons: Vec<String> = plan.skipped.iter().map(|s| s.reason.clone()).collect();
-        return Err(anyhow_ipc(IpcError {
-            code: "nothing_to_sign".to_owned(),
-            message: if reasons.is_empty() {
-                "Det finns inga rapporter som är klara för anordnarens underskrift.".to_owned()
-            } else {
-                format!(
-                    "Det finns inga rapporter som är klara för anordnarens underskrift: {}",
-                    reasons.join("; ")
-                )
-            },
-            ..Default::default()
-        }));
-    }
-    Ok(plan.orders)
+    Ok(app
+        .provider_order_plan(
+            month,
+            only,
+            signatory,
+            assistid_app::signing::OrderLimits::default(),
+            Utc::now(),
+        )?
+        .orders)
 }
 
 /// An [`IpcError`] carried through `anyhow` (converted back unchanged at the boundary).

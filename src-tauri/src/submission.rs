@@ -8,10 +8,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistid_app::App;
-use assistid_app::submit::{
-    Environment, Pacer, PacingConfig, RelayFollow, RetryPolicy, SendingMode, SubmissionId,
-    SubmissionView,
-};
+use assistid_app::send_run::{QueuedRun, send_on_own_connection};
+use assistid_app::submit::{RelayFollow, SubmissionView};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _, Manager as _};
 
@@ -68,47 +66,29 @@ impl SubmissionDesk {
         let queued = shell
             .run(move |app| {
                 let month = crate::convert::month(&month)?;
-                // The data folder's environment (demo for demo data); `queue_month` refuses
-                // demo data for a real FK and real data for the fake.
-                let environment = app.default_environment()?;
-                let (ids, skipped) = app.queue_month(month, environment, Utc::now())?;
-                // The run sends from the folder it queued in.
-                let data_dir = app.data_dir().to_path_buf();
-                Ok((month, ids, skipped, environment, data_dir))
+                // The data folder's environment (demo for demo data); queueing refuses demo
+                // data for a real FK and real data for the fake. The run sends from the folder
+                // it queued in.
+                let run = app.queue_run(month, app.default_environment()?, Utc::now())?;
+                match run.nothing_to_send() {
+                    Some(refusal) => Err(refusal.into()),
+                    None => Ok(run),
+                }
             })
             .await;
-        let (month, ids, skipped, environment, data_dir) = match queued {
-            Ok(q) => q,
+        let run = match queued {
+            Ok(run) => run,
             Err(e) => {
                 self.end();
                 return Err(e);
             }
         };
-        if ids.is_empty() {
-            self.end();
-            let reasons: Vec<String> = skipped
-                .iter()
-                .map(|s| format!("{} – {}: {}", s.person, s.assistant, s.reason))
-                .collect();
-            return Err(IpcError {
-                code: "nothing_to_send".to_owned(),
-                message: if reasons.is_empty() {
-                    format!("Det finns inga rapporter för {month} som är klara att skicka.")
-                } else {
-                    format!(
-                        "Det finns inga rapporter för {month} som är klara att skicka: {}",
-                        reasons.join("; ")
-                    )
-                },
-                ..Default::default()
-            });
-        }
         let keys = shell.keys();
         let task_handle = handle.clone();
         tauri::async_runtime::spawn_blocking(move || {
             let desks = task_handle.state::<crate::Desks>();
             let _running = Running(&desks.submission.running);
-            if let Err(e) = send(&task_handle, &data_dir, keys, environment, &ids) {
+            if let Err(e) = send(&task_handle, &run, keys) {
                 let err = IpcError::from(e);
                 tracing::error!(code = %err.code, "submission run stopped");
                 let _ = task_handle.emit(ipc::EVENT_SUBMISSION_FAILED, err);
@@ -141,18 +121,10 @@ impl SubmissionDesk {
     }
 }
 
-/// The sending run, on its own database connection. Opening the folder here does not disturb
-/// anything: recovery of `sending` rows only happens when no process holds the folder's sender
-/// lock, and the run itself takes that lock (waiting while the CLI sends from the same folder).
-fn send(
-    handle: &AppHandle,
-    data_dir: &std::path::Path,
-    keys: assistid_app::KeySource,
-    environment: Environment,
-    ids: &[SubmissionId],
-) -> anyhow::Result<()> {
-    let app = App::open(data_dir, keys, Utc::now())?;
-    let total = ids.len();
+/// The sending run, on its own database connection (the app's use case), with every state
+/// change sent to the window.
+fn send(handle: &AppHandle, run: &QueuedRun, keys: assistid_app::KeySource) -> anyhow::Result<()> {
+    let total = run.ids.len();
     let mut progress = |done: usize, _total: usize, view: &SubmissionView| {
         if let Err(e) = handle.emit(ipc::EVENT_SUBMISSION, item(view)) {
             tracing::warn!(error = %e, "submission event not delivered");
@@ -164,72 +136,45 @@ fn send(
             u32::try_from(total).unwrap_or(u32::MAX),
         );
     };
-    send_run(
-        &app,
-        environment,
-        ids,
-        &RelayFollow::default(),
-        &mut progress,
-    )
+    send_run(run, keys, &RelayFollow::default(), &mut progress)
 }
 
-/// Sends the queued `ids` the way the folder sends: through the vendor's relay when it is
-/// enrolled there (the relay paces FK for the whole vendor; `follow` says how long each
-/// report is followed there before it is left `uncertain` with the relay's id), else
-/// straight to FK at FK's pace with the folder's own certificate (the demo's FK in the demo
-/// folder). Then a backup; a run that stopped (a wrong address, a certificate FK has not
-/// enrolled) is an error saying what to check, the rest stays queued.
+/// Sends the queued `run` on a database connection of its own, the way the folder sends:
+/// through the vendor's relay when it is enrolled there (the relay paces FK for the whole
+/// vendor; `follow` says how long each report is followed there before it is left
+/// `uncertain` with the relay's id), else straight to FK at FK's pace with the folder's own
+/// certificate (the demo's FK in the demo folder, started here at the edge). Then a backup; a
+/// run that stopped (a wrong address, a certificate FK has not enrolled) is an error saying
+/// what to check, the rest stays queued.
 pub fn send_run(
-    app: &App,
-    environment: Environment,
-    ids: &[SubmissionId],
+    run: &QueuedRun,
+    keys: assistid_app::KeySource,
     follow: &RelayFollow,
     progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
 ) -> anyhow::Result<()> {
-    let clock = Utc::now;
-    let run = if app.sending_mode()? == SendingMode::Relay {
-        tracing::info!(reports = ids.len(), "sending through the vendor's relay");
-        tauri::async_runtime::block_on(app.send_run_via_relay(ids, follow, &clock, progress))?
-    } else {
-        // In the demo folder the demo's FK runs for as long as this run does.
-        let fk = crate::demo_fk::FkLink::connect(app, environment)?;
-        let pacer = Pacer::new(PacingConfig::default());
-        let run = tauri::async_runtime::block_on(app.send_run(
-            fk.connection(),
-            ids,
-            &pacer,
-            &RetryPolicy::default(),
-            &clock,
-            progress,
-        ))?;
-        if let Some(violations) = fk.demo_rate_violations() {
-            // The pacing as the demo's FK measured it (a count, nothing personal).
-            tracing::info!(
-                violations,
-                "demo FK: requests closer together than FK allows"
-            );
-        }
-        run
-    };
-    // What FK just answered is worth a backup at once (a failure is remembered for the
-    // overview, never the run's failure).
-    if let Err(e) = app.automatic_backup(
-        assistid_app::backup::AutomaticReason::AfterSubmission,
-        Utc::now(),
-    ) {
-        tracing::warn!(code = %IpcError::from(e).code, "backup after the run failed");
+    // In the demo folder the demo's FK runs for as long as this run does.
+    let (sent, fk) = send_on_own_connection(
+        run,
+        keys,
+        &Utc::now,
+        follow,
+        |app| crate::demo_fk::FkLink::connect(app, run.environment),
+        progress,
+    )?;
+    if let Some(violations) = fk.as_ref().and_then(|fk| fk.demo_rate_violations()) {
+        // The pacing as the demo's FK measured it (a count, nothing personal).
+        tracing::info!(
+            violations,
+            "demo FK: requests closer together than FK allows"
+        );
     }
+    drop(fk);
     // A wrong address or a certificate FK has not enrolled stops the run: the window shows
     // what to check (the rest stays queued).
-    if let Some(stop) = run.stopped {
-        return Err(IpcError {
-            code: stop.code.to_owned(),
-            message: stop.message,
-            ..Default::default()
-        }
-        .into());
+    match sent.stopped_error() {
+        Some(stop) => Err(stop.into()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// FK's raw answers for one submission, attempt by attempt.
@@ -259,21 +204,6 @@ pub fn raw_answer(app: &App, submission_id: &str) -> anyhow::Result<ipc::RawFkAn
     })
 }
 
-/// The UI's state for the outbox's state code.
-pub fn state(code: &str) -> ipc::SubmissionState {
-    match code {
-        "queued" => ipc::SubmissionState::Queued,
-        "sending" => ipc::SubmissionState::Sending,
-        "accepted" => ipc::SubmissionState::Accepted,
-        "rejected" => ipc::SubmissionState::Rejected,
-        "failed_will_retry" => ipc::SubmissionState::FailedWillRetry,
-        "failed_final" => ipc::SubmissionState::FailedFinal,
-        "abandoned" => ipc::SubmissionState::Abandoned,
-        // Anything unknown is shown as uncertain: never as sent.
-        _ => ipc::SubmissionState::Uncertain,
-    }
-}
-
 /// One outbox row as the UI shows it.
 pub fn item(view: &SubmissionView) -> ipc::SubmissionItem {
     ipc::SubmissionItem {
@@ -283,7 +213,7 @@ pub fn item(view: &SubmissionView) -> ipc::SubmissionItem {
         month: view.month.clone(),
         person_name: view.person.clone(),
         assistant_name: view.assistant.clone(),
-        state: state(view.state),
+        state: ipc::SubmissionState::from_code(view.state),
         attempts: view.attempts,
         tx_id: view.tx_id.clone(),
         fk_message: view.fk_message.clone(),

@@ -251,6 +251,16 @@ impl IpcError {
         if let Some(e) = err.downcast_ref::<crate::bankid_service::BankIdServiceError>() {
             return coded(e.code(), e.to_string());
         }
+        // A signing refusal (`nothing_to_sign`, `not_a_signatory`, …) keeps its own code.
+        if let Some(signing) = err.downcast_ref::<crate::signing::SigningError>()
+            && !matches!(signing, crate::signing::SigningError::Other(_))
+        {
+            return IpcError {
+                code: signing.code().to_owned(),
+                message: signing.to_string(),
+                ..IpcError::default()
+            };
+        }
         match err.downcast_ref::<AppError>() {
             Some(app) => IpcError::told(app.code(), &app.text(), lang),
             None => {

@@ -30,16 +30,20 @@ pub mod going_live;
 pub mod history;
 pub mod import;
 pub mod invoice;
+pub mod order_plan;
+pub mod overview;
 pub mod privacy;
 pub mod receipts;
 pub mod register;
 pub mod reports;
+pub mod send_run;
 pub mod shifts;
 pub mod signing;
 pub mod submit;
 pub mod support;
 pub mod teams;
 pub mod verify;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +69,8 @@ pub fn text_catalogs() -> Vec<(
         ("register", register::CATALOG),
         ("going_live", going_live::CATALOG),
         ("submit", submit::CATALOG),
+        ("send_run", send_run::CATALOG),
+        ("order_plan", order_plan::CATALOG),
     ]
 }
 

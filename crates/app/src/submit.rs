@@ -24,6 +24,7 @@ mod recovery;
 pub mod relay;
 mod request;
 mod send;
+pub(crate) use send::run_to_end;
 mod views;
 
 use chrono::{DateTime, Utc};

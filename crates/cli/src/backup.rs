@@ -298,14 +298,20 @@ pub fn restore(
 /// The automatic backup after a submission run; a failure is a warning (it is remembered
 /// for the overview too), never the run's failure.
 pub fn after_submission(app: &App, json: bool) {
-    match app.automatic_backup(AutomaticReason::AfterSubmission, Utc::now()) {
-        Ok(Some(written)) if !json => {
-            println!("Säkerhetskopia: {}", written.path.display());
+    let written = app.automatic_backup(AutomaticReason::AfterSubmission, Utc::now());
+    report_after_submission(&written.map(|w| w.map(|w| w.path)), json);
+}
+
+/// Tells about the automatic backup a send run took ([`assistid_app::send_run::SentRun`]).
+pub fn report_after_submission(backup: &anyhow::Result<Option<std::path::PathBuf>>, json: bool) {
+    match backup {
+        Ok(Some(path)) if !json => {
+            println!("Säkerhetskopia: {}", path.display());
         }
         Ok(_) => {}
         Err(e) => eprintln!(
             "VARNING: säkerhetskopian efter inskickningen kunde inte göras: {}",
-            crate::user_message(&e)
+            crate::user_message(e)
         ),
     }
 }

@@ -13,7 +13,6 @@ use assistid_app::signing::{
     StartMode, Uuid, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
-use assistid_core::ids::Personnummer;
 use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
@@ -381,37 +380,10 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                         .collect::<anyhow::Result<Vec<_>>>()
                 })
                 .transpose()?;
-            let signatory = match signatory {
-                Some(text) => {
-                    Personnummer::parse(&text, now.date_naive()).map_err(|e| AppError::Invalid {
-                        field: "--signatory".into(),
-                        message: e.to_string(),
-                    })?
-                }
-                None => {
-                    let all = app.signatories()?;
-                    match all.as_slice() {
-                        [one] => one.personnummer.clone(),
-                        [] => {
-                            return Err(AppError::Missing(
-                                "anordnaren har ingen firmatecknare; lägg till med `assistid \
-                                 provider signatory add`"
-                                    .into(),
-                            )
-                            .into());
-                        }
-                        _ => {
-                            return Err(AppError::Invalid {
-                                field: "--signatory".into(),
-                                message: "anordnaren har flera firmatecknare; ange vem som \
-                                          skriver under"
-                                    .into(),
-                            }
-                            .into());
-                        }
-                    }
-                }
-            };
+            // The app's choice of the provider's signatory, with its refusals.
+            let signatory = app
+                .provider_signatory(signatory.as_deref(), now)?
+                .personnummer;
             let env = environment(app, env)?;
             let options = phone_options(options(same_device), phone, call_initiator);
             let mut progress = Progress::new(json, same_device);

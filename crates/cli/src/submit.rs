@@ -9,8 +9,8 @@ use assistid_app::App;
 use assistid_app::AppError;
 use assistid_app::answers::explain_rejection;
 use assistid_app::submit::{
-    CertStatus, ConnectOptions, Decision, Environment, Pacer, PacingConfig, RelayFollow,
-    RetryPolicy, SendingMode, SubmissionId, SubmissionView, SubmitSummary,
+    CertStatus, ConnectOptions, Decision, Environment, RelayFollow, SendingMode, SubmissionId,
+    SubmissionView, SubmitSummary,
 };
 use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
@@ -111,7 +111,6 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
         options.client_cert_key = args.client_cert_key.clone();
         (app.connect(&options)?, None)
     };
-    let pacer = Pacer::new(PacingConfig::default());
     let clock = Utc::now;
     if !json {
         println!(
@@ -150,17 +149,12 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
             let _ = std::io::stdout().flush();
         }
     }
-    let summary = app.submit_month(
-        month,
-        &connection,
-        &pacer,
-        &RetryPolicy::default(),
-        &clock,
-        &mut progress,
-    )?;
-    // What FK just answered is the first thing worth a backup (issue 20); a failure here is
-    // remembered for the overview and never turns the run into a failure.
-    crate::backup::after_submission(app, json);
+    let run = app.queue_run(month, connection.environment(), clock())?;
+    let sent = app.send_queued(&run, &connection, &clock, &mut progress)?;
+    // What FK just answered is the first thing worth a backup (issue 20), taken by the run; a
+    // failure is remembered for the overview and never turns the run into a failure.
+    crate::backup::report_after_submission(&sent.backup, json);
+    let summary = sent.summary;
     // The pacing as the demo's FK measured it (read from the fake this program runs).
     let rate_violations = demo.as_ref().map(DemoFk::rate_violations);
     if json {

@@ -31,29 +31,6 @@ fn now() -> chrono::DateTime<Utc> {
 }
 
 #[test]
-fn the_overview_of_the_demo_month_lists_its_reports() {
-    let (_dir, app) = demo_app();
-    let month = convert::month("2026-10").expect("a valid month");
-    let review = app
-        .month_review(month, now())
-        .expect("the demo month reviews");
-    let overview = convert::overview(&app, &review).expect("the review converts to the overview");
-    assert_eq!(overview.month, "2026-10");
-    assert!(!overview.reports.is_empty(), "the demo month has reports");
-    assert!(
-        overview.reports.iter().all(|r| r.report_id.is_some()),
-        "each report has a version id once reviewed"
-    );
-    assert!(
-        overview
-            .reports
-            .iter()
-            .all(|r| r.submission_state.is_none()),
-        "nothing is sent in the demo yet"
-    );
-}
-
-#[test]
 fn the_review_converts_without_losing_the_dst_notes() {
     let (_dir, app) = demo_app();
     let review = app
@@ -176,67 +153,4 @@ fn errors_reach_the_ui_as_code_and_message() {
     assert_eq!(app_shape, ours, "the generated IpcError mirrors the app's");
     let month = convert::month("2026-13").expect_err("month 13 does not exist");
     assert_eq!(ipc::IpcError::from(month).code, "invalid_input");
-}
-
-#[test]
-fn a_report_signed_by_its_assistant_shows_so_in_the_overview() {
-    use assistid_app::signing::{CancelSignal, SigningOptions, StandInBankId};
-    use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
-    let (dir, app) = demo_app();
-    let month = convert::month("2026-10").expect("a valid month");
-    let review = app
-        .month_review(month, now())
-        .expect("the demo month reviews");
-    let overview = convert::overview(&app, &review).expect("converts");
-    let target = overview
-        .reports
-        .iter()
-        .find(|r| r.error_count == 0)
-        .and_then(|r| r.report_id.clone())
-        .expect("the demo has a report without errors");
-    let id = uuid::Uuid::parse_str(&target).expect("report ids are UUIDs");
-    let options = SigningOptions {
-        collect_interval: std::time::Duration::from_millis(50),
-        qr_interval: std::time::Duration::from_millis(50),
-        ..SigningOptions::default()
-    };
-    let _ = &dir;
-    tauri::async_runtime::block_on(async {
-        // The demo's BankID as the shell's demo wiring starts it; its user approves every
-        // order as the person it names.
-        let fake = FakeBankId::start(FakeBankIdConfig {
-            auto_approve_after: Some(std::time::Duration::from_millis(50)),
-            ..FakeBankIdConfig::default()
-        })
-        .await
-        .expect("the demo BankID starts");
-        let connection = app
-            .connect_stand_in_bankid(StandInBankId {
-                base_url: fake.base_url(),
-                tls_root_pem: fake.ssl_root_pem().to_owned(),
-                rp_identity_pem: assistid_core::secret::Sensitive::new(
-                    fake.client_identity_pem().expect("the RP identity"),
-                ),
-                user_root_der: fake.user_root_der().to_vec(),
-            })
-            .expect("the demo folder takes the demo's BankID");
-        app.sign_as_assistant(id, &connection, &options, &CancelSignal::new(), &mut |_| {})
-            .await
-            .expect("the demo user approves as the assistant")
-    });
-    let review = app.month_review(month, now()).expect("reviews again");
-    let overview = convert::overview(&app, &review).expect("converts");
-    let report = overview
-        .reports
-        .iter()
-        .find(|r| r.report_id.as_deref() == Some(target.as_str()))
-        .expect("the signed version is still the current one");
-    assert!(
-        report.signed_by_assistant_at.is_some(),
-        "the overview must show the assistant's signature, or the UI offers to sign again"
-    );
-    assert!(
-        report.signed_by_provider_at.is_none(),
-        "the provider has not signed yet"
-    );
 }

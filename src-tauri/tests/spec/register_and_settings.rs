@@ -53,8 +53,9 @@ fn register_of(shell: &Shell) -> (Option<String>, usize, usize) {
 
 fn shifts_in_october(shell: &Shell) -> usize {
     run(shell, |app| {
-        let review = app.month_review(assistid_desktop::convert::month("2026-10")?, Utc::now())?;
-        Ok(assistid_desktop::convert::overview(app, &review)?
+        let month = assistid_desktop::convert::month("2026-10")?;
+        Ok(app
+            .month_overview(month, assistid_core::text::Lang::Sv, Utc::now())?
             .reports
             .len())
     })

@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use assistid_app::send_run::QueuedRun;
 use assistid_app::signing::BankIdSettings;
 use assistid_app::submit::{RelayFollow, SubmissionId, SubmissionView};
 use assistid_app::{App, KeySource};
@@ -39,6 +40,8 @@ struct RealFolder {
     /// Kept for as long as the folder is used.
     _dir: tempfile::TempDir,
     app: App,
+    /// The folder's key file, for the window's send run on a connection of its own.
+    key: std::path::PathBuf,
 }
 
 impl RealFolder {
@@ -70,7 +73,11 @@ impl RealFolder {
         )
         .expect("the root is trusted");
         sign_month(&data, &key, &bankid);
-        RealFolder { _dir: dir, app }
+        RealFolder {
+            _dir: dir,
+            app,
+            key,
+        }
     }
 }
 
@@ -148,12 +155,18 @@ fn follow() -> RelayFollow {
     }
 }
 
-/// The window's send run (`submission::send_run`) for `ids`; every view it reported.
-fn send(app: &App, ids: &[SubmissionId]) -> Vec<SubmissionView> {
+/// The window's send run (`submission::send_run`, on a connection of its own) for `ids` of
+/// the queued `run`; every view it reported.
+fn send(folder: &RealFolder, run: &QueuedRun, ids: &[SubmissionId]) -> Vec<SubmissionView> {
+    let mut part = run.clone();
+    part.ids = ids.to_vec();
     let mut seen = Vec::new();
-    submission::send_run(app, Environment::Test, ids, &follow(), &mut |_, _, view| {
-        seen.push(view.clone())
-    })
+    submission::send_run(
+        &part,
+        KeySource::File(folder.key.clone()),
+        &follow(),
+        &mut |_, _, view| seen.push(view.clone()),
+    )
     .expect("the run through the relay completes");
     seen
 }
@@ -250,13 +263,14 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
 
     // Every report of the month, also those whose assistant the person employs (no
     // organisation in the report): the relay takes them as the enrolled provider's.
-    let (ids, skipped) = app
-        .queue_month(month(), Environment::Test, Utc::now())
+    let run = app
+        .queue_run(month(), Environment::Test, Utc::now())
         .expect("queued for FK's test service");
+    let (ids, skipped) = (run.ids.clone(), run.skipped.clone());
     assert!(skipped.is_empty(), "every report is queued: {skipped:?}");
     assert!(ids.len() >= 3, "the demo month has several reports");
     let (first, last) = ids.split_at(ids.len() - 1);
-    let seen = send(app, first);
+    let seen = send(&folder, &run, first);
     for view in seen
         .iter()
         .filter(|v| first.contains(&SubmissionId::new(v.id)))
@@ -279,7 +293,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
 
     // FK's answer is lost: uncertain in the folder, and the decision goes to the relay.
     setup.fk.script(Behaviour::DropAfterBody);
-    let seen = send(app, last);
+    let seen = send(&folder, &run, last);
     let uncertain = seen.last().expect("the run reported the report");
     assert_eq!(uncertain.state, "uncertain", "{uncertain:?}");
     let refused = ipc::IpcError::from(relay::leave(app).expect_err("not while it waits"));
@@ -294,7 +308,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
     );
     // Had only the folder decided, the relay would still hold it uncertain and the next run
     // would find it so; the relay queued it again and sends it.
-    let seen = send(app, last);
+    let seen = send(&folder, &run, last);
     let resent = seen.last().expect("the run reported the report");
     assert_eq!(
         resent.state, "accepted",

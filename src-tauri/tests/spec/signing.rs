@@ -72,10 +72,9 @@ fn sign_by_phone(
         .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
         .single()
         .expect("a valid instant");
-    let review = app
-        .month_review(month, now)
-        .expect("the demo month reviews");
-    let overview = convert::overview(&app, &review).expect("converts");
+    let overview = app
+        .month_overview(month, assistid_core::text::Lang::Sv, now)
+        .expect("the demo month's overview");
     let target = overview
         .reports
         .iter()

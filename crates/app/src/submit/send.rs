@@ -493,17 +493,8 @@ impl App {
         clock: Clock<'_>,
         progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
     ) -> anyhow::Result<SubmitSummary> {
-        let (ids, skipped) = self.queue_month(month, connection.environment(), clock())?;
-        let run = run_to_end(self.send_run(connection, &ids, pacer, retry, clock, progress))??;
-        Ok(SubmitSummary {
-            month: month.to_string(),
-            environment: connection.environment().as_str().to_owned(),
-            endpoint: connection.endpoint().to_owned(),
-            certificate: connection.certificate_health(clock()),
-            skipped,
-            results: run.results,
-            stopped: run.stopped,
-        })
+        let run = self.queue_run(month, connection.environment(), clock())?;
+        self.send_summary(&run, connection, pacer, retry, clock, progress)
     }
 
     /// Whether another program (the desktop app, another `assistid submit`) is sending from
@@ -516,7 +507,7 @@ impl App {
 
 /// Runs a sending run to its end on a runtime of its own: [`App::submit_month`] and
 /// [`App::submit_month_via_relay`], the blocking forms for synchronous callers.
-pub(super) fn run_to_end<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
+pub(crate) fn run_to_end<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

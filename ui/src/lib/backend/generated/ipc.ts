@@ -237,7 +237,8 @@ export type ReportSummary = {
  */
 report_id: string | null, 
 /**
- * The version number; 0 while the app does not expose it.
+ * The current version's number (1 for the first, then 2, 3, …); 0 when no document can
+ * be made yet.
  */
 version: number, 
 /**
