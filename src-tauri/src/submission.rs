@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistid_app::App;
 use assistid_app::send_run::{QueuedRun, send_on_own_connection};
-use assistid_app::submit::{RelayFollow, SubmissionView};
+use assistid_app::submit::{RelayFollow, SendingMode, SubmissionId, SubmissionView};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _, Manager as _};
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistid_app::KeySource;
 use assistid_app::send_run::send_on_own_connection;
-use assistid_app::submit::Environment;
+use assistid_app::submit::{Environment, RelayFollow};
 use assistid_core::text::Lang;
 use chrono::Utc;
 
@@ -56,6 +56,7 @@ fn a_month_queued_in_the_open_folder_is_sent_from_a_connection_of_its_own() {
         &run,
         KeySource::File(folder.key()),
         &clock,
+        &RelayFollow::default(),
         |_app| {
             Ok(Link {
                 connection: connect_as(&fk, Environment::Demo),
@@ -65,6 +66,7 @@ fn a_month_queued_in_the_open_folder_is_sent_from_a_connection_of_its_own() {
         &mut |done, total, view| seen.push((done, total, view.state)),
     )
     .expect("the run completes");
+    let link = link.expect("a folder that sends directly connects through the caller");
     assert!(
         !DROPPED.load(Ordering::SeqCst),
         "what the caller connected lives until the caller drops it"
