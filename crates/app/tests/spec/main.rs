@@ -14,6 +14,7 @@ mod register_and_settings;
 mod relay;
 mod signing;
 mod submit;
+mod support_contact;
 mod teams_and_grants;
 mod texts;
 mod visible_text;

@@ -42,6 +42,7 @@ import type {
   FileCheck,
   ResolveDecision,
   SubmissionDetail,
+  SupportContact,
 } from './types';
 
 /** Stops a subscription (Tauri's `UnlistenFn`). */
@@ -139,6 +140,10 @@ export interface Backend {
   writeDiagnostics(submissionId: string): Promise<WrittenFile>;
   /** "Kontrollera en fil": is this report file exactly one that was sent from here? */
   checkReportFile(file: ImportFile): Promise<FileCheck>;
+  /** The vendor's support contact (Settings → "Leverantörens support"); `described` says how it reads. */
+  supportContact(): Promise<SupportContact>;
+  /** Saves the vendor's support contact; rejects with `invalid_input` naming a mistyped field. */
+  setSupportContact(contact: SupportContact): Promise<SupportContact>;
 
   // ---- settings
   settings(): Promise<Settings>;

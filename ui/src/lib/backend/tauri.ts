@@ -89,6 +89,8 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
       call<Gen.SubmissionDetail>('resolve_submission', { submissionId, decision }),
     writeDiagnostics: (submissionId) => call<Gen.WrittenFile>('write_diagnostics', { submissionId }),
     checkReportFile: (file) => call<Gen.FileCheck>('check_report_file', { file }),
+    supportContact: () => call<Gen.SupportContact>('support_contact', {}),
+    setSupportContact: (contact) => call<Gen.SupportContact>('set_support_contact', { contact }),
     settings: () => call<Gen.Settings>('settings'),
     setEnvironment: (environment) => call<Gen.Settings>('set_environment', { environment }),
     setLanguage: (language) => call<Gen.Settings>('set_language', { language }),
