@@ -70,7 +70,7 @@ async fn shoot(d: &Desktop, out: &std::path::Path) -> anyhow::Result<()> {
     // Sending: the run with FK's pace, caught while it sends.
     walk::start_sending_and_see_the_pace(d).await?;
     d.screenshot(&out.join("app-sending.png")).await?;
-    walk::submit_and_see_the_tx_id(d).await?;
+    walk::see_the_tx_id(d).await?;
     d.open_screen("history").await?;
     d.wait_for_text("main table.data", "Mottagen").await?;
     settle().await;
