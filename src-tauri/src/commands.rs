@@ -899,8 +899,9 @@ pub async fn submission_detail(
     shell: State<'_, Shell>,
     submission_id: String,
 ) -> Answer<crate::ways_out::SubmissionDetail> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| crate::ways_out::detail(app, &submission_id))
+        .run(move |app| crate::ways_out::detail(app, &submission_id, lang))
         .await
 }
 
@@ -912,8 +913,9 @@ pub async fn resolve_submission(
     submission_id: String,
     decision: crate::ways_out::ResolveDecision,
 ) -> Answer<crate::ways_out::SubmissionDetail> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| crate::ways_out::resolve(app, &submission_id, &decision))
+        .run(move |app| crate::ways_out::resolve(app, &submission_id, &decision, lang))
         .await
 }
 
@@ -926,6 +928,27 @@ pub async fn write_diagnostics(
 ) -> Answer<ipc::WrittenFile> {
     shell
         .run(move |app| crate::ways_out::write_diagnostics(app, app.data_dir(), &submission_id))
+        .await
+}
+
+/// The vendor's support contact (Settings → "Leverantörens support").
+#[tauri::command]
+pub async fn support_contact(shell: State<'_, Shell>) -> Answer<crate::ways_out::SupportContact> {
+    let lang = shell.language().into();
+    shell
+        .run(move |app| crate::ways_out::support_contact(app, lang))
+        .await
+}
+
+/// Saves the vendor's support contact; a mistyped field is refused with its name and value.
+#[tauri::command]
+pub async fn set_support_contact(
+    shell: State<'_, Shell>,
+    contact: crate::ways_out::SupportContact,
+) -> Answer<crate::ways_out::SupportContact> {
+    let lang = shell.language().into();
+    shell
+        .run(move |app| crate::ways_out::set_support_contact(app, &contact, lang))
         .await
 }
 
@@ -1022,4 +1045,6 @@ commands![
     resolve_submission,
     write_diagnostics,
     check_report_file,
+    support_contact,
+    set_support_contact,
 ];

@@ -30,7 +30,9 @@ pub struct IpcError {
     /// built from one (see `assistid_core::text`).
     #[serde(default)]
     pub message_code: String,
-    /// The message's parameters by name, in the same language as `message`.
+    /// The message's parameters by name, in the same language as `message`; a parameter that
+    /// is a message of its own (`what`) also gives its code (`what@code`) and parameters
+    /// (`what@name`), so the UI renders the whole message again after a language switch.
     #[serde(default)]
     pub params: std::collections::BTreeMap<String, String>,
 }
@@ -75,7 +77,82 @@ impl std::fmt::Display for IpcError {
 
 impl std::error::Error for IpcError {}
 
+/// The desktop shell's own messages (see [`assistid_core::text`]): what the shell says itself,
+/// beside the app layer's errors. The shell sends them in Swedish with their code and
+/// parameters ([`IpcError::shell`]); the UI renders them in its language from
+/// `ui/src/lib/backend/generated/messages.ts`.
+pub mod shell_texts {
+    use assistid_core::text::Template;
+
+    macro_rules! templates {
+        ($($(#[$doc:meta])* $name:ident = ($code:literal, $sv:literal, $en:literal);)*) => {
+            $($(#[$doc])* pub static $name: Template = Template::new($code, $sv, $en);)*
+            /// Every template of the desktop shell.
+            pub static CATALOG: &[&Template] = &[$(&$name),*];
+        };
+    }
+
+    templates! {
+        /// A signing flow the shell no longer has.
+        UNKNOWN_ORDER = ("shell_unknown_order",
+            "Underskriften finns inte längre (avslutad eller appen omstartad); börja om.",
+            "The signing no longer exists (finished, or the app was restarted); start again.");
+        /// The signing flow's state could not be read.
+        SIGNING_INTERNAL = ("shell_signing_internal",
+            "Något gick fel med underskriften; börja om.",
+            "Something went wrong with the signing; start again.");
+        /// Nothing chosen to sign.
+        NOTHING_TO_SIGN = ("shell_nothing_to_sign",
+            "Det finns inget att skriva under.",
+            "There is nothing to sign.");
+        /// The order has not started yet.
+        ORDER_NOT_STARTED = ("shell_order_not_started",
+            "BankID-ordern har inte startat än; vänta ett ögonblick.",
+            "The BankID order has not started yet; wait a moment.");
+        /// The simulated BankID app outside the demo.
+        SIMULATED_OUTSIDE_DEMO = ("shell_simulated_bankid_outside_demo",
+            "Den simulerade BankID-appen finns bara i demoläget.",
+            "The simulated BankID app exists only in the demo.");
+        /// Somebody else's BankID app on a phone order.
+        WRONG_PERSON_PHONE = ("shell_wrong_person_phone",
+            "En telefonorder går bara till BankID-appen hos den som ska skriva under; ingen annan kan öppna den.",
+            "A phone order goes only to the BankID app of the person who is to sign; nobody else can open it.");
+        /// A phone-only action on another order.
+        NOT_A_PHONE_ORDER = ("shell_not_a_phone_order",
+            "Det här är ingen underskrift via telefonsamtal.",
+            "This is not a signing over a phone call.");
+        /// The chosen person is not a signatory.
+        NOT_A_SIGNATORY = ("shell_not_a_signatory",
+            "Den valda personen är inte firmatecknare för anordnaren; lägg in hen som firmatecknare först.",
+            "The chosen person is not a signatory of the provider; add them as a signatory first.");
+        /// No signatory registered.
+        NO_SIGNATORY = ("shell_no_signatory",
+            "Ingen firmatecknare är registrerad för anordnaren; lägg in den som skriver under för anordnaren först.",
+            "No signatory is registered for the provider; first add the person who signs for the provider.");
+        /// Several signatories, none chosen.
+        CHOOSE_SIGNATORY = ("shell_choose_signatory",
+            "Anordnaren har flera firmatecknare; välj vem som skriver under.",
+            "The provider has several signatories; choose who signs.");
+        /// A sending run is already going.
+        SUBMISSION_RUNNING = ("shell_submission_running",
+            "Ett inskick pågår redan; vänta tills det är klart.",
+            "A submission is already running; wait until it is done.");
+    }
+}
+
 impl IpcError {
+    /// The shell's own error `code`, told as `text`: the message in Swedish with the text's
+    /// code and parameters, so the UI renders it in its own language.
+    pub fn shell(code: &str, text: &assistid_core::text::Text) -> Self {
+        use assistid_core::text::Lang;
+        IpcError {
+            code: code.to_owned(),
+            message: text.render(Lang::Sv),
+            message_code: text.code().to_owned(),
+            params: text.params_flat(Lang::Sv),
+        }
+    }
+
     /// The answer of a command whose use case the app crate does not offer yet.
     pub fn not_available(what: &str) -> Self {
         IpcError {
@@ -1187,6 +1264,42 @@ pub const EVENT_SUBMISSION: &str = "submission-progress";
 /// The event with an [`IpcError`] when a submission run stops before its end.
 pub const EVENT_SUBMISSION_FAILED: &str = "submission-failed";
 
+/// Renders every message the Rust side builds (`assistid_app::all_text_catalogs`) as one
+/// TypeScript module: code → Swedish and English wording, `{name}` marking a parameter. The UI
+/// renders an [`IpcError`] again from its `message_code` and `params` with it when the
+/// language changes. The file `ui/src/lib/backend/generated/messages.ts` is exactly this text.
+pub fn message_catalog_typescript() -> String {
+    let mut out = String::from(
+        "// GENERATED by src-tauri (assistid_desktop::ipc::message_catalog_typescript). Do not edit.\n\
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings\n\n\
+         /** Every message the Rust side builds, by its stable code: the Swedish (reference) and\n \
+         * English wordings, `{name}` marking a parameter. */\n\
+         export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {\n",
+    );
+    // A code two catalogs word differently is left out: the UI then shows the error's own text.
+    let ambiguous = assistid_app::ambiguous_text_codes();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut catalogs = assistid_app::all_text_catalogs();
+    catalogs.push(("desktop::shell".to_owned(), shell_texts::CATALOG.to_vec()));
+    for (module, catalog) in catalogs {
+        out.push_str(&format!("  // {module}\n"));
+        for template in catalog {
+            if ambiguous.contains(template.code) || !seen.insert(template.code) {
+                continue;
+            }
+            let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
+            out.push_str(&format!(
+                "  {}: {{ sv: {}, en: {} }},\n",
+                quote(template.code),
+                quote(template.sv),
+                quote(template.en)
+            ));
+        }
+    }
+    out.push_str("};\n");
+    out
+}
+
 /// Renders every IPC type (and the command names) as one TypeScript module. The file in
 /// `ui/src/lib/backend/generated/ipc.ts` is exactly this text.
 pub fn typescript_bindings(command_names: &[&str]) -> String {
@@ -1301,6 +1414,7 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
             CheckedSigner,
             CheckedSending,
             FileCheck,
+            SupportContact,
         );
     }
     out.push_str("/** The Tauri commands the shell registers (`invoke` names). */\nexport const COMMANDS = [\n");

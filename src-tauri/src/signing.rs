@@ -67,20 +67,17 @@ struct Connected {
 }
 
 fn gone() -> IpcError {
-    IpcError {
-        code: "unknown_order".to_owned(),
-        message: "Underskriften finns inte längre (avslutad eller appen omstartad); börja om."
-            .to_owned(),
-        ..Default::default()
-    }
+    IpcError::shell(
+        "unknown_order",
+        &crate::ipc::shell_texts::UNKNOWN_ORDER.text(),
+    )
 }
 
 fn internal() -> IpcError {
-    IpcError {
-        code: "internal".to_owned(),
-        message: "Något gick fel med underskriften; börja om.".to_owned(),
-        ..Default::default()
-    }
+    IpcError::shell(
+        "internal",
+        &crate::ipc::shell_texts::SIGNING_INTERNAL.text(),
+    )
 }
 
 /// The signing options for the UI's choice: `None` starts the order with the QR code (or the
@@ -229,11 +226,10 @@ impl SigningDesk {
         orders: Vec<PreparedOrder>,
     ) -> Result<ipc::SignOrder, IpcError> {
         let Some(first) = orders.first().cloned() else {
-            return Err(IpcError {
-                code: "nothing_to_sign".to_owned(),
-                message: "Det finns inget att skriva under.".to_owned(),
-                ..Default::default()
-            });
+            return Err(IpcError::shell(
+                "nothing_to_sign",
+                &crate::ipc::shell_texts::NOTHING_TO_SIGN.text(),
+            ));
         };
         let connection = self.connection(app.clone(), data_dir).await?.connection;
         let id = uuid::Uuid::new_v4().simple().to_string();
@@ -493,10 +489,11 @@ impl SigningDesk {
     ) -> Result<String, IpcError> {
         let mut flows = self.flows.lock().map_err(|_| internal())?;
         let flow = flows.get_mut(id).ok_or_else(gone)?;
-        let url = flow.autostart_url.clone().ok_or_else(|| IpcError {
-            code: "order_not_started".to_owned(),
-            message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
-            ..Default::default()
+        let url = flow.autostart_url.clone().ok_or_else(|| {
+            IpcError::shell(
+                "order_not_started",
+                &crate::ipc::shell_texts::ORDER_NOT_STARTED.text(),
+            )
         })?;
         if flow.mode != StartMode::SameDevice {
             flow.mode = StartMode::SameDevice;
@@ -562,20 +559,22 @@ impl SigningDesk {
         let (order, bankid_ref) = {
             let flows = self.flows.lock().map_err(|_| internal())?;
             let flow = flows.get(id).ok_or_else(gone)?;
-            let bankid_ref = flow.bankid_ref.clone().ok_or_else(|| IpcError {
-                code: "order_not_started".to_owned(),
-                message: "BankID-ordern har inte startat än; vänta ett ögonblick.".to_owned(),
-                ..Default::default()
+            let bankid_ref = flow.bankid_ref.clone().ok_or_else(|| {
+                IpcError::shell(
+                    "order_not_started",
+                    &crate::ipc::shell_texts::ORDER_NOT_STARTED.text(),
+                )
             })?;
             (flow.order.clone(), bankid_ref)
         };
         let signer = order
             .simulated_signer(&connected.connection)
             .map_err(signing_error)?;
-        let fake = connected.demo.as_ref().ok_or_else(|| IpcError {
-            code: "simulated_bankid_outside_demo".to_owned(),
-            message: "Den simulerade BankID-appen finns bara i demoläget.".to_owned(),
-            ..Default::default()
+        let fake = connected.demo.as_ref().ok_or_else(|| {
+            IpcError::shell(
+                "simulated_bankid_outside_demo",
+                &crate::ipc::shell_texts::SIMULATED_OUTSIDE_DEMO.text(),
+            )
         })?;
         let user = fake.user(&bankid_ref);
         let acted = match action {
@@ -592,18 +591,14 @@ impl SigningDesk {
         };
         acted.map_err(|e| match e {
             // A phone order reaches only its signer's own BankID app.
-            assistid_fakes::bankid::FakeBankIdError::WrongPerson => IpcError {
-                code: "wrong_person_phone".to_owned(),
-                message: "En telefonorder går bara till BankID-appen hos den som ska skriva \
-                          under; ingen annan kan öppna den."
-                    .to_owned(),
-                ..Default::default()
-            },
-            assistid_fakes::bankid::FakeBankIdError::NotAPhoneOrder => IpcError {
-                code: "not_a_phone_order".to_owned(),
-                message: "Det här är ingen underskrift via telefonsamtal.".to_owned(),
-                ..Default::default()
-            },
+            assistid_fakes::bankid::FakeBankIdError::WrongPerson => IpcError::shell(
+                "wrong_person_phone",
+                &crate::ipc::shell_texts::WRONG_PERSON_PHONE.text(),
+            ),
+            assistid_fakes::bankid::FakeBankIdError::NotAPhoneOrder => IpcError::shell(
+                "not_a_phone_order",
+                &crate::ipc::shell_texts::NOT_A_PHONE_ORDER.text(),
+            ),
             e => IpcError {
                 code: "internal".to_owned(),
                 message: format!("Den simulerade BankID-appen svarade inte: {e}"),

@@ -43,10 +43,11 @@ impl SubmissionDesk {
         self.running
             .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
             .map(|_| ())
-            .map_err(|_| IpcError {
-                code: "submission_running".to_owned(),
-                message: "Ett inskick pågår redan; vänta tills det är klart.".to_owned(),
-                ..Default::default()
+            .map_err(|_| {
+                IpcError::shell(
+                    "submission_running",
+                    &crate::ipc::shell_texts::SUBMISSION_RUNNING.text(),
+                )
             })
     }
 

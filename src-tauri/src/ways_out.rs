@@ -8,6 +8,7 @@ use std::path::Path;
 
 use assistid_app::App;
 use assistid_app::submit::{Decision, SubmissionId};
+use assistid_core::text::Lang;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -223,13 +224,13 @@ fn advice(a: &assistid_app::answers::AnswerAdvice) -> AnswerAdvice {
         }),
         fk_text: a.fk_text.clone(),
         fk_support: a.fk_support.map(str::to_owned),
-        vendor_support: a.vendor_support.map(str::to_owned),
+        vendor_support: a.vendor_support.clone(),
     }
 }
 
 /// One submission with its requests, trail and explanation.
-pub fn detail(app: &App, id: &str) -> anyhow::Result<SubmissionDetail> {
-    let d = app.submission_detail(submission_id(id)?)?;
+pub fn detail(app: &App, id: &str, lang: Lang) -> anyhow::Result<SubmissionDetail> {
+    let d = app.submission_detail_in(submission_id(id)?, lang)?;
     Ok(SubmissionDetail {
         item: crate::submission::item(&d.submission),
         environment: d.submission.environment.clone(),
@@ -266,6 +267,7 @@ pub fn resolve(
     app: &App,
     id: &str,
     decision: &ResolveDecision,
+    lang: Lang,
 ) -> anyhow::Result<SubmissionDetail> {
     let decision = match decision {
         ResolveDecision::Accepted { tx_id } => Decision::MarkAccepted {
@@ -281,7 +283,7 @@ pub fn resolve(
         decision,
         Utc::now(),
     ))?;
-    detail(app, id)
+    detail(app, id, lang)
 }
 
 /// Writes the diagnostics bundle into `<data>/exports/<month>/felrapporter/` (owner-only), a
@@ -353,4 +355,54 @@ pub fn check_file(app: &App, file: &ipc::ImportFile) -> anyhow::Result<FileCheck
             })
             .collect(),
     })
+}
+
+/// The vendor's support contact, as Settings edits it ("Leverantörens support").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SupportContact {
+    /// The vendor's name.
+    pub name: Option<String>,
+    /// The support's phone number.
+    pub phone: Option<String>,
+    /// The support's e-mail address.
+    pub email: Option<String>,
+    /// The support's web address.
+    pub web: Option<String>,
+    /// How the contact reads where Assistid tells the user to contact the vendor, in the UI's
+    /// language ("not entered yet" when empty); ignored when saving.
+    #[serde(default)]
+    pub described: String,
+}
+
+fn support_out(c: assistid_app::support_contact::SupportContact, lang: Lang) -> SupportContact {
+    SupportContact {
+        described: c.describe(lang),
+        name: c.name,
+        phone: c.phone,
+        email: c.email,
+        web: c.web,
+    }
+}
+
+/// The vendor's support contact.
+pub fn support_contact(app: &App, lang: Lang) -> anyhow::Result<SupportContact> {
+    Ok(support_out(app.support_contact()?, lang))
+}
+
+/// Saves the vendor's support contact (each field checked; empty removes it).
+pub fn set_support_contact(
+    app: &App,
+    contact: &SupportContact,
+    lang: Lang,
+) -> anyhow::Result<SupportContact> {
+    let saved = app.set_support_contact(
+        &assistid_app::support_contact::SupportContact {
+            name: contact.name.clone(),
+            phone: contact.phone.clone(),
+            email: contact.email.clone(),
+            web: contact.web.clone(),
+        },
+        Utc::now(),
+    )?;
+    Ok(support_out(saved, lang))
 }

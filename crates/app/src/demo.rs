@@ -421,6 +421,13 @@ impl crate::App {
             // The provider's manager signs for it (BankID signing, issue 4).
             s.add_signatory(provider, &crate::signing::demo_signatory()?, now)?;
             s.set_data_kind(assistid_store::DataKind::Demo, now)?;
+            // The demo's vendor, so the ways out name a support to contact (issue 21).
+            let vendor = crate::support_contact::demo_contact();
+            for (key, value) in crate::support_contact::setting_pairs(&vendor) {
+                if let Some(value) = value {
+                    s.set_setting(key, value, now)?;
+                }
+            }
             s.append_event(&assistid_store::NewEvent {
                 at: now,
                 kind: "demo_loaded",

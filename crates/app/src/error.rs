@@ -122,20 +122,20 @@ impl AppError {
         }
     }
 
-    /// The message as a text: the told text, else the Swedish message (not yet in a catalog).
+    /// The message as a text: the told text, the store's and the backup's own texts, else
+    /// the Swedish message (not yet in a catalog).
     pub fn text(&self) -> Text {
         match self {
             AppError::Told { text, .. } => text.clone(),
+            AppError::Store(e) => e.text(),
+            AppError::Backup(e) => e.text(),
             other => Text::untranslated(other.code(), other.to_string()),
         }
     }
 
     /// The message in `lang` (Swedish: the `Display` text).
     pub fn message_in(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (AppError::Told { text, .. }, lang) => text.render(lang),
-            (other, _) => other.to_string(),
-        }
+        self.text().render(lang)
     }
 
     /// True when the database itself could not be opened (key, schema, lock).
@@ -193,7 +193,9 @@ pub struct IpcError {
     /// not built from one.
     #[serde(default)]
     pub message_code: String,
-    /// The message's parameters by name, rendered in the same language as `message`.
+    /// The message's parameters by name, rendered in the same language as `message`; a
+    /// parameter that is a message of its own (`what`) also gives its code (`what@code`) and
+    /// parameters (`what@name`), see [`Text::params_flat`].
     #[serde(default)]
     pub params: BTreeMap<String, String>,
 }
@@ -208,10 +210,33 @@ pub mod templates {
         "Något gick fel: {detail}",
         "Something went wrong: {detail}",
     );
+    /// No provider registered yet.
+    pub static NO_PROVIDER: Template = Template::new(
+        "no_provider",
+        "ingen anordnare är registrerad ännu",
+        "no provider has been registered yet",
+    );
+    /// A submission id that does not exist.
+    pub static SUBMISSION_MISSING: Template = Template::new(
+        "submission_missing",
+        "inskickning {id} finns inte",
+        "submission {id} does not exist",
+    );
+    /// A month without reports.
+    pub static NO_REPORTS_IN_MONTH: Template = Template::new(
+        "no_reports_in_month",
+        "inga tidredovisningar för {month}",
+        "no time reports for {month}",
+    );
 }
 
 /// Every template of the app layer's errors.
-pub static CATALOG: &[&Template] = &[&templates::INTERNAL];
+pub static CATALOG: &[&Template] = &[
+    &templates::INTERNAL,
+    &templates::NO_PROVIDER,
+    &templates::SUBMISSION_MISSING,
+    &templates::NO_REPORTS_IN_MONTH,
+];
 
 impl IpcError {
     /// The error `code` with `text` rendered in `lang`.
@@ -220,7 +245,7 @@ impl IpcError {
             code: code.into(),
             message: text.render(lang),
             message_code: text.code().to_owned(),
-            params: text.params_in(lang),
+            params: text.params_flat(lang),
         }
     }
 

@@ -210,7 +210,10 @@ impl App {
     ) -> anyhow::Result<(Vec<InvoiceFigures>, WrittenFile)> {
         let figures = self.invoice_figures(month, person, now)?;
         if figures.is_empty() {
-            return Err(AppError::Missing(format!("inga tidredovisningar för {month}")).into());
+            return Err(AppError::missing_text(
+                crate::error::templates::NO_REPORTS_IN_MONTH.with("month", month.to_string()),
+            )
+            .into());
         }
         let bytes = match format {
             InvoiceFormat::Csv => joined_csv(&figures),

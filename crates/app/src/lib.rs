@@ -41,6 +41,7 @@ pub mod shifts;
 pub mod signing;
 pub mod submit;
 pub mod support;
+pub mod support_contact;
 pub mod teams;
 pub mod verify;
 pub mod views;
@@ -71,7 +72,73 @@ pub fn text_catalogs() -> Vec<(
         ("submit", submit::CATALOG),
         ("send_run", send_run::CATALOG),
         ("order_plan", order_plan::CATALOG),
+        ("support_contact", support_contact::CATALOG),
     ]
+}
+
+/// Every catalog of every message the Rust side builds — the core's, the import's, the
+/// store's and the app layer's — by crate and module: what the UI renders an error again from
+/// (its code and parameters) when the language changes.
+pub fn all_text_catalogs() -> Vec<(String, Vec<&'static assistid_core::text::Template>)> {
+    let core: Vec<(&str, &'static [&'static assistid_core::text::Template])> = vec![
+        ("validation", assistid_core::validation::CATALOG),
+        ("limits", assistid_core::limits::CATALOG),
+        ("ids", assistid_core::ids::CATALOG),
+    ];
+    let mut out: Vec<(String, Vec<&'static assistid_core::text::Template>)> = core
+        .into_iter()
+        .map(|(m, c)| (format!("core::{m}"), c.to_vec()))
+        .collect();
+    out.push((
+        "import::messages".to_owned(),
+        assistid_import::messages::CATALOG.to_vec(),
+    ));
+    out.extend(
+        assistid_store::text_catalogs()
+            .into_iter()
+            .map(|(m, c)| (format!("store::{m}"), c.to_vec())),
+    );
+    out.extend(
+        text_catalogs()
+            .into_iter()
+            .map(|(m, c)| (format!("app::{m}"), c.to_vec())),
+    );
+    out.push(("app::answers".to_owned(), answers::catalog()));
+    out
+}
+
+/// Codes that two catalogs use for different wordings, each as `code: first and other word it
+/// differently` (a code must mean one message wherever it is rendered again; the UI's copy
+/// leaves these out, see [`ambiguous_text_codes`]); empty when every code is unambiguous.
+pub fn text_code_conflicts() -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<&str, (String, &assistid_core::text::Template)> =
+        std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for (module, catalog) in all_text_catalogs() {
+        for template in catalog {
+            match seen.get(template.code) {
+                Some((first, other)) if other.sv != template.sv || other.en != template.en => {
+                    out.push(format!(
+                        "{}: {first} and {module} word it differently",
+                        template.code
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(template.code, (module.clone(), template));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The codes of [`text_code_conflicts`].
+pub fn ambiguous_text_codes() -> std::collections::BTreeSet<String> {
+    text_code_conflicts()
+        .into_iter()
+        .filter_map(|c| c.split(':').next().map(str::to_owned))
+        .collect()
 }
 
 use assistid_store::Store;

@@ -590,7 +590,11 @@ impl App {
                 .store()
                 .submission(SubmissionId::new(*id))
                 .map_err(AppError::from)?
-                .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+                .ok_or_else(|| {
+                    AppError::missing_text(
+                        crate::error::templates::SUBMISSION_MISSING.with("id", id.to_string()),
+                    )
+                })?;
             submissions.push(submission);
         }
         let Some(month) = submissions.first().map(|s| s.month) else {

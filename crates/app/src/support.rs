@@ -191,11 +191,25 @@ impl App {
     /// One submission with its requests, audit trail and explanation (see the module
     /// documentation). Read-only.
     pub fn submission_detail(&self, id: SubmissionId) -> anyhow::Result<SubmissionDetail> {
+        self.submission_detail_in(id, assistid_core::text::Lang::Sv)
+    }
+
+    /// [`App::submission_detail`] with the vendor's support (the contact set in Settings,
+    /// [`crate::support_contact`]) told in `lang`.
+    pub fn submission_detail_in(
+        &self,
+        id: SubmissionId,
+        lang: assistid_core::text::Lang,
+    ) -> anyhow::Result<SubmissionDetail> {
         let store = self.store();
         let submission = store
             .submission(id)
             .map_err(AppError::from)?
-            .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+            .ok_or_else(|| {
+                AppError::missing_text(
+                    crate::error::templates::SUBMISSION_MISSING.with("id", id.to_string()),
+                )
+            })?;
         let names = self.names()?;
         let view = self.view(&submission, &names)?;
         let attempts = store.submission_attempts(id).map_err(AppError::from)?;
@@ -210,7 +224,7 @@ impl App {
                 kind: e.kind,
             })
             .collect();
-        let advice = match submission.state {
+        let mut advice = match submission.state {
             SubmissionState::Accepted
             | SubmissionState::Queued
             | SubmissionState::Sending
@@ -220,6 +234,12 @@ impl App {
                 .as_deref()
                 .and_then(|code| explain_rejection(code, submission.fk_message.as_deref())),
         };
+        advice = advice.map(|a| a.in_lang(lang));
+        if let Some(a) = advice.as_mut()
+            && a.vendor_support.is_some()
+        {
+            a.vendor_support = Some(self.vendor_support(lang)?);
+        }
         Ok(SubmissionDetail {
             document_sha256: submission.document_sha256.clone(),
             request_at,
@@ -260,7 +280,11 @@ impl App {
         let submission = store
             .submission(id)
             .map_err(AppError::from)?
-            .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+            .ok_or_else(|| {
+                AppError::missing_text(
+                    crate::error::templates::SUBMISSION_MISSING.with("id", id.to_string()),
+                )
+            })?;
         let version = store
             .report_version_by_id(submission.report_id)
             .map_err(AppError::from)?;

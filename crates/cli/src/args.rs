@@ -80,6 +80,38 @@ pub enum Command {
     /// Check whether a report file (XML) is exactly one that was signed and sent from this
     /// data folder: hashes, report and version, signers, tx-id, environment.
     Verify(VerifyArgs),
+    /// The data folder's settings: `support` (the vendor's support contact).
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+}
+
+/// `assistid settings …`.
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// The vendor's support contact, shown wherever Assistid says to contact the vendor's
+    /// support. Without options it is shown; each option given sets that field (an empty value
+    /// removes it); --clear removes all four.
+    Support(SupportArgs),
+}
+
+/// `assistid settings support`.
+#[derive(Debug, Args)]
+pub struct SupportArgs {
+    /// The vendor's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The support's phone number (e.g. "08-123 456 78").
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The support's e-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The support's web address (https://…).
+    #[arg(long)]
+    pub web: Option<String>,
+    /// Remove the whole contact.
+    #[arg(long, conflicts_with_all = ["name", "phone", "email", "web"])]
+    pub clear: bool,
 }
 
 /// `assistid verify`.

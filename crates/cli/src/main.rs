@@ -242,5 +242,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let app = App::open(&data_dir, key_source(), now)?;
             ways_out::verify(&app, &args.file, json)
         }
+        Command::Settings(args::SettingsCmd::Support(args)) => {
+            let app = App::open(&data_dir, key_source(), now)?;
+            ways_out::support_contact(&app, args, json, now)
+        }
     }
 }

@@ -298,6 +298,7 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
             .error_code
             .as_deref()
             .and_then(|code| explain_rejection(code, r.fk_message.as_deref()))
+            .map(|advice| advice.in_lang(crate::lang()))
         {
             println!();
             println!(

@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use assistid_app::answers::AnswerAdvice;
 use assistid_app::submit::SubmissionId;
+use assistid_app::support_contact::SupportContact;
 use assistid_app::verify::{FileVerdict, MAX_REPORT_FILE_BYTES};
 use assistid_app::{App, AppError};
 use chrono::{DateTime, Utc};
@@ -114,7 +115,7 @@ pub fn print_advice(advice: &AnswerAdvice, indent: &str) {
                 .unwrap_or_default()
         );
     }
-    println!("{indent}Vem åtgärdar: {}.", e.fixer.label_sv());
+    println!("{indent}Vem åtgärdar: {}.", e.fixer.label(crate::lang()));
     println!("{indent}Gör så här: {}", e.what_to_do);
     if let Some(text) = &advice.fk_text {
         println!("{indent}Försäkringskassans text (ordagrant): {text}");
@@ -122,14 +123,14 @@ pub fn print_advice(advice: &AnswerAdvice, indent: &str) {
     if let Some(fk) = advice.fk_support {
         println!("{indent}Fråga: {fk}.");
     }
-    if let Some(vendor) = advice.vendor_support {
+    if let Some(vendor) = &advice.vendor_support {
         println!("{indent}{vendor}");
     }
 }
 
 /// `assistid submissions show ID`.
 pub fn show(app: &App, id: i64, json: bool) -> anyhow::Result<u8> {
-    let detail = app.submission_detail(SubmissionId::new(id))?;
+    let detail = app.submission_detail_in(SubmissionId::new(id), crate::lang())?;
     if json {
         print_json(&detail)?;
         return Ok(0);
@@ -181,7 +182,43 @@ pub fn diagnostics(app: &App, id: i64, out: &Path, json: bool) -> anyhow::Result
              fingeravtryck, felkoder och versioner — inga personnummer, namn eller tider.",
             out.display()
         );
-        println!("{}", assistid_app::answers::VENDOR_SUPPORT);
+        println!("{}", app.vendor_support(crate::lang())?);
+    }
+    Ok(0)
+}
+
+/// `assistid settings support [--name …] [--phone …] [--email …] [--web …] [--clear]`: shows the
+/// vendor's support contact, after setting the fields given.
+pub fn support_contact(
+    app: &App,
+    args: crate::args::SupportArgs,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
+    let given =
+        args.name.is_some() || args.phone.is_some() || args.email.is_some() || args.web.is_some();
+    let contact = if args.clear {
+        app.set_support_contact(&SupportContact::default(), now)?
+    } else if given {
+        let mut contact = app.support_contact()?;
+        for (field, value) in [
+            (&mut contact.name, args.name),
+            (&mut contact.phone, args.phone),
+            (&mut contact.email, args.email),
+            (&mut contact.web, args.web),
+        ] {
+            if let Some(value) = value {
+                *field = Some(value);
+            }
+        }
+        app.set_support_contact(&contact, now)?
+    } else {
+        app.support_contact()?
+    };
+    if json {
+        print_json(&contact)?;
+    } else {
+        println!("{}", contact.describe(crate::lang()));
     }
     Ok(0)
 }

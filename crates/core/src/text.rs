@@ -78,7 +78,7 @@ impl fmt::Display for Lang {
 
 /// One message in both languages. `{name}` (lowercase letters, digits, `_`) marks a parameter;
 /// both wordings must name the same parameters.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Template {
     /// The stable snake_case code (unique within its catalog).
     pub code: &'static str,
@@ -287,6 +287,27 @@ impl Text {
             .iter()
             .map(|(n, p)| ((*n).to_owned(), p.render(lang)))
             .collect()
+    }
+
+    /// The parameters rendered in `lang` as [`Text::params_in`] gives them, and for every
+    /// parameter that is a text of its own (say `what`) also its code as `what@code` and its
+    /// parameters as `what@name` (nested the same way), so that the UI can render the whole
+    /// message again in another language from its catalogs.
+    pub fn params_flat(&self, lang: Lang) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        self.flatten_into("", lang, &mut out);
+        out
+    }
+
+    fn flatten_into(&self, prefix: &str, lang: Lang, out: &mut BTreeMap<String, String>) {
+        for (name, param) in &self.params {
+            let key = format!("{prefix}{name}");
+            out.insert(key.clone(), param.render(lang));
+            if let Param::Text(nested) = param {
+                out.insert(format!("{key}@code"), nested.code().to_owned());
+                nested.flatten_into(&format!("{key}@"), lang, out);
+            }
+        }
     }
 
     /// The parameters either wording names that the text does not supply, also inside

@@ -181,7 +181,7 @@ fn employment_columns(a: &Assistant) -> EmploymentColumns<'_> {
 fn map_unique(e: rusqlite::Error) -> StoreError {
     if is_unique_violation(&e) {
         StoreError::AlreadyExists {
-            what: "en assistent med det person- eller samordningsnumret",
+            what: crate::error::texts::WHAT_ASSISTANT_WITH_IDNR.text(),
         }
     } else {
         e.into()
@@ -276,7 +276,7 @@ impl Store {
             .map_err(map_unique)?;
         if changed == 0 {
             return Err(StoreError::NotFound {
-                what: format!("assistenten med id {id}"),
+                what: crate::error::texts::WHAT_ASSISTANT_ID.with("id", id.to_string()),
             });
         }
         Ok(())

@@ -45,6 +45,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use assistid_core::secret::Sensitive;
+use assistid_core::text::Text;
 use chrono::{DateTime, Utc};
 use rand::{Rng as _, RngCore as _};
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
@@ -113,8 +114,8 @@ pub enum BackupError {
          Inget har skrivits."
     )]
     WrongRecoveryKey {
-        /// What it does not open, in Swedish (e.g. "säkerhetskopian /x/y").
-        what: String,
+        /// What it does not open (e.g. "säkerhetskopian /x/y"; [`texts`]).
+        what: Text,
     },
     /// The file is not an Assistid backup.
     #[error("{path} är ingen säkerhetskopia från Assistid. Inget har skrivits.")]
@@ -149,8 +150,8 @@ pub enum BackupError {
     Newer {
         /// The file.
         path: PathBuf,
-        /// What is newer, in Swedish ("filformat" or "databasversion").
-        what: &'static str,
+        /// What is newer ("filformat" or "databasversion"; [`texts`]).
+        what: Text,
         /// The version in the file.
         found: u32,
         /// The newest version this program reads.
@@ -214,6 +215,137 @@ impl BackupError {
             BackupError::Io { .. } => "backup_io",
             BackupError::Store(e) => e.code(),
         }
+    }
+}
+
+impl BackupError {
+    /// The message as a [`Text`]: its stable code and parameters, in Swedish or English. Its
+    /// Swedish rendering is the `Display` text, byte for byte.
+    pub fn text(&self) -> Text {
+        use texts::*;
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            BackupError::NotSetUp => BACKUP_NOT_SET_UP.text(),
+            BackupError::NothingToConfirm => BACKUP_NOTHING_TO_CONFIRM.text(),
+            BackupError::RecoveryKeyMistyped => RECOVERY_KEY_MISTYPED.text(),
+            BackupError::WrongRecoveryKey { what } => RECOVERY_KEY_WRONG.with("what", what.clone()),
+            BackupError::NotABackup { path } => BACKUP_NOT_A_BACKUP.with("path", shown(path)),
+            BackupError::Truncated { path } => BACKUP_TRUNCATED.with("path", shown(path)),
+            BackupError::Damaged { path } => BACKUP_DAMAGED.with("path", shown(path)),
+            BackupError::Newer {
+                path,
+                what,
+                found,
+                supported,
+            } => BACKUP_NEWER
+                .with("path", shown(path))
+                .with("what", what.clone())
+                .with("found", *found)
+                .with("supported", *supported),
+            BackupError::FolderNotEmpty { path } => {
+                RESTORE_FOLDER_NOT_EMPTY.with("path", shown(path))
+            }
+            BackupError::OutputExists { path } => BACKUP_OUTPUT_EXISTS.with("path", shown(path)),
+            BackupError::Io {
+                path,
+                action,
+                source,
+            } => BACKUP_IO
+                .with("path", shown(path))
+                .with("action", action_text(action))
+                .with("error", source.to_string()),
+            BackupError::Store(e) => e.text(),
+        }
+    }
+}
+
+/// What was being done with a file, as [`BackupError::Io`] names it.
+fn action_text(action: &str) -> Text {
+    use texts::*;
+    match action {
+        "läsas" => ACTION_READ.text(),
+        "skrivas" => ACTION_WRITE.text(),
+        "skapas" => ACTION_CREATE.text(),
+        "öppnas" => ACTION_OPEN.text(),
+        "tas bort" => ACTION_REMOVE.text(),
+        other => Text::untranslated("backup_io_action", other),
+    }
+}
+
+/// The backup's messages in Swedish and English (see [`assistid_core::text`]); the Swedish
+/// wordings are the `Display` texts.
+pub mod texts {
+    use assistid_core::text::Template;
+
+    macro_rules! templates {
+        ($($(#[$doc:meta])* $name:ident = ($code:literal, $sv:literal, $en:literal);)*) => {
+            $($(#[$doc])* pub static $name: Template = Template::new($code, $sv, $en);)*
+            /// Every template of the backup.
+            pub static CATALOG: &[&Template] = &[$(&$name),*];
+        };
+    }
+
+    templates! {
+        /// [`super::BackupError::NotSetUp`].
+        BACKUP_NOT_SET_UP = ("backup_not_set_up",
+            "säkerhetskopiering är inte påslagen för den här datamappen: skapa först en återställningsnyckel (Inställningar → Säkerhetskopiering, eller `assistid backup setup`) och bekräfta att du har skrivit ner den",
+            "backups are not turned on for this data folder: first create a recovery key (Settings → Backups, or `assistid backup setup`) and confirm that you have written it down");
+        /// [`super::BackupError::NothingToConfirm`].
+        BACKUP_NOTHING_TO_CONFIRM = ("backup_nothing_to_confirm",
+            "det finns ingen ny återställningsnyckel att bekräfta: skapa en först (`assistid backup setup`)",
+            "there is no new recovery key to confirm: create one first (`assistid backup setup`)");
+        /// [`super::BackupError::RecoveryKeyMistyped`].
+        RECOVERY_KEY_MISTYPED = ("recovery_key_mistyped",
+            "återställningsnyckeln är felskriven: den har 28 tecken i sju grupper om fyra (t.ex. 7K3M-…); kontrollera varje tecken. Bokstaven O räknas som noll och I och L som ett.",
+            "the recovery key is mistyped: it has 28 characters in seven groups of four (e.g. 7K3M-…); check every character. The letter O counts as zero, and I and L as one.");
+        /// [`super::BackupError::WrongRecoveryKey`].
+        RECOVERY_KEY_WRONG = ("recovery_key_wrong",
+            "återställningsnyckeln passar inte: {what} gjordes med en annan återställningsnyckel. Inget har skrivits.",
+            "the recovery key does not fit: {what} was made with another recovery key. Nothing has been written.");
+        /// [`super::BackupError::NotABackup`].
+        BACKUP_NOT_A_BACKUP = ("backup_not_a_backup",
+            "{path} är ingen säkerhetskopia från Assistid. Inget har skrivits.",
+            "{path} is not a backup from Assistid. Nothing has been written.");
+        /// [`super::BackupError::Truncated`].
+        BACKUP_TRUNCATED = ("backup_truncated",
+            "säkerhetskopian {path} är ofullständig (filen tar slut för tidigt, t.ex. en avbruten kopiering). Inget har skrivits; använd en annan säkerhetskopia.",
+            "the backup {path} is incomplete (the file ends too early, e.g. an interrupted copy). Nothing has been written; use another backup.");
+        /// [`super::BackupError::Damaged`].
+        BACKUP_DAMAGED = ("backup_damaged",
+            "säkerhetskopian {path} är ändrad eller skadad (kontrollen av innehållet stämmer inte). Inget har skrivits; använd en annan säkerhetskopia.",
+            "the backup {path} has been changed or damaged (the check of its contents does not match). Nothing has been written; use another backup.");
+        /// [`super::BackupError::Newer`].
+        BACKUP_NEWER = ("backup_newer",
+            "säkerhetskopian {path} är gjord av en nyare version av Assistid ({what} {found}, det här programmet kan läsa till och med {supported}). Uppdatera Assistid och försök igen. Inget har skrivits.",
+            "the backup {path} was made by a newer version of Assistid ({what} {found}, this program reads up to {supported}). Update Assistid and try again. Nothing has been written.");
+        /// [`super::BackupError::FolderNotEmpty`].
+        RESTORE_FOLDER_NOT_EMPTY = ("restore_folder_not_empty",
+            "mappen {path} innehåller redan en Assistid-databas. En säkerhetskopia återställs bara till en tom mapp och skriver aldrig över befintliga uppgifter: välj en annan mapp. Inget har skrivits.",
+            "the folder {path} already holds an Assistid database. A backup is only restored into an empty folder and never overwrites existing data: choose another folder. Nothing has been written.");
+        /// [`super::BackupError::OutputExists`].
+        BACKUP_OUTPUT_EXISTS = ("backup_output_exists",
+            "filen {path} finns redan. En säkerhetskopia skriver aldrig över en annan fil: välj ett annat namn.",
+            "the file {path} already exists. A backup never overwrites another file: choose another name.");
+        /// [`super::BackupError::Io`] (the error is the operating system's).
+        BACKUP_IO = ("backup_io", "{path} kunde inte {action}: {error}", "{path} could not {action}: {error}");
+        /// Reading a file.
+        ACTION_READ = ("action_read", "läsas", "be read");
+        /// Writing a file.
+        ACTION_WRITE = ("action_write", "skrivas", "be written");
+        /// Creating a file or folder.
+        ACTION_CREATE = ("action_create", "skapas", "be created");
+        /// Opening a file.
+        ACTION_OPEN = ("action_open", "öppnas", "be opened");
+        /// Removing a file.
+        ACTION_REMOVE = ("action_remove", "tas bort", "be removed");
+        /// The key waiting to be confirmed.
+        WHAT_PENDING_KEY = ("what_pending_key", "nyckeln som väntar på bekräftelse", "the key waiting for confirmation");
+        /// A backup file.
+        WHAT_BACKUP_FILE = ("what_backup_file", "säkerhetskopian {path}", "the backup {path}");
+        /// The backup's file format.
+        WHAT_FILE_FORMAT = ("what_file_format", "filformat", "file format");
+        /// The backup's database version.
+        WHAT_DATABASE_VERSION = ("what_database_version", "databasversion", "database version");
     }
 }
 
@@ -511,7 +643,7 @@ impl Store {
             .ok_or(BackupError::NothingToConfirm)?;
         let keys = BackupKeys::unwrap(&stored.wrapped, typed).ok_or_else(|| {
             BackupError::WrongRecoveryKey {
-                what: "nyckeln som väntar på bekräftelse".to_owned(),
+                what: texts::WHAT_PENDING_KEY.text(),
             }
         })?;
         self.transaction(|store| -> Result<()> {
@@ -1060,7 +1192,7 @@ fn open_backup(path: &Path) -> Result<Opened> {
             return Err(match format {
                 Some(found) if found > u64::from(FORMAT_VERSION) => BackupError::Newer {
                     path: path.to_path_buf(),
-                    what: "filformat",
+                    what: texts::WHAT_FILE_FORMAT.text(),
                     found: u32::try_from(found).unwrap_or(u32::MAX),
                     supported: FORMAT_VERSION,
                 },
@@ -1073,7 +1205,7 @@ fn open_backup(path: &Path) -> Result<Opened> {
     if header.format > FORMAT_VERSION {
         return Err(BackupError::Newer {
             path: path.to_path_buf(),
-            what: "filformat",
+            what: texts::WHAT_FILE_FORMAT.text(),
             found: header.format,
             supported: FORMAT_VERSION,
         });
@@ -1081,7 +1213,7 @@ fn open_backup(path: &Path) -> Result<Opened> {
     if header.schema_version > schema::CURRENT_VERSION {
         return Err(BackupError::Newer {
             path: path.to_path_buf(),
-            what: "databasversion",
+            what: texts::WHAT_DATABASE_VERSION.text(),
             found: header.schema_version,
             supported: schema::CURRENT_VERSION,
         });
@@ -1110,7 +1242,7 @@ fn decrypt(
     let opened = open_backup(path)?;
     let keys = BackupKeys::unwrap(&opened.header.key, recovery).ok_or_else(|| {
         BackupError::WrongRecoveryKey {
-            what: format!("säkerhetskopian {}", path.display()),
+            what: texts::WHAT_BACKUP_FILE.with("path", path.display().to_string()),
         }
     })?;
     let salt = hex::decode(&opened.header.salt).map_err(|_| BackupError::Damaged {

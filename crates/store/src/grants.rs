@@ -62,7 +62,7 @@ impl Store {
             .map_err(|e| {
                 if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
                     StoreError::NotFound {
-                        what: "personen".to_owned(),
+                        what: crate::error::texts::WHAT_PERSON.text(),
                     }
                 } else {
                     e.into()

@@ -130,10 +130,11 @@ impl KeySource {
     }
 
     /// Where the key is looked for, in Swedish, for messages.
-    pub(crate) fn location_sv(&self) -> String {
+    pub(crate) fn location(&self) -> assistid_core::text::Text {
+        use crate::error::texts::{KEY_IN_FILE, KEY_IN_KEYCHAIN};
         match self {
-            KeySource::Keychain { .. } => "i datorns nyckelring".to_owned(),
-            KeySource::File(path) => format!("i nyckelfilen {}", path.display()),
+            KeySource::Keychain { .. } => KEY_IN_KEYCHAIN.text(),
+            KeySource::File(path) => KEY_IN_FILE.with("path", path.display().to_string()),
         }
     }
 

@@ -86,3 +86,15 @@ pub use signatures::{
 };
 pub use store::{DATABASE_FILE_NAME, Store};
 pub use teams::TeamMember;
+
+/// Every catalog of the store's messages (see [`assistid_core::text`]), by module: the spec
+/// test checks each for both languages and the same parameters.
+pub fn text_catalogs() -> Vec<(
+    &'static str,
+    &'static [&'static assistid_core::text::Template],
+)> {
+    vec![
+        ("error", error::texts::CATALOG),
+        ("backup", backup::texts::CATALOG),
+    ]
+}

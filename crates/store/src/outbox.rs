@@ -590,7 +590,8 @@ impl Store {
         let version =
             self.report_version_by_id(report_id)?
                 .ok_or_else(|| StoreError::NotFound {
-                    what: format!("rapportversionen {report_id}"),
+                    what: crate::error::texts::WHAT_REPORT_VERSION
+                        .with("report_id", report_id.to_string()),
                 })?;
         let sha256 = hex::encode(Sha256::digest(&version.document));
         let at_text = instant_to_sql(at);
@@ -611,7 +612,7 @@ impl Store {
             .map_err(|e| {
                 if is_unique_violation(&e) {
                     StoreError::AlreadyExists {
-                        what: "en pågående eller avslutad inskickning av rapportversionen",
+                        what: crate::error::texts::WHAT_ACTIVE_SUBMISSION.text(),
                     }
                 } else {
                     e.into()
@@ -619,7 +620,7 @@ impl Store {
             })?;
         let id = SubmissionId(self.conn.last_insert_rowid());
         self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })
     }
 
@@ -720,7 +721,7 @@ impl Store {
     ) -> Result<u32> {
         let guard = WriteGuard::begin(&self.conn)?;
         let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         if !matches!(
             current.state,
@@ -782,7 +783,7 @@ impl Store {
         }
         let guard = WriteGuard::begin(&self.conn)?;
         let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         if current.state != SubmissionState::Sending || current.attempts != attempt {
             let saved = self.record_late_answer(&current, attempt, result)?;
@@ -834,7 +835,7 @@ impl Store {
                 at,
             ])?;
         let saved = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         guard.commit()?;
         Ok(saved)
@@ -844,7 +845,7 @@ impl Store {
     /// the submission is no longer `sending` with this attempt in flight.
     pub fn is_late_answer(&self, id: SubmissionId, attempt: u32) -> Result<bool> {
         let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         Ok(current.state != SubmissionState::Sending || current.attempts != attempt)
     }
@@ -913,7 +914,7 @@ impl Store {
                 ])?;
         }
         self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })
     }
 
@@ -955,7 +956,7 @@ impl Store {
             )?
             .execute(params![id.0, error_code, error_message, instant_to_sql(at)])?;
         let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         if changed != 1 {
             return Err(wrong_state(
@@ -1018,7 +1019,7 @@ impl Store {
     ) -> Result<Submission> {
         let guard = WriteGuard::begin(&self.conn)?;
         let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         if current.state != SubmissionState::Uncertain {
             return Err(wrong_state(id, current.state, "oklar (uncertain)"));
@@ -1041,7 +1042,7 @@ impl Store {
             )?
             .execute(params![id.0, state.code(), tx_id, at])?;
         let saved = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
-            what: format!("inskickning {id}"),
+            what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
         guard.commit()?;
         Ok(saved)

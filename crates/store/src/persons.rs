@@ -68,11 +68,11 @@ fn build((id, provider_id, pnr, first_name, last_name): RawPerson) -> Result<Sto
 fn map_write_error(e: rusqlite::Error) -> StoreError {
     if is_unique_violation(&e) {
         StoreError::AlreadyExists {
-            what: "en person med det personnumret",
+            what: crate::error::texts::WHAT_PERSON_WITH_PNR.text(),
         }
     } else if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
         StoreError::NotFound {
-            what: "anordnaren".to_owned(),
+            what: crate::error::texts::WHAT_PROVIDER.text(),
         }
     } else {
         e.into()
@@ -157,7 +157,7 @@ impl Store {
             .map_err(map_write_error)?;
         if changed == 0 {
             return Err(StoreError::NotFound {
-                what: format!("personen med id {id}"),
+                what: crate::error::texts::WHAT_PERSON_ID.with("id", id.to_string()),
             });
         }
         Ok(())

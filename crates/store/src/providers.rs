@@ -63,7 +63,7 @@ fn build(
 fn map_unique(e: rusqlite::Error) -> StoreError {
     if is_unique_violation(&e) {
         StoreError::AlreadyExists {
-            what: "en anordnare med det organisationsnumret",
+            what: crate::error::texts::WHAT_PROVIDER_WITH_ORGNR.text(),
         }
     } else {
         e.into()
@@ -140,7 +140,7 @@ impl Store {
             .map_err(map_unique)?;
         if changed == 0 {
             return Err(StoreError::NotFound {
-                what: format!("anordnaren med id {id}"),
+                what: crate::error::texts::WHAT_PROVIDER_ID.with("id", id.to_string()),
             });
         }
         Ok(())

@@ -253,7 +253,8 @@ impl Store {
             .query_row([new.assistant.digits()], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
-                what: format!("assistenten {}", new.assistant.masked()),
+                what: crate::error::texts::WHAT_ASSISTANT_NUMBER
+                    .with("assistant", new.assistant.masked()),
             })?;
         let person_id: i64 = self
             .conn
@@ -261,7 +262,7 @@ impl Store {
             .query_row([new.person.digits()], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
-                what: format!("personen {}", new.person.masked()),
+                what: crate::error::texts::WHAT_PERSON_NUMBER.with("person", new.person.masked()),
             })?;
         let month = new.month.to_string();
         let previous: Option<(String, i64)> = self
@@ -304,7 +305,8 @@ impl Store {
         let saved =
             self.report_version_by_id(new.report_id)?
                 .ok_or_else(|| StoreError::NotFound {
-                    what: format!("rapportversionen {}", new.report_id),
+                    what: crate::error::texts::WHAT_REPORT_VERSION
+                        .with("report_id", new.report_id.to_string()),
                 })?;
         guard.commit()?;
         Ok(saved)
@@ -390,7 +392,8 @@ impl Store {
         match self.report_version_by_id(report_id)? {
             Some(_) => Err(StoreError::ReportFrozen { report_id }),
             None => Err(StoreError::NotFound {
-                what: format!("rapportversionen {report_id}"),
+                what: crate::error::texts::WHAT_REPORT_VERSION
+                    .with("report_id", report_id.to_string()),
             }),
         }
     }

@@ -20,7 +20,7 @@ use crate::store::{Store, WriteGuard};
 fn duplicate(e: rusqlite::Error) -> StoreError {
     if is_unique_violation(&e) {
         StoreError::AlreadyExists {
-            what: "ett likadant pass (samma assistent, brukare, tider och slag)",
+            what: crate::error::texts::WHAT_SAME_SHIFT.text(),
         }
     } else {
         e.into()
@@ -35,7 +35,8 @@ impl Store {
             .query_row([shift.assistant.digits()], |r| r.get(0))
             .optional()?;
         let assistant = assistant.ok_or_else(|| StoreError::NotFound {
-            what: format!("assistenten {}", shift.assistant.masked()),
+            what: crate::error::texts::WHAT_ASSISTANT_NUMBER
+                .with("assistant", shift.assistant.masked()),
         })?;
         let person: Option<i64> = self
             .conn
@@ -43,7 +44,7 @@ impl Store {
             .query_row([shift.person.digits()], |r| r.get(0))
             .optional()?;
         let person = person.ok_or_else(|| StoreError::NotFound {
-            what: format!("personen {}", shift.person.masked()),
+            what: crate::error::texts::WHAT_PERSON_NUMBER.with("person", shift.person.masked()),
         })?;
         Ok((assistant, person))
     }
@@ -127,7 +128,7 @@ impl Store {
             .map_err(duplicate)?;
         if changed == 0 {
             return Err(StoreError::NotFound {
-                what: format!("passet {id}"),
+                what: crate::error::texts::WHAT_SHIFT.with("id", id.to_string()),
             });
         }
         guard.commit()?;

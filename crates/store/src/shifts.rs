@@ -218,13 +218,13 @@ fn person_row_id(conn: &Connection, pnr: &Personnummer) -> Result<Option<i64>> {
 
 fn unknown_assistant(id: &IdentityNumber) -> StoreError {
     StoreError::NotFound {
-        what: format!("assistenten {}", id.masked()),
+        what: crate::error::texts::WHAT_ASSISTANT_NUMBER.with("assistant", id.masked()),
     }
 }
 
 fn unknown_person(pnr: &Personnummer) -> StoreError {
     StoreError::NotFound {
-        what: format!("personen {}", pnr.masked()),
+        what: crate::error::texts::WHAT_PERSON_NUMBER.with("person", pnr.masked()),
     }
 }
 

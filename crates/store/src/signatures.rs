@@ -477,7 +477,7 @@ impl fmt::Debug for StoredSignature {
 fn map_signature_error(e: rusqlite::Error) -> StoreError {
     if is_trigger_abort(&e, "signature_exists") || is_unique_violation(&e) {
         StoreError::AlreadyExists {
-            what: "en sådan underskrift för rapportversionen",
+            what: crate::error::texts::WHAT_SAME_SIGNATURE.text(),
         }
     } else if is_trigger_abort(&e, "signature_needs_assistant") {
         StoreError::invalid(
@@ -568,7 +568,7 @@ impl Store {
         }
         if self.provider(provider_id)?.is_none() {
             return Err(StoreError::NotFound {
-                what: format!("anordnaren med id {provider_id}"),
+                what: crate::error::texts::WHAT_PROVIDER_ID.with("id", provider_id.to_string()),
             });
         }
         self.conn
@@ -586,7 +586,7 @@ impl Store {
             .map_err(|e| {
                 if is_unique_violation(&e) {
                     StoreError::AlreadyExists {
-                        what: "firmatecknaren",
+                        what: crate::error::texts::WHAT_SIGNATORY.text(),
                     }
                 } else {
                     e.into()
@@ -640,7 +640,8 @@ impl Store {
             let version =
                 self.report_version_by_id(report_id)?
                     .ok_or_else(|| StoreError::NotFound {
-                        what: format!("rapportversionen {report_id}"),
+                        what: crate::error::texts::WHAT_REPORT_VERSION
+                            .with("report_id", report_id.to_string()),
                     })?;
             if version.superseded_by.is_some() {
                 return Err(StoreError::invalid(format!(
@@ -767,7 +768,8 @@ impl Store {
             .optional()?;
         if exists.is_none() {
             return Err(StoreError::NotFound {
-                what: format!("rapportversionen {report_id}"),
+                what: crate::error::texts::WHAT_REPORT_VERSION
+                    .with("report_id", report_id.to_string()),
             });
         }
         let mut stmt = self.conn.prepare_cached(

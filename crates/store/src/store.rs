@@ -64,7 +64,7 @@ impl Store {
         let conn = if exists {
             let key = keys.load()?.ok_or_else(|| StoreError::KeyMissing {
                 path: path.to_path_buf(),
-                location: keys.location_sv(),
+                location: keys.location(),
             })?;
             // No CREATE flag: if the file vanished meanwhile, fail instead of making a new one.
             let conn = Connection::open_with_flags(

@@ -49,7 +49,7 @@ pub struct TeamMember {
 fn foreign_key_error(e: rusqlite::Error) -> StoreError {
     if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
         StoreError::NotFound {
-            what: "personen eller assistenten".to_owned(),
+            what: crate::error::texts::WHAT_PERSON_OR_ASSISTANT.text(),
         }
     } else {
         e.into()

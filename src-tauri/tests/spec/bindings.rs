@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use assistid_desktop::commands::COMMAND_NAMES;
-use assistid_desktop::ipc::typescript_bindings;
+use assistid_desktop::ipc::{message_catalog_typescript, typescript_bindings};
 
 fn committed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/generated/ipc.ts")
@@ -22,6 +22,34 @@ fn bindings_are_up_to_date() {
     assert!(
         committed == generated,
         "{} is stale: the Rust IPC types or commands changed. Regenerate with \
+         `UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings` and commit it",
+        path.display()
+    );
+}
+
+#[test]
+fn the_uis_copy_of_the_message_catalogs_is_the_rust_one() {
+    let generated = message_catalog_typescript();
+    let path = committed_path().with_file_name("messages.ts");
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &generated).expect("the message catalog can be written");
+    }
+    for code in assistid_app::ambiguous_text_codes() {
+        assert!(
+            !generated.contains(&format!("\"{code}\": {{ sv: ")),
+            "{code} has two wordings: the UI must show the error's own text, not guess"
+        );
+    }
+    for code in ["key_missing", "key_in_file", "not_found", "backup_damaged"] {
+        assert!(
+            generated.contains(&format!("\"{code}\": {{ sv: ")),
+            "the UI must be able to render {code} again in the other language"
+        );
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is stale: a message of the Rust side changed. Regenerate with \
          `UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings` and commit it",
         path.display()
     );

@@ -2,6 +2,7 @@
 //! "Kontrollera en fil" are the app crate's functions, with the window's ids and files
 //! converted at the boundary and refusals in the one error shape.
 
+use assistid_core::text::Lang;
 use assistid_desktop::{convert, ipc, ways_out};
 use base64::Engine as _;
 use chrono::Utc;
@@ -53,11 +54,12 @@ fn a_chosen_report_file_is_checked_against_what_the_folder_made() {
 #[test]
 fn the_card_refuses_unknown_submissions_and_bad_tx_ids_in_plain_words() {
     let (_dir, app) = demo_app();
-    let bad_id = ipc_error(ways_out::detail(&app, "abc").expect_err("not an id"));
+    let bad_id = ipc_error(ways_out::detail(&app, "abc", Lang::Sv).expect_err("not an id"));
     assert_eq!(bad_id.code, "invalid_input");
     assert!(bad_id.message.contains("abc"), "{bad_id:?}");
 
-    let missing = ipc_error(ways_out::detail(&app, "999").expect_err("no such submission"));
+    let missing =
+        ipc_error(ways_out::detail(&app, "999", Lang::Sv).expect_err("no such submission"));
     assert_eq!(missing.code, "missing_data", "{missing:?}");
 
     let tx = ipc_error(
@@ -67,6 +69,7 @@ fn the_card_refuses_unknown_submissions_and_bad_tx_ids_in_plain_words() {
             &ways_out::ResolveDecision::Accepted {
                 tx_id: "kvitto 12".into(),
             },
+            Lang::Sv,
         )
         .expect_err("not FK's form"),
     );
@@ -79,4 +82,47 @@ fn the_card_refuses_unknown_submissions_and_bad_tx_ids_in_plain_words() {
     let diagnostics =
         ipc_error(ways_out::write_diagnostics(&app, app.data_dir(), "999").expect_err("none"));
     assert_eq!(diagnostics.code, "missing_data");
+}
+
+#[test]
+fn settings_show_and_save_the_vendors_support_contact_in_the_uis_language() {
+    let (_dir, app) = demo_app();
+    let demo = ways_out::support_contact(&app, Lang::En).expect("read");
+    assert!(
+        demo.described
+            .starts_with("The vendor's support: Assistid Demo AB"),
+        "the demo's vendor, told in the UI's language: {demo:?}"
+    );
+    let saved = ways_out::set_support_contact(
+        &app,
+        &ways_out::SupportContact {
+            name: Some("Omsorgsdata AB".into()),
+            phone: Some("08-123 456 78".into()),
+            email: None,
+            web: None,
+            described: String::new(),
+        },
+        Lang::Sv,
+    )
+    .expect("saved");
+    assert_eq!(
+        saved.described,
+        "Leverantörens support: Omsorgsdata AB, telefon 08-123 456 78."
+    );
+    let refused = ipc_error(
+        ways_out::set_support_contact(
+            &app,
+            &ways_out::SupportContact {
+                email: Some("ingen adress".into()),
+                ..saved
+            },
+            Lang::Sv,
+        )
+        .expect_err("not an e-mail address"),
+    );
+    assert_eq!(
+        (refused.code.as_str(), refused.message_code.as_str()),
+        ("invalid_input", "support_bad_email"),
+        "the UI can render it again and mark the field: {refused:?}"
+    );
 }

@@ -265,9 +265,9 @@ pub(crate) async fn row_with(
     bail!("no row in {scope:?} shows all of {needles:?}")
 }
 
-/// Import: the preview shows the bad row with its problem; the fix is typed in the row; the
-/// file is saved.
-pub fn import_with_a_bad_row_fixed(
+/// Import, the preview (docs/screenshots/app-import-errors.png): the file's bad row is flagged
+/// with its row number, the value and the problem in words.
+pub fn import_preview_flags_the_bad_row(
     d: &Desktop,
 ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
     Box::pin(async move {
@@ -285,6 +285,35 @@ pub fn import_with_a_bad_row_fixed(
         if !text.contains("Fel") {
             bail!("row 3 should be marked as an error with its problem, shows {text:?}");
         }
+        let row = bad.find(Locator::Css("th")).await?.text().await?;
+        if row.trim() != "3" || !text.contains("finns inte i kalendern") {
+            bail!(
+                "the flagged row names its row (3, shows {row:?}) and says in words what is \
+                 wrong with the value: {text:?}"
+            );
+        }
+        Ok(())
+    })
+}
+
+/// Import: the preview shows the bad row with its problem; the fix is typed in the row; the
+/// file is saved.
+pub fn import_with_a_bad_row_fixed(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        import_preview_flags_the_bad_row(d).await?;
+        fix_the_bad_row_and_save(d).await
+    })
+}
+
+/// Import, after [`import_preview_flags_the_bad_row`]: the fix is typed in the row; the file is
+/// saved.
+pub fn fix_the_bad_row_and_save(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let bad = row_with(d, "main table.data tbody", &["2026-10-32"]).await?;
         bad.find(Locator::XPath(".//button[contains(., 'Rätta')]"))
             .await
             .context("the bad row offers a fix")?
@@ -315,13 +344,37 @@ pub fn import_with_a_bad_row_fixed(
     })
 }
 
-/// Signs in the open BankID dialog through the simulated BankID app.
-async fn approve_in_simulated_app(d: &Desktop, signer: &str) -> anyhow::Result<()> {
+/// The BankID dialog waits for the user (docs/screenshots/app-bankid.png): the animated QR
+/// code is shown.
+pub async fn bankid_dialog_waits_with_its_qr_code(d: &Desktop) -> anyhow::Result<()> {
     d.find("dialog[open] .simulate").await?;
     // The QR code is drawn while the order waits.
     d.find("dialog[open] .qr svg")
         .await
         .context("the animated QR code")?;
+    Ok(())
+}
+
+/// Opens the BankID dialog for the imported report's assistant (the QR code waiting).
+pub fn start_the_assistants_signature(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
+        d.open_screen("sign").await?;
+        let row = row_with(d, "main table.data tbody", &[&case.assistant, &case.person]).await?;
+        row.find(Locator::XPath(".//button[contains(., 'assistent')]"))
+            .await
+            .context("the report is ready for the assistant's signature")?
+            .click()
+            .await?;
+        bankid_dialog_waits_with_its_qr_code(d).await
+    })
+}
+
+/// Signs in the open BankID dialog through the simulated BankID app.
+pub async fn approve_in_simulated_app(d: &Desktop, signer: &str) -> anyhow::Result<()> {
+    bankid_dialog_waits_with_its_qr_code(d).await?;
     click_button(d, "dialog[open] .simulate", "Godkänn").await?;
     d.wait_for_text("dialog[open] .message", signer)
         .await
@@ -336,14 +389,16 @@ pub fn sign_as_assistant_then_provider(
 ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
     Box::pin(async move {
         let case = import_case()?;
-        d.open_screen("sign").await?;
-        let row = row_with(d, "main table.data tbody", &[&case.assistant, &case.person]).await?;
-        row.find(Locator::XPath(".//button[contains(., 'assistent')]"))
-            .await
-            .context("the report is ready for the assistant's signature")?
-            .click()
-            .await?;
+        start_the_assistants_signature(d).await?;
         approve_in_simulated_app(d, &case.assistant).await?;
+        provider_signs(d).await
+    })
+}
+
+/// After the assistant: the provider signs the imported report.
+pub fn provider_signs(d: &Desktop) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
         let row = row_with(d, "main table.data tbody", &[&case.assistant, &case.person]).await?;
         row.find(Locator::XPath(".//button[contains(., 'anordnare')]"))
             .await
@@ -436,9 +491,34 @@ pub fn submit_and_see_the_tx_id(
     d: &Desktop,
 ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
     Box::pin(async move {
-        let case = import_case()?;
+        start_sending_and_see_the_pace(d).await?;
+        see_the_tx_id(d).await
+    })
+}
+
+/// Sending (docs/screenshots/app-sending.png): "Skicka" starts the run, whose progress shows
+/// how many of the batch are done, and FK's pace while reports are left.
+pub fn start_sending_and_see_the_pace(
+    d: &Desktop,
+) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
         d.open_screen("submit").await?;
         click_button(d, "main", "Skicka").await?;
+        d.wait_for_text("main .progress", " av ")
+            .await
+            .context("the run shows its progress (done of all)")?;
+        d.wait_for_text("main [data-testid=submit-pace]", "rapport per sekund")
+            .await
+            .context("the run shows FK's pace")?;
+        Ok(())
+    })
+}
+
+/// The submit screen, after [`start_sending_and_see_the_pace`]: FK's tx-id shows for the
+/// imported report.
+pub fn see_the_tx_id(d: &Desktop) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + '_>> {
+    Box::pin(async move {
+        let case = import_case()?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             for item in d.client.find_all(Locator::Css("main ul.queue li")).await? {

@@ -177,7 +177,7 @@ impl App {
     fn provider_org(&self) -> anyhow::Result<String> {
         Ok(self
             .provider()?
-            .ok_or_else(|| AppError::Missing("ingen anordnare är registrerad ännu".into()))?
+            .ok_or_else(|| AppError::missing_text(crate::error::templates::NO_PROVIDER.text()))?
             .org_number
             .digits()
             .to_owned())

@@ -36,7 +36,7 @@ impl App {
             .map_err(AppError::from)?
             .into_iter()
             .next()
-            .ok_or_else(|| AppError::Missing("ingen anordnare är registrerad ännu".into()))?;
+            .ok_or_else(|| AppError::missing_text(crate::error::templates::NO_PROVIDER.text()))?;
         self.store()
             .add_signatory(
                 provider.id,

@@ -616,7 +616,11 @@ impl App {
                 .store()
                 .submission(id)
                 .map_err(AppError::from)?
-                .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+                .ok_or_else(|| {
+                    AppError::missing_text(
+                        crate::error::templates::SUBMISSION_MISSING.with("id", id.to_string()),
+                    )
+                })?;
             if !matches!(
                 submission.state,
                 SubmissionState::Queued | SubmissionState::FailedWillRetry
@@ -980,7 +984,11 @@ impl App {
             .store()
             .submission(id)
             .map_err(AppError::from)?
-            .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+            .ok_or_else(|| {
+                AppError::missing_text(
+                    crate::error::templates::SUBMISSION_MISSING.with("id", id.to_string()),
+                )
+            })?;
         if current.state != SubmissionState::Uncertain {
             return self.resolve_uncertain(id, decision, now);
         }

@@ -280,7 +280,12 @@ impl App {
                         .store()
                         .submission(id)
                         .map_err(AppError::from)?
-                        .ok_or_else(|| AppError::Missing(format!("inskickning {id} finns inte")))?;
+                        .ok_or_else(|| {
+                            AppError::missing_text(
+                                crate::error::templates::SUBMISSION_MISSING
+                                    .with("id", id.to_string()),
+                            )
+                        })?;
                     if !matches!(
                         submission.state,
                         SubmissionState::Queued | SubmissionState::FailedWillRetry

@@ -18,6 +18,7 @@ mod relay;
 mod send_run;
 mod signing;
 mod submit;
+mod support_contact;
 mod teams_and_grants;
 mod texts;
 mod visible_text;

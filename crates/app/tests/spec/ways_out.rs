@@ -280,6 +280,39 @@ fn the_diagnostics_bundle_carries_ids_hashes_and_codes_but_no_personal_data() {
     assert!(!detail.can_resolve, "a rejection is final: no decision");
     let advice = detail.advice.expect("a rejection is explained");
     assert_eq!(advice.explanation.fk_name, Some("XmlValidationError"));
+    let vendor = advice.vendor_support.clone().unwrap_or_default();
+    let demo_vendor = assistid_app::support_contact::demo_contact();
+    for part in [&demo_vendor.phone, &demo_vendor.email] {
+        let part = part.as_deref().unwrap_or("?");
+        assert!(
+            vendor.contains(part),
+            "our fault sends the coordinator to the vendor's support, so it says how to reach \
+             it ({part}): {vendor}"
+        );
+    }
+    let english = app
+        .submission_detail_in(ids[0], assistid_core::text::Lang::En)
+        .expect("the card's facts in English")
+        .advice
+        .expect("explained");
+    assert_eq!(
+        english.explanation.headline,
+        "Försäkringskassan refused the file: it does not follow their format",
+        "the explanation is translated"
+    );
+    assert_eq!(
+        english.fk_text.as_deref(),
+        Some(fk_text),
+        "FK's own text is never translated"
+    );
+    assert!(
+        english
+            .vendor_support
+            .as_deref()
+            .is_some_and(|v| v.starts_with("Send the problem report") && v.contains("phone ")),
+        "the vendor's support in English: {:?}",
+        english.vendor_support
+    );
     assert_eq!(
         advice.fk_text.as_deref(),
         Some(fk_text),

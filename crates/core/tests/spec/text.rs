@@ -169,3 +169,29 @@ fn a_missing_provider_is_explained_in_english() {
         "a text crosses boundaries as its code and parameters"
     );
 }
+
+#[test]
+fn a_message_with_a_message_inside_gives_both_codes_and_parameters_for_rendering_again() {
+    static OUTER: Template = Template::new("outer", "{what} saknas", "{what} is missing");
+    static INNER: Template = Template::new("inner", "passet {id}", "the shift {id}");
+    let text = OUTER.with("what", INNER.with("id", "7"));
+    let flat = text.params_flat(Lang::Sv);
+    assert_eq!(
+        flat.get("what").map(String::as_str),
+        Some("passet 7"),
+        "the rendered value stays, for a UI that cannot render again"
+    );
+    assert_eq!(
+        (
+            flat.get("what@code").map(String::as_str),
+            flat.get("what@id").map(String::as_str)
+        ),
+        (Some("inner"), Some("7")),
+        "the inner message's code and parameters, to render it in the other language"
+    );
+    assert_eq!(
+        text.params_in(Lang::Sv).len(),
+        1,
+        "params_in stays the plain list"
+    );
+}

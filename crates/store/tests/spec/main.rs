@@ -18,4 +18,5 @@ mod sender_lock;
 mod shifts;
 mod signatures;
 mod teams_and_grants;
+mod texts;
 mod transactions;

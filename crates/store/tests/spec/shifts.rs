@@ -213,6 +213,7 @@ fn a_batch_with_an_unknown_person_stores_nothing() {
         .expect_err("an unregistered person is refused");
     match &err {
         StoreError::NotFound { what } => {
+            let what = what.to_string();
             assert!(
                 what.contains("****") && !what.contains(stranger.personnummer.digits()),
                 "the message masks the personnummer: {what}"

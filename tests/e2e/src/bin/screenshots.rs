@@ -1,5 +1,6 @@
 //! Refreshes `docs/screenshots/app-*.png` from the real app (run by `scripts/screenshots.sh`
-//! under Xvfb): the main screens of the demo, History after a report was sent, Verktyg →
+//! under Xvfb): the main screens of the demo, an import with errors, the BankID dialog waiting
+//! with its QR code, a sending run with FK's pace, History after a report was sent, Verktyg →
 //! Kontrollera en fil on that report's file, and Settings in the folder for real data, taken
 //! through WebDriver.
 
@@ -54,13 +55,22 @@ async fn shoot(d: &Desktop, out: &std::path::Path) -> anyhow::Result<()> {
     d.wait_for_text("header nav", "Översikt").await?;
     // Issue 21: History after a report was signed and sent, and Verktyg → Kontrollera en fil
     // recognising that report's file.
-    for step in [
-        walk::import_with_a_bad_row_fixed,
-        walk::sign_as_assistant_then_provider,
-        walk::submit_and_see_the_tx_id,
-    ] {
-        step(d).await?;
-    }
+    // An import with errors: the bad row flagged with its row, value and problem.
+    walk::import_preview_flags_the_bad_row(d).await?;
+    settle().await;
+    d.screenshot(&out.join("app-import-errors.png")).await?;
+    walk::fix_the_bad_row_and_save(d).await?;
+    // The BankID dialog: the QR code shown, waiting for the assistant.
+    walk::start_the_assistants_signature(d).await?;
+    settle().await;
+    d.screenshot(&out.join("app-bankid.png")).await?;
+    let case = walk::import_case()?;
+    walk::approve_in_simulated_app(d, &case.assistant).await?;
+    walk::provider_signs(d).await?;
+    // Sending: the run with FK's pace, caught while it sends.
+    walk::start_sending_and_see_the_pace(d).await?;
+    d.screenshot(&out.join("app-sending.png")).await?;
+    walk::see_the_tx_id(d).await?;
     d.open_screen("history").await?;
     d.wait_for_text("main table.data", "Mottagen").await?;
     settle().await;

@@ -43,6 +43,7 @@ import type {
   ResolveDecision,
   SubmissionDetail,
   RelaySettings,
+  SupportContact,
 } from './types';
 
 /** Stops a subscription (Tauri's `UnlistenFn`). */
@@ -140,6 +141,10 @@ export interface Backend {
   writeDiagnostics(submissionId: string): Promise<WrittenFile>;
   /** "Kontrollera en fil": is this report file exactly one that was sent from here? */
   checkReportFile(file: ImportFile): Promise<FileCheck>;
+  /** The vendor's support contact (Settings → "Leverantörens support"); `described` says how it reads. */
+  supportContact(): Promise<SupportContact>;
+  /** Saves the vendor's support contact; rejects with `invalid_input` naming a mistyped field. */
+  setSupportContact(contact: SupportContact): Promise<SupportContact>;
 
   // ---- sending through the vendor's relay (issue 17)
   /** How the folder sends, and what it is enrolled as at the vendor's relay. */

@@ -22,6 +22,7 @@ import type {
   RawFkAnswer,
   Reminders,
   WrittenFile,
+  SupportContact,
   Environment,
   Grant,
   GrantUsage,
@@ -1294,6 +1295,32 @@ export class DemoBackend implements Backend {
     };
   }
 
+  /** The demo's vendor, as `assistid demo` stores it (crates/app/src/support_contact.rs). */
+  private support: SupportContact = {
+    name: 'Assistid Demo AB (demoleverantör)',
+    phone: '08-555 010 00',
+    email: 'support@assistid-demo.example',
+    web: 'https://assistid-demo.example/support',
+    described: '',
+  };
+
+  async supportContact(): Promise<SupportContact> {
+    return { ...this.support, described: describeSupport(this.lang(), this.support) };
+  }
+
+  async setSupportContact(contact: SupportContact): Promise<SupportContact> {
+    const clean = (v: string | null) => (v?.trim() ? v.trim() : null);
+    const next = { name: clean(contact.name), phone: clean(contact.phone), email: clean(contact.email), web: clean(contact.web), described: '' };
+    if (next.phone && (!/^[0-9 +()-]+$/.test(next.phone) || next.phone.replace(/\D/g, '').length < 5))
+      throw fail('invalid_input', `supportens telefonnummer: "${next.phone}" är inget telefonnummer.`, 'phone');
+    if (next.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(next.email))
+      throw fail('invalid_input', `supportens e-postadress: "${next.email}" är ingen e-postadress.`, 'email');
+    if (next.web && !/^https?:\/\/[^\s.]+\.[^\s]+$/.test(next.web))
+      throw fail('invalid_input', `supportens webbadress: "${next.web}" är ingen webbadress.`, 'web');
+    this.support = next;
+    return this.supportContact();
+  }
+
   async checkReportFile(file: ImportFile): Promise<FileCheck> {
     const bytes = Uint8Array.from(atob(file.content_base64), (c) => c.charCodeAt(0));
     const digest = await crypto.subtle.digest('SHA-256', bytes);
@@ -1431,3 +1458,18 @@ export function demoQrSvg(seed: string): string {
 
 /** For tests and `npm run dev`: the month the demo data is in. */
 export const DEMO_DATA_MONTH: Month = DEMO_MONTH;
+
+/** How the support contact reads (the Rust side's `SupportContact::describe`, for the stand-in). */
+function describeSupport(lang: Language, c: SupportContact): string {
+  const parts = [
+    c.name,
+    c.phone && (lang === 'sv' ? `telefon ${c.phone}` : `phone ${c.phone}`),
+    c.email && (lang === 'sv' ? `e-post ${c.email}` : `e-mail ${c.email}`),
+    c.web && (lang === 'sv' ? `webb ${c.web}` : `web ${c.web}`),
+  ].filter((p): p is string => !!p);
+  if (!parts.length)
+    return lang === 'sv'
+      ? 'Leverantörens supportkontakt är inte inlagd i Assistid.'
+      : "The vendor's support contact has not been entered in Assistid.";
+  return lang === 'sv' ? `Leverantörens support: ${parts.join(', ')}.` : `The vendor's support: ${parts.join(', ')}.`;
+}

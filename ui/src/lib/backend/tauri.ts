@@ -92,6 +92,8 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     relaySettings: () => call<Gen.RelaySettings>('relay_settings'),
     enrolRelay: (address, code, caFile) => call<Gen.RelaySettings>('enrol_relay', { address, code, caFile }),
     leaveRelay: () => call<Gen.RelaySettings>('leave_relay'),
+    supportContact: () => call<Gen.SupportContact>('support_contact', {}),
+    setSupportContact: (contact) => call<Gen.SupportContact>('set_support_contact', { contact }),
     settings: () => call<Gen.Settings>('settings'),
     setEnvironment: (environment) => call<Gen.Settings>('set_environment', { environment }),
     setLanguage: (language) => call<Gen.Settings>('set_language', { language }),

@@ -23,12 +23,26 @@ export type Timestamp = string;
 /** A 12-digit personnummer / samordningsnummer, as the review JSON gives it. */
 export type Id12 = string;
 
-/** Every error that crosses the IPC boundary (UI-proposed `field` names the form field). */
+/**
+ * Every error that crosses the IPC boundary (generated `IpcError` in generated/ipc.ts, plus the
+ * UI-proposed `field` naming the form field). Render it with `te()` (i18n/locale.svelte.ts),
+ * which builds the text again from `message_code` and `params` in the current language.
+ */
 export interface IpcError {
   /** Stable snake_case machine code. */
   code: string;
-  /** Swedish text for coordinators: what is wrong and where. */
+  /** Text for coordinators in the language of the moment it was made: what is wrong and where. */
   message: string;
+  /**
+   * The message's own stable code (a key of `RUST_MESSAGES`, generated/messages.ts); empty or
+   * absent for a message not built from one.
+   */
+  message_code?: string;
+  /**
+   * The message's parameters by name; a parameter that is a message of its own (`what`) also
+   * gives its code (`what@code`) and parameters (`what@name`).
+   */
+  params?: Record<string, string>;
   /** The form field the error belongs to, for inline validation. */
   field?: string;
 }
@@ -308,6 +322,7 @@ export type {
   RequestTime,
   ResolveDecision,
   SubmissionDetail,
+  SupportContact,
   TrailEntry,
 } from './generated/ipc';
 

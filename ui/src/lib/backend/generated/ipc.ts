@@ -22,7 +22,9 @@ message: string,
  */
 message_code: string, 
 /**
- * The message's parameters by name, in the same language as `message`.
+ * The message's parameters by name, in the same language as `message`; a parameter that
+ * is a message of its own (`what`) also gives its code (`what@code`) and parameters
+ * (`what@name`), so the UI renders the whole message again after a language switch.
  */
 params: { [key in string]: string }, };
 
@@ -1969,6 +1971,32 @@ signers: Array<CheckedSigner>,
  */
 sendings: Array<CheckedSending>, };
 
+/**
+ * The vendor's support contact, as Settings edits it ("Leverantörens support").
+ */
+export type SupportContact = { 
+/**
+ * The vendor's name.
+ */
+name: string | null, 
+/**
+ * The support's phone number.
+ */
+phone: string | null, 
+/**
+ * The support's e-mail address.
+ */
+email: string | null, 
+/**
+ * The support's web address.
+ */
+web: string | null, 
+/**
+ * How the contact reads where Assistid tells the user to contact the vendor, in the UI's
+ * language ("not entered yet" when empty); ignored when saving.
+ */
+described: string, };
+
 /** The Tauri commands the shell registers (`invoke` names). */
 export const COMMANDS = [
   'month_overview',
@@ -2038,6 +2066,8 @@ export const COMMANDS = [
   'resolve_submission',
   'write_diagnostics',
   'check_report_file',
+  'support_contact',
+  'set_support_contact',
 ] as const;
 
 /** One registered command name. */
