@@ -299,8 +299,13 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
     let refused = ipc::IpcError::from(relay::leave(app).expect_err("not while it waits"));
     assert_eq!(refused.code, "relay_submissions_open", "{refused:?}");
     let id = uncertain.id.to_string();
-    let decided = ways_out::resolve(app, &id, &ways_out::ResolveDecision::Resend)
-        .expect("\"Skicka igen\" is decided through the relay");
+    let decided = ways_out::resolve(
+        app,
+        &id,
+        &ways_out::ResolveDecision::Resend,
+        assistid_core::text::Lang::Sv,
+    )
+    .expect("\"Skicka igen\" is decided through the relay");
     assert_eq!(
         decided.item.state,
         ipc::SubmissionState::Queued,
