@@ -53,15 +53,42 @@ fn workspace() -> Graph {
     let mut graph = Graph::new();
     for package in packages {
         let name = package["name"].as_str().expect("a package has a name");
+        // A crate's test kit behind its `testing` feature (e.g. `assistid_relay::testing`):
+        // its optional dependencies serve tests and benchmarks only, so they count as such.
+        let testing: BTreeSet<String> = package["features"]["testing"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str())
+            .map(|f| f.strip_prefix("dep:").unwrap_or(f).to_owned())
+            .collect();
         let edges = graph.entry(short(name)).or_default();
         for dep in package["dependencies"].as_array().into_iter().flatten() {
             let Some(dep_name) = dep["name"].as_str().filter(|n| members.contains(n)) else {
                 continue;
             };
-            match dep["kind"].as_str() {
-                Some("dev") => edges.dev.insert(short(dep_name)),
-                _ => edges.normal.insert(short(dep_name)),
-            };
+            let dev = dep["kind"].as_str() == Some("dev");
+            let enables_testing = dep["features"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|f| f.as_str() == Some("testing"));
+            assert!(
+                dev || !enables_testing,
+                "{name} turns on {dep_name}'s test kit (feature `testing`) outside its tests: \
+                 a test kit must never reach a program or a library a user runs"
+            );
+            if dep_name == name {
+                // A crate's own test kit for its own tests and benchmarks.
+                continue;
+            }
+            let test_kit_only =
+                dep["optional"].as_bool() == Some(true) && testing.contains(dep_name);
+            if dev || test_kit_only {
+                edges.dev.insert(short(dep_name));
+            } else {
+                edges.normal.insert(short(dep_name));
+            }
         }
     }
     for edges in graph.values_mut() {

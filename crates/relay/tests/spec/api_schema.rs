@@ -1,6 +1,7 @@
 //! `schemas/relay-api.schema.json` describes the real API: every request the specs send and
 //! every answer the relay gives here (enrolment, who am I, a handover, a submission followed
-//! to FK's answer, an uncertain one decided, refusals) is validated against its definition,
+//! to FK's answer, an uncertain one decided, BankID orders started, collected and cancelled,
+//! refusals) is validated against its definition,
 //! so the schema cannot drift from `crates/relay/src/api.rs`.
 
 use std::path::PathBuf;
@@ -196,4 +197,114 @@ async fn every_body_of_the_api_matches_schemas_relay_api() {
         "the schema names every field, so a renamed one would fail here"
     );
     setup.stop().await;
+}
+
+/// Posts `body` as JSON to `path`; the status and the JSON answer.
+async fn post(
+    installation: &crate::support::Installation,
+    url: &str,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    body(
+        installation
+            .client
+            .post(format!("{url}{path}"))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).expect("JSON"))
+            .send()
+            .await
+            .expect("the relay answers"),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bankid_order_bodies_match_schemas_relay_api() {
+    let setup = Setup::start(1, 30).await;
+    let url = setup.url(0);
+    let installation = setup.enrol(PROVIDER).await;
+    let binding = format!("{},{}", uuid::Uuid::new_v4().hyphenated(), "ab".repeat(32));
+
+    // A QR order as the app starts it, and the relay's answer.
+    let request = json!({
+        "environment": "test",
+        "mode": "qr",
+        "personal_number": crate::support::ASSISTANT,
+        "text": "Tidredovisning november 2026",
+        "binding": binding,
+    });
+    check("bankid_order_request", &request);
+    let (status, started) = post(&installation, &url, "/v1/bankid/orders", &request).await;
+    assert_eq!(status, 201, "the order starts: {started}");
+    check("bankid_started_order", &started);
+    let id = started["id"].as_str().expect("an id").to_owned();
+    let order_ref = started["order_ref"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+
+    // Collect while it waits, then after the signer approved.
+    let collect = format!("/v1/bankid/orders/{id}/collect");
+    let (status, pending) = post(&installation, &url, &collect, &json!({})).await;
+    assert_eq!(status, 200, "{pending}");
+    assert_eq!(pending["status"], "pending");
+    check("bankid_collect", &pending);
+    setup
+        .bankid
+        .user(&order_ref)
+        .approve_as(crate::support::ASSISTANT, "Anna Andersson")
+        .expect("the signer approves in the app");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let done = loop {
+        let (status, now) = post(&installation, &url, &collect, &json!({})).await;
+        assert_eq!(status, 200, "{now}");
+        check("bankid_collect", &now);
+        if now["status"] != "pending" {
+            break now;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the order should end within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(done["status"], "complete", "{done}");
+
+    // A phone order as the app starts it; a phone order without who called is refused.
+    let phone = json!({
+        "environment": "test",
+        "mode": "phone",
+        "call_initiator": "RP",
+        "personal_number": crate::support::ASSISTANT,
+        "text": "Tidredovisning november 2026",
+        "binding": binding,
+    });
+    check("bankid_order_request", &phone);
+    let (status, started) = post(&installation, &url, "/v1/bankid/orders", &phone).await;
+    assert_eq!(status, 201, "the phone order starts: {started}");
+    check("bankid_started_order", &started);
+    let id = started["id"].as_str().expect("an id").to_owned();
+    let (status, cancelled) = post(
+        &installation,
+        &url,
+        &format!("/v1/bankid/orders/{id}/cancel"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{cancelled}");
+    check("bankid_collect", &cancelled);
+    let mut without_caller = phone.clone();
+    if let Some(object) = without_caller.as_object_mut() {
+        object.remove("call_initiator");
+    }
+    let (status, refused) = post(&installation, &url, "/v1/bankid/orders", &without_caller).await;
+    assert_eq!(status, 400, "{refused}");
+    check("error", &refused);
+
+    // Another provider's installation does not see the order.
+    let theirs = setup.enrol(&orgnr("559000123")).await;
+    let (status, refused) = post(&theirs, &url, &collect, &json!({})).await;
+    assert_eq!(status, 404, "{refused}");
+    check("error", &refused);
 }
