@@ -204,14 +204,14 @@ async fn post(
     installation: &crate::support::Installation,
     url: &str,
     path: &str,
-    body: &Value,
+    request: &Value,
 ) -> (u16, Value) {
     body(
         installation
             .client
             .post(format!("{url}{path}"))
             .header("content-type", "application/json")
-            .body(serde_json::to_vec(body).expect("JSON"))
+            .body(serde_json::to_vec(request).expect("JSON"))
             .send()
             .await
             .expect("the relay answers"),
