@@ -73,7 +73,7 @@ use status::summary;
 pub use status::{ReportSigningStatus, SignatureSummary};
 pub use stored::OrderSigned;
 pub use verification::stockholm_date;
-use verification::{VerifiedCompletion, verify_bankid_signature};
+use verification::{VerifiedCompletion, verify_completion};
 
 impl App {
     fn current_report(review: &MonthReview, report_id: Uuid) -> Option<&ReportReview> {

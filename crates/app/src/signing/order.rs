@@ -10,7 +10,6 @@ use assistid_bankid::ocsp::OrderWindow;
 use assistid_bankid::order::{
     DriveOptions, OrderEvent, OrderOutcome, drive, start_phone_sign, start_sign,
 };
-use assistid_bankid::signature::{Expected, SignatureError};
 use assistid_bankid::types::CallInitiator;
 use assistid_bankid::types::{HintCode, PhoneSignRequest, SignData, SignRequest};
 use assistid_core::ids::Personnummer;
@@ -22,7 +21,7 @@ use uuid::Uuid;
 use super::connection::wrong_environment;
 use super::connection::{BankIdConnection, BankIdEnvironment};
 use super::text::OrderLimits;
-use super::{SigningError, VerifiedCompletion, bankid_error, verify_bankid_signature};
+use super::{SigningError, VerifiedCompletion, bankid_error, verify_completion};
 
 /// How a signing flow runs.
 #[derive(Debug, Clone)]
@@ -415,45 +414,18 @@ pub(super) async fn run_order(
             });
         }
     };
-    let completed_at = (options.clock)();
-    let xml = completion
-        .signature_xml()
-        .map_err(|e| SignatureError::Unreadable(format!("inte base64: {e}")))?;
-    let ocsp = match completion.ocsp_der() {
-        Ok(der) if !der.is_empty() => der,
-        _ => {
-            return Err(
-                SignatureError::Unreadable("OCSP-svaret saknas eller är trasigt".into()).into(),
-            );
-        }
+    let window = OrderWindow {
+        started: started_at,
+        completed: (options.clock)(),
     };
-    let expected = Expected {
-        user_visible_data: data.user_visible_data(),
-        user_non_visible_data: data.user_non_visible_data(),
-        personal_number: signer.digits(),
-    };
-    let proven = verify_bankid_signature(
-        &xml,
-        &ocsp,
-        &expected,
-        &completion.user.personal_number,
-        &connection.user_roots,
-        OrderWindow {
-            started: started_at,
-            completed: completed_at,
-        },
-    )?;
-    Ok(VerifiedCompletion {
-        environment: connection.environment,
-        order_ref: order.order_ref.clone(),
-        completion_json: completion.raw.to_string(),
+    verify_completion(
         completion,
-        signer: signer.clone(),
-        completed_at,
-        signed_at: proven.ocsp.produced_at,
-        user_visible_data: data.user_visible_data().to_owned(),
-        user_non_visible_data: data.user_non_visible_data().unwrap_or_default().to_owned(),
-    })
+        &data,
+        signer,
+        (connection.environment, &connection.user_roots),
+        order.order_ref.clone(),
+        window,
+    )
 }
 
 #[cfg(test)]

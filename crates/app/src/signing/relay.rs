@@ -19,7 +19,6 @@ use std::time::Duration;
 use assistid_bankid::messages::{Lang, MessageKey, message};
 use assistid_bankid::ocsp::OrderWindow;
 use assistid_bankid::order::{autostart_url, is_uuid};
-use assistid_bankid::signature::{Expected, SignatureError};
 use assistid_bankid::types::{ErrorCode, HintCode, SignData, base64_len};
 use assistid_bankid::{BankIdError, CompletionData};
 use assistid_core::ids::Personnummer;
@@ -27,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     BankIdEnvironment, CancelSignal, OrderLimits, SigningError, SigningEvent, SigningOptions,
-    StartMode, VerifiedCompletion, bankid_error, verify_bankid_signature,
+    StartMode, VerifiedCompletion, bankid_error, verify_completion,
 };
 use crate::submit::relay::{CallError, RelayClient};
 use crate::{App, AppError};
@@ -323,45 +322,18 @@ pub(super) async fn run_order(
             return Err(e);
         }
     };
-    let completed_at = (options.clock)();
-    let xml = completion
-        .signature_xml()
-        .map_err(|e| SignatureError::Unreadable(format!("inte base64: {e}")))?;
-    let ocsp = match completion.ocsp_der() {
-        Ok(der) if !der.is_empty() => der,
-        _ => {
-            return Err(
-                SignatureError::Unreadable("OCSP-svaret saknas eller är trasigt".into()).into(),
-            );
-        }
+    let window = OrderWindow {
+        started: started_at,
+        completed: (options.clock)(),
     };
-    let expected = Expected {
-        user_visible_data: data.user_visible_data(),
-        user_non_visible_data: data.user_non_visible_data(),
-        personal_number: signer.digits(),
-    };
-    let proven = verify_bankid_signature(
-        &xml,
-        &ocsp,
-        &expected,
-        &completion.user.personal_number,
-        user_roots,
-        OrderWindow {
-            started: started_at,
-            completed: completed_at,
-        },
-    )?;
-    Ok(VerifiedCompletion {
-        environment,
-        order_ref: started.order_ref,
-        completion_json: completion.raw.to_string(),
+    verify_completion(
         completion,
-        signer: signer.clone(),
-        completed_at,
-        signed_at: proven.ocsp.produced_at,
-        user_visible_data: data.user_visible_data().to_owned(),
-        user_non_visible_data: data.user_non_visible_data().unwrap_or_default().to_owned(),
-    })
+        &data,
+        signer,
+        (environment, user_roots),
+        started.order_ref,
+        window,
+    )
 }
 
 /// Collects through the relay until the order ends: a fresh QR code every `qr_interval` while

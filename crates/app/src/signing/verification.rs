@@ -4,6 +4,7 @@
 use assistid_bankid::CompletionData;
 use assistid_bankid::ocsp::{OrderWindow, ProvenSignature, verify_signature_with_ocsp};
 use assistid_bankid::signature::{Expected, SignatureError};
+use assistid_bankid::types::SignData;
 use assistid_core::binding::{ReportBinding, parse_bindings};
 use assistid_core::c14n::report_hash;
 use assistid_core::ids::Personnummer;
@@ -66,6 +67,57 @@ impl VerifiedCompletion {
 /// FK's `datumForSignatur`: the Europe/Stockholm date of the moment.
 pub fn stockholm_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
+}
+
+/// A completed order checked on arrival, whichever way it was made (straight at BankID or
+/// through the vendor's relay): the signature document and the OCSP answer decoded and
+/// verified against what the order asked (`data`, the signer) with the environment's
+/// user-certificate roots, within the order's `window`; the OCSP answer's `producedAt` becomes
+/// the signing time.
+pub(super) fn verify_completion(
+    completion: CompletionData,
+    data: &SignData,
+    signer: &Personnummer,
+    (environment, user_roots): (BankIdEnvironment, &[Vec<u8>]),
+    order_ref: String,
+    window: OrderWindow,
+) -> Result<VerifiedCompletion, SigningError> {
+    let completed_at = window.completed;
+    let xml = completion
+        .signature_xml()
+        .map_err(|e| SignatureError::Unreadable(format!("inte base64: {e}")))?;
+    let ocsp = match completion.ocsp_der() {
+        Ok(der) if !der.is_empty() => der,
+        _ => {
+            return Err(
+                SignatureError::Unreadable("OCSP-svaret saknas eller är trasigt".into()).into(),
+            );
+        }
+    };
+    let expected = Expected {
+        user_visible_data: data.user_visible_data(),
+        user_non_visible_data: data.user_non_visible_data(),
+        personal_number: signer.digits(),
+    };
+    let proven = verify_bankid_signature(
+        &xml,
+        &ocsp,
+        &expected,
+        &completion.user.personal_number,
+        user_roots,
+        window,
+    )?;
+    Ok(VerifiedCompletion {
+        environment,
+        order_ref,
+        completion_json: completion.raw.to_string(),
+        completion,
+        signer: signer.clone(),
+        completed_at,
+        signed_at: proven.ocsp.produced_at,
+        user_visible_data: data.user_visible_data().to_owned(),
+        user_non_visible_data: data.user_non_visible_data().unwrap_or_default().to_owned(),
+    })
 }
 
 /// The one check of a BankID signature and its OCSP answer, before it is stored and again
