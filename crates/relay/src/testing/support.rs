@@ -391,16 +391,30 @@ pub fn good_handover() -> (Uuid, SubmitBody) {
 impl Installation {
     /// Posts a handover to instance `url`; the status and the JSON answer.
     pub async fn submit(&self, url: &str, body: &SubmitBody) -> (u16, Value) {
+        let (status, answer, _) = self.post(url, "/v1/submissions", body).await;
+        (status, answer)
+    }
+
+    /// Posts `body` as JSON to `path` of instance `url` with the installation's certificate;
+    /// the status, the JSON answer (`null` when the answer is not JSON) and the answer's text.
+    pub async fn post(
+        &self,
+        url: &str,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> (u16, Value, String) {
         let response = self
             .client
-            .post(format!("{url}/v1/submissions"))
+            .post(format!("{url}{path}"))
             .header("content-type", "application/json")
-            .body(serde_json::to_vec(&body).expect("JSON"))
+            .body(serde_json::to_vec(body).expect("JSON"))
             .send()
             .await
-            .expect("the relay answers the handover");
+            .expect("the relay answers");
         let status = response.status().as_u16();
-        (status, json(response).await.expect("a JSON answer"))
+        let text = response.text().await.expect("an answer body");
+        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        (status, value, text)
     }
 
     /// Hands over and expects it queued; the submission's id.
@@ -469,16 +483,10 @@ impl Installation {
 
     /// Posts a decision on an uncertain submission.
     pub async fn decide(&self, url: &str, id: Uuid, body: Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(format!("{url}/v1/submissions/{id}/decision"))
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(&body).expect("JSON"))
-            .send()
-            .await
-            .expect("the relay answers the decision");
-        let status = response.status().as_u16();
-        (status, json(response).await.expect("a JSON answer"))
+        let (status, answer, _) = self
+            .post(url, &format!("/v1/submissions/{id}/decision"), &body)
+            .await;
+        (status, answer)
     }
 }
 

@@ -199,24 +199,16 @@ async fn every_body_of_the_api_matches_schemas_relay_api() {
     setup.stop().await;
 }
 
-/// Posts `body` as JSON to `path`; the status and the JSON answer.
+/// Posts `request` as JSON to `path` with the installation's certificate; the status and the
+/// JSON answer.
 async fn post(
     installation: &crate::support::Installation,
     url: &str,
     path: &str,
     request: &Value,
 ) -> (u16, Value) {
-    body(
-        installation
-            .client
-            .post(format!("{url}{path}"))
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(request).expect("JSON"))
-            .send()
-            .await
-            .expect("the relay answers"),
-    )
-    .await
+    let (status, answer, _) = installation.post(url, path, request).await;
+    (status, answer)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,29 +31,12 @@ fn qr_order(pnr: &str) -> Value {
 /// BankID orders as an installation makes them (the test kit's `Installation` knows only
 /// submissions).
 trait Orders {
-    async fn post(&self, url: &str, path: &str, body: &Value) -> (u16, Value, String);
     async fn start_order(&self, url: &str, body: &Value) -> StartedOrderJson;
     async fn collect(&self, url: &str, id: Uuid) -> (u16, Value, String);
     async fn collect_until_done(&self, url: &str, id: Uuid) -> CollectJson;
 }
 
 impl Orders for Installation {
-    /// Posts `body` to `path` of instance `url`; the status and the JSON answer.
-    async fn post(&self, url: &str, path: &str, body: &Value) -> (u16, Value, String) {
-        let response = self
-            .client
-            .post(format!("{url}{path}"))
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(body).expect("JSON"))
-            .send()
-            .await
-            .expect("the relay answers");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("a body");
-        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        (status, value, text)
-    }
-
     async fn start_order(&self, url: &str, body: &Value) -> StartedOrderJson {
         let (status, answer, _) = self.post(url, "/v1/bankid/orders", body).await;
         assert_eq!(status, 201, "the order starts: {answer}");
