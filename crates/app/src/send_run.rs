@@ -227,13 +227,9 @@ impl App {
         clock: Clock<'_>,
         progress: &mut (dyn FnMut(usize, usize, &SubmissionView) + Send),
     ) -> anyhow::Result<SubmitSummary> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| anyhow::anyhow!("kunde inte starta sändningen: {e}"))?;
-        let sent =
-            runtime.block_on(self.send_run(connection, &run.ids, pacer, retry, clock, progress))?;
+        let sent = crate::submit::run_to_end(
+            self.send_run(connection, &run.ids, pacer, retry, clock, progress),
+        )??;
         Ok(SubmitSummary {
             month: run.month.to_string(),
             environment: connection.environment().as_str().to_owned(),
