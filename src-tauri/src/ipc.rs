@@ -121,18 +121,6 @@ pub mod shell_texts {
         NOT_A_PHONE_ORDER = ("shell_not_a_phone_order",
             "Det här är ingen underskrift via telefonsamtal.",
             "This is not a signing over a phone call.");
-        /// The chosen person is not a signatory.
-        NOT_A_SIGNATORY = ("shell_not_a_signatory",
-            "Den valda personen är inte firmatecknare för anordnaren; lägg in hen som firmatecknare först.",
-            "The chosen person is not a signatory of the provider; add them as a signatory first.");
-        /// No signatory registered.
-        NO_SIGNATORY = ("shell_no_signatory",
-            "Ingen firmatecknare är registrerad för anordnaren; lägg in den som skriver under för anordnaren först.",
-            "No signatory is registered for the provider; first add the person who signs for the provider.");
-        /// Several signatories, none chosen.
-        CHOOSE_SIGNATORY = ("shell_choose_signatory",
-            "Anordnaren har flera firmatecknare; välj vem som skriver under.",
-            "The provider has several signatories; choose who signs.");
         /// A sending run is already going.
         SUBMISSION_RUNNING = ("shell_submission_running",
             "Ett inskick pågår redan; vänta tills det är klart.",

@@ -357,8 +357,5 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "shell_simulated_bankid_outside_demo": { sv: "Den simulerade BankID-appen finns bara i demoläget.", en: "The simulated BankID app exists only in the demo." },
   "shell_wrong_person_phone": { sv: "En telefonorder går bara till BankID-appen hos den som ska skriva under; ingen annan kan öppna den.", en: "A phone order goes only to the BankID app of the person who is to sign; nobody else can open it." },
   "shell_not_a_phone_order": { sv: "Det här är ingen underskrift via telefonsamtal.", en: "This is not a signing over a phone call." },
-  "shell_not_a_signatory": { sv: "Den valda personen är inte firmatecknare för anordnaren; lägg in hen som firmatecknare först.", en: "The chosen person is not a signatory of the provider; add them as a signatory first." },
-  "shell_no_signatory": { sv: "Ingen firmatecknare är registrerad för anordnaren; lägg in den som skriver under för anordnaren först.", en: "No signatory is registered for the provider; first add the person who signs for the provider." },
-  "shell_choose_signatory": { sv: "Anordnaren har flera firmatecknare; välj vem som skriver under.", en: "The provider has several signatories; choose who signs." },
   "shell_submission_running": { sv: "Ett inskick pågår redan; vänta tills det är klart.", en: "A submission is already running; wait until it is done." },
 };
