@@ -465,7 +465,10 @@ pub async fn open_import_file(
     desks: State<'_, Desks>,
     file: ipc::ImportFile,
 ) -> Answer<ipc::ChosenFile> {
-    desks.import.open(&shell.data_dir(), &file)
+    desks
+        .import
+        .open(&shell.data_dir(), &file)
+        .map_err(|e| crate::shell::ipc_error_in(e.into(), shell.language()))
 }
 
 /// Previews a staged file: every problem with its row, column and value.
@@ -475,10 +478,10 @@ pub async fn preview_import(
     desks: State<'_, Desks>,
     file: ipc::ChosenFile,
 ) -> Answer<ipc::ImportPreview> {
-    let desk = desks.import.clone();
+    let session = desks.import.clone();
     let lang = shell.language().into();
     shell
-        .run(move |app| desk.preview_in(app, &file.file_token, lang))
+        .run(move |app| session.preview(app, &file.file_token, lang, Utc::now()))
         .await
 }
 
@@ -491,10 +494,10 @@ pub async fn fix_import_row(
     row: u32,
     values: Vec<String>,
 ) -> Answer<ipc::ImportPreview> {
-    let desk = desks.import.clone();
+    let session = desks.import.clone();
     let lang = shell.language().into();
     shell
-        .run(move |app| desk.fix_row_in(app, &file_token, row, &values, lang))
+        .run(move |app| session.fix_row(app, &file_token, row, &values, lang, Utc::now()))
         .await
 }
 
@@ -507,10 +510,10 @@ pub async fn commit_import(
     file_token: String,
     skip_rows: Vec<u32>,
 ) -> Answer<ipc::ImportResult> {
-    let desk = desks.import.clone();
+    let session = desks.import.clone();
     progress(&handle, "import", 0, 1);
     let result = shell
-        .run(move |app| desk.commit(app, &file_token, &skip_rows))
+        .run(move |app| session.commit(app, &file_token, &skip_rows, Utc::now()))
         .await;
     progress(&handle, "import", 1, 1);
     result
@@ -518,8 +521,15 @@ pub async fn commit_import(
 
 /// Leaves an import without committing: the staged copy of the file is deleted.
 #[tauri::command]
-pub async fn cancel_import(desks: State<'_, Desks>, file_token: String) -> Answer<()> {
-    desks.import.cancel(&file_token)
+pub async fn cancel_import(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file_token: String,
+) -> Answer<()> {
+    desks
+        .import
+        .cancel(&file_token)
+        .map_err(|e| crate::shell::ipc_error_in(e.into(), shell.language()))
 }
 
 /// Starts a BankID order for one report, signed by its assistant or by the provider: with

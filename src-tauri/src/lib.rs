@@ -23,7 +23,6 @@ pub mod backup;
 pub mod commands;
 pub mod convert;
 pub mod demo_fk;
-pub mod import;
 pub mod ipc;
 pub mod records;
 pub mod relay;
@@ -37,6 +36,7 @@ use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use assistid_app::import_session::staging::clear_staging;
 use tauri::Manager as _;
 
 /// The OS data folder, the same as the CLI's (`directories`, "se.Assistid.Assistid").
@@ -86,7 +86,7 @@ fn start_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 #[derive(Debug, Default)]
 pub struct Desks {
     /// Files chosen for import.
-    pub import: Arc<import::ImportDesk>,
+    pub import: Arc<assistid_app::import_session::ImportSession>,
     /// BankID signing flows.
     pub signing: Arc<signing::SigningDesk>,
     /// The submission run.
@@ -156,8 +156,8 @@ pub fn run() -> anyhow::Result<()> {
     let locations = shell::Locations::from_env()?;
     let shell = shell::Shell::open(&locations);
     // Files staged in an earlier session, in either data folder.
-    import::clear_staging(&locations.data_dir);
-    import::clear_staging(&shell::workspace_dir(
+    clear_staging(&locations.data_dir);
+    clear_staging(&shell::workspace_dir(
         &locations.data_dir,
         ipc::Workspace::Demo,
     ));

@@ -469,7 +469,7 @@ impl Shell {
             std::mem::replace(&mut *open, new)
         };
         desks.import.clear();
-        crate::import::clear_staging(&left.data_dir);
+        assistid_app::import_session::staging::clear_staging(&left.data_dir);
         tracing::info!(workspace = ?target, "data folder switched");
         Ok(self.settings())
     }
@@ -495,7 +495,7 @@ impl Shell {
         );
         drop(open);
         desks.import.clear();
-        crate::import::clear_staging(&left.data_dir);
+        assistid_app::import_session::staging::clear_staging(&left.data_dir);
         tracing::info!("restored folder opened");
         Ok(())
     }

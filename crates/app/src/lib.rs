@@ -29,6 +29,7 @@ mod error;
 pub mod going_live;
 pub mod history;
 pub mod import;
+pub mod import_session;
 pub mod invoice;
 pub mod order_plan;
 pub mod overview;
@@ -67,6 +68,7 @@ pub fn text_catalogs() -> Vec<(
         ("error", error::CATALOG),
         ("shifts", shifts::CATALOG),
         ("import", import::CATALOG),
+        ("import_session", import_session::CATALOG),
         ("register", register::CATALOG),
         ("going_live", going_live::CATALOG),
         ("submit", submit::CATALOG),
