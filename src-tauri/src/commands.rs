@@ -2,10 +2,11 @@
 //! thread by [`Shell::run`]), with the JSON shapes converted at the boundary in [`crate::convert`].
 
 use chrono::Utc;
-use tauri::{AppHandle, Emitter as _, State};
+use tauri::{AppHandle, State};
 
-use crate::Desks;
 use crate::convert;
+use crate::desks::Desks;
+use crate::events::progress;
 use crate::ipc::{self, IpcError};
 use crate::shell::Shell;
 
@@ -278,7 +279,7 @@ pub async fn set_environment(
     desks: State<'_, Desks>,
     environment: ipc::Environment,
 ) -> Answer<ipc::Settings> {
-    shell.set_environment(&desks, environment).await
+    shell.set_environment(desks.inner(), environment).await
 }
 
 /// Deletes a person with assistance: refused (`delete_blocked`) while signed or sent reports
@@ -444,18 +445,6 @@ fn relay_busy(desks: &Desks) -> Option<IpcError> {
             .to_owned(),
         ..busy
     })
-}
-
-/// Sends a progress event; a closed window is no reason to fail the work.
-pub(crate) fn progress(handle: &AppHandle, task: &str, done: u32, total: u32) {
-    let payload = ipc::Progress {
-        task: task.to_owned(),
-        done,
-        total,
-    };
-    if let Err(e) = handle.emit(ipc::EVENT_PROGRESS, payload) {
-        tracing::warn!(error = %e, "progress event not delivered");
-    }
 }
 
 /// Stages the file the user chose in the webview's file dialog (name and bytes).
@@ -811,7 +800,7 @@ pub async fn restore_backup(
     file: ipc::ImportFile,
     recovery_key: String,
 ) -> Answer<ipc::RestoreResult> {
-    crate::backup::restore(&shell, &desks, file, recovery_key).await
+    crate::backup::restore(&shell, desks.inner(), file, recovery_key).await
 }
 
 /// The going-live checklist for the open data folder (Settings).

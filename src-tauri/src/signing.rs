@@ -196,7 +196,7 @@ impl SigningDesk {
     /// stays signed). `options` say how the orders start (see [`options`]). Returns what the
     /// dialog shows.
     pub async fn prepare_and_start<F>(
-        &self,
+        self: &Arc<Self>,
         handle: AppHandle,
         shell: &Shell,
         options: SigningOptions,
@@ -217,7 +217,7 @@ impl SigningDesk {
     /// Starts a flow for orders prepared in `app` (the data folder the signatures are stored
     /// in) and returns what the dialog shows.
     async fn start(
-        &self,
+        self: &Arc<Self>,
         handle: AppHandle,
         shell: &Shell,
         app: Arc<Mutex<App>>,
@@ -288,7 +288,7 @@ impl SigningDesk {
                 },
             },
         );
-        let desk = handle.state::<crate::Desks>().signing.clone();
+        let desk = Arc::clone(self);
         let flow_id = id.clone();
         tauri::async_runtime::spawn(async move {
             let language = handle.state::<Shell>().language();
