@@ -1,5 +1,5 @@
 //! The events the shell sends the window besides the commands' answers (their names and
-//! payloads are in [`ipc`](crate::ipc)).
+//! payloads are in [`crate::ipc`]).
 
 use tauri::{AppHandle, Emitter as _};
 

@@ -1,6 +1,6 @@
 //! The shapes that cross the IPC boundary, as the UI sees them.
 //!
-//! Each type derives [`ts_rs::TS`]; [`typescript_bindings`] renders them all into
+//! Each type derives [`ts_rs::TS`]; `bindings::typescript_bindings` renders them all into
 //! `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails when that
 //! file is stale). The review shapes are converted from the domain's own JSON (the same JSON the
 //! CLI prints with `review --json`, described in `schemas/review.schema.json`), so the UI and the
