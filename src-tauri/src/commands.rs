@@ -53,12 +53,11 @@ pub async fn month_grid(
                 &person,
                 &app.shifts_of_person_in_month(&person, month)?,
             )?;
-            let pnr = assistid_core::ids::Personnummer::parse(&person, now.date_naive()).map_err(
-                |e| assistid_app::AppError::Invalid {
+            let pnr = assistid_app::core_types::ids::Personnummer::parse(&person, now.date_naive())
+                .map_err(|e| assistid_app::AppError::Invalid {
                     field: "personnummer".into(),
                     message: e.to_string(),
-                },
-            )?;
+                })?;
             grid.granted_hours = ipc::GrantUsage::list(&app.grant_usage(month, Some(&pnr))?);
             Ok(grid)
         })
@@ -326,7 +325,7 @@ pub async fn import_certificate(
     password: String,
     key_choice: Option<String>,
 ) -> Answer<ipc::Settings> {
-    let password = assistid_core::secret::Sensitive::new(password);
+    let password = assistid_app::core_types::secret::Sensitive::new(password);
     let (name, bytes) = crate::shell::certificate_bytes(file.as_ref())?;
     let purpose = crate::shell::app_purpose(purpose);
     shell
@@ -806,7 +805,7 @@ pub async fn restore_backup(
 /// The going-live checklist for the open data folder (Settings).
 #[tauri::command]
 pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
-    let lang: assistid_core::text::Lang = shell.language().into();
+    let lang: assistid_app::core_types::text::Lang = shell.language().into();
     shell
         .run(move |app| {
             Ok(app
@@ -831,7 +830,7 @@ pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
 
 fn check_outcome(
     c: assistid_app::going_live::CheckOutcome,
-    lang: assistid_core::text::Lang,
+    lang: assistid_app::core_types::text::Lang,
 ) -> ipc::CheckOutcome {
     ipc::CheckOutcome {
         ok: c.ok,

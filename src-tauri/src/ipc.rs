@@ -53,11 +53,11 @@ impl From<assistid_app::IpcError> for IpcError {
     }
 }
 
-impl From<Language> for assistid_core::text::Lang {
+impl From<Language> for assistid_app::core_types::text::Lang {
     fn from(language: Language) -> Self {
         match language {
-            Language::Sv => assistid_core::text::Lang::Sv,
-            Language::En => assistid_core::text::Lang::En,
+            Language::Sv => assistid_app::core_types::text::Lang::Sv,
+            Language::En => assistid_app::core_types::text::Lang::En,
         }
     }
 }
@@ -82,12 +82,12 @@ impl std::fmt::Display for IpcError {
 
 impl std::error::Error for IpcError {}
 
-/// The desktop shell's own messages (see [`assistid_core::text`]): what the shell says itself,
+/// The desktop shell's own messages (see [`assistid_app::core_types::text`]): what the shell says itself,
 /// beside the app layer's errors. The shell sends them in Swedish with their code and
 /// parameters ([`IpcError::shell`]); the UI renders them in its language from
 /// `ui/src/lib/backend/generated/messages.ts`.
 pub mod shell_texts {
-    use assistid_core::text::Template;
+    use assistid_app::core_types::text::Template;
 
     macro_rules! templates {
         ($($(#[$doc:meta])* $name:ident = ($code:literal, $sv:literal, $en:literal);)*) => {
@@ -136,8 +136,8 @@ pub mod shell_texts {
 impl IpcError {
     /// The shell's own error `code`, told as `text`: the message in Swedish with the text's
     /// code and parameters, so the UI renders it in its own language.
-    pub fn shell(code: &str, text: &assistid_core::text::Text) -> Self {
-        use assistid_core::text::Lang;
+    pub fn shell(code: &str, text: &assistid_app::core_types::text::Text) -> Self {
+        use assistid_app::core_types::text::Lang;
         IpcError {
             code: code.to_owned(),
             message: text.render(Lang::Sv),

@@ -20,11 +20,11 @@ use std::sync::{Arc, Mutex};
 
 use assistid_app::App;
 
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::signing::{
     BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, PreparedOrder, SigningEvent,
     SigningOptions, StandInBankId, StartMode, order_message,
 };
-use assistid_core::secret::Sensitive;
 use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _};
@@ -667,7 +667,7 @@ pub fn prepare(
 /// `nothing_to_sign`).
 pub fn provider_orders(
     app: &assistid_app::App,
-    month: assistid_core::model::ReportMonth,
+    month: assistid_app::core_types::model::ReportMonth,
     only: Option<&[uuid::Uuid]>,
     signatory: Option<&str>,
 ) -> anyhow::Result<Vec<PreparedOrder>> {

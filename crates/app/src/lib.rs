@@ -58,6 +58,13 @@ pub use assistid_store::KeySource as StoreKeySource;
 pub use assistid_store::owner_only;
 pub use error::{AppError, IpcError};
 
+/// The domain's types the front ends name — identity numbers, report months, shift times,
+/// texts in two languages, secrets — re-exported so the CLI and the desktop shell reach the
+/// domain through this crate.
+pub mod core_types {
+    pub use assistid_core::{ids, model, secret, text, time};
+}
+
 /// Every catalog of the app layer's messages (see [`assistid_core::text`]), by module: the
 /// spec test checks each for both languages and the same parameters.
 pub fn text_catalogs() -> Vec<(
