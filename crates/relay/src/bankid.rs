@@ -3,8 +3,8 @@
 //! certificate**, so a provider needs no BankID agreement of its own.
 //!
 //! - The text the signer reads (`userVisibleData`) is composed here ([`visible_text`]): a
-//!   first line naming the organisationsnummer the installation is enrolled for, then the
-//!   installation's text. An installation cannot have the vendor sign a text naming another
+//!   first line naming the provider the installation is enrolled for (its name, escaped, as
+//!   the relay knows it, and its organisationsnummer), then the installation's text. An installation cannot have the vendor sign a text naming another
 //!   provider at the top, nor hidden data other than a report binding (`<id>,<sha256>`
 //!   entries, checked with `assistid_core::binding::parse_bindings`).
 //! - An order belongs to the installation that started it: another installation's collect or
@@ -35,6 +35,7 @@ use assistid_bankid::{BankIdError, Client, Environment, Lang};
 use assistid_core::binding::parse_bindings;
 use assistid_core::ids::{OrgNumber, Personnummer};
 use assistid_core::secret::Sensitive;
+use assistid_core::signtext::{check_visible_len, relay_text};
 use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -44,7 +45,7 @@ use crate::api::{Answer, ApiState, database_unavailable, error, json, not_found,
 use crate::config::BankIdConfig;
 use crate::db::Pool;
 use crate::error::{ConfigError, DbError};
-use crate::queue::Installation;
+use crate::queue::{self, Installation};
 
 /// Orders older than this no longer count against an installation's limit (BankID ends an
 /// order within about three minutes).
@@ -110,22 +111,21 @@ impl BankIdService {
     }
 }
 
-/// The `userVisibleData` the relay signs for `provider`: a first line naming the provider's
-/// organisationsnummer, a blank line, then the installation's `text` unchanged
-/// (simpleMarkdownV1). The installation checks the same composition before it trusts a
-/// signature.
+/// The `userVisibleData` the relay signs for `provider`: a first line naming the provider
+/// (its name as the relay knows it, escaped, and its organisationsnummer, the authority), a
+/// blank line, then the installation's `text` unchanged (simpleMarkdownV1). The composition is
+/// `assistid_core::signtext::relay_text`, which the installation uses to check the text before
+/// it trusts a signature.
 ///
 /// ```
 /// let provider = assistid_core::ids::OrgNumber::parse("5560360793").expect("valid");
 /// assert_eq!(
-///     assistid_relay::bankid::visible_text(&provider, "Tidredovisning"),
-///     "Assistansanordnare: organisationsnummer 556036-0793\n\nTidredovisning"
+///     assistid_relay::bankid::visible_text(&provider, Some("Omsorg *AB*"), "Tidredovisning"),
+///     "Assistansanordnare: Omsorg \\*AB\\*, organisationsnummer 556036-0793\n\nTidredovisning"
 /// );
 /// ```
-pub fn visible_text(provider: &OrgNumber, text: &str) -> String {
-    let d = provider.digits();
-    let (head, tail) = d.split_at(d.len().min(6));
-    format!("Assistansanordnare: organisationsnummer {head}-{tail}\n\n{text}")
+pub fn visible_text(provider: &OrgNumber, name: Option<&str>, text: &str) -> String {
+    relay_text(provider, name, text)
 }
 
 /// `POST /v1/bankid/orders`.
@@ -161,6 +161,10 @@ pub struct StartedOrderJson {
     pub qr_data: Option<String>,
     /// The whole `userVisibleData` as sent to BankID (plain text, not base64).
     pub user_visible_data: String,
+    /// The provider's name on the first line, as the relay knows it (absent: the line names
+    /// only the organisationsnummer), so the installation can recompose the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
 }
 
 /// The answer to a collect (and a cancel).
@@ -269,8 +273,16 @@ pub async fn start(
             "binding",
         );
     }
-    let text = visible_text(&installation.provider, &body.text);
-    let data = match SignData::new(&text, Some(body.binding.as_bytes())) {
+    let name = match queue::provider_name(&state.pool, &installation.provider).await {
+        Ok(name) => name.map(|(name, _)| name),
+        Err(e) => return database_unavailable(&e),
+    };
+    let text = visible_text(&installation.provider, name.as_deref(), &body.text);
+    let data = match check_visible_len(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            SignData::new(&text, Some(body.binding.as_bytes())).map_err(|e| e.to_string())
+        }) {
         Ok(data) => data,
         Err(e) => {
             return error(
@@ -386,6 +398,7 @@ pub async fn start(
             auto_start_token: auto_start,
             qr_data: qr.map(|(token, secret)| qr_content(&token, &secret, 0)),
             user_visible_data: text,
+            provider_name: name,
         },
     )
 }

@@ -382,7 +382,8 @@ fn approving(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_through_it() {
-    use assistid_app::signing::{CancelSignal, SigningEvent, SigningOptions, relay_visible_text};
+    use assistid_app::signing::{CancelSignal, SigningEvent, SigningOptions};
+    use assistid_core::signtext::{relay_header, relay_text};
 
     let setup = Setup::start(1, 30).await;
     let (folder, app) = unsigned_real_folder();
@@ -460,7 +461,11 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         .await
         .expect("the assistant signs through the relay; the signature is verified and stored");
     }
-    let provider = provider_digits(&app);
+    let registered = app
+        .provider()
+        .expect("readable")
+        .expect("the demo provider");
+    let provider = registered.org_number.clone();
     let (_, first) = setup.bankid.requests()[0].clone();
     let shown = base64::Engine::decode(
         &base64::engine::general_purpose::STANDARD,
@@ -469,8 +474,12 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
     .expect("base64");
     let shown = String::from_utf8(shown).expect("UTF-8");
     assert!(
-        shown.starts_with(&relay_visible_text(&provider, "")),
-        "the signer read the enrolled provider's number first: {shown}"
+        shown.starts_with(&format!(
+            "{}\n\n",
+            relay_header(&provider, Some(&registered.name))
+        )),
+        "the signer read the provider's name (sent at enrolment) and enrolled number first: \
+         {shown}"
     );
     let seen = events.lock().expect("events").clone();
     assert!(
@@ -513,7 +522,7 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
     match plan(tight) {
         Ok(tight_plan) => {
             for order in &tight_plan.orders {
-                let shown = relay_visible_text(&provider, order.visible_text());
+                let shown = relay_text(&provider, Some(&registered.name), order.visible_text());
                 assert!(
                     assistid_bankid::types::base64_len(shown.len()) <= tight,
                     "every order fits with the relay's first line"

@@ -354,3 +354,94 @@ async fn the_relay_signs_nothing_but_a_report_binding_and_only_where_it_serves()
     );
     setup.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_line_names_the_provider_sent_at_enrolment_escaped_and_the_admin_corrects_it() {
+    let setup = Setup::start(1, 30).await;
+    let code = setup.code(PROVIDER).await;
+    let (status, refused) = setup
+        .enrol_named(&code, Some(PROVIDER), Some(&"A".repeat(500)))
+        .await
+        .expect_err("a name longer than the first line takes is refused");
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["code"], "provider_name_invalid");
+    // A name that tries to format the text: a heading, bold, a line of its own.
+    let installation = setup
+        .enrol_named(&code, Some(PROVIDER), Some("# Falsk AB\n*Fet* [länk]"))
+        .await
+        .unwrap_or_else(|e| panic!("the same code still enrols with a usable name: {e:?}"));
+    let order = installation
+        .start_order(&setup.url(0), &qr_order(ASSISTANT))
+        .await;
+    assert_eq!(
+        order.user_visible_data,
+        "Assistansanordnare: \\# Falsk AB \\*Fet\\* \\[länk\\], organisationsnummer 556036-0793\
+         \n\nTidredovisning november 2026",
+        "the name is on one line and escaped: it cannot start a heading or make text bold"
+    );
+    assert_eq!(
+        order.provider_name.as_deref(),
+        Some("# Falsk AB *Fet* [länk]"),
+        "the answer names the provider as the relay knows it, for the installation to recompose"
+    );
+    let (_, sign) = setup
+        .bankid
+        .requests()
+        .last()
+        .cloned()
+        .expect("BankID was called");
+    let shown = STANDARD
+        .decode(sign["userVisibleData"].as_str().expect("a text"))
+        .expect("base64");
+    assert_eq!(
+        String::from_utf8(shown).expect("UTF-8"),
+        order.user_visible_data,
+        "BankID got exactly the composed text"
+    );
+    let (status, _, _) = installation
+        .post(
+            &setup.url(0),
+            &format!("/v1/bankid/orders/{}/cancel", order.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "the first order is cancelled before the next one"
+    );
+
+    // A second installation of the same provider cannot rename it; the vendor's admin can.
+    let second = setup
+        .enrol_named(
+            &setup.code(PROVIDER).await,
+            Some(PROVIDER),
+            Some("Annat Namn AB"),
+        )
+        .await
+        .expect("a second installation enrols");
+    let orgnr = assistid_core::ids::OrgNumber::parse(PROVIDER).expect("the provider");
+    assert_eq!(
+        assistid_relay::queue::provider_name(&setup.pool(), &orgnr)
+            .await
+            .expect("the database answers"),
+        Some((
+            "# Falsk AB *Fet* [länk]".to_owned(),
+            "installation".to_owned()
+        )),
+        "the first installation's name stays until the admin corrects it"
+    );
+    assistid_relay::queue::set_provider_name(&setup.pool(), &orgnr, "Omsorg & Assistans AB")
+        .await
+        .expect("the admin corrects the name");
+    let order = second
+        .start_order(&setup.url(0), &qr_order(ASSISTANT))
+        .await;
+    assert!(
+        order.user_visible_data.starts_with(
+            "Assistansanordnare: Omsorg & Assistans AB, organisationsnummer 556036-0793\n\n"
+        ),
+        "the corrected name is used from the next order on: {}",
+        order.user_visible_data
+    );
+    setup.stop().await;
+}
