@@ -51,6 +51,82 @@ use crate::queue::{self, Installation};
 /// order within about three minutes).
 const OPEN_ORDER_WINDOW_SECS: f64 = 300.0;
 
+/// An order still `starting` or `pending` this long after it was reserved has ended at BankID
+/// (BankID ends an order within about three minutes) without the relay hearing of it (the
+/// installation stopped collecting): [`clean_up`] marks it `expired`.
+pub const ORDER_LIFETIME: Duration = Duration::from_secs(300);
+
+/// How long an ended order (`complete`, `failed`, `cancelled`, `expired`) stays in
+/// `bankid_orders` before [`clean_up`] deletes it: a working day in which the vendor can look
+/// at an order a coordinator asks about. Nothing in a row is needed once BankID has forgotten
+/// the order (its completion is kept three minutes), and the rows would otherwise grow forever.
+pub const ENDED_ORDER_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How often each instance runs [`clean_up`] (and once when it starts).
+pub const CLEAN_UP_INTERVAL: Duration = Duration::from_secs(600);
+
+/// What one [`clean_up`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CleanedUp {
+    /// Orders stuck past [`ORDER_LIFETIME`] now marked `expired`.
+    pub expired: u64,
+    /// Ended orders older than the retention, deleted.
+    pub deleted: u64,
+}
+
+/// Marks orders that are still `starting` or `pending` `lifetime` after they were reserved as
+/// `expired` (the QR secret erased), then deletes ended orders whose end is older than
+/// `retention`. `now` is the time to judge by: `None` takes PostgreSQL's clock (as the
+/// instances do), a time is passed in by tests. Safe to run on every instance at once.
+pub async fn clean_up(
+    pool: &Pool,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    lifetime: Duration,
+    retention: Duration,
+) -> Result<CleanedUp, DbError> {
+    let client = pool.get().await?;
+    let expired = client
+        .execute(
+            "UPDATE bankid_orders SET state = 'expired', \
+             hint_code = coalesce(hint_code, 'expiredTransaction'), qr_start_secret = NULL, \
+             finished_at = coalesce($1, clock_timestamp()) \
+             WHERE state IN ('starting', 'pending') \
+             AND reserved_at < coalesce($1, clock_timestamp()) - make_interval(secs => $2)",
+            &[&now, &lifetime.as_secs_f64()],
+        )
+        .await?;
+    let deleted = client
+        .execute(
+            "DELETE FROM bankid_orders \
+             WHERE state IN ('complete', 'failed', 'cancelled', 'expired') \
+             AND coalesce(finished_at, reserved_at) \
+                 < coalesce($1, clock_timestamp()) - make_interval(secs => $2)",
+            &[&now, &retention.as_secs_f64()],
+        )
+        .await?;
+    Ok(CleanedUp { expired, deleted })
+}
+
+/// Runs [`clean_up`] when the instance starts and every [`CLEAN_UP_INTERVAL`] until `stop`.
+pub async fn clean_up_loop(pool: Pool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match clean_up(&pool, None, ORDER_LIFETIME, ENDED_ORDER_RETENTION).await {
+            Ok(done) if done != CleanedUp::default() => tracing::info!(
+                code = "bankid_orders_cleaned",
+                expired = done.expired,
+                deleted = done.deleted,
+                "BankID orders cleaned up"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(code = e.code(), "BankID orders not cleaned up"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(CLEAN_UP_INTERVAL) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
 /// One environment's BankID as the relay uses it.
 #[derive(Debug, Clone)]
 pub struct BankIdService {
@@ -438,6 +514,8 @@ impl OrderRow {
         CollectJson {
             status: match self.state.as_str() {
                 "starting" => "pending".to_owned(),
+                // Ended at BankID unheard (`clean_up`): as BankID itself says it.
+                "expired" => "failed".to_owned(),
                 other => other.to_owned(),
             },
             hint_code: self.hint_code.clone(),

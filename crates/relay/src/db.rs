@@ -20,7 +20,8 @@ use crate::error::DbError;
 /// (`crate::bankid`).
 /// 4: `provider_names`, the provider's name for the first line of a BankID text
 /// (`crate::bankid::visible_text`): recorded at enrolment from what the installation sends,
-/// corrected by the vendor's admin (`assistid-relay provider-name`).
+/// corrected by the vendor's admin (`assistid-relay provider-name`); and the state `expired` of
+/// `bankid_orders`, for an order stuck past BankID's lifetime (`crate::bankid::clean_up`).
 const MIGRATIONS: &[(i32, &str)] = &[
     (
         1,
@@ -145,6 +146,11 @@ CREATE INDEX bankid_orders_open ON bankid_orders (installation_id)
     (
         4,
         r#"
+ALTER TABLE bankid_orders DROP CONSTRAINT bankid_orders_state_check;
+ALTER TABLE bankid_orders ADD CONSTRAINT bankid_orders_state_check CHECK (state IN ('starting',
+    'pending', 'complete', 'failed', 'cancelled', 'expired'));
+CREATE INDEX bankid_orders_finished ON bankid_orders (finished_at)
+    WHERE finished_at IS NOT NULL;
 CREATE TABLE provider_names (
     provider_orgnr text PRIMARY KEY,
     name text NOT NULL,

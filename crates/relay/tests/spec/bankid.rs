@@ -445,3 +445,172 @@ async fn the_first_line_names_the_provider_sent_at_enrolment_escaped_and_the_adm
     );
     setup.stop().await;
 }
+
+async fn states(setup: &Setup) -> Vec<(Uuid, String)> {
+    setup
+        .pool()
+        .get()
+        .await
+        .expect("the database")
+        .query(
+            "SELECT id, state FROM bankid_orders ORDER BY reserved_at",
+            &[],
+        )
+        .await
+        .expect("the orders")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+async fn database_now(setup: &Setup) -> chrono::DateTime<chrono::Utc> {
+    setup
+        .pool()
+        .get()
+        .await
+        .expect("the database")
+        .query_one("SELECT clock_timestamp()", &[])
+        .await
+        .expect("PostgreSQL's clock")
+        .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_stuck_past_bankids_lifetime_expire_and_ended_ones_are_deleted_after_a_day() {
+    use assistid_relay::bankid::{CleanedUp, ENDED_ORDER_RETENTION, ORDER_LIFETIME, clean_up};
+    let setup = Setup::start(1, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let url = setup.url(0);
+    // One order the installation stopped collecting, one it cancelled.
+    let stuck = installation.start_order(&url, &qr_order(ASSISTANT)).await;
+    let cancelled = installation
+        .start_order(&url, &qr_order("197001019871"))
+        .await;
+    let (status, _, _) = installation
+        .post(
+            &url,
+            &format!("/v1/bankid/orders/{}/cancel", cancelled.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "the second order is cancelled");
+    let now = database_now(&setup).await;
+    let pool = setup.pool();
+
+    let done = clean_up(&pool, Some(now), ORDER_LIFETIME, ENDED_ORDER_RETENTION)
+        .await
+        .expect("the database answers");
+    assert_eq!(
+        done,
+        CleanedUp::default(),
+        "a running order within BankID's lifetime and a fresh cancelled one are kept"
+    );
+
+    let later = now + chrono::Duration::seconds(301);
+    let done = clean_up(&pool, Some(later), ORDER_LIFETIME, ENDED_ORDER_RETENTION)
+        .await
+        .expect("the database answers");
+    assert_eq!(
+        done,
+        CleanedUp {
+            expired: 1,
+            deleted: 0
+        },
+        "the pending order past BankID's lifetime is marked expired, nothing deleted yet"
+    );
+    assert_eq!(
+        states(&setup).await,
+        vec![
+            (stuck.id, "expired".to_owned()),
+            (cancelled.id, "cancelled".to_owned())
+        ]
+    );
+    assert_eq!(
+        secret_of(&setup, stuck.id).await,
+        None,
+        "an expired order's QR secret is erased"
+    );
+    let (status, answer, _) = installation.collect(&url, stuck.id).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (answer["status"].as_str(), answer["hint_code"].as_str()),
+        (Some("failed"), Some("expiredTransaction")),
+        "the installation hears the order ended as BankID says it: {answer}"
+    );
+
+    let within_a_day = now + chrono::Duration::hours(23);
+    let done = clean_up(
+        &pool,
+        Some(within_a_day),
+        ORDER_LIFETIME,
+        ENDED_ORDER_RETENTION,
+    )
+    .await
+    .expect("the database answers");
+    assert_eq!(done.deleted, 0, "ended orders are kept for a day");
+    let after_a_day = now + chrono::Duration::hours(25);
+    let done = clean_up(
+        &pool,
+        Some(after_a_day),
+        ORDER_LIFETIME,
+        ENDED_ORDER_RETENTION,
+    )
+    .await
+    .expect("the database answers");
+    assert_eq!(
+        done,
+        CleanedUp {
+            expired: 0,
+            deleted: 2
+        },
+        "both ended orders are deleted after the retention"
+    );
+    assert!(states(&setup).await.is_empty(), "no order is left");
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_cleans_up_old_orders_when_it_starts() {
+    let mut setup = Setup::start(0, 30).await;
+    let enrolled = setup.enrol_without_relay(PROVIDER).await;
+    assistid_relay::db::migrate(&setup.pool())
+        .await
+        .expect("the schema");
+    let client = setup.pool().get().await.expect("the database");
+    let old = Uuid::new_v4();
+    let stuck = Uuid::new_v4();
+    let fresh = Uuid::new_v4();
+    for (id, state, age_hours) in [
+        (old, "complete", 48.0),
+        (stuck, "pending", 1.0),
+        (fresh, "failed", 1.0),
+    ] {
+        client
+            .execute(
+                "INSERT INTO bankid_orders (id, installation_id, environment, mode, state, \
+                 reserved_at, finished_at) VALUES ($1, $2, 'test', 'qr', $3, \
+                 clock_timestamp() - make_interval(secs => $4), \
+                 CASE WHEN $3 = 'pending' THEN NULL \
+                 ELSE clock_timestamp() - make_interval(secs => $4) END)",
+                &[&id, &enrolled.id, &state, &(age_hours * 3600.0)],
+            )
+            .await
+            .expect("an order row");
+    }
+    drop(client);
+    setup.start_instance().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = states(&setup).await;
+        if now == vec![(stuck, "expired".to_owned()), (fresh, "failed".to_owned())] {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "a starting instance expires the stuck order and deletes the two-day-old one, \
+             keeping the fresh one: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    setup.stop().await;
+}
