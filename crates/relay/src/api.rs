@@ -369,6 +369,9 @@ pub async fn handle(
                 (&Method::POST, ["bankid", "orders"]) => {
                     crate::bankid::start(&state, &installation, remote, req).await
                 }
+                (&Method::POST, ["bankid", "check"]) => {
+                    crate::bankid::check(&state, &installation, remote, req).await
+                }
                 (&Method::POST, ["bankid", "orders", id, "collect"]) => {
                     crate::bankid::collect(&state, &installation, id).await
                 }

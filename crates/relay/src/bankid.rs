@@ -479,6 +479,118 @@ pub async fn start(
     )
 }
 
+/// What the signer would read below the relay's first line in the connection test
+/// ([`check`]); the order is cancelled at once, nobody is asked to sign.
+pub const CHECK_TEXT: &str =
+    "Test av anslutningen till BankID via leverantören. Ingenting skrivs under.";
+
+/// `POST /v1/bankid/check`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckBody {
+    /// `test` or `prod`: the data folder's environment.
+    pub environment: String,
+}
+
+/// The answer to a connection test that BankID accepted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckJson {
+    /// `cancelled`: the order was started and cancelled at once.
+    pub status: String,
+    /// BankID's reference of the test order (not secret).
+    pub order_ref: String,
+}
+
+/// `POST /v1/bankid/check` ("Testa BankID" of an installation that signs through the relay):
+/// starts an order with the vendor's RP certificate, the relay's first line and the fixed
+/// [`CHECK_TEXT`], no hidden data and no signer, and cancels it at BankID at once. It counts
+/// against the installation's order limit like any order and is kept as `cancelled`. 200 when
+/// BankID accepted both calls; BankID's error as for an order otherwise.
+pub async fn check(
+    state: &ApiState,
+    installation: &Installation,
+    remote: IpAddr,
+    req: Request<Incoming>,
+) -> Answer {
+    let body: CheckBody = match read_json(req).await {
+        Ok(b) => b,
+        Err(answer) => return answer,
+    };
+    let Some(service) = state.bankid.get(&body.environment).cloned() else {
+        return bad(
+            "environment_not_served",
+            format!(
+                "Relayn gör inga BankID-underskrifter i miljön \"{}\". Kontrollera mappens miljö \
+                 (test eller prod) eller kontakta leverantören.",
+                body.environment
+            ),
+            "environment",
+        );
+    };
+    let name = match queue::provider_name(&state.pool, &installation.provider).await {
+        Ok(name) => name.map(|(name, _)| name),
+        Err(e) => return database_unavailable(&e),
+    };
+    let text = visible_text(&installation.provider, name.as_deref(), CHECK_TEXT);
+    let data = match SignData::new(&text, None) {
+        Ok(data) => data,
+        Err(e) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "order_too_large",
+                format!("Testtexten går inte att skicka till BankID ({e})."),
+                None,
+            );
+        }
+    };
+    let id = Uuid::new_v4();
+    match reserve(
+        &state.pool,
+        installation.id,
+        id,
+        &body.environment,
+        "qr",
+        service.max_open,
+    )
+    .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "bankid_orders_limit",
+                format!(
+                    "Installationen har redan {} BankID-underskrifter igång hos relayn. Avsluta \
+                     eller avbryt dem först och försök sedan igen.",
+                    service.max_open
+                ),
+                None,
+            );
+        }
+        Err(e) => return database_unavailable(&e),
+    }
+    let request = SignRequest::new(&remote.to_string(), &data, None);
+    let order_ref = match service.client.sign(&request).await {
+        Ok(answer) => answer.order_ref,
+        Err(e) => {
+            let _ = finish(&state.pool, id, "failed", Some(e.code())).await;
+            return bankid_failed(state, &e);
+        }
+    };
+    let cancelled = service.client.cancel(&order_ref).await;
+    let _ = finish(&state.pool, id, "cancelled", Some("cancelled")).await;
+    if let Err(e) = cancelled {
+        return bankid_failed(state, &e);
+    }
+    tracing::info!(code = "bankid_check", order = %id, installation = %installation.id, "BankID connection test: started and cancelled");
+    json(
+        StatusCode::OK,
+        &CheckJson {
+            status: "cancelled".to_owned(),
+            order_ref,
+        },
+    )
+}
+
 /// One order as the relay keeps it.
 struct OrderRow {
     environment: String,

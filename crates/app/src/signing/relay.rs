@@ -56,6 +56,45 @@ impl RelayOrders {
     pub(crate) fn address(&self) -> &str {
         &self.client.base
     }
+
+    /// "Testa BankID" through the relay (`POST /v1/bankid/check`): the relay starts an order
+    /// in `environment` with the vendor's RP certificate and its fixed test text, and cancels
+    /// it at once; nobody is asked to sign. `Err`: the relay's or BankID's refusal, or the
+    /// relay not reached, in words for the coordinator, with a code.
+    pub(crate) async fn check(
+        &self,
+        environment: BankIdEnvironment,
+    ) -> Result<(), (String, String)> {
+        #[derive(Deserialize)]
+        struct Checked {
+            status: String,
+        }
+        match self
+            .client
+            .post::<_, Checked>(
+                "/v1/bankid/check",
+                &serde_json::json!({ "environment": environment.code() }),
+            )
+            .await
+        {
+            Ok((_, checked)) if checked.status == "cancelled" => Ok(()),
+            Ok((_, checked)) => Err((
+                "relay_bad_answer".to_owned(),
+                format!(
+                    "Relayn svarade \"{}\" i stället för att testordern avbröts.",
+                    checked.status
+                ),
+            )),
+            Err(e) => Err((
+                match &e {
+                    CallError::Refused { code, .. } => code.clone(),
+                    CallError::NotReached(_) => "relay_unreachable".to_owned(),
+                    CallError::NoAnswer(_) => "relay_no_answer".to_owned(),
+                },
+                e.describe(),
+            )),
+        }
+    }
 }
 
 #[derive(Serialize)]

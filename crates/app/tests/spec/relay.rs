@@ -409,12 +409,6 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         "no RP certificate of the folder's own is needed through the relay: {}",
         rp_step.detail
     );
-    let checked = assistid_app::going_live::check_bankid(&connection).await;
-    assert!(
-        !checked.ok && checked.code == "bankid_via_relay",
-        "the test of an own RP certificate says it does not apply: {checked:?}"
-    );
-
     // The reports that name the provider (the ones the relay forwards to FK).
     let review = app.month_review(month(), Utc::now()).expect("the review");
     let store = Store::open_in_data_dir(
@@ -551,6 +545,37 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
             .iter()
             .all(|(path, _)| path == "sign" || path == "collect"),
         "every order went to BankID as a QR order, collected through the relay"
+    );
+
+    // "Testa BankID" tests the vendor's BankID through the relay: an order started with the
+    // vendor's certificate and cancelled at once, nobody asked to sign.
+    let before = setup.bankid.requests().len();
+    let checked = assistid_app::going_live::check_bankid(&connection).await;
+    assert!(
+        checked.ok && checked.code == "ok",
+        "the test runs through the relay and BankID accepts it: {checked:?}"
+    );
+    assert!(
+        checked.message.contains(setup.url(0).as_str()),
+        "the message says it went through the relay's address: {}",
+        checked.message
+    );
+    let calls: Vec<String> = setup.bankid.requests()[before..]
+        .iter()
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert_eq!(
+        calls,
+        ["sign", "cancel"],
+        "the relay started one order at BankID and cancelled it at once"
+    );
+    let (_, test_order) = setup.bankid.requests()[before].clone();
+    assert!(
+        test_order.get("userNonVisibleData").is_none()
+            && test_order
+                .get("requirement")
+                .is_none_or(|r| r.get("personalNumber").is_none()),
+        "the test order carries nothing to sign and no signer: {test_order}"
     );
 
     // Sent through the same relay: FK accepts both with the signatures made through it.

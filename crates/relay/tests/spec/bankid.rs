@@ -614,3 +614,54 @@ async fn an_instance_cleans_up_old_orders_when_it_starts() {
     }
     setup.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_test_starts_an_order_with_the_vendors_certificate_and_cancels_it_at_once() {
+    let setup = Setup::start(1, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let url = setup.url(0);
+    let (status, answer, _) = installation
+        .post(&url, "/v1/bankid/check", &json!({"environment": "prod"}))
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(
+        answer["error"]["code"], "environment_not_served",
+        "an environment without the vendor's BankID is refused before BankID is called"
+    );
+    assert!(setup.bankid.requests().is_empty(), "BankID was not called");
+
+    let (status, answer, _) = installation
+        .post(&url, "/v1/bankid/check", &json!({"environment": "test"}))
+        .await;
+    assert_eq!(status, 200, "BankID accepted the test: {answer}");
+    assert_eq!(answer["status"], "cancelled");
+    let requests = setup.bankid.requests();
+    let paths: Vec<&str> = requests.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["sign", "cancel"], "started and cancelled at once");
+    let (_, sign) = &requests[0];
+    let shown = STANDARD
+        .decode(sign["userVisibleData"].as_str().expect("a text"))
+        .expect("base64");
+    assert_eq!(
+        String::from_utf8(shown).expect("UTF-8"),
+        format!(
+            "Assistansanordnare: organisationsnummer 556036-0793\n\n{}",
+            assistid_relay::bankid::CHECK_TEXT
+        ),
+        "the test order names the provider and says nothing is signed"
+    );
+    assert!(
+        sign.get("userNonVisibleData").is_none(),
+        "nothing hidden is signed: {sign}"
+    );
+    assert_eq!(
+        states(&setup)
+            .await
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>(),
+        ["cancelled"],
+        "the test order is kept as cancelled (and cleaned up as any order)"
+    );
+    setup.stop().await;
+}
