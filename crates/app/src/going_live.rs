@@ -125,11 +125,16 @@ pub mod templates {
              certificate; this data folder needs none of its own.");
         /// "Testa BankID" through the relay: the provider's own certificate is not used.
         BANKID_CHECK_VIA_RELAY = ("bankid_check_via_relay",
-            "Datamappen skriver under med BankID via leverantörens relay ({address}) med \
-             leverantörens RP-certifikat; det här testet gäller bara ett eget RP-certifikat.",
-            "This data folder signs with BankID through the vendor's relay ({address}) with \
-             the vendor's RP certificate; this test only applies to an RP certificate of its \
-             own.");
+            "BankID i {environment} godtog leverantörens RP-certifikat via relayn ({address}): \
+             en order startades och avbröts direkt.",
+            "BankID in {environment} accepted the vendor's RP certificate through the relay \
+             ({address}): an order was started and cancelled at once.");
+        /// "Testa BankID" through the relay failed.
+        BANKID_CHECK_VIA_RELAY_FAILED = ("bankid_check_via_relay_failed",
+            "BankID i {environment} via leverantörens relay ({address}) godtog inte \
+             anslutningen: {error} Kontakta leverantören om felet kvarstår.",
+            "BankID in {environment} through the vendor's relay ({address}) did not accept the \
+             connection: {error} Contact the vendor if the error persists.");
         /// Step title.
         FIRST_TEST_REPORT = ("first_test_report",
             "En första tidredovisning i Försäkringskassans testmiljö",
@@ -504,7 +509,9 @@ pub async fn check_fk_connection(connection: &EltConnection, now: DateTime<Utc>)
 }
 
 /// "Testa BankID": an order started with the RP certificate at the BankID of `connection` and
-/// cancelled at once (`/cancel`); nobody is asked to sign and nothing is stored. `endUserIp`
+/// cancelled at once (`/cancel`); nobody is asked to sign and nothing is stored. Through the
+/// vendor's relay the relay does the same with the vendor's RP certificate
+/// (`POST /v1/bankid/check`). `endUserIp`
 /// is this computer's address on its route to BankID, as for every order.
 pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
     let failed = |code: &str, text: Text| CheckOutcome::new(false, code, text);
@@ -520,15 +527,38 @@ pub async fn check_bankid(connection: &BankIdConnection) -> CheckOutcome {
             );
         }
     };
+    let environment = environment_text(connection.environment().label_sv());
+    if let Some(relay) = connection.relay_orders() {
+        // Through the vendor's relay the orders are made with the vendor's RP certificate:
+        // the relay starts a test order with it and cancels it at once.
+        let address = connection.base_url().to_owned();
+        return match relay.check(connection.environment()).await {
+            Ok(()) => CheckOutcome::new(
+                true,
+                "ok",
+                templates::BANKID_CHECK_VIA_RELAY
+                    .with("environment", environment)
+                    .with("address", address),
+            ),
+            Err((code, error)) => CheckOutcome::new(
+                false,
+                &code,
+                templates::BANKID_CHECK_VIA_RELAY_FAILED
+                    .with("environment", environment)
+                    .with("address", address)
+                    .with("error", Text::untranslated(&code, error)),
+            ),
+        };
+    }
     let Some(client) = connection.direct_client() else {
-        // Through the vendor's relay the orders are made with the vendor's RP certificate;
-        // this check of the provider's own certificate does not apply.
         return failed(
-            "bankid_via_relay",
-            templates::BANKID_CHECK_VIA_RELAY.with("address", connection.base_url().to_owned()),
+            "internal",
+            templates::INTERNAL.with(
+                "error",
+                Text::untranslated("internal", "ingen BankID-anslutning".to_owned()),
+            ),
         );
     };
-    let environment = environment_text(connection.environment().label_sv());
     let end_user_ip = match client.end_user_ip().await {
         Ok(ip) => ip.to_string(),
         Err(e) => {

@@ -56,7 +56,6 @@ pub use connection::{
     BankIdConnection, BankIdEnvironment, BankIdSettings, CERT_PASSWORD_ENV, DEMO_PKI_DIR,
     KEYCHAIN_SERVICE, RP_CERT_KEY, SETTINGS_KEY_PREFIX, StandInBankId,
 };
-pub use relay::relay_visible_text;
 pub use text::OrderLimits;
 pub use uuid::Uuid;
 

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The largest `userVisibleData` BankID accepts, in characters after base64 encoding.
-pub const USER_VISIBLE_DATA_MAX: usize = 40_000;
+pub const USER_VISIBLE_DATA_MAX: usize = assistid_core::signtext::USER_VISIBLE_DATA_MAX;
 /// The largest `userNonVisibleData` BankID accepts, in characters after base64 encoding.
 pub const USER_NON_VISIBLE_DATA_MAX: usize = 200_000;
 

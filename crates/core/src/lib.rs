@@ -27,6 +27,7 @@ pub mod review;
 pub mod rows;
 pub mod secret;
 pub mod shift;
+pub mod signtext;
 pub mod split;
 pub mod text;
 pub mod time;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use assistid_core::ids::OrgNumber;
+use assistid_core::signtext::provider_name;
 use assistid_elt::SignatureBlock;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -100,6 +101,11 @@ pub struct EnrolRequest {
     /// another one is refused (`enrolment_code_other_provider`) without being used up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The provider's name as the installation has it: recorded as the name on the first line
+    /// of BankID texts unless the relay knows one already (the vendor's admin corrects it with
+    /// `assistid-relay provider-name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
 }
 
 /// The enrolment's answer.
@@ -363,6 +369,9 @@ pub async fn handle(
                 (&Method::POST, ["bankid", "orders"]) => {
                     crate::bankid::start(&state, &installation, remote, req).await
                 }
+                (&Method::POST, ["bankid", "check"]) => {
+                    crate::bankid::check(&state, &installation, remote, req).await
+                }
                 (&Method::POST, ["bankid", "orders", id, "collect"]) => {
                     crate::bankid::collect(&state, &installation, id).await
                 }
@@ -457,12 +466,28 @@ async fn enrol(state: &ApiState, req: Request<Incoming>) -> Answer {
             );
         }
     };
+    let name = match body.provider_name.as_deref().map(provider_name) {
+        None => None,
+        Some(Ok(name)) => Some(name),
+        Some(Err(e)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "provider_name_invalid",
+                format!(
+                    "Anordnarens namn går inte att använda ({e}). Rätta namnet i Assistid och \
+                     försök igen; koden är inte förbrukad."
+                ),
+                Some("provider_name"),
+            );
+        }
+    };
     let days = state.client_cert_days;
     let csr = body.csr_pem.clone();
     let result = queue::enrol_for(
         &state.pool,
         &body.code,
         expected.as_ref(),
+        name.as_deref(),
         |installation, orgnr| state.ca.issue_client(&csr, installation, orgnr, days),
     )
     .await;

@@ -3,8 +3,8 @@
 //! certificate**, so a provider needs no BankID agreement of its own.
 //!
 //! - The text the signer reads (`userVisibleData`) is composed here ([`visible_text`]): a
-//!   first line naming the organisationsnummer the installation is enrolled for, then the
-//!   installation's text. An installation cannot have the vendor sign a text naming another
+//!   first line naming the provider the installation is enrolled for (its name, escaped, as
+//!   the relay knows it, and its organisationsnummer), then the installation's text. An installation cannot have the vendor sign a text naming another
 //!   provider at the top, nor hidden data other than a report binding (`<id>,<sha256>`
 //!   entries, checked with `assistid_core::binding::parse_bindings`).
 //! - An order belongs to the installation that started it: another installation's collect or
@@ -35,6 +35,7 @@ use assistid_bankid::{BankIdError, Client, Environment, Lang};
 use assistid_core::binding::parse_bindings;
 use assistid_core::ids::{OrgNumber, Personnummer};
 use assistid_core::secret::Sensitive;
+use assistid_core::signtext::{check_visible_len, relay_text};
 use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -44,11 +45,87 @@ use crate::api::{Answer, ApiState, database_unavailable, error, json, not_found,
 use crate::config::BankIdConfig;
 use crate::db::Pool;
 use crate::error::{ConfigError, DbError};
-use crate::queue::Installation;
+use crate::queue::{self, Installation};
 
 /// Orders older than this no longer count against an installation's limit (BankID ends an
 /// order within about three minutes).
 const OPEN_ORDER_WINDOW_SECS: f64 = 300.0;
+
+/// An order still `starting` or `pending` this long after it was reserved has ended at BankID
+/// (BankID ends an order within about three minutes) without the relay hearing of it (the
+/// installation stopped collecting): [`clean_up`] marks it `expired`.
+pub const ORDER_LIFETIME: Duration = Duration::from_secs(300);
+
+/// How long an ended order (`complete`, `failed`, `cancelled`, `expired`) stays in
+/// `bankid_orders` before [`clean_up`] deletes it: a working day in which the vendor can look
+/// at an order a coordinator asks about. Nothing in a row is needed once BankID has forgotten
+/// the order (its completion is kept three minutes), and the rows would otherwise grow forever.
+pub const ENDED_ORDER_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How often each instance runs [`clean_up`] (and once when it starts).
+pub const CLEAN_UP_INTERVAL: Duration = Duration::from_secs(600);
+
+/// What one [`clean_up`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CleanedUp {
+    /// Orders stuck past [`ORDER_LIFETIME`] now marked `expired`.
+    pub expired: u64,
+    /// Ended orders older than the retention, deleted.
+    pub deleted: u64,
+}
+
+/// Marks orders that are still `starting` or `pending` `lifetime` after they were reserved as
+/// `expired` (the QR secret erased), then deletes ended orders whose end is older than
+/// `retention`. `now` is the time to judge by: `None` takes PostgreSQL's clock (as the
+/// instances do), a time is passed in by tests. Safe to run on every instance at once.
+pub async fn clean_up(
+    pool: &Pool,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    lifetime: Duration,
+    retention: Duration,
+) -> Result<CleanedUp, DbError> {
+    let client = pool.get().await?;
+    let expired = client
+        .execute(
+            "UPDATE bankid_orders SET state = 'expired', \
+             hint_code = coalesce(hint_code, 'expiredTransaction'), qr_start_secret = NULL, \
+             finished_at = coalesce($1, clock_timestamp()) \
+             WHERE state IN ('starting', 'pending') \
+             AND reserved_at < coalesce($1, clock_timestamp()) - make_interval(secs => $2)",
+            &[&now, &lifetime.as_secs_f64()],
+        )
+        .await?;
+    let deleted = client
+        .execute(
+            "DELETE FROM bankid_orders \
+             WHERE state IN ('complete', 'failed', 'cancelled', 'expired') \
+             AND coalesce(finished_at, reserved_at) \
+                 < coalesce($1, clock_timestamp()) - make_interval(secs => $2)",
+            &[&now, &retention.as_secs_f64()],
+        )
+        .await?;
+    Ok(CleanedUp { expired, deleted })
+}
+
+/// Runs [`clean_up`] when the instance starts and every [`CLEAN_UP_INTERVAL`] until `stop`.
+pub async fn clean_up_loop(pool: Pool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match clean_up(&pool, None, ORDER_LIFETIME, ENDED_ORDER_RETENTION).await {
+            Ok(done) if done != CleanedUp::default() => tracing::info!(
+                code = "bankid_orders_cleaned",
+                expired = done.expired,
+                deleted = done.deleted,
+                "BankID orders cleaned up"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(code = e.code(), "BankID orders not cleaned up"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(CLEAN_UP_INTERVAL) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
 
 /// One environment's BankID as the relay uses it.
 #[derive(Debug, Clone)]
@@ -110,22 +187,21 @@ impl BankIdService {
     }
 }
 
-/// The `userVisibleData` the relay signs for `provider`: a first line naming the provider's
-/// organisationsnummer, a blank line, then the installation's `text` unchanged
-/// (simpleMarkdownV1). The installation checks the same composition before it trusts a
-/// signature.
+/// The `userVisibleData` the relay signs for `provider`: a first line naming the provider
+/// (its name as the relay knows it, escaped, and its organisationsnummer, the authority), a
+/// blank line, then the installation's `text` unchanged (simpleMarkdownV1). The composition is
+/// `assistid_core::signtext::relay_text`, which the installation uses to check the text before
+/// it trusts a signature.
 ///
 /// ```
 /// let provider = assistid_core::ids::OrgNumber::parse("5560360793").expect("valid");
 /// assert_eq!(
-///     assistid_relay::bankid::visible_text(&provider, "Tidredovisning"),
-///     "Assistansanordnare: organisationsnummer 556036-0793\n\nTidredovisning"
+///     assistid_relay::bankid::visible_text(&provider, Some("Omsorg *AB*"), "Tidredovisning"),
+///     "Assistansanordnare: Omsorg \\*AB\\*, organisationsnummer 556036-0793\n\nTidredovisning"
 /// );
 /// ```
-pub fn visible_text(provider: &OrgNumber, text: &str) -> String {
-    let d = provider.digits();
-    let (head, tail) = d.split_at(d.len().min(6));
-    format!("Assistansanordnare: organisationsnummer {head}-{tail}\n\n{text}")
+pub fn visible_text(provider: &OrgNumber, name: Option<&str>, text: &str) -> String {
+    relay_text(provider, name, text)
 }
 
 /// `POST /v1/bankid/orders`.
@@ -161,6 +237,10 @@ pub struct StartedOrderJson {
     pub qr_data: Option<String>,
     /// The whole `userVisibleData` as sent to BankID (plain text, not base64).
     pub user_visible_data: String,
+    /// The provider's name on the first line, as the relay knows it (absent: the line names
+    /// only the organisationsnummer), so the installation can recompose the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
 }
 
 /// The answer to a collect (and a cancel).
@@ -269,8 +349,16 @@ pub async fn start(
             "binding",
         );
     }
-    let text = visible_text(&installation.provider, &body.text);
-    let data = match SignData::new(&text, Some(body.binding.as_bytes())) {
+    let name = match queue::provider_name(&state.pool, &installation.provider).await {
+        Ok(name) => name.map(|(name, _)| name),
+        Err(e) => return database_unavailable(&e),
+    };
+    let text = visible_text(&installation.provider, name.as_deref(), &body.text);
+    let data = match check_visible_len(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            SignData::new(&text, Some(body.binding.as_bytes())).map_err(|e| e.to_string())
+        }) {
         Ok(data) => data,
         Err(e) => {
             return error(
@@ -386,6 +474,119 @@ pub async fn start(
             auto_start_token: auto_start,
             qr_data: qr.map(|(token, secret)| qr_content(&token, &secret, 0)),
             user_visible_data: text,
+            provider_name: name,
+        },
+    )
+}
+
+/// What the signer would read below the relay's first line in the connection test
+/// ([`check`]); the order is cancelled at once, nobody is asked to sign.
+pub const CHECK_TEXT: &str =
+    "Test av anslutningen till BankID via leverantören. Ingenting skrivs under.";
+
+/// `POST /v1/bankid/check`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckBody {
+    /// `test` or `prod`: the data folder's environment.
+    pub environment: String,
+}
+
+/// The answer to a connection test that BankID accepted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckJson {
+    /// `cancelled`: the order was started and cancelled at once.
+    pub status: String,
+    /// BankID's reference of the test order (not secret).
+    pub order_ref: String,
+}
+
+/// `POST /v1/bankid/check` ("Testa BankID" of an installation that signs through the relay):
+/// starts an order with the vendor's RP certificate, the relay's first line and the fixed
+/// [`CHECK_TEXT`], no hidden data and no signer, and cancels it at BankID at once. It counts
+/// against the installation's order limit like any order and is kept as `cancelled`. 200 when
+/// BankID accepted both calls; BankID's error as for an order otherwise.
+pub async fn check(
+    state: &ApiState,
+    installation: &Installation,
+    remote: IpAddr,
+    req: Request<Incoming>,
+) -> Answer {
+    let body: CheckBody = match read_json(req).await {
+        Ok(b) => b,
+        Err(answer) => return answer,
+    };
+    let Some(service) = state.bankid.get(&body.environment).cloned() else {
+        return bad(
+            "environment_not_served",
+            format!(
+                "Relayn gör inga BankID-underskrifter i miljön \"{}\". Kontrollera mappens miljö \
+                 (test eller prod) eller kontakta leverantören.",
+                body.environment
+            ),
+            "environment",
+        );
+    };
+    let name = match queue::provider_name(&state.pool, &installation.provider).await {
+        Ok(name) => name.map(|(name, _)| name),
+        Err(e) => return database_unavailable(&e),
+    };
+    let text = visible_text(&installation.provider, name.as_deref(), CHECK_TEXT);
+    let data = match SignData::new(&text, None) {
+        Ok(data) => data,
+        Err(e) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "order_too_large",
+                format!("Testtexten går inte att skicka till BankID ({e})."),
+                None,
+            );
+        }
+    };
+    let id = Uuid::new_v4();
+    match reserve(
+        &state.pool,
+        installation.id,
+        id,
+        &body.environment,
+        "qr",
+        service.max_open,
+    )
+    .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "bankid_orders_limit",
+                format!(
+                    "Installationen har redan {} BankID-underskrifter igång hos relayn. Avsluta \
+                     eller avbryt dem först och försök sedan igen.",
+                    service.max_open
+                ),
+                None,
+            );
+        }
+        Err(e) => return database_unavailable(&e),
+    }
+    let request = SignRequest::new(&remote.to_string(), &data, None);
+    let order_ref = match service.client.sign(&request).await {
+        Ok(answer) => answer.order_ref,
+        Err(e) => {
+            let _ = finish(&state.pool, id, "failed", Some(e.code())).await;
+            return bankid_failed(state, &e);
+        }
+    };
+    let cancelled = service.client.cancel(&order_ref).await;
+    let _ = finish(&state.pool, id, "cancelled", Some("cancelled")).await;
+    if let Err(e) = cancelled {
+        return bankid_failed(state, &e);
+    }
+    tracing::info!(code = "bankid_check", order = %id, installation = %installation.id, "BankID connection test: started and cancelled");
+    json(
+        StatusCode::OK,
+        &CheckJson {
+            status: "cancelled".to_owned(),
+            order_ref,
         },
     )
 }
@@ -425,6 +626,8 @@ impl OrderRow {
         CollectJson {
             status: match self.state.as_str() {
                 "starting" => "pending".to_owned(),
+                // Ended at BankID unheard (`clean_up`): as BankID itself says it.
+                "expired" => "failed".to_owned(),
                 other => other.to_owned(),
             },
             hint_code: self.hint_code.clone(),

@@ -18,6 +18,10 @@ use crate::error::DbError;
 /// assistant (`crate::queue::enqueue`).
 /// 3: `bankid_orders`, the BankID sign orders the relay makes for installations
 /// (`crate::bankid`).
+/// 4: `provider_names`, the provider's name for the first line of a BankID text
+/// (`crate::bankid::visible_text`): recorded at enrolment from what the installation sends,
+/// corrected by the vendor's admin (`assistid-relay provider-name`); and the state `expired` of
+/// `bankid_orders`, for an order stuck past BankID's lifetime (`crate::bankid::clean_up`).
 const MIGRATIONS: &[(i32, &str)] = &[
     (
         1,
@@ -139,10 +143,27 @@ CREATE INDEX bankid_orders_open ON bankid_orders (installation_id)
     WHERE state IN ('starting', 'pending');
 "#,
     ),
+    (
+        4,
+        r#"
+ALTER TABLE bankid_orders DROP CONSTRAINT bankid_orders_state_check;
+ALTER TABLE bankid_orders ADD CONSTRAINT bankid_orders_state_check CHECK (state IN ('starting',
+    'pending', 'complete', 'failed', 'cancelled', 'expired'));
+CREATE INDEX bankid_orders_finished ON bankid_orders (finished_at)
+    WHERE finished_at IS NOT NULL;
+CREATE TABLE provider_names (
+    provider_orgnr text PRIMARY KEY,
+    name text NOT NULL,
+    set_by text NOT NULL CHECK (set_by IN ('installation', 'admin')),
+    installation_id uuid REFERENCES installations(id),
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+"#,
+    ),
 ];
 
 /// The schema version this build migrates to.
-pub const CURRENT_VERSION: i32 = 3;
+pub const CURRENT_VERSION: i32 = 4;
 
 /// Advisory lock key of the migrations ("assistid" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6173_7369_7374_6964;

@@ -333,6 +333,7 @@ impl RelayHandle {
             config.queue.lease_secs,
             stop_rx.clone(),
         ));
+        tasks.spawn(bankid::clean_up_loop(pool.clone(), stop_rx.clone()));
         for (environment, fk, client) in clients {
             tasks.spawn(sender::run(
                 pool.clone(),

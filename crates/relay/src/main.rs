@@ -62,8 +62,18 @@ enum Command {
         #[arg(long)]
         certificate: Option<String>,
     },
-    /// Lists the installations.
+    /// Lists the installations, with the provider's name as the relay knows it.
     Installations,
+    /// Shows or corrects the provider's name that the relay writes on the first line of every
+    /// BankID text (with the organisationsnummer, which stays the authority).
+    ProviderName {
+        /// The provider's organisationsnummer.
+        #[arg(long)]
+        provider: String,
+        /// The name to set (as registered at Bolagsverket); without it, the name is shown.
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Releases a person with assistance who employs their assistants from the provider
     /// that first sent such a report for them (the person has changed provider).
     ReleasePerson {
@@ -159,14 +169,52 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("Spärrat.");
         }
         Command::Installations => {
-            for (id, orgnr, enrolled, revoked) in queue::installations(&pool).await? {
-                let revoked = revoked
+            for row in queue::installations(&pool).await? {
+                let revoked = row
+                    .revoked_at
                     .map(|t| format!("spärrad {}", t.format("%Y-%m-%d")))
                     .unwrap_or_default();
                 println!(
-                    "{id}  {orgnr}  ansluten {}  {revoked}",
-                    enrolled.format("%Y-%m-%d")
+                    "{}  {}  {}  ansluten {}  {revoked}",
+                    row.id,
+                    row.provider,
+                    row.provider_name.as_deref().unwrap_or("(namn saknas)"),
+                    row.enrolled_at.format("%Y-%m-%d")
                 );
+            }
+        }
+        Command::ProviderName { provider, name } => {
+            let orgnr = assistid_core::ids::OrgNumber::parse(&provider).map_err(|_| {
+                anyhow::anyhow!(
+                    "Organisationsnumret {provider:?} är inte giltigt (10 siffror med rätt \
+                     kontrollsiffra)."
+                )
+            })?;
+            db::migrate(&pool).await?;
+            if let Some(name) = name {
+                let name = assistid_core::signtext::provider_name(&name)
+                    .map_err(|e| anyhow::anyhow!("Namnet går inte att använda: {e}."))?;
+                queue::set_provider_name(&pool, &orgnr, &name).await?;
+                println!(
+                    "BankID-texternas första rad blir nu: {}",
+                    assistid_core::signtext::relay_header(&orgnr, Some(&name))
+                );
+            } else {
+                match queue::provider_name(&pool, &orgnr).await? {
+                    Some((name, set_by)) => {
+                        let by = if set_by == "admin" {
+                            "satt av leverantören"
+                        } else {
+                            "från installationens anslutning"
+                        };
+                        println!("{name} ({by})");
+                    }
+                    None => println!(
+                        "Relayn känner inget namn för {}: BankID-texterna visar bara \
+                         organisationsnumret. Ange det med --name.",
+                        orgnr.formatted()
+                    ),
+                }
             }
         }
         Command::ReleasePerson { personnummer } => {

@@ -138,16 +138,19 @@ pub async fn enrol<F>(
 where
     F: FnOnce(Uuid, &str) -> Result<crate::pki::IssuedClientCert, crate::error::PkiError>,
 {
-    enrol_for(pool, code, None, issue).await
+    enrol_for(pool, code, None, None, issue).await
 }
 
 /// [`enrol`] for an installation whose provider is `expected` (when it says so): a code made
 /// for another organisationsnummer is refused with [`EnrolRefusal::OtherProvider`] before
-/// anything is written, so the code stays usable for the right installation.
+/// anything is written, so the code stays usable for the right installation. `name` (already
+/// checked with `assistid_core::signtext::provider_name`) is recorded as the provider's name
+/// unless the relay knows one already (an admin's correction is never overwritten).
 pub async fn enrol_for<F>(
     pool: &Pool,
     code: &str,
     expected: Option<&OrgNumber>,
+    name: Option<&str>,
     issue: F,
 ) -> Result<Result<(Uuid, String, crate::pki::IssuedClientCert), EnrolRefusal>, RelayError>
 where
@@ -184,6 +187,14 @@ where
         &[&code_hash(code), &installation],
     )
     .await?;
+    if let Some(name) = name {
+        tx.execute(
+            "INSERT INTO provider_names (provider_orgnr, name, set_by, installation_id) \
+             VALUES ($1, $2, 'installation', $3) ON CONFLICT (provider_orgnr) DO NOTHING",
+            &[&orgnr, &name, &installation],
+        )
+        .await?;
+    }
     tx.execute(
         "INSERT INTO client_certificates (sha256, installation_id, serial, not_after) \
          VALUES ($1, $2, $3, $4)",
@@ -277,21 +288,73 @@ pub async fn revoke_certificate(pool: &Pool, sha256: &str) -> Result<bool, DbErr
     Ok(n > 0)
 }
 
-/// The installations of a provider (id, enrolled, revoked).
-pub async fn installations(
+/// The provider's name as the relay knows it (for the first line of a BankID text), and who
+/// set it (`installation` or `admin`).
+pub async fn provider_name(
     pool: &Pool,
-) -> Result<Vec<(Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>)>, DbError> {
+    orgnr: &OrgNumber,
+) -> Result<Option<(String, String)>, DbError> {
+    let client = pool.get().await?;
+    let row = client
+        .query_opt(
+            "SELECT name, set_by FROM provider_names WHERE provider_orgnr = $1",
+            &[&orgnr.digits()],
+        )
+        .await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
+/// Sets the provider's name as the vendor's admin (`assistid-relay provider-name`); `name` is
+/// already checked with `assistid_core::signtext::provider_name`. Installations enrolled later
+/// do not change it.
+pub async fn set_provider_name(pool: &Pool, orgnr: &OrgNumber, name: &str) -> Result<(), DbError> {
+    let client = pool.get().await?;
+    client
+        .execute(
+            "INSERT INTO provider_names (provider_orgnr, name, set_by) VALUES ($1, $2, 'admin') \
+             ON CONFLICT (provider_orgnr) DO UPDATE SET name = $2, set_by = 'admin', \
+             installation_id = NULL, updated_at = now()",
+            &[&orgnr.digits(), &name],
+        )
+        .await?;
+    Ok(())
+}
+
+/// One installation as `assistid-relay installations` lists it.
+#[derive(Debug, Clone)]
+pub struct InstallationRow {
+    /// The installation's id.
+    pub id: Uuid,
+    /// The provider's organisationsnummer (10 digits).
+    pub provider: String,
+    /// The provider's name, when the relay knows it.
+    pub provider_name: Option<String>,
+    /// When it enrolled.
+    pub enrolled_at: DateTime<Utc>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Every installation, by provider and enrolment.
+pub async fn installations(pool: &Pool) -> Result<Vec<InstallationRow>, DbError> {
     let client = pool.get().await?;
     let rows = client
         .query(
-            "SELECT id, provider_orgnr, enrolled_at, revoked_at FROM installations \
-             ORDER BY provider_orgnr, enrolled_at",
+            "SELECT i.id, i.provider_orgnr, n.name, i.enrolled_at, i.revoked_at \
+             FROM installations i LEFT JOIN provider_names n USING (provider_orgnr) \
+             ORDER BY i.provider_orgnr, i.enrolled_at",
             &[],
         )
         .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .map(|r| InstallationRow {
+            id: r.get(0),
+            provider: r.get(1),
+            provider_name: r.get(2),
+            enrolled_at: r.get(3),
+            revoked_at: r.get(4),
+        })
         .collect())
 }
 

@@ -441,12 +441,14 @@ async fn turn_once(
     tasks.spawn(async move {
         let sent = sent_rx.await.ok();
         if let Some((_, left)) = sent {
+            // Counted as soon as the request has left: FK's answer (and the accepted state)
+            // can be recorded before the pacer's second write below returns.
+            release_metrics.request_started();
             // Without an anchor, PostgreSQL's clock after the send is the bound.
             let after_booked = anchor.map_or(Duration::from_secs(3600), |a| {
                 left.saturating_duration_since(a)
             });
             turn.finish(Some(after_booked)).await;
-            release_metrics.request_started();
         } else {
             turn.release().await;
         }

@@ -20,21 +20,17 @@ use assistid_app::{App, KeySource};
 use assistid_core::ids::{IdentityNumber, OrgNumber, Personnummer, with_control_digit};
 use assistid_core::model::{Assistant, Employment, PersonWithAssistance, Phone, Provider};
 use assistid_e2e::{Desktop, build_app, target_dir};
-use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
+use assistid_fakes::bankid::UserCertificateAuthority;
 use assistid_fakes::fk::{BackgroundFakeFk, Behaviour, FakeFk, FakeFkConfig, RecordedOutcome};
-use assistid_fakes::pki::window_around;
 use assistid_store::{
-    DataKind, KeySource as StoreKeys, NewSignature, SignatureEnvironment, SignerRole, Store,
-    Submission, SubmissionState,
+    DataKind, KeySource as StoreKeys, SignatureEnvironment, Store, Submission, SubmissionState,
 };
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use assistid_test_kit::{PROVIDER_SIGNER, Signing, sign_reports};
 use chrono::{Datelike as _, Months, Utc};
 use fantoccini::Locator;
 use uuid::Uuid;
 
 const PASSWORD: &str = "en-mapp-två-program";
-const PROVIDER_SIGNER: &str = "197001019871";
 /// 2 persons × 3 assistants: six reports, six seconds at FK's pace.
 const PERSONS: u32 = 2;
 const ASSISTANTS: u32 = 3;
@@ -142,21 +138,6 @@ fn prepare_folder(
         p12.to_str().context("UTF-8 temporary path")?,
         now,
     )?;
-    let signed_on = now.date_naive();
-    let visible = STANDARD.encode("Tidredovisning");
-    let sign = |pnr: &str, non_visible: &str| {
-        sign_document(
-            bankid,
-            &SignInput {
-                user_visible_data: &visible,
-                user_non_visible_data: Some(non_visible),
-                personal_number: pnr,
-                name: "Mapp Mappsson",
-                signed_at: now,
-                certificate_validity: window_around(now),
-            },
-        )
-    };
     let versions = store.latest_report_versions_in_month(report_month)?;
     if versions.len() != (PERSONS * ASSISTANTS) as usize {
         bail!(
@@ -164,55 +145,26 @@ fn prepare_folder(
             versions.len()
         );
     }
-    for version in &versions {
-        let non_visible = STANDARD.encode(&version.binding);
-        let signature = sign(version.assistant.digits(), &non_visible)?;
-        store.save_signature(&NewSignature {
-            role: SignerRole::Assistant,
-            environment: SignatureEnvironment::Test,
-            report_ids: &[version.report_id],
-            order_ref: &Uuid::new_v4().to_string(),
-            signer: &Personnummer::from_digits(version.assistant.digits())?,
-            signer_name: "Mapp Mappsson",
-            signed_on,
-            signed_at: now,
-            user_visible_data: &visible,
-            user_non_visible_data: &non_visible,
-            signature_base64: &signature.signature_base64(),
-            ocsp_response_base64: &signature.ocsp_base64(),
-            completion_data_json: &signature
-                .completion_data(version.assistant.digits(), "Mapp Mappsson", signed_on)
-                .to_string(),
-        })?;
-    }
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
-    // One provider order per person (the product's rule), each over that person's reports.
+    // Signed as BankID's test service would (the shared kit, with the fake BankID's signing
+    // code): each assistant their report, then one provider order per person (the product's
+    // rule), each over that person's reports.
+    let how = Signing {
+        bankid,
+        environment: SignatureEnvironment::Test,
+        provider_signer: PROVIDER_SIGNER,
+        provider_name: "Karin Krasch",
+        assistant_name: "Mapp Mappsson",
+        signed_at: now,
+        signed_on: now.date_naive(),
+    };
+    let mut ids = Vec::new();
     for person in &persons {
         let own: Vec<_> = versions
             .iter()
             .filter(|v| v.person.digits() == person.as_str())
+            .cloned()
             .collect();
-        let own_ids: Vec<Uuid> = own.iter().map(|v| v.report_id).collect();
-        let batch: Vec<&str> = own.iter().map(|v| v.binding.as_str()).collect();
-        let batch = STANDARD.encode(batch.join(";"));
-        let signature = sign(PROVIDER_SIGNER, &batch)?;
-        store.save_signature(&NewSignature {
-            role: SignerRole::Provider,
-            environment: SignatureEnvironment::Test,
-            report_ids: &own_ids,
-            order_ref: &Uuid::new_v4().to_string(),
-            signer: &Personnummer::from_digits(PROVIDER_SIGNER)?,
-            signer_name: "Karin Krasch",
-            signed_on,
-            signed_at: now,
-            user_visible_data: &visible,
-            user_non_visible_data: &batch,
-            signature_base64: &signature.signature_base64(),
-            ocsp_response_base64: &signature.ocsp_base64(),
-            completion_data_json: &signature
-                .completion_data(PROVIDER_SIGNER, "Karin Krasch", signed_on)
-                .to_string(),
-        })?;
+        ids.extend(sign_reports(&store, &own, &how, |_, binding| binding)?);
     }
     Ok(ids)
 }

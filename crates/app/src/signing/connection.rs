@@ -542,6 +542,14 @@ impl BankIdConnection {
         matches!(self.via, Via::Relay(_))
     }
 
+    /// The relay's side of a connection through the vendor's relay; `None` for a direct one.
+    pub(crate) fn relay_orders(&self) -> Option<&super::relay::RelayOrders> {
+        match &self.via {
+            Via::Direct(_) => None,
+            Via::Relay(relay) => Some(relay),
+        }
+    }
+
     /// The BankID client of a direct connection; `None` through the relay.
     pub(crate) fn direct_client(&self) -> Option<&Client> {
         match &self.via {

@@ -5,9 +5,9 @@
 //! direct order:
 //!
 //! - the environment is the data folder's (test or prod; the relay refuses demo folders);
-//! - the relay puts the enrolled provider's organisationsnummer on the first line of the text
-//!   ([`relay_visible_text`]); the answer must carry exactly that text, else the order is
-//!   cancelled and nothing is signed;
+//! - the relay puts the enrolled provider's name and organisationsnummer on the first line of
+//!   the text (`assistid_core::signtext::relay_text`, the name the relay's); the answer must
+//!   carry exactly that composition, else the order is cancelled and nothing is signed;
 //! - the signature and its OCSP answer are verified against this folder's BankID roots and
 //!   the texts exactly as BankID showed them, before anything is stored
 //!   ([`App::store_signature`] as for a direct order);
@@ -21,7 +21,8 @@ use assistid_bankid::ocsp::OrderWindow;
 use assistid_bankid::order::{autostart_url, is_uuid};
 use assistid_bankid::types::{ErrorCode, HintCode, SignData, base64_len};
 use assistid_bankid::{BankIdError, CompletionData};
-use assistid_core::ids::Personnummer;
+use assistid_core::ids::{OrgNumber, Personnummer};
+use assistid_core::signtext::{relay_header_max_len, relay_text};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -39,7 +40,7 @@ const COLLECT_ATTEMPTS: u32 = 10;
 /// organisationsnummer the relay's certificate names.
 pub(crate) struct RelayOrders {
     client: RelayClient,
-    provider: String,
+    provider: OrgNumber,
 }
 
 impl std::fmt::Debug for RelayOrders {
@@ -55,21 +56,45 @@ impl RelayOrders {
     pub(crate) fn address(&self) -> &str {
         &self.client.base
     }
-}
 
-/// The `userVisibleData` the relay composes for `provider` (10 digits): a first line naming the
-/// provider's organisationsnummer, a blank line, then `text` unchanged. The same composition as
-/// `assistid_relay::bankid::visible_text`; an order whose text differs is not signed.
-///
-/// ```
-/// assert_eq!(
-///     assistid_app::signing::relay_visible_text("5560360793", "Tidredovisning"),
-///     "Assistansanordnare: organisationsnummer 556036-0793\n\nTidredovisning"
-/// );
-/// ```
-pub fn relay_visible_text(provider: &str, text: &str) -> String {
-    let (head, tail) = provider.split_at(provider.len().min(6));
-    format!("Assistansanordnare: organisationsnummer {head}-{tail}\n\n{text}")
+    /// "Testa BankID" through the relay (`POST /v1/bankid/check`): the relay starts an order
+    /// in `environment` with the vendor's RP certificate and its fixed test text, and cancels
+    /// it at once; nobody is asked to sign. `Err`: the relay's or BankID's refusal, or the
+    /// relay not reached, in words for the coordinator, with a code.
+    pub(crate) async fn check(
+        &self,
+        environment: BankIdEnvironment,
+    ) -> Result<(), (String, String)> {
+        #[derive(Deserialize)]
+        struct Checked {
+            status: String,
+        }
+        match self
+            .client
+            .post::<_, Checked>(
+                "/v1/bankid/check",
+                &serde_json::json!({ "environment": environment.code() }),
+            )
+            .await
+        {
+            Ok((_, checked)) if checked.status == "cancelled" => Ok(()),
+            Ok((_, checked)) => Err((
+                "relay_bad_answer".to_owned(),
+                format!(
+                    "Relayn svarade \"{}\" i stället för att testordern avbröts.",
+                    checked.status
+                ),
+            )),
+            Err(e) => Err((
+                match &e {
+                    CallError::Refused { code, .. } => code.clone(),
+                    CallError::NotReached(_) => "relay_unreachable".to_owned(),
+                    CallError::NoAnswer(_) => "relay_no_answer".to_owned(),
+                },
+                e.describe(),
+            )),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -92,6 +117,8 @@ struct Started {
     #[serde(default)]
     qr_data: Option<String>,
     user_visible_data: String,
+    #[serde(default)]
+    provider_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -107,14 +134,14 @@ struct Collected {
 
 impl App {
     /// BankID's size limits for the part of the text this program writes: through the relay,
-    /// the relay's first line ([`relay_visible_text`]) takes its share of `userVisibleData`, so
-    /// a provider's batch is split with that line counted. Unchanged for direct orders.
+    /// the relay's first line (`assistid_core::signtext::relay_text`) takes its share of
+    /// `userVisibleData`, so a provider's batch is split with the longest such line counted
+    /// (the name on it is the relay's). Unchanged for direct orders.
     pub(crate) fn limits_for_orders(&self, limits: OrderLimits) -> anyhow::Result<OrderLimits> {
         if self.sending_mode()? != crate::submit::SendingMode::Relay {
             return Ok(limits);
         }
-        let provider = self.relay_status()?.provider.unwrap_or_default();
-        let header = relay_visible_text(&provider, "").len();
+        let header = relay_header_max_len();
         Ok(OrderLimits {
             visible: limits.visible.saturating_sub(base64_len(header)),
             ..limits
@@ -128,6 +155,7 @@ impl App {
         let provider = self
             .relay_status()?
             .provider
+            .and_then(|p| OrgNumber::parse(&p).ok())
             .ok_or_else(|| AppError::Relay {
                 code: "relay_not_enrolled",
                 message:
@@ -255,10 +283,13 @@ pub(super) async fn run_order(
     on_event: &mut (dyn FnMut(SigningEvent) + Send),
 ) -> Result<VerifiedCompletion, SigningError> {
     let phone = options.start_mode == StartMode::Phone;
-    let expected_text = relay_visible_text(&relay.provider, visible_text);
-    // The same size rules as a direct order, on the text BankID will show.
-    let data = SignData::new(&expected_text, Some(binding.as_bytes()))
-        .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
+    // The same size rules as a direct order, on the text BankID will show (its first line
+    // without a name here; the relay refuses what does not fit with its name).
+    SignData::new(
+        &relay_text(&relay.provider, None, visible_text),
+        Some(binding.as_bytes()),
+    )
+    .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
     let started_at = (options.clock)();
     let body = StartBody {
         environment: environment.code(),
@@ -277,12 +308,22 @@ pub(super) async fn run_order(
         .post("/v1/bankid/orders", &body)
         .await
         .map_err(|e| relay_call_error(&e))?;
-    if started.user_visible_data != expected_text
-        || started
+    // The relay's first line names the enrolled organisationsnummer and the name the relay
+    // knows the provider by, escaped; anything else in the text is ours, byte for byte.
+    let expected_text = relay_text(
+        &relay.provider,
+        started.provider_name.as_deref(),
+        visible_text,
+    );
+    let data = SignData::new(&expected_text, Some(binding.as_bytes()));
+    let (true, false, Ok(data)) = (
+        started.user_visible_data == expected_text,
+        started
             .auto_start_token
             .as_deref()
-            .is_some_and(|t| !is_uuid(t))
-    {
+            .is_some_and(|t| !is_uuid(t)),
+        data,
+    ) else {
         cancel_quietly(relay, &started.id).await;
         return Err(SigningError::Other(
             AppError::Relay {
@@ -293,7 +334,7 @@ pub(super) async fn run_order(
             }
             .into(),
         ));
-    }
+    };
     on_event(SigningEvent::OrderStarted {
         order: order_no,
         orders,

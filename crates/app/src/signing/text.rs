@@ -19,6 +19,7 @@ use assistid_core::dst::DstNote;
 use assistid_core::model::{Provider, ReportMonth, TimeKind};
 use assistid_core::review::{ReportReview, Totals};
 use assistid_core::rows::ReportRow;
+use assistid_core::signtext::provider_line;
 
 /// BankID's limits on one order, in characters after base64 encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,31 +122,8 @@ pub struct ReportSummary {
     pub totals: Totals,
 }
 
-/// Escapes text from the register (names) for BankID's simpleMarkdownV1: a backslash before
-/// every character the format gives a meaning (`\ * _ # + - | ~ `` ` `` `[ ]`), and line
-/// breaks and tabs turned into spaces, so a name can neither start a heading, a list or a
-/// table row nor make text bold.
-///
-/// ```
-/// use assistid_app::signing::text::escape_markdown;
-/// assert_eq!(escape_markdown("Anna-Karin *Berg*"), "Anna\\-Karin \\*Berg\\*");
-/// assert_eq!(escape_markdown("# Rubrik\nrad"), "\\# Rubrik rad");
-/// ```
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '*' | '_' | '#' | '+' | '-' | '|' | '~' | '`' | '[' | ']' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+// One escaping for the app's texts and the relay's first line.
+pub use assistid_core::signtext::escape_markdown;
 
 /// One row of the assistant's report as FK gets it, with its daylight-saving note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,9 +223,8 @@ pub fn assistant_rows_text_in(
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "Anordnare: {} ({})",
-        escape_markdown(&provider.name),
-        provider.org_number
+        "{}",
+        provider_line(&provider.name, &provider.org_number)
     );
     let _ = writeln!(
         out,
@@ -340,9 +317,8 @@ pub fn provider_text(
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "Anordnare: {} ({})",
-        escape_markdown(&provider.name),
-        provider.org_number
+        "{}",
+        provider_line(&provider.name, &provider.org_number)
     );
     let _ = writeln!(out, "Månad: {}", month_sv(month));
     if orders > 1 {

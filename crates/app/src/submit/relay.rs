@@ -429,13 +429,13 @@ impl App {
         let client = RelayClient::new(address, ca_pem, None)?;
         // The provider goes with the code, so the relay refuses a code for another
         // organisationsnummer before using it up (the code then still works for the right one).
-        let answer: EnrolAnswer = match client
-            .post(
-                "/v1/enrol",
-                &serde_json::json!({ "code": code, "csr_pem": csr, "provider": ours }),
-            )
-            .await
-        {
+        // Its name is what the relay writes, with the number, on the first line of every BankID
+        // text (a name the relay cannot use is left out: the vendor sets it instead).
+        let mut body = serde_json::json!({ "code": code, "csr_pem": csr, "provider": ours });
+        if let Ok(name) = assistid_core::signtext::provider_name(&provider.name) {
+            body["provider_name"] = serde_json::Value::String(name);
+        }
+        let answer: EnrolAnswer = match client.post("/v1/enrol", &body).await {
             Ok((_, answer)) => answer,
             Err(CallError::Refused { code, message, .. })
                 if code == "enrolment_code_other_provider" =>

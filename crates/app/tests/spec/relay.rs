@@ -382,7 +382,8 @@ fn approving(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_through_it() {
-    use assistid_app::signing::{CancelSignal, SigningEvent, SigningOptions, relay_visible_text};
+    use assistid_app::signing::{CancelSignal, SigningEvent, SigningOptions};
+    use assistid_core::signtext::{relay_header, relay_text};
 
     let setup = Setup::start(1, 30).await;
     let (folder, app) = unsigned_real_folder();
@@ -408,12 +409,6 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         "no RP certificate of the folder's own is needed through the relay: {}",
         rp_step.detail
     );
-    let checked = assistid_app::going_live::check_bankid(&connection).await;
-    assert!(
-        !checked.ok && checked.code == "bankid_via_relay",
-        "the test of an own RP certificate says it does not apply: {checked:?}"
-    );
-
     // The reports that name the provider (the ones the relay forwards to FK).
     let review = app.month_review(month(), Utc::now()).expect("the review");
     let store = Store::open_in_data_dir(
@@ -460,7 +455,11 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
         .await
         .expect("the assistant signs through the relay; the signature is verified and stored");
     }
-    let provider = provider_digits(&app);
+    let registered = app
+        .provider()
+        .expect("readable")
+        .expect("the demo provider");
+    let provider = registered.org_number.clone();
     let (_, first) = setup.bankid.requests()[0].clone();
     let shown = base64::Engine::decode(
         &base64::engine::general_purpose::STANDARD,
@@ -469,8 +468,12 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
     .expect("base64");
     let shown = String::from_utf8(shown).expect("UTF-8");
     assert!(
-        shown.starts_with(&relay_visible_text(&provider, "")),
-        "the signer read the enrolled provider's number first: {shown}"
+        shown.starts_with(&format!(
+            "{}\n\n",
+            relay_header(&provider, Some(&registered.name))
+        )),
+        "the signer read the provider's name (sent at enrolment) and enrolled number first: \
+         {shown}"
     );
     let seen = events.lock().expect("events").clone();
     assert!(
@@ -513,7 +516,7 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
     match plan(tight) {
         Ok(tight_plan) => {
             for order in &tight_plan.orders {
-                let shown = relay_visible_text(&provider, order.visible_text());
+                let shown = relay_text(&provider, Some(&registered.name), order.visible_text());
                 assert!(
                     assistid_bankid::types::base64_len(shown.len()) <= tight,
                     "every order fits with the relay's first line"
@@ -542,6 +545,37 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
             .iter()
             .all(|(path, _)| path == "sign" || path == "collect"),
         "every order went to BankID as a QR order, collected through the relay"
+    );
+
+    // "Testa BankID" tests the vendor's BankID through the relay: an order started with the
+    // vendor's certificate and cancelled at once, nobody asked to sign.
+    let before = setup.bankid.requests().len();
+    let checked = assistid_app::going_live::check_bankid(&connection).await;
+    assert!(
+        checked.ok && checked.code == "ok",
+        "the test runs through the relay and BankID accepts it: {checked:?}"
+    );
+    assert!(
+        checked.message.contains(setup.url(0).as_str()),
+        "the message says it went through the relay's address: {}",
+        checked.message
+    );
+    let calls: Vec<String> = setup.bankid.requests()[before..]
+        .iter()
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert_eq!(
+        calls,
+        ["sign", "cancel"],
+        "the relay started one order at BankID and cancelled it at once"
+    );
+    let (_, test_order) = setup.bankid.requests()[before].clone();
+    assert!(
+        test_order.get("userNonVisibleData").is_none()
+            && test_order
+                .get("requirement")
+                .is_none_or(|r| r.get("personalNumber").is_none()),
+        "the test order carries nothing to sign and no signer: {test_order}"
     );
 
     // Sent through the same relay: FK accepts both with the signatures made through it.

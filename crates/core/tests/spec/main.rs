@@ -10,5 +10,6 @@ mod limits;
 mod model;
 mod review;
 mod rows;
+mod signtext;
 mod text;
 mod validation;

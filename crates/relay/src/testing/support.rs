@@ -282,6 +282,17 @@ max_in_flight = {in_flight}
         code: &str,
         provider: Option<&str>,
     ) -> Result<Installation, (u16, Value)> {
+        self.enrol_named(code, provider, None).await
+    }
+
+    /// [`Setup::enrol_as`] with the provider's name as the installation sends it (the name on
+    /// the first line of BankID texts).
+    pub async fn enrol_named(
+        &self,
+        code: &str,
+        provider: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Installation, (u16, Value)> {
         let key = rcgen::KeyPair::generate().expect("a P-256 key");
         let csr = rcgen::CertificateParams::new(Vec::<String>::new())
             .expect("params")
@@ -294,11 +305,15 @@ max_in_flight = {in_flight}
             .post(format!("{}/v1/enrol", self.url(0)))
             .header("content-type", "application/json")
             .body(
-                serde_json::to_vec(&match provider {
-                    Some(provider) => {
-                        serde_json::json!({"code": code, "csr_pem": csr, "provider": provider})
+                serde_json::to_vec(&{
+                    let mut body = serde_json::json!({"code": code, "csr_pem": csr});
+                    if let Some(provider) = provider {
+                        body["provider"] = Value::String(provider.to_owned());
                     }
-                    None => serde_json::json!({"code": code, "csr_pem": csr}),
+                    if let Some(name) = name {
+                        body["provider_name"] = Value::String(name.to_owned());
+                    }
+                    body
                 })
                 .expect("JSON"),
             )

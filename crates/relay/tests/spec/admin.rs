@@ -1,5 +1,6 @@
 //! The vendor's admin commands, run as the real `assistid-relay` program: init, migrate,
-//! enrol (the code it prints enrols an installation through the API), installations, revoke.
+//! enrol (the code it prints enrols an installation through the API), installations,
+//! provider-name, revoke.
 
 use std::process::Command;
 
@@ -111,6 +112,34 @@ async fn the_code_enrol_prints_enrols_and_revoke_shuts_the_installation_out() {
     assert!(
         ok && out.contains(&installation.id.to_string()) && out.contains(PROVIDER),
         "the installation is listed: {out}"
+    );
+    let (ok, out, err) = run(relay().arg("--config").arg(&config).args([
+        "provider-name",
+        "--provider",
+        "556036-0793",
+        "--name",
+        "Omsorg *Assistans* AB",
+    ]));
+    assert!(ok, "the admin sets the provider's name: {err}");
+    assert!(
+        out.contains(
+            "Assistansanordnare: Omsorg \\*Assistans\\* AB, organisationsnummer 556036-0793"
+        ),
+        "the admin sees the first line BankID texts get, the name escaped: {out}"
+    );
+    let (ok, out, _) = run(relay().arg("--config").arg(&config).args([
+        "provider-name",
+        "--provider",
+        "5560360793",
+    ]));
+    assert!(
+        ok && out.contains("Omsorg *Assistans* AB") && out.contains("satt av leverantören"),
+        "the name is shown with who set it: {out}"
+    );
+    let (ok, out, _) = run(relay().arg("--config").arg(&config).arg("installations"));
+    assert!(
+        ok && out.contains("Omsorg *Assistans* AB"),
+        "installations lists the provider's name: {out}"
     );
     let (ok, _, err) = run(relay()
         .arg("--config")

@@ -294,6 +294,13 @@ async fn the_bankid_order_bodies_match_schemas_relay_api() {
     assert_eq!(status, 400, "{refused}");
     check("error", &refused);
 
+    // "Testa BankID" through the relay.
+    let request = json!({"environment": "test"});
+    check("bankid_check_request", &request);
+    let (status, checked) = post(&installation, &url, "/v1/bankid/check", &request).await;
+    assert_eq!(status, 200, "{checked}");
+    check("bankid_check", &checked);
+
     // Another provider's installation does not see the order.
     let theirs = setup.enrol(&orgnr("559000123")).await;
     let (status, refused) = post(&theirs, &url, &collect, &json!({})).await;

@@ -354,3 +354,314 @@ async fn the_relay_signs_nothing_but_a_report_binding_and_only_where_it_serves()
     );
     setup.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_line_names_the_provider_sent_at_enrolment_escaped_and_the_admin_corrects_it() {
+    let setup = Setup::start(1, 30).await;
+    let code = setup.code(PROVIDER).await;
+    let (status, refused) = setup
+        .enrol_named(&code, Some(PROVIDER), Some(&"A".repeat(500)))
+        .await
+        .expect_err("a name longer than the first line takes is refused");
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["code"], "provider_name_invalid");
+    // A name that tries to format the text: a heading, bold, a line of its own.
+    let installation = setup
+        .enrol_named(&code, Some(PROVIDER), Some("# Falsk AB\n*Fet* [länk]"))
+        .await
+        .unwrap_or_else(|e| panic!("the same code still enrols with a usable name: {e:?}"));
+    let order = installation
+        .start_order(&setup.url(0), &qr_order(ASSISTANT))
+        .await;
+    assert_eq!(
+        order.user_visible_data,
+        "Assistansanordnare: \\# Falsk AB \\*Fet\\* \\[länk\\], organisationsnummer 556036-0793\
+         \n\nTidredovisning november 2026",
+        "the name is on one line and escaped: it cannot start a heading or make text bold"
+    );
+    assert_eq!(
+        order.provider_name.as_deref(),
+        Some("# Falsk AB *Fet* [länk]"),
+        "the answer names the provider as the relay knows it, for the installation to recompose"
+    );
+    let (_, sign) = setup
+        .bankid
+        .requests()
+        .last()
+        .cloned()
+        .expect("BankID was called");
+    let shown = STANDARD
+        .decode(sign["userVisibleData"].as_str().expect("a text"))
+        .expect("base64");
+    assert_eq!(
+        String::from_utf8(shown).expect("UTF-8"),
+        order.user_visible_data,
+        "BankID got exactly the composed text"
+    );
+    let (status, _, _) = installation
+        .post(
+            &setup.url(0),
+            &format!("/v1/bankid/orders/{}/cancel", order.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "the first order is cancelled before the next one"
+    );
+
+    // A second installation of the same provider cannot rename it; the vendor's admin can.
+    let second = setup
+        .enrol_named(
+            &setup.code(PROVIDER).await,
+            Some(PROVIDER),
+            Some("Annat Namn AB"),
+        )
+        .await
+        .expect("a second installation enrols");
+    let orgnr = assistid_core::ids::OrgNumber::parse(PROVIDER).expect("the provider");
+    assert_eq!(
+        assistid_relay::queue::provider_name(&setup.pool(), &orgnr)
+            .await
+            .expect("the database answers"),
+        Some((
+            "# Falsk AB *Fet* [länk]".to_owned(),
+            "installation".to_owned()
+        )),
+        "the first installation's name stays until the admin corrects it"
+    );
+    assistid_relay::queue::set_provider_name(&setup.pool(), &orgnr, "Omsorg & Assistans AB")
+        .await
+        .expect("the admin corrects the name");
+    let order = second
+        .start_order(&setup.url(0), &qr_order(ASSISTANT))
+        .await;
+    assert!(
+        order.user_visible_data.starts_with(
+            "Assistansanordnare: Omsorg & Assistans AB, organisationsnummer 556036-0793\n\n"
+        ),
+        "the corrected name is used from the next order on: {}",
+        order.user_visible_data
+    );
+    setup.stop().await;
+}
+
+async fn states(setup: &Setup) -> Vec<(Uuid, String)> {
+    setup
+        .pool()
+        .get()
+        .await
+        .expect("the database")
+        .query(
+            "SELECT id, state FROM bankid_orders ORDER BY reserved_at",
+            &[],
+        )
+        .await
+        .expect("the orders")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+async fn database_now(setup: &Setup) -> chrono::DateTime<chrono::Utc> {
+    setup
+        .pool()
+        .get()
+        .await
+        .expect("the database")
+        .query_one("SELECT clock_timestamp()", &[])
+        .await
+        .expect("PostgreSQL's clock")
+        .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_stuck_past_bankids_lifetime_expire_and_ended_ones_are_deleted_after_a_day() {
+    use assistid_relay::bankid::{CleanedUp, ENDED_ORDER_RETENTION, ORDER_LIFETIME, clean_up};
+    let setup = Setup::start(1, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let url = setup.url(0);
+    // One order the installation stopped collecting, one it cancelled.
+    let stuck = installation.start_order(&url, &qr_order(ASSISTANT)).await;
+    let cancelled = installation
+        .start_order(&url, &qr_order("197001019871"))
+        .await;
+    let (status, _, _) = installation
+        .post(
+            &url,
+            &format!("/v1/bankid/orders/{}/cancel", cancelled.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "the second order is cancelled");
+    let now = database_now(&setup).await;
+    let pool = setup.pool();
+
+    let done = clean_up(&pool, Some(now), ORDER_LIFETIME, ENDED_ORDER_RETENTION)
+        .await
+        .expect("the database answers");
+    assert_eq!(
+        done,
+        CleanedUp::default(),
+        "a running order within BankID's lifetime and a fresh cancelled one are kept"
+    );
+
+    let later = now + chrono::Duration::seconds(301);
+    let done = clean_up(&pool, Some(later), ORDER_LIFETIME, ENDED_ORDER_RETENTION)
+        .await
+        .expect("the database answers");
+    assert_eq!(
+        done,
+        CleanedUp {
+            expired: 1,
+            deleted: 0
+        },
+        "the pending order past BankID's lifetime is marked expired, nothing deleted yet"
+    );
+    assert_eq!(
+        states(&setup).await,
+        vec![
+            (stuck.id, "expired".to_owned()),
+            (cancelled.id, "cancelled".to_owned())
+        ]
+    );
+    assert_eq!(
+        secret_of(&setup, stuck.id).await,
+        None,
+        "an expired order's QR secret is erased"
+    );
+    let (status, answer, _) = installation.collect(&url, stuck.id).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (answer["status"].as_str(), answer["hint_code"].as_str()),
+        (Some("failed"), Some("expiredTransaction")),
+        "the installation hears the order ended as BankID says it: {answer}"
+    );
+
+    let within_a_day = now + chrono::Duration::hours(23);
+    let done = clean_up(
+        &pool,
+        Some(within_a_day),
+        ORDER_LIFETIME,
+        ENDED_ORDER_RETENTION,
+    )
+    .await
+    .expect("the database answers");
+    assert_eq!(done.deleted, 0, "ended orders are kept for a day");
+    let after_a_day = now + chrono::Duration::hours(25);
+    let done = clean_up(
+        &pool,
+        Some(after_a_day),
+        ORDER_LIFETIME,
+        ENDED_ORDER_RETENTION,
+    )
+    .await
+    .expect("the database answers");
+    assert_eq!(
+        done,
+        CleanedUp {
+            expired: 0,
+            deleted: 2
+        },
+        "both ended orders are deleted after the retention"
+    );
+    assert!(states(&setup).await.is_empty(), "no order is left");
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_cleans_up_old_orders_when_it_starts() {
+    let mut setup = Setup::start(0, 30).await;
+    let enrolled = setup.enrol_without_relay(PROVIDER).await;
+    assistid_relay::db::migrate(&setup.pool())
+        .await
+        .expect("the schema");
+    let client = setup.pool().get().await.expect("the database");
+    let old = Uuid::new_v4();
+    let stuck = Uuid::new_v4();
+    let fresh = Uuid::new_v4();
+    for (id, state, age_hours) in [
+        (old, "complete", 48.0),
+        (stuck, "pending", 1.0),
+        (fresh, "failed", 1.0),
+    ] {
+        client
+            .execute(
+                "INSERT INTO bankid_orders (id, installation_id, environment, mode, state, \
+                 reserved_at, finished_at) VALUES ($1, $2, 'test', 'qr', $3, \
+                 clock_timestamp() - make_interval(secs => $4), \
+                 CASE WHEN $3 = 'pending' THEN NULL \
+                 ELSE clock_timestamp() - make_interval(secs => $4) END)",
+                &[&id, &enrolled.id, &state, &(age_hours * 3600.0)],
+            )
+            .await
+            .expect("an order row");
+    }
+    drop(client);
+    setup.start_instance().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = states(&setup).await;
+        if now == vec![(stuck, "expired".to_owned()), (fresh, "failed".to_owned())] {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "a starting instance expires the stuck order and deletes the two-day-old one, \
+             keeping the fresh one: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_test_starts_an_order_with_the_vendors_certificate_and_cancels_it_at_once() {
+    let setup = Setup::start(1, 30).await;
+    let installation = setup.enrol(PROVIDER).await;
+    let url = setup.url(0);
+    let (status, answer, _) = installation
+        .post(&url, "/v1/bankid/check", &json!({"environment": "prod"}))
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(
+        answer["error"]["code"], "environment_not_served",
+        "an environment without the vendor's BankID is refused before BankID is called"
+    );
+    assert!(setup.bankid.requests().is_empty(), "BankID was not called");
+
+    let (status, answer, _) = installation
+        .post(&url, "/v1/bankid/check", &json!({"environment": "test"}))
+        .await;
+    assert_eq!(status, 200, "BankID accepted the test: {answer}");
+    assert_eq!(answer["status"], "cancelled");
+    let requests = setup.bankid.requests();
+    let paths: Vec<&str> = requests.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["sign", "cancel"], "started and cancelled at once");
+    let (_, sign) = &requests[0];
+    let shown = STANDARD
+        .decode(sign["userVisibleData"].as_str().expect("a text"))
+        .expect("base64");
+    assert_eq!(
+        String::from_utf8(shown).expect("UTF-8"),
+        format!(
+            "Assistansanordnare: organisationsnummer 556036-0793\n\n{}",
+            assistid_relay::bankid::CHECK_TEXT
+        ),
+        "the test order names the provider and says nothing is signed"
+    );
+    assert!(
+        sign.get("userNonVisibleData").is_none(),
+        "nothing hidden is signed: {sign}"
+    );
+    assert_eq!(
+        states(&setup)
+            .await
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>(),
+        ["cancelled"],
+        "the test order is kept as cancelled (and cleaned up as any order)"
+    );
+    setup.stop().await;
+}

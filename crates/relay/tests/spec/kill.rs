@@ -38,6 +38,12 @@ async fn states(setup: &Setup, ids: &[Uuid]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_of_one_instance_mid_run_and_its_restart_lose_nothing_and_send_nothing_twice() {
+    const N: usize = 40;
+    // Every handover is signed before anything runs: signing is not what this test is about,
+    // and signing inside the queueing loop (while the senders already send) paced the queue by
+    // the signing's speed, so on a loaded machine the senders could drain it as fast as it
+    // filled and the kill came after the last send (`sent_before < N` failed).
+    let handovers: Vec<_> = (0..N).map(|_| good_handover()).collect();
     // One in-process instance serves the enrolment; two real processes send.
     let setup = Setup::start(1, 2).await;
     let installation = setup.enrol(PROVIDER).await;
@@ -47,11 +53,9 @@ async fn kill_9_of_one_instance_mid_run_and_its_restart_lose_nothing_and_send_no
     let in_process = setup.relays.remove(0);
     in_process.shutdown(Duration::from_secs(5)).await;
 
-    const N: usize = 40;
     let mut ids = Vec::new();
     let mut reports = Vec::new();
-    for i in 0..N {
-        let (report, body) = good_handover();
+    for (i, (report, body)) in handovers.into_iter().enumerate() {
         let url = if i % 2 == 0 { &first.url } else { &second.url };
         ids.push(installation.submit_ok(url, &body).await);
         reports.push(report);
