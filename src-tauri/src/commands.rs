@@ -1,5 +1,6 @@
 //! The Tauri commands. Each is a one-line delegation to [`assistid_app::App`] (run off the UI
-//! thread by [`Shell::run`]), with the JSON shapes converted at the boundary in [`crate::convert`].
+//! thread by [`Shell::run`]), answering with the app's view types as they are; only the month
+//! and shift ids the UI types are parsed here ([`crate::convert`]).
 
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _, State};
@@ -26,10 +27,10 @@ pub async fn month_review(shell: State<'_, Shell>, month: String) -> Answer<ipc:
     let lang = shell.language().into();
     shell
         .run(move |app| {
-            convert::review_in(
+            Ok(ipc::MonthReview::from_domain(
                 &app.month_review(convert::month(&month)?, Utc::now())?,
                 lang,
-            )
+            ))
         })
         .await
 }
@@ -41,26 +42,9 @@ pub async fn month_grid(
     month: String,
     person: String,
 ) -> Answer<ipc::MonthGridData> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| {
-            let month = convert::month(&month)?;
-            let now = Utc::now();
-            let mut grid = convert::month_grid_with_shifts(
-                &app.month_review(month, now)?,
-                &app.persons()?,
-                &app.team(&person, now)?,
-                &person,
-                &app.shifts_of_person_in_month(&person, month)?,
-            )?;
-            let pnr = assistid_core::ids::Personnummer::parse(&person, now.date_naive()).map_err(
-                |e| assistid_app::AppError::Invalid {
-                    field: "personnummer".into(),
-                    message: e.to_string(),
-                },
-            )?;
-            grid.granted_hours = ipc::GrantUsage::list(&app.grant_usage(month, Some(&pnr))?);
-            Ok(grid)
-        })
+        .run(move |app| app.month_grid(convert::month(&month)?, &person, lang, Utc::now()))
         .await
 }
 
@@ -68,7 +52,7 @@ pub async fn month_grid(
 #[tauri::command]
 pub async fn person_details(shell: State<'_, Shell>, person: String) -> Answer<ipc::PersonDetails> {
     shell
-        .run(move |app| convert::person_details(app, &person, Utc::now()))
+        .run(move |app| app.person_details(&person, Utc::now()))
         .await
 }
 
@@ -83,7 +67,7 @@ pub async fn add_team_member(
         .run(move |app| {
             let now = Utc::now();
             app.add_to_team(&person, &assistant, None, now)?;
-            convert::person_details(app, &person, now)
+            app.person_details(&person, now)
         })
         .await
 }
@@ -99,7 +83,7 @@ pub async fn remove_team_member(
         .run(move |app| {
             let now = Utc::now();
             app.remove_from_team(&person, &assistant, now)?;
-            convert::person_details(app, &person, now)
+            app.person_details(&person, now)
         })
         .await
 }
@@ -111,7 +95,7 @@ pub async fn add_grant(shell: State<'_, Shell>, grant: ipc::Grant) -> Answer<ipc
         .run(move |app| {
             let now = Utc::now();
             app.add_grant(&grant.input(), now)?;
-            convert::person_details(app, &grant.person, now)
+            app.person_details(&grant.person, now)
         })
         .await
 }
@@ -127,7 +111,7 @@ pub async fn remove_grant(
         .run(move |app| {
             let now = Utc::now();
             app.remove_grant(&person, i64::from(id), now)?;
-            convert::person_details(app, &person, now)
+            app.person_details(&person, now)
         })
         .await
 }
@@ -140,8 +124,8 @@ pub async fn add_shift(
 ) -> Answer<ipc::ShiftRecord> {
     shell
         .run(move |app| {
-            convert::shift_answer(app.add_shift(&convert::shift_input(&shift), Utc::now()))
-                .map(|saved| convert::shift_record(&saved.shift))
+            app.add_shift(&shift.input(), Utc::now())
+                .map(|saved| ipc::ShiftRecord::from(&saved.shift))
         })
         .await
 }
@@ -155,12 +139,8 @@ pub async fn update_shift(
 ) -> Answer<ipc::ShiftRecord> {
     shell
         .run(move |app| {
-            convert::shift_answer(app.update_shift(
-                convert::shift_id(&id)?,
-                &convert::shift_input(&shift),
-                Utc::now(),
-            ))
-            .map(|saved| convert::shift_record(&saved.shift))
+            app.update_shift(convert::shift_id(&id)?, &shift.input(), Utc::now())
+                .map(|saved| ipc::ShiftRecord::from(&saved.shift))
         })
         .await
 }
@@ -170,7 +150,8 @@ pub async fn update_shift(
 pub async fn delete_shift(shell: State<'_, Shell>, id: String) -> Answer<()> {
     shell
         .run(move |app| {
-            convert::shift_answer(app.delete_shift(convert::shift_id(&id)?, Utc::now())).map(|_| ())
+            app.delete_shift(convert::shift_id(&id)?, Utc::now())
+                .map(|_| ())
         })
         .await
 }
@@ -178,9 +159,7 @@ pub async fn delete_shift(shell: State<'_, Shell>, id: String) -> Answer<()> {
 /// The provider, persons and assistants.
 #[tauri::command]
 pub async fn register(shell: State<'_, Shell>) -> Answer<ipc::RegisterData> {
-    shell
-        .run(|app| convert::register(app.provider()?, &app.persons()?, &app.assistants()?))
-        .await
+    shell.run(|app| app.register_data()).await
 }
 
 /// Registers or updates the provider.
@@ -191,7 +170,7 @@ pub async fn save_provider(
 ) -> Answer<ipc::Provider> {
     shell
         .run(move |app| {
-            app.save_provider(&convert::provider_input(&provider), Utc::now())
+            app.save_provider(&provider.input(), Utc::now())
                 .map(|_| provider)
         })
         .await
@@ -204,10 +183,7 @@ pub async fn save_person(
     person: ipc::PersonWithAssistance,
 ) -> Answer<ipc::PersonWithAssistance> {
     shell
-        .run(move |app| {
-            app.save_person(&convert::person_input(&person), Utc::now())
-                .map(|_| person)
-        })
+        .run(move |app| app.save_person(&person.input(), Utc::now()).map(|_| person))
         .await
 }
 
@@ -219,7 +195,7 @@ pub async fn save_assistant(
 ) -> Answer<ipc::Assistant> {
     shell
         .run(move |app| {
-            app.save_assistant(&convert::assistant_input(&assistant), Utc::now())
+            app.save_assistant(&assistant.input(), Utc::now())
                 .map(|_| assistant)
         })
         .await
@@ -242,10 +218,8 @@ pub async fn export_reports(
     let result = shell
         .run(move |app| {
             let folder = app.data_dir().join("export").join(&month);
-            convert::export(
-                &app.export_reports(convert::month(&month)?, &folder, Utc::now())?,
-                &folder,
-            )
+            let index = app.export_reports(convert::month(&month)?, &folder, Utc::now())?;
+            Ok(ipc::ExportResult::new(index, &folder))
         })
         .await;
     progress(&handle, "export", 1, 1);

@@ -521,10 +521,8 @@ impl Shell {
     }
 }
 
-/// The app's errors as the UI receives them: the app's one conversion
-/// ([`assistid_app::IpcError::in_lang`]: [`assistid_app::AppError`], shift refusals, and the
-/// stable codes of the deletion rules, the certificate import, the environment choice and
-/// BankID's test service), or the shell's own error carried through a use case.
+/// The app's errors as the UI receives them, in Swedish: the app's one conversion
+/// ([`IpcError::in_lang`]).
 pub fn ipc_error(e: anyhow::Error) -> IpcError {
     ipc_error_in(e, ipc::Language::Sv)
 }
@@ -532,11 +530,7 @@ pub fn ipc_error(e: anyhow::Error) -> IpcError {
 /// [`ipc_error`] with the message in `language`: the app's told errors and shift refusals
 /// (code and parameters) are rendered in it; messages not yet in a catalog stay Swedish.
 pub fn ipc_error_in(e: anyhow::Error, language: ipc::Language) -> IpcError {
-    // A shell error carried through a use case comes back unchanged.
-    if let Some(own) = e.downcast_ref::<IpcError>() {
-        return own.clone();
-    }
-    assistid_app::IpcError::in_lang(e, language.into()).into()
+    IpcError::in_lang(e, language.into())
 }
 
 /// The environment as the UI names it.

@@ -44,7 +44,7 @@ impl SubmissionDesk {
             .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
             .map(|_| ())
             .map_err(|_| {
-                IpcError::shell(
+                ipc::shell_error(
                     "submission_running",
                     &crate::ipc::shell_texts::SUBMISSION_RUNNING.text(),
                 )
