@@ -214,7 +214,7 @@ pub fn item(view: &SubmissionView) -> ipc::SubmissionItem {
         month: view.month.clone(),
         person_name: view.person.clone(),
         assistant_name: view.assistant.clone(),
-        state: ipc::SubmissionState::from_code(view.state),
+        state: view.state,
         attempts: view.attempts,
         tx_id: view.tx_id.clone(),
         fk_message: view.fk_message.clone(),

@@ -349,7 +349,7 @@ pub fn check_file(app: &App, file: &ipc::ImportFile) -> anyhow::Result<FileCheck
             .map(|s| CheckedSending {
                 submission_id: s.submission_id.to_string(),
                 environment: s.environment,
-                state: ipc::SubmissionState::from_code(s.state),
+                state: s.state,
                 tx_id: s.tx_id,
                 sent_at: s.sent_at.map(|t| t.to_rfc3339()),
             })

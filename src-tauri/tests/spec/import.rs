@@ -234,7 +234,7 @@ fn an_excel_file_changed_on_disk_after_its_preview_is_not_committed() {
     let err = desk
         .commit(&app, &chosen.file_token, &[])
         .expect_err("other bytes than the previewed are refused");
-    let refused = ipc::IpcError::from(assistid_app::IpcError::from(err));
+    let refused = ipc::IpcError::from(err);
     assert_eq!(
         refused.code, "import_file_changed",
         "refused because the bytes changed, before anything about its rows: {refused:?}"

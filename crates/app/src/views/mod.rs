@@ -135,12 +135,25 @@ pub enum SubmissionState {
 }
 
 impl SubmissionState {
-    /// The state of the outbox's state code; anything unknown is uncertain, never sent.
-    pub fn from_code(code: &str) -> Self {
-        match code.parse::<assistid_store::SubmissionState>() {
-            Ok(state) => Self::from(state),
-            Err(_) => SubmissionState::Uncertain,
+    /// The stable snake_case code (what it serializes as; the outbox's own code).
+    pub fn code(self) -> &'static str {
+        match self {
+            SubmissionState::Queued => "queued",
+            SubmissionState::Sending => "sending",
+            SubmissionState::Accepted => "accepted",
+            SubmissionState::Rejected => "rejected",
+            SubmissionState::FailedWillRetry => "failed_will_retry",
+            SubmissionState::Uncertain => "uncertain",
+            SubmissionState::FailedFinal => "failed_final",
+            SubmissionState::Abandoned => "abandoned",
         }
+    }
+}
+
+impl std::fmt::Display for SubmissionState {
+    /// The code.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
