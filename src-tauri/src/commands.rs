@@ -702,12 +702,8 @@ pub async fn prepare_recovery_key(shell: State<'_, Shell>) -> Answer<ipc::Recove
 fn signatory_list(app: &assistid_app::App) -> anyhow::Result<Vec<ipc::Signatory>> {
     Ok(app
         .signatories()?
-        .into_iter()
-        .map(|s| ipc::Signatory {
-            personnummer: s.personnummer.digits().to_owned(),
-            masked: s.personnummer.masked(),
-            name: s.full_name(),
-        })
+        .iter()
+        .map(ipc::Signatory::from)
         .collect())
 }
 
@@ -787,18 +783,7 @@ pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
             Ok(app
                 .going_live(chrono::Utc::now())?
                 .into_iter()
-                .map(|s| ipc::LiveStep {
-                    code: s.code.to_owned(),
-                    title: s.title_text.render(lang),
-                    state: match s.state {
-                        assistid_app::going_live::StepState::Done => ipc::LiveStepState::Done,
-                        assistid_app::going_live::StepState::ToDo => ipc::LiveStepState::ToDo,
-                        assistid_app::going_live::StepState::Attention => {
-                            ipc::LiveStepState::Attention
-                        }
-                    },
-                    detail: s.detail_text.render(lang),
-                })
+                .map(|s| ipc::LiveStep::from_domain(&s, lang))
                 .collect())
         })
         .await
@@ -808,11 +793,7 @@ fn check_outcome(
     c: assistid_app::going_live::CheckOutcome,
     lang: assistid_core::text::Lang,
 ) -> ipc::CheckOutcome {
-    ipc::CheckOutcome {
-        ok: c.ok,
-        code: c.code,
-        message: c.text.render(lang),
-    }
+    ipc::CheckOutcome::from_domain(c, lang)
 }
 
 /// "Testa anslutningen till Försäkringskassan": a TLS handshake with the folder's FK service

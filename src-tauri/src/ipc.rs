@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 // The view types of the app's use cases, defined once there (the overview, the month review
-// and grid, the register, decisions and their use, the export), and the app's one error.
+// and grid, the register, decisions and their use, the export, the going-live checklist and
+// checks, the signatories), and the app's one error.
 pub use assistid_app::IpcError;
+/// Where a step of going live stands (the app's own enum).
+pub use assistid_app::going_live::StepState as LiveStepState;
 pub use assistid_app::reports::{ExportedReport, ExportedSignature};
 pub use assistid_app::views::{
     Assistant, AssistantColumn, CalculationPeriod, Employment, ExportResult, Grant, GrantPeriod,
@@ -20,6 +23,7 @@ pub use assistid_app::views::{
     ReportReview, ReportRow, ReportSummary, Severity, ShiftInput, ShiftRecord, ShiftTime,
     SubmissionState, TeamMember, TimeKind, Totals, UsageLevel,
 };
+pub use assistid_app::views::{CheckOutcome, LiveStep, Signatory};
 
 impl From<Language> for assistid_core::text::Lang {
     fn from(language: Language) -> Self {
@@ -153,54 +157,6 @@ pub struct CertificateInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub message: Option<String>,
-}
-
-/// A person who signs for the provider (firmatecknare).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Signatory {
-    /// The personnummer, 12 digits (what `start_provider_batch` takes to choose the signer).
-    pub personnummer: String,
-    /// The personnummer masked, for display.
-    pub masked: String,
-    /// First and last name.
-    pub name: String,
-}
-
-/// Where a step of going live stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum LiveStepState {
-    /// Done.
-    Done,
-    /// Still to do.
-    ToDo,
-    /// Done once, needs attention now (a certificate about to expire or expired).
-    Attention,
-}
-
-/// One step of the going-live checklist in Settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct LiveStep {
-    /// `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
-    /// `production`.
-    pub code: String,
-    /// The step (Swedish).
-    pub title: String,
-    /// Where it stands.
-    pub state: LiveStepState,
-    /// What is done or what to do next (Swedish).
-    pub detail: String,
-}
-
-/// The outcome of "Testa anslutningen till Försäkringskassan" or "Testa BankID".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CheckOutcome {
-    /// True when the check passed.
-    pub ok: bool,
-    /// `ok`, or what failed.
-    pub code: String,
-    /// What was checked and found (Swedish).
-    pub message: String,
 }
 
 /// The Settings screen.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 mod grid;
 mod register;
 mod review;
+mod settings;
 
 pub use grid::{AssistantColumn, MonthGridData, Occurrence, ShiftInput, ShiftRecord, ShiftTime};
 pub use register::{
@@ -21,6 +22,7 @@ pub use register::{
     Provider, RegisterData, TeamMember,
 };
 pub use review::{KindTotal, MonthReview, PeriodRange, ReportReview, ReportRow, TimeKind, Totals};
+pub use settings::{CheckOutcome, LiveStep, Signatory};
 
 /// The month's reports written for the user: the export's index and the folder it went to.
 #[derive(Debug, Clone, Serialize)]

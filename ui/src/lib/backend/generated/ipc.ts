@@ -876,12 +876,12 @@ export type LiveStepState = "done" | "to_do" | "attention";
  */
 export type LiveStep = { 
 /**
- * `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
- * `production`.
+ * `fk_agreement`, `fk_client_certificate`, `fk_ca` (or `fk_relay` for a folder that
+ * sends through the vendor's relay), `bankid_rp`, `first_test_report`, `production`.
  */
 code: string, 
 /**
- * The step (Swedish).
+ * The step, in the UI's language.
  */
 title: string, 
 /**
@@ -889,7 +889,7 @@ title: string,
  */
 state: LiveStepState, 
 /**
- * What is done or what to do next (Swedish).
+ * What is done or what to do next, in the UI's language.
  */
 detail: string, };
 
@@ -906,7 +906,7 @@ ok: boolean,
  */
 code: string, 
 /**
- * What was checked and found (Swedish).
+ * What was checked and found, in the UI's language.
  */
 message: string, };
 
