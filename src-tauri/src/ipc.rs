@@ -1,10 +1,11 @@
 //! The shapes that cross the IPC boundary, as the UI sees them.
 //!
-//! Each type derives [`ts_rs::TS`]; [`typescript_bindings`] renders them all into
-//! `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails when that
-//! file is stale). The review shapes are converted from the domain's own JSON (the same JSON the
-//! CLI prints with `review --json`, described in `schemas/review.schema.json`), so the UI and the
-//! CLI can never disagree about a field.
+//! The app's view types (`assistid_app::views`) and its one [`IpcError`] are re-exported as
+//! they are, never mirrored; the shapes defined here are those of the shell's own commands that
+//! have no app view type yet. Each derives [`ts_rs::TS`]; [`typescript_bindings`] renders them
+//! all into `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails
+//! when that file is stale). The month review is the same JSON the CLI prints with
+//! `review --json` (`schemas/review.schema.json`; `tests/spec/boundary.rs` proves it).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use assistid_app::{App, KeySource};
+use assistid_core::text::Lang;
 use tauri::AppHandle;
 
 use crate::ipc::{self, IpcError, Workspace};
@@ -109,7 +110,7 @@ fn open_workspace(root: &Path, keys: &KeySource, workspace: Workspace) -> anyhow
 }
 
 fn opening_error(e: anyhow::Error) -> IpcError {
-    let err = ipc_error(e);
+    let err = IpcError::in_lang(e, Lang::Sv);
     tracing::error!(code = %err.code, "data folder not opened");
     err
 }
@@ -220,7 +221,7 @@ impl Shell {
             let app = app
                 .lock()
                 .map_err(|_| internal("en tidigare åtgärd avbröts mitt i; starta om Assistid"))?;
-            work(&app).map_err(|e| ipc_error_in(e, language))
+            work(&app).map_err(|e| IpcError::in_lang(e, language.into()))
         })
         .await
         .map_err(|e| internal(&format!("åtgärden avbröts ({e})")))?
@@ -286,7 +287,7 @@ impl Shell {
                 settings.bankid_test = facts.bankid_test;
             }
             Err(e) => {
-                tracing::warn!(code = %ipc_error(e).code, "settings not read");
+                tracing::warn!(code = %IpcError::in_lang(e, Lang::Sv).code, "settings not read");
             }
         }
         settings
@@ -449,7 +450,7 @@ impl Shell {
         })
         .await
         .map_err(|e| internal(&format!("bytet av datamapp avbröts ({e})")))?
-        .map_err(|e| self.explain_refusal(ipc_error(e), target))?;
+        .map_err(|e| self.explain_refusal(IpcError::in_lang(e, Lang::Sv), target))?;
         let left = {
             let mut open = self.open.write().unwrap_or_else(|p| p.into_inner());
             // Checked again with the folder locked: nothing may have started meanwhile.
@@ -519,18 +520,6 @@ impl Shell {
             ..Default::default()
         }
     }
-}
-
-/// The app's errors as the UI receives them, in Swedish: the app's one conversion
-/// ([`IpcError::in_lang`]).
-pub fn ipc_error(e: anyhow::Error) -> IpcError {
-    ipc_error_in(e, ipc::Language::Sv)
-}
-
-/// [`ipc_error`] with the message in `language`: the app's told errors and shift refusals
-/// (code and parameters) are rendered in it; messages not yet in a catalog stay Swedish.
-pub fn ipc_error_in(e: anyhow::Error, language: ipc::Language) -> IpcError {
-    IpcError::in_lang(e, language.into())
 }
 
 /// The environment as the UI names it.

@@ -100,11 +100,7 @@ fn ipc_call_initiator(options: &SigningOptions) -> Option<ipc::CallInitiator> {
 }
 
 fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
-    IpcError {
-        code: e.code().to_owned(),
-        message: e.to_string(),
-        ..Default::default()
-    }
+    IpcError::of_signing(e, assistid_core::text::Lang::Sv)
 }
 
 impl SigningDesk {

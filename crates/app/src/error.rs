@@ -273,6 +273,17 @@ impl IpcError {
         IpcError::coded("invalid_input", format!("{field}: {message}"))
     }
 
+    /// A signing failure as the UI is told it, without going through `anyhow`: a refusal keeps
+    /// its own code (`nothing_to_sign`, `not_a_signatory`, …) with its Swedish message; an
+    /// error of the app inside ([`crate::signing::SigningError::Other`]) is told as
+    /// [`IpcError::in_lang`] tells it, in `lang`.
+    pub fn of_signing(err: crate::signing::SigningError, lang: Lang) -> Self {
+        match err {
+            crate::signing::SigningError::Other(inner) => IpcError::in_lang(inner, lang),
+            refusal => IpcError::coded(refusal.code(), refusal.to_string()),
+        }
+    }
+
     /// The error `code` with `text` rendered in `lang`.
     pub fn told(code: impl Into<String>, text: &Text, lang: Lang) -> Self {
         IpcError {

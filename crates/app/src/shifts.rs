@@ -112,17 +112,6 @@ impl From<ShiftRefused> for IpcError {
     }
 }
 
-/// The IPC error of a failed shift use case: a [`ShiftRefused`] keeps its own code, anything
-/// else is converted as usual.
-pub fn ipc_error(err: anyhow::Error) -> IpcError {
-    ipc_error_in(err, Lang::Sv)
-}
-
-/// [`ipc_error`] with the message in `lang` ([`IpcError::in_lang`], the one conversion).
-pub fn ipc_error_in(err: anyhow::Error, lang: Lang) -> IpcError {
-    IpcError::in_lang(err, lang)
-}
-
 /// The shift refusals' templates, Swedish and English side by side.
 pub mod templates {
     use assistid_core::text::Template;
