@@ -418,9 +418,12 @@ impl Shell {
         let (current, workspace) = self.opened(|o| (o.app.clone(), o.workspace));
         // What the open folder holds decides whether the choice needs the other folder.
         let holds_demo = match &current {
-            Ok(app) => {
-                Some(Self::run_on(app.clone(), |app| Ok(app.data_kind()?.code() == "demo")).await?)
-            }
+            Ok(app) => Some(
+                Self::run_on(app.clone(), |app| {
+                    Ok(app.data_kind()? == assistid_app::submit::DataKind::Demo)
+                })
+                .await?,
+            ),
             Err(_) => None,
         };
         let target = match (environment, holds_demo) {
@@ -597,7 +600,7 @@ pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Res
             message: Some(c.message),
         })
         .collect();
-    let fk_services = (env.data_kind.code() == "real").then(|| {
+    let fk_services = (env.data_kind == assistid_app::submit::DataKind::Real).then(|| {
         env.fk
             .iter()
             .map(|service| ipc::FkService {
@@ -613,7 +616,7 @@ pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Res
             })
             .collect()
     });
-    let bankid_test = if env.data_kind.code() == "real" {
+    let bankid_test = if env.data_kind == assistid_app::submit::DataKind::Real {
         let service = app.bankid_test_service()?;
         let ca = |c: &assistid_app::environments::CaCertificate| ipc::CaCertificate {
             subject: c.subject.clone(),
