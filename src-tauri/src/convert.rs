@@ -4,8 +4,6 @@
 use assistid_app::AppError;
 use assistid_core::model::ReportMonth;
 
-use crate::ipc;
-
 /// Parses `YYYY-MM` from the UI.
 pub fn month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {
@@ -17,18 +15,11 @@ pub fn month(text: &str) -> anyhow::Result<ReportMonth> {
     })
 }
 
-/// A shift id from the UI (the store's row id as text).
+/// A shift id from the UI (the store's row id as text); one that is not an id is refused as
+/// the app refuses a shift that is not there (`shift_not_found`).
 pub fn shift_id(id: &str) -> anyhow::Result<assistid_app::shifts::ShiftId> {
     id.trim()
         .parse::<i64>()
         .map(assistid_app::shifts::ShiftId::new)
-        .map_err(|_| {
-            anyhow::Error::new(ipc::IpcError::coded(
-                "shift_not_found",
-                format!(
-                    "Passet {id:?} finns inte (okänt pass-id). Läs in månaden igen och försök \
-                     på nytt."
-                ),
-            ))
-        })
+        .map_err(|_| assistid_app::shifts::ShiftRefused::not_found().into())
 }

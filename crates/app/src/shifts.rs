@@ -91,6 +91,12 @@ pub struct ShiftRefused {
 }
 
 impl ShiftRefused {
+    /// The shift is not there (`shift_not_found`): deleted meanwhile, or an id that was never
+    /// one (a front end hands over the ids it was given).
+    pub fn not_found() -> Self {
+        Self::new("shift_not_found", None, templates::SHIFT_NOT_FOUND.text())
+    }
+
     fn new(code: &'static str, field: Option<&'static str>, text: Text) -> Self {
         Self {
             code,
@@ -602,9 +608,7 @@ impl App {
         self.store()
             .shift(id)
             .map_err(AppError::from)?
-            .ok_or_else(|| {
-                ShiftRefused::new("shift_not_found", None, templates::SHIFT_NOT_FOUND.text()).into()
-            })
+            .ok_or_else(|| ShiftRefused::not_found().into())
     }
 
     fn stored(&self, id: ShiftId) -> anyhow::Result<ShiftView> {
