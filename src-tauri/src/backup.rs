@@ -15,7 +15,7 @@ use chrono::Utc;
 use tauri::{AppHandle, Manager as _};
 
 use crate::ipc::{self, IpcError};
-use crate::shell::{DATABASE_FILE, Shell, ipc_error};
+use crate::shell::{DATABASE_FILE, Shell};
 
 /// How often the daily backup checks whether one is due (it writes at most once a day).
 const DAILY_CHECK: Duration = Duration::from_secs(60 * 60);
@@ -90,7 +90,10 @@ fn daily(handle: &AppHandle) {
         Ok(Some(written)) => tracing::info!(bytes = written.bytes, "daily backup written"),
         Ok(None) => {}
         // Remembered for the overview's warning; only the code goes to the log.
-        Err(e) => tracing::warn!(code = %ipc_error(e).code, "daily backup failed"),
+        Err(e) => tracing::warn!(
+            code = %IpcError::in_lang(e, assistid_app::core_types::text::Lang::Sv).code,
+            "daily backup failed"
+        ),
     }
 }
 
@@ -126,7 +129,7 @@ pub async fn restore(
         message: format!("återställningen avbröts ({e})"),
         ..Default::default()
     })?
-    .map_err(ipc_error)?;
+    .map_err(IpcError::from)?;
     shell.open_restored(desks, app)?;
     let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(ipc::RestoreResult {

@@ -114,6 +114,7 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
         CheckOutcome,
         Settings,
         ExportedReport,
+        ExportedSignature,
         ExportResult,
         ImportFile,
         ChosenFile,

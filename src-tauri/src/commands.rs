@@ -1,5 +1,6 @@
 //! The Tauri commands. Each is a one-line delegation to [`assistid_app::App`] (run off the UI
-//! thread by [`Shell::run`]), with the JSON shapes converted at the boundary in [`crate::convert`].
+//! thread by [`Shell::run`]), answering with the app's view types as they are; only the month
+//! and shift ids the UI types are parsed here ([`crate::convert`]).
 
 use chrono::Utc;
 use tauri::{AppHandle, State};
@@ -27,10 +28,10 @@ pub async fn month_review(shell: State<'_, Shell>, month: String) -> Answer<ipc:
     let lang = shell.language().into();
     shell
         .run(move |app| {
-            convert::review_in(
+            Ok(ipc::MonthReview::from_domain(
                 &app.month_review(convert::month(&month)?, Utc::now())?,
                 lang,
-            )
+            ))
         })
         .await
 }
@@ -42,25 +43,9 @@ pub async fn month_grid(
     month: String,
     person: String,
 ) -> Answer<ipc::MonthGridData> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| {
-            let month = convert::month(&month)?;
-            let now = Utc::now();
-            let mut grid = convert::month_grid_with_shifts(
-                &app.month_review(month, now)?,
-                &app.persons()?,
-                &app.team(&person, now)?,
-                &person,
-                &app.shifts_of_person_in_month(&person, month)?,
-            )?;
-            let pnr = assistid_app::core_types::ids::Personnummer::parse(&person, now.date_naive())
-                .map_err(|e| assistid_app::AppError::Invalid {
-                    field: "personnummer".into(),
-                    message: e.to_string(),
-                })?;
-            grid.granted_hours = ipc::GrantUsage::list(&app.grant_usage(month, Some(&pnr))?);
-            Ok(grid)
-        })
+        .run(move |app| app.month_grid(convert::month(&month)?, &person, lang, Utc::now()))
         .await
 }
 
@@ -68,7 +53,7 @@ pub async fn month_grid(
 #[tauri::command]
 pub async fn person_details(shell: State<'_, Shell>, person: String) -> Answer<ipc::PersonDetails> {
     shell
-        .run(move |app| convert::person_details(app, &person, Utc::now()))
+        .run(move |app| app.person_details(&person, Utc::now()))
         .await
 }
 
@@ -83,7 +68,7 @@ pub async fn add_team_member(
         .run(move |app| {
             let now = Utc::now();
             app.add_to_team(&person, &assistant, None, now)?;
-            convert::person_details(app, &person, now)
+            app.person_details(&person, now)
         })
         .await
 }
@@ -99,7 +84,7 @@ pub async fn remove_team_member(
         .run(move |app| {
             let now = Utc::now();
             app.remove_from_team(&person, &assistant, now)?;
-            convert::person_details(app, &person, now)
+            app.person_details(&person, now)
         })
         .await
 }
@@ -111,7 +96,7 @@ pub async fn add_grant(shell: State<'_, Shell>, grant: ipc::Grant) -> Answer<ipc
         .run(move |app| {
             let now = Utc::now();
             app.add_grant(&grant.input(), now)?;
-            convert::person_details(app, &grant.person, now)
+            app.person_details(&grant.person, now)
         })
         .await
 }
@@ -127,7 +112,7 @@ pub async fn remove_grant(
         .run(move |app| {
             let now = Utc::now();
             app.remove_grant(&person, i64::from(id), now)?;
-            convert::person_details(app, &person, now)
+            app.person_details(&person, now)
         })
         .await
 }
@@ -140,8 +125,8 @@ pub async fn add_shift(
 ) -> Answer<ipc::ShiftRecord> {
     shell
         .run(move |app| {
-            convert::shift_answer(app.add_shift(&convert::shift_input(&shift), Utc::now()))
-                .map(|saved| convert::shift_record(&saved.shift))
+            app.add_shift(&shift.input(), Utc::now())
+                .map(|saved| ipc::ShiftRecord::from(&saved.shift))
         })
         .await
 }
@@ -155,12 +140,8 @@ pub async fn update_shift(
 ) -> Answer<ipc::ShiftRecord> {
     shell
         .run(move |app| {
-            convert::shift_answer(app.update_shift(
-                convert::shift_id(&id)?,
-                &convert::shift_input(&shift),
-                Utc::now(),
-            ))
-            .map(|saved| convert::shift_record(&saved.shift))
+            app.update_shift(convert::shift_id(&id)?, &shift.input(), Utc::now())
+                .map(|saved| ipc::ShiftRecord::from(&saved.shift))
         })
         .await
 }
@@ -170,7 +151,8 @@ pub async fn update_shift(
 pub async fn delete_shift(shell: State<'_, Shell>, id: String) -> Answer<()> {
     shell
         .run(move |app| {
-            convert::shift_answer(app.delete_shift(convert::shift_id(&id)?, Utc::now())).map(|_| ())
+            app.delete_shift(convert::shift_id(&id)?, Utc::now())
+                .map(|_| ())
         })
         .await
 }
@@ -178,9 +160,7 @@ pub async fn delete_shift(shell: State<'_, Shell>, id: String) -> Answer<()> {
 /// The provider, persons and assistants.
 #[tauri::command]
 pub async fn register(shell: State<'_, Shell>) -> Answer<ipc::RegisterData> {
-    shell
-        .run(|app| convert::register(app.provider()?, &app.persons()?, &app.assistants()?))
-        .await
+    shell.run(|app| app.register_data()).await
 }
 
 /// Registers or updates the provider.
@@ -191,7 +171,7 @@ pub async fn save_provider(
 ) -> Answer<ipc::Provider> {
     shell
         .run(move |app| {
-            app.save_provider(&convert::provider_input(&provider), Utc::now())
+            app.save_provider(&provider.input(), Utc::now())
                 .map(|_| provider)
         })
         .await
@@ -204,10 +184,7 @@ pub async fn save_person(
     person: ipc::PersonWithAssistance,
 ) -> Answer<ipc::PersonWithAssistance> {
     shell
-        .run(move |app| {
-            app.save_person(&convert::person_input(&person), Utc::now())
-                .map(|_| person)
-        })
+        .run(move |app| app.save_person(&person.input(), Utc::now()).map(|_| person))
         .await
 }
 
@@ -219,7 +196,7 @@ pub async fn save_assistant(
 ) -> Answer<ipc::Assistant> {
     shell
         .run(move |app| {
-            app.save_assistant(&convert::assistant_input(&assistant), Utc::now())
+            app.save_assistant(&assistant.input(), Utc::now())
                 .map(|_| assistant)
         })
         .await
@@ -242,10 +219,8 @@ pub async fn export_reports(
     let result = shell
         .run(move |app| {
             let folder = app.data_dir().join("export").join(&month);
-            convert::export(
-                &app.export_reports(convert::month(&month)?, &folder, Utc::now())?,
-                &folder,
-            )
+            let index = app.export_reports(convert::month(&month)?, &folder, Utc::now())?;
+            Ok(ipc::ExportResult::new(index, &folder))
         })
         .await;
     progress(&handle, "export", 1, 1);
@@ -456,7 +431,7 @@ pub async fn open_import_file(
     desks
         .import
         .open(&shell.data_dir(), &file)
-        .map_err(|e| crate::shell::ipc_error_in(e.into(), shell.language()))
+        .map_err(|e| IpcError::in_lang(e.into(), shell.language().into()))
 }
 
 /// Previews a staged file: every problem with its row, column and value.
@@ -517,7 +492,7 @@ pub async fn cancel_import(
     desks
         .import
         .cancel(&file_token)
-        .map_err(|e| crate::shell::ipc_error_in(e.into(), shell.language()))
+        .map_err(|e| IpcError::in_lang(e.into(), shell.language().into()))
 }
 
 /// Starts a BankID order for one report, signed by its assistant or by the provider: with
@@ -726,12 +701,8 @@ pub async fn prepare_recovery_key(shell: State<'_, Shell>) -> Answer<ipc::Recove
 fn signatory_list(app: &assistid_app::App) -> anyhow::Result<Vec<ipc::Signatory>> {
     Ok(app
         .signatories()?
-        .into_iter()
-        .map(|s| ipc::Signatory {
-            personnummer: s.personnummer.digits().to_owned(),
-            masked: s.personnummer.masked(),
-            name: s.full_name(),
-        })
+        .iter()
+        .map(ipc::Signatory::from)
         .collect())
 }
 
@@ -811,18 +782,7 @@ pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
             Ok(app
                 .going_live(chrono::Utc::now())?
                 .into_iter()
-                .map(|s| ipc::LiveStep {
-                    code: s.code.to_owned(),
-                    title: s.title_text.render(lang),
-                    state: match s.state {
-                        assistid_app::going_live::StepState::Done => ipc::LiveStepState::Done,
-                        assistid_app::going_live::StepState::ToDo => ipc::LiveStepState::ToDo,
-                        assistid_app::going_live::StepState::Attention => {
-                            ipc::LiveStepState::Attention
-                        }
-                    },
-                    detail: s.detail_text.render(lang),
-                })
+                .map(|s| ipc::LiveStep::from_domain(&s, lang))
                 .collect())
         })
         .await
@@ -832,11 +792,7 @@ fn check_outcome(
     c: assistid_app::going_live::CheckOutcome,
     lang: assistid_app::core_types::text::Lang,
 ) -> ipc::CheckOutcome {
-    ipc::CheckOutcome {
-        ok: c.ok,
-        code: c.code,
-        message: c.text.render(lang),
-    }
+    ipc::CheckOutcome::from_domain(c, lang)
 }
 
 /// "Testa anslutningen till Försäkringskassan": a TLS handshake with the folder's FK service

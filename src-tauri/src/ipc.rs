@@ -1,57 +1,35 @@
 //! The shapes that cross the IPC boundary, as the UI sees them.
 //!
-//! Each type derives [`ts_rs::TS`]; `bindings::typescript_bindings` renders them all into
-//! `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails when that
-//! file is stale). The review shapes are converted from the domain's own JSON (the same JSON the
-//! CLI prints with `review --json`, described in `schemas/review.schema.json`), so the UI and the
-//! CLI can never disagree about a field.
+//! The app's view types (`assistid_app::views`) and its one [`IpcError`] are re-exported as
+//! they are, never mirrored; the shapes defined here are those of the shell's own commands that
+//! have no app view type yet. Each derives [`ts_rs::TS`]; `bindings::typescript_bindings` renders
+//! them all into `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails
+//! when that file is stale). The month review is the same JSON the CLI prints with
+//! `review --json` (`schemas/review.schema.json`; `tests/spec/boundary.rs` proves it).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-// The view types of the app's use cases, defined once there (the overview, decisions and
-// their use).
+// The view types of the app's use cases, defined once there (the overview, the month review
+// and grid, the register, decisions and their use, the export, the going-live checklist and
+// checks, the signatories), and the app's one error.
+pub use assistid_app::IpcError;
+/// Where a step of going live stands (the app's own enum).
+pub use assistid_app::going_live::StepState as LiveStepState;
+pub use assistid_app::reports::{ExportedReport, ExportedSignature};
 pub use assistid_app::views::{
-    Grant, GrantPeriod, GrantUsage, Issue, MonthOverview, ReportSummary, Severity, SubmissionState,
-    UsageLevel,
+    Assistant, AssistantColumn, CalculationPeriod, Employment, ExportResult, Grant, GrantPeriod,
+    GrantUsage, Issue, KindTotal, MonthGridData, MonthOverview, MonthReview, Occurrence,
+    PeriodLength, PeriodRange, PersonDetails, PersonWithAssistance, Provider, RegisterData,
+    ReportReview, ReportRow, ReportSummary, Severity, ShiftInput, ShiftRecord, ShiftTime,
+    SubmissionState, TeamMember, TimeKind, Totals, UsageLevel,
 };
+pub use assistid_app::views::{CheckOutcome, LiveStep, Signatory};
 // The import session's shapes, defined once in the app's import session.
 pub use assistid_app::import_session::{
     ChosenFile, ImportCounts, ImportFile, ImportPreview, ImportProblem, ImportResult, ImportRow,
     ImportRowStatus, SourceInfo,
 };
-
-/// The one error shape every command rejects with: a stable code, a message in the UI's
-/// language, and the message's own code and parameters.
-///
-/// Mirrors [`assistid_app::IpcError`] (a spec test proves both serialize alike).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct IpcError {
-    /// Stable snake_case code the UI may branch on (`not_available`, `invalid_input`, …).
-    pub code: String,
-    /// Text for coordinators in the UI's language (Swedish by default): what is wrong and where.
-    pub message: String,
-    /// The message's own stable code (`shift_note_too_long`, …); empty for a message not
-    /// built from one (see `assistid_core::text`).
-    #[serde(default)]
-    pub message_code: String,
-    /// The message's parameters by name, in the same language as `message`; a parameter that
-    /// is a message of its own (`what`) also gives its code (`what@code`) and parameters
-    /// (`what@name`), so the UI renders the whole message again after a language switch.
-    #[serde(default)]
-    pub params: std::collections::BTreeMap<String, String>,
-}
-
-impl From<assistid_app::IpcError> for IpcError {
-    fn from(e: assistid_app::IpcError) -> Self {
-        IpcError {
-            code: e.code,
-            message: e.message,
-            message_code: e.message_code,
-            params: e.params,
-        }
-    }
-}
 
 impl From<Language> for assistid_app::core_types::text::Lang {
     fn from(language: Language) -> Self {
@@ -62,29 +40,9 @@ impl From<Language> for assistid_app::core_types::text::Lang {
     }
 }
 
-impl From<anyhow::Error> for IpcError {
-    fn from(e: anyhow::Error) -> Self {
-        // A shell error carried through a use case comes back unchanged.
-        if let Some(own) = e.downcast_ref::<IpcError>() {
-            return own.clone();
-        }
-        // The app's one conversion (a shift refusal keeps its own code, `time_ambiguous`, …);
-        // messages in Swedish.
-        assistid_app::IpcError::from(e).into()
-    }
-}
-
-impl std::fmt::Display for IpcError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.message, self.code)
-    }
-}
-
-impl std::error::Error for IpcError {}
-
 /// The desktop shell's own messages (see [`assistid_app::core_types::text`]): what the shell says itself,
 /// beside the app layer's errors. The shell sends them in Swedish with their code and
-/// parameters ([`IpcError::shell`]); the UI renders them in its language from
+/// parameters ([`shell_error`]); the UI renders them in its language from
 /// `ui/src/lib/backend/generated/messages.ts`.
 pub mod shell_texts {
     use assistid_app::core_types::text::Template;
@@ -133,353 +91,10 @@ pub mod shell_texts {
     }
 }
 
-impl IpcError {
-    /// The shell's own error `code`, told as `text`: the message in Swedish with the text's
-    /// code and parameters, so the UI renders it in its own language.
-    pub fn shell(code: &str, text: &assistid_app::core_types::text::Text) -> Self {
-        use assistid_app::core_types::text::Lang;
-        IpcError {
-            code: code.to_owned(),
-            message: text.render(Lang::Sv),
-            message_code: text.code().to_owned(),
-            params: text.params_flat(Lang::Sv),
-        }
-    }
-
-    /// The answer of a command whose use case the app crate does not offer yet.
-    pub fn not_available(what: &str) -> Self {
-        IpcError {
-            code: "not_available".to_owned(),
-            message: format!("{what} finns inte i den här versionen av Assistid ännu."),
-            ..Default::default()
-        }
-    }
-
-    /// A value from the UI that is not what the command expects.
-    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
-        IpcError {
-            code: "invalid_input".to_owned(),
-            message: format!("{field}: {message}"),
-            ..Default::default()
-        }
-    }
-}
-
-/// The kind of time (FK's `tidsslag`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeKind {
-    /// Active time.
-    Aktiv,
-    /// Waiting time (väntetid).
-    Vante,
-    /// On call (beredskap).
-    Beredskap,
-}
-
-/// Minutes of one kind of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct KindTotal {
-    /// Wall-clock minutes, as FK's document reads them.
-    pub clock_minutes: u32,
-    /// Minutes actually worked (differs across a DST change).
-    pub real_minutes: u32,
-}
-
-/// A report's totals per kind of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Totals {
-    /// Active time.
-    pub aktiv: KindTotal,
-    /// Waiting time.
-    pub vante: KindTotal,
-    /// On call.
-    pub beredskap: KindTotal,
-}
-
-/// One FK report row (a shift split at midnight).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ReportRow {
-    /// Day of the month.
-    pub day: u32,
-    /// `HH.MM`.
-    pub from: String,
-    /// `HH.MM`; `24.00` ends a row at midnight.
-    pub to: String,
-    /// Kind of time.
-    pub kind: TimeKind,
-    /// Wall-clock minutes.
-    pub clock_minutes: u32,
-    /// Minutes actually worked.
-    pub real_minutes: u32,
-    /// Minutes as FK counts them.
-    pub fk_minutes: u32,
-    /// "+1 h, vintertid" / "−1 h, sommartid" when the row crosses a DST change.
-    pub dst_note: Option<String>,
-}
-
-/// A calculation period that intersects the month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PeriodRange {
-    /// First day (`YYYY-MM-DD`).
-    pub from: String,
-    /// Last day (`YYYY-MM-DD`).
-    pub to: String,
-}
-
-/// The review of one report (assistant × person × month).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ReportReview {
-    /// The current version's id; null when no document can be made yet.
-    pub id: Option<String>,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// The person's personnummer (12 digits).
-    pub person: String,
-    /// The person's name.
-    pub person_name: String,
-    /// The assistant's identity number (12 digits).
-    pub assistant: String,
-    /// The assistant's name.
-    pub assistant_name: String,
-    /// Calculation periods intersecting the month.
-    pub calculation_periods: Vec<PeriodRange>,
-    /// The report's rows.
-    pub rows: Vec<ReportRow>,
-    /// Totals per kind.
-    pub totals: Totals,
-    /// Errors (block signing).
-    pub errors: Vec<Issue>,
-    /// Warnings.
-    pub warnings: Vec<Issue>,
-}
-
-/// The month review: every report and the month's own issues.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MonthReview {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// One per assistant × person.
-    pub reports: Vec<ReportReview>,
-    /// Month-wide errors.
-    pub errors: Vec<Issue>,
-    /// Month-wide warnings.
-    pub warnings: Vec<Issue>,
-}
-
-/// The assistance provider.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Provider {
-    /// Company name.
-    pub name: String,
-    /// Organisationsnummer.
-    pub org_number: String,
-    /// Contact person.
-    pub contact_person: Option<String>,
-    /// Phone.
-    pub phone: String,
-}
-
-/// A person with assistance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PersonWithAssistance {
-    /// Personnummer.
-    pub personnummer: String,
-    /// Given name.
-    pub first_name: String,
-    /// Family name.
-    pub last_name: String,
-}
-
-/// Who employs an assistant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Employment {
-    /// The provider.
-    Provider,
-    /// Another employer.
-    OtherEmployer {
-        /// Its name.
-        name: Option<String>,
-        /// Its organisationsnummer.
-        org_number: String,
-    },
-    /// Self-employed.
-    SelfEmployed,
-    /// The person with assistance.
-    PersonWithAssistance,
-}
-
-/// A calculation period's length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "unit", content = "count", rename_all = "snake_case")]
-pub enum PeriodLength {
-    /// In days.
-    Days(u32),
-    /// In months.
-    Months(u32),
-}
-
-/// A working-time calculation period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CalculationPeriod {
-    /// First day of the first period (`YYYY-MM-DD`).
-    pub start: String,
-    /// Length of each period.
-    pub length: PeriodLength,
-}
-
-/// An assistant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Assistant {
-    /// Personnummer or samordningsnummer.
-    pub id: String,
-    /// Given name.
-    pub first_name: String,
-    /// Family name.
-    pub last_name: String,
-    /// Phone.
-    pub phone: Option<String>,
-    /// Covered by a collective agreement.
-    pub collective_agreement: bool,
-    /// Who employs the assistant.
-    pub employment: Employment,
-    /// The calculation period, if set.
-    pub calculation_period: Option<CalculationPeriod>,
-}
-
-/// The whole register, for the Register screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct RegisterData {
-    /// The provider, once registered.
-    pub provider: Option<Provider>,
-    /// Persons with assistance.
-    pub persons: Vec<PersonWithAssistance>,
-    /// Assistants.
-    pub assistants: Vec<Assistant>,
-}
-
-/// A resolved Europe/Stockholm wall-clock reading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ShiftTime {
-    /// `YYYY-MM-DDTHH:MM:SS`, no offset.
-    pub local: String,
-    /// Minutes east of UTC: 120 (summer) or 60 (winter).
-    pub offset_minutes: i32,
-}
-
-/// A piece of work shown in the month grid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ShiftRecord {
-    /// The stored shift's id (what `update_shift` and `delete_shift` take).
-    pub id: String,
-    /// Person (12 digits).
-    pub person: String,
-    /// Assistant (12 digits).
-    pub assistant: String,
-    /// Start.
-    pub start: ShiftTime,
-    /// End.
-    pub end: ShiftTime,
-    /// Kind of time.
-    pub kind: TimeKind,
-    /// A note.
-    pub note: Option<String>,
-    /// Wall-clock minutes.
-    pub clock_minutes: u32,
-    /// Minutes actually worked.
-    pub real_minutes: u32,
-    /// DST note, if any.
-    pub dst_note: Option<String>,
-}
-
-/// Which of the two occurrences of a repeated autumn time is meant (02:00–02:59 on the night
-/// the clocks go back): `first` in summer time (+02:00), `second` in winter time (+01:00).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Occurrence {
-    /// The first time, still summer time.
-    First,
-    /// The second time, already winter time.
-    Second,
-}
-
-/// A shift as typed in the month grid, to add or change one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ShiftInput {
-    /// Person (12 digits).
-    pub person: String,
-    /// Assistant (12 digits).
-    pub assistant: String,
-    /// Start, local `YYYY-MM-DDTHH:MM`.
-    pub start: String,
-    /// Needed only when `start` falls in the repeated autumn hour; never guessed.
-    pub start_occurrence: Option<Occurrence>,
-    /// End, local `YYYY-MM-DDTHH:MM`.
-    pub end: String,
-    /// Needed only when `end` falls in the repeated autumn hour; never guessed.
-    pub end_occurrence: Option<Occurrence>,
-    /// Kind of time.
-    pub kind: TimeKind,
-    /// A note (not sent to FK).
-    pub note: Option<String>,
-}
-
-/// A column of the month grid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct AssistantColumn {
-    /// Identity number (12 digits).
-    pub id: String,
-    /// Display name.
-    pub name: String,
-}
-
-/// Everything the Month screen needs for one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MonthGridData {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// The person.
-    pub person: PersonWithAssistance,
-    /// Columns in display order.
-    pub assistants: Vec<AssistantColumn>,
-    /// The month's work, per assistant.
-    pub shifts: Vec<ShiftRecord>,
-    /// One review per assistant with work this month: totals and issues, and of its rows only
-    /// those with a DST note (the cells come from `shifts`; a row per shift again would double
-    /// the answer for nothing).
-    pub reports: Vec<ReportReview>,
-    /// Month-wide errors concerning this person.
-    pub errors: Vec<Issue>,
-    /// Month-wide warnings concerning this person.
-    pub warnings: Vec<Issue>,
-    /// The identity numbers of the assistants in the person's team (the columns a
-    /// coordinator chose; the other columns are assistants who worked this month).
-    pub team: Vec<String>,
-    /// The person's granted against used hours in the month (one per decision that applies).
-    pub granted_hours: Vec<GrantUsage>,
-}
-
-/// One assistant in a person's team.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct TeamMember {
-    /// Identity number (12 digits).
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// The first day in the team (`YYYY-MM-DD`), when known.
-    pub since: Option<String>,
-}
-
-/// A person's team and decisions, for the Register screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PersonDetails {
-    /// The person's personnummer (12 digits).
-    pub person: String,
-    /// The assistants in the person's team.
-    pub team: Vec<TeamMember>,
-    /// The person's decisions, oldest first.
-    pub grants: Vec<Grant>,
+/// The shell's own error `code`, told as `text`: the message in Swedish with the text's code
+/// and parameters, so the UI renders it in its own language.
+pub fn shell_error(code: &str, text: &assistid_app::core_types::text::Text) -> IpcError {
+    IpcError::told(code, text, assistid_app::core_types::text::Lang::Sv)
 }
 
 /// Where the app talks to.
@@ -548,54 +163,6 @@ pub struct CertificateInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub message: Option<String>,
-}
-
-/// A person who signs for the provider (firmatecknare).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Signatory {
-    /// The personnummer, 12 digits (what `start_provider_batch` takes to choose the signer).
-    pub personnummer: String,
-    /// The personnummer masked, for display.
-    pub masked: String,
-    /// First and last name.
-    pub name: String,
-}
-
-/// Where a step of going live stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum LiveStepState {
-    /// Done.
-    Done,
-    /// Still to do.
-    ToDo,
-    /// Done once, needs attention now (a certificate about to expire or expired).
-    Attention,
-}
-
-/// One step of the going-live checklist in Settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct LiveStep {
-    /// `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
-    /// `production`.
-    pub code: String,
-    /// The step (Swedish).
-    pub title: String,
-    /// Where it stands.
-    pub state: LiveStepState,
-    /// What is done or what to do next (Swedish).
-    pub detail: String,
-}
-
-/// The outcome of "Testa anslutningen till Försäkringskassan" or "Testa BankID".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CheckOutcome {
-    /// True when the check passed.
-    pub ok: bool,
-    /// `ok`, or what failed.
-    pub code: String,
-    /// What was checked and found (Swedish).
-    pub message: String,
 }
 
 /// The Settings screen.
@@ -705,42 +272,6 @@ pub enum TrustChoice {
         /// The file (name and bytes).
         file: ImportFile,
     },
-}
-
-/// One exported report (`index.json` entry).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ExportedReport {
-    /// Report id.
-    pub id: String,
-    /// Version number.
-    pub version: u32,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Person (12 digits).
-    pub person: String,
-    /// Assistant (12 digits).
-    pub assistant: String,
-    /// SHA-256 of the canonical form.
-    pub sha256: String,
-    /// `<id>,<sha256>`.
-    pub binding: String,
-    /// File name next to the index.
-    pub file: String,
-    /// False when the report has errors.
-    pub sendable: bool,
-    /// Error codes.
-    pub errors: Vec<String>,
-}
-
-/// The result of exporting a month's reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ExportResult {
-    /// The folder the files were written to.
-    pub folder: String,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// One entry per report.
-    pub reports: Vec<ExportedReport>,
 }
 
 /// Who signs.

@@ -63,7 +63,7 @@ pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
                 assistant_name: report.assistant.name.clone(),
                 queued_at: sub.created_at.to_rfc3339(),
                 sent_at: sub.attempts.last().map(|a| a.started_at.to_rfc3339()),
-                state: ipc::SubmissionState::from_code(sub.state),
+                state: sub.state,
                 tx_id: sub.tx_id.clone(),
                 fk_message: sub.fk_message.clone(),
                 document_sha256: sub.document_sha256.clone(),

@@ -14,7 +14,7 @@ use crate::ipc::{self, IpcError};
 
 /// The folder's relay connection as Settings shows it.
 pub fn status(app: &App) -> anyhow::Result<ipc::RelaySettings> {
-    let available = app.data_kind()?.code() == "real";
+    let available = app.data_kind()? == assistid_app::submit::DataKind::Real;
     Ok(settings(&app.relay_status()?, available))
 }
 

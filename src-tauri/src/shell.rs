@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use assistid_app::{App, KeySource};
+use assistid_app::core_types::text::Lang;
 use tauri::AppHandle;
 
 use anyhow::Context as _;
@@ -127,7 +128,7 @@ fn open_workspace(root: &Path, keys: &KeySource, workspace: Workspace) -> anyhow
 }
 
 fn opening_error(e: anyhow::Error) -> IpcError {
-    let err = ipc_error(e);
+    let err = IpcError::in_lang(e, Lang::Sv);
     tracing::error!(code = %err.code, "data folder not opened");
     err
 }
@@ -238,7 +239,7 @@ impl Shell {
             let app = app
                 .lock()
                 .map_err(|_| internal("en tidigare åtgärd avbröts mitt i; starta om Assistid"))?;
-            work(&app).map_err(|e| ipc_error_in(e, language))
+            work(&app).map_err(|e| IpcError::in_lang(e, language.into()))
         })
         .await
         .map_err(|e| internal(&format!("åtgärden avbröts ({e})")))?
@@ -304,7 +305,7 @@ impl Shell {
                 settings.bankid_test = facts.bankid_test;
             }
             Err(e) => {
-                tracing::warn!(code = %ipc_error(e).code, "settings not read");
+                tracing::warn!(code = %IpcError::in_lang(e, Lang::Sv).code, "settings not read");
             }
         }
         settings
@@ -435,9 +436,12 @@ impl Shell {
         let (current, workspace) = self.opened(|o| (o.app.clone(), o.workspace));
         // What the open folder holds decides whether the choice needs the other folder.
         let holds_demo = match &current {
-            Ok(app) => {
-                Some(Self::run_on(app.clone(), |app| Ok(app.data_kind()?.code() == "demo")).await?)
-            }
+            Ok(app) => Some(
+                Self::run_on(app.clone(), |app| {
+                    Ok(app.data_kind()? == assistid_app::submit::DataKind::Demo)
+                })
+                .await?,
+            ),
             Err(_) => None,
         };
         let target = match (environment, holds_demo) {
@@ -467,7 +471,7 @@ impl Shell {
         })
         .await
         .map_err(|e| internal(&format!("bytet av datamapp avbröts ({e})")))?
-        .map_err(|e| self.explain_refusal(ipc_error(e), target))?;
+        .map_err(|e| self.explain_refusal(IpcError::in_lang(e, Lang::Sv), target))?;
         let left = {
             let mut open = self.open.write().unwrap_or_else(|p| p.into_inner());
             // Checked again with the folder locked: nothing may have started meanwhile.
@@ -537,24 +541,6 @@ impl Shell {
             ..Default::default()
         }
     }
-}
-
-/// The app's errors as the UI receives them: the app's one conversion
-/// ([`assistid_app::IpcError::in_lang`]: [`assistid_app::AppError`], shift refusals, and the
-/// stable codes of the deletion rules, the certificate import, the environment choice and
-/// BankID's test service), or the shell's own error carried through a use case.
-pub fn ipc_error(e: anyhow::Error) -> IpcError {
-    ipc_error_in(e, ipc::Language::Sv)
-}
-
-/// [`ipc_error`] with the message in `language`: the app's told errors and shift refusals
-/// (code and parameters) are rendered in it; messages not yet in a catalog stay Swedish.
-pub fn ipc_error_in(e: anyhow::Error, language: ipc::Language) -> IpcError {
-    // A shell error carried through a use case comes back unchanged.
-    if let Some(own) = e.downcast_ref::<IpcError>() {
-        return own.clone();
-    }
-    assistid_app::IpcError::in_lang(e, language.into()).into()
 }
 
 /// The environment as the UI names it.
@@ -632,7 +618,7 @@ pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Res
             message: Some(c.message),
         })
         .collect();
-    let fk_services = (env.data_kind.code() == "real").then(|| {
+    let fk_services = (env.data_kind == assistid_app::submit::DataKind::Real).then(|| {
         env.fk
             .iter()
             .map(|service| ipc::FkService {
@@ -648,7 +634,7 @@ pub fn settings_of(app: &App, now: chrono::DateTime<chrono::Utc>) -> anyhow::Res
             })
             .collect()
     });
-    let bankid_test = if env.data_kind.code() == "real" {
+    let bankid_test = if env.data_kind == assistid_app::submit::DataKind::Real {
         let service = app.bankid_test_service()?;
         let ca = |c: &assistid_app::environments::CaCertificate| ipc::CaCertificate {
             subject: c.subject.clone(),

@@ -67,14 +67,14 @@ struct Connected {
 }
 
 fn gone() -> IpcError {
-    IpcError::shell(
+    ipc::shell_error(
         "unknown_order",
         &crate::ipc::shell_texts::UNKNOWN_ORDER.text(),
     )
 }
 
 fn internal() -> IpcError {
-    IpcError::shell(
+    ipc::shell_error(
         "internal",
         &crate::ipc::shell_texts::SIGNING_INTERNAL.text(),
     )
@@ -100,11 +100,7 @@ fn ipc_call_initiator(options: &SigningOptions) -> Option<ipc::CallInitiator> {
 }
 
 fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
-    IpcError {
-        code: e.code().to_owned(),
-        message: e.to_string(),
-        ..Default::default()
-    }
+    IpcError::of_signing(e, assistid_app::core_types::text::Lang::Sv)
 }
 
 impl SigningDesk {
@@ -226,7 +222,7 @@ impl SigningDesk {
         orders: Vec<PreparedOrder>,
     ) -> Result<ipc::SignOrder, IpcError> {
         let Some(first) = orders.first().cloned() else {
-            return Err(IpcError::shell(
+            return Err(ipc::shell_error(
                 "nothing_to_sign",
                 &crate::ipc::shell_texts::NOTHING_TO_SIGN.text(),
             ));
@@ -490,7 +486,7 @@ impl SigningDesk {
         let mut flows = self.flows.lock().map_err(|_| internal())?;
         let flow = flows.get_mut(id).ok_or_else(gone)?;
         let url = flow.autostart_url.clone().ok_or_else(|| {
-            IpcError::shell(
+            ipc::shell_error(
                 "order_not_started",
                 &crate::ipc::shell_texts::ORDER_NOT_STARTED.text(),
             )
@@ -560,7 +556,7 @@ impl SigningDesk {
             let flows = self.flows.lock().map_err(|_| internal())?;
             let flow = flows.get(id).ok_or_else(gone)?;
             let bankid_ref = flow.bankid_ref.clone().ok_or_else(|| {
-                IpcError::shell(
+                ipc::shell_error(
                     "order_not_started",
                     &crate::ipc::shell_texts::ORDER_NOT_STARTED.text(),
                 )
@@ -571,7 +567,7 @@ impl SigningDesk {
             .simulated_signer(&connected.connection)
             .map_err(signing_error)?;
         let fake = connected.demo.as_ref().ok_or_else(|| {
-            IpcError::shell(
+            ipc::shell_error(
                 "simulated_bankid_outside_demo",
                 &crate::ipc::shell_texts::SIMULATED_OUTSIDE_DEMO.text(),
             )
@@ -591,11 +587,11 @@ impl SigningDesk {
         };
         acted.map_err(|e| match e {
             // A phone order reaches only its signer's own BankID app.
-            assistid_fakes::bankid::FakeBankIdError::WrongPerson => IpcError::shell(
+            assistid_fakes::bankid::FakeBankIdError::WrongPerson => ipc::shell_error(
                 "wrong_person_phone",
                 &crate::ipc::shell_texts::WRONG_PERSON_PHONE.text(),
             ),
-            assistid_fakes::bankid::FakeBankIdError::NotAPhoneOrder => IpcError::shell(
+            assistid_fakes::bankid::FakeBankIdError::NotAPhoneOrder => ipc::shell_error(
                 "not_a_phone_order",
                 &crate::ipc::shell_texts::NOT_A_PHONE_ORDER.text(),
             ),

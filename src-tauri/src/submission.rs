@@ -45,7 +45,7 @@ impl SubmissionDesk {
             .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
             .map(|_| ())
             .map_err(|_| {
-                IpcError::shell(
+                ipc::shell_error(
                     "submission_running",
                     &crate::ipc::shell_texts::SUBMISSION_RUNNING.text(),
                 )
@@ -215,7 +215,7 @@ pub fn item(view: &SubmissionView) -> ipc::SubmissionItem {
         month: view.month.clone(),
         person_name: view.person.clone(),
         assistant_name: view.assistant.clone(),
-        state: ipc::SubmissionState::from_code(view.state),
+        state: view.state,
         attempts: view.attempts,
         tx_id: view.tx_id.clone(),
         fk_message: view.fk_message.clone(),

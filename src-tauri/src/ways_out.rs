@@ -15,21 +15,8 @@ use ts_rs::TS;
 
 use crate::ipc::{self, IpcError};
 
-/// Who fixes a problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Fixer {
-    /// Assistid's vendor (our fault): a diagnostics bundle for its support.
-    Vendor,
-    /// The coordinator, in the data (the register or the month).
-    Coordinator,
-    /// The coordinator, in Settings.
-    Settings,
-    /// The coordinator decides after asking FK.
-    CheckWithFk,
-    /// Nobody: Assistid tries again by itself.
-    Nobody,
-}
+/// Who fixes a problem (the app's own enum, crossing as it is).
+pub use assistid_app::answers::Fixer;
 
 /// Where the coordinator fixes a value FK refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -196,16 +183,6 @@ fn submission_id(text: &str) -> Result<SubmissionId, IpcError> {
         .map_err(|_| IpcError::invalid("inskickning", format!("{text} är inget inskicknings-id")))
 }
 
-fn fixer(f: assistid_app::answers::Fixer) -> Fixer {
-    match f.code() {
-        "vendor" => Fixer::Vendor,
-        "coordinator" => Fixer::Coordinator,
-        "settings" => Fixer::Settings,
-        "nobody" => Fixer::Nobody,
-        _ => Fixer::CheckWithFk,
-    }
-}
-
 fn advice(a: &assistid_app::answers::AnswerAdvice) -> AnswerAdvice {
     let e = &a.explanation;
     AnswerAdvice {
@@ -213,7 +190,7 @@ fn advice(a: &assistid_app::answers::AnswerAdvice) -> AnswerAdvice {
         fk_name: e.fk_name.map(str::to_owned),
         headline: e.headline.to_owned(),
         meaning: e.meaning.to_owned(),
-        fixer: fixer(e.fixer),
+        fixer: e.fixer,
         what_to_do: e.what_to_do.to_owned(),
         diagnostics: e.diagnostics,
         fk_text_plain: a.fk_text_plain.clone(),
@@ -349,7 +326,7 @@ pub fn check_file(app: &App, file: &ipc::ImportFile) -> anyhow::Result<FileCheck
             .map(|s| CheckedSending {
                 submission_id: s.submission_id.to_string(),
                 environment: s.environment,
-                state: ipc::SubmissionState::from_code(s.state),
+                state: s.state,
                 tx_id: s.tx_id,
                 sent_at: s.sent_at.map(|t| t.to_rfc3339()),
             })

@@ -15,6 +15,7 @@
 use std::time::{Duration, Instant};
 
 use assistid_app::submit::{EltConnection, Environment, Pacer, PacingConfig, RetryPolicy};
+use assistid_app::views::SubmissionState as ViewState;
 use assistid_app::{App, KeySource};
 use assistid_core::ids::{IdentityNumber, OrgNumber, Personnummer};
 use assistid_core::model::{Assistant, Employment, PersonWithAssistance, Phone, Provider};
@@ -211,7 +212,7 @@ fn run(n: usize, delay: Duration) -> BenchResult<Row> {
         accepted: summary
             .results
             .iter()
-            .filter(|r| r.state == "accepted")
+            .filter(|r| r.state == ViewState::Accepted)
             .count(),
         start_rate,
         wall,

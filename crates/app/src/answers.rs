@@ -30,7 +30,8 @@ pub const VENDOR_SUPPORT: &str = "Assistids support: skicka felrapporten (filen 
      Felrapporten innehåller inga personnummer, namn eller tider.";
 
 /// Who fixes a problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Fixer {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use assistid_core::text::{Lang, Template, Text};
 use assistid_store::StoreError;
 use assistid_store::backup::BackupError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A failure a user can act on. Messages are Swedish and written for coordinators; `code` is
 /// stable for the UI and scripts.
@@ -180,14 +180,17 @@ impl AppError {
     }
 }
 
-/// The one error shape the desktop UI receives: a stable code, a message for people in the
-/// UI's language, and the message's own code and parameters (so the UI could render it again
+/// The one error shape the desktop UI receives, as it is (every Tauri command rejects with
+/// it; its TypeScript is generated with the view types): a stable code, a message for people
+/// in the UI's language, and the message's own code and parameters (so the UI renders it again
 /// after a language switch).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IpcError {
-    /// Stable snake_case code the UI may branch on.
+    /// Stable snake_case code the UI may branch on (`not_available`, `invalid_input`, …).
     pub code: String,
-    /// The text for the user, in the language asked for (Swedish unless told otherwise).
+    /// Text for coordinators in the UI's language (Swedish by default): what is wrong and
+    /// where.
     pub message: String,
     /// The message's own stable code (see [`assistid_core::text`]); empty when the message is
     /// not built from one.
@@ -238,7 +241,49 @@ pub static CATALOG: &[&Template] = &[
     &templates::NO_REPORTS_IN_MONTH,
 ];
 
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for IpcError {}
+
 impl IpcError {
+    /// The error `code` with a message not (yet) built from a catalog's template (no message
+    /// code, no parameters: the UI shows `message` as it is).
+    pub fn coded(code: impl Into<String>, message: impl Into<String>) -> Self {
+        IpcError {
+            code: code.into(),
+            message: message.into(),
+            ..IpcError::default()
+        }
+    }
+
+    /// The answer of a command whose use case does not exist in this version.
+    pub fn not_available(what: &str) -> Self {
+        IpcError::coded(
+            "not_available",
+            format!("{what} finns inte i den här versionen av Assistid ännu."),
+        )
+    }
+
+    /// A value from the UI that is not what the command expects (`invalid_input`).
+    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
+        IpcError::coded("invalid_input", format!("{field}: {message}"))
+    }
+
+    /// A signing failure as the UI is told it, without going through `anyhow`: a refusal keeps
+    /// its own code (`nothing_to_sign`, `not_a_signatory`, …) with its Swedish message; an
+    /// error of the app inside ([`crate::signing::SigningError::Other`]) is told as
+    /// [`IpcError::in_lang`] tells it, in `lang`.
+    pub fn of_signing(err: crate::signing::SigningError, lang: Lang) -> Self {
+        match err {
+            crate::signing::SigningError::Other(inner) => IpcError::in_lang(inner, lang),
+            refusal => IpcError::coded(refusal.code(), refusal.to_string()),
+        }
+    }
+
     /// The error `code` with `text` rendered in `lang`.
     pub fn told(code: impl Into<String>, text: &Text, lang: Lang) -> Self {
         IpcError {
@@ -256,11 +301,12 @@ impl IpcError {
     /// (`delete_blocked`, `wrong_certificate_password`, `demo_data_folder`, …) with their
     /// Swedish message; anything else is `internal`.
     pub fn in_lang(err: anyhow::Error, lang: Lang) -> Self {
-        let coded = |code: &str, message: String| IpcError {
-            code: code.to_owned(),
-            message,
-            ..IpcError::default()
-        };
+        let coded = |code: &str, message: String| IpcError::coded(code, message);
+        // An IPC error carried through a use case (the desktop shell's import session, until
+        // it is an app use case with its own error) comes back unchanged.
+        if let Some(own) = err.downcast_ref::<IpcError>() {
+            return own.clone();
+        }
         if let Some(refused) = err.downcast_ref::<crate::shifts::ShiftRefused>() {
             return refused.ipc_error(lang);
         }

@@ -21,6 +21,7 @@ use crate::{App, AppError};
 
 /// Where a step of going live stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "LiveStepState"))]
 #[serde(rename_all = "snake_case")]
 pub enum StepState {
     /// Done.

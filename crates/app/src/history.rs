@@ -78,8 +78,8 @@ pub struct HistorySubmission {
     pub id: i64,
     /// `demo`, `test` or `prod`.
     pub environment: String,
-    /// The state's code.
-    pub state: &'static str,
+    /// Where it stands (serialized as the state's code).
+    pub state: crate::views::SubmissionState,
     /// The state in Swedish.
     pub state_label: &'static str,
     /// FK's tx-id once accepted.
@@ -234,7 +234,7 @@ impl App {
                     submissions.push(HistorySubmission {
                         id: s.id.get(),
                         environment: s.environment.clone(),
-                        state: s.state.code(),
+                        state: s.state.into(),
                         state_label: s.state.label_sv(),
                         tx_id: s.tx_id.clone(),
                         fk_message: s.fk_message.clone(),

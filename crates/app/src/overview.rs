@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::signing::SignerRole;
-use crate::views::{GrantUsage, Issue, MonthOverview, ReportSummary, SubmissionState};
+use crate::views::{GrantUsage, Issue, MonthOverview, ReportSummary};
 use crate::{App, AppError};
 
 impl App {
@@ -72,7 +72,7 @@ impl App {
                 warning_count: count(r.warnings().len()),
                 signed_by_assistant_at: assistant_at,
                 signed_by_provider_at: provider_at,
-                submission_state: submission.map(|s| SubmissionState::from_code(s.state)),
+                submission_state: submission.map(|s| s.state),
             });
         }
         Ok(MonthOverview {

@@ -26,6 +26,7 @@ use crate::{App, AppError};
 
 /// One entry of `index.json` written by [`App::export_reports`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportedReport {
     /// The report id (lowercase UUID).
     pub id: String,
@@ -54,6 +55,7 @@ pub struct ExportedReport {
 
 /// One stored signature in `index.json`: who signed and when (masked personnummer).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportedSignature {
     /// `assistant` or `provider`.
     pub role: String,

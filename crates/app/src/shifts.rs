@@ -91,6 +91,12 @@ pub struct ShiftRefused {
 }
 
 impl ShiftRefused {
+    /// The shift is not there (`shift_not_found`): deleted meanwhile, or an id that was never
+    /// one (a front end hands over the ids it was given).
+    pub fn not_found() -> Self {
+        Self::new("shift_not_found", None, templates::SHIFT_NOT_FOUND.text())
+    }
+
     fn new(code: &'static str, field: Option<&'static str>, text: Text) -> Self {
         Self {
             code,
@@ -110,17 +116,6 @@ impl From<ShiftRefused> for IpcError {
     fn from(e: ShiftRefused) -> Self {
         e.ipc_error(Lang::Sv)
     }
-}
-
-/// The IPC error of a failed shift use case: a [`ShiftRefused`] keeps its own code, anything
-/// else is converted as usual.
-pub fn ipc_error(err: anyhow::Error) -> IpcError {
-    ipc_error_in(err, Lang::Sv)
-}
-
-/// [`ipc_error`] with the message in `lang` ([`IpcError::in_lang`], the one conversion).
-pub fn ipc_error_in(err: anyhow::Error, lang: Lang) -> IpcError {
-    IpcError::in_lang(err, lang)
 }
 
 /// The shift refusals' templates, Swedish and English side by side.
@@ -613,9 +608,7 @@ impl App {
         self.store()
             .shift(id)
             .map_err(AppError::from)?
-            .ok_or_else(|| {
-                ShiftRefused::new("shift_not_found", None, templates::SHIFT_NOT_FOUND.text()).into()
-            })
+            .ok_or_else(|| ShiftRefused::not_found().into())
     }
 
     fn stored(&self, id: ShiftId) -> anyhow::Result<ShiftView> {

@@ -30,7 +30,7 @@ mod views;
 use chrono::{DateTime, Utc};
 
 pub use assistid_elt::{CertStatus, Environment};
-pub use assistid_store::{SubmissionAttempt, SubmissionId, SubmissionState};
+pub use assistid_store::{DataKind, SubmissionAttempt, SubmissionId, SubmissionState};
 pub use binding::{BindingError, binding_entries, signature_binds};
 pub use connection::{
     CLIENT_CERT_PASSWORD_ENV, ConnectOptions, DEMO_FK_JOURNAL, DemoFkSetup, ELT_CLIENT_CERT_KEY,

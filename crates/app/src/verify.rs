@@ -78,8 +78,8 @@ pub struct CheckedSending {
     pub environment: String,
     /// "demo", "Försäkringskassans testmiljö (TEST)", "Försäkringskassan (produktion)".
     pub environment_label: &'static str,
-    /// The state's code.
-    pub state: &'static str,
+    /// Where it stands (serialized as the state's code).
+    pub state: crate::views::SubmissionState,
     /// The state in Swedish.
     pub state_label: &'static str,
     /// FK's tx-id once accepted.
@@ -234,13 +234,13 @@ impl App {
                 submission_id: s.id.get(),
                 environment_label: environment_label(&s.environment),
                 environment: s.environment.clone(),
-                state: s.state.code(),
+                state: s.state.into(),
                 state_label: s.state.label_sv(),
                 tx_id: s.tx_id.clone(),
                 sent_at,
                 same_bytes: s.document_sha256 == check.file_sha256,
             };
-            if sending.state == "accepted" && accepted.is_none() {
+            if sending.state == crate::views::SubmissionState::Accepted && accepted.is_none() {
                 accepted = Some(sending.clone());
             }
             check.sendings.push(sending);

@@ -12,6 +12,7 @@ use assistid_app::submit::{
     CertStatus, ConnectOptions, Decision, Environment, RelayFollow, SendingMode, SubmissionId,
     SubmissionView, SubmitSummary,
 };
+use assistid_app::views::SubmissionState as State;
 use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
@@ -38,12 +39,12 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 /// One line about one submission: what happened and, for problems, what to do.
 fn outcome_text(view: &SubmissionView) -> String {
     match view.state {
-        "accepted" => format!("skickad, tx-id {}", view.tx_id.as_deref().unwrap_or("?")),
-        "rejected" => format!(
+        State::Accepted => format!("skickad, tx-id {}", view.tx_id.as_deref().unwrap_or("?")),
+        State::Rejected => format!(
             "AVVISAD av Försäkringskassan: {}",
             view.fk_message.as_deref().unwrap_or("(inget meddelande)")
         ),
-        "uncertain" => format!(
+        State::Uncertain => format!(
             "OKLART om den kom fram (inskickning {}): {}",
             view.id,
             view.message.as_deref().unwrap_or("")
@@ -61,7 +62,7 @@ fn outcome_text(view: &SubmissionView) -> String {
 /// or the run stopped early (a configuration problem, FK unavailable); 3 when nothing could be
 /// sent because reports are not ready (not signed); else 0.
 fn exit_code(summary: &SubmitSummary) -> u8 {
-    if summary.stopped.is_some() || summary.results.iter().any(|r| r.state != "accepted") {
+    if summary.stopped.is_some() || summary.results.iter().any(|r| r.state != State::Accepted) {
         return exit::NOT_ALL_ACCEPTED;
     }
     let not_ready = summary
@@ -272,17 +273,20 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
         }
     }
     println!();
-    let count = |state: &str| summary.results.iter().filter(|r| r.state == state).count();
+    let count = |state: State| summary.results.iter().filter(|r| r.state == state).count();
     println!(
         "Sammanfattning {}: {} mottagna, {} avvisade, {} oklara, {} övriga, {} inte skickade.",
         summary.month,
-        count("accepted"),
-        count("rejected"),
-        count("uncertain"),
+        count(State::Accepted),
+        count(State::Rejected),
+        count(State::Uncertain),
         summary
             .results
             .iter()
-            .filter(|r| !matches!(r.state, "accepted" | "rejected" | "uncertain"))
+            .filter(|r| !matches!(
+                r.state,
+                State::Accepted | State::Rejected | State::Uncertain
+            ))
             .count(),
         summary.skipped.len()
     );
@@ -292,7 +296,7 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
     for r in summary
         .results
         .iter()
-        .filter(|r| matches!(r.state, "rejected" | "failed_final"))
+        .filter(|r| matches!(r.state, State::Rejected | State::FailedFinal))
     {
         if let Some(advice) = r
             .error_code
@@ -315,7 +319,7 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
             }
         }
     }
-    if count("uncertain") > 0 {
+    if count(State::Uncertain) > 0 {
         println!();
         println!(
             "Oklara inskickningar skickas aldrig om automatiskt. Kontrollera med \
@@ -341,8 +345,8 @@ fn print_table(rows: &[SubmissionView]) {
     );
     for r in rows {
         let detail = match r.state {
-            "accepted" => r.tx_id.clone().unwrap_or_default(),
-            "rejected" => r.fk_message.clone().unwrap_or_default(),
+            State::Accepted => r.tx_id.clone().unwrap_or_default(),
+            State::Rejected => r.fk_message.clone().unwrap_or_default(),
             _ => r.error_code.clone().unwrap_or_default(),
         };
         println!(
@@ -394,7 +398,7 @@ pub fn submissions(
                 "Inskickning {} ({} – {}): {}.",
                 view.id, view.person, view.assistant, view.state_label
             );
-            if view.state == "queued" {
+            if view.state == State::Queued {
                 println!(
                     "Den skickas vid nästa körning: assistid submit --month {}",
                     view.month

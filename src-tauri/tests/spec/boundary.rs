@@ -1,6 +1,7 @@
 //! The commands' conversions on the real demo data in a real (encrypted) data folder.
 
 use assistid_app::{App, KeySource};
+use assistid_app::core_types::text::Lang;
 use assistid_desktop::convert;
 use assistid_desktop::ipc;
 use chrono::{TimeZone as _, Utc};
@@ -37,14 +38,10 @@ fn the_review_converts_without_losing_the_dst_notes() {
         .month_review(convert::month("2026-10").expect("month"), now())
         .expect("review");
     let direct = serde_json::to_value(&review).expect("the review serializes");
-    let mirrored =
-        serde_json::to_value(convert::review(&review).expect("converts")).expect("serializes");
-    assert_eq!(
-        direct, mirrored,
-        "the UI gets exactly the JSON the CLI prints"
-    );
-    let notes = convert::review(&review)
-        .expect("converts")
+    let view = ipc::MonthReview::from_domain(&review, Lang::Sv);
+    let shown = serde_json::to_value(&view).expect("serializes");
+    assert_eq!(direct, shown, "the UI gets exactly the JSON the CLI prints");
+    let notes = view
         .reports
         .iter()
         .flat_map(|r| r.rows.iter())
@@ -59,15 +56,13 @@ fn the_review_converts_without_losing_the_dst_notes() {
 #[test]
 fn the_month_grid_of_a_person_has_the_rows_with_their_dst_note() {
     let (_dir, app) = demo_app();
-    let review = app
-        .month_review(convert::month("2026-10").expect("month"), now())
-        .expect("review");
+    let month = convert::month("2026-10").expect("month");
     let persons = app.persons().expect("persons");
     let with_note = persons
         .iter()
         .map(|p| {
-            convert::month_grid(&review, &persons, p.personnummer.digits())
-                .expect("the grid converts")
+            app.month_grid(month, p.personnummer.digits(), Lang::Sv, now())
+                .expect("the grid is made")
         })
         .find(|g| g.shifts.iter().any(|s| s.dst_note.is_some()))
         .expect("some person's grid shows a DST note");
@@ -85,7 +80,7 @@ fn the_month_grid_of_a_person_has_the_rows_with_their_dst_note() {
             .all(|s| s.start.local <= s.end.local || s.start.offset_minutes > s.end.offset_minutes),
         "pieces run forward in wall-clock time, except across the repeated autumn hour"
     );
-    let missing = convert::month_grid(&review, &persons, "191212121212");
+    let missing = app.month_grid(month, "191212121212", Lang::Sv, now());
     assert!(
         missing.is_err(),
         "a person not in the register is an error, not an empty grid"
@@ -95,15 +90,10 @@ fn the_month_grid_of_a_person_has_the_rows_with_their_dst_note() {
 #[test]
 fn the_register_converts_and_the_forms_round_trip() {
     let (_dir, app) = demo_app();
-    let register = convert::register(
-        app.provider().expect("provider"),
-        &app.persons().expect("persons"),
-        &app.assistants().expect("assistants"),
-    )
-    .expect("the register converts");
+    let register = app.register_data().expect("the register reads");
     let provider = register.provider.expect("the demo has a provider");
     let saved = app
-        .save_provider(&convert::provider_input(&provider), now())
+        .save_provider(&provider.input(), now())
         .expect("saving the same provider works");
     assert_eq!(
         saved.action, "updated",
@@ -114,7 +104,7 @@ fn the_register_converts_and_the_forms_round_trip() {
         .first()
         .expect("the demo has assistants");
     let saved = app
-        .save_assistant(&convert::assistant_input(assistant), now())
+        .save_assistant(&assistant.input(), now())
         .expect("saving an assistant as shown works");
     assert_eq!(saved.action, "updated");
 }
@@ -129,7 +119,7 @@ fn errors_reach_the_ui_as_code_and_message() {
         phone: "08-1".into(),
     };
     let err = ipc::IpcError::from(
-        app.save_provider(&convert::provider_input(&bad), now())
+        app.save_provider(&bad.input(), now())
             .expect_err("an invalid org number is refused"),
     );
     assert_eq!(err.code, "invalid_input");
@@ -138,19 +128,13 @@ fn errors_reach_the_ui_as_code_and_message() {
         "the message names the field: {}",
         err.message
     );
-    let app_shape = serde_json::to_value(assistid_app::IpcError {
-        code: "c".into(),
-        message: "m".into(),
-        ..Default::default()
-    })
-    .expect("serializes");
-    let ours = serde_json::to_value(ipc::IpcError {
-        code: "c".into(),
-        message: "m".into(),
-        ..Default::default()
-    })
-    .expect("serializes");
-    assert_eq!(app_shape, ours, "the generated IpcError mirrors the app's");
+    let shape = serde_json::to_value(&err).expect("serializes");
+    for field in ["code", "message", "message_code", "params"] {
+        assert!(
+            shape.get(field).is_some(),
+            "the UI reads {field} of every error: {shape}"
+        );
+    }
     let month = convert::month("2026-13").expect_err("month 13 does not exist");
     assert_eq!(ipc::IpcError::from(month).code, "invalid_input");
 }

@@ -5,7 +5,6 @@
 
 use assistid_app::import_session::{ImportSession, MAX_IMPORT_BYTES};
 use assistid_desktop::ipc;
-use assistid_desktop::shell::ipc_error_in;
 use base64::Engine as _;
 
 use crate::boundary::demo_app;
@@ -20,13 +19,13 @@ fn a_refused_file_crosses_with_its_code_in_the_uis_language() {
         content_base64: base64::engine::general_purpose::STANDARD
             .encode(vec![b'a'; MAX_IMPORT_BYTES + 1]),
     };
-    let refused = |language| {
-        ipc_error_in(
+    let refused = |language: ipc::Language| {
+        ipc::IpcError::in_lang(
             session
                 .open(&dir.path().join("data"), &big)
                 .expect_err("over 20 MB is refused")
                 .into(),
-            language,
+            language.into(),
         )
     };
     let sv = refused(ipc::Language::Sv);

@@ -31,9 +31,7 @@ fn add_spring_gap_shift(shell: &Shell) -> ipc::IpcError {
             kind: ipc::TimeKind::Aktiv,
             note: None,
         };
-        assistid_desktop::convert::shift_answer(
-            app.add_shift(&assistid_desktop::convert::shift_input(&typed), Utc::now()),
-        )
+        app.add_shift(&typed.input(), Utc::now())
     }))
     .expect_err("02:30 does not exist on the spring night")
 }
@@ -101,12 +99,8 @@ fn the_reviews_findings_are_rendered_in_the_ui_language() {
         shell.run(|app| app.month_review(assistid_desktop::convert::month("2026-10")?, Utc::now())),
     )
     .expect("the review reads");
-    let sv =
-        assistid_desktop::convert::review_in(&review, assistid_app::core_types::text::Lang::Sv)
-            .expect("converts");
-    let en =
-        assistid_desktop::convert::review_in(&review, assistid_app::core_types::text::Lang::En)
-            .expect("converts");
+    let sv = ipc::MonthReview::from_domain(&review, assistid_app::core_types::text::Lang::Sv);
+    let en = ipc::MonthReview::from_domain(&review, assistid_app::core_types::text::Lang::En);
     let pairs: Vec<(&str, &str)> = sv
         .reports
         .iter()

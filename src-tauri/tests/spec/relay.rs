@@ -24,6 +24,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
+use assistid_app::views::SubmissionState as ViewState;
 use assistid_relay::testing::support::{self, Setup};
 
 /// The provider's signatory (a valid personnummer).
@@ -276,7 +277,8 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
         .filter(|v| first.contains(&SubmissionId::new(v.id)))
     {
         assert_eq!(
-            view.state, "accepted",
+            view.state,
+            ViewState::Accepted,
             "FK accepted it through the relay: {view:?}"
         );
         assert!(
@@ -295,7 +297,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
     setup.fk.script(Behaviour::DropAfterBody);
     let seen = send(&folder, &run, last);
     let uncertain = seen.last().expect("the run reported the report");
-    assert_eq!(uncertain.state, "uncertain", "{uncertain:?}");
+    assert_eq!(uncertain.state, ViewState::Uncertain, "{uncertain:?}");
     let refused = ipc::IpcError::from(relay::leave(app).expect_err("not while it waits"));
     assert_eq!(refused.code, "relay_submissions_open", "{refused:?}");
     let id = uncertain.id.to_string();
@@ -316,7 +318,8 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
     let seen = send(&folder, &run, last);
     let resent = seen.last().expect("the run reported the report");
     assert_eq!(
-        resent.state, "accepted",
+        resent.state,
+        ViewState::Accepted,
         "sent again on the decision: {resent:?}"
     );
     assert_eq!(

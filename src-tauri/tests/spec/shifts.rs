@@ -1,7 +1,8 @@
-//! The shift commands' conversions on the demo data: the grid lists the STORED shifts with
+//! The shift commands on the demo data: the grid lists the STORED shifts with
 //! their ids, a typed shift goes in and comes back as the grid shows it, and a refusal reaches
 //! the UI with its own code (`time_ambiguous` makes the grid ask which occurrence).
 
+use assistid_app::core_types::text::Lang;
 use assistid_desktop::convert;
 use assistid_desktop::ipc;
 use chrono::{TimeZone as _, Utc};
@@ -35,9 +36,10 @@ fn a_shift_typed_in_the_grid_is_stored_listed_changed_and_deleted() {
         kind: ipc::TimeKind::Aktiv,
         note: None,
     };
-    let saved = convert::shift_answer(app.add_shift(&convert::shift_input(&typed), now()))
+    let saved = app
+        .add_shift(&typed.input(), now())
         .expect("8-16 is stored");
-    let record = convert::shift_record(&saved.shift);
+    let record = ipc::ShiftRecord::from(&saved.shift);
     assert_eq!(
         record.start.local, "2026-12-07T08:00:00",
         "the grid's time format"
@@ -45,15 +47,9 @@ fn a_shift_typed_in_the_grid_is_stored_listed_changed_and_deleted() {
     assert_eq!(record.real_minutes, 480, "eight hours");
 
     let month = convert::month("2026-12").expect("month");
-    let grid = convert::month_grid_with_shifts(
-        &app.month_review(month, now()).expect("review"),
-        &app.persons().expect("persons"),
-        &app.team(&person, now()).expect("the person's team"),
-        &person,
-        &app.shifts_of_person_in_month(&person, month)
-            .expect("the person's shifts"),
-    )
-    .expect("the grid converts");
+    let grid = app
+        .month_grid(month, &person, Lang::Sv, now())
+        .expect("the grid is made");
     assert_eq!(
         grid.shifts
             .iter()
@@ -73,21 +69,23 @@ fn a_shift_typed_in_the_grid_is_stored_listed_changed_and_deleted() {
     );
 
     let id = convert::shift_id(&record.id).expect("the id reads back");
-    let changed = convert::shift_answer(app.update_shift(
-        id,
-        &convert::shift_input(&ipc::ShiftInput {
-            kind: ipc::TimeKind::Beredskap,
-            ..typed.clone()
-        }),
-        now(),
-    ))
-    .expect("changed");
+    let changed = app
+        .update_shift(
+            id,
+            &ipc::ShiftInput {
+                kind: ipc::TimeKind::Beredskap,
+                ..typed.clone()
+            }
+            .input(),
+            now(),
+        )
+        .expect("changed");
     assert_eq!(
-        convert::shift_record(&changed.shift).kind,
+        ipc::ShiftRecord::from(&changed.shift).kind,
         ipc::TimeKind::Beredskap,
         "the kind changed"
     );
-    convert::shift_answer(app.delete_shift(id, now())).expect("deleted");
+    app.delete_shift(id, now()).expect("deleted");
     assert!(
         app.shifts_of_person_in_month(&person, month)
             .expect("listed")
@@ -117,7 +115,8 @@ fn refusals_reach_the_ui_with_their_own_code() {
         kind: ipc::TimeKind::Vante,
         note: None,
     };
-    let err = convert::shift_answer(app.add_shift(&convert::shift_input(&ambiguous), now()))
+    let err = app
+        .add_shift(&ambiguous.input(), now())
         .expect_err("an ambiguous autumn time is never guessed");
     let ipc_err = ipc::IpcError::from(err);
     assert_eq!(
@@ -141,7 +140,7 @@ fn the_grid_answer_carries_report_rows_only_where_a_dst_note_needs_them() {
     let (_dir, app) = demo_app();
     let month = convert::month("2026-10").expect("month");
     let review = app.month_review(month, now()).expect("review");
-    let full = convert::review(&review).expect("the review converts");
+    let full = ipc::MonthReview::from_domain(&review, Lang::Sv);
     // The demo's October has a night shift into the autumn night: its person's grid.
     let person = full
         .reports
@@ -150,15 +149,9 @@ fn the_grid_answer_carries_report_rows_only_where_a_dst_note_needs_them() {
         .map(|r| r.person.clone())
         .expect("the demo's October crosses the autumn night");
     let person = person.as_str();
-    let grid = convert::month_grid_with_shifts(
-        &review,
-        &app.persons().expect("persons"),
-        &app.team(person, now()).expect("the person's team"),
-        person,
-        &app.shifts_of_person_in_month(person, month)
-            .expect("the person's shifts"),
-    )
-    .expect("the grid converts");
+    let grid = app
+        .month_grid(month, person, Lang::Sv, now())
+        .expect("the grid is made");
     assert!(!grid.shifts.is_empty(), "the demo person works in October");
     for report in &grid.reports {
         assert!(

@@ -597,7 +597,7 @@ pub fn the_sent_report_file_is_recognised_in_tools(
         let sent = app
             .submissions(Some(month))?
             .into_iter()
-            .find(|s| s.state == "accepted")
+            .find(|s| s.state == assistid_app::views::SubmissionState::Accepted)
             .context("the walk has sent a report")?;
         let tx_id = sent
             .tx_id

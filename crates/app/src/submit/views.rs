@@ -31,8 +31,8 @@ pub struct SubmissionView {
     pub person: String,
     /// The assistant, as "Erik J.".
     pub assistant: String,
-    /// The state's code.
-    pub state: &'static str,
+    /// Where it stands (serialized as the state's code).
+    pub state: crate::views::SubmissionState,
     /// The state in Swedish.
     pub state_label: &'static str,
     /// Requests started.
@@ -47,15 +47,6 @@ pub struct SubmissionView {
     pub message: Option<String>,
     /// When the next automatic attempt is due.
     pub next_attempt_at: Option<DateTime<Utc>>,
-}
-
-impl SubmissionView {
-    /// The state as the store's enum.
-    pub fn state(&self) -> Option<SubmissionState> {
-        SubmissionState::ALL
-            .into_iter()
-            .find(|s| s.code() == self.state)
-    }
 }
 
 /// A report of the month that was not sent in this run, and why.
@@ -101,7 +92,7 @@ impl SubmitSummary {
     pub fn count(&self, state: SubmissionState) -> usize {
         self.results
             .iter()
-            .filter(|r| r.state == state.code())
+            .filter(|r| r.state == crate::views::SubmissionState::from(state))
             .count()
     }
 }
@@ -174,7 +165,7 @@ impl App {
             environment: submission.environment.clone(),
             person,
             assistant,
-            state: submission.state.code(),
+            state: submission.state.into(),
             state_label: submission.state.label_sv(),
             attempts: submission.attempts,
             tx_id: submission.tx_id.clone(),

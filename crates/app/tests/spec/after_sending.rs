@@ -14,6 +14,7 @@ use assistid_app::receipts::{Outcome, ReceiptRequest, ReceiptScope};
 use assistid_app::submit::{
     EltConnection, Pacer, PacingConfig, RetryPolicy, SubmissionView, SubmitSummary,
 };
+use assistid_app::views::SubmissionState as ViewState;
 use assistid_app::{App, KeySource};
 use assistid_core::model::{ReportMonth, TimeKind};
 use assistid_core::review::KindTotal;
@@ -812,7 +813,7 @@ fn an_import_cannot_reopen_a_report_fk_has_accepted() {
     let accepted = summary
         .results
         .iter()
-        .find(|r| r.state == "accepted")
+        .find(|r| r.state == ViewState::Accepted)
         .expect("the fake FK accepted reports after the first");
     let tx_id = accepted
         .tx_id

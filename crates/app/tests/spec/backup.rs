@@ -9,6 +9,7 @@ use assistid_app::{App, KeySource};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::after_sending::{Folder, fake_fk, sent_october, sign_october, submit_with};
+use assistid_app::views::SubmissionState as ViewState;
 
 /// The tables that hold what FK, the tax authority or an assistant may ask about later.
 const RECORDS: [&str; 7] = [
@@ -133,7 +134,7 @@ fn a_lost_computer_is_replaced_by_a_backup_and_the_recovery_key_with_every_recor
         summary
             .results
             .iter()
-            .filter(|r| r.state == "accepted")
+            .filter(|r| r.state == ViewState::Accepted)
             .count(),
         "and the accepted ones"
     );

@@ -18,6 +18,7 @@ use assistid_store::{DataKind, Store};
 use chrono::Utc;
 
 use crate::submit::{Folder, clock, fast_pacer, fast_retry, month, sign_month};
+use assistid_app::views::SubmissionState as ViewState;
 
 /// The password the edge protects the demo's client certificate with (as
 /// `crates/cli/src/demo_fk.rs` and `src-tauri/src/demo_fk.rs` do).
@@ -113,7 +114,10 @@ fn the_demo_folder_sends_through_the_fk_the_edge_started() {
         "every signed report was sent"
     );
     assert!(
-        summary.results.iter().all(|r| r.state == "accepted"),
+        summary
+            .results
+            .iter()
+            .all(|r| r.state == ViewState::Accepted),
         "the demo's FK accepted every report (it checks the signatures against the demo \
          BankID's roots the app named): {:?}",
         summary.results

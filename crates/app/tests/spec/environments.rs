@@ -20,6 +20,7 @@ use chrono::Utc;
 use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer, stand_in};
 use crate::register_and_settings::{keychain, pkcs12};
 use crate::submit::{Folder, connect_as, connect_trusting, fast_fake, month, send, sign_month_in};
+use assistid_app::views::SubmissionState as ViewState;
 
 fn code(err: anyhow::Error) -> String {
     IpcError::from(err).code
@@ -246,7 +247,7 @@ fn a_test_signature_never_goes_to_fk_production_and_test_acceptance_never_counts
     assert_eq!(queued.len(), signed.len(), "every report: {skipped:?}");
     let results = send(&app, &connect_as(&fk, Environment::Test), &queued);
     assert!(
-        results.iter().all(|r| r.state == "accepted"),
+        results.iter().all(|r| r.state == ViewState::Accepted),
         "FK's test service accepts: {results:?}"
     );
 

@@ -30,6 +30,7 @@ use uuid::Uuid;
 
 use crate::demo_bankid::{DemoBankId, DemoOutcome, Signer};
 use crate::submit::{Folder, clock, fast_pacer, fast_retry, month, sign_month};
+use assistid_app::views::SubmissionState as ViewState;
 
 const PASSWORD: &str = "soak-lösen";
 
@@ -134,14 +135,14 @@ fn check_truthful(view: &SubmissionView, requests: &[&RecordedRequest], setup: S
         "{who}: the fake accepted the report {} times: it was sent again after an answer",
         accepted.len()
     );
-    if view.state != "accepted" {
+    if view.state != ViewState::Accepted {
         let message = view.message.as_deref().unwrap_or("");
         assert!(
             reads_as_swedish(message),
             "{who}: the coordinator must get a Swedish message, got {message:?}"
         );
     }
-    match view.state {
+    match view.state.code() {
         "accepted" => {
             let tx = view.tx_id.as_deref().expect("accepted has a tx-id");
             assert!(
@@ -188,7 +189,7 @@ fn check_truthful(view: &SubmissionView, requests: &[&RecordedRequest], setup: S
         }
         other => panic!("{who}: a run must end every submission in a final state, not {other}"),
     }
-    if view.state == "uncertain" || view.state == "accepted" {
+    if view.state == ViewState::Uncertain || view.state == ViewState::Accepted {
         return;
     }
     assert!(
@@ -250,7 +251,7 @@ fn a_soak_of_fk_failures_ends_every_report_truthfully_with_a_swedish_message() {
                 .filter(|r| r.report_id == Some(report))
                 .collect();
             check_truthful(view, &mine, setup);
-            *states.entry(view.state).or_default() += 1;
+            *states.entry(view.state.code()).or_default() += 1;
         }
         assert_eq!(
             fk.rate_violations(),
@@ -260,7 +261,10 @@ fn a_soak_of_fk_failures_ends_every_report_truthfully_with_a_swedish_message() {
         assert_eq!(fk.duplicates(), 0, "{setup:?}: no report accepted twice");
         if setup == Setup::ExpiredClientCert {
             assert!(
-                summary.results.iter().all(|r| r.state == "failed_final"),
+                summary
+                    .results
+                    .iter()
+                    .all(|r| r.state == ViewState::FailedFinal),
                 "an expired client certificate stops every report for good"
             );
         }

@@ -123,20 +123,15 @@ fn the_overview_speaks_the_users_language() {
 }
 
 #[test]
-fn outbox_state_codes_become_states_and_an_unknown_one_is_never_sent() {
-    assert_eq!(
-        SubmissionState::from_code("accepted"),
-        SubmissionState::Accepted
-    );
-    assert_eq!(
-        SubmissionState::from_code("failed_will_retry"),
-        SubmissionState::FailedWillRetry
-    );
-    assert_eq!(
-        SubmissionState::from_code("something_new"),
-        SubmissionState::Uncertain,
-        "an unknown state is shown as uncertain, never as sent"
-    );
+fn every_outbox_state_crosses_as_an_enum_with_the_outboxs_own_code() {
+    for stored in assistid_store::SubmissionState::ALL {
+        let shown = SubmissionState::from(stored);
+        assert_eq!(
+            serde_json::to_value(shown).expect("a state serializes"),
+            serde_json::Value::from(stored.code()),
+            "the UI and the CLI's JSON read the outbox's own code for {stored:?}"
+        );
+    }
 }
 
 #[test]

@@ -16,6 +16,7 @@ use chrono::Utc;
 
 use crate::submit::{Folder, month, sign_month_in};
 use crate::support::Setup;
+use assistid_app::views::SubmissionState as ViewState;
 
 /// A folder with real data in FK's test service, its month signed with the BankID whose
 /// root the relay trusts (the fake BankID's process-wide CA), and the relay's address.
@@ -147,7 +148,8 @@ async fn an_enrolled_folder_sends_its_signed_month_through_the_relay_and_keeps_e
     assert_eq!(results.len(), ids.len(), "every submission reached a state");
     for view in &results {
         assert_eq!(
-            view.state, "accepted",
+            view.state,
+            ViewState::Accepted,
             "FK accepted it through the relay: {view:?}"
         );
         let tx = view.tx_id.as_deref().expect("the tx-id is stored locally");
@@ -258,7 +260,7 @@ async fn refusals_are_said_clearly_and_nothing_is_half_stored() {
         .expect("queued");
     let ids = naming_the_provider(&folder, &ids);
     let results = send(&app, &ids[..1]).await;
-    assert_eq!(results[0].state, "failed_final", "{:?}", results[0]);
+    assert_eq!(results[0].state, ViewState::FailedFinal, "{:?}", results[0]);
     let message = results[0].message.clone().unwrap_or_default();
     assert!(
         message.contains("Relayn nekade") && message.contains("wrong_provider"),
@@ -281,7 +283,8 @@ async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_foll
     setup.fk.script(Behaviour::DropAfterBody);
     let results = send(&app, &first).await;
     assert_eq!(
-        results[0].state, "uncertain",
+        results[0].state,
+        ViewState::Uncertain,
         "FK's dropped answer makes it uncertain here too: {:?}",
         results[0]
     );
@@ -289,7 +292,7 @@ async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_foll
 
     // Never resent by itself: another run leaves it alone.
     let again = send(&app, &first).await;
-    assert_eq!(again[0].state, "uncertain");
+    assert_eq!(again[0].state, ViewState::Uncertain);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         setup.fk.requests().len(),
@@ -302,9 +305,9 @@ async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_foll
         .decide_uncertain_via_relay(first[0], Decision::Resend, Utc::now())
         .await
         .expect("the decision goes to the relay");
-    assert_eq!(decided.state, "queued");
+    assert_eq!(decided.state, ViewState::Queued);
     let results = send(&app, &first).await;
-    assert_eq!(results[0].state, "accepted", "{:?}", results[0]);
+    assert_eq!(results[0].state, ViewState::Accepted, "{:?}", results[0]);
     assert!(results[0].tx_id.is_some(), "the tx-id is stored locally");
     assert_eq!(
         setup.fk.requests().len(),
@@ -315,12 +318,12 @@ async fn an_uncertain_report_is_decided_from_the_installation_and_the_relay_foll
     // A decision not to send goes to the relay as well.
     let second = ids[1..2].to_vec();
     setup.fk.script(Behaviour::DropAfterBody);
-    assert_eq!(send(&app, &second).await[0].state, "uncertain");
+    assert_eq!(send(&app, &second).await[0].state, ViewState::Uncertain);
     let abandoned = app
         .decide_uncertain_via_relay(second[0], Decision::Abandon, Utc::now())
         .await
         .expect("do not send");
-    assert_eq!(abandoned.state, "abandoned", "{abandoned:?}");
+    assert_eq!(abandoned.state, ViewState::Abandoned, "{abandoned:?}");
     setup.stop().await;
 }
 
@@ -596,7 +599,7 @@ async fn a_month_signed_through_the_relay_with_the_vendors_bankid_is_then_sent_t
     );
     let results = send(&app, &queued).await;
     for view in &results {
-        assert_eq!(view.state, "accepted", "FK accepted it: {view:?}");
+        assert_eq!(view.state, ViewState::Accepted, "FK accepted it: {view:?}");
     }
     assert_eq!(setup.fk.rate_violations(), 0);
     setup.stop().await;

@@ -11,6 +11,7 @@ use assistid_core::text::Lang;
 use chrono::Utc;
 
 use crate::submit::{Folder, clock, connect_as, fast_fake, month, sign_month};
+use assistid_app::views::SubmissionState as ViewState;
 
 /// What the caller connected, kept for the caller after the run (the window reads the demo
 /// FK's measured pacing from it).
@@ -83,7 +84,11 @@ fn a_month_queued_in_the_open_folder_is_sent_from_a_connection_of_its_own() {
             (i + 1, signed.len()),
             "counted as they finish"
         );
-        assert_eq!(*state, "accepted", "the fake FK accepts every report");
+        assert_eq!(
+            *state,
+            ViewState::Accepted,
+            "the fake FK accepts every report"
+        );
     }
     assert!(sent.stopped_error().is_none(), "{:?}", sent.summary.stopped);
     assert_eq!(sent.summary.month, month().to_string());
@@ -98,7 +103,7 @@ fn a_month_queued_in_the_open_folder_is_sent_from_a_connection_of_its_own() {
         .submissions(Some(month()))
         .expect("the outbox reads")
         .iter()
-        .map(|v| v.state)
+        .map(|v| v.state.code())
         .collect();
     assert!(
         states.len() == signed.len() && states.iter().all(|s| *s == "accepted"),

@@ -7,6 +7,7 @@ use std::time::Duration;
 use assistid_app::submit::{
     ConnectOptions, Decision, EltConnection, Pacer, PacingConfig, RetryPolicy, SubmissionView,
 };
+use assistid_app::views::SubmissionState as ViewState;
 use assistid_app::{App, KeySource};
 use assistid_core::model::ReportMonth;
 use assistid_core::secret::Sensitive;
@@ -226,7 +227,7 @@ fn a_signed_month_goes_to_fk_and_every_tx_id_is_kept_with_the_raw_answer() {
         "one progress line per report, as it happens"
     );
     for view in &summary.results {
-        assert_eq!(view.state, "accepted", "{view:?}");
+        assert_eq!(view.state, ViewState::Accepted, "{view:?}");
         let tx = view
             .tx_id
             .as_deref()
@@ -312,7 +313,10 @@ fn the_default_pacing_starts_at_most_one_request_per_second() {
             &mut |_, _, _| {},
         ))
         .expect("sent");
-    assert!(views.iter().all(|v| v.state == "accepted"), "{views:?}");
+    assert!(
+        views.iter().all(|v| v.state == ViewState::Accepted),
+        "{views:?}"
+    );
     let requests = fk.requests();
     assert_eq!(requests.len(), 3);
     for pair in requests.windows(2) {
@@ -359,7 +363,7 @@ fn an_absurd_retry_after_waits_at_most_an_hour_and_the_run_survives() {
     let view = &views[0];
     assert_eq!(
         view.state,
-        SubmissionState::FailedWillRetry.code(),
+        ViewState::FailedWillRetry,
         "a 503 is retried later: {view:?}"
     );
     let next = view
@@ -416,7 +420,11 @@ fn every_misbehaviour_of_fk_ends_in_the_right_state_with_the_facts_kept() {
         fk.script(behaviour.clone());
         let views = send(&app, &connection, &[*id]);
         let view = &views[0];
-        assert_eq!(view.state, expected.code(), "{behaviour:?}: {view:?}");
+        assert_eq!(
+            view.state.code(),
+            expected.code(),
+            "{behaviour:?}: {view:?}"
+        );
         let attempts = app.submission_attempts(*id).expect("attempts");
         match behaviour {
             Behaviour::ServiceUnavailable => {
@@ -501,7 +509,7 @@ fn every_misbehaviour_of_fk_ends_in_the_right_state_with_the_facts_kept() {
     let resend = app
         .resolve_uncertain(uncertain[0], Decision::Resend, Utc::now())
         .expect("resend");
-    assert_eq!(resend.state, "queued");
+    assert_eq!(resend.state, ViewState::Queued);
     let confirmed_tx = Uuid::new_v4().to_string();
     let confirmed = app
         .resolve_uncertain(
@@ -516,7 +524,7 @@ fn every_misbehaviour_of_fk_ends_in_the_right_state_with_the_facts_kept() {
     let abandoned = app
         .resolve_uncertain(uncertain[2], Decision::Abandon, Utc::now())
         .expect("abandon");
-    assert_eq!(abandoned.state, "abandoned");
+    assert_eq!(abandoned.state, ViewState::Abandoned);
     app.resolve_uncertain(uncertain[1], Decision::Abandon, Utc::now())
         .expect_err("only uncertain submissions take a decision");
     let resent = app
@@ -534,7 +542,7 @@ fn every_misbehaviour_of_fk_ends_in_the_right_state_with_the_facts_kept() {
         .iter()
         .find(|r| r.id == uncertain[0].get())
         .expect("the resent submission was sent");
-    assert_eq!(view.state, "accepted");
+    assert_eq!(view.state, ViewState::Accepted);
     assert_eq!(
         view.attempts, 2,
         "the decision led to exactly one more request"
@@ -557,7 +565,12 @@ fn an_untrusted_or_expired_server_certificate_stops_the_submission_for_good() {
             .queue_month(month(), Environment::Demo, Utc::now())
             .expect("queued");
         let views = send(&app, &connection, &ids[..1]);
-        assert_eq!(views[0].state, "failed_final", "{mode:?}: {:?}", views[0]);
+        assert_eq!(
+            views[0].state,
+            ViewState::FailedFinal,
+            "{mode:?}: {:?}",
+            views[0]
+        );
         assert!(
             views[0]
                 .message

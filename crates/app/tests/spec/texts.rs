@@ -269,3 +269,26 @@ fn a_database_whose_key_file_is_gone_is_told_in_english_with_where_the_key_was_l
          can render it again in the other language"
     );
 }
+
+#[test]
+fn a_signing_failure_reaches_the_ui_with_its_own_code_without_anyhow() {
+    use assistid_app::signing::SigningError;
+    let cancelled = IpcError::of_signing(SigningError::Cancelled, Lang::Sv);
+    assert_eq!(
+        cancelled.code, "signing_cancelled",
+        "the UI branches on the refusal's own code"
+    );
+    let inside = IpcError::of_signing(
+        SigningError::Other(AppError::Missing("ingen anordnare".into()).into()),
+        Lang::Sv,
+    );
+    assert_eq!(
+        inside.code, "missing_data",
+        "an app error inside a signing failure keeps its own code, never `internal`"
+    );
+    assert!(
+        inside.message.contains("ingen anordnare"),
+        "and its message: {}",
+        inside.message
+    );
+}

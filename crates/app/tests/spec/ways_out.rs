@@ -13,10 +13,10 @@ use assistid_app::verify::FileVerdict;
 use assistid_elt::error::{AnswerProblem, TimeoutPhase};
 use assistid_elt::{EltError, Environment};
 use assistid_fakes::fk::Behaviour;
-use assistid_store::SubmissionState;
 use chrono::{NaiveDate, Utc};
 
 use crate::submit::{Folder, connect_as, fast_fake, month, send, sign_month};
+use assistid_app::views::SubmissionState as ViewState;
 
 /// Every answer the ELT client can report, one of each variant.
 fn every_elt_error() -> Vec<EltError> {
@@ -197,7 +197,7 @@ fn an_uncertain_submission_has_a_way_out_with_the_request_time_and_its_trail() {
         .expect("queued");
     fk.script(Behaviour::DropAfterBody);
     let views = send(&app, &connection, &ids[..1]);
-    assert_eq!(views[0].state, "uncertain", "{views:?}");
+    assert_eq!(views[0].state, ViewState::Uncertain, "{views:?}");
 
     let detail = app.submission_detail(ids[0]).expect("the card's facts");
     assert!(
@@ -247,7 +247,7 @@ fn an_uncertain_submission_has_a_way_out_with_the_request_time_and_its_trail() {
             Utc::now(),
         )
         .expect("the decision is stored");
-    assert_eq!(view.state, "accepted");
+    assert_eq!(view.state, ViewState::Accepted);
     assert_eq!(
         view.tx_id.as_deref(),
         Some("4a8db4b8-bc29-4406-901c-3f69298cabe3")
@@ -275,7 +275,7 @@ fn the_diagnostics_bundle_carries_ids_hashes_and_codes_but_no_personal_data() {
         "cvc-pattern-valid: Value '19121212-1212' is not facet-valid (Åsa Öberg-Lind, Ek & Söner)";
     fk.script(Behaviour::XmlValidationError(fk_text.into()));
     let views = send(&app, &connection, &ids[..1]);
-    assert_eq!(views[0].state, SubmissionState::Rejected.code());
+    assert_eq!(views[0].state, ViewState::Rejected);
     let detail = app.submission_detail(ids[0]).expect("the card's facts");
     assert!(!detail.can_resolve, "a rejection is final: no decision");
     let advice = detail.advice.expect("a rejection is explained");
@@ -386,7 +386,7 @@ fn a_report_file_is_recognised_as_sent_changed_reformatted_or_unknown() {
         .queue_month(month(), Environment::Demo, Utc::now())
         .expect("queued");
     let views = send(&app, &connection, &ids[..1]);
-    assert_eq!(views[0].state, "accepted", "{views:?}");
+    assert_eq!(views[0].state, ViewState::Accepted, "{views:?}");
     let exported = folder.dir.path().join("export");
     app.export_reports(month(), &exported, Utc::now())
         .expect("the reports are exported");

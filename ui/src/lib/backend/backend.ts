@@ -4,7 +4,7 @@
  *  - the Tauri one (to come): each method is one `invoke('<snake_case_name>', args)` of a Tauri
  *    command that delegates to the `app` crate; subscriptions use Tauri events (`listen`).
  *
- * Every method rejects with an `IpcError` ({code, message, field?}) on failure.
+ * Every method rejects with an `IpcError` ({code, message, message_code, params}) on failure.
  * Times are never read here; the UI passes "today" where a screen needs it.
  */
 import type {
@@ -54,7 +54,7 @@ export interface Backend {
   /** Every report of the month with the facts its state is derived from. */
   monthOverview(month: Month): Promise<MonthOverview>;
 
-  // ---- register (inline validation: rejects with IpcError whose `field` names the input)
+  // ---- register (rejects with an IpcError whose message names the field and the value)
   register(): Promise<RegisterData>;
   saveProvider(provider: Provider): Promise<Provider>;
   savePerson(person: PersonWithAssistance): Promise<PersonWithAssistance>;
@@ -67,7 +67,7 @@ export interface Backend {
   addTeamMember(person: Id12, assistant: Id12): Promise<PersonDetails>;
   /** The assistant's shifts and reports stay; only the column goes. */
   removeTeamMember(person: Id12, assistant: Id12): Promise<PersonDetails>;
-  /** Rejects with an IpcError (field: the input) for a mistyped or overlapping decision. */
+  /** Rejects with an IpcError naming the field for a mistyped or overlapping decision. */
   addGrant(grant: Grant): Promise<PersonDetails>;
   removeGrant(person: Id12, id: number): Promise<PersonDetails>;
 

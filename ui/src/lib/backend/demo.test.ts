@@ -28,7 +28,8 @@ describe('DemoBackend (browser stand-in)', () => {
     const e = await new DemoBackend()
       .savePerson({ personnummer: '194005122388', first_name: 'Elsa', last_name: 'L' })
       .catch((x: unknown) => x);
-    expect(isIpcError(e) && e.field).toBe('personnummer');
+    expect(isIpcError(e) && e.code, 'a wrong check digit is refused with its own code').toBeTruthy();
+    expect(isIpcError(e) && e.message, 'the message names the value').toMatch(/194005122388/);
   });
 
   it('signs with the simulated BankID app and clears signatures when the report changes', async () => {

@@ -79,8 +79,11 @@ function hoursToMinutes(text: string): number | null {
   return Math.round(Number(t.replace(',', '.')) * 60);
 }
 
-const fail = (code: string, message: string, field?: string): IpcError =>
-  field === undefined ? { code, message } : { code, message, field };
+// The form field a refusal concerns is not part of the IPC error (Rust never sends one): the
+// message names it, as Rust's does. (`_field` stays for the callers until this fake goes.)
+const fail = (code: string, message: string, _field?: string): IpcError => ({ code, message, message_code: '', params: {} });
+/** A refusal with the parameters Rust sends with it (e.g. the field's label and its code). */
+const failWith = (code: string, message: string, params: Record<string, string>): IpcError => ({ code, message, message_code: '', params });
 
 function luhnSum(digits: string): number {
   let sum = 0;
@@ -488,7 +491,6 @@ export class DemoBackend implements Backend {
           severity: 'warning',
           code: 'long_shift',
           message: `Passet ${st.date} ${clockText(st.minutes)}–${clockText(en.minutes)} är ${formatDuration(s.real_minutes)} långt.`,
-          fix: 'Kontrollera tiderna; stämmer de behöver du inte göra något.',
           shift: i,
           date: st.date,
           person: p,
@@ -501,7 +503,6 @@ export class DemoBackend implements Backend {
           severity: 'error',
           code: 'overlap_same_assistant',
           message: `${this.nameOfAssistant(a)} har två pass som överlappar den ${st.date}: ${clockText(st.minutes)}–${clockText(en.minutes)} och ${next.start.local.slice(11, 16)}–${next.end.local.slice(11, 16)}.`,
-          fix: 'Ta bort det ena passet eller ändra tiderna så att de inte överlappar.',
           shift: i,
           other_shift: i + 1,
           date: st.date,
@@ -1312,11 +1313,11 @@ export class DemoBackend implements Backend {
     const clean = (v: string | null) => (v?.trim() ? v.trim() : null);
     const next = { name: clean(contact.name), phone: clean(contact.phone), email: clean(contact.email), web: clean(contact.web), described: '' };
     if (next.phone && (!/^[0-9 +()-]+$/.test(next.phone) || next.phone.replace(/\D/g, '').length < 5))
-      throw fail('invalid_input', `supportens telefonnummer: "${next.phone}" är inget telefonnummer.`, 'phone');
+      throw failWith('invalid_input', `supportens telefonnummer: "${next.phone}" är inget telefonnummer.`, { field: 'supportens telefonnummer', 'field@code': 'support_field_phone' });
     if (next.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(next.email))
-      throw fail('invalid_input', `supportens e-postadress: "${next.email}" är ingen e-postadress.`, 'email');
+      throw failWith('invalid_input', `supportens e-postadress: "${next.email}" är ingen e-postadress.`, { field: 'supportens e-postadress', 'field@code': 'support_field_email' });
     if (next.web && !/^https?:\/\/[^\s.]+\.[^\s]+$/.test(next.web))
-      throw fail('invalid_input', `supportens webbadress: "${next.web}" är ingen webbadress.`, 'web');
+      throw failWith('invalid_input', `supportens webbadress: "${next.web}" är ingen webbadress.`, { field: 'supportens webbadress', 'field@code': 'support_field_web' });
     this.support = next;
     return this.supportContact();
   }

@@ -142,7 +142,6 @@ export const en: Record<MessageKey, string> = {
   'month.dst_notes': 'Summer/winter time',
   'month.issues': 'Errors and warnings',
   'month.no_issues': 'No errors or warnings.',
-  'month.fix': 'Suggestion: {fix}',
   'month.cell_label': '{assistant}, {date}: {text}',
   'month.cell_empty': 'no shifts',
   'month.dst_autumn_day': 'Night to winter time: 02:00–02:59 happens twice',

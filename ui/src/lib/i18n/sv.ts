@@ -140,7 +140,6 @@ export const sv = {
   'month.dst_notes': 'Sommar-/vintertid',
   'month.issues': 'Fel och varningar',
   'month.no_issues': 'Inga fel eller varningar.',
-  'month.fix': 'Förslag: {fix}',
   'month.cell_label': '{assistant}, {date}: {text}',
   'month.cell_empty': 'inga pass',
   'month.dst_autumn_day': 'Natten till vintertid: 02:00–02:59 inträffar två gånger',

@@ -2,10 +2,10 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings
 
 /**
- * The one error shape every command rejects with: a stable code, a message in the UI's
- * language, and the message's own code and parameters.
- *
- * Mirrors [`assistid_app::IpcError`] (a spec test proves both serialize alike).
+ * The one error shape the desktop UI receives, as it is (every Tauri command rejects with
+ * it; its TypeScript is generated with the view types): a stable code, a message for people
+ * in the UI's language, and the message's own code and parameters (so the UI renders it again
+ * after a language switch).
  */
 export type IpcError = { 
 /**
@@ -13,18 +13,19 @@ export type IpcError = {
  */
 code: string, 
 /**
- * Text for coordinators in the UI's language (Swedish by default): what is wrong and where.
+ * Text for coordinators in the UI's language (Swedish by default): what is wrong and
+ * where.
  */
 message: string, 
 /**
- * The message's own stable code (`shift_note_too_long`, …); empty for a message not
- * built from one (see `assistid_core::text`).
+ * The message's own stable code (see [`assistid_core::text`]); empty when the message is
+ * not built from one.
  */
 message_code: string, 
 /**
- * The message's parameters by name, in the same language as `message`; a parameter that
- * is a message of its own (`what`) also gives its code (`what@code`) and parameters
- * (`what@name`), so the UI renders the whole message again after a language switch.
+ * The message's parameters by name, rendered in the same language as `message`; a
+ * parameter that is a message of its own (`what`) also gives its code (`what@code`) and
+ * parameters (`what@name`), see [`Text::params_flat`].
  */
 params: { [key in string]: string }, };
 
@@ -875,12 +876,12 @@ export type LiveStepState = "done" | "to_do" | "attention";
  */
 export type LiveStep = { 
 /**
- * `fk_agreement`, `fk_client_certificate`, `fk_ca`, `bankid_rp`, `first_test_report`,
- * `production`.
+ * `fk_agreement`, `fk_client_certificate`, `fk_ca` (or `fk_relay` for a folder that
+ * sends through the vendor's relay), `bankid_rp`, `first_test_report`, `production`.
  */
 code: string, 
 /**
- * The step (Swedish).
+ * The step, in the UI's language.
  */
 title: string, 
 /**
@@ -888,7 +889,7 @@ title: string,
  */
 state: LiveStepState, 
 /**
- * What is done or what to do next (Swedish).
+ * What is done or what to do next, in the UI's language.
  */
 detail: string, };
 
@@ -905,7 +906,7 @@ ok: boolean,
  */
 code: string, 
 /**
- * What was checked and found (Swedish).
+ * What was checked and found, in the UI's language.
  */
 message: string, };
 
@@ -955,52 +956,90 @@ fk_services?: Array<FkService>,
 bankid_test?: BankIdTestService, };
 
 /**
- * One exported report (`index.json` entry).
+ * One stored signature in `index.json`: who signed and when (masked personnummer).
  */
-export type ExportedReport = { 
+export type ExportedSignature = { 
 /**
- * Report id.
+ * `assistant` or `provider`.
  */
-id: string, 
+role: string, 
 /**
- * Version number.
+ * The signer's name as BankID gave it.
  */
-version: number, 
+signer_name: string, 
 /**
- * `YYYY-MM`.
+ * The signer's personnummer, masked (`19720514-****`).
  */
-month: string, 
+signer: string, 
 /**
- * Person (12 digits).
+ * FK's `datumForSignatur` (Europe/Stockholm date of signing).
  */
-person: string, 
+signed_on: string, 
 /**
- * Assistant (12 digits).
+ * When BankID completed the order (UTC, RFC 3339).
  */
-assistant: string, 
+signed_at: string, 
 /**
- * SHA-256 of the canonical form.
- */
-sha256: string, 
-/**
- * `<id>,<sha256>`.
- */
-binding: string, 
-/**
- * File name next to the index.
+ * The decoded signature XML, relative to the index.
  */
 file: string, 
 /**
- * False when the report has errors.
+ * How many reports the same signature covers (a provider's batch).
+ */
+covers_reports: number, };
+
+/**
+ * One entry of `index.json` written by [`App::export_reports`].
+ */
+export type ExportedReport = { 
+/**
+ * The report id (lowercase UUID).
+ */
+id: string, 
+/**
+ * The report version number (1, 2, …).
+ */
+version: number, 
+/**
+ * The month.
+ */
+month: string, 
+/**
+ * The person's personnummer (12 digits).
+ */
+person: string, 
+/**
+ * The assistant's personnummer or samordningsnummer (12 digits).
+ */
+assistant: string, 
+/**
+ * SHA-256 of the canonical form (lowercase hex).
+ */
+sha256: string, 
+/**
+ * The signing binding `<id>,<sha256>`.
+ */
+binding: string, 
+/**
+ * The file name of the exact bytes, relative to the index.
+ */
+file: string, 
+/**
+ * False when the review has errors for this report: it must not be signed or sent yet.
  */
 sendable: boolean, 
 /**
- * Error codes.
+ * The codes of the report's errors, if any.
  */
-errors: Array<string>, };
+errors: Array<string>, 
+/**
+ * The BankID signatures stored for this version (assistant first), each written decoded
+ * as `<id>.<role>-signature.xml` beside the report.
+ */
+signatures: Array<ExportedSignature>, };
 
 /**
- * The result of exporting a month's reports.
+ * The month's reports written for the user: the export's index and the folder it went to.
  */
 export type ExportResult = { 
 /**

@@ -3,8 +3,49 @@
 //! `ts` feature, into `ui/src/lib/backend/generated/ipc.ts`), and the CLI prints the same facts.
 //!
 //! The JSON field names are the UI's contract; change them only together with the UI.
+//!
+//! Where a use case already returns a type of the shape the UI shows, that type derives the
+//! TypeScript itself (e.g. [`crate::reports::ExportedReport`]); the shapes here are those that
+//! differ from the domain's (identity numbers as digits, dates as text, messages in the UI's
+//! language), each with its one conversion from the domain.
 
 use serde::{Deserialize, Serialize};
+
+mod grid;
+mod register;
+mod review;
+mod settings;
+
+pub use grid::{AssistantColumn, MonthGridData, Occurrence, ShiftInput, ShiftRecord, ShiftTime};
+pub use register::{
+    Assistant, CalculationPeriod, Employment, PeriodLength, PersonDetails, PersonWithAssistance,
+    Provider, RegisterData, TeamMember,
+};
+pub use review::{KindTotal, MonthReview, PeriodRange, ReportReview, ReportRow, TimeKind, Totals};
+pub use settings::{CheckOutcome, LiveStep, Signatory};
+
+/// The month's reports written for the user: the export's index and the folder it went to.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportResult {
+    /// The folder the files were written to.
+    pub folder: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// One entry per report.
+    pub reports: Vec<crate::reports::ExportedReport>,
+}
+
+impl ExportResult {
+    /// The export's index with the folder it was written to.
+    pub fn new(index: crate::reports::ExportIndex, folder: &std::path::Path) -> Self {
+        ExportResult {
+            folder: folder.display().to_string(),
+            month: index.month,
+            reports: index.reports,
+        }
+    }
+}
 
 /// Error or warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,12 +137,25 @@ pub enum SubmissionState {
 }
 
 impl SubmissionState {
-    /// The state of the outbox's state code; anything unknown is uncertain, never sent.
-    pub fn from_code(code: &str) -> Self {
-        match code.parse::<assistid_store::SubmissionState>() {
-            Ok(state) => Self::from(state),
-            Err(_) => SubmissionState::Uncertain,
+    /// The stable snake_case code (what it serializes as; the outbox's own code).
+    pub fn code(self) -> &'static str {
+        match self {
+            SubmissionState::Queued => "queued",
+            SubmissionState::Sending => "sending",
+            SubmissionState::Accepted => "accepted",
+            SubmissionState::Rejected => "rejected",
+            SubmissionState::FailedWillRetry => "failed_will_retry",
+            SubmissionState::Uncertain => "uncertain",
+            SubmissionState::FailedFinal => "failed_final",
+            SubmissionState::Abandoned => "abandoned",
         }
+    }
+}
+
+impl std::fmt::Display for SubmissionState {
+    /// The code.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
