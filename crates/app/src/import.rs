@@ -214,7 +214,22 @@ fn format_for(path: &Path, sheet: Option<String>) -> anyhow::Result<ImportFormat
     })
 }
 
+/// Opens the file to import. Only a regular file (a link to one is fine): opening a named
+/// pipe waits for a writer that may never come, and a device never ends.
 fn open(path: &Path) -> anyhow::Result<File> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(AppError::invalid(
+            "fil",
+            format!(
+                "{} är ingen vanlig fil (utan t.ex. en mapp, en enhet eller en namngiven pipe): \
+                 välj själva CSV- eller Excel-filen",
+                path.display()
+            ),
+        )
+        .into());
+    }
     File::open(path).map_err(|e| {
         AppError::invalid("fil", format!("{} kan inte öppnas: {e}", path.display())).into()
     })

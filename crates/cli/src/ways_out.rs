@@ -31,6 +31,21 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 /// `assistid verify FILE.xml`: exit 0 when the file is exactly a report FK (or its test
 /// service, or the demo) accepted from this folder, 3 otherwise (the text says what it is).
 pub fn verify(app: &App, file: &Path, json: bool) -> anyhow::Result<u8> {
+    // Only a regular file (a link to one is fine): a named pipe would wait for a writer that
+    // may never come.
+    if let Ok(meta) = std::fs::metadata(file)
+        && !meta.is_file()
+    {
+        return Err(AppError::Invalid {
+            field: "fil".into(),
+            message: format!(
+                "{} är ingen vanlig fil (utan t.ex. en mapp, en enhet eller en namngiven pipe): \
+                 ange själva XML-filen",
+                file.display()
+            ),
+        }
+        .into());
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| {

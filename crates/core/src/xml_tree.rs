@@ -10,6 +10,9 @@
 //! assert_eq!(root.child("urn:x", "Body", false).map(|b| b.text()), Some("hej".into()));
 //! ```
 
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use quick_xml::NsReader;
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::name::ResolveResult;
@@ -86,13 +89,30 @@ pub enum XmlProblem {
     Doctype,
     /// Nested deeper than [`MAX_DEPTH`].
     TooDeep,
+    /// The byte order mark or the declaration names an encoding this reader does not know, or
+    /// the bytes are not valid in the named encoding.
+    Encoding,
 }
 
 /// Parses a whole document and returns its root element.
+///
+/// The document may be in any encoding XML allows and `encoding_rs` knows: a byte order mark
+/// (UTF-8, UTF-16) decides first, then the declaration's `encoding` (`ISO-8859-1`,
+/// `windows-1252`, ...); without either it is UTF-8 (XML 1.0, section 4.3.3 and appendix F).
+/// A SOAP server in Java may well answer in ISO-8859-1, and a fault from FK that could not be
+/// read would turn a final rejection into an uncertain send.
+///
+/// ```
+/// use assistid_core::xml_tree::parse;
+/// let latin1 = b"<?xml version='1.0' encoding='ISO-8859-1'?><a>V\xE4rde</a>";
+/// assert_eq!(parse(latin1).map(|a| a.text()), Ok("Värde".to_owned()));
+/// ```
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(XmlProblem::Empty);
     }
+    let utf8 = as_utf8(bytes)?;
+    let bytes: &[u8] = &utf8;
     let mut reader = NsReader::from_reader(bytes);
     reader.config_mut().trim_text(false);
     reader.config_mut().check_end_names = true;
@@ -187,6 +207,53 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlProblem> {
     }
 }
 
+/// The document's bytes as UTF-8 (see [`parse`] for the rules).
+fn as_utf8(bytes: &[u8]) -> Result<Cow<'_, [u8]>, XmlProblem> {
+    let (encoding, rest) = if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        (encoding, bytes.get(bom..).unwrap_or_default())
+    } else if bytes.starts_with(&[b'<', 0, b'?', 0]) {
+        (UTF_16LE, bytes)
+    } else if bytes.starts_with(&[0, b'<', 0, b'?']) {
+        (UTF_16BE, bytes)
+    } else {
+        match declared_encoding(bytes) {
+            None => return Ok(Cow::Borrowed(bytes)),
+            Some(label) => match Encoding::for_label(label.as_bytes()) {
+                // Bytes readable as an ASCII declaration cannot be UTF-16 (that needs a byte
+                // order mark or UTF-16 bytes, handled above).
+                Some(encoding) if encoding == UTF_16LE || encoding == UTF_16BE => {
+                    return Err(XmlProblem::Encoding);
+                }
+                Some(encoding) => (encoding, bytes),
+                None => return Err(XmlProblem::Encoding),
+            },
+        }
+    };
+    if encoding == UTF_8 {
+        return Ok(Cow::Borrowed(rest));
+    }
+    let (text, had_errors) = encoding.decode_without_bom_handling(rest);
+    if had_errors {
+        return Err(XmlProblem::Encoding);
+    }
+    Ok(Cow::Owned(text.into_owned().into_bytes()))
+}
+
+/// The `encoding` pseudo-attribute of an ASCII-compatible XML declaration, if there is one.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let head = bytes.get(..bytes.len().min(256))?;
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let declaration = std::str::from_utf8(head.get(5..end)?).ok()?;
+    let after = declaration.split_once("encoding")?.1.trim_start();
+    let after = after.strip_prefix('=')?.trim_start();
+    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = after.get(1..)?.split(quote).next()?;
+    Some(value.trim().to_owned())
+}
+
 /// Appends character data to an element, joined with the text right before it: the reader
 /// reports `t&amp;u` as three pieces (text, reference, text), the tree keeps one text node.
 fn push_text(parent: &mut Element, text: &str) {
@@ -248,6 +315,36 @@ mod tests {
         assert!(
             matches!(parse(b"<a>&nbsp;</a>"), Err(XmlProblem::Malformed { .. })),
             "an undeclared entity is not well-formed"
+        );
+    }
+
+    #[test]
+    fn reads_every_encoding_xml_allows_and_refuses_unknown_ones() {
+        let latin1 = parse(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xC5sa</a>");
+        assert_eq!(latin1.map(|a| a.text()), Ok("Åsa".to_owned()), "ISO-8859-1");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>Öl</a>".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(
+            parse(&utf16).map(|a| a.text()),
+            Ok("Öl".to_owned()),
+            "UTF-16LE"
+        );
+        assert_eq!(
+            parse(b"\xEF\xBB\xBF<a>x</a>").map(|a| a.text()),
+            Ok("x".to_owned()),
+            "a UTF-8 byte order mark"
+        );
+        assert_eq!(
+            parse(b"<?xml version='1.0' encoding='x-klingon'?><a/>"),
+            Err(XmlProblem::Encoding),
+            "an unknown encoding is not guessed"
+        );
+        assert_eq!(
+            parse(b"<?xml version='1.0' encoding='UTF-16'?><a/>"),
+            Err(XmlProblem::Encoding),
+            "single-byte text cannot be UTF-16"
         );
     }
 

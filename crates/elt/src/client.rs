@@ -174,8 +174,8 @@ async fn read_limited(
             Ok(None) => return Ok(body),
             Err(e) => {
                 // The status line arrived, so the request did: anything failing now is
-                // uncertain, unless FK said 503 (it did not take the request).
-                if status == 503 {
+                // uncertain, unless FK said 503 or 429 (it did not take the request).
+                if crate::error::is_busy_status(status) {
                     return Err(EltError::ServiceUnavailable { retry_after_secs });
                 }
                 return Err(match classify(e) {

@@ -174,13 +174,15 @@ impl OpenConnection {
         }
         let target = self.target.clone();
         let started = Arc::new(AtomicBool::new(false));
+        let activity = Activity::default();
         let io = Stamped {
             inner: self.tls,
             started: started.clone(),
             wrote: false,
             on_sent: Some(Box::new(on_sent)),
+            activity: activity.clone(),
         };
-        let result = exchange(&target, io, envelope).await;
+        let result = exchange(&target, io, &activity, envelope).await;
         match result {
             Ok(answer) => Ok(answer),
             // Nothing was handed to TLS: FK cannot have received anything.
@@ -196,7 +198,16 @@ impl OpenConnection {
 }
 
 /// Writes the request and reads the answer over an authenticated stream.
-async fn exchange<S>(target: &Target, io: S, envelope: Vec<u8>) -> Result<RawAnswer, EltError>
+///
+/// The read timeout is an idle timeout: it runs from the last byte that went out or came in,
+/// so a server that sends its headers slowly but steadily is waited for, one that falls
+/// silent is not.
+async fn exchange<S>(
+    target: &Target,
+    io: S,
+    activity: &Activity,
+    envelope: Vec<u8>,
+) -> Result<RawAnswer, EltError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -227,7 +238,7 @@ where
     let response = drive(
         &mut connection,
         &mut connection_done,
-        tokio::time::timeout(read_timeout, sender.send_request(request)),
+        activity.idle_timeout(read_timeout, sender.send_request(request)),
     )
     .await
     .map_err(|_| answer_timeout())?
@@ -244,13 +255,13 @@ where
         let frame = drive(
             &mut connection,
             &mut connection_done,
-            tokio::time::timeout(read_timeout, body.frame()),
+            activity.idle_timeout(read_timeout, body.frame()),
         )
         .await;
         let failed = |e: EltError| {
             // The status line arrived, so the request did: anything failing now is
-            // uncertain, unless FK said 503 (it did not take the request).
-            if status == 503 {
+            // uncertain, unless FK said 503 or 429 (it did not take the request).
+            if crate::error::is_busy_status(status) {
                 return EltError::ServiceUnavailable { retry_after_secs };
             }
             match e {
@@ -303,13 +314,62 @@ where
     }
 }
 
+/// When bytes last went out or came in on a connection.
+#[derive(Debug, Clone)]
+struct Activity(Arc<std::sync::Mutex<Instant>>);
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self(Arc::new(std::sync::Mutex::new(Instant::now())))
+    }
+}
+
+/// The idle limit ran out.
+struct Idle;
+
+impl Activity {
+    fn touch(&self) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
+    }
+
+    fn last(&self) -> Instant {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `work` until it is done or nothing moved on the connection for `limit`.
+    async fn idle_timeout<W: Future>(&self, limit: Duration, work: W) -> Result<W::Output, Idle> {
+        self.touch();
+        let mut work = std::pin::pin!(work);
+        loop {
+            let deadline = self.last() + limit;
+            tokio::select! {
+                biased;
+                out = &mut work => return Ok(out),
+                () = tokio::time::sleep_until(deadline) => {
+                    if self.last() + limit <= Instant::now() {
+                        return Err(Idle);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// An I/O stream that notes when the first request byte was handed to it and calls back once
-/// the request is flushed to the operating system.
+/// the request is flushed to the operating system; it also notes every byte moved
+/// ([`Activity`]).
 struct Stamped<S> {
     inner: S,
     started: Arc<AtomicBool>,
     wrote: bool,
     on_sent: Option<Box<dyn FnOnce() + Send>>,
+    activity: Activity,
 }
 
 impl<S> Drop for Stamped<S> {
@@ -330,7 +390,12 @@ impl<S: AsyncRead + Unpin> AsyncRead for Stamped<S> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let out = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(out, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.activity.touch();
+        }
+        out
     }
 }
 
@@ -345,6 +410,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Stamped<S> {
         let out = Pin::new(&mut self.inner).poll_write(cx, data);
         if matches!(out, Poll::Ready(Ok(n)) if n > 0) {
             self.wrote = true;
+            self.activity.touch();
         }
         out
     }
@@ -358,6 +424,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Stamped<S> {
         let out = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
         if matches!(out, Poll::Ready(Ok(n)) if n > 0) {
             self.wrote = true;
+            self.activity.touch();
         }
         out
     }

@@ -158,10 +158,11 @@ pub enum EltError {
         /// The HTTP status.
         http_status: u16,
     },
-    /// HTTP 503: the service (or its front) is unavailable and did not take the report.
+    /// HTTP 503, or 429 (too many requests: FK's pacing): the service (or its front) is
+    /// unavailable or asks us to wait, and did not take the report.
     #[error(
-        "Försäkringskassans tjänst är tillfälligt otillgänglig (HTTP 503). Rapporten togs inte \
-         emot och skickas igen automatiskt."
+        "Försäkringskassans tjänst är tillfälligt otillgänglig eller ber oss vänta (HTTP 503 \
+         eller 429). Rapporten togs inte emot och skickas igen automatiskt."
     )]
     ServiceUnavailable {
         /// Seconds from a `Retry-After` header, when FK sent one, at most
@@ -298,6 +299,12 @@ pub enum EltError {
         /// A short technical reason.
         reason: String,
     },
+}
+
+/// Whether an HTTP status says the service is busy and did not take the request: 503
+/// (unavailable) and 429 (too many requests, FK's pacing). See [`EltError::ServiceUnavailable`].
+pub fn is_busy_status(status: u16) -> bool {
+    matches!(status, 429 | 503)
 }
 
 /// The statuses that are not FK's service answering: see [`EltError::NotFkService`].

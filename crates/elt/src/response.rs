@@ -119,8 +119,8 @@ impl fmt::Debug for ResponseRecord {
 ///   [`EltError::XmlValidation`] / [`EltError::SignatureValidation`] with FK's `message`
 ///   verbatim.
 /// - Any other SOAP 1.1 or 1.2 fault becomes [`EltError::SoapFault`].
-/// - HTTP 503 without a SOAP fault or FK's receipt becomes [`EltError::ServiceUnavailable`];
-///   with FK's receipt it is a receipt.
+/// - HTTP 503 or 429 (FK's pacing: "too many requests") without a SOAP fault or FK's receipt
+///   becomes [`EltError::ServiceUnavailable`]; with FK's receipt it is a receipt.
 /// - 3xx, 401, 403, 404, 405 and 415 become [`EltError::NotFkService`] (see [`parse_answer`]).
 /// - Everything else becomes [`EltError::UnexpectedAnswer`], which never carries the body.
 ///
@@ -145,7 +145,7 @@ pub fn parse_response(status: u16, body: &[u8]) -> Result<TxId, EltError> {
 
 /// [`parse_response`] for a [`RawAnswer`] (uses its `Retry-After`).
 ///
-/// Besides the rules there: FK's receipt is a receipt with HTTP 200 or 503 (a front that
+/// Besides the rules there: FK's receipt is a receipt with HTTP 200, 503 or 429 (a front that
 /// answers "unavailable" after the service took the report must not make us send it again);
 /// an answer with a status that is not FK's service's — 3xx, 401, 403, 404, 405, 415 — is
 /// [`EltError::NotFkService`] unless it carries FK's own receipt (then uncertain) or one of FK's
@@ -171,6 +171,7 @@ pub fn parse_answer(answer: &RawAnswer) -> Result<TxId, EltError> {
 
 fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
     let status = answer.status;
+    let busy = crate::error::is_busy_status(status);
     let body = answer.body.as_slice();
     let unexpected = |problem| EltError::UnexpectedAnswer {
         http_status: status,
@@ -186,14 +187,14 @@ fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
     let root = match xml::parse(body) {
         Ok(root) => root,
         Err(problem) => {
-            if status == 503 {
+            if busy {
                 return Err(unavailable());
             }
             return Err(unexpected(match problem {
                 XmlProblem::Empty => AnswerProblem::Empty,
                 _ if looks_like_html(body) => AnswerProblem::Html,
                 XmlProblem::Malformed { position } => AnswerProblem::MalformedXml { position },
-                XmlProblem::Doctype | XmlProblem::TooDeep => {
+                XmlProblem::Doctype | XmlProblem::TooDeep | XmlProblem::Encoding => {
                     AnswerProblem::MalformedXml { position: 0 }
                 }
             }));
@@ -206,7 +207,7 @@ fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
             ns.to_owned()
         }
         _ => {
-            if status == 503 {
+            if busy {
                 return Err(unavailable());
             }
             if root.local.eq_ignore_ascii_case("html") {
@@ -223,7 +224,7 @@ fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
         }));
     };
     let Some(payload) = body_element.elements().next() else {
-        if status == 503 {
+        if busy {
             return Err(unavailable());
         }
         return Err(unexpected(AnswerProblem::UnknownBody {
@@ -234,7 +235,7 @@ fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
         return Err(read_fault(status, &soap_ns, payload));
     }
     let is_receipt = payload.is(ELT_NS, "SkickaTidredovisningResponse");
-    if status == 503 && !is_receipt {
+    if busy && !is_receipt {
         return Err(unavailable());
     }
     if is_receipt {
@@ -245,10 +246,10 @@ fn parse_soap(answer: &RawAnswer) -> Result<TxId, EltError> {
         // receipt is unusable says nothing: unavailable, as any other 503.
         let tx_id = match receipt {
             Some(tx_id) => tx_id,
-            None if status == 503 => return Err(unavailable()),
+            None if busy => return Err(unavailable()),
             None => return Err(unexpected(AnswerProblem::BadTxId)),
         };
-        if status != 200 && status != 503 {
+        if status != 200 && !busy {
             return Err(unexpected(AnswerProblem::SuccessWithStatus));
         }
         return Ok(tx_id);
@@ -296,7 +297,7 @@ fn read_fault(status: u16, soap_ns: &str, fault: &Element) -> EltError {
             fault.child(soap_ns, "faultstring", true).map(Element::text),
         )
     };
-    if status == 503 && fault_code.is_none() && fault_string.is_none() {
+    if crate::error::is_busy_status(status) && fault_code.is_none() && fault_string.is_none() {
         return EltError::ServiceUnavailable {
             retry_after_secs: None,
         };

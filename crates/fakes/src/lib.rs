@@ -8,3 +8,4 @@ pub mod bankid;
 pub mod fk;
 pub mod pkcs12;
 pub mod pki;
+pub mod raw_https;

@@ -415,6 +415,24 @@ impl RecordSplitter {
     }
 }
 
+/// UTF-16 without a byte order mark: ASCII text in it has a zero in every other byte. A single
+/// stray NUL in a UTF-8 or Windows-1252 file is not UTF-16; the row holding it is refused on its
+/// own, with its row and column.
+fn looks_utf16(start: &[u8]) -> bool {
+    let head = &start[..start.len().min(64)];
+    if head.len() < 4 {
+        return false;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|(i, b)| i % 2 == parity && **b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    zeros_at(0) * 2 > half || zeros_at(1) * 2 > half
+}
+
 fn trim_line_end(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
@@ -434,7 +452,7 @@ pub(crate) fn refuse_by_magic(start: &[u8]) -> Option<ImportProblem> {
             crate::messages::OLD_XLS.text(),
         ));
     }
-    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) || start.contains(&0) {
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) || looks_utf16(start) {
         return Some(ImportProblem::file(
             ProblemCode::UnsupportedEncoding,
             crate::messages::UTF16.text(),

@@ -207,7 +207,24 @@ where
             v => {
                 let text = v.as_text();
                 let length = text.chars().count();
-                if length > MAX_NOTE_CHARS {
+                let control = text
+                    .chars()
+                    .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+                if let Some(control) = control {
+                    let shown: String = shortened(&text)
+                        .chars()
+                        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                        .collect();
+                    found.problems.push(ImportProblem::cell(
+                        row,
+                        header.header(Column::Note),
+                        &shown,
+                        ProblemCode::ControlCharacter,
+                        msg::CONTROL_CHARACTER
+                            .with("code_point", format!("U+{:04X}", u32::from(control))),
+                    ));
+                    None
+                } else if length > MAX_NOTE_CHARS {
                     found.problems.push(ImportProblem::cell(
                         row,
                         header.header(Column::Note),

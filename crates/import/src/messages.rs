@@ -109,6 +109,14 @@ templates! {
          får plats. Korta anteckningen (eller töm cellen) och importera igen",
         "the note is {length} characters long; at most {max} characters fit. Shorten the note \
          (or empty the cell) and import again");
+    /// A control character in a note.
+    CONTROL_CHARACTER = ("control_character",
+        "anteckningen innehåller ett osynligt styrtecken ({code_point}) som ingen skriver \
+         själv: filen kan vara skadad eller sparad från ett annat program. Ta bort tecknet \
+         (skriv om anteckningen) och importera igen",
+        "the note holds an invisible control character ({code_point}) that nobody types: the \
+         file may be damaged or saved by another program. Remove the character (retype the \
+         note) and import again");
     /// The same shift twice.
     DUPLICATE_IN_FILE = ("duplicate_in_file",
         "samma pass (assistent, person, start, slut och tidstyp) finns redan \

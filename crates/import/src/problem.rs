@@ -86,6 +86,9 @@ pub enum ProblemCode {
     DuplicateInFile,
     /// The note is longer than [`assistid_core::shift::MAX_NOTE_CHARS`] characters.
     NoteTooLong,
+    /// The note holds an invisible control character (a NUL byte, a bell, …): not text a
+    /// person wrote, and trouble for every export; refused rather than silently removed.
+    ControlCharacter,
     /// A finding of core's shift validation (`overlap_same_person`, `overlap_two_persons`,
     /// `long_shift`, `dst_…`), with core's code; see [`crate::validate_imported`].
     Validation(&'static str),
@@ -130,6 +133,7 @@ impl ProblemCode {
             ProblemCode::ErrorCell => "error_cell",
             ProblemCode::DuplicateInFile => "duplicate_in_file",
             ProblemCode::NoteTooLong => "note_too_long",
+            ProblemCode::ControlCharacter => "control_character",
             ProblemCode::Validation(code) | ProblemCode::Stored(code) => code,
         }
     }

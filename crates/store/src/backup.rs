@@ -1155,6 +1155,15 @@ struct Opened {
 }
 
 fn open_backup(path: &Path) -> Result<Opened> {
+    // Only a regular file (a link to one is fine): opening a named pipe waits for a writer
+    // that may never come, and a device never ends.
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(BackupError::NotABackup {
+            path: path.to_path_buf(),
+        });
+    }
     let file = File::open(path).map_err(io_error(path, "öppnas"))?;
     let mut input = BufReader::new(file);
     let mut magic = [0u8; 16];

@@ -244,6 +244,24 @@ impl<'c> WriteGuard<'c> {
             // IMMEDIATE takes the write lock now (waiting up to the busy timeout), instead of
             // failing later when a read lock cannot be upgraded.
             conn.execute_batch("BEGIN IMMEDIATE")?;
+            // Another program may have migrated the file since this one opened it. This
+            // program does not know what the newer schema means (a claim on a report to send
+            // may live elsewhere now): it must not write into it. Under the write lock the
+            // version cannot change until this transaction ends.
+            match schema::stored_version(conn) {
+                Ok(found) if found > schema::CURRENT_VERSION => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return Err(StoreError::NewerSchema {
+                        found,
+                        supported: schema::CURRENT_VERSION,
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return Err(e);
+                }
+            }
         } else {
             conn.execute_batch("SAVEPOINT assistid_write")?;
         }

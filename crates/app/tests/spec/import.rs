@@ -405,3 +405,45 @@ fn the_commit_stores_only_the_previewed_bytes() {
         "the hash of the bytes stored is the previewed one"
     );
 }
+
+/// Makes a named pipe, and a thread that opens it for writing after `after` (so a reader that
+/// wrongly waits on it is let go instead of hanging the test run).
+pub(crate) fn fifo_released_after(path: &Path, after: std::time::Duration) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "the named pipe is made");
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        std::thread::sleep(after);
+        let _ = std::fs::OpenOptions::new().write(true).open(&path);
+    });
+}
+
+#[test]
+fn a_named_pipe_or_a_folder_is_refused_at_once_as_no_regular_file() {
+    let (folder, app) = Folder::new();
+    let pipe = folder.dir.path().join("skift.csv");
+    fifo_released_after(&pipe, std::time::Duration::from_secs(4));
+    let link = folder.dir.path().join("länk.csv");
+    std::os::unix::fs::symlink(&pipe, &link).expect("a symlink to the pipe");
+    let dir = folder.dir.path().join("mapp.csv");
+    std::fs::create_dir(&dir).expect("a folder");
+    for (name, path) in [
+        ("a named pipe", &pipe),
+        ("a link to it", &link),
+        ("a folder", &dir),
+    ] {
+        let started = std::time::Instant::now();
+        let err = app_error(app.import_preview(path, &ImportOptions::default(), now()));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{name}: refused at once, not after waiting for a writer"
+        );
+        assert!(
+            err.to_string().contains("ingen vanlig fil"),
+            "{name}: the message says what is wrong: {err}"
+        );
+    }
+}

@@ -833,3 +833,105 @@ fn bankids_messages_follow_how_the_user_started_the_order() {
         "a Swedish and an English text: {sv} / {en}"
     );
 }
+
+/// Two programs on one folder: while the assistant's BankID order for a report is open in one
+/// program, another program adds a shift to that report. The signature that then arrives binds
+/// the bytes shown at the start, which no longer hold every shift: it must not make the report
+/// as it now is look signed (the new shift would never reach FK).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shift_added_by_another_program_while_the_assistant_signs_is_not_left_unsigned() {
+    let fx = fixture();
+    let app = &fx.app;
+    let bankid = DemoBankId::start(app, DELAY).await;
+    let review = app
+        .month_review(october(), Utc::now())
+        .expect("the review builds");
+    let report = review
+        .reports()
+        .iter()
+        .find(|r| r.is_sendable())
+        .expect("a sendable report");
+    let id = Uuid::parse_str(report.id().expect("a version")).expect("a UUID");
+    let (assistant, person) = (
+        report.assistant().digits().to_owned(),
+        report.person().digits().to_owned(),
+    );
+    let folder = fx.dir.path().to_path_buf();
+    let mut edited = false;
+    let sink = |event: SigningEvent| {
+        if matches!(event, SigningEvent::OrderStarted { .. }) && !edited {
+            edited = true;
+            let other = App::open(
+                &folder,
+                KeySource::File(folder.join("test.key")),
+                Utc::now(),
+            )
+            .expect("the other program opens the same folder");
+            // The first free half hour of the month (the demo data fills many days).
+            let added = (1..=31).find_map(|day| {
+                other
+                    .add_shift(
+                        &assistid_app::shifts::ShiftInput {
+                            assistant: assistant.clone(),
+                            person: person.clone(),
+                            start: format!("2026-10-{day:02}T12:10"),
+                            start_occurrence: None,
+                            end: format!("2026-10-{day:02}T12:40"),
+                            end_occurrence: None,
+                            kind: assistid_core::model::TimeKind::Aktiv,
+                            note: Some("tillagd under signeringen".into()),
+                        },
+                        Utc::now(),
+                    )
+                    .ok()
+            });
+            assert!(
+                added.is_some(),
+                "the other program adds a shift to the report being signed"
+            );
+        }
+    };
+    let signed = app
+        .sign_as_assistant(
+            id,
+            &bankid,
+            &options(),
+            &CancelSignal::new(),
+            &mut bankid.acting(
+                DemoOutcome::Approve,
+                Signer::assistant_of(app, &bankid, id),
+                sink,
+            ),
+        )
+        .await;
+    let now = app
+        .month_review(october(), Utc::now())
+        .expect("the review builds");
+    let current = now
+        .reports()
+        .iter()
+        .find(|r| r.assistant().digits() == assistant && r.person().digits() == person)
+        .expect("the report is still there");
+    let current_id = current.id().map(str::to_owned);
+    match signed {
+        Ok(done) => {
+            assert_ne!(
+                current_id.as_deref(),
+                Some(done.report_id.to_string().as_str()),
+                "the signed bytes lack the new shift, so they cannot be the report as it is now"
+            );
+            let current_id =
+                Uuid::parse_str(current_id.as_deref().expect("a version")).expect("a UUID");
+            assert!(
+                app.signatures_for_report(current_id)
+                    .expect("readable")
+                    .is_empty(),
+                "the report with the new shift waits for its own signature"
+            );
+        }
+        Err(e) => assert!(
+            !e.to_string().is_empty(),
+            "a refused signing says why: {e:?}"
+        ),
+    }
+}

@@ -435,4 +435,62 @@ fn a_report_file_is_recognised_as_sent_changed_reformatted_or_unknown() {
     let junk = app.check_report_file(b"not xml").expect("checked");
     assert_eq!(junk.verdict, FileVerdict::NotAReport);
     assert!(!junk.meaning.is_empty(), "says what to do");
+
+    // Hostile copies of the sent report: an external entity (XXE) and a billion laughs, both
+    // in a DTD before the real report element with its real id. Neither is expanded, read
+    // from disk or taken for the sent report.
+    let body = text
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        .unwrap_or(&text);
+    assert!(
+        body.len() < text.len(),
+        "the declaration is taken off, so the DTD stands where a real one would"
+    );
+    let laughs: String = (1..10)
+        .map(|n| {
+            format!(
+                "<!ENTITY l{n} \"&l{m};&l{m};&l{m};&l{m};&l{m};&l{m};&l{m};&l{m};&l{m};&l{m};\">",
+                m = n - 1
+            )
+        })
+        .collect();
+    let hostile = [
+        (
+            "XXE",
+            format!(
+                "<?xml version=\"1.0\"?><!DOCTYPE Tidredovisning [<!ENTITY x SYSTEM \
+                 \"file:///etc/passwd\">]>{}",
+                body.replacen("<fornamn>", "<fornamn>&x;", 1)
+            ),
+        ),
+        (
+            "billion laughs",
+            format!(
+                "<?xml version=\"1.0\"?><!DOCTYPE Tidredovisning [<!ENTITY l0 \"ha\">{laughs}]>{}",
+                body.replacen("<fornamn>", "<fornamn>&l9;", 1)
+            ),
+        ),
+        (
+            "a DTD that changes nothing",
+            format!("<?xml version=\"1.0\"?><!DOCTYPE Tidredovisning>{body}"),
+        ),
+    ];
+    for (name, file) in hostile {
+        let started = std::time::Instant::now();
+        let check = app.check_report_file(file.as_bytes()).expect("checked");
+        assert_eq!(
+            check.verdict,
+            FileVerdict::NotAReport,
+            "{name}: a report never has a DTD; it is not taken for the sent report: {check:?}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{name}: refused at once, nothing expanded"
+        );
+        let shown = format!("{check:?}");
+        assert!(
+            !shown.contains("root:") && !shown.contains("hahaha"),
+            "{name}: nothing of an entity's expansion shows"
+        );
+    }
 }

@@ -101,3 +101,35 @@ fn show_and_diagnostics_give_the_facts_without_personal_data_and_a_bad_tx_id_is_
         "the refusal says what is wrong and what a tx-id looks like: {stderr}"
     );
 }
+
+/// A named pipe (or a link to one) given to `verify` is refused at once, instead of waiting
+/// for a writer that never comes.
+#[test]
+fn verify_refuses_a_named_pipe_at_once() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let pipe = data.path().join("rapport.xml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "the named pipe is made");
+    let release = pipe.clone();
+    std::thread::spawn(move || {
+        // Lets a reader that wrongly waits on the pipe go, instead of hanging the run.
+        std::thread::sleep(std::time::Duration::from_secs(8));
+        let _ = std::fs::OpenOptions::new().write(true).open(&release);
+    });
+    let started = std::time::Instant::now();
+    let out = data.run(&["verify", pipe.to_str().expect("UTF-8")]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(6),
+        "refused at once, not after waiting for a writer"
+    );
+    assert!(!out.status.success(), "a pipe is no report file");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ingen vanlig fil"),
+        "the message says what is wrong: {stderr}"
+    );
+}

@@ -5,6 +5,7 @@ mod client_key;
 mod early_connection;
 mod environment;
 mod identity;
+mod independent_fk;
 #[path = "../../../pkcs12/tests/spec/p12_writer.rs"]
 mod p12_writer;
 // The reader's own spec helpers; this spec uses only `openssl_export`.

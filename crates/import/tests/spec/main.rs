@@ -6,6 +6,7 @@ mod csv_reading;
 mod dst_and_overnight;
 mod examples;
 mod fuzz_findings;
+mod hostile_csv;
 mod hostile_xlsx;
 mod messages;
 mod roundtrip;

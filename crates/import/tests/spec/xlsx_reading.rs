@@ -264,3 +264,74 @@ fn a_header_only_sheet() {
     let (preview, _) = import_bytes(&bytes, &first());
     only_problem(&preview, ProblemCode::NoDataRows);
 }
+
+/// The change nights in real date and time cells (which cannot carry an occurrence) and in
+/// text cells with the marker: as in CSV, a time in the skipped hour does not exist, one in the
+/// repeated hour must say which, and a marked one is taken as marked.
+#[test]
+fn change_nights_in_date_and_time_cells_must_be_resolved_as_in_csv() {
+    let bytes = xlsx(|s| {
+        header(s, 0)?;
+        let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
+        let time_fmt = Format::new().set_num_format("hh:mm");
+        let cells = |s: &mut Worksheet, row: u32, date: (u16, u8, u8), from: u16, to: (u16, u8)| {
+            text_row(s, row, [ASSISTANT, PERSON, "", "", "", "aktiv"])?;
+            s.write_datetime_with_format(
+                row,
+                2,
+                ExcelDateTime::from_ymd(date.0, date.1, date.2)?,
+                &date_fmt,
+            )?;
+            s.write_datetime_with_format(row, 3, ExcelDateTime::from_hms(from, 0, 0)?, &time_fmt)?;
+            s.write_datetime_with_format(
+                row,
+                4,
+                ExcelDateTime::from_hms(to.0, to.1, 0)?,
+                &time_fmt,
+            )?;
+            Ok::<(), XlsxError>(())
+        };
+        // Row 2: 01:00–02:30 on the autumn night, as time cells: which 02:30?
+        cells(s, 1, (2026, 10, 25), 1, (2, 30))?;
+        // Row 3: 01:00–02:30 on the spring night: 02:30 does not exist.
+        cells(s, 2, (2026, 3, 29), 1, (2, 30))?;
+        // Row 4: 00:00–04:00 on the autumn night, time cells: five real hours.
+        cells(s, 3, (2026, 10, 25), 0, (4, 0))?;
+        // Row 5: the same night in text cells with the marker: the second 02:30.
+        text_row(
+            s,
+            4,
+            [
+                ASSISTANT,
+                PERSON_2,
+                "2026-10-25",
+                "01:00",
+                "02:30 (2)",
+                "aktiv",
+            ],
+        )?;
+        Ok(())
+    });
+    let (preview, shifts) = import_bytes(&bytes, &first());
+    let ambiguous = only_problem(&preview, ProblemCode::AmbiguousTime);
+    assert_eq!(
+        ambiguous.row,
+        Some(2),
+        "the repeated hour in a time cell must be resolved by the user: {ambiguous:?}"
+    );
+    let nonexistent = only_problem(&preview, ProblemCode::NonexistentTime);
+    assert_eq!(
+        nonexistent.row,
+        Some(3),
+        "the skipped hour does not exist: {nonexistent:?}"
+    );
+    let minutes: Vec<(u64, i64)> = shifts
+        .iter()
+        .map(|s| (s.row, s.shift.real_minutes()))
+        .collect();
+    assert_eq!(
+        minutes,
+        vec![(4, 300), (5, 150)],
+        "00:00–04:00 on the autumn night is five real hours; 01:00 to the second 02:30 is 2.5"
+    );
+}

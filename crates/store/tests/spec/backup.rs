@@ -516,3 +516,32 @@ fn a_backup_taken_while_another_connection_writes_holds_only_committed_rows() {
         "and it is a sound database"
     );
 }
+
+#[test]
+fn a_named_pipe_or_a_folder_is_no_backup_and_is_refused_at_once() {
+    let fx = Fixture::new();
+    let pipe = fx.dir.path().join("kopia.assistid-backup");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "the named pipe is made");
+    let release = pipe.clone();
+    std::thread::spawn(move || {
+        // Lets a reader that wrongly waits on the pipe go, instead of hanging the run.
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        let _ = std::fs::OpenOptions::new().write(true).open(&release);
+    });
+    let folder = fx.dir.path().join("mapp");
+    std::fs::create_dir(&folder).expect("a folder");
+    for (name, path) in [("a named pipe", &pipe), ("a folder", &folder)] {
+        let started = std::time::Instant::now();
+        let err = backup::read_header(path).expect_err("not a backup");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{name}: refused at once, not after waiting for a writer"
+        );
+        assert_eq!(err.code(), "backup_not_a_backup", "{name}: {err}");
+        refused_with("backup_not_a_backup", path, &RecoveryKey::generate(), name);
+    }
+}

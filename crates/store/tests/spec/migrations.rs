@@ -330,3 +330,64 @@ fn signatures_from_before_environments_get_the_folders_bankid_environment() {
         assert!(err.to_string().contains("signature_immutable"), "{err}");
     }
 }
+
+/// Two programs on one folder: this one is open (it checked the schema when it opened) when a
+/// newer Assistid migrates the same file. From then on this program may not write: it does not
+/// know what the new schema means (a claim on a report to send may live elsewhere now), so a
+/// write could send a report twice or lose one. Every write transaction checks the version.
+#[test]
+fn a_program_left_open_while_a_newer_one_migrates_stops_writing_with_a_clear_message() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let (p, a) = register(&store);
+    let report = Uuid::new_v4();
+    store
+        .save_report_version(&assistid_store::NewReportVersion {
+            report_id: report,
+            assistant: &a.id,
+            person: &p.personnummer,
+            month: ReportMonth::new(2026, 10).expect("a month"),
+            document: b"<?xml version=\"1.0\"?><Tidredovisning><id>x</id></Tidredovisning>",
+            created_at: instant("2026-11-02T09:00:00Z"),
+        })
+        .expect("saved");
+    let queued = store
+        .enqueue_submission(report, "demo", instant("2026-11-03T10:00:00Z"))
+        .expect("queued");
+
+    // The newer program, on its own connection, migrates.
+    let newer = schema::CURRENT_VERSION + 1;
+    fx.raw()
+        .pragma_update(None, "user_version", newer)
+        .expect("the newer program raises the version");
+
+    let err = store
+        .begin_submission_attempt(queued.id, instant("2026-11-03T10:00:01Z"))
+        .expect_err("the older program must not claim a report to send in a newer schema");
+    match &err {
+        StoreError::NewerSchema { found, supported } => {
+            assert_eq!((*found, *supported), (newer, schema::CURRENT_VERSION));
+        }
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("Uppdatera Assistid"),
+        "the user is told what to do: {err}"
+    );
+    let nested: Result<(), StoreError> = store.transaction(|_| Ok(()));
+    assert!(
+        matches!(nested, Err(StoreError::NewerSchema { .. })),
+        "every write transaction is refused, not only the outbox's: {nested:?}"
+    );
+    fx.raw()
+        .pragma_update(None, "user_version", schema::CURRENT_VERSION)
+        .expect("lowered again for the check below");
+    assert_eq!(
+        store
+            .submission(queued.id)
+            .expect("readable")
+            .map(|s| s.state),
+        Some(assistid_store::SubmissionState::Queued),
+        "the refused claim changed nothing"
+    );
+}
