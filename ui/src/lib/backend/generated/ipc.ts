@@ -956,39 +956,6 @@ fk_services?: Array<FkService>,
 bankid_test?: BankIdTestService, };
 
 /**
- * One stored signature in `index.json`: who signed and when (masked personnummer).
- */
-export type ExportedSignature = { 
-/**
- * `assistant` or `provider`.
- */
-role: string, 
-/**
- * The signer's name as BankID gave it.
- */
-signer_name: string, 
-/**
- * The signer's personnummer, masked (`19720514-****`).
- */
-signer: string, 
-/**
- * FK's `datumForSignatur` (Europe/Stockholm date of signing).
- */
-signed_on: string, 
-/**
- * When BankID completed the order (UTC, RFC 3339).
- */
-signed_at: string, 
-/**
- * The decoded signature XML, relative to the index.
- */
-file: string, 
-/**
- * How many reports the same signature covers (a provider's batch).
- */
-covers_reports: number, };
-
-/**
  * One entry of `index.json` written by [`App::export_reports`].
  */
 export type ExportedReport = { 
@@ -1037,6 +1004,39 @@ errors: Array<string>,
  * as `<id>.<role>-signature.xml` beside the report.
  */
 signatures: Array<ExportedSignature>, };
+
+/**
+ * One stored signature in `index.json`: who signed and when (masked personnummer).
+ */
+export type ExportedSignature = { 
+/**
+ * `assistant` or `provider`.
+ */
+role: string, 
+/**
+ * The signer's name as BankID gave it.
+ */
+signer_name: string, 
+/**
+ * The signer's personnummer, masked (`19720514-****`).
+ */
+signer: string, 
+/**
+ * FK's `datumForSignatur` (Europe/Stockholm date of signing).
+ */
+signed_on: string, 
+/**
+ * When BankID completed the order (UTC, RFC 3339).
+ */
+signed_at: string, 
+/**
+ * The decoded signature XML, relative to the index.
+ */
+file: string, 
+/**
+ * How many reports the same signature covers (a provider's batch).
+ */
+covers_reports: number, };
 
 /**
  * The month's reports written for the user: the export's index and the folder it went to.
