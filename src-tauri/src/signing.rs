@@ -99,12 +99,8 @@ fn ipc_call_initiator(options: &SigningOptions) -> Option<ipc::CallInitiator> {
     })
 }
 
-fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
-    IpcError {
-        code: e.code().to_owned(),
-        message: e.to_string(),
-        ..Default::default()
-    }
+fn signing_error(e: assistid_app::signing::SigningError, language: ipc::Language) -> IpcError {
+    e.ipc_error(language.into()).into()
 }
 
 impl SigningDesk {
@@ -542,7 +538,7 @@ impl SigningDesk {
                 ..Default::default()
             };
         }
-        signing_error(e)
+        signing_error(e, language)
     }
 
     /// Demo: the simulated BankID app acts on the flow's order. The app refuses it for an
@@ -569,7 +565,7 @@ impl SigningDesk {
         };
         let signer = order
             .simulated_signer(&connected.connection)
-            .map_err(signing_error)?;
+            .map_err(|e| signing_error(e, shell.language()))?;
         let fake = connected.demo.as_ref().ok_or_else(|| {
             IpcError::shell(
                 "simulated_bankid_outside_demo",

@@ -280,11 +280,7 @@ impl IpcError {
         if let Some(signing) = err.downcast_ref::<crate::signing::SigningError>()
             && !matches!(signing, crate::signing::SigningError::Other(_))
         {
-            return IpcError {
-                code: signing.code().to_owned(),
-                message: signing.to_string(),
-                ..IpcError::default()
-            };
+            return signing.ipc_error(lang);
         }
         match err.downcast_ref::<AppError>() {
             Some(app) => IpcError::told(app.code(), &app.text(), lang),

@@ -73,6 +73,8 @@ pub fn text_catalogs() -> Vec<(
         ("send_run", send_run::CATALOG),
         ("order_plan", order_plan::CATALOG),
         ("support_contact", support_contact::CATALOG),
+        ("signing", signing::templates::CATALOG),
+        ("submit::relay", submit::relay::templates::CATALOG),
     ]
 }
 
@@ -103,6 +105,10 @@ pub fn all_text_catalogs() -> Vec<(String, Vec<&'static assistid_core::text::Tem
             .into_iter()
             .map(|(m, c)| (format!("app::{m}"), c.to_vec())),
     );
+    out.push((
+        "bankid::messages".to_owned(),
+        assistid_bankid::messages::CATALOG.to_vec(),
+    ));
     out.push(("app::answers".to_owned(), answers::catalog()));
     out
 }

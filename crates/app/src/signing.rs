@@ -62,7 +62,7 @@ pub use uuid::Uuid;
 
 use crate::App;
 pub use assistant::AssistantSigned;
-pub use error::SigningError;
+pub use error::{SigningError, templates};
 use error::{bankid_error, store_err};
 pub use order::{
     PreparedOrder, SignedOrder, SigningEvent, SigningOptions, SimulatedSigner, order_message,

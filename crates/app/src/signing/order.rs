@@ -406,12 +406,11 @@ pub(super) async fn run_order(
                 sv: m.text,
                 en: en.text,
             });
-            return Err(SigningError::OrderFailed {
-                hint: hint.to_string(),
-                rfa: m.id,
-                message: m.text.to_owned(),
-                offer_new_order: failed.offers_new_order(),
-            });
+            return Err(super::error::order_failed(
+                &hint,
+                options.start_mode,
+                failed.offers_new_order(),
+            ));
         }
     };
     let window = OrderWindow {

@@ -161,13 +161,12 @@ fn relay_call_error(e: &CallError) -> SigningError {
             .into(),
         );
     }
+    let text = super::error::templates::BANKID_VIA_RELAY_UNREACHABLE.with("reason", e.text());
     SigningError::BankId {
         code: "bankid_unreachable",
         rfa: "RFA5",
-        message: format!(
-            "{} BankID-underskriften görs via leverantörens relay; försök igen om en stund.",
-            e.describe()
-        ),
+        message: text.render(Lang::Sv),
+        text: Box::new(text),
     }
 }
 
@@ -411,20 +410,11 @@ async fn drive(
             "failed" => {
                 let hint = hint.unwrap_or_else(|| HintCode::Unknown(String::new()));
                 on_event(message_event(Some(&hint), true, options.start_mode));
-                let m = message(
-                    MessageKey::Failed(Some(&hint)),
+                return Err(super::error::order_failed(
+                    &hint,
                     options.start_mode,
-                    Lang::Sv,
-                );
-                return Err(SigningError::OrderFailed {
-                    hint: hint.to_string(),
-                    rfa: m.id,
-                    message: m.text.to_owned(),
-                    offer_new_order: matches!(
-                        hint,
-                        HintCode::StartFailed | HintCode::ExpiredTransaction
-                    ),
-                });
+                    matches!(hint, HintCode::StartFailed | HintCode::ExpiredTransaction),
+                ));
             }
             _ => {
                 if let Some(qr) = collected.qr_data.filter(|_| showing_qr) {

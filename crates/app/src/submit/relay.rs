@@ -178,17 +178,49 @@ pub(crate) enum CallError {
 }
 
 impl CallError {
+    /// What went wrong, in Swedish ([`CallError::text`]).
     pub(crate) fn describe(&self) -> String {
+        self.text().render(assistid_core::text::Lang::Sv)
+    }
+
+    /// What went wrong, as a text with its stable code. The reason (the network library's) and
+    /// the relay's own message stay as they came.
+    pub(crate) fn text(&self) -> assistid_core::text::Text {
         match self {
-            CallError::NotReached(reason) => {
-                format!("Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.")
-            }
-            CallError::Refused { code, message, .. } => {
-                format!("Relayn nekade: {message} (kod {code})")
-            }
-            CallError::NoAnswer(reason) => format!("Relayn svarade inte som väntat ({reason})."),
+            CallError::NotReached(reason) => templates::RELAY_NOT_REACHED.with("reason", reason),
+            CallError::Refused { code, message, .. } => templates::RELAY_REFUSED
+                .with("message", message)
+                .with("code", code),
+            CallError::NoAnswer(reason) => templates::RELAY_NO_ANSWER.with("reason", reason),
         }
     }
+}
+
+/// The relay calls' own messages (see [`assistid_core::text`]).
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// Nothing reached the relay.
+    pub static RELAY_NOT_REACHED: Template = Template::new(
+        "relay_not_reached",
+        "Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.",
+        "The relay could not be reached ({reason}). Check the address and the network.",
+    );
+    /// The relay refused the call; its own message and code follow.
+    pub static RELAY_REFUSED: Template = Template::new(
+        "relay_refused",
+        "Relayn nekade: {message} (kod {code})",
+        "The relay refused: {message} (code {code})",
+    );
+    /// No usable answer came from the relay.
+    pub static RELAY_NO_ANSWER: Template = Template::new(
+        "relay_no_answer",
+        "Relayn svarade inte som väntat ({reason}).",
+        "The relay did not answer as expected ({reason}).",
+    );
+
+    /// Every template of this module.
+    pub static CATALOG: &[&Template] = &[&RELAY_NOT_REACHED, &RELAY_REFUSED, &RELAY_NO_ANSWER];
 }
 
 /// A client for the relay's API with or without the installation's certificate.
