@@ -654,7 +654,10 @@ pub async fn raw_fk_answer(
 /// Every submission of every report version, newest first.
 #[tauri::command]
 pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<ipc::HistoryEntry>> {
-    shell.run(crate::records::history).await
+    let lang = shell.language().into();
+    shell
+        .run(move |app| crate::records::history(app, lang))
+        .await
 }
 
 /// Writes the month's receipt (PDF and JSON) into the data folder's `exports`.

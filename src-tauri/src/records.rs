@@ -36,9 +36,12 @@ fn private_exports_dir(
     Ok(chain.pop().unwrap_or(month_dir))
 }
 
-/// Every submission of every report version, newest first.
-pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
-    let history = app.history(&HistoryFilter::default(), Utc::now())?;
+/// Every submission of every report version, newest first, failures told in `lang`.
+pub fn history(
+    app: &App,
+    lang: assistid_core::text::Lang,
+) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
+    let history = app.history_in(&HistoryFilter::default(), Utc::now(), lang)?;
     let mut entries = Vec::new();
     for report in &history.reports {
         let signed_by: Vec<String> = report

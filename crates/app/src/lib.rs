@@ -39,6 +39,7 @@ pub mod reports;
 pub mod send_run;
 pub mod shifts;
 pub mod signing;
+pub mod stored_text;
 pub mod submit;
 pub mod support;
 pub mod support_contact;
@@ -105,6 +106,10 @@ pub fn all_text_catalogs() -> Vec<(String, Vec<&'static assistid_core::text::Tem
             .into_iter()
             .map(|(m, c)| (format!("app::{m}"), c.to_vec())),
     );
+    out.push((
+        "elt::texts".to_owned(),
+        assistid_elt::texts::CATALOG.to_vec(),
+    ));
     out.push((
         "bankid::messages".to_owned(),
         assistid_bankid::messages::CATALOG.to_vec(),

@@ -211,7 +211,7 @@ impl App {
                 )
             })?;
         let names = self.names()?;
-        let view = self.view(&submission, &names)?;
+        let view = self.view_in(&submission, &names, lang)?;
         let attempts = store.submission_attempts(id).map_err(AppError::from)?;
         let requests: Vec<RequestTime> = attempts.iter().map(request_time).collect();
         let request_at = attempts.last().map(|a| a.sent_at.unwrap_or(a.started_at));

@@ -156,7 +156,7 @@ pub fn history(
         tx_id: args.tx_id.clone(),
         include_raw: args.raw,
     };
-    let history = app.history(&filter, now)?;
+    let history = app.history_in(&filter, now, crate::lang())?;
     if json {
         println!("{}", serde_json::to_string_pretty(&history)?);
         return Ok(0);

@@ -409,7 +409,7 @@ pub fn submissions(
         return Ok(0);
     }
     let month = args.month.as_deref().map(parse_month).transpose()?;
-    let list = app.submissions(month)?;
+    let list = app.submissions_in(month, crate::lang())?;
     if json {
         print_json(&list)?;
         return Ok(0);

@@ -219,8 +219,34 @@ pub mod templates {
         "The relay did not answer as expected ({reason}).",
     );
 
+    /// The relay withdrew the report before sending it.
+    pub static RELAY_WITHDRAWN: Template = Template::new(
+        "relay_withdrawn",
+        "Relayn har avbrutit rapporten (inte skickad).",
+        "The relay has withdrawn the report (not sent).",
+    );
+    /// The relay does not know whether FK got the report.
+    pub static RELAY_UNCERTAIN: Template = Template::new(
+        "relay_uncertain",
+        "Relayn vet inte om Försäkringskassan fick rapporten.",
+        "The relay does not know whether Försäkringskassan got the report.",
+    );
+    /// The report is still at the relay.
+    pub static RELAY_STILL_PENDING: Template = Template::new(
+        "relay_still_pending",
+        "Rapporten ligger kvar hos leverantörens relay ({state}); svaret har inte kommit än.",
+        "The report is still at the vendor's relay ({state}); the answer has not come yet.",
+    );
+
     /// Every template of this module.
-    pub static CATALOG: &[&Template] = &[&RELAY_NOT_REACHED, &RELAY_REFUSED, &RELAY_NO_ANSWER];
+    pub static CATALOG: &[&Template] = &[
+        &RELAY_NOT_REACHED,
+        &RELAY_REFUSED,
+        &RELAY_NO_ANSWER,
+        &RELAY_WITHDRAWN,
+        &RELAY_UNCERTAIN,
+        &RELAY_STILL_PENDING,
+    ];
 }
 
 /// A client for the relay's API with or without the installation's certificate.
@@ -666,7 +692,12 @@ impl App {
                     let now = clock();
                     let failed = self.store().transaction(|store| -> anyhow::Result<_> {
                         let failed = store
-                            .fail_submission_before_sending(id, problem.code, &problem.reason, now)
+                            .fail_submission_before_sending(
+                                id,
+                                problem.code,
+                                (&problem.reason, None),
+                                now,
+                            )
                             .map_err(AppError::from)?;
                         self.log_event(
                             now,
@@ -732,7 +763,9 @@ impl App {
                         // submission, so the installation may resend after checking.
                         CallError::NoAnswer(_) => (AttemptOutcome::Uncertain, "relay_no_answer"),
                     };
-                    let message = error.describe();
+                    let told = error.text();
+                    let message = told.render(assistid_core::text::Lang::Sv);
+                    let message_text = crate::stored_text::stored(&told);
                     let relay_code = match &error {
                         CallError::Refused { code, .. } => Some(code.clone()),
                         _ => None,
@@ -754,6 +787,7 @@ impl App {
                             tx_id: None,
                             error_code: Some(relay_code.as_deref().unwrap_or(code)),
                             error_message: Some(&message),
+                            error_text: Some(&message_text),
                             fk_message: None,
                             next_attempt_at: None,
                         },
@@ -911,6 +945,10 @@ impl App {
                     AttemptOutcome::Rejected
                 };
                 let fallback = relay.and_then(|r| r.error_code.clone());
+                let stored_interpreted = interpreted
+                    .as_ref()
+                    .and_then(|i| i.text.as_ref())
+                    .map(crate::stored_text::stored);
                 self.record_answer(
                     id,
                     attempt,
@@ -933,6 +971,11 @@ impl App {
                         } else {
                             interpreted.as_ref().and_then(|i| i.message.as_deref())
                         },
+                        error_text: if accepted {
+                            None
+                        } else {
+                            stored_interpreted.as_ref()
+                        },
                         fk_message: interpreted.as_ref().and_then(|i| i.fk_message.as_deref()),
                         next_attempt_at: None,
                     },
@@ -950,7 +993,10 @@ impl App {
                         answer: raw.as_deref(),
                         tx_id: None,
                         error_code: Some("relay_withdrawn"),
-                        error_message: Some("Relayn har avbrutit rapporten (inte skickad)."),
+                        error_message: Some(templates::RELAY_WITHDRAWN.sv),
+                        error_text: Some(&crate::stored_text::stored(
+                            &templates::RELAY_WITHDRAWN.text(),
+                        )),
                         fk_message: None,
                         next_attempt_at: None,
                     },
@@ -959,22 +1005,24 @@ impl App {
                 Ok(saved)
             }
             other => {
-                let (code, message) = match other {
+                let (code, told) = match other {
                     Some("uncertain") => (
                         relay
                             .and_then(|r| r.error_code.clone())
                             .unwrap_or_else(|| "relay_uncertain".to_owned()),
-                        "Relayn vet inte om Försäkringskassan fick rapporten.".to_owned(),
+                        Some(templates::RELAY_UNCERTAIN.text()),
                     ),
                     Some(state) => (
                         "relay_still_pending".to_owned(),
-                        format!(
-                            "Rapporten ligger kvar hos leverantörens relay ({state}); svaret \
-                             har inte kommit än."
-                        ),
+                        Some(templates::RELAY_STILL_PENDING.with("state", state)),
                     ),
-                    None => ("relay_unreachable".to_owned(), state_or_reason.to_owned()),
+                    None => ("relay_unreachable".to_owned(), None),
                 };
+                let message = match &told {
+                    Some(text) => text.render(assistid_core::text::Lang::Sv),
+                    None => state_or_reason.to_owned(),
+                };
+                let message_text = told.as_ref().map(crate::stored_text::stored);
                 self.record_answer(
                     id,
                     attempt,
@@ -986,6 +1034,7 @@ impl App {
                         tx_id: None,
                         error_code: Some(&code),
                         error_message: Some(&message),
+                        error_text: message_text.as_ref(),
                         fk_message: None,
                         next_attempt_at: None,
                     },

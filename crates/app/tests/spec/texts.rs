@@ -198,6 +198,7 @@ fn every_catalog_of_the_rust_side_is_whole_and_each_code_means_one_message() {
         "store::error",
         "store::backup",
         "bankid::messages",
+        "elt::texts",
         "app::signing",
         "app::submit::relay",
     ] {
