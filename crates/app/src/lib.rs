@@ -25,7 +25,7 @@ pub mod certificates;
 pub mod deletion;
 pub mod demo;
 pub mod environments;
-mod error;
+pub mod error;
 pub mod going_live;
 pub mod history;
 pub mod import;

@@ -287,7 +287,8 @@ pub fn not_fk_service_text(status: u16) -> Text {
         .with("check_address", CHECK_ADDRESS.text())
 }
 
-fn environment_text(environment: Environment) -> Text {
+/// An environment's name as a text ("testmiljön" / "test environment").
+pub fn environment_text(environment: Environment) -> Text {
     use templates::*;
     match environment {
         Environment::Demo => ENV_DEMO.text(),

@@ -471,9 +471,8 @@ impl App {
             .into());
         }
         let Some(provider) = self.provider()? else {
-            return Err(AppError::Missing(
-                "Lägg in anordnaren (organisationsnummer) innan du ansluter till leverantören."
-                    .to_owned(),
+            return Err(AppError::missing_text(
+                crate::error::templates::PROVIDER_FIRST_FOR_RELAY.text(),
             )
             .into());
         };

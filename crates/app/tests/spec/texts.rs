@@ -273,3 +273,41 @@ fn a_database_whose_key_file_is_gone_is_told_in_english_with_where_the_key_was_l
          can render it again in the other language"
     );
 }
+
+#[test]
+fn a_missing_record_is_told_in_english_with_the_same_parameters_and_unchanged_in_swedish() {
+    let (_folder, app) = Folder::new();
+    let sv = app
+        .export_person("191212121212", now())
+        .expect_err("nobody with that number is in the register");
+    assert_eq!(
+        sv.to_string(),
+        "ingen person eller assistent med personnumret 19121212-**** finns i registret",
+        "Swedish is the message as it always was, byte for byte"
+    );
+    let sv = IpcError::in_lang(sv, Lang::Sv);
+    let en = IpcError::in_lang(
+        app.export_person("191212121212", now())
+            .expect_err("still nobody"),
+        Lang::En,
+    );
+    assert_eq!(
+        (
+            en.code.as_str(),
+            en.message_code.as_str(),
+            en.message.as_str()
+        ),
+        (
+            "missing_data",
+            "no_such_subject",
+            "no person or assistant with the personal identity number 19121212-**** is in the \
+             register"
+        ),
+        "English mode tells what is missing, with the masked number"
+    );
+    assert_eq!(
+        (sv.code, sv.message_code, sv.params),
+        (en.code.clone(), en.message_code.clone(), en.params.clone()),
+        "the same code and parameters in both languages"
+    );
+}
