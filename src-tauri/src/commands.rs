@@ -663,9 +663,10 @@ pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<ipc::HistoryEntry>> 
 /// Writes the month's receipt (PDF and JSON) into the data folder's `exports`.
 #[tauri::command]
 pub async fn export_receipt(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            crate::records::export_receipt(app, app.data_dir(), convert::month(&month)?)
+            crate::records::export_receipt(app, app.data_dir(), convert::month(&month)?, lang)
         })
         .await
 }
@@ -676,9 +677,15 @@ pub async fn export_assistant_copies(
     shell: State<'_, Shell>,
     month: String,
 ) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            crate::records::export_assistant_copies(app, app.data_dir(), convert::month(&month)?)
+            crate::records::export_assistant_copies(
+                app,
+                app.data_dir(),
+                convert::month(&month)?,
+                lang,
+            )
         })
         .await
 }
@@ -686,9 +693,10 @@ pub async fn export_assistant_copies(
 /// Writes the invoice figures per person (PDF and CSV).
 #[tauri::command]
 pub async fn export_invoice(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            crate::records::export_invoice(app, app.data_dir(), convert::month(&month)?)
+            crate::records::export_invoice(app, app.data_dir(), convert::month(&month)?, lang)
         })
         .await
 }
@@ -929,8 +937,11 @@ pub async fn write_diagnostics(
     shell: State<'_, Shell>,
     submission_id: String,
 ) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| crate::ways_out::write_diagnostics(app, app.data_dir(), &submission_id))
+        .run(move |app| {
+            crate::ways_out::write_diagnostics(app, app.data_dir(), &submission_id, lang)
+        })
         .await
 }
 

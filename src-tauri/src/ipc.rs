@@ -1269,6 +1269,7 @@ pub fn message_catalog_typescript() -> String {
     let mut seen = std::collections::BTreeSet::new();
     let mut catalogs = assistid_app::all_text_catalogs();
     catalogs.push(("desktop::shell".to_owned(), shell_texts::CATALOG.to_vec()));
+    catalogs.push(("desktop::files".to_owned(), crate::texts::CATALOG.to_vec()));
     for (module, catalog) in catalogs {
         out.push_str(&format!("  // {module}\n"));
         for template in catalog {

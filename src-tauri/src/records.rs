@@ -8,6 +8,7 @@ use assistid_app::App;
 use assistid_app::history::HistoryFilter;
 use assistid_app::receipts::ReceiptRequest;
 use assistid_core::model::ReportMonth;
+use assistid_core::text::Lang;
 use chrono::Utc;
 
 use crate::ipc::{self, IpcError};
@@ -84,6 +85,7 @@ pub fn export_receipt(
     app: &App,
     data_dir: &Path,
     month: ReportMonth,
+    lang: Lang,
 ) -> anyhow::Result<ipc::WrittenFile> {
     let dir = private_exports_dir(data_dir, month, None)?;
     let pdf = dir.join(format!("kvitto-{month}.pdf"));
@@ -96,7 +98,9 @@ pub fn export_receipt(
     )?;
     Ok(ipc::WrittenFile {
         path: pdf.display().to_string(),
-        description: format!("Kvitto för {month} (PDF, och samma innehåll som JSON bredvid)"),
+        description: crate::texts::WRITTEN_RECEIPT
+            .with("month", month.to_string())
+            .render(lang),
     })
 }
 
@@ -105,12 +109,16 @@ pub fn export_assistant_copies(
     app: &App,
     data_dir: &Path,
     month: ReportMonth,
+    lang: Lang,
 ) -> anyhow::Result<ipc::WrittenFile> {
     let dir = private_exports_dir(data_dir, month, Some("assistenter"))?;
     let written = app.export_assistant_copies(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
-        description: format!("{} kopior till assistenterna för {month}", written.len()),
+        description: crate::texts::WRITTEN_ASSISTANT_COPIES
+            .with("count", written.len())
+            .with("month", month.to_string())
+            .render(lang),
     })
 }
 
@@ -119,15 +127,16 @@ pub fn export_invoice(
     app: &App,
     data_dir: &Path,
     month: ReportMonth,
+    lang: Lang,
 ) -> anyhow::Result<ipc::WrittenFile> {
     let dir = private_exports_dir(data_dir, month, Some("underlag-rakning"))?;
     let (figures, _) = app.export_invoice_files(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
-        description: format!(
-            "Underlag för räkningen (FK 3057 / E-RÄK) för {month}, {} personer",
-            figures.len()
-        ),
+        description: crate::texts::WRITTEN_INVOICE
+            .with("month", month.to_string())
+            .with("count", figures.len())
+            .render(lang),
     })
 }
 

@@ -454,4 +454,10 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "shell_wrong_person_phone": { sv: "En telefonorder går bara till BankID-appen hos den som ska skriva under; ingen annan kan öppna den.", en: "A phone order goes only to the BankID app of the person who is to sign; nobody else can open it." },
   "shell_not_a_phone_order": { sv: "Det här är ingen underskrift via telefonsamtal.", en: "This is not a signing over a phone call." },
   "shell_submission_running": { sv: "Ett inskick pågår redan; vänta tills det är klart.", en: "A submission is already running; wait until it is done." },
+  // desktop::files
+  "written_receipt": { sv: "Kvitto för {month} (PDF, och samma innehåll som JSON bredvid)", en: "Receipt for {month} (PDF, and the same content as JSON beside it)" },
+  "written_assistant_copies": { sv: "{count} kopior till assistenterna för {month}", en: "{count} copies for the assistants for {month}" },
+  "written_invoice": { sv: "Underlag för räkningen (FK 3057 / E-RÄK) för {month}, {count} personer", en: "Figures for the invoice (FK 3057 / E-RÄK) for {month}, {count} persons" },
+  "written_diagnostics": { sv: "Felrapport till leverantören (utan personuppgifter)", en: "Problem report for the vendor (without personal data)" },
+  "folder_not_made": { sv: "Mappen {path} kunde inte skapas: {reason}", en: "The folder {path} could not be created: {reason}" },
 };
