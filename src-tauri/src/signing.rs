@@ -528,15 +528,10 @@ impl SigningDesk {
                 .ok()
                 .and_then(|flows| flows.get(id).map(|f| f.mode))
                 .unwrap_or(StartMode::Qr);
-            let (_, sv, en) = order_message(Some(hint), true, mode);
-            return IpcError {
-                code: e.code().to_owned(),
-                message: match language {
-                    ipc::Language::Sv => sv.to_owned(),
-                    ipc::Language::En => en.to_owned(),
-                },
-                ..Default::default()
-            };
+            // BankID's message for the way the user started the order, with its code (the
+            // same template the order's own text would have, in the mode chosen last).
+            let text = assistid_app::signing::order_message_text(Some(hint), true, mode);
+            return assistid_app::IpcError::told(e.code(), &text, language.into()).into();
         }
         signing_error(e, language)
     }

@@ -66,6 +66,7 @@ pub use error::{SigningError, templates};
 use error::{bankid_error, store_err};
 pub use order::{
     PreparedOrder, SignedOrder, SigningEvent, SigningOptions, SimulatedSigner, order_message,
+    order_message_text,
 };
 pub use provider::{ProviderPlan, ProviderSigned, SkippedReport};
 pub use signatories::{DEMO_SIGNATORY, demo_signatory};

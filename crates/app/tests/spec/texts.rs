@@ -311,3 +311,34 @@ fn a_missing_record_is_told_in_english_with_the_same_parameters_and_unchanged_in
         "the same code and parameters in both languages"
     );
 }
+
+#[test]
+fn an_order_bankid_ended_is_told_by_bankids_code_in_either_language() {
+    use assistid_app::signing::{StartMode, order_message, order_message_text};
+    for (hint, mode, code, en) in [
+        (
+            "userCancel",
+            StartMode::Qr,
+            "bankid_rfa6",
+            "Action cancelled.",
+        ),
+        (
+            "userDeclinedCall",
+            StartMode::Phone,
+            "bankid_assistid_phone_declined",
+            "Action cancelled. You stated in the BankID app that you are not in a call with us.",
+        ),
+    ] {
+        let text = order_message_text(Some(hint), true, mode);
+        let (_, sv, _) = order_message(Some(hint), true, mode);
+        assert_eq!(
+            (
+                text.code(),
+                text.render(Lang::Sv).as_str(),
+                text.render(Lang::En).as_str()
+            ),
+            (code, sv, en),
+            "{hint}: BankID's code, the Swedish text as the dialog showed it, and English"
+        );
+    }
+}
