@@ -245,8 +245,27 @@ pub mod templates {
     pub static ROLE_REPORT: Template =
         Template::new("signature_of_report", "rapportens", "the report's");
 
+    /// BankID through the relay needs the folder enrolled.
+    pub static RELAY_NOT_ENROLLED_FOR_BANKID: Template = Template::new(
+        "relay_not_enrolled_for_bankid",
+        "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och koden \
+         från leverantören.",
+        "The data folder is not connected to the vendor's relay. Connect with the address and \
+         the code from the vendor.",
+    );
+    /// The relay started an order with another text.
+    pub static RELAY_TEXT_MISMATCH: Template = Template::new(
+        "relay_text_mismatch",
+        "Relayn startade en underskrift med en annan text än den Assistid skickade. Ingenting \
+         skrevs under; kontakta leverantören.",
+        "The relay started a signing with another text than the one Assistid sent. Nothing was \
+         signed; contact the vendor.",
+    );
+
     /// Every template of this module.
     pub static CATALOG: &[&Template] = &[
+        &RELAY_NOT_ENROLLED_FOR_BANKID,
+        &RELAY_TEXT_MISMATCH,
         &BANKID_OUR_BUG,
         &BANKID_VIA_RELAY_UNREACHABLE,
         &SIGNING_CANCELLED,

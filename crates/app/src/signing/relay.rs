@@ -125,16 +125,12 @@ impl App {
     /// and the enrolled organisationsnummer.
     pub(crate) fn relay_orders(&self) -> anyhow::Result<RelayOrders> {
         let client = self.relay_client()?;
-        let provider = self
-            .relay_status()?
-            .provider
-            .ok_or_else(|| AppError::Relay {
-                code: "relay_not_enrolled",
-                message:
-                    "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen \
-                      och koden från leverantören."
-                        .to_owned(),
-            })?;
+        let provider = self.relay_status()?.provider.ok_or_else(|| {
+            AppError::told(
+                "relay_not_enrolled",
+                super::error::templates::RELAY_NOT_ENROLLED_FOR_BANKID.text(),
+            )
+        })?;
         Ok(RelayOrders { client, provider })
     }
 }
@@ -153,13 +149,7 @@ fn relay_call_error(e: &CallError) -> SigningError {
                 message: message.clone(),
             };
         }
-        return SigningError::Other(
-            AppError::Relay {
-                code: "relay_bankid_refused",
-                message: e.describe(),
-            }
-            .into(),
-        );
+        return SigningError::Other(AppError::told("relay_bankid_refused", e.text()).into());
     }
     let text = super::error::templates::BANKID_VIA_RELAY_UNREACHABLE.with("reason", e.text());
     SigningError::BankId {
@@ -284,12 +274,10 @@ pub(super) async fn run_order(
     {
         cancel_quietly(relay, &started.id).await;
         return Err(SigningError::Other(
-            AppError::Relay {
-                code: "relay_text_mismatch",
-                message: "Relayn startade en underskrift med en annan text än den Assistid \
-                          skickade. Ingenting skrevs under; kontakta leverantören."
-                    .to_owned(),
-            }
+            AppError::told(
+                "relay_text_mismatch",
+                super::error::templates::RELAY_TEXT_MISMATCH.text(),
+            )
             .into(),
         ));
     }

@@ -155,12 +155,9 @@ fn signature_json(block: &SignatureBlock) -> SignatureJson {
     }
 }
 
-fn relay_error(code: &'static str, message: impl Into<String>) -> anyhow::Error {
-    AppError::Relay {
-        code,
-        message: message.into(),
-    }
-    .into()
+/// A relay failure with its own code, told as a text (see [`templates`]).
+fn relay_error(code: &'static str, text: assistid_core::text::Text) -> anyhow::Error {
+    AppError::told(code, text).into()
 }
 
 /// What a failed call to the relay means.
@@ -238,8 +235,54 @@ pub mod templates {
         "The report is still at the vendor's relay ({state}); the answer has not come yet.",
     );
 
+    /// The installation's relay certificate cannot be read.
+    pub static RELAY_CERTIFICATE_UNREADABLE: Template = Template::new(
+        "relay_certificate_unreadable",
+        "Relayns certifikat i datamappen går inte att läsa. Anslut till relayn igen med en ny \
+         kod från leverantören.",
+        "The relay's certificate in the data folder cannot be read. Connect to the relay again \
+         with a new code from the vendor.",
+    );
+    /// The enrolment code is another provider's.
+    pub static RELAY_OTHER_PROVIDER: Template = Template::new(
+        "relay_other_provider",
+        "Koden gäller organisationsnummer {theirs} men datamappens anordnare har {ours}. Be \
+         leverantören om en kod för rätt organisationsnummer.",
+        "The code is for organisation number {theirs} but the data folder's provider has \
+         {ours}. Ask the vendor for a code for the right organisation number.",
+    );
+    /// A submission still waits for the relay's answer.
+    pub static RELAY_SUBMISSIONS_OPEN: Template = Template::new(
+        "relay_submissions_open",
+        "Inskickning {id} väntar fortfarande på besked via leverantören. Avgör den först \
+         (assistid submissions resolve {id}), och byt sedan till direkt sändning.",
+        "Submission {id} is still waiting for an answer through the vendor. Decide on it first \
+         (assistid submissions resolve {id}), and then switch to sending directly.",
+    );
+    /// The folder is not enrolled with the relay.
+    pub static RELAY_NOT_ENROLLED: Template = Template::new(
+        "relay_not_enrolled",
+        "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och koden \
+         från leverantören (Inställningar → Skicka via leverantören).",
+        "The data folder is not connected to the vendor's relay. Connect with the address and \
+         the code from the vendor (Settings → Send through the vendor).",
+    );
+    /// The relay's submission is not uncertain.
+    pub static RELAY_NOT_UNCERTAIN: Template = Template::new(
+        "relay_not_uncertain",
+        "Relayn har rapporten i läget {state}; beslutet behövs inte. Skicka månaden igen för \
+         att hämta relayns svar.",
+        "The relay has the report in the state {state}; the decision is not needed. Send the \
+         month again to fetch the relay's answer.",
+    );
+
     /// Every template of this module.
     pub static CATALOG: &[&Template] = &[
+        &RELAY_CERTIFICATE_UNREADABLE,
+        &RELAY_OTHER_PROVIDER,
+        &RELAY_SUBMISSIONS_OPEN,
+        &RELAY_NOT_ENROLLED,
+        &RELAY_NOT_UNCERTAIN,
         &RELAY_NOT_REACHED,
         &RELAY_REFUSED,
         &RELAY_NO_ANSWER,
@@ -293,8 +336,7 @@ impl RelayClient {
             let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|_| {
                 relay_error(
                     "relay_certificate_unreadable",
-                    "Relayns certifikat i datamappen går inte att läsa. Anslut till relayn igen \
-                     med en ny kod från leverantören.",
+                    templates::RELAY_CERTIFICATE_UNREADABLE.text(),
                 )
             })?;
             builder = builder.identity(identity);
@@ -497,23 +539,24 @@ impl App {
             Err(CallError::Refused { code, message, .. })
                 if code == "enrolment_code_other_provider" =>
             {
-                return Err(relay_error("relay_other_provider", message));
+                return Err(relay_error(
+                    "relay_other_provider",
+                    assistid_core::text::Text::untranslated("relay_message", message),
+                ));
             }
             Err(error @ CallError::Refused { .. }) => {
-                return Err(relay_error("relay_enrolment_refused", error.describe()));
+                return Err(relay_error("relay_enrolment_refused", error.text()));
             }
-            Err(error) => return Err(relay_error("relay_unreachable", error.describe())),
+            Err(error) => return Err(relay_error("relay_unreachable", error.text())),
         };
         // An older relay that does not read `provider` has used the code by now; refuse
         // anyway rather than send under another organisationsnummer.
         if answer.provider != ours {
             return Err(relay_error(
                 "relay_other_provider",
-                format!(
-                    "Koden gäller organisationsnummer {} men datamappens anordnare har {}. Be \
-                     leverantören om en kod för rätt organisationsnummer.",
-                    answer.provider, ours
-                ),
+                templates::RELAY_OTHER_PROVIDER
+                    .with("theirs", answer.provider.clone())
+                    .with("ours", ours.clone()),
             ));
         }
         let identity = format!(
@@ -557,13 +600,7 @@ impl App {
             {
                 return Err(relay_error(
                     "relay_submissions_open",
-                    format!(
-                        "Inskickning {} väntar fortfarande på besked via leverantören. Avgör den \
-                         först (assistid submissions resolve {}), och byt sedan till direkt \
-                         sändning.",
-                        submission.id.get(),
-                        submission.id.get()
-                    ),
+                    templates::RELAY_SUBMISSIONS_OPEN.with("id", submission.id.get()),
                 ));
             }
         }
@@ -612,7 +649,7 @@ impl App {
                         CallError::Refused { .. } => "relay_refused",
                         _ => "relay_unreachable",
                     },
-                    e.describe(),
+                    e.text(),
                 )
             })?;
         Ok(assistid_core::ids::OrgNumber::parse(&me.provider)
@@ -626,13 +663,8 @@ impl App {
     }
 
     pub(crate) fn relay_client(&self) -> anyhow::Result<RelayClient> {
-        let not_enrolled = || {
-            relay_error(
-                "relay_not_enrolled",
-                "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och \
-                 koden från leverantören (Inställningar → Skicka via leverantören).",
-            )
-        };
+        let not_enrolled =
+            || relay_error("relay_not_enrolled", templates::RELAY_NOT_ENROLLED.text());
         let address = self.setting(ADDRESS_KEY)?.ok_or_else(not_enrolled)?;
         let cert = self.setting(CERT_KEY)?.ok_or_else(not_enrolled)?;
         let key = self.setting(CLIENT_KEY_KEY)?.ok_or_else(not_enrolled)?;
@@ -1076,7 +1108,7 @@ impl App {
         let there = client
             .submission(&relay_id, None)
             .await
-            .map_err(|e| relay_error("relay_unreachable", e.describe()))?;
+            .map_err(|e| relay_error("relay_unreachable", e.text()))?;
         if there.state == "uncertain" {
             let body = match &decision {
                 Decision::Resend => serde_json::json!({ "decision": "resend" }),
@@ -1088,7 +1120,7 @@ impl App {
             client
                 .post::<_, RelaySubmission>(&format!("/v1/submissions/{relay_id}/decision"), &body)
                 .await
-                .map_err(|e| relay_error("relay_decision_refused", e.describe()))?;
+                .map_err(|e| relay_error("relay_decision_refused", e.text()))?;
             let view = self.resolve_uncertain(id, decision.clone(), now)?;
             if decision != Decision::Resend {
                 self.store()
@@ -1109,10 +1141,7 @@ impl App {
             }
             (_, state) => Err(relay_error(
                 "relay_not_uncertain",
-                format!(
-                    "Relayn har rapporten i läget {state}; beslutet behövs inte. Skicka månaden \
-                     igen för att hämta relayns svar."
-                ),
+                templates::RELAY_NOT_UNCERTAIN.with("state", state),
             )),
         }
     }

@@ -297,6 +297,8 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "support_join_3": { sv: "{a}, {b}, {c}", en: "{a}, {b}, {c}" },
   "support_join_4": { sv: "{a}, {b}, {c}, {d}", en: "{a}, {b}, {c}, {d}" },
   // app::signing
+  "relay_not_enrolled_for_bankid": { sv: "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och koden från leverantören.", en: "The data folder is not connected to the vendor's relay. Connect with the address and the code from the vendor." },
+  "relay_text_mismatch": { sv: "Relayn startade en underskrift med en annan text än den Assistid skickade. Ingenting skrevs under; kontakta leverantören.", en: "The relay started a signing with another text than the one Assistid sent. Nothing was signed; contact the vendor." },
   "bankid_our_bug": { sv: "{message} (fel i Assistids BankID-anrop eller inställningar: {detail})", en: "{message} (an error in Assistid's BankID call or settings: {detail})" },
   "bankid_via_relay_unreachable": { sv: "{reason} BankID-underskriften görs via leverantörens relay; försök igen om en stund.", en: "{reason} The BankID signature is made through the vendor's relay; try again in a while." },
   "signing_cancelled": { sv: "Underskriften avbröts. Ingenting sparades.", en: "The signing was cancelled. Nothing was saved." },
@@ -306,6 +308,11 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "signature_of_provider": { sv: "anordnarens", en: "the provider's" },
   "signature_of_report": { sv: "rapportens", en: "the report's" },
   // app::submit::relay
+  "relay_certificate_unreadable": { sv: "Relayns certifikat i datamappen går inte att läsa. Anslut till relayn igen med en ny kod från leverantören.", en: "The relay's certificate in the data folder cannot be read. Connect to the relay again with a new code from the vendor." },
+  "relay_other_provider": { sv: "Koden gäller organisationsnummer {theirs} men datamappens anordnare har {ours}. Be leverantören om en kod för rätt organisationsnummer.", en: "The code is for organisation number {theirs} but the data folder's provider has {ours}. Ask the vendor for a code for the right organisation number." },
+  "relay_submissions_open": { sv: "Inskickning {id} väntar fortfarande på besked via leverantören. Avgör den först (assistid submissions resolve {id}), och byt sedan till direkt sändning.", en: "Submission {id} is still waiting for an answer through the vendor. Decide on it first (assistid submissions resolve {id}), and then switch to sending directly." },
+  "relay_not_enrolled": { sv: "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och koden från leverantören (Inställningar → Skicka via leverantören).", en: "The data folder is not connected to the vendor's relay. Connect with the address and the code from the vendor (Settings → Send through the vendor)." },
+  "relay_not_uncertain": { sv: "Relayn har rapporten i läget {state}; beslutet behövs inte. Skicka månaden igen för att hämta relayns svar.", en: "The relay has the report in the state {state}; the decision is not needed. Send the month again to fetch the relay's answer." },
   "relay_not_reached": { sv: "Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.", en: "The relay could not be reached ({reason}). Check the address and the network." },
   "relay_refused": { sv: "Relayn nekade: {message} (kod {code})", en: "The relay refused: {message} (code {code})" },
   "relay_no_answer": { sv: "Relayn svarade inte som väntat ({reason}).", en: "The relay did not answer as expected ({reason})." },
