@@ -409,7 +409,13 @@ pub fn submissions(
         return Ok(0);
     }
     let month = args.month.as_deref().map(parse_month).transpose()?;
-    let list = app.submissions_in(month, crate::lang())?;
+    // JSON keeps the Swedish reference text (docs/CLI.md); the table follows --lang.
+    let lang = if json {
+        assistid_core::text::Lang::Sv
+    } else {
+        crate::lang()
+    };
+    let list = app.submissions_in(month, lang)?;
     if json {
         print_json(&list)?;
         return Ok(0);
