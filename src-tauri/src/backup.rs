@@ -51,8 +51,8 @@ pub async fn backup_now(shell: &Shell) -> Result<(), IpcError> {
         .run(
             |app| match app.automatic_backup(AutomaticReason::Now, Utc::now())? {
                 Some(_) => Ok(()),
-                None => Err(assistid_app::AppError::Missing(
-                    "välj först en återställningsnyckel och en mapp för säkerhetskopiorna".into(),
+                None => Err(assistid_app::AppError::missing_text(
+                    assistid_app::error::templates::BACKUP_NOT_SET_UP.text(),
                 )
                 .into()),
             },

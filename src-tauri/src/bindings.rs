@@ -28,6 +28,7 @@ pub fn message_catalog_typescript() -> String {
         "desktop::shell".to_owned(),
         ipc::shell_texts::CATALOG.to_vec(),
     ));
+    catalogs.push(("desktop::files".to_owned(), crate::texts::CATALOG.to_vec()));
     for (module, catalog) in catalogs {
         out.push_str(&format!("  // {module}\n"));
         for template in catalog {

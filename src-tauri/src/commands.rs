@@ -627,15 +627,19 @@ pub async fn raw_fk_answer(
 /// Every submission of every report version, newest first.
 #[tauri::command]
 pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<ipc::HistoryEntry>> {
-    shell.run(crate::records::history).await
+    let lang = shell.language().into();
+    shell
+        .run(move |app| crate::records::history(app, lang))
+        .await
 }
 
 /// Writes the month's receipt (PDF and JSON) into the data folder's `exports`.
 #[tauri::command]
 pub async fn export_receipt(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            crate::records::export_receipt(app, app.data_dir(), convert::month(&month)?)
+            crate::records::export_receipt(app, app.data_dir(), convert::month(&month)?, lang)
         })
         .await
 }
@@ -646,9 +650,15 @@ pub async fn export_assistant_copies(
     shell: State<'_, Shell>,
     month: String,
 ) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            crate::records::export_assistant_copies(app, app.data_dir(), convert::month(&month)?)
+            crate::records::export_assistant_copies(
+                app,
+                app.data_dir(),
+                convert::month(&month)?,
+                lang,
+            )
         })
         .await
 }
@@ -656,9 +666,10 @@ pub async fn export_assistant_copies(
 /// Writes the invoice figures per person (PDF and CSV).
 #[tauri::command]
 pub async fn export_invoice(shell: State<'_, Shell>, month: String) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
         .run(move |app| {
-            crate::records::export_invoice(app, app.data_dir(), convert::month(&month)?)
+            crate::records::export_invoice(app, app.data_dir(), convert::month(&month)?, lang)
         })
         .await
 }
@@ -880,8 +891,11 @@ pub async fn write_diagnostics(
     shell: State<'_, Shell>,
     submission_id: String,
 ) -> Answer<ipc::WrittenFile> {
+    let lang = shell.language().into();
     shell
-        .run(move |app| crate::ways_out::write_diagnostics(app, app.data_dir(), &submission_id))
+        .run(move |app| {
+            crate::ways_out::write_diagnostics(app, app.data_dir(), &submission_id, lang)
+        })
         .await
 }
 

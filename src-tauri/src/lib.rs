@@ -32,6 +32,7 @@ pub mod relay;
 pub mod shell;
 pub mod signing;
 pub mod submission;
+pub mod texts;
 pub mod ways_out;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use assistid_app::App;
 use assistid_app::core_types::model::ReportMonth;
+use assistid_app::core_types::text::Lang;
 use assistid_app::history::HistoryFilter;
 use assistid_app::receipts::ReceiptRequest;
 use chrono::Utc;
@@ -36,9 +37,12 @@ fn private_exports_dir(
     Ok(chain.pop().unwrap_or(month_dir))
 }
 
-/// Every submission of every report version, newest first.
-pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
-    let history = app.history(&HistoryFilter::default(), Utc::now())?;
+/// Every submission of every report version, newest first, failures told in `lang`.
+pub fn history(
+    app: &App,
+    lang: assistid_app::core_types::text::Lang,
+) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
+    let history = app.history_in(&HistoryFilter::default(), Utc::now(), lang)?;
     let mut entries = Vec::new();
     for report in &history.reports {
         let signed_by: Vec<String> = report
@@ -81,6 +85,7 @@ pub fn export_receipt(
     app: &App,
     data_dir: &Path,
     month: ReportMonth,
+    lang: Lang,
 ) -> anyhow::Result<ipc::WrittenFile> {
     let dir = private_exports_dir(data_dir, month, None)?;
     let pdf = dir.join(format!("kvitto-{month}.pdf"));
@@ -93,7 +98,9 @@ pub fn export_receipt(
     )?;
     Ok(ipc::WrittenFile {
         path: pdf.display().to_string(),
-        description: format!("Kvitto för {month} (PDF, och samma innehåll som JSON bredvid)"),
+        description: crate::texts::WRITTEN_RECEIPT
+            .with("month", month.to_string())
+            .render(lang),
     })
 }
 
@@ -102,12 +109,16 @@ pub fn export_assistant_copies(
     app: &App,
     data_dir: &Path,
     month: ReportMonth,
+    lang: Lang,
 ) -> anyhow::Result<ipc::WrittenFile> {
     let dir = private_exports_dir(data_dir, month, Some("assistenter"))?;
     let written = app.export_assistant_copies(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
-        description: format!("{} kopior till assistenterna för {month}", written.len()),
+        description: crate::texts::WRITTEN_ASSISTANT_COPIES
+            .with("count", written.len())
+            .with("month", month.to_string())
+            .render(lang),
     })
 }
 
@@ -116,15 +127,16 @@ pub fn export_invoice(
     app: &App,
     data_dir: &Path,
     month: ReportMonth,
+    lang: Lang,
 ) -> anyhow::Result<ipc::WrittenFile> {
     let dir = private_exports_dir(data_dir, month, Some("underlag-rakning"))?;
     let (figures, _) = app.export_invoice_files(month, None, &dir, Utc::now())?;
     Ok(ipc::WrittenFile {
         path: dir.display().to_string(),
-        description: format!(
-            "Underlag för räkningen (FK 3057 / E-RÄK) för {month}, {} personer",
-            figures.len()
-        ),
+        description: crate::texts::WRITTEN_INVOICE
+            .with("month", month.to_string())
+            .with("count", figures.len())
+            .render(lang),
     })
 }
 

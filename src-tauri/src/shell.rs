@@ -13,8 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use assistid_app::{App, KeySource};
 use assistid_app::core_types::text::Lang;
+use assistid_app::{App, KeySource};
 use tauri::AppHandle;
 
 use anyhow::Context as _;

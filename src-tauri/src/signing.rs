@@ -99,8 +99,8 @@ fn ipc_call_initiator(options: &SigningOptions) -> Option<ipc::CallInitiator> {
     })
 }
 
-fn signing_error(e: assistid_app::signing::SigningError) -> IpcError {
-    IpcError::of_signing(e, assistid_app::core_types::text::Lang::Sv)
+fn signing_error(e: assistid_app::signing::SigningError, language: ipc::Language) -> IpcError {
+    e.ipc_error(language.into()).into()
 }
 
 impl SigningDesk {
@@ -528,17 +528,12 @@ impl SigningDesk {
                 .ok()
                 .and_then(|flows| flows.get(id).map(|f| f.mode))
                 .unwrap_or(StartMode::Qr);
-            let (_, sv, en) = order_message(Some(hint), true, mode);
-            return IpcError {
-                code: e.code().to_owned(),
-                message: match language {
-                    ipc::Language::Sv => sv.to_owned(),
-                    ipc::Language::En => en.to_owned(),
-                },
-                ..Default::default()
-            };
+            // BankID's message for the way the user started the order, with its code (the
+            // same template the order's own text would have, in the mode chosen last).
+            let text = assistid_app::signing::order_message_text(Some(hint), true, mode);
+            return assistid_app::IpcError::told(e.code(), &text, language.into()).into();
         }
-        signing_error(e)
+        signing_error(e, language)
     }
 
     /// Demo: the simulated BankID app acts on the flow's order. The app refuses it for an
@@ -565,7 +560,7 @@ impl SigningDesk {
         };
         let signer = order
             .simulated_signer(&connected.connection)
-            .map_err(signing_error)?;
+            .map_err(|e| signing_error(e, shell.language()))?;
         let fake = connected.demo.as_ref().ok_or_else(|| {
             ipc::shell_error(
                 "simulated_bankid_outside_demo",

@@ -103,10 +103,11 @@ impl SubmissionDesk {
     /// Every submission, newest first.
     pub async fn queue(&self, shell: &Shell) -> Result<ipc::SubmissionQueue, IpcError> {
         let running = self.running();
+        let lang = shell.language().into();
         shell
             .run(move |app| {
                 let mut items: Vec<ipc::SubmissionItem> =
-                    app.submissions(None)?.iter().map(item).collect();
+                    app.submissions_in(None, lang)?.iter().map(item).collect();
                 items.reverse();
                 let relay_address = match app.sending_mode()? {
                     SendingMode::Relay => app.relay_address()?,

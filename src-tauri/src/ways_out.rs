@@ -265,7 +265,12 @@ pub fn resolve(
 
 /// Writes the diagnostics bundle into `<data>/exports/<month>/felrapporter/` (owner-only), a
 /// new file each time, and says where: the user opens the folder and attaches the file.
-pub fn write_diagnostics(app: &App, data_dir: &Path, id: &str) -> anyhow::Result<ipc::WrittenFile> {
+pub fn write_diagnostics(
+    app: &App,
+    data_dir: &Path,
+    id: &str,
+    lang: assistid_app::core_types::text::Lang,
+) -> anyhow::Result<ipc::WrittenFile> {
     let sid = submission_id(id)?;
     let month = app.submission_detail(sid)?.submission.month;
     let month = crate::convert::month(&month)?;
@@ -275,10 +280,14 @@ pub fn write_diagnostics(app: &App, data_dir: &Path, id: &str) -> anyhow::Result
         crate::records::exports_dir(data_dir, month),
         dir.clone(),
     ] {
-        assistid_app::owner_only::tighten_dir(&d).map_err(|e| IpcError {
-            code: "internal".to_owned(),
-            message: format!("Mappen {} kunde inte skapas: {e}", d.display()),
-            ..IpcError::default()
+        assistid_app::owner_only::tighten_dir(&d).map_err(|e| {
+            IpcError::from(assistid_app::IpcError::told(
+                "internal",
+                &crate::texts::FOLDER_NOT_MADE
+                    .with("path", d.display().to_string())
+                    .with("reason", e.to_string()),
+                lang,
+            ))
         })?;
     }
     let now = Utc::now();
@@ -289,7 +298,7 @@ pub fn write_diagnostics(app: &App, data_dir: &Path, id: &str) -> anyhow::Result
     app.write_diagnostics(sid, &path, now)?;
     Ok(ipc::WrittenFile {
         path: path.display().to_string(),
-        description: "Felrapport till leverantören (utan personuppgifter)".to_owned(),
+        description: crate::texts::WRITTEN_DIAGNOSTICS.text().render(lang),
     })
 }
 

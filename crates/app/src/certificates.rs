@@ -352,10 +352,8 @@ impl App {
             ),
             CertificatePurpose::BankIdRp => {
                 let provider = self.provider()?.ok_or_else(|| {
-                    AppError::Missing(
-                        "registrera anordnaren först: BankID-certifikatet hör till anordnarens \
-                         organisationsnummer"
-                            .to_owned(),
+                    AppError::missing_text(
+                        crate::error::templates::PROVIDER_FIRST_FOR_BANKID_CERT.text(),
                     )
                 })?;
                 (

@@ -24,7 +24,10 @@ pub enum AppError {
         /// What is wrong.
         message: String,
     },
-    /// Something the operation needs is missing (e.g. no provider registered yet).
+    /// Something the operation needs is missing (e.g. no provider registered yet), told as a
+    /// Swedish sentence only. Kept for callers not yet moved: build it with
+    /// [`AppError::missing_text`] (`missing_data` with a template and parameters) instead,
+    /// which renders in the UI's language.
     #[error("{0}")]
     Missing(String),
     /// The data has problems that block the operation (errors in an import or a review).
@@ -231,6 +234,149 @@ pub mod templates {
         "inga tidredovisningar för {month}",
         "no time reports for {month}",
     );
+    /// BankID's RP certificate is not in place for an environment.
+    pub static BANKID_RP_CERT_MISSING: Template = Template::new(
+        "bankid_rp_cert_missing",
+        "RP-certifikatet för BankID:s {environment} är inte inlagt; importera det under \
+         Inställningar (eller med assistid bankid import-rp-certificate)",
+        "The RP certificate for BankID's {environment} has not been added; import it under \
+         Settings (or with assistid bankid import-rp-certificate)",
+    );
+    /// The keychain could not be used.
+    pub static KEYCHAIN_UNUSABLE: Template = Template::new(
+        "keychain_unusable",
+        "nyckelringen kunde inte användas ({reason})",
+        "the keychain could not be used ({reason})",
+    );
+    /// The RP certificate's password is not in the keychain.
+    pub static RP_PASSWORD_MISSING: Template = Template::new(
+        "rp_password_missing",
+        "lösenordet till RP-certifikatet finns inte i nyckelringen ({reason}); ange det i \
+         {variable} för körning utan nyckelring",
+        "the password of the RP certificate is not in the keychain ({reason}); give it in \
+         {variable} to run without a keychain",
+    );
+    /// A signatory was not saved.
+    pub static SIGNATORY_NOT_SAVED: Template = Template::new(
+        "signatory_not_saved",
+        "firmatecknaren sparades inte",
+        "the authorised signatory was not saved",
+    );
+    /// No person with this personnummer.
+    pub static NO_SUCH_PERSON: Template = Template::new(
+        "no_such_person",
+        "det finns ingen person med assistans med personnumret {personnummer} i registret; \
+         registrera personen först",
+        "there is no person receiving assistance with the personal identity number \
+         {personnummer} in the register; register the person first",
+    );
+    /// No assistant with this personnummer.
+    pub static NO_SUCH_ASSISTANT: Template = Template::new(
+        "no_such_assistant",
+        "det finns ingen assistent med personnumret {personnummer} i registret; registrera \
+         assistenten först",
+        "there is no assistant with the personal identity number {personnummer} in the \
+         register; register the assistant first",
+    );
+    /// Neither a person nor an assistant with this personnummer.
+    pub static NO_SUCH_SUBJECT: Template = Template::new(
+        "no_such_subject",
+        "ingen person eller assistent med personnumret {personnummer} finns i registret",
+        "no person or assistant with the personal identity number {personnummer} is in the \
+         register",
+    );
+    /// A report version that is not stored.
+    pub static REPORT_VERSION_MISSING: Template = Template::new(
+        "report_version_missing",
+        "rapportversionen {id} saknas",
+        "the report version {id} is missing",
+    );
+    /// A person without reports in a month.
+    pub static PERSON_HAS_NO_REPORTS: Template = Template::new(
+        "person_has_no_reports",
+        "{name} har inga tidredovisningar för {month}",
+        "{name} has no time reports for {month}",
+    );
+    /// BankID's certificate needs the provider first.
+    pub static PROVIDER_FIRST_FOR_BANKID_CERT: Template = Template::new(
+        "provider_first_for_bankid_cert",
+        "registrera anordnaren först: BankID-certifikatet hör till anordnarens \
+         organisationsnummer",
+        "register the provider first: the BankID certificate belongs to the provider's \
+         organisation number",
+    );
+    /// No provider: add one first.
+    pub static NO_PROVIDER_ADD_FIRST: Template = Template::new(
+        "no_provider_add_first",
+        "ingen anordnare är registrerad; lägg in anordnaren först",
+        "no provider has been registered; add the provider first",
+    );
+    /// The relay needs the provider first.
+    pub static PROVIDER_FIRST_FOR_RELAY: Template = Template::new(
+        "provider_first_for_relay",
+        "Lägg in anordnaren (organisationsnummer) innan du ansluter till leverantören.",
+        "Add the provider (organisation number) before you connect to the vendor.",
+    );
+    /// The register needs the provider first.
+    pub static PROVIDER_FIRST: Template = Template::new(
+        "provider_first",
+        "registrera anordnaren först (assistid provider add)",
+        "register the provider first (assistid provider add)",
+    );
+    /// A folder with real data needs a chosen environment.
+    pub static CHOOSE_ENVIRONMENT: Template = Template::new(
+        "choose_environment",
+        "välj miljö: --env test (Försäkringskassans testmiljö) eller --env prod",
+        "choose an environment: --env test (Försäkringskassan's test environment) or --env prod",
+    );
+    /// No address for the environment.
+    pub static NO_ADDRESS: Template = Template::new(
+        "no_address",
+        "ingen adress för miljön",
+        "no address for the environment",
+    );
+    /// Which server certificates to trust has not been chosen.
+    pub static NO_TRUST_CHOSEN: Template = Template::new(
+        "no_trust_chosen",
+        "det är inte valt vilka servercertifikat Assistid ska lita på för {environment}: \
+         välj under Inställningar → Miljö Försäkringskassans certifikatutfärdare (CA-fil) eller \
+         datorns rotcertifikat (i kommandoraden: --ca FIL.pem, eller inställningen {setting} med \
+         värdet \"{system_roots}\" för datorns rotcertifikat)",
+        "it has not been chosen which server certificates Assistid is to trust for \
+         {environment}: choose under Settings → Environment Försäkringskassan's certificate \
+         authority (CA file) or the computer's root certificates (on the command line: --ca \
+         FILE.pem, or the setting {setting} with the value \"{system_roots}\" for the computer's \
+         root certificates)",
+    );
+    /// No client certificate chosen.
+    pub static NO_CLIENT_CERT: Template = Template::new(
+        "no_client_cert",
+        "ingen certifikatfil (e-tjänstelegitimation från Expisoft) är vald: \
+         lägg in den under Inställningar, ange --client-cert FIL.p12 eller \
+         inställningen {setting}",
+        "no certificate file (the e-service certificate from Expisoft) is chosen: add it under \
+         Settings, give --client-cert FILE.p12 or the setting {setting}",
+    );
+    /// No password for the client certificate.
+    pub static NO_CLIENT_CERT_PASSWORD: Template = Template::new(
+        "no_client_cert_password",
+        "lösenordet till certifikatfilen saknas: spara det i nyckelringen eller \
+         ange det i miljövariabeln {variable}",
+        "the password of the certificate file is missing: save it in the keychain or give it \
+         in the environment variable {variable}",
+    );
+    /// Backups are not set up.
+    pub static BACKUP_NOT_SET_UP: Template = Template::new(
+        "backup_choose_key_and_folder",
+        "välj först en återställningsnyckel och en mapp för säkerhetskopiorna",
+        "first choose a recovery key and a folder for the backups",
+    );
+    /// A person not in the register.
+    pub static PERSON_NOT_IN_REGISTER: Template = Template::new(
+        "person_not_in_register",
+        "personen {person} finns inte i registret",
+        "the person {person} is not in the register",
+    );
 }
 
 /// Every template of the app layer's errors.
@@ -239,6 +385,26 @@ pub static CATALOG: &[&Template] = &[
     &templates::NO_PROVIDER,
     &templates::SUBMISSION_MISSING,
     &templates::NO_REPORTS_IN_MONTH,
+    &templates::BANKID_RP_CERT_MISSING,
+    &templates::KEYCHAIN_UNUSABLE,
+    &templates::RP_PASSWORD_MISSING,
+    &templates::SIGNATORY_NOT_SAVED,
+    &templates::NO_SUCH_PERSON,
+    &templates::NO_SUCH_ASSISTANT,
+    &templates::NO_SUCH_SUBJECT,
+    &templates::REPORT_VERSION_MISSING,
+    &templates::PERSON_HAS_NO_REPORTS,
+    &templates::PROVIDER_FIRST_FOR_BANKID_CERT,
+    &templates::NO_PROVIDER_ADD_FIRST,
+    &templates::PROVIDER_FIRST_FOR_RELAY,
+    &templates::PROVIDER_FIRST,
+    &templates::CHOOSE_ENVIRONMENT,
+    &templates::NO_ADDRESS,
+    &templates::NO_TRUST_CHOSEN,
+    &templates::NO_CLIENT_CERT,
+    &templates::NO_CLIENT_CERT_PASSWORD,
+    &templates::BACKUP_NOT_SET_UP,
+    &templates::PERSON_NOT_IN_REGISTER,
 ];
 
 impl std::fmt::Display for IpcError {
@@ -280,7 +446,7 @@ impl IpcError {
     pub fn of_signing(err: crate::signing::SigningError, lang: Lang) -> Self {
         match err {
             crate::signing::SigningError::Other(inner) => IpcError::in_lang(inner, lang),
-            refusal => IpcError::coded(refusal.code(), refusal.to_string()),
+            refusal => refusal.ipc_error(lang),
         }
     }
 
@@ -326,11 +492,7 @@ impl IpcError {
         if let Some(signing) = err.downcast_ref::<crate::signing::SigningError>()
             && !matches!(signing, crate::signing::SigningError::Other(_))
         {
-            return IpcError {
-                code: signing.code().to_owned(),
-                message: signing.to_string(),
-                ..IpcError::default()
-            };
+            return signing.ipc_error(lang);
         }
         match err.downcast_ref::<AppError>() {
             Some(app) => IpcError::told(app.code(), &app.text(), lang),

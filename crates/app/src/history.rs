@@ -184,6 +184,17 @@ impl App {
 
     /// The history matching `filter` (see the module documentation). Read-only.
     pub fn history(&self, filter: &HistoryFilter, now: DateTime<Utc>) -> anyhow::Result<History> {
+        self.history_in(filter, now, assistid_core::text::Lang::Sv)
+    }
+
+    /// [`App::history`] with each failed submission's message in `lang` (from its stored code
+    /// and parameters; older rows keep their Swedish text).
+    pub fn history_in(
+        &self,
+        filter: &HistoryFilter,
+        now: DateTime<Utc>,
+        lang: assistid_core::text::Lang,
+    ) -> anyhow::Result<History> {
         let person = filter
             .person
             .as_deref()
@@ -239,7 +250,11 @@ impl App {
                         tx_id: s.tx_id.clone(),
                         fk_message: s.fk_message.clone(),
                         error_code: s.last_error_code.clone(),
-                        error_message: s.last_error_message.clone(),
+                        error_message: crate::stored_text::message_in(
+                            s.last_error_message.as_deref(),
+                            s.last_error_text.as_ref(),
+                            lang,
+                        ),
                         document_sha256: s.document_sha256.clone(),
                         created_at: s.created_at,
                         updated_at: s.updated_at,

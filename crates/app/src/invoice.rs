@@ -183,10 +183,11 @@ impl App {
         }
         if let Some(p) = &person {
             if !persons.contains(p) {
-                return Err(AppError::Missing(format!(
-                    "{} har inga tidredovisningar för {month}",
-                    lookup.person(p).name
-                ))
+                return Err(AppError::missing_text(
+                    crate::error::templates::PERSON_HAS_NO_REPORTS
+                        .with("name", lookup.person(p).name.clone())
+                        .with("month", month.to_string()),
+                )
                 .into());
             }
             persons.retain(|x| x == p);

@@ -25,7 +25,7 @@ pub mod certificates;
 pub mod deletion;
 pub mod demo;
 pub mod environments;
-mod error;
+pub mod error;
 pub mod going_live;
 pub mod history;
 pub mod import;
@@ -40,6 +40,7 @@ pub mod reports;
 pub mod send_run;
 pub mod shifts;
 pub mod signing;
+pub mod stored_text;
 pub mod submit;
 pub mod support;
 pub mod support_contact;
@@ -82,6 +83,8 @@ pub fn text_catalogs() -> Vec<(
         ("send_run", send_run::CATALOG),
         ("order_plan", order_plan::CATALOG),
         ("support_contact", support_contact::CATALOG),
+        ("signing", signing::templates::CATALOG),
+        ("submit::relay", submit::relay::templates::CATALOG),
     ]
 }
 
@@ -112,6 +115,14 @@ pub fn all_text_catalogs() -> Vec<(String, Vec<&'static assistid_core::text::Tem
             .into_iter()
             .map(|(m, c)| (format!("app::{m}"), c.to_vec())),
     );
+    out.push((
+        "elt::texts".to_owned(),
+        assistid_elt::texts::CATALOG.to_vec(),
+    ));
+    out.push((
+        "bankid::messages".to_owned(),
+        assistid_bankid::messages::CATALOG.to_vec(),
+    ));
     out.push(("app::answers".to_owned(), answers::catalog()));
     out
 }

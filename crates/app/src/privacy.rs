@@ -289,10 +289,9 @@ impl App {
         };
         let assistant = store.assistant_by_identity(&id).map_err(AppError::from)?;
         if person.is_none() && assistant.is_none() {
-            return Err(AppError::Missing(format!(
-                "ingen person eller assistent med personnumret {} finns i registret",
-                id.masked()
-            ))
+            return Err(AppError::missing_text(
+                crate::error::templates::NO_SUCH_SUBJECT.with("personnummer", id.masked()),
+            )
             .into());
         }
         Ok(Subjects {

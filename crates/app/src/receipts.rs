@@ -394,7 +394,7 @@ impl App {
 
     pub(crate) fn provider_info(&self) -> anyhow::Result<ProviderInfo> {
         let provider = self.provider()?.ok_or_else(|| {
-            AppError::Missing("ingen anordnare är registrerad; lägg in anordnaren först".to_owned())
+            AppError::missing_text(crate::error::templates::NO_PROVIDER_ADD_FIRST.text())
         })?;
         Ok(ProviderInfo {
             name: provider.name.clone(),
@@ -616,7 +616,10 @@ impl App {
                 .report_version_by_id(submission.report_id)
                 .map_err(AppError::from)?
                 .ok_or_else(|| {
-                    AppError::Missing(format!("rapportversionen {} saknas", submission.report_id))
+                    AppError::missing_text(
+                        crate::error::templates::REPORT_VERSION_MISSING
+                            .with("id", submission.report_id.to_string()),
+                    )
                 })?;
             // The run's own environment: a receipt of a test run shows the test signatures
             // even after the folder moved to production.

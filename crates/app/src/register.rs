@@ -213,7 +213,7 @@ impl App {
             .into_iter()
             .next()
             .ok_or_else(|| {
-                AppError::Missing("registrera anordnaren först (assistid provider add)".into())
+                AppError::missing_text(crate::error::templates::PROVIDER_FIRST.text())
             })?;
         let action = match store.person_by_personnummer(&pnr).map_err(AppError::from)? {
             Some(existing) => {

@@ -287,7 +287,11 @@ impl App {
                 .store()
                 .report_version_by_id(id)
                 .map_err(AppError::from)?
-                .ok_or_else(|| AppError::Missing(format!("rapportversion {id} saknas")))?;
+                .ok_or_else(|| {
+                    AppError::missing_text(
+                        crate::error::templates::REPORT_VERSION_MISSING.with("id", id.to_string()),
+                    )
+                })?;
             let file = format!("{id}.xml");
             write_atomically(&out.join(&file), &version.document)?;
             let mut signatures = Vec::new();

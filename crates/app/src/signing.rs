@@ -61,10 +61,11 @@ pub use uuid::Uuid;
 
 use crate::App;
 pub use assistant::AssistantSigned;
-pub use error::SigningError;
+pub use error::{SigningError, templates};
 use error::{bankid_error, store_err};
 pub use order::{
     PreparedOrder, SignedOrder, SigningEvent, SigningOptions, SimulatedSigner, order_message,
+    order_message_text,
 };
 pub use provider::{ProviderPlan, ProviderSigned, SkippedReport};
 pub use signatories::{DEMO_SIGNATORY, demo_signatory};

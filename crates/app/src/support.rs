@@ -211,7 +211,7 @@ impl App {
                 )
             })?;
         let names = self.names()?;
-        let view = self.view(&submission, &names)?;
+        let view = self.view_in(&submission, &names, lang)?;
         let attempts = store.submission_attempts(id).map_err(AppError::from)?;
         let requests: Vec<RequestTime> = attempts.iter().map(request_time).collect();
         let request_at = attempts.last().map(|a| a.sent_at.unwrap_or(a.started_at));
@@ -224,22 +224,18 @@ impl App {
                 kind: e.kind,
             })
             .collect();
-        let mut advice = match submission.state {
+        let advice = match submission.state {
             SubmissionState::Accepted
             | SubmissionState::Queued
             | SubmissionState::Sending
             | SubmissionState::Abandoned => None,
-            _ => submission
-                .last_error_code
-                .as_deref()
-                .and_then(|code| explain_rejection(code, submission.fk_message.as_deref())),
+            _ => match submission.last_error_code.as_deref() {
+                Some(code) => {
+                    self.explain_submission(code, submission.fk_message.as_deref(), lang)?
+                }
+                None => None,
+            },
         };
-        advice = advice.map(|a| a.in_lang(lang));
-        if let Some(a) = advice.as_mut()
-            && a.vendor_support.is_some()
-        {
-            a.vendor_support = Some(self.vendor_support(lang)?);
-        }
         Ok(SubmissionDetail {
             document_sha256: submission.document_sha256.clone(),
             request_at,
@@ -249,6 +245,27 @@ impl App {
             can_resolve: submission.state == SubmissionState::Uncertain,
             submission: view,
         })
+    }
+
+    /// What a failed submission's stored problem `code` (and FK's text, when FK sent one)
+    /// means and who fixes it, in `lang`, with the vendor's support as stored in Settings
+    /// ([`crate::support_contact`]; it says plainly when no contact is set) wherever the vendor
+    /// is the one to ask: the one explanation the submission's detail, the desktop's queue and
+    /// the CLI's summary after `assistid submit` show. `None` for a code the table does not
+    /// know.
+    pub fn explain_submission(
+        &self,
+        code: &str,
+        fk_text: Option<&str>,
+        lang: assistid_core::text::Lang,
+    ) -> anyhow::Result<Option<crate::answers::AnswerAdvice>> {
+        let Some(mut advice) = explain_rejection(code, fk_text).map(|a| a.in_lang(lang)) else {
+            return Ok(None);
+        };
+        if advice.vendor_support.is_some() {
+            advice.vendor_support = Some(self.vendor_support(lang)?);
+        }
+        Ok(Some(advice))
     }
 
     /// The events of the log that concern submission `id`, oldest first.

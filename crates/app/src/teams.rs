@@ -151,11 +151,9 @@ impl App {
             .person_by_personnummer(&pnr)
             .map_err(AppError::from)?
             .ok_or_else(|| {
-                AppError::Missing(format!(
-                    "det finns ingen person med assistans med personnumret {} i registret; \
-                     registrera personen först",
-                    pnr.masked()
-                ))
+                AppError::missing_text(
+                    crate::error::templates::NO_SUCH_PERSON.with("personnummer", pnr.masked()),
+                )
             })?)
     }
 
@@ -200,11 +198,9 @@ impl App {
             .assistant_by_identity(&id)
             .map_err(AppError::from)?
             .ok_or_else(|| {
-                AppError::Missing(format!(
-                    "det finns ingen assistent med personnumret {} i registret; registrera \
-                     assistenten först",
-                    id.masked()
-                ))
+                AppError::missing_text(
+                    crate::error::templates::NO_SUCH_ASSISTANT.with("personnummer", id.masked()),
+                )
             })?;
         let added = store
             .add_team_member(person.id, stored.id, since)

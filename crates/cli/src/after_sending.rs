@@ -156,7 +156,13 @@ pub fn history(
         tx_id: args.tx_id.clone(),
         include_raw: args.raw,
     };
-    let history = app.history(&filter, now)?;
+    // JSON keeps the Swedish reference text (docs/CLI.md); the listing follows --lang.
+    let lang = if json {
+        assistid_core::text::Lang::Sv
+    } else {
+        crate::lang()
+    };
+    let history = app.history_in(&filter, now, lang)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&history)?);
         return Ok(0);

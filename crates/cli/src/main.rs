@@ -122,6 +122,13 @@ fn user_message(err: &anyhow::Error) -> String {
     if let Some(refused) = err.downcast_ref::<assistid_app::shifts::ShiftRefused>() {
         return refused.text.render(lang());
     }
+    // BankID's messages and the signing refusals in the chosen language (Swedish: the
+    // error's own text, as before).
+    if let Some(signing) = err.downcast_ref::<assistid_app::signing::SigningError>()
+        && !matches!(signing, assistid_app::signing::SigningError::Other(_))
+    {
+        return signing.text().render(lang());
+    }
     let mut parts = vec![err.to_string()];
     let mut source = err.source();
     while let Some(s) = source {

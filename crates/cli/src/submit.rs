@@ -7,7 +7,6 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::AppError;
-use assistid_app::answers::explain_rejection;
 use assistid_app::submit::{
     CertStatus, ConnectOptions, Decision, Environment, RelayFollow, SendingMode, SubmissionId,
     SubmissionView, SubmitSummary,
@@ -164,7 +163,7 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
             rate_violations,
         })?;
     } else {
-        print_summary(&summary, rate_violations);
+        print_summary(app, &summary, rate_violations)?;
     }
     Ok(exit_code(&summary))
 }
@@ -207,7 +206,7 @@ fn submit_via_relay(
             rate_violations: None,
         })?;
     } else {
-        print_summary(&summary, None);
+        print_summary(app, &summary, None)?;
     }
     Ok(exit_code(&summary))
 }
@@ -264,7 +263,11 @@ struct SubmitOutput<'a> {
     rate_violations: Option<usize>,
 }
 
-fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
+fn print_summary(
+    app: &App,
+    summary: &SubmitSummary,
+    rate_violations: Option<usize>,
+) -> anyhow::Result<()> {
     if !summary.skipped.is_empty() {
         println!();
         println!("Inte skickade nu:");
@@ -298,12 +301,13 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
         .iter()
         .filter(|r| matches!(r.state, State::Rejected | State::FailedFinal))
     {
-        if let Some(advice) = r
-            .error_code
-            .as_deref()
-            .and_then(|code| explain_rejection(code, r.fk_message.as_deref()))
-            .map(|advice| advice.in_lang(crate::lang()))
-        {
+        // The same explanation as `submissions show` and the desktop: the vendor's support
+        // as stored in Settings, not a generic text.
+        let advice = match r.error_code.as_deref() {
+            Some(code) => app.explain_submission(code, r.fk_message.as_deref(), crate::lang())?,
+            None => None,
+        };
+        if let Some(advice) = advice {
             println!();
             println!(
                 "Inskickning {} (assistent {}, person med assistans {}):",
@@ -326,7 +330,7 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
              Försäkringskassan ({}) och välj sedan för varje: \
              assistid submissions resolve ID --accepted TXID | --resend | --abandon \
              (assistid submissions show ID visar tiden att ange).",
-            assistid_app::answers::FK_PARTNER_SUPPORT
+            assistid_app::answers::templates::FK_PARTNER_SUPPORT.wording(crate::lang())
         );
     }
     if let Some(stop) = &summary.stopped {
@@ -336,6 +340,7 @@ fn print_summary(summary: &SubmitSummary, rate_violations: Option<usize>) {
     if let Some(violations) = rate_violations {
         println!("Demo-FK räknade {violations} för täta anrop.");
     }
+    Ok(())
 }
 
 fn print_table(rows: &[SubmissionView]) {
@@ -408,7 +413,13 @@ pub fn submissions(
         return Ok(0);
     }
     let month = args.month.as_deref().map(parse_month).transpose()?;
-    let list = app.submissions(month)?;
+    // JSON keeps the Swedish reference text (docs/CLI.md); the table follows --lang.
+    let lang = if json {
+        assistid_core::text::Lang::Sv
+    } else {
+        crate::lang()
+    };
+    let list = app.submissions_in(month, lang)?;
     if json {
         print_json(&list)?;
         return Ok(0);

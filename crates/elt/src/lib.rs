@@ -46,6 +46,7 @@ pub mod environment;
 pub mod error;
 pub mod identity;
 pub mod response;
+pub mod texts;
 
 pub use client::{
     EltClient, EltClientBuilder, EltTransport, HttpsTransport, PreparedConnection, SubmitAttempt,

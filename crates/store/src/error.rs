@@ -425,6 +425,14 @@ pub mod texts {
         WHAT_REPORT_VERSION = ("what_report_version", "rapportversionen {report_id}", "the report version {report_id}");
         /// A submission by id.
         WHAT_SUBMISSION = ("what_submission", "inskickning {id}", "the submission {id}");
+        /// A submission left `sending` by a program that stopped (recovered as uncertain).
+        SUBMISSION_INTERRUPTED = ("submission_interrupted",
+            "Programmet avbröts medan rapporten skickades. Den kan ha kommit fram till \
+             Försäkringskassan; skicka inte om den förrän du har kontrollerat med \
+             Försäkringskassan.",
+            "The program was stopped while the report was being sent. It may have reached \
+             Försäkringskassan; do not send it again until you have checked with \
+             Försäkringskassan.");
     }
 }
 

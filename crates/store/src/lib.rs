@@ -70,8 +70,8 @@ pub use events::{Event, EventId, NewEvent};
 pub use grants::{GrantId, StoredGrant};
 pub use key::{DatabaseKey, KEYCHAIN_SERVICE, KeySource};
 pub use outbox::{
-    AttemptOutcome, AttemptResult, LastRequest, Resolution, Submission, SubmissionAttempt,
-    SubmissionId, SubmissionState,
+    AttemptOutcome, AttemptResult, LastRequest, Resolution, StoredText, Submission,
+    SubmissionAttempt, SubmissionId, SubmissionState,
 };
 pub use persons::{PersonId, StoredPerson};
 pub use privacy::{ErasureCounts, Subject};

@@ -179,6 +179,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 SELECT RAISE(ABORT, 'submission_attempt_kept: a recorded attempt and FK''s answer are kept as they are');
               END;",
     },
+    Migration {
+        version: 20,
+        // English mode (issue 21): a failure's message as its stable code and parameters
+        // (JSON `{"code": …, "params": {…}}`, the parameters as the message's Swedish
+        // rendering gives them), beside the Swedish `last_error_message`, which stays what it
+        // was — the receipt's and old rows' text. Old rows have none and show their Swedish text.
+        sql: "ALTER TABLE submissions ADD COLUMN last_error_text TEXT;",
+    },
 ];
 
 row_id!(
@@ -392,6 +400,10 @@ pub struct Submission {
     pub last_error_message: Option<String>,
     /// FK's fault message, verbatim (rejections).
     pub fk_message: Option<String>,
+    /// The last error's message as its stable code and parameters (see [`StoredText`]), to
+    /// show it in the UI's language; `None` for rows stored before it was kept, which show
+    /// `last_error_message`.
+    pub last_error_text: Option<StoredText>,
     /// FK's tx-id once accepted.
     pub tx_id: Option<String>,
     /// When it was queued.
@@ -444,6 +456,35 @@ impl fmt::Debug for SubmissionAttempt {
     }
 }
 
+/// A message for people as the outbox keeps it: the stable code of its template and its
+/// parameters by name, as `assistid_core::text::Text::params_flat` gives them in Swedish (a
+/// parameter that is a message of its own also gives `name@code` and `name@…`). The app
+/// renders it again in the UI's language from its catalogs; the Swedish text is kept beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct StoredText {
+    /// The template's stable code, e.g. `elt_answer_timeout`.
+    pub code: String,
+    /// The parameters by name.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
+}
+
+impl StoredText {
+    fn to_sql(text: Option<&StoredText>) -> Option<String> {
+        text.and_then(|t| serde_json::to_string(t).ok())
+    }
+
+    fn from_sql(value: Option<String>) -> Result<Option<StoredText>> {
+        value
+            .map(|v| {
+                serde_json::from_str(&v).map_err(|_| StoreError::BadStoredValue {
+                    column: "submissions.last_error_text",
+                })
+            })
+            .transpose()
+    }
+}
+
 /// What an attempt ended in, to commit after the call.
 #[derive(Clone, Copy)]
 pub struct AttemptResult<'a> {
@@ -461,6 +502,8 @@ pub struct AttemptResult<'a> {
     pub error_code: Option<&'a str>,
     /// The error's message for the user.
     pub error_message: Option<&'a str>,
+    /// The same message as its stable code and parameters (see [`StoredText`]).
+    pub error_text: Option<&'a StoredText>,
     /// FK's fault message, verbatim.
     pub fk_message: Option<&'a str>,
     /// When to try again ([`AttemptOutcome::Transient`] only).
@@ -495,7 +538,7 @@ pub enum Resolution {
 
 const SELECT_SUBMISSIONS: &str = "SELECT id, report_id, report_version, month, document_sha256,
        environment, state, attempts, next_attempt_at, last_error_code, last_error_message,
-       fk_message, tx_id, created_at, updated_at
+       fk_message, tx_id, created_at, updated_at, last_error_text
      FROM submissions";
 
 fn opt_instant(row: &Row<'_>, idx: usize, column: &'static str) -> Result<Option<DateTime<Utc>>> {
@@ -525,6 +568,7 @@ fn submission_from_row(row: &Row<'_>) -> Result<Submission> {
         last_error_code: row.get(9)?,
         last_error_message: row.get(10)?,
         fk_message: row.get(11)?,
+        last_error_text: StoredText::from_sql(row.get(15)?)?,
         tx_id: row.get(12)?,
         created_at: instant_from_sql(
             text(row, 13, "submissions.created_at")?,
@@ -821,7 +865,8 @@ impl Store {
         self.conn
             .prepare_cached(
                 "UPDATE submissions SET state = ?2, next_attempt_at = ?3, last_error_code = ?4,
-                   last_error_message = ?5, fk_message = ?6, tx_id = ?7, updated_at = ?8
+                   last_error_message = ?5, fk_message = ?6, tx_id = ?7, updated_at = ?8,
+                   last_error_text = ?9
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -833,6 +878,7 @@ impl Store {
                 result.fk_message,
                 result.tx_id,
                 at,
+                StoredText::to_sql(result.error_text),
             ])?;
         let saved = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
             what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
@@ -900,7 +946,7 @@ impl Store {
                 .prepare_cached(
                     "UPDATE submissions SET state = ?2, next_attempt_at = NULL,
                        last_error_code = ?3, last_error_message = ?4, fk_message = ?5,
-                       tx_id = ?6, updated_at = ?7
+                       tx_id = ?6, updated_at = ?7, last_error_text = ?8
                      WHERE id = ?1",
                 )?
                 .execute(params![
@@ -911,6 +957,7 @@ impl Store {
                     result.fk_message,
                     result.tx_id,
                     at,
+                    StoredText::to_sql(result.error_text),
                 ])?;
         }
         self.submission(id)?.ok_or_else(|| StoreError::NotFound {
@@ -939,22 +986,30 @@ impl Store {
 
     /// Stops a `queued` or `failed_will_retry` submission before anything is sent (the
     /// last check found a problem the user must fix): it becomes `failed_final` with the code
-    /// and message. Nothing was sent, so no attempt row is written.
+    /// and message (the Swedish text and, when the caller has it, its code and parameters).
+    /// Nothing was sent, so no attempt row is written.
     pub fn fail_submission_before_sending(
         &self,
         id: SubmissionId,
         error_code: &str,
-        error_message: &str,
+        (error_message, error_text): (&str, Option<&StoredText>),
         at: DateTime<Utc>,
     ) -> Result<Submission> {
         let changed = self
             .conn
             .prepare_cached(
                 "UPDATE submissions SET state = 'failed_final', next_attempt_at = NULL,
-                   last_error_code = ?2, last_error_message = ?3, updated_at = ?4
+                   last_error_code = ?2, last_error_message = ?3, updated_at = ?4,
+                   last_error_text = ?5
                  WHERE id = ?1 AND state IN ('queued', 'failed_will_retry')",
             )?
-            .execute(params![id.0, error_code, error_message, instant_to_sql(at)])?;
+            .execute(params![
+                id.0,
+                error_code,
+                error_message,
+                instant_to_sql(at),
+                StoredText::to_sql(error_text)
+            ])?;
         let current = self.submission(id)?.ok_or_else(|| StoreError::NotFound {
             what: crate::error::texts::WHAT_SUBMISSION.with("id", id.to_string()),
         })?;
@@ -994,15 +1049,17 @@ impl Store {
             self.conn
                 .prepare_cached(
                     "UPDATE submissions SET state = 'uncertain', last_error_code = 'interrupted',
-                       last_error_message = ?2, updated_at = ?3
+                       last_error_message = ?2, updated_at = ?3, last_error_text = ?4
                      WHERE id = ?1 AND state = 'sending'",
                 )?
                 .execute(params![
                     id.0,
-                    "Programmet avbröts medan rapporten skickades. Den kan ha kommit fram till \
-                     Försäkringskassan; skicka inte om den förrän du har kontrollerat med \
-                     Försäkringskassan.",
-                    at
+                    crate::error::texts::SUBMISSION_INTERRUPTED.sv,
+                    at,
+                    StoredText::to_sql(Some(&StoredText {
+                        code: crate::error::texts::SUBMISSION_INTERRUPTED.code.to_owned(),
+                        params: Default::default(),
+                    })),
                 ])?;
         }
         guard.commit()?;

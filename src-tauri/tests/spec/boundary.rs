@@ -1,7 +1,7 @@
 //! The commands' conversions on the real demo data in a real (encrypted) data folder.
 
-use assistid_app::{App, KeySource};
 use assistid_app::core_types::text::Lang;
+use assistid_app::{App, KeySource};
 use assistid_desktop::convert;
 use assistid_desktop::ipc;
 use chrono::{TimeZone as _, Utc};

@@ -120,3 +120,21 @@ fn the_reviews_findings_are_rendered_in_the_ui_language() {
         assert_ne!(s, e, "each warning is rendered in English: {e}");
     }
 }
+
+#[test]
+fn the_desktops_own_catalogs_are_whole() {
+    for (name, catalog) in [
+        (
+            "ipc::shell_texts",
+            assistid_desktop::ipc::shell_texts::CATALOG,
+        ),
+        ("texts", assistid_desktop::texts::CATALOG),
+    ] {
+        let problems = assistid_app::core_types::text::check_catalog(catalog);
+        assert!(
+            problems.is_empty(),
+            "the desktop's {name} catalog has both wordings with the same parameters: \
+             {problems:#?}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use assistid_app::core_types::text::Lang;
 use assistid_desktop::records;
 
 use crate::boundary::demo_app;
@@ -31,7 +32,8 @@ fn exports_and_their_folders_are_owner_only_even_where_an_older_version_made_the
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     let month = assistid_desktop::convert::month("2026-10").expect("a month");
-    let written = records::export_invoice(&app, &data, month).expect("the figures are written");
+    let written =
+        records::export_invoice(&app, &data, month, Lang::Sv).expect("the figures are written");
     let folder = Path::new(&written.path);
     let mut files = 0;
     for entry in std::fs::read_dir(folder).expect("the folder exists") {
@@ -45,6 +47,22 @@ fn exports_and_their_folders_are_owner_only_even_where_an_older_version_made_the
         files += 1;
     }
     assert!(files >= 2, "a PDF and a CSV per person were written");
+    assert!(
+        written
+            .description
+            .starts_with("Underlag för räkningen (FK 3057 / E-RÄK) för 2026-10, "),
+        "Swedish is the notice as it always was: {}",
+        written.description
+    );
+    let again = records::export_invoice(&app, &data, month, Lang::En).expect("written again");
+    assert!(
+        again
+            .description
+            .starts_with("Figures for the invoice (FK 3057 / E-RÄK) for 2026-10, ")
+            && again.description.ends_with(" persons"),
+        "in English mode the notice is English, with the same month and count: {}",
+        again.description
+    );
     for dir in [
         exports.clone(),
         exports.join("2026-10"),

@@ -79,8 +79,9 @@ fn the_card_refuses_unknown_submissions_and_bad_tx_ids_in_plain_words() {
         "the window shows what is wrong with the typed tx-id: {tx:?}"
     );
 
-    let diagnostics =
-        ipc_error(ways_out::write_diagnostics(&app, app.data_dir(), "999").expect_err("none"));
+    let diagnostics = ipc_error(
+        ways_out::write_diagnostics(&app, app.data_dir(), "999", Lang::Sv).expect_err("none"),
+    );
     assert_eq!(diagnostics.code, "missing_data");
 }
 

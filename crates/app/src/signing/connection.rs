@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 use assistid_store::SignatureEnvironment;
 
 use crate::{App, AppError};
+use assistid_core::text::Text;
 
 /// Why an environment does not fit: a stable code and a Swedish message (carried as
 /// [`AppError::WrongEnvironment`]).
@@ -140,6 +141,15 @@ impl BankIdEnvironment {
             Self::Test => "testmiljön",
             Self::Prod => "produktionsmiljön",
         }
+    }
+
+    /// [`BankIdEnvironment::label_sv`] as a text, in any language.
+    pub fn text(self) -> Text {
+        assistid_elt::texts::environment_text(match self {
+            Self::Demo => assistid_elt::Environment::Demo,
+            Self::Test => assistid_elt::Environment::Test,
+            Self::Prod => assistid_elt::Environment::Prod,
+        })
     }
 }
 
@@ -257,7 +267,12 @@ impl App {
             BankIdEnvironment::Demo => demo_roots(self.data_dir()),
             BankIdEnvironment::Test => {
                 let mut roots = assistid_bankid::user_roots::for_environment(&Environment::Test)
-                    .map_err(|e| AppError::Missing(e.to_string()))?;
+                    .map_err(|e| {
+                        AppError::missing_text(Text::untranslated(
+                            "bankid_user_roots",
+                            e.to_string(),
+                        ))
+                    })?;
                 if let Some(path) = self.bankid_settings()?.user_root_ca {
                     let extra = read_certificate(&path)?;
                     if !roots.contains(&extra) {
@@ -275,7 +290,9 @@ impl App {
             BankIdEnvironment::Prod => Ok(assistid_bankid::user_roots::for_environment(
                 &Environment::Production,
             )
-            .map_err(|e| AppError::Missing(e.to_string()))?),
+            .map_err(|e| {
+                AppError::missing_text(Text::untranslated("bankid_user_roots", e.to_string()))
+            })?),
         }
     }
 
@@ -364,11 +381,10 @@ impl App {
                 Some(bytes) => bytes,
                 None => {
                     let cert_path = settings.rp_certificate.ok_or_else(|| {
-                        AppError::Missing(format!(
-                            "RP-certifikatet för BankID:s {} är inte inlagt; importera det under \
-                         Inställningar (eller med assistid bankid import-rp-certificate)",
-                            environment.label_sv()
-                        ))
+                        AppError::missing_text(
+                            crate::error::templates::BANKID_RP_CERT_MISSING
+                                .with("environment", environment.text()),
+                        )
                     })?;
                     std::fs::read(&cert_path)
                         .with_context(|| format!("kunde inte läsa {}", cert_path.display()))?
@@ -431,13 +447,17 @@ fn rp_password(org: &str) -> anyhow::Result<Sensitive<String>> {
     if let Some(value) = std::env::var_os(CERT_PASSWORD_ENV) {
         return Ok(Sensitive::new(value.to_string_lossy().into_owned()));
     }
-    let entry = keyring::Entry::new(KEYCHAIN_SERVICE, org)
-        .map_err(|e| AppError::Missing(format!("nyckelringen kunde inte användas ({e})")))?;
+    let entry = keyring::Entry::new(KEYCHAIN_SERVICE, org).map_err(|e| {
+        AppError::missing_text(
+            crate::error::templates::KEYCHAIN_UNUSABLE.with("reason", e.to_string()),
+        )
+    })?;
     let password = entry.get_password().map_err(|e| {
-        AppError::Missing(format!(
-            "lösenordet till RP-certifikatet finns inte i nyckelringen ({e}); ange det i \
-             {CERT_PASSWORD_ENV} för körning utan nyckelring"
-        ))
+        AppError::missing_text(
+            crate::error::templates::RP_PASSWORD_MISSING
+                .with("reason", e.to_string())
+                .with("variable", CERT_PASSWORD_ENV),
+        )
     })?;
     Ok(Sensitive::new(password))
 }

@@ -3,9 +3,10 @@
 use assistid_bankid::BankIdError;
 use assistid_bankid::messages::Lang;
 use assistid_bankid::signature::SignatureError;
+use assistid_core::text::{Template, Text};
 use uuid::Uuid;
 
-use crate::AppError;
+use crate::{AppError, IpcError};
 
 /// Why signing did not end with a stored signature. Nothing is stored in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +28,12 @@ pub enum SigningError {
         code: &'static str,
         /// BankID's message id.
         rfa: &'static str,
-        /// BankID's recommended text (Swedish).
+        /// BankID's recommended text (Swedish): `text` rendered in Swedish.
         message: String,
+        /// The message with its stable code (BankID's RFA text, see
+        /// [`assistid_bankid::messages::CATALOG`], or ours around it), to render in any
+        /// language.
+        text: Box<Text>,
     },
     /// The order ended without a signature (`userCancel`, `expiredTransaction`,
     /// `certificateErr`, `startFailed`, …).
@@ -38,8 +43,10 @@ pub enum SigningError {
         hint: String,
         /// BankID's message id.
         rfa: &'static str,
-        /// BankID's recommended text (Swedish).
+        /// BankID's recommended text (Swedish): `text` rendered in Swedish.
         message: String,
+        /// BankID's recommended text with its stable code, to render in any language.
+        text: Box<Text>,
         /// Whether to offer a new order (the QR code was not scanned in time).
         offer_new_order: bool,
     },
@@ -92,6 +99,56 @@ impl SigningError {
         }
     }
 
+    /// The message as a text with its stable code and parameters, to render in any language
+    /// ([`SigningError::ipc_error`]); its Swedish rendering is the `Display` text.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::BankId { text, .. } | Self::OrderFailed { text, .. } => (**text).clone(),
+            Self::Cancelled => templates::SIGNING_CANCELLED.text(),
+            Self::Rejected(e) => templates::SIGNATURE_REJECTED
+                .with("reason", Text::untranslated(e.code(), e.to_string())),
+            Self::StoredSignatureInvalid {
+                report_id,
+                role,
+                reason,
+            } => templates::STORED_SIGNATURE_INVALID
+                .with(
+                    "role",
+                    match *role {
+                        "assistentens" => &templates::ROLE_ASSISTANT,
+                        "anordnarens" => &templates::ROLE_PROVIDER,
+                        _ => &templates::ROLE_REPORT,
+                    }
+                    .text(),
+                )
+                .with("report_id", report_id.to_string())
+                .with(
+                    "reason",
+                    Text::untranslated("signature_check", reason.clone()),
+                ),
+            Self::NotSignable { code, message } => Text::untranslated(*code, message.clone()),
+            Self::Other(e) => match e.downcast_ref::<AppError>() {
+                Some(app) => app.text(),
+                None => crate::error::templates::INTERNAL.with("detail", format!("{e:#}")),
+            },
+        }
+    }
+
+    /// This error for the UI: its stable code and its message in `lang`, with the message's
+    /// code and parameters (the one conversion the shell and [`IpcError::in_lang`] use).
+    pub fn ipc_error(&self, lang: Lang) -> IpcError {
+        match self {
+            Self::Other(e) => match e.downcast_ref::<AppError>() {
+                Some(app) => IpcError::told(app.code(), &app.text(), lang),
+                None => {
+                    tracing::error!(error = %format!("{e:#}"), "unexpected signing failure");
+                    IpcError::told("internal", &self.text(), lang)
+                }
+            },
+            _ => IpcError::told(self.code(), &self.text(), lang),
+        }
+    }
+
     pub(super) fn not_signable(code: &'static str, message: impl Into<String>) -> Self {
         Self::NotSignable {
             code,
@@ -106,17 +163,116 @@ pub(super) fn store_err(e: assistid_store::StoreError) -> SigningError {
 
 pub(super) fn bankid_error(e: &BankIdError) -> SigningError {
     let m = e.user_message(Lang::Sv);
-    let message = if e.is_our_bug() {
-        format!(
-            "{} (fel i Assistids BankID-anrop eller inställningar: {e})",
-            m.text
-        )
+    let text = if e.is_our_bug() {
+        templates::BANKID_OUR_BUG
+            .with("message", m.text_of())
+            .with("detail", e.to_string())
     } else {
-        m.text.to_owned()
+        m.text_of()
     };
     SigningError::BankId {
         code: e.code(),
         rfa: m.id,
-        message,
+        message: text.render(Lang::Sv),
+        text: Box::new(text),
     }
+}
+
+/// BankID's recommended message for an order that ended without a signature, as
+/// [`SigningError::OrderFailed`] carries it.
+pub(super) fn order_failed(
+    hint: &assistid_bankid::types::HintCode,
+    mode: assistid_bankid::messages::StartMode,
+    offer_new_order: bool,
+) -> SigningError {
+    let m = assistid_bankid::messages::message(
+        assistid_bankid::messages::MessageKey::Failed(Some(hint)),
+        mode,
+        Lang::Sv,
+    );
+    SigningError::OrderFailed {
+        hint: hint.to_string(),
+        rfa: m.id,
+        message: m.text.to_owned(),
+        text: Box::new(m.text_of()),
+        offer_new_order,
+    }
+}
+
+/// The signing errors' own messages (see [`assistid_core::text`]); BankID's texts are in
+/// [`assistid_bankid::messages::CATALOG`].
+pub mod templates {
+    use super::Template;
+
+    /// BankID's text when the fault is in Assistid's call or settings (`is_our_bug`).
+    pub static BANKID_OUR_BUG: Template = Template::new(
+        "bankid_our_bug",
+        "{message} (fel i Assistids BankID-anrop eller inställningar: {detail})",
+        "{message} (an error in Assistid's BankID call or settings: {detail})",
+    );
+    /// BankID could not be reached through the vendor's relay.
+    pub static BANKID_VIA_RELAY_UNREACHABLE: Template = Template::new(
+        "bankid_via_relay_unreachable",
+        "{reason} BankID-underskriften görs via leverantörens relay; försök igen om en stund.",
+        "{reason} The BankID signature is made through the vendor's relay; try again in a \
+         while.",
+    );
+    /// The order was cancelled.
+    pub static SIGNING_CANCELLED: Template = Template::new(
+        "signing_cancelled",
+        "Underskriften avbröts. Ingenting sparades.",
+        "The signing was cancelled. Nothing was saved.",
+    );
+    /// BankID's signature did not pass the checks.
+    pub static SIGNATURE_REJECTED: Template = Template::new(
+        "signature_rejected",
+        "BankID-underskriften godtogs inte och sparades inte: {reason}",
+        "The BankID signature was not accepted and was not saved: {reason}",
+    );
+    /// A stored signature no longer verifies against the stored report.
+    pub static STORED_SIGNATURE_INVALID: Template = Template::new(
+        "stored_signature_invalid",
+        "{role} underskrift av rapporten {report_id} är inte giltig: {reason}",
+        "{role} signature of report {report_id} is not valid: {reason}",
+    );
+    /// Whose signature: the assistant's.
+    pub static ROLE_ASSISTANT: Template =
+        Template::new("signature_of_assistant", "assistentens", "the assistant's");
+    /// Whose signature: the provider's.
+    pub static ROLE_PROVIDER: Template =
+        Template::new("signature_of_provider", "anordnarens", "the provider's");
+    /// Whose signature: the report's (its hash could not be made).
+    pub static ROLE_REPORT: Template =
+        Template::new("signature_of_report", "rapportens", "the report's");
+
+    /// BankID through the relay needs the folder enrolled.
+    pub static RELAY_NOT_ENROLLED_FOR_BANKID: Template = Template::new(
+        "relay_not_enrolled_for_bankid",
+        "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och koden \
+         från leverantören.",
+        "The data folder is not connected to the vendor's relay. Connect with the address and \
+         the code from the vendor.",
+    );
+    /// The relay started an order with another text.
+    pub static RELAY_TEXT_MISMATCH: Template = Template::new(
+        "relay_text_mismatch",
+        "Relayn startade en underskrift med en annan text än den Assistid skickade. Ingenting \
+         skrevs under; kontakta leverantören.",
+        "The relay started a signing with another text than the one Assistid sent. Nothing was \
+         signed; contact the vendor.",
+    );
+
+    /// Every template of this module.
+    pub static CATALOG: &[&Template] = &[
+        &RELAY_NOT_ENROLLED_FOR_BANKID,
+        &RELAY_TEXT_MISMATCH,
+        &BANKID_OUR_BUG,
+        &BANKID_VIA_RELAY_UNREACHABLE,
+        &SIGNING_CANCELLED,
+        &SIGNATURE_REJECTED,
+        &STORED_SIGNATURE_INVALID,
+        &ROLE_ASSISTANT,
+        &ROLE_PROVIDER,
+        &ROLE_REPORT,
+    ];
 }

@@ -282,6 +282,22 @@ pub fn order_message(
     (sv.id, sv.text, en.text)
 }
 
+/// [`order_message`] as a text with BankID's code (`bankid_rfa6`, …), to render in any
+/// language: what the shell shows when an order ended without a signature.
+pub fn order_message_text(
+    hint: Option<&str>,
+    failed: bool,
+    mode: StartMode,
+) -> assistid_core::text::Text {
+    let hint = hint.map(HintCode::parse);
+    let key = if failed {
+        MessageKey::Failed(hint.as_ref())
+    } else {
+        MessageKey::Pending(hint.as_ref())
+    };
+    message(key, mode, Lang::Sv).text_of()
+}
+
 /// One order: start, demo user, drive with events, verify.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn run_order(
@@ -406,12 +422,11 @@ pub(super) async fn run_order(
                 sv: m.text,
                 en: en.text,
             });
-            return Err(SigningError::OrderFailed {
-                hint: hint.to_string(),
-                rfa: m.id,
-                message: m.text.to_owned(),
-                offer_new_order: failed.offers_new_order(),
-            });
+            return Err(super::error::order_failed(
+                &hint,
+                options.start_mode,
+                failed.offers_new_order(),
+            ));
         }
     };
     let window = OrderWindow {

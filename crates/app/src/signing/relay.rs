@@ -156,12 +156,11 @@ impl App {
             .relay_status()?
             .provider
             .and_then(|p| OrgNumber::parse(&p).ok())
-            .ok_or_else(|| AppError::Relay {
-                code: "relay_not_enrolled",
-                message:
-                    "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen \
-                      och koden från leverantören."
-                        .to_owned(),
+            .ok_or_else(|| {
+                AppError::told(
+                    "relay_not_enrolled",
+                    super::error::templates::RELAY_NOT_ENROLLED_FOR_BANKID.text(),
+                )
             })?;
         Ok(RelayOrders { client, provider })
     }
@@ -181,21 +180,14 @@ fn relay_call_error(e: &CallError) -> SigningError {
                 message: message.clone(),
             };
         }
-        return SigningError::Other(
-            AppError::Relay {
-                code: "relay_bankid_refused",
-                message: e.describe(),
-            }
-            .into(),
-        );
+        return SigningError::Other(AppError::told("relay_bankid_refused", e.text()).into());
     }
+    let text = super::error::templates::BANKID_VIA_RELAY_UNREACHABLE.with("reason", e.text());
     SigningError::BankId {
         code: "bankid_unreachable",
         rfa: "RFA5",
-        message: format!(
-            "{} BankID-underskriften görs via leverantörens relay; försök igen om en stund.",
-            e.describe()
-        ),
+        message: text.render(Lang::Sv),
+        text: Box::new(text),
     }
 }
 
@@ -326,12 +318,10 @@ pub(super) async fn run_order(
     ) else {
         cancel_quietly(relay, &started.id).await;
         return Err(SigningError::Other(
-            AppError::Relay {
-                code: "relay_text_mismatch",
-                message: "Relayn startade en underskrift med en annan text än den Assistid \
-                          skickade. Ingenting skrevs under; kontakta leverantören."
-                    .to_owned(),
-            }
+            AppError::told(
+                "relay_text_mismatch",
+                super::error::templates::RELAY_TEXT_MISMATCH.text(),
+            )
             .into(),
         ));
     };
@@ -452,20 +442,11 @@ async fn drive(
             "failed" => {
                 let hint = hint.unwrap_or_else(|| HintCode::Unknown(String::new()));
                 on_event(message_event(Some(&hint), true, options.start_mode));
-                let m = message(
-                    MessageKey::Failed(Some(&hint)),
+                return Err(super::error::order_failed(
+                    &hint,
                     options.start_mode,
-                    Lang::Sv,
-                );
-                return Err(SigningError::OrderFailed {
-                    hint: hint.to_string(),
-                    rfa: m.id,
-                    message: m.text.to_owned(),
-                    offer_new_order: matches!(
-                        hint,
-                        HintCode::StartFailed | HintCode::ExpiredTransaction
-                    ),
-                });
+                    matches!(hint, HintCode::StartFailed | HintCode::ExpiredTransaction),
+                ));
             }
             _ => {
                 if let Some(qr) = collected.qr_data.filter(|_| showing_qr) {

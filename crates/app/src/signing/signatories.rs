@@ -52,7 +52,9 @@ impl App {
         self.signatories()?
             .into_iter()
             .find(|s| s.personnummer == pnr)
-            .ok_or_else(|| AppError::Missing("firmatecknaren sparades inte".into()).into())
+            .ok_or_else(|| {
+                AppError::missing_text(crate::error::templates::SIGNATORY_NOT_SAVED.text()).into()
+            })
     }
 
     /// The provider's signatories.

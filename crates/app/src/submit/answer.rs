@@ -17,6 +17,8 @@ pub(super) struct Interpreted {
     pub(super) tx_id: Option<String>,
     pub(super) error_code: Option<&'static str>,
     pub(super) message: Option<String>,
+    /// `message` as a text with its code and parameters (what the outbox keeps beside it).
+    pub(super) text: Option<Text>,
     pub(super) fk_message: Option<String>,
     pub(super) retry_after: Option<u64>,
 }
@@ -28,6 +30,7 @@ pub(super) fn interpret(result: &Result<assistid_elt::TxId, EltError>) -> Interp
             tx_id: Some(tx.to_string()),
             error_code: None,
             message: None,
+            text: None,
             fk_message: None,
             retry_after: None,
         },
@@ -43,6 +46,7 @@ pub(super) fn interpret(result: &Result<assistid_elt::TxId, EltError>) -> Interp
             // The EltError messages say what happened and what to do, in Swedish; FK's own
             // text is kept verbatim beside them.
             message: Some(e.to_string()),
+            text: Some(e.text()),
             fk_message: e.fk_message().map(str::to_owned),
             retry_after: match e {
                 EltError::ServiceUnavailable { retry_after_secs } => *retry_after_secs,
@@ -187,6 +191,7 @@ impl App {
                 .and_then(|d| now.checked_add_signed(d))
         });
         let answer = sent.answer.as_ref();
+        let stored = meaning.text.as_ref().map(crate::stored_text::stored);
         let saved = self.record_answer(
             id,
             attempt,
@@ -198,6 +203,7 @@ impl App {
                 tx_id: meaning.tx_id.as_deref(),
                 error_code: meaning.error_code,
                 error_message: meaning.message.as_deref(),
+                error_text: stored.as_ref(),
                 fk_message: meaning.fk_message.as_deref(),
                 next_attempt_at,
             },

@@ -253,8 +253,8 @@ impl App {
         }
         match self.data_kind()? {
             DataKind::Demo => Ok(Environment::Demo),
-            DataKind::Real => Err(AppError::Missing(
-                "välj miljö: --env test (Försäkringskassans testmiljö) eller --env prod".to_owned(),
+            DataKind::Real => Err(AppError::missing_text(
+                crate::error::templates::CHOOSE_ENVIRONMENT.text(),
             )
             .into()),
         }
@@ -348,7 +348,9 @@ impl App {
                 Some(e) => e,
                 None => EnvironmentConfig::fk_default(env, TrustAnchor::SystemRoots)
                     .map(|c| c.endpoint)
-                    .ok_or_else(|| AppError::Missing("ingen adress för miljön".to_owned()))?,
+                    .ok_or_else(|| {
+                        AppError::missing_text(crate::error::templates::NO_ADDRESS.text())
+                    })?,
             },
         };
         // A CA file given for this run wins; then FK's CA imported in the settings (kept in
@@ -372,14 +374,12 @@ impl App {
                 })?)
             }
             (None, None) => {
-                return Err(AppError::Missing(format!(
-                    "det är inte valt vilka servercertifikat Assistid ska lita på för {}: \
-                     välj under Inställningar → Miljö Försäkringskassans certifikatutfärdare (CA-fil) eller \
-                     datorns rotcertifikat (i kommandoraden: --ca FIL.pem, eller inställningen {} med \
-                     värdet \"{SYSTEM_ROOTS}\" för datorns rotcertifikat)",
-                    env.label(),
-                    elt_ca_path_key(env.as_str())
-                ))
+                return Err(AppError::missing_text(
+                    crate::error::templates::NO_TRUST_CHOSEN
+                        .with("environment", assistid_elt::texts::environment_text(env))
+                        .with("setting", elt_ca_path_key(env.as_str()))
+                        .with("system_roots", SYSTEM_ROOTS),
+                )
                 .into());
             }
         };
@@ -395,11 +395,10 @@ impl App {
                 let cert_path = match &options.client_cert {
                     Some(path) => path.clone(),
                     None => PathBuf::from(setting(ELT_CLIENT_CERT_PATH)?.ok_or_else(|| {
-                        AppError::Missing(format!(
-                            "ingen certifikatfil (e-tjänstelegitimation från Expisoft) är vald: \
-                             lägg in den under Inställningar, ange --client-cert FIL.p12 eller \
-                             inställningen {ELT_CLIENT_CERT_PATH}"
-                        ))
+                        AppError::missing_text(
+                            crate::error::templates::NO_CLIENT_CERT
+                                .with("setting", ELT_CLIENT_CERT_PATH),
+                        )
                     })?),
                 };
                 read_file(&cert_path, "certifikatfil")?
@@ -410,10 +409,10 @@ impl App {
             None => match std::env::var(CLIENT_CERT_PASSWORD_ENV) {
                 Ok(p) if !p.is_empty() => Sensitive::new(p),
                 _ => password_from_keychain(self.data_dir()).ok_or_else(|| {
-                    AppError::Missing(format!(
-                        "lösenordet till certifikatfilen saknas: spara det i nyckelringen eller \
-                         ange det i miljövariabeln {CLIENT_CERT_PASSWORD_ENV}"
-                    ))
+                    AppError::missing_text(
+                        crate::error::templates::NO_CLIENT_CERT_PASSWORD
+                            .with("variable", CLIENT_CERT_PASSWORD_ENV),
+                    )
                 })?,
             },
         };

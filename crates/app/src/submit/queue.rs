@@ -21,8 +21,8 @@ impl App {
     ) -> anyhow::Result<(Vec<SubmissionId>, Vec<SkippedReport>)> {
         self.check_environment(environment)?;
         if self.provider()?.is_none() {
-            return Err(AppError::Missing(
-                "ingen anordnare är registrerad; lägg in anordnaren först".to_owned(),
+            return Err(AppError::missing_text(
+                crate::error::templates::NO_PROVIDER_ADD_FIRST.text(),
             )
             .into());
         }

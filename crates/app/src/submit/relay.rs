@@ -155,12 +155,9 @@ fn signature_json(block: &SignatureBlock) -> SignatureJson {
     }
 }
 
-fn relay_error(code: &'static str, message: impl Into<String>) -> anyhow::Error {
-    AppError::Relay {
-        code,
-        message: message.into(),
-    }
-    .into()
+/// A relay failure with its own code, told as a text (see [`templates`]).
+fn relay_error(code: &'static str, text: assistid_core::text::Text) -> anyhow::Error {
+    AppError::told(code, text).into()
 }
 
 /// What a failed call to the relay means.
@@ -178,17 +175,121 @@ pub(crate) enum CallError {
 }
 
 impl CallError {
+    /// What went wrong, in Swedish ([`CallError::text`]).
     pub(crate) fn describe(&self) -> String {
+        self.text().render(assistid_core::text::Lang::Sv)
+    }
+
+    /// What went wrong, as a text with its stable code. The reason (the network library's) and
+    /// the relay's own message stay as they came.
+    pub(crate) fn text(&self) -> assistid_core::text::Text {
         match self {
-            CallError::NotReached(reason) => {
-                format!("Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.")
-            }
-            CallError::Refused { code, message, .. } => {
-                format!("Relayn nekade: {message} (kod {code})")
-            }
-            CallError::NoAnswer(reason) => format!("Relayn svarade inte som väntat ({reason})."),
+            CallError::NotReached(reason) => templates::RELAY_NOT_REACHED.with("reason", reason),
+            CallError::Refused { code, message, .. } => templates::RELAY_REFUSED
+                .with("message", message)
+                .with("code", code),
+            CallError::NoAnswer(reason) => templates::RELAY_NO_ANSWER.with("reason", reason),
         }
     }
+}
+
+/// The relay calls' own messages (see [`assistid_core::text`]).
+pub mod templates {
+    use assistid_core::text::Template;
+
+    /// Nothing reached the relay.
+    pub static RELAY_NOT_REACHED: Template = Template::new(
+        "relay_not_reached",
+        "Relayn gick inte att nå ({reason}). Kontrollera adressen och nätverket.",
+        "The relay could not be reached ({reason}). Check the address and the network.",
+    );
+    /// The relay refused the call; its own message and code follow.
+    pub static RELAY_REFUSED: Template = Template::new(
+        "relay_refused",
+        "Relayn nekade: {message} (kod {code})",
+        "The relay refused: {message} (code {code})",
+    );
+    /// No usable answer came from the relay.
+    pub static RELAY_NO_ANSWER: Template = Template::new(
+        "relay_no_answer",
+        "Relayn svarade inte som väntat ({reason}).",
+        "The relay did not answer as expected ({reason}).",
+    );
+
+    /// The relay withdrew the report before sending it.
+    pub static RELAY_WITHDRAWN: Template = Template::new(
+        "relay_withdrawn",
+        "Relayn har avbrutit rapporten (inte skickad).",
+        "The relay has withdrawn the report (not sent).",
+    );
+    /// The relay does not know whether FK got the report.
+    pub static RELAY_UNCERTAIN: Template = Template::new(
+        "relay_uncertain",
+        "Relayn vet inte om Försäkringskassan fick rapporten.",
+        "The relay does not know whether Försäkringskassan got the report.",
+    );
+    /// The report is still at the relay.
+    pub static RELAY_STILL_PENDING: Template = Template::new(
+        "relay_still_pending",
+        "Rapporten ligger kvar hos leverantörens relay ({state}); svaret har inte kommit än.",
+        "The report is still at the vendor's relay ({state}); the answer has not come yet.",
+    );
+
+    /// The installation's relay certificate cannot be read.
+    pub static RELAY_CERTIFICATE_UNREADABLE: Template = Template::new(
+        "relay_certificate_unreadable",
+        "Relayns certifikat i datamappen går inte att läsa. Anslut till relayn igen med en ny \
+         kod från leverantören.",
+        "The relay's certificate in the data folder cannot be read. Connect to the relay again \
+         with a new code from the vendor.",
+    );
+    /// The enrolment code is another provider's.
+    pub static RELAY_OTHER_PROVIDER: Template = Template::new(
+        "relay_other_provider",
+        "Koden gäller organisationsnummer {theirs} men datamappens anordnare har {ours}. Be \
+         leverantören om en kod för rätt organisationsnummer.",
+        "The code is for organisation number {theirs} but the data folder's provider has \
+         {ours}. Ask the vendor for a code for the right organisation number.",
+    );
+    /// A submission still waits for the relay's answer.
+    pub static RELAY_SUBMISSIONS_OPEN: Template = Template::new(
+        "relay_submissions_open",
+        "Inskickning {id} väntar fortfarande på besked via leverantören. Avgör den först \
+         (assistid submissions resolve {id}), och byt sedan till direkt sändning.",
+        "Submission {id} is still waiting for an answer through the vendor. Decide on it first \
+         (assistid submissions resolve {id}), and then switch to sending directly.",
+    );
+    /// The folder is not enrolled with the relay.
+    pub static RELAY_NOT_ENROLLED: Template = Template::new(
+        "relay_not_enrolled",
+        "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och koden \
+         från leverantören (Inställningar → Skicka via leverantören).",
+        "The data folder is not connected to the vendor's relay. Connect with the address and \
+         the code from the vendor (Settings → Send through the vendor).",
+    );
+    /// The relay's submission is not uncertain.
+    pub static RELAY_NOT_UNCERTAIN: Template = Template::new(
+        "relay_not_uncertain",
+        "Relayn har rapporten i läget {state}; beslutet behövs inte. Skicka månaden igen för \
+         att hämta relayns svar.",
+        "The relay has the report in the state {state}; the decision is not needed. Send the \
+         month again to fetch the relay's answer.",
+    );
+
+    /// Every template of this module.
+    pub static CATALOG: &[&Template] = &[
+        &RELAY_CERTIFICATE_UNREADABLE,
+        &RELAY_OTHER_PROVIDER,
+        &RELAY_SUBMISSIONS_OPEN,
+        &RELAY_NOT_ENROLLED,
+        &RELAY_NOT_UNCERTAIN,
+        &RELAY_NOT_REACHED,
+        &RELAY_REFUSED,
+        &RELAY_NO_ANSWER,
+        &RELAY_WITHDRAWN,
+        &RELAY_UNCERTAIN,
+        &RELAY_STILL_PENDING,
+    ];
 }
 
 /// A client for the relay's API with or without the installation's certificate.
@@ -235,8 +336,7 @@ impl RelayClient {
             let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|_| {
                 relay_error(
                     "relay_certificate_unreadable",
-                    "Relayns certifikat i datamappen går inte att läsa. Anslut till relayn igen \
-                     med en ny kod från leverantören.",
+                    templates::RELAY_CERTIFICATE_UNREADABLE.text(),
                 )
             })?;
             builder = builder.identity(identity);
@@ -413,9 +513,8 @@ impl App {
             .into());
         }
         let Some(provider) = self.provider()? else {
-            return Err(AppError::Missing(
-                "Lägg in anordnaren (organisationsnummer) innan du ansluter till leverantören."
-                    .to_owned(),
+            return Err(AppError::missing_text(
+                crate::error::templates::PROVIDER_FIRST_FOR_RELAY.text(),
             )
             .into());
         };
@@ -440,23 +539,24 @@ impl App {
             Err(CallError::Refused { code, message, .. })
                 if code == "enrolment_code_other_provider" =>
             {
-                return Err(relay_error("relay_other_provider", message));
+                return Err(relay_error(
+                    "relay_other_provider",
+                    assistid_core::text::Text::untranslated("relay_message", message),
+                ));
             }
             Err(error @ CallError::Refused { .. }) => {
-                return Err(relay_error("relay_enrolment_refused", error.describe()));
+                return Err(relay_error("relay_enrolment_refused", error.text()));
             }
-            Err(error) => return Err(relay_error("relay_unreachable", error.describe())),
+            Err(error) => return Err(relay_error("relay_unreachable", error.text())),
         };
         // An older relay that does not read `provider` has used the code by now; refuse
         // anyway rather than send under another organisationsnummer.
         if answer.provider != ours {
             return Err(relay_error(
                 "relay_other_provider",
-                format!(
-                    "Koden gäller organisationsnummer {} men datamappens anordnare har {}. Be \
-                     leverantören om en kod för rätt organisationsnummer.",
-                    answer.provider, ours
-                ),
+                templates::RELAY_OTHER_PROVIDER
+                    .with("theirs", answer.provider.clone())
+                    .with("ours", ours.clone()),
             ));
         }
         let identity = format!(
@@ -500,13 +600,7 @@ impl App {
             {
                 return Err(relay_error(
                     "relay_submissions_open",
-                    format!(
-                        "Inskickning {} väntar fortfarande på besked via leverantören. Avgör den \
-                         först (assistid submissions resolve {}), och byt sedan till direkt \
-                         sändning.",
-                        submission.id.get(),
-                        submission.id.get()
-                    ),
+                    templates::RELAY_SUBMISSIONS_OPEN.with("id", submission.id.get()),
                 ));
             }
         }
@@ -555,7 +649,7 @@ impl App {
                         CallError::Refused { .. } => "relay_refused",
                         _ => "relay_unreachable",
                     },
-                    e.describe(),
+                    e.text(),
                 )
             })?;
         Ok(assistid_core::ids::OrgNumber::parse(&me.provider)
@@ -569,13 +663,8 @@ impl App {
     }
 
     pub(crate) fn relay_client(&self) -> anyhow::Result<RelayClient> {
-        let not_enrolled = || {
-            relay_error(
-                "relay_not_enrolled",
-                "Datamappen är inte ansluten till leverantörens relay. Anslut med adressen och \
-                 koden från leverantören (Inställningar → Skicka via leverantören).",
-            )
-        };
+        let not_enrolled =
+            || relay_error("relay_not_enrolled", templates::RELAY_NOT_ENROLLED.text());
         let address = self.setting(ADDRESS_KEY)?.ok_or_else(not_enrolled)?;
         let cert = self.setting(CERT_KEY)?.ok_or_else(not_enrolled)?;
         let key = self.setting(CLIENT_KEY_KEY)?.ok_or_else(not_enrolled)?;
@@ -634,7 +723,12 @@ impl App {
                     let now = clock();
                     let failed = self.store().transaction(|store| -> anyhow::Result<_> {
                         let failed = store
-                            .fail_submission_before_sending(id, problem.code, &problem.reason, now)
+                            .fail_submission_before_sending(
+                                id,
+                                problem.code,
+                                (&problem.reason, None),
+                                now,
+                            )
                             .map_err(AppError::from)?;
                         self.log_event(
                             now,
@@ -700,7 +794,9 @@ impl App {
                         // submission, so the installation may resend after checking.
                         CallError::NoAnswer(_) => (AttemptOutcome::Uncertain, "relay_no_answer"),
                     };
-                    let message = error.describe();
+                    let told = error.text();
+                    let message = told.render(assistid_core::text::Lang::Sv);
+                    let message_text = crate::stored_text::stored(&told);
                     let relay_code = match &error {
                         CallError::Refused { code, .. } => Some(code.clone()),
                         _ => None,
@@ -722,6 +818,7 @@ impl App {
                             tx_id: None,
                             error_code: Some(relay_code.as_deref().unwrap_or(code)),
                             error_message: Some(&message),
+                            error_text: Some(&message_text),
                             fk_message: None,
                             next_attempt_at: None,
                         },
@@ -879,6 +976,10 @@ impl App {
                     AttemptOutcome::Rejected
                 };
                 let fallback = relay.and_then(|r| r.error_code.clone());
+                let stored_interpreted = interpreted
+                    .as_ref()
+                    .and_then(|i| i.text.as_ref())
+                    .map(crate::stored_text::stored);
                 self.record_answer(
                     id,
                     attempt,
@@ -901,6 +1002,11 @@ impl App {
                         } else {
                             interpreted.as_ref().and_then(|i| i.message.as_deref())
                         },
+                        error_text: if accepted {
+                            None
+                        } else {
+                            stored_interpreted.as_ref()
+                        },
                         fk_message: interpreted.as_ref().and_then(|i| i.fk_message.as_deref()),
                         next_attempt_at: None,
                     },
@@ -918,7 +1024,10 @@ impl App {
                         answer: raw.as_deref(),
                         tx_id: None,
                         error_code: Some("relay_withdrawn"),
-                        error_message: Some("Relayn har avbrutit rapporten (inte skickad)."),
+                        error_message: Some(templates::RELAY_WITHDRAWN.sv),
+                        error_text: Some(&crate::stored_text::stored(
+                            &templates::RELAY_WITHDRAWN.text(),
+                        )),
                         fk_message: None,
                         next_attempt_at: None,
                     },
@@ -927,22 +1036,24 @@ impl App {
                 Ok(saved)
             }
             other => {
-                let (code, message) = match other {
+                let (code, told) = match other {
                     Some("uncertain") => (
                         relay
                             .and_then(|r| r.error_code.clone())
                             .unwrap_or_else(|| "relay_uncertain".to_owned()),
-                        "Relayn vet inte om Försäkringskassan fick rapporten.".to_owned(),
+                        Some(templates::RELAY_UNCERTAIN.text()),
                     ),
                     Some(state) => (
                         "relay_still_pending".to_owned(),
-                        format!(
-                            "Rapporten ligger kvar hos leverantörens relay ({state}); svaret \
-                             har inte kommit än."
-                        ),
+                        Some(templates::RELAY_STILL_PENDING.with("state", state)),
                     ),
-                    None => ("relay_unreachable".to_owned(), state_or_reason.to_owned()),
+                    None => ("relay_unreachable".to_owned(), None),
                 };
+                let message = match &told {
+                    Some(text) => text.render(assistid_core::text::Lang::Sv),
+                    None => state_or_reason.to_owned(),
+                };
+                let message_text = told.as_ref().map(crate::stored_text::stored);
                 self.record_answer(
                     id,
                     attempt,
@@ -954,6 +1065,7 @@ impl App {
                         tx_id: None,
                         error_code: Some(&code),
                         error_message: Some(&message),
+                        error_text: message_text.as_ref(),
                         fk_message: None,
                         next_attempt_at: None,
                     },
@@ -996,7 +1108,7 @@ impl App {
         let there = client
             .submission(&relay_id, None)
             .await
-            .map_err(|e| relay_error("relay_unreachable", e.describe()))?;
+            .map_err(|e| relay_error("relay_unreachable", e.text()))?;
         if there.state == "uncertain" {
             let body = match &decision {
                 Decision::Resend => serde_json::json!({ "decision": "resend" }),
@@ -1008,7 +1120,7 @@ impl App {
             client
                 .post::<_, RelaySubmission>(&format!("/v1/submissions/{relay_id}/decision"), &body)
                 .await
-                .map_err(|e| relay_error("relay_decision_refused", e.describe()))?;
+                .map_err(|e| relay_error("relay_decision_refused", e.text()))?;
             let view = self.resolve_uncertain(id, decision.clone(), now)?;
             if decision != Decision::Resend {
                 self.store()
@@ -1029,10 +1141,7 @@ impl App {
             }
             (_, state) => Err(relay_error(
                 "relay_not_uncertain",
-                format!(
-                    "Relayn har rapporten i läget {state}; beslutet behövs inte. Skicka månaden \
-                     igen för att hämta relayns svar."
-                ),
+                templates::RELAY_NOT_UNCERTAIN.with("state", state),
             )),
         }
     }

@@ -303,7 +303,7 @@ impl App {
                                         .fail_submission_before_sending(
                                             id,
                                             problem.code,
-                                            &problem.reason,
+                                            (&problem.reason, None),
                                             now,
                                         )
                                         .map_err(AppError::from)?;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use assistid_core::model::ReportMonth;
+use assistid_core::text::Lang;
 use assistid_elt::CertHealth;
 use assistid_store::Submission;
 use assistid_store::{SubmissionId, SubmissionState};
@@ -12,7 +13,7 @@ use serde::Serialize;
 
 use crate::{App, AppError};
 
-use super::{RunStop, uncertain_advice};
+use super::{RunStop, uncertain_advice_text};
 
 /// One submission as shown to the user.
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +141,17 @@ impl App {
         submission: &Submission,
         names: &Names,
     ) -> anyhow::Result<SubmissionView> {
+        self.view_in(submission, names, Lang::Sv)
+    }
+
+    /// [`App::view`] with the failure's message in `lang` (from its stored code and
+    /// parameters; a row without them keeps its Swedish text).
+    pub(crate) fn view_in(
+        &self,
+        submission: &Submission,
+        names: &Names,
+        lang: Lang,
+    ) -> anyhow::Result<SubmissionView> {
         let version = self
             .store()
             .report_version_by_id(submission.report_id)
@@ -148,14 +160,19 @@ impl App {
             Some(v) => (names.of(v.person.digits()), names.of(v.assistant.digits())),
             None => ("(okänd)".to_owned(), "(okänd)".to_owned()),
         };
+        let stored = crate::stored_text::message_in(
+            submission.last_error_message.as_deref(),
+            submission.last_error_text.as_ref(),
+            lang,
+        );
         let message = match submission.state {
             SubmissionState::Uncertain => Some(format!(
                 "{} {}",
-                submission.last_error_message.clone().unwrap_or_default(),
-                uncertain_advice(submission.id.get())
+                stored.unwrap_or_default(),
+                uncertain_advice_text(submission.id.get()).render(lang)
             )),
             SubmissionState::Accepted => None,
-            _ => submission.last_error_message.clone(),
+            _ => stored,
         };
         Ok(SubmissionView {
             id: submission.id.get(),
@@ -178,13 +195,23 @@ impl App {
 
     /// The outbox, oldest first; only `month`'s when given.
     pub fn submissions(&self, month: Option<ReportMonth>) -> anyhow::Result<Vec<SubmissionView>> {
+        self.submissions_in(month, Lang::Sv)
+    }
+
+    /// [`App::submissions`] with each failure's message in `lang` (Swedish for rows stored
+    /// before messages kept their code).
+    pub fn submissions_in(
+        &self,
+        month: Option<ReportMonth>,
+        lang: Lang,
+    ) -> anyhow::Result<Vec<SubmissionView>> {
         let names = self.names()?;
         let list = match month {
             Some(m) => self.store().submissions_in_month(m),
             None => self.store().all_submissions(),
         }
         .map_err(AppError::from)?;
-        list.iter().map(|s| self.view(s, &names)).collect()
+        list.iter().map(|s| self.view_in(s, &names, lang)).collect()
     }
 
     /// The stored attempts of a submission (with FK's raw answers).

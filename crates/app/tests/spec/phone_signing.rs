@@ -9,6 +9,7 @@ use assistid_app::signing::{
     CallInitiator, CancelSignal, SigningError, SigningEvent, SigningOptions,
 };
 use assistid_core::ids::Personnummer;
+use assistid_core::text::Lang;
 use assistid_store::{SignerRole, Store};
 use chrono::Utc;
 use uuid::Uuid;
@@ -161,11 +162,22 @@ async fn the_user_says_no_call_is_going_on_and_nothing_is_stored() {
         hint,
         rfa,
         message,
+        text,
         offer_new_order,
     } = &err
     else {
         panic!("the order failed at BankID, got {err:?}");
     };
+    assert_eq!(
+        (text.render(Lang::Sv), text.code()),
+        (message.clone(), "bankid_assistid_phone_declined"),
+        "the message's code names our own phone text; Swedish is the message as it was"
+    );
+    assert_eq!(
+        err.ipc_error(Lang::En).message,
+        "Action cancelled. You stated in the BankID app that you are not in a call with us.",
+        "in English mode the coordinator reads our phone text in English"
+    );
     assert_eq!(hint, "userDeclinedCall");
     assert_eq!(*rfa, "ASSISTID-PHONE-DECLINED");
     assert!(

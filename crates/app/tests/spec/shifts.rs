@@ -582,6 +582,7 @@ fn a_report_fk_has_received_or_is_receiving_is_not_changed() {
                 tx_id: Some("0b7c6f0e-1111-4222-8333-944445555666"),
                 error_code: None,
                 error_message: None,
+                error_text: None,
                 fk_message: None,
                 next_attempt_at: None,
             },

@@ -544,6 +544,52 @@ async fn two_orders_for_one_person_at_once_surface_already_in_progress() {
         )),
         "the second order is refused with RFA4: {results:?}"
     );
+    let refused = results
+        .iter()
+        .find_map(|r| match r {
+            Err(e @ SigningError::BankId { .. }) => Some(e),
+            _ => None,
+        })
+        .expect("one order is refused");
+    let sv = refused.ipc_error(assistid_core::text::Lang::Sv);
+    let en = refused.ipc_error(assistid_core::text::Lang::En);
+    assert_eq!(
+        (
+            sv.code.as_str(),
+            sv.message_code.as_str(),
+            sv.message.as_str()
+        ),
+        (
+            "bankid_already_in_progress",
+            "bankid_rfa4",
+            "En identifiering eller underskrift för det här personnumret är redan påbörjad. \
+             Försök igen."
+        ),
+        "Swedish is BankID's RFA4, byte for byte as before, with its stable message code"
+    );
+    assert_eq!(
+        refused.to_string(),
+        sv.message,
+        "the error's own text is the Swedish message"
+    );
+    assert_eq!(
+        (
+            en.code.as_str(),
+            en.message_code.as_str(),
+            en.message.as_str()
+        ),
+        (
+            "bankid_already_in_progress",
+            "bankid_rfa4",
+            "An identification or signing for this personal number is already started. Please \
+             try again."
+        ),
+        "English mode shows BankID's own English RFA4 text, with the same codes"
+    );
+    assert_eq!(
+        en.params, sv.params,
+        "the same parameters in both languages"
+    );
     assert!(
         results.iter().any(|r| matches!(
             r,

@@ -788,3 +788,113 @@ fn demo_data_never_goes_to_fk_and_real_data_never_to_the_demo() {
         "{error}"
     );
 }
+
+#[test]
+fn a_stored_transport_failure_reads_in_english_with_the_same_facts_and_unchanged_in_swedish() {
+    use assistid_core::text::Lang;
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let app = folder.open();
+    let fk = fast_fake();
+    let connection = connect(&fk);
+    let (ids, _) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("queued");
+    fk.script(Behaviour::MalformedXml);
+    let sv = send(&app, &connection, &ids[..1]).remove(0);
+    assert_eq!(
+        sv.state,
+        ViewState::Uncertain,
+        "broken XML leaves it uncertain: {sv:?}"
+    );
+    let id = ids[0];
+    let stored = folder
+        .store()
+        .submission(id)
+        .expect("readable")
+        .expect("stored");
+    let told = stored
+        .last_error_text
+        .clone()
+        .expect("a new failure keeps its message's code and parameters");
+    assert_eq!(
+        (
+            told.code.as_str(),
+            told.params.get("problem@code").map(String::as_str),
+            told.params.get("http_status").map(String::as_str),
+        ),
+        (
+            "elt_unexpected_answer",
+            Some("elt_answer_malformed_xml"),
+            Some("200")
+        ),
+        "the code names the failure and the nested description keeps its own: {told:?}"
+    );
+    let swedish = stored
+        .last_error_message
+        .clone()
+        .expect("the Swedish text is kept as before");
+    assert!(
+        swedish.starts_with("Försäkringskassan svarade något oväntat (HTTP 200, svaret var trasig eller avklippt XML (vid byte "),
+        "Swedish is the error's text as it always was: {swedish}"
+    );
+    let position = told
+        .params
+        .get("problem@position")
+        .cloned()
+        .expect("where the reader stopped");
+    let en = app
+        .submissions_in(Some(month()), Lang::En)
+        .expect("the queue in English")
+        .into_iter()
+        .find(|v| v.id == id.get())
+        .expect("listed");
+    let message = en.message.unwrap_or_default();
+    assert!(
+        message.starts_with(&format!(
+            "Försäkringskassan answered something unexpected (HTTP 200, the answer was broken \
+             or cut-off XML (at byte {position})). It is unclear whether the report was \
+             received"
+        )),
+        "the queue's card reads in English, with the same status and byte position: {message}"
+    );
+    assert!(
+        message.contains("Check with Försäkringskassan whether the report arrived"),
+        "the uncertain card's advice is English too: {message}"
+    );
+    let same_sv = app
+        .submissions_in(Some(month()), Lang::Sv)
+        .expect("the queue in Swedish")
+        .into_iter()
+        .find(|v| v.id == id.get())
+        .expect("listed");
+    assert_eq!(
+        same_sv.message, sv.message,
+        "Swedish is byte for byte what the run said"
+    );
+    assert!(
+        same_sv
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with(&swedish)),
+        "and begins with the stored Swedish text"
+    );
+    let history = app
+        .history_in(
+            &assistid_app::history::HistoryFilter::default(),
+            Utc::now(),
+            Lang::En,
+        )
+        .expect("the history in English");
+    let in_history = history
+        .reports
+        .iter()
+        .flat_map(|r| r.submissions.iter())
+        .find(|s| s.id == id.get())
+        .and_then(|s| s.error_message.clone())
+        .unwrap_or_default();
+    assert!(
+        in_history.starts_with("Försäkringskassan answered something unexpected (HTTP 200"),
+        "History tells it in English too: {in_history}"
+    );
+}

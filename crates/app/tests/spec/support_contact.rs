@@ -159,3 +159,57 @@ fn the_demo_folder_has_the_demos_vendor() {
         "the demo's vendor says that it is the demo's"
     );
 }
+
+#[test]
+fn a_failed_submissions_advice_names_the_stored_contact_not_a_generic_text() {
+    let (_folder, app) = Folder::new();
+    let unset = app
+        .explain_submission("elt_xml_validation", None, Lang::Sv)
+        .expect("explained")
+        .expect("FK's schema fault is in the table");
+    let vendor = unset
+        .vendor_support
+        .expect("our fault: the vendor's support is named");
+    assert!(
+        vendor.contains("inte inlagd"),
+        "without a stored contact the advice says plainly that none is set: {vendor}"
+    );
+    assert_ne!(
+        vendor,
+        assistid_app::answers::VENDOR_SUPPORT,
+        "never the generic text that names no one"
+    );
+    app.set_support_contact(
+        &contact(
+            "Omsorgsdata AB",
+            "08-123 456 78",
+            "support@omsorgsdata.se",
+            "https://omsorgsdata.se/support",
+        ),
+        now(),
+    )
+    .expect("stored");
+    for lang in [Lang::Sv, Lang::En] {
+        let advice = app
+            .explain_submission("elt_xml_validation", Some("cvc-pattern-valid: …"), lang)
+            .expect("explained")
+            .expect("in the table");
+        let vendor = advice.vendor_support.unwrap_or_default();
+        assert!(
+            vendor.contains("08-123 456 78") && vendor.contains("support@omsorgsdata.se"),
+            "the advice after `assistid submit` and in the queue names the stored contact \
+             ({lang}): {vendor}"
+        );
+        assert_eq!(
+            vendor,
+            app.vendor_support(lang).expect("told"),
+            "the same words as the submission's detail and the diagnostics ({lang})"
+        );
+    }
+    assert!(
+        app.explain_submission("no_such_code", None, Lang::Sv)
+            .expect("read")
+            .is_none(),
+        "a code the table does not know has no advice"
+    );
+}

@@ -197,6 +197,10 @@ fn every_catalog_of_the_rust_side_is_whole_and_each_code_means_one_message() {
         "import::messages",
         "store::error",
         "store::backup",
+        "bankid::messages",
+        "elt::texts",
+        "app::signing",
+        "app::submit::relay",
     ] {
         assert!(
             catalogs.iter().any(|(name, _)| name == module),
@@ -291,4 +295,73 @@ fn a_signing_failure_reaches_the_ui_with_its_own_code_without_anyhow() {
         "and its message: {}",
         inside.message
     );
+}
+
+#[test]
+fn a_missing_record_is_told_in_english_with_the_same_parameters_and_unchanged_in_swedish() {
+    let (_folder, app) = Folder::new();
+    let sv = app
+        .export_person("191212121212", now())
+        .expect_err("nobody with that number is in the register");
+    assert_eq!(
+        sv.to_string(),
+        "ingen person eller assistent med personnumret 19121212-**** finns i registret",
+        "Swedish is the message as it always was, byte for byte"
+    );
+    let sv = IpcError::in_lang(sv, Lang::Sv);
+    let en = IpcError::in_lang(
+        app.export_person("191212121212", now())
+            .expect_err("still nobody"),
+        Lang::En,
+    );
+    assert_eq!(
+        (
+            en.code.as_str(),
+            en.message_code.as_str(),
+            en.message.as_str()
+        ),
+        (
+            "missing_data",
+            "no_such_subject",
+            "no person or assistant with the personal identity number 19121212-**** is in the \
+             register"
+        ),
+        "English mode tells what is missing, with the masked number"
+    );
+    assert_eq!(
+        (sv.code, sv.message_code, sv.params),
+        (en.code.clone(), en.message_code.clone(), en.params.clone()),
+        "the same code and parameters in both languages"
+    );
+}
+
+#[test]
+fn an_order_bankid_ended_is_told_by_bankids_code_in_either_language() {
+    use assistid_app::signing::{StartMode, order_message, order_message_text};
+    for (hint, mode, code, en) in [
+        (
+            "userCancel",
+            StartMode::Qr,
+            "bankid_rfa6",
+            "Action cancelled.",
+        ),
+        (
+            "userDeclinedCall",
+            StartMode::Phone,
+            "bankid_assistid_phone_declined",
+            "Action cancelled. You stated in the BankID app that you are not in a call with us.",
+        ),
+    ] {
+        let text = order_message_text(Some(hint), true, mode);
+        let (_, sv, _) = order_message(Some(hint), true, mode);
+        assert_eq!(
+            (
+                text.code(),
+                text.render(Lang::Sv).as_str(),
+                text.render(Lang::En).as_str()
+            ),
+            (code, sv, en),
+            "{hint}: BankID's code, the Swedish text as the dialog showed it, and English"
+        );
+    }
 }

@@ -15,4 +15,5 @@ mod pkcs12_support;
 mod request_envelope;
 mod responses;
 mod support;
+mod texts;
 mod transport;

@@ -52,6 +52,7 @@ fn filled(store: &Store) -> RecoveryKey {
                 tx_id: Some("tx-1"),
                 error_code: None,
                 error_message: None,
+                error_text: None,
                 fk_message: None,
                 next_attempt_at: None,
             },

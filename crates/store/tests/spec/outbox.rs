@@ -6,7 +6,7 @@ use assistid_core::model::ReportMonth;
 use assistid_store::settings::{DATA_KIND, elt_endpoint_key};
 use assistid_store::{
     AttemptOutcome, AttemptResult, DataKind, LastRequest, NewReportVersion, Resolution, Store,
-    StoreError, SubmissionState,
+    StoreError, StoredText, SubmissionState,
 };
 use uuid::Uuid;
 
@@ -42,6 +42,7 @@ fn accepted<'a>(tx: &'a str, answer: &'a [u8]) -> AttemptResult<'a> {
         tx_id: Some(tx),
         error_code: None,
         error_message: None,
+        error_text: None,
         fk_message: None,
         next_attempt_at: None,
     }
@@ -104,7 +105,12 @@ fn a_report_version_has_at_most_one_live_submission() {
     );
     // A configuration stop leaves room for a new submission once the settings are fixed.
     store
-        .fail_submission_before_sending(first.id, "elt_client_certificate_expired", "utgånget", at)
+        .fail_submission_before_sending(
+            first.id,
+            "elt_client_certificate_expired",
+            ("utgånget", None),
+            at,
+        )
         .expect("stopped");
     store
         .enqueue_submission(report, "demo", at)
@@ -132,6 +138,7 @@ fn a_rejected_submission_blocks_resending_the_same_version() {
                 tx_id: None,
                 error_code: Some("elt_xml_validation"),
                 error_message: Some("avvisad"),
+                error_text: None,
                 fk_message: Some("cvc-pattern-valid"),
                 ..accepted("", b"")
             },
@@ -164,6 +171,20 @@ fn a_crash_after_sending_was_committed_becomes_uncertain_and_waits_for_a_decisio
     let row = store.submission(s.id).expect("read").expect("exists");
     assert_eq!(row.state, SubmissionState::Uncertain);
     assert_eq!(row.last_error_code.as_deref(), Some("interrupted"));
+    assert_eq!(
+        row.last_error_message.as_deref(),
+        Some(
+            "Programmet avbröts medan rapporten skickades. Den kan ha kommit fram till \
+             Försäkringskassan; skicka inte om den förrän du har kontrollerat med \
+             Försäkringskassan."
+        ),
+        "the Swedish text is the one it always was"
+    );
+    assert_eq!(
+        row.last_error_text.as_ref().map(|t| t.code.as_str()),
+        Some("submission_interrupted"),
+        "and beside it the message's code, to show it in the UI's language"
+    );
     assert_eq!(
         store.submission_attempts(s.id).expect("attempts")[0].outcome,
         AttemptOutcome::Interrupted
@@ -626,5 +647,66 @@ fn pacing_across_programs_counts_from_the_noted_departure() {
     assert_eq!(
         store.submission_attempts(s.id).expect("attempts")[0].sent_at,
         Some(left)
+    );
+}
+
+#[test]
+fn a_failures_message_is_kept_as_its_code_and_parameters_beside_the_swedish_text() {
+    let fx = Fixture::new();
+    let store = fx.open();
+    let at = instant("2026-11-03T10:00:00Z");
+    let report = version(&store);
+    let old = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    store
+        .fail_submission_before_sending(old.id, "not_signed", ("ej signerad", None), at)
+        .expect("stopped");
+    let old = store.submission(old.id).expect("read").expect("exists");
+    assert_eq!(
+        (old.last_error_message.as_deref(), old.last_error_text),
+        (Some("ej signerad"), None),
+        "a message without a code (as every row before the column) keeps its Swedish text only"
+    );
+    let text = StoredText {
+        code: "elt_unreachable".into(),
+        params: [("reason".to_owned(), "connection refused".to_owned())].into(),
+    };
+    let s = store
+        .enqueue_submission(report, "demo", at)
+        .expect("queued");
+    let n = store.begin_submission_attempt(s.id, at).expect("sending");
+    let saved = store
+        .finish_submission_attempt(
+            s.id,
+            n,
+            &AttemptResult {
+                finished_at: at,
+                outcome: AttemptOutcome::Transient,
+                http_status: None,
+                answer: None,
+                tx_id: None,
+                error_code: Some("elt_unreachable"),
+                error_message: Some("Det gick inte att nå Försäkringskassan (connection refused)."),
+                error_text: Some(&text),
+                fk_message: None,
+                next_attempt_at: Some(instant("2026-11-03T10:05:00Z")),
+            },
+        )
+        .expect("recorded");
+    assert_eq!(
+        saved.last_error_text.as_ref(),
+        Some(&text),
+        "read back whole"
+    );
+    drop(store);
+    let store = fx.open();
+    assert_eq!(
+        store
+            .submission(s.id)
+            .expect("read")
+            .and_then(|s| s.last_error_text),
+        Some(text),
+        "and kept across opening the database again"
     );
 }
