@@ -963,6 +963,27 @@ pub async fn check_report_file(
         .await
 }
 
+/// The change nights of a year (issue 19: the UI holds no DST rule of its own).
+#[tauri::command]
+pub async fn dst_changes(year: i32) -> Answer<assistid_app::calendar::DstYear> {
+    crate::calendar::dst_year(year)
+}
+
+/// Whether a wall-clock reading (`YYYY-MM-DDTHH:MM`) exists once, never or twice.
+#[tauri::command]
+pub async fn classify_local(local: String) -> Answer<assistid_app::calendar::LocalTimeClass> {
+    crate::calendar::local_class(&local)
+}
+
+/// FK's deadline for a month (or, without one, the month due next) on the UI's today.
+#[tauri::command]
+pub async fn deadline(
+    month: Option<String>,
+    today: String,
+) -> Answer<assistid_app::calendar::Deadline> {
+    crate::calendar::deadline_of(month.as_deref(), &today)
+}
+
 /// Registers every command, and lists their names for the generated bindings — one list, so
 /// the bindings cannot name a command the shell does not have.
 macro_rules! commands {
@@ -1047,4 +1068,7 @@ commands![
     check_report_file,
     support_contact,
     set_support_contact,
+    dst_changes,
+    classify_local,
+    deadline,
 ];

@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod backup;
+pub mod calendar;
 pub mod commands;
 pub mod convert;
 pub mod demo_fk;

@@ -8,7 +8,7 @@ use assistid_app::App;
 use assistid_app::history::HistoryFilter;
 use assistid_app::receipts::ReceiptRequest;
 use assistid_core::model::ReportMonth;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::ipc::{self, IpcError};
 
@@ -38,7 +38,12 @@ fn private_exports_dir(
 
 /// Every submission of every report version, newest first.
 pub fn history(app: &App) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
-    let history = app.history(&HistoryFilter::default(), Utc::now())?;
+    history_at(app, Utc::now())
+}
+
+/// [`history`] as of `now` (the browser demo's recorded answers use a fixed instant).
+pub fn history_at(app: &App, now: DateTime<Utc>) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
+    let history = app.history(&HistoryFilter::default(), now)?;
     let mut entries = Vec::new();
     for report in &history.reports {
         let signed_by: Vec<String> = report
@@ -130,7 +135,16 @@ pub fn export_invoice(
 
 /// The month's deadline, what is missing and whom to remind.
 pub fn reminders(app: &App, month: ReportMonth) -> anyhow::Result<ipc::Reminders> {
-    let r = app.reminders(month, Utc::now())?;
+    reminders_at(app, month, Utc::now())
+}
+
+/// [`reminders`] as of `now` (the browser demo's recorded answers use a fixed instant).
+pub fn reminders_at(
+    app: &App,
+    month: ReportMonth,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ipc::Reminders> {
+    let r = app.reminders(month, now)?;
     Ok(ipc::Reminders {
         month: r.month.to_string(),
         deadline: r.deadline.to_string(),
