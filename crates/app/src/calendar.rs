@@ -90,7 +90,7 @@ pub struct Deadline {
     /// The last day FK must have the month's reports, `YYYY-MM-DD`.
     pub deadline: String,
     /// Days from today to the deadline: 0 on the day itself, negative once passed.
-    pub days_left: i64,
+    pub days_left: i32,
     /// How loudly to show the countdown.
     pub urgency: DeadlineUrgency,
 }
@@ -149,7 +149,8 @@ pub fn classify_local(local: NaiveDateTime) -> LocalTimeClass {
 /// FK's deadline for `month` as seen on `today`.
 pub fn deadline(month: ReportMonth, today: NaiveDate) -> Deadline {
     let date = month.deadline();
-    let days_left = (date - today).num_days();
+    let days = (date - today).num_days();
+    let days_left = i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX });
     Deadline {
         month: month.to_string(),
         deadline: date.to_string(),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { fixHref, fixerKey, formatRequestTime, needsCard, normalizeTxId, txIdProblem, verdictTone, waitingForNextRun } from './wayOut';
-import { DemoBackend } from './backend/demo';
 import { sv } from './i18n/sv';
 
 describe('a typed tx-id', () => {
@@ -56,20 +55,5 @@ describe('the time of the request', () => {
       `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:07`,
     );
     expect(formatRequestTime('not a time')).toBe('not a time');
-  });
-});
-
-describe('"Skicka igen"', () => {
-  it('leaves the submission waiting for the next run of its month, which the Skicka button counts', async () => {
-    const backend = new DemoBackend();
-    const before = (await backend.submissionQueue()).items;
-    const uncertain = before.find((i) => i.state === 'uncertain');
-    if (!uncertain) throw new Error('the demo has an uncertain submission');
-    expect(waitingForNextRun(before, uncertain.month)).toEqual([]);
-    await backend.resolveSubmission(uncertain.submission_id, { kind: 'resend' });
-    const after = (await backend.submissionQueue()).items;
-    const waiting = waitingForNextRun(after, uncertain.month);
-    expect(waiting.map((i) => i.submission_id), 'queued again, for this month only').toEqual([uncertain.submission_id]);
-    expect(waitingForNextRun(after, '2026-09')).toEqual([]);
   });
 });

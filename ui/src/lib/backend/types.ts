@@ -375,3 +375,7 @@ export interface Settings {
 }
 
 
+
+// ---------------------------------------------------------------- calendar (issue 19: asked of Rust)
+
+export type { ClockChange, Deadline, DeadlineUrgency, DstNight, DstYear, LocalTimeClass } from './generated/ipc';

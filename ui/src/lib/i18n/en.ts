@@ -4,6 +4,8 @@ import type { MessageKey } from './sv';
 export const en: Record<MessageKey, string> = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — nothing is sent to Försäkringskassan',
+  'demo.desktop_only': 'This works only in the desktop app. The browser demo shows what Assistid\'s real demo answers, but changes, imports, signs and sends nothing.',
+  'demo.not_recorded': 'The browser demo shows only the demo months September–November 2026. Open the desktop app to see other months.',
   'app.test_banner': "TEST — Försäkringskassan's and BankID's test services: nothing here counts for real; everything is done again in production",
   'app.language_toggle': 'Svenska',
   'app.language_toggle_label': 'Switch language to Swedish',

@@ -2,6 +2,8 @@
 export const sv = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — ingenting skickas till Försäkringskassan',
+  'demo.desktop_only': 'Det här går bara i skrivbordsappen. Webbläsardemon visar det som Assistids riktiga demo svarar, men ändrar, importerar, skriver under och skickar ingenting.',
+  'demo.not_recorded': 'Webbläsardemon visar bara demomånaderna september–november 2026. Öppna skrivbordsappen för att se andra månader.',
   'app.test_banner': "TEST — Försäkringskassans och BankID:s testmiljöer: ingenting här gäller på riktigt, allt ska göras igen i produktionsmiljön",
   'app.language_toggle': 'English',
   'app.language_toggle_label': 'Byt språk till engelska',

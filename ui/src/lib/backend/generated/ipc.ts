@@ -2070,7 +2070,7 @@ deadline: string,
 /**
  * Days from today to the deadline: 0 on the day itself, negative once passed.
  */
-days_left: bigint, 
+days_left: number, 
 /**
  * How loudly to show the countdown.
  */
