@@ -97,7 +97,7 @@ fn daily(handle: &AppHandle) {
 /// Restores the chosen backup into the folder for real data and opens it there.
 pub async fn restore(
     shell: &Shell,
-    desks: &crate::Desks,
+    desks: &dyn crate::shell::FolderUsers,
     file: ipc::ImportFile,
     recovery_key: String,
 ) -> Result<ipc::RestoreResult, IpcError> {

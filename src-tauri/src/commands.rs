@@ -2,10 +2,11 @@
 //! thread by [`Shell::run`]), with the JSON shapes converted at the boundary in [`crate::convert`].
 
 use chrono::Utc;
-use tauri::{AppHandle, Emitter as _, State};
+use tauri::{AppHandle, State};
 
-use crate::Desks;
 use crate::convert;
+use crate::desks::Desks;
+use crate::events::progress;
 use crate::ipc::{self, IpcError};
 use crate::shell::Shell;
 
@@ -52,12 +53,11 @@ pub async fn month_grid(
                 &person,
                 &app.shifts_of_person_in_month(&person, month)?,
             )?;
-            let pnr = assistid_core::ids::Personnummer::parse(&person, now.date_naive()).map_err(
-                |e| assistid_app::AppError::Invalid {
+            let pnr = assistid_app::core_types::ids::Personnummer::parse(&person, now.date_naive())
+                .map_err(|e| assistid_app::AppError::Invalid {
                     field: "personnummer".into(),
                     message: e.to_string(),
-                },
-            )?;
+                })?;
             grid.granted_hours = ipc::GrantUsage::list(&app.grant_usage(month, Some(&pnr))?);
             Ok(grid)
         })
@@ -278,7 +278,7 @@ pub async fn set_environment(
     desks: State<'_, Desks>,
     environment: ipc::Environment,
 ) -> Answer<ipc::Settings> {
-    shell.set_environment(&desks, environment).await
+    shell.set_environment(desks.inner(), environment).await
 }
 
 /// Deletes a person with assistance: refused (`delete_blocked`) while signed or sent reports
@@ -325,7 +325,7 @@ pub async fn import_certificate(
     password: String,
     key_choice: Option<String>,
 ) -> Answer<ipc::Settings> {
-    let password = assistid_core::secret::Sensitive::new(password);
+    let password = assistid_app::core_types::secret::Sensitive::new(password);
     let (name, bytes) = crate::shell::certificate_bytes(file.as_ref())?;
     let purpose = crate::shell::app_purpose(purpose);
     shell
@@ -446,18 +446,6 @@ fn relay_busy(desks: &Desks) -> Option<IpcError> {
     })
 }
 
-/// Sends a progress event; a closed window is no reason to fail the work.
-pub(crate) fn progress(handle: &AppHandle, task: &str, done: u32, total: u32) {
-    let payload = ipc::Progress {
-        task: task.to_owned(),
-        done,
-        total,
-    };
-    if let Err(e) = handle.emit(ipc::EVENT_PROGRESS, payload) {
-        tracing::warn!(error = %e, "progress event not delivered");
-    }
-}
-
 /// Stages the file the user chose in the webview's file dialog (name and bytes).
 #[tauri::command]
 pub async fn open_import_file(
@@ -465,7 +453,10 @@ pub async fn open_import_file(
     desks: State<'_, Desks>,
     file: ipc::ImportFile,
 ) -> Answer<ipc::ChosenFile> {
-    desks.import.open(&shell.data_dir(), &file)
+    desks
+        .import
+        .open(&shell.data_dir(), &file)
+        .map_err(|e| crate::shell::ipc_error_in(e.into(), shell.language()))
 }
 
 /// Previews a staged file: every problem with its row, column and value.
@@ -475,10 +466,10 @@ pub async fn preview_import(
     desks: State<'_, Desks>,
     file: ipc::ChosenFile,
 ) -> Answer<ipc::ImportPreview> {
-    let desk = desks.import.clone();
+    let session = desks.import.clone();
     let lang = shell.language().into();
     shell
-        .run(move |app| desk.preview_in(app, &file.file_token, lang))
+        .run(move |app| session.preview(app, &file.file_token, lang, Utc::now()))
         .await
 }
 
@@ -491,10 +482,10 @@ pub async fn fix_import_row(
     row: u32,
     values: Vec<String>,
 ) -> Answer<ipc::ImportPreview> {
-    let desk = desks.import.clone();
+    let session = desks.import.clone();
     let lang = shell.language().into();
     shell
-        .run(move |app| desk.fix_row_in(app, &file_token, row, &values, lang))
+        .run(move |app| session.fix_row(app, &file_token, row, &values, lang, Utc::now()))
         .await
 }
 
@@ -507,10 +498,10 @@ pub async fn commit_import(
     file_token: String,
     skip_rows: Vec<u32>,
 ) -> Answer<ipc::ImportResult> {
-    let desk = desks.import.clone();
+    let session = desks.import.clone();
     progress(&handle, "import", 0, 1);
     let result = shell
-        .run(move |app| desk.commit(app, &file_token, &skip_rows))
+        .run(move |app| session.commit(app, &file_token, &skip_rows, Utc::now()))
         .await;
     progress(&handle, "import", 1, 1);
     result
@@ -518,8 +509,15 @@ pub async fn commit_import(
 
 /// Leaves an import without committing: the staged copy of the file is deleted.
 #[tauri::command]
-pub async fn cancel_import(desks: State<'_, Desks>, file_token: String) -> Answer<()> {
-    desks.import.cancel(&file_token)
+pub async fn cancel_import(
+    shell: State<'_, Shell>,
+    desks: State<'_, Desks>,
+    file_token: String,
+) -> Answer<()> {
+    desks
+        .import
+        .cancel(&file_token)
+        .map_err(|e| crate::shell::ipc_error_in(e.into(), shell.language()))
 }
 
 /// Starts a BankID order for one report, signed by its assistant or by the provider: with
@@ -801,13 +799,13 @@ pub async fn restore_backup(
     file: ipc::ImportFile,
     recovery_key: String,
 ) -> Answer<ipc::RestoreResult> {
-    crate::backup::restore(&shell, &desks, file, recovery_key).await
+    crate::backup::restore(&shell, desks.inner(), file, recovery_key).await
 }
 
 /// The going-live checklist for the open data folder (Settings).
 #[tauri::command]
 pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
-    let lang: assistid_core::text::Lang = shell.language().into();
+    let lang: assistid_app::core_types::text::Lang = shell.language().into();
     shell
         .run(move |app| {
             Ok(app
@@ -832,7 +830,7 @@ pub async fn going_live(shell: State<'_, Shell>) -> Answer<Vec<ipc::LiveStep>> {
 
 fn check_outcome(
     c: assistid_app::going_live::CheckOutcome,
-    lang: assistid_core::text::Lang,
+    lang: assistid_app::core_types::text::Lang,
 ) -> ipc::CheckOutcome {
     ipc::CheckOutcome {
         ok: c.ok,

@@ -1,6 +1,6 @@
 //! The shapes that cross the IPC boundary, as the UI sees them.
 //!
-//! Each type derives [`ts_rs::TS`]; [`typescript_bindings`] renders them all into
+//! Each type derives [`ts_rs::TS`]; `bindings::typescript_bindings` renders them all into
 //! `ui/src/lib/backend/generated/ipc.ts` (see `tests/spec/bindings.rs`, which fails when that
 //! file is stale). The review shapes are converted from the domain's own JSON (the same JSON the
 //! CLI prints with `review --json`, described in `schemas/review.schema.json`), so the UI and the
@@ -14,6 +14,11 @@ use ts_rs::TS;
 pub use assistid_app::views::{
     Grant, GrantPeriod, GrantUsage, Issue, MonthOverview, ReportSummary, Severity, SubmissionState,
     UsageLevel,
+};
+// The import session's shapes, defined once in the app's import session.
+pub use assistid_app::import_session::{
+    ChosenFile, ImportCounts, ImportFile, ImportPreview, ImportProblem, ImportResult, ImportRow,
+    ImportRowStatus, SourceInfo,
 };
 
 /// The one error shape every command rejects with: a stable code, a message in the UI's
@@ -48,11 +53,11 @@ impl From<assistid_app::IpcError> for IpcError {
     }
 }
 
-impl From<Language> for assistid_core::text::Lang {
+impl From<Language> for assistid_app::core_types::text::Lang {
     fn from(language: Language) -> Self {
         match language {
-            Language::Sv => assistid_core::text::Lang::Sv,
-            Language::En => assistid_core::text::Lang::En,
+            Language::Sv => assistid_app::core_types::text::Lang::Sv,
+            Language::En => assistid_app::core_types::text::Lang::En,
         }
     }
 }
@@ -77,12 +82,12 @@ impl std::fmt::Display for IpcError {
 
 impl std::error::Error for IpcError {}
 
-/// The desktop shell's own messages (see [`assistid_core::text`]): what the shell says itself,
+/// The desktop shell's own messages (see [`assistid_app::core_types::text`]): what the shell says itself,
 /// beside the app layer's errors. The shell sends them in Swedish with their code and
 /// parameters ([`IpcError::shell`]); the UI renders them in its language from
 /// `ui/src/lib/backend/generated/messages.ts`.
 pub mod shell_texts {
-    use assistid_core::text::Template;
+    use assistid_app::core_types::text::Template;
 
     macro_rules! templates {
         ($($(#[$doc:meta])* $name:ident = ($code:literal, $sv:literal, $en:literal);)*) => {
@@ -131,8 +136,8 @@ pub mod shell_texts {
 impl IpcError {
     /// The shell's own error `code`, told as `text`: the message in Swedish with the text's
     /// code and parameters, so the UI renders it in its own language.
-    pub fn shell(code: &str, text: &assistid_core::text::Text) -> Self {
-        use assistid_core::text::Lang;
+    pub fn shell(code: &str, text: &assistid_app::core_types::text::Text) -> Self {
+        use assistid_app::core_types::text::Lang;
         IpcError {
             code: code.to_owned(),
             message: text.render(Lang::Sv),
@@ -738,158 +743,6 @@ pub struct ExportResult {
     pub reports: Vec<ExportedReport>,
 }
 
-/// A file the user chose in the webview's file dialog: its name and its bytes (base64). The
-/// shell never opens a path itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportFile {
-    /// The file's name (for the preview and to tell CSV from XLSX).
-    pub file_name: String,
-    /// The file's bytes, base64.
-    pub content_base64: String,
-}
-
-impl ImportFile {
-    /// The file's bytes; `None` when its base64 did not arrive whole.
-    pub fn bytes(&self) -> Option<Vec<u8>> {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD
-            .decode(self.content_base64.as_bytes())
-            .ok()
-    }
-}
-
-/// A staged import file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ChosenFile {
-    /// Opaque handle to the staged file.
-    pub file_token: String,
-    /// The file's name.
-    pub file_name: String,
-}
-
-/// One problem the import found, where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportProblem {
-    /// Row in the file (1-based, the header is row 1); none for the file as a whole.
-    #[ts(type = "number | null")]
-    pub row: Option<u64>,
-    /// The column's header.
-    pub column: Option<String>,
-    /// The value as written (identity numbers masked).
-    pub value: Option<String>,
-    /// Stable code.
-    pub code: String,
-    /// Error (row not imported) or warning.
-    pub severity: Severity,
-    /// Swedish text: what is wrong and how to fix it.
-    pub message: String,
-}
-
-/// How the file was read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SourceInfo {
-    /// One line, e.g. `CSV, avgränsare semikolon, teckenkodning UTF-8`.
-    pub description: String,
-    /// SHA-256 of the bytes read.
-    pub sha256: String,
-    /// Bytes read.
-    #[ts(type = "number")]
-    pub bytes: u64,
-}
-
-/// The numbers the preview shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportCounts {
-    /// Data rows read.
-    #[ts(type = "number")]
-    pub rows_read: u64,
-    /// Rows without errors.
-    #[ts(type = "number")]
-    pub rows_valid: u64,
-    /// Rows with errors.
-    #[ts(type = "number")]
-    pub rows_with_errors: u64,
-    /// Rows with warnings.
-    #[ts(type = "number")]
-    pub rows_with_warnings: u64,
-    /// Distinct shifts in the file.
-    #[ts(type = "number")]
-    pub shifts: u64,
-    /// Shifts the database does not hold yet.
-    #[ts(type = "number")]
-    pub new_shifts: u64,
-    /// Shifts the database already holds.
-    #[ts(type = "number")]
-    pub already_present: u64,
-    /// Errors in all (rows and the file's shifts checked together).
-    #[ts(type = "number")]
-    pub errors: u64,
-    /// Warnings in all.
-    #[ts(type = "number")]
-    pub warnings: u64,
-}
-
-/// A row's state in the preview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportRowStatus {
-    /// No problem.
-    Ok,
-    /// Imported, with a warning.
-    Warning,
-    /// Not imported until fixed or skipped.
-    Error,
-}
-
-/// A data row as read, so the preview can show and fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportRow {
-    /// Row number in the file.
-    #[ts(type = "number")]
-    pub row: u64,
-    /// The cells as text.
-    pub values: Vec<String>,
-    /// Its state.
-    pub status: ImportRowStatus,
-}
-
-/// The preview of a staged file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportPreview {
-    /// Opaque handle to the staged file.
-    pub file_token: String,
-    /// The file's name.
-    pub file_name: String,
-    /// How it was read.
-    pub source: SourceInfo,
-    /// Whether rows can be fixed here (CSV) or only skipped (XLSX: fix in Excel).
-    pub can_fix_rows: bool,
-    /// The header cells.
-    pub columns: Vec<String>,
-    /// Rows: the first 2 000 and every row with a problem (CSV only).
-    pub rows: Vec<ImportRow>,
-    /// The counts.
-    pub counts: ImportCounts,
-    /// The problems (the first 1 000 of the file's, and those of its shifts together).
-    pub problems: Vec<ImportProblem>,
-    /// How many problems in all.
-    #[ts(type = "number")]
-    pub problems_total: u64,
-}
-
-/// What a commit stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportResult {
-    /// Shifts added to the database.
-    #[ts(type = "number")]
-    pub shifts_added: u64,
-    /// Rows left out (skipped by the user or with errors).
-    #[ts(type = "number")]
-    pub rows_skipped: u64,
-    /// The months the file's shifts fall in (`YYYY-MM`).
-    pub months: Vec<String>,
-}
-
 /// Who signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -1251,179 +1104,3 @@ pub const EVENT_SIGN_STATUS: &str = "sign-status";
 pub const EVENT_SUBMISSION: &str = "submission-progress";
 /// The event with an [`IpcError`] when a submission run stops before its end.
 pub const EVENT_SUBMISSION_FAILED: &str = "submission-failed";
-
-/// Renders every message the Rust side builds (`assistid_app::all_text_catalogs`) as one
-/// TypeScript module: code → Swedish and English wording, `{name}` marking a parameter. The UI
-/// renders an [`IpcError`] again from its `message_code` and `params` with it when the
-/// language changes. The file `ui/src/lib/backend/generated/messages.ts` is exactly this text.
-pub fn message_catalog_typescript() -> String {
-    let mut out = String::from(
-        "// GENERATED by src-tauri (assistid_desktop::ipc::message_catalog_typescript). Do not edit.\n\
-         // Regenerate: UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings\n\n\
-         /** Every message the Rust side builds, by its stable code: the Swedish (reference) and\n \
-         * English wordings, `{name}` marking a parameter. */\n\
-         export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {\n",
-    );
-    // A code two catalogs word differently is left out: the UI then shows the error's own text.
-    let ambiguous = assistid_app::ambiguous_text_codes();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut catalogs = assistid_app::all_text_catalogs();
-    catalogs.push(("desktop::shell".to_owned(), shell_texts::CATALOG.to_vec()));
-    for (module, catalog) in catalogs {
-        out.push_str(&format!("  // {module}\n"));
-        for template in catalog {
-            if ambiguous.contains(template.code) || !seen.insert(template.code) {
-                continue;
-            }
-            let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
-            out.push_str(&format!(
-                "  {}: {{ sv: {}, en: {} }},\n",
-                quote(template.code),
-                quote(template.sv),
-                quote(template.en)
-            ));
-        }
-    }
-    out.push_str("};\n");
-    out
-}
-
-/// Renders every IPC type (and the command names) as one TypeScript module. The file in
-/// `ui/src/lib/backend/generated/ipc.ts` is exactly this text.
-pub fn typescript_bindings(command_names: &[&str]) -> String {
-    let cfg = ts_rs::Config::new();
-    let mut out = String::from(
-        "// GENERATED by src-tauri (assistid_desktop::ipc::typescript_bindings). Do not edit.\n\
-         // Regenerate: UPDATE_BINDINGS=1 cargo test -p assistid-desktop --test spec bindings\n\n",
-    );
-    macro_rules! decl {
-        ($($t:ty),* $(,)?) => {$(
-            if let Some(docs) = <$t as TS>::docs() {
-                out.push_str(&docs);
-            }
-            out.push_str("export ");
-            out.push_str(&<$t as TS>::decl(&cfg));
-            out.push_str("\n\n");
-        )*};
-    }
-    decl!(
-        IpcError,
-        Severity,
-        Issue,
-        TimeKind,
-        KindTotal,
-        Totals,
-        ReportRow,
-        PeriodRange,
-        ReportReview,
-        MonthReview,
-        SubmissionState,
-        ReportSummary,
-        MonthOverview,
-        Provider,
-        PersonWithAssistance,
-        Employment,
-        PeriodLength,
-        CalculationPeriod,
-        Assistant,
-        RegisterData,
-        ShiftTime,
-        ShiftRecord,
-        Occurrence,
-        ShiftInput,
-        AssistantColumn,
-        TeamMember,
-        GrantPeriod,
-        Grant,
-        UsageLevel,
-        GrantUsage,
-        PersonDetails,
-        MonthGridData,
-        Environment,
-        Workspace,
-        Language,
-        CertificatePurpose,
-        CertificateInfo,
-        CaCertificate,
-        FkTrust,
-        FkService,
-        TrustChoice,
-        BankIdTestService,
-        Signatory,
-        LiveStepState,
-        LiveStep,
-        CheckOutcome,
-        Settings,
-        ExportedReport,
-        ExportResult,
-        ImportFile,
-        ChosenFile,
-        ImportProblem,
-        SourceInfo,
-        ImportCounts,
-        ImportRowStatus,
-        ImportRow,
-        ImportPreview,
-        ImportResult,
-        SignerRole,
-        SignOrder,
-        CallInitiator,
-        SignPhase,
-        SignMessage,
-        SignStatus,
-        SimulatedBankIdAction,
-        SubmissionItem,
-        SubmissionQueue,
-        SendingMode,
-        RelaySettings,
-        RawFkAnswer,
-        RawAttempt,
-        WrittenFile,
-        HistoryEntry,
-        MissingReport,
-        AssistantToRemind,
-        Reminders,
-        Progress,
-        BackupSettings,
-        RecoveryKeyShown,
-        RestoreResult,
-    );
-    {
-        // Issue 21, a way out of every state (src/ways_out.rs).
-        use crate::ways_out::*;
-        decl!(
-            Fixer,
-            FixAt,
-            AnswerAdvice,
-            RequestTime,
-            TrailEntry,
-            SubmissionDetail,
-            ResolveDecision,
-            CheckedSigner,
-            CheckedSending,
-            FileCheck,
-            SupportContact,
-        );
-    }
-    {
-        // Issue 19: the calendar facts the UI asks of Rust (src/calendar.rs).
-        use assistid_app::calendar::*;
-        decl!(
-            ClockChange,
-            DstNight,
-            DstYear,
-            LocalTimeClass,
-            DeadlineUrgency,
-            Deadline
-        );
-    }
-    out.push_str("/** The Tauri commands the shell registers (`invoke` names). */\nexport const COMMANDS = [\n");
-    for name in command_names {
-        out.push_str(&format!("  '{name}',\n"));
-    }
-    out.push_str("] as const;\n\n/** One registered command name. */\nexport type CommandName = (typeof COMMANDS)[number];\n\n");
-    out.push_str(&format!(
-        "/** Event names the shell emits. */\nexport const EVENTS = {{ progress: '{EVENT_PROGRESS}', signStatus: '{EVENT_SIGN_STATUS}', submissionProgress: '{EVENT_SUBMISSION}', submissionFailed: '{EVENT_SUBMISSION_FAILED}' }} as const;\n"
-    ));
-    out
-}

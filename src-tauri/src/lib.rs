@@ -14,17 +14,19 @@
 //!
 //! ```
 //! // The bindings list every registered command.
-//! let ts = assistid_desktop::ipc::typescript_bindings(assistid_desktop::commands::COMMAND_NAMES);
+//! let ts = assistid_desktop::bindings::typescript_bindings(assistid_desktop::commands::COMMAND_NAMES);
 //! assert!(ts.contains("'month_overview'"));
 //! ```
 #![deny(missing_docs)]
 
 pub mod backup;
+pub mod bindings;
 pub mod calendar;
 pub mod commands;
 pub mod convert;
 pub mod demo_fk;
-pub mod import;
+pub mod desks;
+pub mod events;
 pub mod ipc;
 pub mod records;
 pub mod relay;
@@ -33,19 +35,14 @@ pub mod signing;
 pub mod submission;
 pub mod ways_out;
 
-use std::sync::Arc;
-
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use assistid_app::import_session::staging::clear_staging;
 use tauri::Manager as _;
 
-/// The OS data folder, the same as the CLI's (`directories`, "se.Assistid.Assistid").
-pub fn default_data_dir() -> anyhow::Result<PathBuf> {
-    directories::ProjectDirs::from("se", "Assistid", "Assistid")
-        .map(|d| d.data_dir().to_path_buf())
-        .context("kunde inte hitta programdatamappen; ange ASSISTID_DATA_DIR")
-}
+pub use desks::Desks;
+pub use shell::default_data_dir;
 
 /// The OS log folder for Assistid (`…/Assistid/logs` beside the data), overridden by
 /// `ASSISTID_LOG_DIR`.
@@ -81,42 +78,6 @@ fn start_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .try_init()
         .ok()?;
     Some(guard)
-}
-
-/// The long-running work of the window: staged imports, signing flows, the submission run.
-#[derive(Debug, Default)]
-pub struct Desks {
-    /// Files chosen for import.
-    pub import: Arc<import::ImportDesk>,
-    /// BankID signing flows.
-    pub signing: Arc<signing::SigningDesk>,
-    /// The submission run.
-    pub submission: Arc<submission::SubmissionDesk>,
-}
-
-impl Desks {
-    /// Why the data folder cannot be switched now, if it cannot: a submission run or a BankID
-    /// signing order in progress works on the open folder and must finish (or be cancelled)
-    /// first.
-    pub fn busy(&self) -> Option<ipc::IpcError> {
-        let busy = |message: &str| ipc::IpcError {
-            code: "busy".to_owned(),
-            message: message.to_owned(),
-            ..Default::default()
-        };
-        if self.submission.running() {
-            return Some(busy(
-                "Ett inskick till Försäkringskassan pågår. Vänta tills det är klart och byt \
-                 miljö sedan.",
-            ));
-        }
-        if self.signing.in_progress() {
-            return Some(busy(
-                "En underskrift med BankID pågår. Avsluta eller avbryt den och byt miljö sedan.",
-            ));
-        }
-        None
-    }
 }
 
 /// Linux (WebKitGTK): no hardware-accelerated compositing. Assistid is forms and tables, with
@@ -157,8 +118,8 @@ pub fn run() -> anyhow::Result<()> {
     let locations = shell::Locations::from_env()?;
     let shell = shell::Shell::open(&locations);
     // Files staged in an earlier session, in either data folder.
-    import::clear_staging(&locations.data_dir);
-    import::clear_staging(&shell::workspace_dir(
+    clear_staging(&locations.data_dir);
+    clear_staging(&shell::workspace_dir(
         &locations.data_dir,
         ipc::Workspace::Demo,
     ));

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use assistid_app::App;
+use assistid_app::core_types::model::ReportMonth;
 use assistid_app::history::HistoryFilter;
 use assistid_app::receipts::ReceiptRequest;
-use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::ipc::{self, IpcError};

@@ -6,8 +6,8 @@
 //! encrypted database and never cross the IPC boundary.
 
 use assistid_app::App;
+use assistid_app::core_types::ids::OrgNumber;
 use assistid_app::submit::{RelayStatus, SendingMode};
-use assistid_core::ids::OrgNumber;
 use chrono::Utc;
 
 use crate::ipc::{self, IpcError};

@@ -16,7 +16,25 @@ use std::sync::{Arc, Mutex, RwLock};
 use assistid_app::{App, KeySource};
 use tauri::AppHandle;
 
+use anyhow::Context as _;
+
 use crate::ipc::{self, IpcError, Workspace};
+
+/// The OS data folder, the same as the CLI's (`directories`, "se.Assistid.Assistid").
+pub fn default_data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("se", "Assistid", "Assistid")
+        .map(|d| d.data_dir().to_path_buf())
+        .context("kunde inte hitta programdatamappen; ange ASSISTID_DATA_DIR")
+}
+
+/// Whoever works on the open data folder (the window's desks): asked before the folder is
+/// switched, told once it has been left.
+pub trait FolderUsers: Send + Sync {
+    /// Why the folder cannot be switched now (`busy`), if it cannot.
+    fn busy(&self) -> Option<IpcError>;
+    /// The folder was left: what was kept for it (files staged for import) goes.
+    fn folder_left(&self);
+}
 
 /// The open data folder behind its lock (or why it could not be opened).
 type OpenApp = Result<Arc<Mutex<App>>, IpcError>;
@@ -79,7 +97,7 @@ impl Locations {
     pub fn from_env() -> anyhow::Result<Locations> {
         let data_dir = match std::env::var_os("ASSISTID_DATA_DIR").filter(|v| !v.is_empty()) {
             Some(dir) => PathBuf::from(dir),
-            None => crate::default_data_dir()?,
+            None => default_data_dir()?,
         };
         let keys = match std::env::var_os("ASSISTID_KEY_FILE").filter(|v| !v.is_empty()) {
             Some(path) => KeySource::File(PathBuf::from(path)),
@@ -229,9 +247,9 @@ impl Shell {
     /// Loads the demo data if the demo folder is empty, reporting progress as events. The
     /// folder for real data never gets the demo.
     pub async fn load_demo(&self, handle: &AppHandle) -> Result<bool, IpcError> {
-        crate::commands::progress(handle, "demo_load", 0, 1);
+        crate::events::progress(handle, "demo_load", 0, 1);
         let loaded = self.load_demo_here().await;
-        crate::commands::progress(handle, "demo_load", 1, 1);
+        crate::events::progress(handle, "demo_load", 1, 1);
         loaded
     }
 
@@ -409,7 +427,7 @@ impl Shell {
     /// was.
     pub async fn set_environment(
         &self,
-        desks: &crate::Desks,
+        desks: &dyn FolderUsers,
         environment: ipc::Environment,
     ) -> Result<ipc::Settings, IpcError> {
         let _one_at_a_time = self.switching.lock().await;
@@ -468,15 +486,15 @@ impl Shell {
             };
             std::mem::replace(&mut *open, new)
         };
-        desks.import.clear();
-        crate::import::clear_staging(&left.data_dir);
+        desks.folder_left();
+        assistid_app::import_session::staging::clear_staging(&left.data_dir);
         tracing::info!(workspace = ?target, "data folder switched");
         Ok(self.settings())
     }
 
     /// Makes `app` — a folder for real data just restored from a backup — the open folder and
     /// remembers the choice; refused (`busy`) while a run or an order is in progress.
-    pub(crate) fn open_restored(&self, desks: &crate::Desks, app: App) -> Result<(), IpcError> {
+    pub(crate) fn open_restored(&self, desks: &dyn FolderUsers, app: App) -> Result<(), IpcError> {
         let mut open = self.open.write().unwrap_or_else(|p| p.into_inner());
         if let Some(busy) = desks.busy() {
             return Err(busy);
@@ -494,8 +512,8 @@ impl Shell {
             },
         );
         drop(open);
-        desks.import.clear();
-        crate::import::clear_staging(&left.data_dir);
+        desks.folder_left();
+        assistid_app::import_session::staging::clear_staging(&left.data_dir);
         tracing::info!("restored folder opened");
         Ok(())
     }

@@ -20,11 +20,11 @@ use std::sync::{Arc, Mutex};
 
 use assistid_app::App;
 
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::signing::{
     BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, PreparedOrder, SigningEvent,
     SigningOptions, StandInBankId, StartMode, order_message,
 };
-use assistid_core::secret::Sensitive;
 use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter as _};
@@ -196,7 +196,7 @@ impl SigningDesk {
     /// stays signed). `options` say how the orders start (see [`options`]). Returns what the
     /// dialog shows.
     pub async fn prepare_and_start<F>(
-        &self,
+        self: &Arc<Self>,
         handle: AppHandle,
         shell: &Shell,
         options: SigningOptions,
@@ -217,7 +217,7 @@ impl SigningDesk {
     /// Starts a flow for orders prepared in `app` (the data folder the signatures are stored
     /// in) and returns what the dialog shows.
     async fn start(
-        &self,
+        self: &Arc<Self>,
         handle: AppHandle,
         shell: &Shell,
         app: Arc<Mutex<App>>,
@@ -288,7 +288,7 @@ impl SigningDesk {
                 },
             },
         );
-        let desk = handle.state::<crate::Desks>().signing.clone();
+        let desk = Arc::clone(self);
         let flow_id = id.clone();
         tauri::async_runtime::spawn(async move {
             let language = handle.state::<Shell>().language();
@@ -667,7 +667,7 @@ pub fn prepare(
 /// `nothing_to_sign`).
 pub fn provider_orders(
     app: &assistid_app::App,
-    month: assistid_core::model::ReportMonth,
+    month: assistid_app::core_types::model::ReportMonth,
     only: Option<&[uuid::Uuid]>,
     signatory: Option<&str>,
 ) -> anyhow::Result<Vec<PreparedOrder>> {

@@ -5,13 +5,14 @@
 //! enrolled with the vendor's relay sends through it ([`send_run`]); the queue says so
 //! (`relay_address`).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistid_app::App;
 use assistid_app::send_run::{QueuedRun, send_on_own_connection};
 use assistid_app::submit::{RelayFollow, SendingMode, SubmissionId, SubmissionView};
 use chrono::Utc;
-use tauri::{AppHandle, Emitter as _, Manager as _};
+use tauri::{AppHandle, Emitter as _};
 
 use crate::ipc::{self, IpcError};
 use crate::shell::Shell;
@@ -58,7 +59,7 @@ impl SubmissionDesk {
 
     /// Queues the month's ready reports and starts sending them; returns the queue at once.
     pub async fn submit(
-        &self,
+        self: &Arc<Self>,
         handle: AppHandle,
         shell: &Shell,
         month: String,
@@ -86,15 +87,15 @@ impl SubmissionDesk {
         };
         let keys = shell.keys();
         let task_handle = handle.clone();
+        let desk = Arc::clone(self);
         tauri::async_runtime::spawn_blocking(move || {
-            let desks = task_handle.state::<crate::Desks>();
-            let _running = Running(&desks.submission.running);
+            let _running = Running(&desk.running);
             if let Err(e) = send(&task_handle, &run, keys) {
                 let err = IpcError::from(e);
                 tracing::error!(code = %err.code, "submission run stopped");
                 let _ = task_handle.emit(ipc::EVENT_SUBMISSION_FAILED, err);
             }
-            crate::commands::progress(&task_handle, "submission", 1, 1);
+            crate::events::progress(&task_handle, "submission", 1, 1);
         });
         self.queue(shell).await
     }
@@ -130,7 +131,7 @@ fn send(handle: &AppHandle, run: &QueuedRun, keys: assistid_app::KeySource) -> a
         if let Err(e) = handle.emit(ipc::EVENT_SUBMISSION, item(view)) {
             tracing::warn!(error = %e, "submission event not delivered");
         }
-        crate::commands::progress(
+        crate::events::progress(
             handle,
             "submission",
             u32::try_from(done).unwrap_or(u32::MAX),

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use assistid_app::App;
+use assistid_app::core_types::text::Lang;
 use assistid_app::submit::{Decision, SubmissionId};
-use assistid_core::text::Lang;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

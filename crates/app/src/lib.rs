@@ -30,6 +30,7 @@ mod error;
 pub mod going_live;
 pub mod history;
 pub mod import;
+pub mod import_session;
 pub mod invoice;
 pub mod order_plan;
 pub mod overview;
@@ -58,6 +59,13 @@ pub use assistid_store::KeySource as StoreKeySource;
 pub use assistid_store::owner_only;
 pub use error::{AppError, IpcError};
 
+/// The domain's types the front ends name — identity numbers, report months, shift times,
+/// texts in two languages, secrets — re-exported so the CLI and the desktop shell reach the
+/// domain through this crate.
+pub mod core_types {
+    pub use assistid_core::{ids, model, secret, text, time};
+}
+
 /// Every catalog of the app layer's messages (see [`assistid_core::text`]), by module: the
 /// spec test checks each for both languages and the same parameters.
 pub fn text_catalogs() -> Vec<(
@@ -68,6 +76,7 @@ pub fn text_catalogs() -> Vec<(
         ("error", error::CATALOG),
         ("shifts", shifts::CATALOG),
         ("import", import::CATALOG),
+        ("import_session", import_session::CATALOG),
         ("register", register::CATALOG),
         ("going_live", going_live::CATALOG),
         ("submit", submit::CATALOG),

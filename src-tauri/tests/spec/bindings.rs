@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use assistid_desktop::bindings::{message_catalog_typescript, typescript_bindings};
 use assistid_desktop::commands::COMMAND_NAMES;
-use assistid_desktop::ipc::{message_catalog_typescript, typescript_bindings};
 
 fn committed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/generated/ipc.ts")

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use assistid_app::App;
-use assistid_core::text::Lang;
+use assistid_app::core_types::text::Lang;
 use assistid_desktop::{calendar, convert, ipc, records, submission, ways_out};
 use chrono::{DateTime, TimeZone as _, Utc};
 use serde::Serialize;
@@ -83,8 +83,9 @@ fn screens(app: &App, data_dir: &str) -> Value {
                     .expect("the person's shifts"),
             )
             .expect("the grid converts");
-            let pnr = assistid_core::ids::Personnummer::parse(&person, now().date_naive())
-                .expect("the demo's personnummer");
+            let pnr =
+                assistid_app::core_types::ids::Personnummer::parse(&person, now().date_naive())
+                    .expect("the demo's personnummer");
             grid.granted_hours = ipc::GrantUsage::list(
                 &app.grant_usage(m, Some(&pnr))
                     .expect("the person's granted hours"),

@@ -101,10 +101,12 @@ fn the_reviews_findings_are_rendered_in_the_ui_language() {
         shell.run(|app| app.month_review(assistid_desktop::convert::month("2026-10")?, Utc::now())),
     )
     .expect("the review reads");
-    let sv = assistid_desktop::convert::review_in(&review, assistid_core::text::Lang::Sv)
-        .expect("converts");
-    let en = assistid_desktop::convert::review_in(&review, assistid_core::text::Lang::En)
-        .expect("converts");
+    let sv =
+        assistid_desktop::convert::review_in(&review, assistid_app::core_types::text::Lang::Sv)
+            .expect("converts");
+    let en =
+        assistid_desktop::convert::review_in(&review, assistid_app::core_types::text::Lang::En)
+            .expect("converts");
     let pairs: Vec<(&str, &str)> = sv
         .reports
         .iter()

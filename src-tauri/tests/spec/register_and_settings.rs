@@ -55,7 +55,7 @@ fn shifts_in_october(shell: &Shell) -> usize {
     run(shell, |app| {
         let month = assistid_desktop::convert::month("2026-10")?;
         Ok(app
-            .month_overview(month, assistid_core::text::Lang::Sv, Utc::now())?
+            .month_overview(month, assistid_app::core_types::text::Lang::Sv, Utc::now())?
             .reports
             .len())
     })
@@ -140,7 +140,7 @@ fn a_certificate_needs_its_file_and_a_wrong_password_is_named() {
             assistid_app::certificates::CertificatePurpose::FkClient,
             &name,
             &bytes,
-            &assistid_core::secret::Sensitive::new("fel".to_owned()),
+            &assistid_app::core_types::secret::Sensitive::new("fel".to_owned()),
             Utc::now(),
         )
     })

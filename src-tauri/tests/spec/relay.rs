@@ -7,12 +7,12 @@
 use std::path::Path;
 use std::time::Duration;
 
+use assistid_app::core_types::ids::Personnummer;
+use assistid_app::core_types::model::ReportMonth;
 use assistid_app::send_run::QueuedRun;
 use assistid_app::signing::BankIdSettings;
 use assistid_app::submit::{RelayFollow, SubmissionId, SubmissionView};
 use assistid_app::{App, KeySource};
-use assistid_core::ids::Personnummer;
-use assistid_core::model::ReportMonth;
 use assistid_desktop::{ipc, relay, submission, ways_out};
 use assistid_elt::Environment;
 use assistid_fakes::bankid::{SignInput, UserCertificateAuthority, sign_document};
@@ -303,7 +303,7 @@ fn settings_enrol_the_folder_and_the_windows_send_run_goes_through_the_relay() {
         app,
         &id,
         &ways_out::ResolveDecision::Resend,
-        assistid_core::text::Lang::Sv,
+        assistid_app::core_types::text::Lang::Sv,
     )
     .expect("\"Skicka igen\" is decided through the relay");
     assert_eq!(

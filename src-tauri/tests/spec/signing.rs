@@ -73,7 +73,7 @@ fn sign_by_phone(
         .single()
         .expect("a valid instant");
     let overview = app
-        .month_overview(month, assistid_core::text::Lang::Sv, now)
+        .month_overview(month, assistid_app::core_types::text::Lang::Sv, now)
         .expect("the demo month's overview");
     let target = overview
         .reports
@@ -98,7 +98,7 @@ fn sign_by_phone(
             .connect_stand_in_bankid(StandInBankId {
                 base_url: fake.base_url(),
                 tls_root_pem: fake.ssl_root_pem().to_owned(),
-                rp_identity_pem: assistid_core::secret::Sensitive::new(
+                rp_identity_pem: assistid_app::core_types::secret::Sensitive::new(
                     fake.client_identity_pem().expect("the RP identity"),
                 ),
                 user_root_der: fake.user_root_der().to_vec(),

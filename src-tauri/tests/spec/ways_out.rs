@@ -2,7 +2,7 @@
 //! "Kontrollera en fil" are the app crate's functions, with the window's ids and files
 //! converted at the boundary and refusals in the one error shape.
 
-use assistid_core::text::Lang;
+use assistid_app::core_types::text::Lang;
 use assistid_desktop::{convert, ipc, ways_out};
 use base64::Engine as _;
 use chrono::Utc;

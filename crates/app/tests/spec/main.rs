@@ -7,6 +7,7 @@ mod demo_fk;
 mod environments;
 mod faults;
 mod import;
+mod import_session;
 mod layering;
 mod ocsp;
 mod order_plan;
