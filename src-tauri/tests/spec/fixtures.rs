@@ -10,11 +10,13 @@ use std::path::PathBuf;
 use assistid_app::App;
 use assistid_app::core_types::text::Lang;
 use assistid_desktop::{calendar, convert, ipc, records, submission, ways_out};
-use chrono::{DateTime, TimeZone as _, Utc};
+use chrono::{DateTime, SubsecRound as _, TimeZone as _, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::boundary::demo_app;
+
+mod later;
 
 /// The instant the browser demo shows: the demo month's deadline is two weeks away.
 fn now() -> DateTime<Utc> {
@@ -50,7 +52,7 @@ fn persons(app: &App) -> Vec<String> {
 }
 
 /// What the screens ask for, each by the function its command calls.
-fn screens(app: &App, data_dir: &str) -> Value {
+fn screens(app: &App) -> Value {
     let mut overview = BTreeMap::new();
     for lang in [Lang::Sv, Lang::En] {
         let mut months = BTreeMap::new();
@@ -167,9 +169,28 @@ fn screens(app: &App, data_dir: &str) -> Value {
         },
     });
     // Nothing of the test's temporary folder reaches the files, and the ids the demo draws at
-    // random (report ids) are numbered in the order they first appear.
-    let text = stable_ids(&value.to_string().replace(data_dir, DEMO_FOLDER));
-    serde_json::from_str(&text).expect("still JSON")
+    // random (report ids, tx-ids, document hashes) are numbered in the order they first
+    // appear (by the caller, across every recorded file).
+    value
+}
+
+/// Rounds every instant with a fraction of a second to the whole second: a request's
+/// departure is stamped as the run's clock less the time measured since it left, which the
+/// fixed clock cannot fix.
+fn whole_seconds(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if let Ok(t) = DateTime::parse_from_rfc3339(s)
+                && t.timestamp_subsec_nanos() != 0
+            {
+                let rounded = t.with_timezone(&Utc).round_subsecs(0);
+                *s = rounded.to_rfc3339();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_seconds),
+        Value::Object(fields) => fields.values_mut().for_each(whole_seconds),
+        _ => {}
+    }
 }
 
 /// Whether `s` is a UUID in its hyphenated form.
@@ -181,17 +202,42 @@ fn is_uuid(s: &[u8]) -> bool {
         })
 }
 
-/// Replaces every UUID in `text` by `00000000-0000-4000-8000-00000000000N`, N counting the
-/// distinct UUIDs in order of first appearance, so a recording does not change when the demo
-/// draws new ids.
+/// Whether `s` is a SHA-256 in lowercase hex (a signed document's hash, which changes with
+/// every signature the fake BankID draws) standing alone in `text` at `i`.
+fn is_sha256(bytes: &[u8], i: usize) -> bool {
+    let hex = |c: &u8| c.is_ascii_digit() || (b'a'..=b'f').contains(c);
+    bytes.get(i..i + 64).is_some_and(|s| s.iter().all(hex))
+        && (i == 0 || bytes.get(i - 1).is_none_or(|c| !hex(c)))
+        && bytes.get(i + 64).is_none_or(|c| !hex(c))
+}
+
+/// Replaces every UUID in `text` (but the tx-id the recorded coordinator types, which is
+/// also the example FK's form is explained with) by `00000000-0000-4000-8000-00000000000N`
+/// and every SHA-256
+/// by `N` in 64 digits, N counting the distinct ids in order of first appearance, so a
+/// recording does not change when the demo draws new ids, tx-ids and signatures.
 fn stable_ids(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut seen: Vec<String> = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < bytes.len() {
+        if is_sha256(bytes, i) {
+            let id = String::from_utf8_lossy(&bytes[i..i + 64]).into_owned();
+            let n = match seen.iter().position(|s| *s == id) {
+                Some(n) => n + 1,
+                None => {
+                    seen.push(id);
+                    seen.len()
+                }
+            };
+            out.push_str(&format!("{n:064}"));
+            i += 64;
+            continue;
+        }
         if let Some(candidate) = bytes.get(i..i + 36)
             && is_uuid(candidate)
+            && !candidate.eq_ignore_ascii_case(later::TYPED_TX_ID.as_bytes())
         {
             let id = String::from_utf8_lossy(candidate).into_owned();
             let n = match seen.iter().position(|s| *s == id) {
@@ -263,7 +309,33 @@ fn check(name: &str, value: &Value) {
 fn the_browser_demos_screens_are_the_rust_demos_answers_up_to_date() {
     let (dir, app) = demo_app();
     let data_dir = dir.path().join("data").display().to_string();
-    check("screens.json", &screens(&app, &data_dir));
+    let later = later::drive(dir.path(), &app);
+    assert_eq!(
+        later.states(),
+        [
+            "accepted",
+            "accepted",
+            "accepted",
+            "accepted",
+            "rejected",
+            "uncertain"
+        ],
+        "the recorded run ends in every state the browser demo shows: four received by FK, \
+         one refused, one uncertain"
+    );
+    let screens = screens(&app);
+    let flows = later::flows(dir.path(), app, &later, &data_dir);
+    // One numbering of the drawn ids across both files, so a flow's answers name the reports
+    // and submissions of the screens.
+    let both = stable_ids(
+        &json!({ "screens": screens, "flows": flows })
+            .to_string()
+            .replace(&data_dir, DEMO_FOLDER),
+    );
+    let mut both: Value = serde_json::from_str(&both).expect("still JSON");
+    whole_seconds(&mut both);
+    check("screens.json", &both["screens"]);
+    check("flows.json", &both["flows"]);
 }
 
 #[test]
