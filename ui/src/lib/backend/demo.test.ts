@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DemoBackend, DEMO_DATA_MONTH, DEMO_TODAY } from './demo';
+import { DemoBackend, DEMO_DATA_MONTH, DEMO_REJECTED_ID, DEMO_TODAY, DEMO_UNCERTAIN_ID } from './demo';
 import { isIpcError } from './types';
 import type { Backend } from './backend';
+import type { SubmissionItem } from './types';
+import flows from './fixtures/flows.json';
 import screens from './fixtures/screens.json';
 import calendar from './fixtures/calendar.json';
 
@@ -61,7 +63,7 @@ describe('DemoBackend replays the real Rust demo', () => {
     expect(isIpcError(e) && e.message).toContain('skrivbordsappen');
   });
 
-  it('refuses editing, signing and sending in the UI language instead of computing an answer', async () => {
+  it('refuses editing and signing in the UI language instead of computing an answer', async () => {
     const b: Backend = new DemoBackend();
     const register = await b.register();
     const person = register.persons[0]?.personnummer ?? '';
@@ -74,7 +76,53 @@ describe('DemoBackend replays the real Rust demo', () => {
     await b.setLanguage('en');
     const sign = await b.startSigning('x', 'assistant').catch((x: unknown) => x);
     expect(isIpcError(sign) && sign.message).toContain('only in the desktop app');
-    const send = await b.submit(DEMO_DATA_MONTH).catch((x: unknown) => x);
-    expect(isIpcError(send) && send.code).toBe('desktop_only');
+  });
+});
+
+describe('DemoBackend shows the Rust demo signed and sent, and plays the recorded flows', () => {
+  it('shows reports signed by their assistants only, received, refused and uncertain, as the recorded run left them', async () => {
+    const b = new DemoBackend();
+    const reports = (await b.monthOverview(DEMO_DATA_MONTH)).reports;
+    const waitingForProvider = reports.filter((r) => r.signed_by_assistant_at !== null && r.signed_by_provider_at === null);
+    expect(waitingForProvider.length, 'some reports wait for the provider').toBeGreaterThan(0);
+    const states = reports.map((r) => r.submission_state);
+    expect(states.filter((s) => s === 'accepted').length, 'FK received some').toBeGreaterThan(0);
+    expect(states, 'FK refused one and one is uncertain').toEqual(expect.arrayContaining(['rejected', 'uncertain']));
+    const ready = reports.filter((r) => r.signed_by_provider_at !== null && r.submission_state === null);
+    expect(ready, 'one report signed by everyone waits for the next run').toHaveLength(1);
+    const history = await b.history();
+    expect(history.filter((h) => h.tx_id !== null).length, 'the received ones have their tx-id').toBe(states.filter((s) => s === 'accepted').length);
+    const rejected = await b.submissionDetail(DEMO_REJECTED_ID);
+    expect(rejected.advice?.fk_text, "FK's text is recorded with the refusal").toBeTruthy();
+    const uncertain = await b.submissionDetail(DEMO_UNCERTAIN_ID);
+    expect(uncertain.can_resolve, 'the uncertain one takes a decision').toBe(true);
+    expect(uncertain.trail.map((t) => t.kind)).toEqual(['submission_queued', 'submission_sending', 'submission_uncertain']);
+  });
+
+  it('sends the waiting report with the recorded run: the queue at once, then the progress events, then the screens after', async () => {
+    const b = new DemoBackend({ eventIntervalMs: 1 });
+    const events: SubmissionItem[] = [];
+    const stop = await b.onSubmissionProgress((item) => events.push(item));
+    const queue = await b.submit(DEMO_DATA_MONTH);
+    expect(queue.running, 'the run has started').toBe(true);
+    expect(queue.items.filter((i) => i.state === 'queued'), 'the waiting report is queued').toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events, 'the recorded events, in order').toEqual(flows.send.events);
+    const after = await b.monthOverview(DEMO_DATA_MONTH);
+    expect(after.reports.filter((r) => r.signed_by_provider_at !== null && r.submission_state === null), 'nothing left to send').toHaveLength(0);
+    expect((await b.submissionQueue()).running, 'the run is over').toBe(false);
+    const again = await b.submit(DEMO_DATA_MONTH).catch((x: unknown) => x);
+    expect(isIpcError(again) && again.code, 'the recording has one run').toBe('not_recorded');
+    stop();
+  });
+
+  it('keeps a way-out decision when the run is played after it', async () => {
+    const b = new DemoBackend({ eventIntervalMs: 1 });
+    await b.resolveSubmission(DEMO_UNCERTAIN_ID, { kind: 'abandon' });
+    await b.submit(DEMO_DATA_MONTH);
+    await new Promise((r) => setTimeout(r, 50));
+    const items = (await b.submissionQueue()).items;
+    expect(items.find((i) => i.submission_id === DEMO_UNCERTAIN_ID)?.state).toBe('abandoned');
+    expect(items.find((i) => i.submission_id === flows.send.events[0]?.submission_id)?.state).toBe('accepted');
   });
 });

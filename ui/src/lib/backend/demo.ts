@@ -6,10 +6,17 @@
  * through the functions its Tauri command calls. The test fails when a recording is stale;
  * `UPDATE_FIXTURES=1 cargo test -p assistid-desktop --test spec fixtures` records them again.
  *
+ * The recordings show the demo month signed and sent (some reports signed by their assistants
+ * only, some received by FK, one refused, one uncertain), and `./fixtures/flows.json` holds
+ * recorded sequences it plays when the user acts: the uncertain submission's way out (each
+ * decision, and Rust's refusal of a mistyped tx-id, keyed by exactly what the UI sends) and the
+ * sending run of the report still waiting, its progress events at FK's pace. Playing a step
+ * puts the recorded screens after it in place of those before; nothing is computed. A choice
+ * that was not recorded is refused with `not_recorded_choice`.
+ *
  * What the browser demo cannot answer from a recording — typing a shift, editing the register,
- * importing, signing, sending — it refuses plainly with `desktop_only` ("only in the desktop
- * app"), in the UI's language, rather than computing an answer of its own. Changing the UI
- * language is the one thing it keeps in memory.
+ * importing, signing — it refuses plainly with `desktop_only` ("only in the desktop app"), in
+ * the UI's language, rather than computing an answer of its own.
  */
 import type { Backend, Unsubscribe } from './backend';
 import type {
@@ -31,6 +38,8 @@ import type {
   PersonWithAssistance,
   Provider,
   RawFkAnswer,
+  ResolveDecision,
+  SubmissionItem,
   RegisterData,
   RelaySettings,
   Reminders,
@@ -46,6 +55,7 @@ import type {
 import { translate } from '../i18n';
 import screens from './fixtures/screens.json';
 import calendar from './fixtures/calendar.json';
+import flows from './fixtures/flows.json';
 
 /** The recorded answers, typed as the commands' answers (the Rust test wrote them from those types). */
 interface Screens {
@@ -71,7 +81,50 @@ interface Calendar {
   dst_changes: Record<string, DstYear>;
 }
 
+/** The screens that change after a recorded step, as Rust answered after it. */
+interface After {
+  submission_detail: Record<Language, SubmissionDetail>;
+  history: HistoryEntry[];
+  submission_queue: SubmissionQueue;
+  overview: Record<Language, MonthOverview>;
+}
+
+/** The recorded sequences (src-tauri/tests/spec/fixtures/later.rs). */
+interface Flows {
+  rejected_submission_id: string;
+  way_out: {
+    submission_id: string;
+    decisions: { decision: ResolveDecision; after: After }[];
+    refusals: { decision: ResolveDecision; error: Record<Language, IpcError> }[];
+  };
+  send: { month: Month; queued: SubmissionQueue; events: SubmissionItem[]; after: After };
+}
+
 const RECORDED = screens as unknown as Screens;
+const FLOWS = flows as unknown as Flows;
+
+/** The uncertain submission the recorded way out is for. */
+export const DEMO_UNCERTAIN_ID: string = FLOWS.way_out.submission_id;
+/** The submission FK refused in the recorded run. */
+export const DEMO_REJECTED_ID: string = FLOWS.rejected_submission_id;
+
+/** Whether the UI sent exactly the recorded decision (kind and, for "FK fick den", the tx-id as typed). */
+const sameDecision = (a: ResolveDecision, b: ResolveDecision): boolean =>
+  a.kind === b.kind && (a.kind !== 'accepted' || (b.kind === 'accepted' && a.tx_id === b.tx_id));
+
+/**
+ * `after` (recorded after one step) in place of `before` (recorded before it), keeping in
+ * `current` what another step already changed: an entry the step left as it was stays as
+ * `current` has it. Lists are matched by `key`.
+ */
+function played<T>(current: T[], before: T[], after: T[], key: (t: T) => string): T[] {
+  const same = (a: T, b: T | undefined) => b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  return after.map((entry) => {
+    const k = key(entry);
+    const was = before.find((b) => key(b) === k);
+    return same(entry, was) ? (current.find((c) => key(c) === k) ?? entry) : entry;
+  });
+}
 const CALENDAR = calendar as unknown as Calendar;
 
 /** The day the recordings were made: the browser demo shows that day, not the computer's. */
@@ -81,8 +134,27 @@ export const DEMO_DATA_MONTH: Month = RECORDED.month;
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** How the browser demo plays a sending run: FK's pace as recorded, or faster (UI tests). */
+export interface DemoOptions {
+  /** Milliseconds between two recorded progress events; by default one second over FK's rate. */
+  eventIntervalMs?: number;
+}
+
 export class DemoBackend implements Backend {
   private language: Language = RECORDED.settings.language;
+  /** The screens as the steps played so far left them. */
+  private history_ = copy(RECORDED.history);
+  private queue_ = copy(RECORDED.submission_queue);
+  private details = copy(RECORDED.submission_detail);
+  private overviews = copy(RECORDED.overview);
+  /** The recorded steps played (each plays once: it was recorded from the state before it). */
+  private done = new Set<'way_out' | 'send'>();
+  private progressListeners = new Set<(item: SubmissionItem) => void>();
+  private readonly eventIntervalMs: number | undefined;
+
+  constructor(options: DemoOptions = {}) {
+    this.eventIntervalMs = options.eventIntervalMs;
+  }
 
   /** The day the browser demo shows (main.ts hands it to the screens instead of the clock). */
   readonly today: IsoDate = DEMO_TODAY;
@@ -91,6 +163,30 @@ export class DemoBackend implements Backend {
   private desktopOnly(): Promise<never> {
     const e: IpcError = { code: 'desktop_only', message: translate(this.language, 'demo.desktop_only') };
     return Promise.reject(e);
+  }
+
+  /** `not_recorded`: the user chose something the recorded flows do not have. */
+  private choiceNotRecorded(): Promise<never> {
+    const e: IpcError = { code: 'not_recorded', message: translate(this.language, 'demo.not_recorded_choice') };
+    return Promise.reject(e);
+  }
+
+  /** Puts the screens recorded after a step in place of those before it. */
+  private play(after: After, submissionId: string, month: Month) {
+    const bySubmission = (e: { submission_id: string }) => e.submission_id;
+    this.history_ = played(this.history_, RECORDED.history, after.history, bySubmission);
+    this.queue_ = {
+      ...after.submission_queue,
+      items: played(this.queue_.items, RECORDED.submission_queue.items, after.submission_queue.items, bySubmission),
+    };
+    this.details[submissionId] = after.submission_detail;
+    for (const lang of ['sv', 'en'] as const) {
+      const before = RECORDED.overview[lang][month];
+      const current = this.overviews[lang][month];
+      if (!before || !current) continue;
+      const byReport = (r: { report_id: string | null }) => r.report_id ?? '';
+      current.reports = played(current.reports, before.reports, after.overview[lang].reports, byReport);
+    }
   }
 
   /** `not_recorded`: the Rust demo was not asked this (another month, another day). */
@@ -105,7 +201,7 @@ export class DemoBackend implements Backend {
 
   // ---- what the Rust demo answered
   monthOverview(month: Month): Promise<MonthOverview> {
-    return this.answer(RECORDED.overview[this.language]?.[month]);
+    return this.answer(this.overviews[this.language]?.[month]);
   }
   register(): Promise<RegisterData> {
     return this.answer(RECORDED.register);
@@ -117,16 +213,16 @@ export class DemoBackend implements Backend {
     return this.answer(RECORDED.month_grid[month]?.[person]);
   }
   history(): Promise<HistoryEntry[]> {
-    return this.answer(RECORDED.history);
+    return this.answer(this.history_);
   }
   reminders(month: Month): Promise<Reminders> {
     return this.answer(RECORDED.reminders[month]);
   }
   submissionQueue(): Promise<SubmissionQueue> {
-    return this.answer(RECORDED.submission_queue);
+    return this.answer(this.queue_);
   }
   submissionDetail(submissionId: string): Promise<SubmissionDetail> {
-    return this.answer(RECORDED.submission_detail[submissionId]?.[this.language]);
+    return this.answer(this.details[submissionId]?.[this.language]);
   }
   relaySettings(): Promise<RelaySettings> {
     return this.answer(RECORDED.relay_settings);
@@ -150,8 +246,45 @@ export class DemoBackend implements Backend {
     this.language = language;
     return this.settings();
   }
-  async onSubmissionProgress(): Promise<Unsubscribe> {
-    return () => {};
+  async onSubmissionProgress(listener: (item: SubmissionItem) => void): Promise<Unsubscribe> {
+    this.progressListeners.add(listener);
+    return () => {
+      this.progressListeners.delete(listener);
+    };
+  }
+
+  // ---- the recorded flows: the next recorded step when the user acts
+  /** The uncertain submission's way out: the answer Rust gave to exactly this decision. */
+  resolveSubmission(submissionId: string, decision: ResolveDecision): Promise<SubmissionDetail> {
+    const flow = FLOWS.way_out;
+    if (submissionId !== flow.submission_id || this.done.has('way_out')) return this.choiceNotRecorded();
+    const refusal = flow.refusals.find((r) => sameDecision(r.decision, decision));
+    if (refusal) return Promise.reject(copy(refusal.error[this.language]));
+    const step = flow.decisions.find((d) => sameDecision(d.decision, decision));
+    if (!step) return this.choiceNotRecorded();
+    this.done.add('way_out');
+    this.play(step.after, submissionId, RECORDED.month);
+    return this.answer(step.after.submission_detail[this.language]);
+  }
+
+  /** "Skicka": the recorded run of the report still waiting, its events at the recorded pace. */
+  submit(month: Month): Promise<SubmissionQueue> {
+    const flow = FLOWS.send;
+    if (month !== flow.month || this.done.has('send')) return this.choiceNotRecorded();
+    this.done.add('send');
+    this.queue_ = {
+      ...flow.queued,
+      items: played(this.queue_.items, RECORDED.submission_queue.items, flow.queued.items, (e) => e.submission_id),
+    };
+    const interval = this.eventIntervalMs ?? 1000 / Math.max(flow.queued.rate_per_second, 0.001);
+    flow.events.forEach((event, i) => {
+      setTimeout(() => {
+        const last = i === flow.events.length - 1;
+        if (last) this.play(flow.after, event.submission_id, flow.month);
+        for (const listener of this.progressListeners) listener(copy(event));
+      }, interval * (i + 1));
+    });
+    return this.answer(this.queue_);
   }
   async onSignStatus(): Promise<Unsubscribe> {
     return () => {};
@@ -223,9 +356,6 @@ export class DemoBackend implements Backend {
   simulateBankIdApp(): Promise<void> {
     return this.desktopOnly();
   }
-  submit(): Promise<SubmissionQueue> {
-    return this.desktopOnly();
-  }
   exportReceipt(): Promise<WrittenFile> {
     return this.desktopOnly();
   }
@@ -239,9 +369,6 @@ export class DemoBackend implements Backend {
     return this.desktopOnly();
   }
   rawFkAnswer(): Promise<RawFkAnswer> {
-    return this.desktopOnly();
-  }
-  resolveSubmission(): Promise<SubmissionDetail> {
     return this.desktopOnly();
   }
   writeDiagnostics(): Promise<WrittenFile> {
