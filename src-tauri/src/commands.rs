@@ -597,12 +597,9 @@ pub async fn cancel_signing(desks: State<'_, Desks>, order_ref: String) -> Answe
 pub async fn open_bankid_on_this_computer(
     handle: AppHandle,
     desks: State<'_, Desks>,
-    shell: State<'_, Shell>,
     order_ref: String,
 ) -> Answer<()> {
-    let url = desks
-        .signing
-        .start_on_this_computer(&handle, &order_ref, shell.language())?;
+    let url = desks.signing.start_on_this_computer(&handle, &order_ref)?;
     assistid_app::signing::open_bankid_app(&url).map_err(|e| IpcError::from(anyhow::Error::new(e)))
 }
 

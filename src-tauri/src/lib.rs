@@ -31,6 +31,7 @@ pub mod ipc;
 pub mod records;
 pub mod relay;
 pub mod shell;
+pub mod sign_status;
 pub mod signing;
 pub mod submission;
 pub mod ways_out;

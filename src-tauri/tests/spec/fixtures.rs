@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::boundary::demo_app;
 
 mod later;
+mod signing_flow;
 
 /// The instant the browser demo shows: the demo month's deadline is two weeks away.
 fn now() -> DateTime<Utc> {

@@ -9,13 +9,16 @@
  * The recordings show the demo month signed and sent (some reports signed by their assistants
  * only, some received by FK, one refused, one uncertain), and `./fixtures/flows.json` holds
  * recorded sequences it plays when the user acts: the uncertain submission's way out (each
- * decision, and Rust's refusal of a mistyped tx-id, keyed by exactly what the UI sends) and the
- * sending run of the report still waiting, its progress events at FK's pace. Playing a step
+ * decision, and Rust's refusal of a mistyped tx-id, keyed by exactly what the UI sends), the
+ * sending run of the report still waiting, its progress events at FK's pace, and the provider
+ * signing a waiting report with the QR code and by phone (the statuses the desktop's signing
+ * desk emits, played when the simulated BankID app approves; the signature itself is not
+ * recorded, so the screens do not change after it). Playing a step
  * puts the recorded screens after it in place of those before; nothing is computed. A choice
  * that was not recorded is refused with `not_recorded_choice`.
  *
  * What the browser demo cannot answer from a recording — typing a shift, editing the register,
- * importing, signing — it refuses plainly with `desktop_only` ("only in the desktop app"), in
+ * importing, any other signing — it refuses plainly with `desktop_only` ("only in the desktop app"), in
  * the UI's language, rather than computing an answer of its own.
  */
 import type { Backend, Unsubscribe } from './backend';
@@ -37,7 +40,11 @@ import type {
   PersonDetails,
   PersonWithAssistance,
   Provider,
+  CallInitiator,
   RawFkAnswer,
+  SignerRole,
+  SignStatus,
+  SimulatedBankIdAction,
   ResolveDecision,
   SubmissionItem,
   RegisterData,
@@ -98,6 +105,12 @@ interface Flows {
     refusals: { decision: ResolveDecision; error: Record<Language, IpcError> }[];
   };
   send: { month: Month; queued: SubmissionQueue; events: SubmissionItem[]; after: After };
+  signing: {
+    report_id: string;
+    role: SignerRole;
+    call_initiator: CallInitiator | null;
+    flow: { order: SignOrder; statuses: Record<Language, SignStatus[]>; qr_svg: string | null };
+  }[];
 }
 
 const RECORDED = screens as unknown as Screens;
@@ -151,6 +164,9 @@ export class DemoBackend implements Backend {
   private done = new Set<'way_out' | 'send'>();
   private progressListeners = new Set<(item: SubmissionItem) => void>();
   private readonly eventIntervalMs: number | undefined;
+  /** The recorded signing flow started, by its order reference, and how far it has played. */
+  private signing = new Map<string, { flow: Flows['signing'][number]['flow']; shown: number; approved: boolean }>();
+  private signListeners = new Map<string, Set<(status: SignStatus) => void>>();
 
   constructor(options: DemoOptions = {}) {
     this.eventIntervalMs = options.eventIntervalMs;
@@ -286,8 +302,17 @@ export class DemoBackend implements Backend {
     });
     return this.answer(this.queue_);
   }
-  async onSignStatus(): Promise<Unsubscribe> {
-    return () => {};
+  /** The statuses of a recorded signing flow: the one shown now at once, the rest as they play. */
+  async onSignStatus(orderRef: string, listener: (status: SignStatus) => void): Promise<Unsubscribe> {
+    const listeners = this.signListeners.get(orderRef) ?? new Set();
+    listeners.add(listener);
+    this.signListeners.set(orderRef, listeners);
+    const started = this.signing.get(orderRef);
+    const now = started?.flow.statuses[this.language][started.shown];
+    if (now) listener(copy(now));
+    return () => {
+      listeners.delete(listener);
+    };
   }
 
   // ---- only in the desktop app: the browser demo never computes an answer of its own
@@ -340,21 +365,44 @@ export class DemoBackend implements Backend {
     return this.desktopOnly();
   }
   async cancelImport(): Promise<void> {}
-  startSigning(): Promise<SignOrder> {
-    return this.desktopOnly();
+  /** A recorded signing flow for exactly this report, signer and way of starting, if there is one. */
+  startSigning(reportId: string, role: SignerRole, callInitiator?: CallInitiator): Promise<SignOrder> {
+    const recorded = FLOWS.signing.find(
+      (f) => f.report_id === reportId && f.role === role && f.call_initiator === (callInitiator ?? null),
+    );
+    if (!recorded) return this.desktopOnly();
+    this.signing.set(recorded.flow.order.order_ref, { flow: recorded.flow, shown: 0, approved: false });
+    return this.answer(recorded.flow.order);
   }
   startProviderBatch(): Promise<SignOrder> {
     return this.desktopOnly();
   }
-  qrFrame(): Promise<string> {
-    return this.desktopOnly();
+  qrFrame(orderRef: string): Promise<string> {
+    const started = this.signing.get(orderRef);
+    if (!started) return this.desktopOnly();
+    return Promise.resolve(started.flow.qr_svg ?? '');
   }
   async cancelSigning(): Promise<void> {}
   openBankIdOnThisComputer(): Promise<void> {
     return this.desktopOnly();
   }
-  simulateBankIdApp(): Promise<void> {
-    return this.desktopOnly();
+  /** The simulated BankID app approves: the rest of the recorded statuses play, one by one. */
+  simulateBankIdApp(orderRef: string, action: SimulatedBankIdAction): Promise<void> {
+    const started = this.signing.get(orderRef);
+    if (!started) return this.desktopOnly();
+    if (action !== 'approve' || started.approved) return this.choiceNotRecorded();
+    started.approved = true;
+    const count = started.flow.statuses[this.language].length;
+    const interval = this.eventIntervalMs ?? 700;
+    for (let i = 1; i < count; i++) {
+      setTimeout(() => {
+        started.shown = i;
+        const status = started.flow.statuses[this.language][i];
+        if (!status) return;
+        for (const listener of this.signListeners.get(orderRef) ?? []) listener(copy(status));
+      }, interval * i);
+    }
+    return Promise.resolve();
   }
   exportReceipt(): Promise<WrittenFile> {
     return this.desktopOnly();
