@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use crate::boundary::demo_app;
 
+mod import_flow;
 mod later;
 mod signing_flow;
 

@@ -126,3 +126,32 @@ describe('DemoBackend shows the Rust demo signed and sent, and plays the recorde
     expect(items.find((i) => i.submission_id === flows.send.events[0]?.submission_id)?.state).toBe('accepted');
   });
 });
+
+describe('DemoBackend plays the recorded import', () => {
+  it("shows Rust's preview of the recorded file with its problem, then the preview after the recorded fix, then stores it", async () => {
+    const b = new DemoBackend();
+    const rec = flows.import;
+    const chosen = await b.openImportFile(rec.file);
+    const preview = await b.previewImport(chosen);
+    expect(preview.counts.rows_with_errors, 'the mistyped date is an error').toBe(1);
+    const problem = preview.problems.find((p) => p.row === rec.fix.row);
+    expect(problem?.column, 'with its row and column, as Rust names them').toBeTruthy();
+    expect(await b.commitImport(chosen.file_token, []).catch((e: unknown) => isIpcError(e) && e.code), 'nothing is stored with an error left').toBe('not_recorded');
+    const fixed = await b.fixImportRow(chosen.file_token, rec.fix.row, rec.fix.values);
+    expect(fixed.counts.errors, 'after the fix Rust finds no error').toBe(0);
+    expect(await b.previewImport(chosen), 'a second look shows the fixed file').toEqual(fixed);
+    const result = await b.commitImport(chosen.file_token, []);
+    expect(result.shifts_added).toBe(3);
+  });
+
+  it('refuses any other file or fix rather than checking it itself', async () => {
+    const b = new DemoBackend();
+    const other = await b.openImportFile({ file_name: 'annat.csv', content_base64: 'YQ==' }).catch((e: unknown) => e);
+    expect(isIpcError(other) && other.code).toBe('desktop_only');
+    const rec = flows.import;
+    const chosen = await b.openImportFile(rec.file);
+    await b.previewImport(chosen);
+    const wrongFix = await b.fixImportRow(chosen.file_token, rec.fix.row, ['x']).catch((e: unknown) => e);
+    expect(isIpcError(wrongFix) && wrongFix.code).toBe('not_recorded');
+  });
+});

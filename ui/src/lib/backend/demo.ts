@@ -13,12 +13,14 @@
  * sending run of the report still waiting, its progress events at FK's pace, and the provider
  * signing a waiting report with the QR code and by phone (the statuses the desktop's signing
  * desk emits, played when the simulated BankID app approves; the signature itself is not
- * recorded, so the screens do not change after it). Playing a step
+ * recorded, so the screens do not change after it), and an import of one recorded file with a
+ * mistyped date, fixed in the preview and committed (the month's screens are not recorded after
+ * it). Playing a step
  * puts the recorded screens after it in place of those before; nothing is computed. A choice
  * that was not recorded is refused with `not_recorded_choice`.
  *
  * What the browser demo cannot answer from a recording — typing a shift, editing the register,
- * importing, any other signing — it refuses plainly with `desktop_only` ("only in the desktop app"), in
+ * importing any other file, any other signing — it refuses plainly with `desktop_only` ("only in the desktop app"), in
  * the UI's language, rather than computing an answer of its own.
  */
 import type { Backend, Unsubscribe } from './backend';
@@ -29,6 +31,7 @@ import type {
   FileCheck,
   HistoryEntry,
   Id12,
+  ImportFile,
   ImportPreview,
   ImportResult,
   IpcError,
@@ -105,6 +108,14 @@ interface Flows {
     refusals: { decision: ResolveDecision; error: Record<Language, IpcError> }[];
   };
   send: { month: Month; queued: SubmissionQueue; events: SubmissionItem[]; after: After };
+  import: {
+    file: ImportFile;
+    chosen: ChosenFile;
+    preview: Record<Language, ImportPreview>;
+    fix: { row: number; values: string[] };
+    fixed: Record<Language, ImportPreview>;
+    result: ImportResult;
+  };
   signing: {
     report_id: string;
     role: SignerRole;
@@ -167,6 +178,8 @@ export class DemoBackend implements Backend {
   /** The recorded signing flow started, by its order reference, and how far it has played. */
   private signing = new Map<string, { flow: Flows['signing'][number]['flow']; shown: number; approved: boolean }>();
   private signListeners = new Map<string, Set<(status: SignStatus) => void>>();
+  /** How far the recorded import has played. */
+  private importStep: 'none' | 'chosen' | 'fixed' | 'committed' = 'none';
 
   constructor(options: DemoOptions = {}) {
     this.eventIntervalMs = options.eventIntervalMs;
@@ -352,17 +365,32 @@ export class DemoBackend implements Backend {
   deleteShift(): Promise<void> {
     return this.desktopOnly();
   }
-  openImportFile(): Promise<ChosenFile> {
-    return this.desktopOnly();
+  /** The recorded import: only the recorded file (`FLOWS.import.file`), byte for byte. */
+  openImportFile(file: ImportFile): Promise<ChosenFile> {
+    const rec = FLOWS.import;
+    if (file.file_name !== rec.file.file_name || file.content_base64 !== rec.file.content_base64) return this.desktopOnly();
+    this.importStep = 'chosen';
+    return this.answer(rec.chosen);
   }
-  previewImport(): Promise<ImportPreview> {
-    return this.desktopOnly();
+  previewImport(file: ChosenFile): Promise<ImportPreview> {
+    const rec = FLOWS.import;
+    if (file.file_token !== rec.chosen.file_token || this.importStep === 'none' || this.importStep === 'committed') return this.desktopOnly();
+    return this.answer((this.importStep === 'fixed' ? rec.fixed : rec.preview)[this.language]);
   }
-  fixImportRow(): Promise<ImportPreview> {
-    return this.desktopOnly();
+  /** The recorded fix: exactly the recorded row and values. */
+  fixImportRow(fileToken: string, row: number, values: string[]): Promise<ImportPreview> {
+    const rec = FLOWS.import;
+    if (fileToken !== rec.chosen.file_token || this.importStep === 'none' || this.importStep === 'committed') return this.desktopOnly();
+    if (row !== rec.fix.row || JSON.stringify(values) !== JSON.stringify(rec.fix.values)) return this.choiceNotRecorded();
+    this.importStep = 'fixed';
+    return this.answer(rec.fixed[this.language]);
   }
-  commitImport(): Promise<ImportResult> {
-    return this.desktopOnly();
+  /** The recorded commit, after the recorded fix and with no row left out. */
+  commitImport(fileToken: string, skipRows: number[]): Promise<ImportResult> {
+    const rec = FLOWS.import;
+    if (fileToken !== rec.chosen.file_token || this.importStep !== 'fixed' || skipRows.length > 0) return this.choiceNotRecorded();
+    this.importStep = 'committed';
+    return this.answer(rec.result);
   }
   async cancelImport(): Promise<void> {}
   /** A recorded signing flow for exactly this report, signer and way of starting, if there is one. */
