@@ -12,8 +12,7 @@
  * decision, and Rust's refusal of a mistyped tx-id, keyed by exactly what the UI sends), the
  * sending run of the report still waiting, its progress events at FK's pace, and the provider
  * signing a waiting report with the QR code and by phone (the statuses the desktop's signing
- * desk emits, played when the simulated BankID app approves; the signature itself is not
- * recorded, so the screens do not change after it), and an import of one recorded file with a
+ * desk emits, played when the simulated BankID app approves, then the overview after it), and an import of one recorded file with a
  * mistyped date, fixed in the preview and committed (the month's screens are not recorded after
  * it). Playing a step
  * puts the recorded screens after it in place of those before; nothing is computed. A choice
@@ -120,7 +119,12 @@ interface Flows {
     report_id: string;
     role: SignerRole;
     call_initiator: CallInitiator | null;
-    flow: { order: SignOrder; statuses: Record<Language, SignStatus[]>; qr_svg: string | null };
+    flow: {
+      order: SignOrder;
+      statuses: Record<Language, SignStatus[]>;
+      qr_svg: string | null;
+      after: { overview: Record<Language, MonthOverview> };
+    };
   }[];
 }
 
@@ -209,12 +213,17 @@ export class DemoBackend implements Backend {
       items: played(this.queue_.items, RECORDED.submission_queue.items, after.submission_queue.items, bySubmission),
     };
     this.details[submissionId] = after.submission_detail;
+    this.playOverview(after.overview, month);
+  }
+
+  /** The month's overview recorded after a step in place of the one before it. */
+  private playOverview(after: Record<Language, MonthOverview>, month: Month) {
     for (const lang of ['sv', 'en'] as const) {
       const before = RECORDED.overview[lang][month];
       const current = this.overviews[lang][month];
       if (!before || !current) continue;
       const byReport = (r: { report_id: string | null }) => r.report_id ?? '';
-      current.reports = played(current.reports, before.reports, after.overview[lang].reports, byReport);
+      current.reports = played(current.reports, before.reports, after[lang].reports, byReport);
     }
   }
 
@@ -427,6 +436,8 @@ export class DemoBackend implements Backend {
         started.shown = i;
         const status = started.flow.statuses[this.language][i];
         if (!status) return;
+        // Signed and stored: the overview as Rust showed it after the signature.
+        if (i === count - 1) this.playOverview(started.flow.after.overview, RECORDED.month);
         for (const listener of this.signListeners.get(orderRef) ?? []) listener(copy(status));
       }, interval * i);
     }

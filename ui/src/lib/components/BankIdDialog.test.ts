@@ -141,6 +141,8 @@ describe('the signing dialog against the recorded Rust signing flows', () => {
     expect(seen, 'the signer is asked to confirm the call').toContain('ASSISTID-PHONE-CONFIRM');
     expect(message(), 'and the dialog ends signed').toContain(signOrder.signer_name);
     expect(document.querySelector('.message')?.classList.contains('complete')).toBe(true);
+    const report = (await backend.monthOverview('2026-10')).reports.find((r) => r.report_id === f.report_id);
+    expect(report?.signed_by_provider_at, "the overview shows the provider's signature, as Rust did after it").not.toBeNull();
   });
 
   it('shows the recorded QR code for a QR order and refuses a simulated action that was not recorded', async () => {
