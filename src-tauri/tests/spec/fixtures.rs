@@ -3,6 +3,13 @@
 //! the browser demo shows, at one fixed instant, and compares their JSON with the files the
 //! browser demo replays (`ui/src/lib/backend/fixtures/*.json`). A stale file fails the test;
 //! `UPDATE_FIXTURES=1` (or `UPDATE_BINDINGS=1`) writes them again.
+//!
+//! Before the screens are asked, [`later::drive`] takes the demo on (signed by the assistants
+//! and the provider, a run to the demo's fake FK leaving reports received, refused and
+//! uncertain); `flows.json` then holds what the browser demo plays when the user acts — the
+//! way out, a sending run, signing with the QR code and by phone ([`signing_flow`]), an import
+//! with a fix ([`import_flow`]). Everything is recorded at fixed instants, with the drawn ids
+//! numbered in order of appearance and no path of the test's folders.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
