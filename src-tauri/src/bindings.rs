@@ -166,6 +166,18 @@ pub fn typescript_bindings(command_names: &[&str]) -> String {
             SupportContact,
         );
     }
+    {
+        // Issue 19: the calendar facts the UI asks of Rust (src/calendar.rs).
+        use assistid_app::calendar::*;
+        decl!(
+            ClockChange,
+            DstNight,
+            DstYear,
+            LocalTimeClass,
+            DeadlineUrgency,
+            Deadline
+        );
+    }
     out.push_str("/** The Tauri commands the shell registers (`invoke` names). */\nexport const COMMANDS = [\n");
     for name in command_names {
         out.push_str(&format!("  '{name}',\n"));

@@ -572,12 +572,9 @@ pub async fn cancel_signing(desks: State<'_, Desks>, order_ref: String) -> Answe
 pub async fn open_bankid_on_this_computer(
     handle: AppHandle,
     desks: State<'_, Desks>,
-    shell: State<'_, Shell>,
     order_ref: String,
 ) -> Answer<()> {
-    let url = desks
-        .signing
-        .start_on_this_computer(&handle, &order_ref, shell.language())?;
+    let url = desks.signing.start_on_this_computer(&handle, &order_ref)?;
     assistid_app::signing::open_bankid_app(&url).map_err(|e| IpcError::from(anyhow::Error::new(e)))
 }
 
@@ -931,6 +928,27 @@ pub async fn check_report_file(
         .await
 }
 
+/// The change nights of a year (issue 19: the UI holds no DST rule of its own).
+#[tauri::command]
+pub async fn dst_changes(year: i32) -> Answer<assistid_app::calendar::DstYear> {
+    crate::calendar::dst_year(year)
+}
+
+/// Whether a wall-clock reading (`YYYY-MM-DDTHH:MM`) exists once, never or twice.
+#[tauri::command]
+pub async fn classify_local(local: String) -> Answer<assistid_app::calendar::LocalTimeClass> {
+    crate::calendar::local_class(&local)
+}
+
+/// FK's deadline for a month (or, without one, the month due next) on the UI's today.
+#[tauri::command]
+pub async fn deadline(
+    month: Option<String>,
+    today: String,
+) -> Answer<assistid_app::calendar::Deadline> {
+    crate::calendar::deadline_of(month.as_deref(), &today)
+}
+
 /// Registers every command, and lists their names for the generated bindings — one list, so
 /// the bindings cannot name a command the shell does not have.
 macro_rules! commands {
@@ -1015,4 +1033,7 @@ commands![
     check_report_file,
     support_contact,
     set_support_contact,
+    dst_changes,
+    classify_local,
+    deadline,
 ];

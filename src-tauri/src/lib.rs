@@ -21,6 +21,7 @@
 
 pub mod backup;
 pub mod bindings;
+pub mod calendar;
 pub mod commands;
 pub mod convert;
 pub mod demo_fk;
@@ -30,6 +31,7 @@ pub mod ipc;
 pub mod records;
 pub mod relay;
 pub mod shell;
+pub mod sign_status;
 pub mod signing;
 pub mod submission;
 pub mod texts;

@@ -9,7 +9,7 @@ use assistid_app::core_types::model::ReportMonth;
 use assistid_app::core_types::text::Lang;
 use assistid_app::history::HistoryFilter;
 use assistid_app::receipts::ReceiptRequest;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::ipc::{self, IpcError};
 
@@ -38,11 +38,17 @@ fn private_exports_dir(
 }
 
 /// Every submission of every report version, newest first, failures told in `lang`.
-pub fn history(
+pub fn history(app: &App, lang: Lang) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
+    history_at(app, Utc::now(), lang)
+}
+
+/// [`history`] as of `now` (the browser demo's recorded answers use a fixed instant).
+pub fn history_at(
     app: &App,
-    lang: assistid_app::core_types::text::Lang,
+    now: DateTime<Utc>,
+    lang: Lang,
 ) -> anyhow::Result<Vec<ipc::HistoryEntry>> {
-    let history = app.history_in(&HistoryFilter::default(), Utc::now(), lang)?;
+    let history = app.history_in(&HistoryFilter::default(), now, lang)?;
     let mut entries = Vec::new();
     for report in &history.reports {
         let signed_by: Vec<String> = report
@@ -142,7 +148,16 @@ pub fn export_invoice(
 
 /// The month's deadline, what is missing and whom to remind.
 pub fn reminders(app: &App, month: ReportMonth) -> anyhow::Result<ipc::Reminders> {
-    let r = app.reminders(month, Utc::now())?;
+    reminders_at(app, month, Utc::now())
+}
+
+/// [`reminders`] as of `now` (the browser demo's recorded answers use a fixed instant).
+pub fn reminders_at(
+    app: &App,
+    month: ReportMonth,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ipc::Reminders> {
+    let r = app.reminders(month, now)?;
     Ok(ipc::Reminders {
         month: r.month.to_string(),
         deadline: r.deadline.to_string(),

@@ -23,7 +23,7 @@ use assistid_app::App;
 use assistid_app::core_types::secret::Sensitive;
 use assistid_app::signing::{
     BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, PreparedOrder, SigningEvent,
-    SigningOptions, StandInBankId, StartMode, order_message,
+    SigningOptions, StandInBankId, StartMode,
 };
 use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 use chrono::Utc;
@@ -31,6 +31,7 @@ use tauri::{AppHandle, Emitter as _};
 
 use crate::ipc::{self, IpcError};
 use crate::shell::Shell;
+use crate::sign_status::SignStatusFlow;
 
 /// One signing flow.
 #[derive(Debug)]
@@ -41,10 +42,9 @@ struct Flow {
     bankid_ref: Option<String>,
     autostart_url: Option<String>,
     qr: Option<String>,
-    status: ipc::SignStatus,
-    /// How the user starts the order: the QR code until they open BankID on this computer;
-    /// BankID's messages follow it (RFA1 / RFA13, RFA17B / RFA17A).
-    mode: StartMode,
+    /// The dialog's status and how the user starts the order: the QR code until they open
+    /// BankID on this computer; BankID's messages follow it (RFA1 / RFA13, RFA17B / RFA17A).
+    view: SignStatusFlow,
 }
 
 /// The flows of this session, by the shell's handle.
@@ -180,7 +180,7 @@ impl SigningDesk {
         self.flows.lock().map_or(true, |flows| {
             flows
                 .values()
-                .any(|f| f.status.status == ipc::SignPhase::Pending)
+                .any(|f| f.view.status().status == ipc::SignPhase::Pending)
         })
     }
 
@@ -221,53 +221,20 @@ impl SigningDesk {
         options: SigningOptions,
         orders: Vec<PreparedOrder>,
     ) -> Result<ipc::SignOrder, IpcError> {
-        let Some(first) = orders.first().cloned() else {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let (Some(first), Some(answer)) = (
+            orders.first().cloned(),
+            crate::sign_status::sign_order(&id, &orders, ipc_call_initiator(&options)),
+        ) else {
             return Err(ipc::shell_error(
                 "nothing_to_sign",
                 &crate::ipc::shell_texts::NOTHING_TO_SIGN.text(),
             ));
         };
         let connection = self.connection(app.clone(), data_dir).await?.connection;
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let answer = ipc::SignOrder {
-            order_ref: id.clone(),
-            role: if first.role() == assistid_app::signing::SignerRole::Assistant {
-                ipc::SignerRole::Assistant
-            } else {
-                ipc::SignerRole::Provider
-            },
-            signer_name: first.signer_name().to_owned(),
-            user_visible_text: first.visible_text().to_owned(),
-            report_ids: orders
-                .iter()
-                .flat_map(|o| o.report_ids())
-                .map(|r| r.hyphenated().to_string())
-                .collect(),
-            call_initiator: ipc_call_initiator(&options),
-        };
         let phone = options.start_mode == StartMode::Phone;
         let cancel = CancelSignal::new();
-        let status = ipc::SignStatus {
-            order_ref: id.clone(),
-            status: ipc::SignPhase::Pending,
-            hint_code: None,
-            message: if phone {
-                message_for(
-                    shell,
-                    "ASSISTID-PHONE-STARTING",
-                    "Skickar ordern till BankID-appen i den signerandes telefon.",
-                    "Sending the order to the BankID app on the signer's phone.",
-                )
-            } else {
-                // The dialog shows the QR code first: BankID's message for a QR start.
-                let (rfa, sv, en) =
-                    order_message(Some("outstandingTransaction"), false, StartMode::Qr);
-                message_for(shell, rfa, sv, en)
-            },
-            signed_by: None,
-            // A phone order has no QR code.
-            qr_done: phone,
-        };
+        let view = SignStatusFlow::new(&id, shell.language(), phone);
         self.flows.lock().map_err(|_| internal())?.insert(
             id.clone(),
             Flow {
@@ -276,25 +243,18 @@ impl SigningDesk {
                 bankid_ref: None,
                 autostart_url: None,
                 qr: None,
-                status,
-                mode: if phone {
-                    StartMode::Phone
-                } else {
-                    StartMode::Qr
-                },
+                view,
             },
         );
         let desk = Arc::clone(self);
         let flow_id = id.clone();
         tauri::async_runtime::spawn(async move {
-            let language = handle.state::<Shell>().language();
             let count = orders.len();
             let mut final_status = None;
             let mut name = String::new();
             for order in orders {
                 desk.set_current_order(&flow_id, &order);
-                let mut on_event =
-                    |event: SigningEvent| desk.on_event(&handle, &flow_id, language, event);
+                let mut on_event = |event: SigningEvent| desk.on_event(&handle, &flow_id, event);
                 let signed = order
                     .sign(&connection, &options, &cancel, &mut on_event)
                     .await;
@@ -305,32 +265,17 @@ impl SigningDesk {
                             .await
                             .map(|_| ())
                     }
-                    Err(e) => Err(desk.failure(&flow_id, language, e)),
+                    Err(e) => Err(desk.failure(&flow_id, e)),
                 };
                 if let Err(e) = stored {
-                    final_status = Some(failed(&flow_id, e));
+                    final_status = Some(e);
                     break;
                 }
             }
-            let final_status = final_status.unwrap_or_else(|| ipc::SignStatus {
-                order_ref: flow_id.clone(),
-                status: ipc::SignPhase::Complete,
-                hint_code: None,
-                message: ipc::SignMessage {
-                    id: "signed".to_owned(),
-                    text: match (language, count) {
-                        (ipc::Language::Sv, 1) => "Underskriften är klar och sparad.".to_owned(),
-                        (ipc::Language::Sv, n) => {
-                            format!("Alla {n} underskrifter är klara och sparade.")
-                        }
-                        (ipc::Language::En, 1) => "Signed and saved.".to_owned(),
-                        (ipc::Language::En, n) => format!("All {n} signatures signed and saved."),
-                    },
-                },
-                signed_by: Some(name),
-                qr_done: true,
+            desk.finish(&handle, &flow_id, |view| match final_status {
+                Some(e) => view.failed(e),
+                None => view.signed(count, &name),
             });
-            desk.set_status(&handle, &flow_id, final_status);
         });
         Ok(answer)
     }
@@ -344,107 +289,61 @@ impl SigningDesk {
             flow.bankid_ref = None;
             flow.autostart_url = None;
             flow.qr = None;
-            flow.status.qr_done = false;
+            flow.view.next_order();
         }
     }
 
-    fn on_event(&self, handle: &AppHandle, id: &str, language: ipc::Language, event: SigningEvent) {
+    fn on_event(&self, handle: &AppHandle, id: &str, event: SigningEvent) {
         let Ok(mut flows) = self.flows.lock() else {
             return;
         };
         let Some(flow) = flows.get_mut(id) else {
             return;
         };
-        match event {
+        match &event {
             SigningEvent::OrderStarted {
                 autostart_url,
                 order_ref,
-                order,
-                orders,
                 ..
             } => {
-                // A phone order has no autostart link (and no QR code).
-                let phone = autostart_url.is_empty();
-                flow.autostart_url = (!phone).then_some(autostart_url);
-                flow.bankid_ref = Some(order_ref);
-                if phone {
-                    flow.status.qr_done = true;
-                }
-                if orders > 1 {
-                    // BankID's size limits split the batch: say which order this is.
-                    flow.status = ipc::SignStatus {
-                        order_ref: id.to_owned(),
-                        status: ipc::SignPhase::Pending,
-                        hint_code: None,
-                        message: ipc::SignMessage {
-                            id: "order_of_orders".to_owned(),
-                            text: match (language, phone) {
-                                (ipc::Language::Sv, false) => format!(
-                                    "Underskrift {order} av {orders}: skanna QR-koden med \
-                                     BankID-appen."
-                                ),
-                                (ipc::Language::En, false) => format!(
-                                    "Signature {order} of {orders}: scan the QR code with the \
-                                     BankID app."
-                                ),
-                                (ipc::Language::Sv, true) => format!(
-                                    "Underskrift {order} av {orders}: ordern finns nu i \
-                                     BankID-appen i den signerandes telefon."
-                                ),
-                                (ipc::Language::En, true) => format!(
-                                    "Signature {order} of {orders}: the order is now in the \
-                                     BankID app on the signer's phone."
-                                ),
-                            },
-                        },
-                        signed_by: None,
-                        qr_done: phone,
-                    };
-                    emit(handle, &flow.status);
-                }
+                flow.autostart_url = (!autostart_url.is_empty()).then(|| autostart_url.clone());
+                flow.bankid_ref = Some(order_ref.clone());
             }
-            SigningEvent::Qr { content } => flow.qr = Some(content),
-            SigningEvent::Message { hint, .. } => {
-                // BankID's message for the hint as the user started the order (the mode may
-                // have changed since the order started).
-                let (rfa, sv, en) = order_message(hint.as_deref(), false, flow.mode);
-                // Once the app has the order (outstandingTransaction → userSign), no more QR.
-                let qr_done = flow.status.qr_done
-                    || matches!(hint.as_deref(), Some("userSign" | "started" | "userMrtd"));
-                flow.status = ipc::SignStatus {
-                    order_ref: id.to_owned(),
-                    status: ipc::SignPhase::Pending,
-                    hint_code: hint,
-                    message: ipc::SignMessage {
-                        id: rfa.to_owned(),
-                        text: match language {
-                            ipc::Language::Sv => sv.to_owned(),
-                            ipc::Language::En => en.to_owned(),
-                        },
-                    },
-                    signed_by: None,
-                    qr_done,
-                };
-                emit(handle, &flow.status);
-            }
+            SigningEvent::Qr { content } => flow.qr = Some(content.clone()),
             _ => {}
+        }
+        if let Some(status) = flow.view.on_event(&event) {
+            emit(handle, &status);
         }
     }
 
-    fn set_status(&self, handle: &AppHandle, id: &str, status: ipc::SignStatus) {
-        if let Ok(mut flows) = self.flows.lock()
-            && let Some(flow) = flows.get_mut(id)
-        {
-            flow.status = status.clone();
-            flow.qr = None;
-        }
+    /// The flow's last status (signed or failed), sent to the dialog; no more QR code.
+    fn finish(
+        &self,
+        handle: &AppHandle,
+        id: &str,
+        last: impl FnOnce(&mut SignStatusFlow) -> ipc::SignStatus,
+    ) {
+        let status = match self.flows.lock() {
+            Ok(mut flows) => match flows.get_mut(id) {
+                Some(flow) => {
+                    flow.qr = None;
+                    last(&mut flow.view)
+                }
+                None => return,
+            },
+            Err(_) => return,
+        };
         emit(handle, &status);
     }
 
     /// The flow's latest status (the dialog asks once when it starts listening).
     pub fn status(&self, id: &str) -> Result<ipc::SignStatus, IpcError> {
         let flows = self.flows.lock().map_err(|_| internal())?;
-        flows.get(id).map(|f| f.status.clone()).ok_or_else(gone)
+        flows
+            .get(id)
+            .map(|f| f.view.status().clone())
+            .ok_or_else(gone)
     }
 
     /// The QR code to show now, as an SVG document; empty when there is none (not started yet,
@@ -454,14 +353,10 @@ impl SigningDesk {
         let flow = flows.get(id).ok_or_else(gone)?;
         match &flow.qr {
             Some(content)
-                if !flow.status.qr_done && flow.status.status == ipc::SignPhase::Pending =>
+                if !flow.view.status().qr_done
+                    && flow.view.status().status == ipc::SignPhase::Pending =>
             {
-                let code = qrcode::QrCode::new(content.as_bytes()).map_err(|_| internal())?;
-                Ok(code
-                    .render::<qrcode::render::svg::Color<'_>>()
-                    .min_dimensions(220, 220)
-                    .quiet_zone(true)
-                    .build())
+                crate::sign_status::qr_svg(content).ok_or_else(internal)
             }
             _ => Ok(String::new()),
         }
@@ -477,12 +372,7 @@ impl SigningDesk {
     /// The same-device link (`bankid:///?autostarttoken=…`) for opening BankID on this
     /// computer: from now on the flow's messages are those of a same-device start (RFA13 while
     /// the app starts, RFA17A if it never does), and the current one is shown again so.
-    pub fn start_on_this_computer(
-        &self,
-        handle: &AppHandle,
-        id: &str,
-        language: ipc::Language,
-    ) -> Result<String, IpcError> {
+    pub fn start_on_this_computer(&self, handle: &AppHandle, id: &str) -> Result<String, IpcError> {
         let mut flows = self.flows.lock().map_err(|_| internal())?;
         let flow = flows.get_mut(id).ok_or_else(gone)?;
         let url = flow.autostart_url.clone().ok_or_else(|| {
@@ -491,49 +381,25 @@ impl SigningDesk {
                 &crate::ipc::shell_texts::ORDER_NOT_STARTED.text(),
             )
         })?;
-        if flow.mode != StartMode::SameDevice {
-            flow.mode = StartMode::SameDevice;
-            if flow.status.status == ipc::SignPhase::Pending && !flow.status.qr_done {
-                let hint = flow
-                    .status
-                    .hint_code
-                    .clone()
-                    .unwrap_or_else(|| "outstandingTransaction".to_owned());
-                let (rfa, sv, en) = order_message(Some(&hint), false, flow.mode);
-                flow.status.message = ipc::SignMessage {
-                    id: rfa.to_owned(),
-                    text: match language {
-                        ipc::Language::Sv => sv.to_owned(),
-                        ipc::Language::En => en.to_owned(),
-                    },
-                };
-                emit(handle, &flow.status);
-            }
+        if let Some(status) = flow.view.on_this_computer() {
+            emit(handle, &status);
         }
         Ok(url)
     }
 
     /// Why the flow failed, for the dialog: an order BankID ended gets BankID's message for
     /// the way the user started it, in the shell's language.
-    fn failure(
-        &self,
-        id: &str,
-        language: ipc::Language,
-        e: assistid_app::signing::SigningError,
-    ) -> IpcError {
+    fn failure(&self, id: &str, e: assistid_app::signing::SigningError) -> IpcError {
+        let Ok(flows) = self.flows.lock() else {
+            return signing_error(e, ipc::Language::Sv);
+        };
+        let Some(view) = flows.get(id).map(|f| &f.view) else {
+            return signing_error(e, ipc::Language::Sv);
+        };
         if let assistid_app::signing::SigningError::OrderFailed { hint, .. } = &e {
-            let mode = self
-                .flows
-                .lock()
-                .ok()
-                .and_then(|flows| flows.get(id).map(|f| f.mode))
-                .unwrap_or(StartMode::Qr);
-            // BankID's message for the way the user started the order, with its code (the
-            // same template the order's own text would have, in the mode chosen last).
-            let text = assistid_app::signing::order_message_text(Some(hint), true, mode);
-            return assistid_app::IpcError::told(e.code(), &text, language.into()).into();
+            return view.failure(e.code(), hint);
         }
-        signing_error(e, language)
+        signing_error(e, view.language())
     }
 
     /// Demo: the simulated BankID app acts on the flow's order. The app refuses it for an
@@ -603,30 +469,6 @@ fn signed_name(signed: &assistid_app::signing::SignedOrder) -> String {
     signed.signer_name().to_owned()
 }
 
-fn failed(id: &str, e: IpcError) -> ipc::SignStatus {
-    ipc::SignStatus {
-        order_ref: id.to_owned(),
-        status: ipc::SignPhase::Failed,
-        hint_code: None,
-        message: ipc::SignMessage {
-            id: e.code,
-            text: e.message,
-        },
-        signed_by: None,
-        qr_done: true,
-    }
-}
-
-fn message_for(shell: &Shell, id: &str, sv: &str, en: &str) -> ipc::SignMessage {
-    ipc::SignMessage {
-        id: id.to_owned(),
-        text: match shell.language() {
-            ipc::Language::Sv => sv.to_owned(),
-            ipc::Language::En => en.to_owned(),
-        },
-    }
-}
-
 fn emit(handle: &AppHandle, status: &ipc::SignStatus) {
     if let Err(e) = handle.emit(ipc::EVENT_SIGN_STATUS, status) {
         tracing::warn!(error = %e, "sign status not delivered");
@@ -677,5 +519,3 @@ pub fn provider_orders(
 fn anyhow_ipc(e: IpcError) -> anyhow::Error {
     anyhow::Error::new(e)
 }
-
-use tauri::Manager as _;

@@ -1,5 +1,5 @@
 //! The desktop's own words about the files it writes (receipt, copies, invoice figures, the
-//! problem report), as templates in Swedish and English (see `assistid_core::text`); rendered
+//! problem report), as templates in Swedish and English (see `assistid_app::core_types::text`); rendered
 //! in the UI's language, and listed in the UI's copy of the catalogs.
 
 use assistid_app::core_types::text::Template;

@@ -246,6 +246,18 @@ pub fn resolve(
     decision: &ResolveDecision,
     lang: Lang,
 ) -> anyhow::Result<SubmissionDetail> {
+    resolve_at(app, id, decision, lang, Utc::now())
+}
+
+/// [`resolve`] with the decision made at `now` (the recorded browser demo decides at a fixed
+/// instant).
+pub fn resolve_at(
+    app: &App,
+    id: &str,
+    decision: &ResolveDecision,
+    lang: Lang,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<SubmissionDetail> {
     let decision = match decision {
         ResolveDecision::Accepted { tx_id } => Decision::MarkAccepted {
             tx_id: tx_id.clone(),
@@ -258,7 +270,7 @@ pub fn resolve(
     tauri::async_runtime::block_on(app.decide_uncertain_via_relay(
         submission_id(id)?,
         decision,
-        Utc::now(),
+        now,
     ))?;
     detail(app, id, lang)
 }

@@ -1,5 +1,6 @@
-// Rough browser timing of the month grid with 40 assistants × 31 days × 3 shifts (DemoBackend
-// padded with ?demo-assistants=40). A measurement, not a test: no thresholds. Usage as for
+// Rough browser timing of the month grid. The DemoBackend now replays the real Rust demo's recorded
+// month and no longer pads it (?demo-assistants=40 is ignored): until a 40-assistant recording
+// exists this times the recorded month. A measurement, not a test: no thresholds. Usage as for
 // screenshots.mjs (playwright-core installed with --no-save, dist served on 127.0.0.1:4817).
 import { chromium } from 'playwright-core';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });

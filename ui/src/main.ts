@@ -6,21 +6,21 @@ import { DemoBackend } from './lib/backend/demo';
 import { createTauriBackend, insideTauri, tauriIpc } from './lib/backend/tauri';
 import { localToday } from './lib/dates';
 
-function chooseBackend(): Backend {
+/** The backend, and the day the screens show: the computer's, or the browser demo's recorded day. */
+function chooseBackend(): { backend: Backend; today: string } {
   // Inside the desktop app: the Rust back end over Tauri IPC.
   if (insideTauri(window)) {
     const { invoke, listen } = tauriIpc(window);
-    return createTauriBackend(invoke, listen);
+    // The only place the UI reads the clock: "today" is handed to everything else.
+    return { backend: createTauriBackend(invoke, listen), today: localToday(new Date()) };
   }
-  // In a plain browser (npm run dev) the DemoBackend stands in for Rust.
-  // `?demo-assistants=40` pads the demo month for the grid's performance check.
-  const padded = Number(new URLSearchParams(location.search).get('demo-assistants') ?? 0);
-  return new DemoBackend({ assistants: Number.isFinite(padded) ? padded : 0 });
+  // In a plain browser (npm run dev) the DemoBackend replays the real Rust demo's answers,
+  // recorded on one day: the screens show that day.
+  const demo = new DemoBackend();
+  return { backend: demo, today: demo.today };
 }
 
-const backend = chooseBackend();
-// The only place the UI reads the clock: "today" is handed to everything else.
-const today = localToday(new Date());
+const { backend, today } = chooseBackend();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -21,6 +21,7 @@
 pub mod answers;
 pub mod backup;
 pub mod bankid_service;
+pub mod calendar;
 pub mod certificates;
 pub mod deletion;
 pub mod demo;

@@ -7,6 +7,7 @@ mod bindings;
 mod boundary;
 mod config;
 mod demo_fk;
+mod fixtures;
 mod import;
 mod language;
 mod records;

@@ -115,7 +115,7 @@ impl std::fmt::Debug for StandIns {
     }
 }
 
-/// The month the app opens on for `today` (ui/src/lib/deadline.ts, `monthDueNext`): the
+/// The month the app opens on for `today` (app's `calendar::month_due_next`, asked by the UI through the `deadline` command): the
 /// previous month from the 6th, the one before until the 5th.
 pub fn month_due_next(today: chrono::NaiveDate) -> String {
     let back = if today.day() <= 5 { 2 } else { 1 };

@@ -35,7 +35,7 @@ const PASSWORD: &str = "en-mapp-två-program";
 const PERSONS: u32 = 2;
 const ASSISTANTS: u32 = 3;
 
-/// The month the app opens on (ui/src/lib/deadline.ts, `monthDueNext`): the one whose
+/// The month the app opens on (app's `calendar::month_due_next`, asked by the UI through the `deadline` command): the one whose
 /// deadline comes next, from today in Sweden.
 fn month_in_view() -> String {
     let today = Utc::now()

@@ -157,22 +157,24 @@ pub fn sign_reports(
     how: &Signing<'_>,
     tamper: impl Fn(Uuid, String) -> String,
 ) -> Result<Vec<Uuid>, KitError> {
+    if versions.is_empty() {
+        return Ok(Vec::new());
+    }
+    sign_by_assistants(store, versions, how, tamper)?;
+    sign_as_provider(store, versions, how)
+}
+
+/// The provider's half of [`sign_reports`]: the provider's signatory signs all of `versions`
+/// (one month's) in one batch. Returns the report ids, in the order given.
+pub fn sign_as_provider(
+    store: &Store,
+    versions: &[ReportVersion],
+    how: &Signing<'_>,
+) -> Result<Vec<Uuid>, KitError> {
     let Some(month) = versions.first().map(|v| v.month) else {
         return Ok(Vec::new());
     };
     let visible = STANDARD.encode(format!("Tidredovisning {month}"));
-    for version in versions {
-        let non_visible = STANDARD.encode(tamper(version.report_id, version.binding.clone()));
-        how.store(
-            store,
-            SignerRole::Assistant,
-            &[version.report_id],
-            version.assistant.digits(),
-            how.assistant_name,
-            &visible,
-            &non_visible,
-        )?;
-    }
     let ids: Vec<Uuid> = versions.iter().map(|v| v.report_id).collect();
     let batch: Vec<&str> = versions.iter().map(|v| v.binding.as_str()).collect();
     let batch = STANDARD.encode(batch.join(";"));
@@ -186,6 +188,31 @@ pub fn sign_reports(
         &batch,
     )?;
     Ok(ids)
+}
+
+/// The assistants' half of [`sign_reports`]: each assistant signs their report (the binding
+/// text as `tamper` returns it) and the provider does not, so the reports wait for the
+/// provider's signature.
+pub fn sign_by_assistants(
+    store: &Store,
+    versions: &[ReportVersion],
+    how: &Signing<'_>,
+    tamper: impl Fn(Uuid, String) -> String,
+) -> Result<(), KitError> {
+    for version in versions {
+        let visible = STANDARD.encode(format!("Tidredovisning {}", version.month));
+        let non_visible = STANDARD.encode(tamper(version.report_id, version.binding.clone()));
+        how.store(
+            store,
+            SignerRole::Assistant,
+            &[version.report_id],
+            version.assistant.digits(),
+            how.assistant_name,
+            &visible,
+            &non_visible,
+        )?;
+    }
+    Ok(())
 }
 
 /// Makes `root_der` a BankID root the demo folder `data_dir` trusts, as a demo run's fake

@@ -1,65 +1,34 @@
 /**
- * Swedish (EU) daylight-saving dates, used by the UI ONLY to decide whether to ask the user which
- * occurrence of an autumn time is meant, or to refuse a spring time that does not exist. The Rust
- * back end stays the authority for every computed duration.
- *
- * Summer time starts on the last Sunday of March (02:00 → 03:00) and ends on the last Sunday of
- * October (03:00 → 02:00), so 02:00–02:59 is skipped in spring and happens twice in autumn.
+ * The UI's view of the nights the clocks change. The RULES live in Rust: the back end answers
+ * `dstChanges(year)` (app's `calendar::dst_year`, from the tz database) with each change night
+ * and the wall-clock times it skips or repeats; this module only LOOKS UP a reading in that answer
+ * (to ask which occurrence of an autumn time is meant, or to refuse a spring time that does not
+ * exist) and words the sentence for a shift across a change. The Rust back end stays the
+ * authority for every computed duration.
  */
-import type { IsoDate, Occurrence } from './backend/types';
-import { isoDate } from './dates';
+import type { DstNight, IsoDate, LocalTimeClass } from './backend/types';
 
-/** Day of month of the last Sunday of `month` (1–12) in `year`. */
-export function lastSunday(year: number, month: number): number {
-  const last = new Date(Date.UTC(year, month, 0));
-  return last.getUTCDate() - last.getUTCDay();
+export type { DstNight, LocalTimeClass };
+
+/** `HH:MM` → minutes after midnight. */
+function minutesOf(hhmm: string): number {
+  const [h = '0', m = '0'] = hhmm.split(':');
+  return Number(h) * 60 + Number(m);
 }
 
-export interface DstChanges {
-  /** The spring night: clocks jump from 02:00 to 03:00. */
-  spring: IsoDate;
-  /** The autumn night: clocks go back from 03:00 to 02:00. */
-  autumn: IsoDate;
-}
-
-export function dstChanges(year: number): DstChanges {
-  return {
-    spring: isoDate(year, 3, lastSunday(year, 3)),
-    autumn: isoDate(year, 10, lastSunday(year, 10)),
-  };
-}
-
-export type LocalTimeClass = 'normal' | 'skipped' | 'repeated';
-
-const TWO = 120;
-const THREE = 180;
-
-/** Whether a wall-clock reading (minutes after midnight) exists once, never, or twice. */
-export function classifyLocal(date: IsoDate, minutes: number): LocalTimeClass {
-  if (minutes < TWO || minutes >= THREE) return 'normal';
-  const changes = dstChanges(Number(date.slice(0, 4)));
-  if (date === changes.spring) return 'skipped';
-  if (date === changes.autumn) return 'repeated';
-  return 'normal';
+/** The change night on `date` in Rust's answer, if any. */
+export function nightOn(nights: readonly DstNight[], date: IsoDate): DstNight | undefined {
+  return nights.find((n) => n.date === date);
 }
 
 /**
- * UTC offset in minutes (120 summer, 60 winter) of a wall-clock reading. For a repeated time the
- * occurrence decides (default: none given → null, the caller must ask). Null for a skipped time.
+ * Whether a wall-clock reading (minutes after midnight) exists once, never or twice, looked up
+ * in Rust's change nights (`nights` must cover the reading's year).
  */
-export function offsetMinutes(
-  date: IsoDate,
-  minutes: number,
-  occurrence: Occurrence | null = null,
-): number | null {
-  const { spring, autumn } = dstChanges(Number(date.slice(0, 4)));
-  const cls = classifyLocal(date, minutes);
-  if (cls === 'skipped') return null;
-  if (cls === 'repeated') return occurrence === null ? null : occurrence === 'first' ? 120 : 60;
-  if (date < spring || date > autumn) return 60;
-  if (date > spring && date < autumn) return 120;
-  if (date === spring) return minutes < TWO ? 60 : 120;
-  return minutes < TWO ? 120 : 60; // autumn day, outside the repeated hour
+export function classifyLocal(nights: readonly DstNight[], date: IsoDate, minutes: number): LocalTimeClass {
+  const night = nightOn(nights, date);
+  if (!night || minutes < minutesOf(night.from) || minutes >= minutesOf(night.to)) return 'normal';
+  return night.change === 'spring' ? 'skipped' : 'repeated';
 }
 
 /** What a shift across a clock change means for the invoice, as parameters for one sentence. */
@@ -103,19 +72,21 @@ export function clockTime(hhmm: string, lang: 'sv' | 'en'): string {
 /**
  * The parameters of the sentence that explains a shift across a clock change
  * (`month.dst_autumn_sentence` / `month.dst_spring_sentence`), or null when the shift's worked
- * time equals its clock time. `start`/`end` are local `YYYY-MM-DDTHH:MM[:SS]`.
+ * time equals its clock time. `start`/`end` are local `YYYY-MM-DDTHH:MM[:SS]`; `nights` is Rust's
+ * answer for the shift's year.
  */
 export function dstSentence(
   shift: { start: string; end: string; clock_minutes: number; real_minutes: number },
+  nights: readonly DstNight[],
   lang: 'sv' | 'en',
 ): DstSentence | null {
   if (shift.clock_minutes === shift.real_minutes) return null;
   const startDate = shift.start.slice(0, 10);
   const endDate = shift.end.slice(0, 10);
-  const { spring, autumn } = dstChanges(Number(startDate.slice(0, 4)));
-  const day = [startDate, endDate].find((d) => d === autumn || d === spring);
-  const change = day === spring ? 'spring' : 'autumn';
-  const date = day ?? endDate;
+  const night = nightOn(nights, startDate) ?? nightOn(nights, endDate);
+  // Rust says the worked time differs from the clock; without its night the words say autumn.
+  const change = night?.change ?? 'autumn';
+  const date = night?.date ?? endDate;
   const monthName = MONTH_NAMES[lang][Number(date.slice(5, 7)) - 1] ?? '?';
   return {
     change,

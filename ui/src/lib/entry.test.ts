@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseCell, parseRange, parseTime, placeRange, rangeText, type EntryError } from './entry';
 import { translate } from './i18n';
+import calendar from './backend/fixtures/calendar.json';
+import type { DstNight } from './dst';
+
+/** Rust's change nights of 2025–2027, as the real demo recorded them (fixtures/calendar.json). */
+const NIGHTS: DstNight[] = Object.values(calendar.dst_changes as Record<string, { nights: DstNight[] }>).flatMap(
+  (y) => y.nights,
+);
 
 const ok = <T>(r: { ok: true; value: T } | { ok: false; error: EntryError }): T => {
   if (!r.ok) throw new Error(`expected success, got ${r.error.code}`);
@@ -77,35 +84,35 @@ describe('entry parser', () => {
 
 describe('placing a range on a date', () => {
   it('puts an overnight end on the next day, also across a month end', () => {
-    const p = ok(placeRange(ok(parseRange('22-07')), '2026-10-31', 'aktiv'));
+    const p = ok(placeRange(ok(parseRange('22-07')), '2026-10-31', 'aktiv', NIGHTS));
     expect(p.start).toEqual({ date: '2026-10-31', minutes: 1320 });
     expect(p.end).toEqual({ date: '2026-11-01', minutes: 420 });
     expect(p.ambiguous).toEqual([]);
   });
 
   it('turns 24 into midnight of the next day', () => {
-    expect(ok(placeRange(ok(parseRange('16-24')), '2026-10-05', 'aktiv')).end).toEqual({ date: '2026-10-06', minutes: 0 });
+    expect(ok(placeRange(ok(parseRange('16-24')), '2026-10-05', 'aktiv', NIGHTS)).end).toEqual({ date: '2026-10-06', minutes: 0 });
   });
 
   it('asks about times in the repeated autumn hour instead of guessing', () => {
-    expect(ok(placeRange(ok(parseRange('2-6')), '2026-10-25', 'aktiv')).ambiguous).toEqual(['start']);
-    expect(ok(placeRange(ok(parseRange('22-2:30')), '2026-10-24', 'aktiv')).ambiguous).toEqual(['end']);
-    expect(ok(placeRange(ok(parseRange('22-07')), '2026-10-24', 'aktiv')).ambiguous, 'the DST night shift itself is clear').toEqual([]);
-    expect(ok(placeRange(ok(parseRange('2:15-2:45')), '2025-10-26', 'aktiv')).ambiguous).toEqual(['start', 'end']);
+    expect(ok(placeRange(ok(parseRange('2-6')), '2026-10-25', 'aktiv', NIGHTS)).ambiguous).toEqual(['start']);
+    expect(ok(placeRange(ok(parseRange('22-2:30')), '2026-10-24', 'aktiv', NIGHTS)).ambiguous).toEqual(['end']);
+    expect(ok(placeRange(ok(parseRange('22-07')), '2026-10-24', 'aktiv', NIGHTS)).ambiguous, 'the DST night shift itself is clear').toEqual([]);
+    expect(ok(placeRange(ok(parseRange('2:15-2:45')), '2025-10-26', 'aktiv', NIGHTS)).ambiguous).toEqual(['start', 'end']);
   });
 
   it('refuses a time in the skipped spring hour', () => {
-    const e = errorOf(placeRange(ok(parseRange('2:30-8')), '2026-03-29', 'aktiv'));
+    const e = errorOf(placeRange(ok(parseRange('2:30-8')), '2026-03-29', 'aktiv', NIGHTS));
     expect(e.code).toBe('skipped_time');
     expect(translate('sv', 'entry.error.skipped_time', e.params)).toBe(
       'Klockslaget 02:30 den 2026-03-29 finns inte: natten till sommartid hoppar klockan från 02:00 till 03:00.',
     );
-    expect(ok(placeRange(ok(parseRange('1-3')), '2026-03-29', 'aktiv')).ambiguous, '01:00 and 03:00 exist').toEqual([]);
+    expect(ok(placeRange(ok(parseRange('1-3')), '2026-03-29', 'aktiv', NIGHTS)).ambiguous, '01:00 and 03:00 exist').toEqual([]);
   });
 
   it('uses the typed kind or the default', () => {
-    expect(ok(placeRange(ok(parseRange('8-16')), '2026-10-05', 'vante')).kind).toBe('vante');
-    expect(ok(placeRange(ok(parseRange('8-16 b')), '2026-10-05', 'vante')).kind).toBe('beredskap');
+    expect(ok(placeRange(ok(parseRange('8-16')), '2026-10-05', 'vante', NIGHTS)).kind).toBe('vante');
+    expect(ok(placeRange(ok(parseRange('8-16 b')), '2026-10-05', 'vante', NIGHTS)).kind).toBe('beredskap');
   });
 
   it('shows cells compactly', () => {

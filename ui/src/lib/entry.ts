@@ -7,7 +7,7 @@
  */
 import type { IsoDate, TimeKind } from './backend/types';
 import { addDays } from './dates';
-import { classifyLocal } from './dst';
+import { classifyLocal, type DstNight } from './dst';
 
 export type EntryErrorCode =
   | 'empty'
@@ -117,8 +117,17 @@ export interface PlacedShift {
   ambiguous: ('start' | 'end')[];
 }
 
-/** Places a range on the day it starts; refuses times that do not exist (spring night). */
-export function placeRange(range: ParsedRange, date: IsoDate, defaultKind: TimeKind): Result<PlacedShift> {
+/**
+ * Places a range on the day it starts; refuses times that do not exist (spring night). `nights`
+ * is the back end's answer to `dstChanges` for the years the range touches: which times do not
+ * exist or happen twice is Rust's rule, looked up here, never re-derived.
+ */
+export function placeRange(
+  range: ParsedRange,
+  date: IsoDate,
+  defaultKind: TimeKind,
+  nights: readonly DstNight[],
+): Result<PlacedShift> {
   const start: LocalDateTime = { date, minutes: range.start };
   const end: LocalDateTime =
     range.end === 1440
@@ -129,7 +138,7 @@ export function placeRange(range: ParsedRange, date: IsoDate, defaultKind: TimeK
     ['start', start],
     ['end', end],
   ] as const) {
-    const cls = classifyLocal(t.date, t.minutes);
+    const cls = classifyLocal(nights, t.date, t.minutes);
     if (cls === 'skipped') return err('skipped_time', { time: clockText(t.minutes), date: t.date });
     if (cls === 'repeated') ambiguous.push(which);
   }

@@ -12,6 +12,13 @@ import {
   type GridLabels,
 } from './gridHtml';
 import { DemoBackend } from './backend/demo';
+import calendar from './backend/fixtures/calendar.json';
+import type { DstNight } from './dst';
+
+/** Rust's change nights of 2026 as the real demo recorded them. */
+const NIGHTS: DstNight[] = (calendar.dst_changes as Record<string, { nights: DstNight[] }>)['2026']?.nights ?? [];
+/** Åsa Öberg-Lind in the recorded Rust demo; Lena Ström works the night into the autumn change for her. */
+const ASA = '197503231115';
 import type { MonthGridData } from './backend/types';
 
 const labels: GridLabels = {
@@ -70,9 +77,9 @@ describe('month grid rows as HTML', () => {
   });
 
   it('gives every cell its id, position and label, and marks the autumn night', async () => {
-    const model = buildGridModel(await new DemoBackend().monthGrid('2026-10', '194005122389'));
-    const maria = model.columns.findIndex((c) => c.name === 'Maria Nilsson');
-    const r = 23; // 24 October: Maria's night shift into the autumn night
+    const model = buildGridModel(await new DemoBackend().monthGrid('2026-10', ASA), NIGHTS);
+    const maria = model.columns.findIndex((c) => c.name === 'Lena Ström');
+    const r = 23; // 24 October: Lena's night shift into the autumn night
     const row = model.rows[r];
     if (!row) throw new Error('24 October is in the month');
     const html = gridRowHtml(row, r, model.columns, labels);
@@ -83,9 +90,9 @@ describe('month grid rows as HTML', () => {
     expect(td?.dataset.r).toBe(String(r));
     expect(td?.dataset.c).toBe(String(maria));
     expect(td?.tabIndex, 'every cell can take focus for keyboard use').toBe(0);
-    expect(td?.firstChild?.textContent).toBe('22–07 B');
+    expect(td?.firstChild?.textContent).toBe('22–07 V');
     expect(td?.querySelector('.dst-note')?.textContent).toBe('+1 h, vintertid');
-    expect(td?.getAttribute('aria-label')).toBe('Maria Nilsson, 2026-10-24: 22–07 B, +1 h, vintertid');
+    expect(td?.getAttribute('aria-label')).toBe('Lena Ström, 2026-10-24: 22–07 V, +1 h, vintertid');
     const night = model.rows[24];
     if (!night) throw new Error('25 October is in the month');
     expect(gridRowHtml(night, 24, model.columns, labels), 'the day header says it is the autumn night').toContain(
@@ -95,8 +102,8 @@ describe('month grid rows as HTML', () => {
 
   it('gives the same string for the same row, so an unchanged row is not replaced', async () => {
     const backend = new DemoBackend();
-    const a = buildGridModel(await backend.monthGrid('2026-10', '194005122389'));
-    const b = buildGridModel(await backend.monthGrid('2026-10', '194005122389'));
+    const a = buildGridModel(await backend.monthGrid('2026-10', ASA), NIGHTS);
+    const b = buildGridModel(await backend.monthGrid('2026-10', ASA), NIGHTS);
     const rowA = a.rows[5];
     const rowB = b.rows[5];
     if (!rowA || !rowB) throw new Error('6 October is in the month');
@@ -104,7 +111,7 @@ describe('month grid rows as HTML', () => {
   });
 
   it('renders only the columns in the window, between two spacers, each with its column index', async () => {
-    const model = buildGridModel(await new DemoBackend().monthGrid('2026-10', '194005122389'));
+    const model = buildGridModel(await new DemoBackend().monthGrid('2026-10', ASA), NIGHTS);
     const row = model.rows[5];
     if (!row) throw new Error('6 October is in the month');
     const table = document.createElement('table');

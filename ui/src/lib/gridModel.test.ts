@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { MonthGridData, ShiftRecord } from './backend/types';
 import { buildGridModel } from './gridModel';
 import { DemoBackend } from './backend/demo';
+import calendar from './backend/fixtures/calendar.json';
+import type { DstNight } from './dst';
+
+/** Rust's change nights of 2026 as the real demo recorded them. */
+const NIGHTS: DstNight[] = (calendar.dst_changes as Record<string, { nights: DstNight[] }>)['2026']?.nights ?? [];
+/** Åsa Öberg-Lind in the recorded Rust demo; Lena Ström works the night into the autumn change for her. */
+const ASA = '197503231115';
 
 function syntheticMonth(assistants: number, shiftsPerCell: number): MonthGridData {
   const cols = Array.from({ length: assistants }, (_, i) => ({ id: String(199001010000 + i), name: `Assistent ${i + 1}` }));
@@ -56,23 +63,22 @@ describe('month grid view model', () => {
     expect(large.steps / small.steps, 'twice the assistants, about twice the work').toBeLessThan(2.1);
   });
 
-  it('shows the demo month with the DST night and the overlap error where they are', async () => {
+  it("shows the recorded Rust demo month with Rust's DST night where it is", async () => {
     const backend = new DemoBackend();
-    const m = buildGridModel(await backend.monthGrid('2026-10', '194005122389'));
-    const maria = m.columns.findIndex((c) => c.name === 'Maria Nilsson');
+    const m = buildGridModel(await backend.monthGrid('2026-10', ASA), NIGHTS);
+    const maria = m.columns.findIndex((c) => c.name === 'Lena Ström');
     const oct24 = m.rows[23];
-    expect(oct24?.cells[maria]?.text).toBe('22–07 B');
+    expect(oct24?.cells[maria]?.text).toBe('22–07 V');
     expect(oct24?.cells[maria]?.dstNote).toBe('+1 h, vintertid');
-    expect(m.rows[24]?.dst, '25 October is the autumn night').toBe('autumn');
-    const johan = m.columns.findIndex((c) => c.name === 'Johan Ek');
-    expect(m.rows[13]?.cells[johan]?.errors.map((e) => e.code)).toEqual(['overlap_same_assistant']);
+    expect(m.rows[24]?.dst, '25 October is the autumn night, as Rust says').toBe('autumn');
+    expect(buildGridModel(await backend.monthGrid('2026-10', ASA)).rows[24]?.dst, 'without Rust\'s nights nothing is marked').toBeNull();
     const mariaTotals = m.totals[maria];
     expect(mariaTotals?.dstNotes).toEqual(['25/10: +1 h, vintertid']);
     expect(
       mariaTotals?.dstShifts.map((s) => [s.start.local, s.end.local]),
       'the shift across the autumn night is kept whole for the one-sentence explanation',
     ).toEqual([['2026-10-24T22:00:00', '2026-10-25T07:00:00']]);
-    const b = mariaTotals?.byKind.beredskap;
+    const b = mariaTotals?.byKind.vante;
     expect((b?.real_minutes ?? 0) - (b?.clock_minutes ?? 0), 'one hour more worked than the clock shows').toBe(60);
   });
 });

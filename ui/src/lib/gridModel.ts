@@ -7,7 +7,7 @@
 import type { Id12, IsoDate, Issue, MonthGridData, ShiftRecord, TimeKind } from './backend/types';
 import { TIME_KINDS } from './backend/types';
 import { daysInMonth, isoDate, splitMonth, weekdayMonFirst } from './dates';
-import { dstChanges } from './dst';
+import { nightOn, type DstNight } from './dst';
 import { parseLocalDateTime, rangeText } from './entry';
 
 export interface GridCell {
@@ -58,11 +58,11 @@ export interface GridModel {
 
 const key = (date: IsoDate, assistant: Id12) => `${date}|${assistant}`;
 
-export function buildGridModel(data: MonthGridData): GridModel {
+/** `nights`: the back end's change nights of the month's year (`dstChanges`), to mark their days. */
+export function buildGridModel(data: MonthGridData, nights: readonly DstNight[] = []): GridModel {
   let steps = 0;
   const { year, month } = splitMonth(data.month);
   const days = daysInMonth(data.month);
-  const changes = dstChanges(year);
 
   const byCell = new Map<string, ShiftRecord[]>();
   /** Shifts across a clock change, per assistant (same pass). */
@@ -132,7 +132,7 @@ export function buildGridModel(data: MonthGridData): GridModel {
       date,
       weekday,
       weekend: weekday >= 5,
-      dst: date === changes.spring ? 'spring' : date === changes.autumn ? 'autumn' : null,
+      dst: nightOn(nights, date)?.change ?? null,
       cells,
     });
   }

@@ -31,29 +31,3 @@ describe('signing over the phone: the number the coordinator calls', () => {
     expect(signerPhone('assistant', withPhone?.id ?? '', null), 'without the register no number is guessed').toBeNull();
   });
 });
-
-describe('DemoBackend phone orders', () => {
-  async function phoneOrder(b: DemoBackend) {
-    const report = (await b.monthOverview('2026-10')).reports.find((r) => r.report_id && !r.signed_by_assistant_at && r.error_count === 0);
-    const order = await b.startSigning(report?.report_id ?? '', 'assistant', 'user');
-    const seen: string[] = [];
-    await b.onSignStatus(order.order_ref, (s) => seen.push(`${s.status}:${s.message.id}:${s.qr_done}`));
-    await new Promise((r) => setTimeout(r, 0));
-    return { order, seen };
-  }
-
-  it('starts a phone order without a QR code and says who called', async () => {
-    const { order, seen } = await phoneOrder(new DemoBackend());
-    expect(order.call_initiator, 'the dialog shows the phone view for this order').toBe('user');
-    expect(seen[0]?.endsWith(':true'), 'a phone order has no QR code to show').toBe(true);
-  });
-
-  it('ends the order when the signer says no call is going on', async () => {
-    const b = new DemoBackend();
-    const { order, seen } = await phoneOrder(b);
-    await b.simulateBankIdApp(order.order_ref, 'decline_call');
-    expect(seen.at(-1), 'the coordinator is told the signer denied the call; nothing is signed').toContain(
-      'failed:ASSISTID-PHONE-DECLINED',
-    );
-  });
-});

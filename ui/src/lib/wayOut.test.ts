@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixHref, fixerKey, formatRequestTime, needsCard, normalizeTxId, txIdProblem, verdictTone, waitingForNextRun } from './wayOut';
-import { DemoBackend } from './backend/demo';
+import { fixHref, fixerKey, formatRequestTime, needsCard, verdictTone, waitingForNextRun } from './wayOut';
 import { sv } from './i18n/sv';
-
-describe('a typed tx-id', () => {
-  it('is accepted in the form FK issues, whatever the case and the spaces around it', () => {
-    expect(txIdProblem(' 4A8DB4B8-BC29-4406-901C-3F69298CABE3 ')).toBeNull();
-    expect(normalizeTxId(' 4A8DB4B8-BC29-4406-901C-3F69298CABE3 ')).toBe('4a8db4b8-bc29-4406-901c-3f69298cabe3');
-  });
-
-  it('says what is wrong: empty, a character that is not in a tx-id, or the wrong groups', () => {
-    expect(txIdProblem('  ')).toBe('wayout.txid_empty');
-    expect(txIdProblem('kvitto 12')).toBe('wayout.txid_bad_char');
-    expect(txIdProblem('4a8db4b8bc294406901c3f69298cabe3')).toBe('wayout.txid_bad_groups');
-    expect(txIdProblem('4a8db4b8-bc29-4406-901c-3f69298cabe')).toBe('wayout.txid_bad_groups');
-  });
-});
 
 describe('the submission card', () => {
   it('is shown for every state that needs a decision or an explanation, and no other', () => {
@@ -56,20 +41,5 @@ describe('the time of the request', () => {
       `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:07`,
     );
     expect(formatRequestTime('not a time')).toBe('not a time');
-  });
-});
-
-describe('"Skicka igen"', () => {
-  it('leaves the submission waiting for the next run of its month, which the Skicka button counts', async () => {
-    const backend = new DemoBackend();
-    const before = (await backend.submissionQueue()).items;
-    const uncertain = before.find((i) => i.state === 'uncertain');
-    if (!uncertain) throw new Error('the demo has an uncertain submission');
-    expect(waitingForNextRun(before, uncertain.month)).toEqual([]);
-    await backend.resolveSubmission(uncertain.submission_id, { kind: 'resend' });
-    const after = (await backend.submissionQueue()).items;
-    const waiting = waitingForNextRun(after, uncertain.month);
-    expect(waiting.map((i) => i.submission_id), 'queued again, for this month only').toEqual([uncertain.submission_id]);
-    expect(waitingForNextRun(after, '2026-09')).toEqual([]);
   });
 });

@@ -1,27 +1,10 @@
 /**
  * A way out of every submission state (issue 21): the pure logic of the submission card and of
- * "Kontrollera en fil". The back end checks everything again (assistid_app::answers); this only
- * lets the card say what is wrong before anything is sent.
+ * "Kontrollera en fil": how the card shows what the back end (assistid_app::answers) answered.
+ * A typed tx-id is checked by the back end alone.
  */
 import type { MessageKey } from './i18n';
 import type { Fixer } from './backend/types';
-
-/** FK's tx-id form: a UUID, five groups of 8-4-4-4-12 hexadecimal characters. */
-const TX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Why a typed tx-id is not one FK issues, as a message key; `null` when it is. */
-export function txIdProblem(typed: string): MessageKey | null {
-  const text = typed.trim();
-  if (text === '') return 'wayout.txid_empty';
-  if (/[^0-9a-f-]/i.test(text)) return 'wayout.txid_bad_char';
-  if (!TX_ID.test(text)) return 'wayout.txid_bad_groups';
-  return null;
-}
-
-/** The tx-id as stored: trimmed, lowercase. */
-export function normalizeTxId(typed: string): string {
-  return typed.trim().toLowerCase();
-}
 
 /** The label of who fixes a problem. */
 export function fixerKey(fixer: Fixer): MessageKey {

@@ -1,6 +1,7 @@
 /**
  * The UI's whole view of its back end. Two implementations:
- *  - `DemoBackend` (./demo.ts): in-memory, browser-only stand-in for UI development and tests;
+ *  - `DemoBackend` (./demo.ts): browser-only, replays the answers the real Rust demo gave
+ *    (./fixtures, recorded by src-tauri's spec test `fixtures`), for UI development and tests;
  *  - the Tauri one (to come): each method is one `invoke('<snake_case_name>', args)` of a Tauri
  *    command that delegates to the `app` crate; subscriptions use Tauri events (`listen`).
  *
@@ -44,6 +45,9 @@ import type {
   SubmissionDetail,
   RelaySettings,
   SupportContact,
+  Deadline,
+  DstYear,
+  IsoDate,
 } from './types';
 
 /** Stops a subscription (Tauri's `UnlistenFn`). */
@@ -157,6 +161,12 @@ export interface Backend {
   enrolRelay(address: string, code: string, caFile: ImportFile | null): Promise<RelaySettings>;
   /** "Sluta skicka via leverantören": back to sending with the folder's own FK certificate. */
   leaveRelay(): Promise<RelaySettings>;
+
+  // ---- the calendar (issue 19: the rules are Rust's; the UI only shows the answers)
+  /** The nights the clocks change in `year`, with the wall-clock times each skips or repeats. */
+  dstChanges(year: number): Promise<DstYear>;
+  /** FK's deadline for `month` seen on `today`; with `month` null, for the month due next. */
+  deadline(month: Month | null, today: IsoDate): Promise<Deadline>;
 
   // ---- settings
   settings(): Promise<Settings>;

@@ -94,6 +94,8 @@ export function createTauriBackend(invoke: Invoke, listen: Listen): Backend & Ex
     leaveRelay: () => call<Gen.RelaySettings>('leave_relay'),
     supportContact: () => call<Gen.SupportContact>('support_contact', {}),
     setSupportContact: (contact) => call<Gen.SupportContact>('set_support_contact', { contact }),
+    dstChanges: (year) => call<Gen.DstYear>('dst_changes', { year }),
+    deadline: (month, today) => call<Gen.Deadline>('deadline', { month, today }),
     settings: () => call<Gen.Settings>('settings'),
     setEnvironment: (environment) => call<Gen.Settings>('set_environment', { environment }),
     setLanguage: (language) => call<Gen.Settings>('set_language', { language }),

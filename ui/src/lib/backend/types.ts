@@ -49,3 +49,6 @@ export function isIpcError(e: unknown): e is IpcError {
     typeof (e as IpcError).message === 'string'
   );
 }
+
+// Calendar (issue 19: asked of Rust, never derived here).
+export type { ClockChange, Deadline, DeadlineUrgency, DstNight, DstYear, LocalTimeClass } from './generated/ipc';

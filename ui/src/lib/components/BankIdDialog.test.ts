@@ -4,6 +4,8 @@ import { flushSync, mount, tick, unmount } from 'svelte';
 import BankIdDialog from './BankIdDialog.svelte';
 import type { Backend } from '../backend/backend';
 import type { CallInitiator, SignOrder, SignStatus } from '../backend/types';
+import { DemoBackend } from '../backend/demo';
+import flows from '../backend/fixtures/flows.json';
 
 // happy-dom's <dialog> may lack showModal; the dialog only needs it to open.
 if (!('showModal' in HTMLDialogElement.prototype) || typeof HTMLDialogElement.prototype.showModal !== 'function') {
@@ -109,5 +111,52 @@ describe('the signing dialog: "Signera via telefonsamtal"', () => {
     button('Avbryt')?.click();
     await new Promise((r) => setTimeout(r, 0));
     expect(backend.cancelSigning, 'the coordinator can cancel the phone order').toHaveBeenCalledWith('o1');
+  });
+});
+
+describe('the signing dialog against the recorded Rust signing flows', () => {
+  /** The recorded flow for `call` (src-tauri/tests/spec/fixtures/signing_flow.rs). */
+  const recorded = (call: CallInitiator | null) => {
+    const f = flows.signing.find((x) => x.call_initiator === call);
+    if (!f) throw new Error(`the recording has a ${call ?? 'QR'} signing flow`);
+    return f;
+  };
+  const message = () => document.querySelector('.message')?.textContent ?? '';
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("plays a phone order's recorded BankID statuses, without a QR code, until it is signed", async () => {
+    const f = recorded('user');
+    const backend = new DemoBackend({ eventIntervalMs: 5 });
+    const signOrder = await backend.startSigning(f.report_id, 'provider', 'user');
+    const seen: string[] = [];
+    await backend.onSignStatus(signOrder.order_ref, (s) => seen.push(s.message.id));
+    await show({ backend, order: signOrder, demo: true, signerPhone: null, onretry: () => {}, onclose: () => {} });
+    expect(document.querySelector('.qr'), 'a phone order has no QR code').toBeNull();
+    expect(message(), 'the first status the desktop shows for a phone order').toContain('Skickar ordern till BankID-appen');
+    expect(document.querySelector('[data-testid=phone-call]')?.textContent, 'the dialog says who called').toContain(signOrder.signer_name);
+    button('Godkänn')?.click();
+    await wait(60);
+    flushSync();
+    expect(seen, 'the statuses as the desktop emitted them, in order').toEqual(f.flow.statuses.sv.map((s) => s.message.id));
+    expect(seen, 'the signer is asked to confirm the call').toContain('ASSISTID-PHONE-CONFIRM');
+    expect(message(), 'and the dialog ends signed').toContain(signOrder.signer_name);
+    expect(document.querySelector('.message')?.classList.contains('complete')).toBe(true);
+    const report = (await backend.monthOverview('2026-10')).reports.find((r) => r.report_id === f.report_id);
+    expect(report?.signed_by_provider_at, "the overview shows the provider's signature, as Rust did after it").not.toBeNull();
+  });
+
+  it('shows the recorded QR code for a QR order and refuses a simulated action that was not recorded', async () => {
+    const f = recorded(null);
+    const backend = new DemoBackend({ eventIntervalMs: 5 });
+    const signOrder = await backend.startSigning(f.report_id, 'provider');
+    await show({ backend, order: signOrder, demo: true, signerPhone: null, onretry: () => {}, onclose: () => {} });
+    await wait(10);
+    flushSync();
+    expect(document.querySelector('.qr svg'), "the QR code Rust drew").not.toBeNull();
+    expect(message()).toContain(f.flow.statuses.sv[0]?.message.text ?? '?');
+    button('Avbryt i appen')?.click();
+    await wait(10);
+    flushSync();
+    expect(document.querySelector('[role="alert"]')?.textContent, 'only what was recorded').toContain('spelades inte in');
   });
 });

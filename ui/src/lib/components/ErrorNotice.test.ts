@@ -4,7 +4,6 @@ import { flushSync, mount, unmount } from 'svelte';
 import ErrorNotice from './ErrorNotice.svelte';
 import SupportContactSettings from './SupportContactSettings.svelte';
 import { locale } from '../i18n/locale.svelte';
-import { DemoBackend } from '../backend/demo';
 
 let shown: ReturnType<typeof mount> | null = null;
 afterEach(() => {
@@ -41,26 +40,5 @@ describe('an error on screen', () => {
     locale.lang = 'en';
     flushSync();
     expect(document.body.textContent).toContain('Upptaget just nu');
-  });
-});
-
-describe("Settings → the vendor's support", () => {
-  it('shows the stored contact, saves a change and names a mistyped field', async () => {
-    const backend = new DemoBackend();
-    shown = mount(SupportContactSettings, { target: document.body, props: { backend } });
-    await new Promise((r) => setTimeout(r, 0));
-    flushSync();
-    const described = () => document.querySelector('[data-testid=support-described]')?.textContent ?? '';
-    expect(described()).toContain('Assistid Demo AB (demoleverantör)');
-    const email = document.querySelector<HTMLInputElement>('input[name=support-email]');
-    expect(email, 'an e-mail field').not.toBeNull();
-    email!.value = 'support.example.se';
-    email!.dispatchEvent(new Event('input', { bubbles: true }));
-    flushSync();
-    document.querySelector<HTMLFormElement>('[data-testid=support-contact] form')!.requestSubmit();
-    await new Promise((r) => setTimeout(r, 0));
-    flushSync();
-    expect(email!.getAttribute('aria-invalid'), 'the mistyped field is marked').toBe('true');
-    expect(document.body.textContent).toContain('support.example.se');
   });
 });

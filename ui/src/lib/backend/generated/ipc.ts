@@ -2036,6 +2036,85 @@ web: string | null,
  */
 described: string, };
 
+/**
+ * Which way the clocks go on a change night.
+ */
+export type ClockChange = "spring" | "autumn";
+
+/**
+ * One night the clocks change, with the wall-clock times that night skips or repeats.
+ */
+export type DstNight = { 
+/**
+ * The day of the change, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * Spring (skipped hour) or autumn (repeated hour).
+ */
+change: ClockChange, 
+/**
+ * First affected wall-clock time, `HH:MM` (inclusive).
+ */
+from: string, 
+/**
+ * End of the affected times, `HH:MM` (exclusive).
+ */
+to: string, 
+/**
+ * UTC offset in minutes at the start of the day.
+ */
+offset_before: number, 
+/**
+ * UTC offset in minutes at the end of the day.
+ */
+offset_after: number, };
+
+/**
+ * The change nights of one year, in date order.
+ */
+export type DstYear = { 
+/**
+ * The year asked about.
+ */
+year: number, 
+/**
+ * Its change nights (two in Sweden today; none in a year without summer time).
+ */
+nights: Array<DstNight>, };
+
+/**
+ * Whether a wall-clock reading exists once, never (skipped in spring) or twice (repeated in
+ * autumn, so the user must say which).
+ */
+export type LocalTimeClass = "normal" | "skipped" | "repeated";
+
+/**
+ * How loudly a deadline should be shown.
+ */
+export type DeadlineUrgency = "calm" | "soon" | "urgent" | "passed";
+
+/**
+ * FK's deadline for a month as seen on a given day.
+ */
+export type Deadline = { 
+/**
+ * The report month, `YYYY-MM`.
+ */
+month: string, 
+/**
+ * The last day FK must have the month's reports, `YYYY-MM-DD`.
+ */
+deadline: string, 
+/**
+ * Days from today to the deadline: 0 on the day itself, negative once passed.
+ */
+days_left: number, 
+/**
+ * How loudly to show the countdown.
+ */
+urgency: DeadlineUrgency, };
+
 /** The Tauri commands the shell registers (`invoke` names). */
 export const COMMANDS = [
   'month_overview',
@@ -2107,6 +2186,9 @@ export const COMMANDS = [
   'check_report_file',
   'support_contact',
   'set_support_contact',
+  'dst_changes',
+  'classify_local',
+  'deadline',
 ] as const;
 
 /** One registered command name. */
