@@ -100,7 +100,7 @@ fn ipc_call_initiator(options: &SigningOptions) -> Option<ipc::CallInitiator> {
 }
 
 fn signing_error(e: assistid_app::signing::SigningError, language: ipc::Language) -> IpcError {
-    e.ipc_error(language.into()).into()
+    e.ipc_error(language.into())
 }
 
 impl SigningDesk {

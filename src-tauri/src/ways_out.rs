@@ -293,13 +293,13 @@ pub fn write_diagnostics(
         dir.clone(),
     ] {
         assistid_app::owner_only::tighten_dir(&d).map_err(|e| {
-            IpcError::from(assistid_app::IpcError::told(
+            IpcError::told(
                 "internal",
                 &crate::texts::FOLDER_NOT_MADE
                     .with("path", d.display().to_string())
                     .with("reason", e.to_string()),
                 lang,
-            ))
+            )
         })?;
     }
     let now = Utc::now();
