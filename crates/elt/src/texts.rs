@@ -56,12 +56,12 @@ pub mod templates {
             "Försäkringskassan answered something unexpected (HTTP {http_status}, {problem}). It is \
              unclear whether the report was received; do not send it again until you have \
              checked with Försäkringskassan.");
-        /// HTTP 503.
+        /// HTTP 503, or 429 (FK's pacing).
         SERVICE_UNAVAILABLE = ("elt_service_unavailable",
-            "Försäkringskassans tjänst är tillfälligt otillgänglig (HTTP 503). Rapporten togs inte \
-             emot och skickas igen automatiskt.",
-            "Försäkringskassan's service is temporarily unavailable (HTTP 503). The report was not \
-             received and will be sent again automatically.");
+            "Försäkringskassans tjänst är tillfälligt otillgänglig eller ber oss vänta (HTTP 503 \
+             eller 429). Rapporten togs inte emot och skickas igen automatiskt.",
+            "Försäkringskassan's service is temporarily unavailable or asks us to wait (HTTP 503 \
+             or 429). The report was not received and will be sent again automatically.");
         /// No connection.
         UNREACHABLE = ("elt_unreachable",
             "Det gick inte att nå Försäkringskassan ({reason}). Kontrollera internetanslutningen, \

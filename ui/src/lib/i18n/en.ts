@@ -4,7 +4,7 @@ import type { MessageKey } from './sv';
 export const en: Record<MessageKey, string> = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — nothing is sent to Försäkringskassan',
-  'demo.desktop_only': 'This works only in the desktop app. The browser demo shows what Assistid\'s real demo answers, but changes, imports, signs and sends nothing.',
+  'demo.desktop_only': 'This works only in the desktop app. The browser demo only plays back what Assistid\'s real demo answered when it was recorded (a few signatures, one send and one import), and this was not recorded.',
   'demo.not_recorded': 'The browser demo shows only the demo months September–November 2026. Open the desktop app to see other months.',
   'demo.not_recorded_choice': 'The browser demo can only play back what Assistid\'s real demo answered when it was recorded, and this choice was not recorded. Open the desktop app to try it.',
   'app.test_banner': "TEST — Försäkringskassan's and BankID's test services: nothing here counts for real; everything is done again in production",

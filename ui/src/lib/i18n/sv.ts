@@ -2,7 +2,7 @@
 export const sv = {
   'app.name': 'Assistid',
   'app.demo_banner': 'DEMO — ingenting skickas till Försäkringskassan',
-  'demo.desktop_only': 'Det här går bara i skrivbordsappen. Webbläsardemon visar det som Assistids riktiga demo svarar, men ändrar, importerar, skriver under och skickar ingenting.',
+  'demo.desktop_only': 'Det här går bara i skrivbordsappen. Webbläsardemon spelar bara upp det som Assistids riktiga demo svarade när den spelades in (några underskrifter, en sändning och en import), och det här spelades inte in.',
   'demo.not_recorded': 'Webbläsardemon visar bara demomånaderna september–november 2026. Öppna skrivbordsappen för att se andra månader.',
   'demo.not_recorded_choice': 'Webbläsardemon kan bara spela upp det som Assistids riktiga demo svarade när den spelades in, och det här valet spelades inte in. Öppna skrivbordsappen för att prova det.',
   'app.test_banner': "TEST — Försäkringskassans och BankID:s testmiljöer: ingenting här gäller på riktigt, allt ska göras igen i produktionsmiljön",
