@@ -31,6 +31,7 @@ pub mod going_live;
 pub mod history;
 pub mod import;
 pub mod import_session;
+pub mod invalid;
 pub mod invoice;
 pub mod order_plan;
 pub mod overview;
@@ -75,6 +76,7 @@ pub fn text_catalogs() -> Vec<(
 )> {
     vec![
         ("error", error::CATALOG),
+        ("invalid", invalid::CATALOG),
         ("shifts", shifts::CATALOG),
         ("import", import::CATALOG),
         ("import_session", import_session::CATALOG),

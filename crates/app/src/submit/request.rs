@@ -68,10 +68,8 @@ impl App {
             )));
         }
         // The stored hash and binding must still describe the stored bytes.
-        let hash = report_hash(&version.document).map_err(|e| AppError::Invalid {
-            field: "rapportdokument".to_owned(),
-            message: e.to_string(),
-        })?;
+        let hash =
+            report_hash(&version.document).map_err(|e| AppError::invalid("rapportdokument", e))?;
         if hash != version.sha256 || version.binding != format!("{},{hash}", version.report_id) {
             return Ok(Err(not_ready(
                 "document_changed",
