@@ -722,7 +722,10 @@ impl App {
                             .fail_submission_before_sending(
                                 id,
                                 problem.code,
-                                (&problem.reason, None),
+                                (
+                                    &problem.reason,
+                                    Some(&crate::stored_text::stored(&problem.text)),
+                                ),
                                 now,
                             )
                             .map_err(AppError::from)?;
@@ -903,10 +906,8 @@ impl App {
             _ => {
                 return Ok(Err(super::not_ready(
                     "relay_environment",
-                    format!(
-                        "miljön {} skickas inte via leverantören (bara test och produktion)",
-                        submission.environment
-                    ),
+                    super::request::templates::RELAY_ENVIRONMENT
+                        .with("environment", &submission.environment),
                 )));
             }
         };
@@ -917,7 +918,7 @@ impl App {
         else {
             return Ok(Err(super::not_ready(
                 "not_found",
-                "rapportversionen finns inte",
+                super::request::templates::VERSION_NOT_FOUND.text(),
             )));
         };
         let request = match self.signed_request(&version, environment)? {
@@ -927,7 +928,7 @@ impl App {
         if super::sha2_digest::digest(&request.report) != submission.document_sha256 {
             return Ok(Err(super::not_ready(
                 "report_changed",
-                "rapportens byte är inte de som köades; granska månaden igen",
+                super::request::templates::RELAY_REPORT_CHANGED.text(),
             )));
         }
         Ok(Ok(request))
