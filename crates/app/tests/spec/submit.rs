@@ -988,4 +988,17 @@ fn a_report_stopped_before_sending_keeps_its_reasons_code_and_reads_in_english()
         Some("inskickningen gäller miljön demo"),
         "and in Swedish exactly as stored"
     );
+    let label_in = |lang| {
+        app.submissions_in(Some(month()), lang)
+            .expect("the queue")
+            .into_iter()
+            .find(|v| v.id == ids[0].get())
+            .expect("listed")
+            .state_label
+    };
+    assert_eq!(
+        (label_in(Lang::Sv), label_in(Lang::En)),
+        ("stoppad (inställningar)", "stopped (settings)"),
+        "the state's label follows the language too, Swedish as it always was"
+    );
 }
