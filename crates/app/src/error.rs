@@ -590,9 +590,16 @@ impl IpcError {
         )
     }
 
-    /// A value from the UI that is not what the command expects (`invalid_input`).
-    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
-        IpcError::coded("invalid_input", format!("{field}: {message}"))
+    /// A value from the UI that is not what the command expects (`invalid_input`): `field`
+    /// (its label translated when it is one of [`crate::invalid::templates`]'s) and what is
+    /// wrong (a template's text, or a plain value), told in Swedish with the message's code
+    /// and parameters (the UI renders it in its language).
+    pub fn invalid(field: &str, message: impl Into<assistid_core::text::Param>) -> Self {
+        IpcError::told(
+            "invalid_input",
+            &crate::invalid::refusal(field, message),
+            Lang::Sv,
+        )
     }
 
     /// A signing failure as the UI is told it, without going through `anyhow`: a refusal keeps

@@ -210,6 +210,52 @@ pub mod templates {
         "the diagnostics report could not be saved in {path}: {error}; choose a folder you can \
          write in",
     );
+    /// Field: a certificate file.
+    pub static FIELD_CERTIFICATE_FILE: Template = Template::new(
+        "field_certificate_file",
+        "certifikatfil",
+        "certificate file",
+    );
+    /// Field: a backup.
+    pub static FIELD_BACKUP: Template = Template::new("field_backup", "säkerhetskopia", "backup");
+    /// Field: a report.
+    pub static FIELD_REPORT: Template = Template::new("field_report", "rapport", "report");
+    /// Field: the relay's CA file.
+    pub static FIELD_RELAY_CA_FILE: Template = Template::new(
+        "field_relay_ca_file",
+        "relayns CA-fil",
+        "the relay's CA file",
+    );
+    /// A file from the UI that did not arrive whole.
+    pub static FILE_INCOMPLETE_UPLOAD: Template = Template::new(
+        "file_incomplete_upload",
+        "filen kom inte fram hel; välj den igen",
+        "the file did not arrive whole; choose it again",
+    );
+    /// The relay's CA file is not PEM.
+    pub static RELAY_CA_FILE_NOT_PEM: Template = Template::new(
+        "relay_ca_file_not_pem",
+        "{file} är ingen PEM-fil; be leverantören om relayns ca.pem",
+        "{file} is not a PEM file; ask the vendor for the relay's ca.pem",
+    );
+    /// A file to open that Assistid did not write.
+    pub static NOT_AN_EXPORT: Template = Template::new(
+        "not_an_export",
+        "bara filer som Assistid själv har sparat under exports kan öppnas härifrån",
+        "only files Assistid itself has saved under exports can be opened from here",
+    );
+    /// Not a report id.
+    pub static NOT_A_REPORT_ID: Template = Template::new(
+        "not_a_report_id",
+        "{value} är inget rapport-id",
+        "{value} is not a report id",
+    );
+    /// Not a submission id.
+    pub static NOT_A_SUBMISSION_ID: Template = Template::new(
+        "not_a_submission_id",
+        "{value} är inget inskicknings-id",
+        "{value} is not a submission id",
+    );
     /// A BankID environment that does not exist.
     pub static NO_SUCH_BANKID_ENVIRONMENT: Template = Template::new(
         "no_such_bankid_environment",
@@ -409,6 +455,15 @@ pub static CATALOG: &[&Template] = &[
     &templates::NOT_A_PERIOD_LENGTH,
     &templates::FILE_EXISTS,
     &templates::DIAGNOSTICS_NOT_SAVED,
+    &templates::FIELD_CERTIFICATE_FILE,
+    &templates::FIELD_BACKUP,
+    &templates::FIELD_REPORT,
+    &templates::FIELD_RELAY_CA_FILE,
+    &templates::FILE_INCOMPLETE_UPLOAD,
+    &templates::RELAY_CA_FILE_NOT_PEM,
+    &templates::NOT_AN_EXPORT,
+    &templates::NOT_A_REPORT_ID,
+    &templates::NOT_A_SUBMISSION_ID,
     &templates::NO_SUCH_BANKID_ENVIRONMENT,
     &templates::NOT_A_TX_ID,
     &templates::TX_ID_EMPTY,

@@ -185,3 +185,43 @@ fn a_report_that_does_not_exist_cannot_be_signed_in_either_language() {
     }
     assert_eq!(sv.params, en.params, "the report id is the same parameter");
 }
+
+#[test]
+fn a_file_from_the_ui_that_did_not_arrive_whole_is_told_with_codes_the_ui_renders_again() {
+    use assistid_app::invalid::{refusal, templates};
+    let ipc = IpcError::invalid("fil", templates::FILE_INCOMPLETE_UPLOAD.text());
+    assert_eq!(
+        ipc.message, "fil: filen kom inte fram hel; välj den igen",
+        "the shell's Swedish is the message it always was"
+    );
+    assert_eq!(
+        (
+            ipc.code.as_str(),
+            ipc.message_code.as_str(),
+            ipc.params.get("field@code").map(String::as_str),
+            ipc.params.get("message@code").map(String::as_str),
+        ),
+        (
+            "invalid_input",
+            "invalid_field",
+            Some("field_file"),
+            Some("file_incomplete_upload")
+        ),
+        "the UI gets the codes to render it in its own language"
+    );
+    let en = IpcError::told(
+        "invalid_input",
+        &refusal("fil", templates::FILE_INCOMPLETE_UPLOAD.text()),
+        Lang::En,
+    );
+    assert_eq!(
+        en.message,
+        "file: the file did not arrive whole; choose it again"
+    );
+    let unknown = IpcError::invalid("--sheet", "anges bara för Excel-filer (.xlsx)");
+    assert_eq!(
+        unknown.params.get("field").map(String::as_str),
+        Some("--sheet"),
+        "a label that is no template (an option, a setting) stays as it is"
+    );
+}
