@@ -105,7 +105,10 @@ pub async fn restore(
     recovery_key: String,
 ) -> Result<ipc::RestoreResult, IpcError> {
     let bytes = file.bytes().ok_or_else(|| {
-        IpcError::invalid("säkerhetskopia", "filen kom inte fram hel; välj den igen")
+        IpcError::invalid(
+            "säkerhetskopia",
+            assistid_app::invalid::templates::FILE_INCOMPLETE_UPLOAD.text(),
+        )
     })?;
     if let Some(busy) = desks.busy() {
         return Err(busy);

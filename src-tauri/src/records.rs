@@ -198,7 +198,7 @@ pub fn export_to_open(data_dir: &Path, path: &str) -> Result<PathBuf, IpcError> 
     let not_ours = || {
         IpcError::invalid(
             "fil",
-            "bara filer som Assistid själv har sparat under exports kan öppnas härifrån",
+            assistid_app::invalid::templates::NOT_AN_EXPORT.text(),
         )
     };
     let exports = data_dir.join("exports");

@@ -51,15 +51,16 @@ pub fn enrol(
         None => None,
         Some(file) => {
             let bytes = file.bytes().ok_or_else(|| {
-                IpcError::invalid("relayns CA-fil", "filen kom inte fram hel; välj den igen")
+                IpcError::invalid(
+                    "relayns CA-fil",
+                    assistid_app::invalid::templates::FILE_INCOMPLETE_UPLOAD.text(),
+                )
             })?;
             Some(String::from_utf8(bytes).map_err(|_| {
                 IpcError::invalid(
                     "relayns CA-fil",
-                    format!(
-                        "{} är ingen PEM-fil; be leverantören om relayns ca.pem",
-                        file.file_name
-                    ),
+                    assistid_app::invalid::templates::RELAY_CA_FILE_NOT_PEM
+                        .with("file", &file.file_name),
                 )
             })?)
         }

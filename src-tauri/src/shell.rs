@@ -337,7 +337,10 @@ impl Shell {
         let pem = match &choice {
             ipc::TrustChoice::SystemRoots => None,
             ipc::TrustChoice::CaFile { file } => Some(file.bytes().ok_or_else(|| {
-                IpcError::invalid("CA-fil", "filen kom inte fram hel; välj den igen")
+                IpcError::invalid(
+                    "CA-fil",
+                    assistid_app::invalid::templates::FILE_INCOMPLETE_UPLOAD.text(),
+                )
             })?),
         };
         self.run(move |app| {
@@ -693,7 +696,10 @@ pub fn certificate_bytes(file: Option<&ipc::ImportFile>) -> Result<(String, Vec<
         ..Default::default()
     })?;
     let bytes = file.bytes().ok_or_else(|| {
-        IpcError::invalid("certifikatfil", "filen kom inte fram hel; välj den igen")
+        IpcError::invalid(
+            "certifikatfil",
+            assistid_app::invalid::templates::FILE_INCOMPLETE_UPLOAD.text(),
+        )
     })?;
     Ok((file.file_name.clone(), bytes))
 }
@@ -701,8 +707,12 @@ pub fn certificate_bytes(file: Option<&ipc::ImportFile>) -> Result<(String, Vec<
 /// The bytes of a file chosen in the webview, if one was.
 fn file_bytes(file: Option<&ipc::ImportFile>, what: &str) -> Result<Option<Vec<u8>>, IpcError> {
     file.map(|f| {
-        f.bytes()
-            .ok_or_else(|| IpcError::invalid(what, "filen kom inte fram hel; välj den igen"))
+        f.bytes().ok_or_else(|| {
+            IpcError::invalid(
+                what,
+                assistid_app::invalid::templates::FILE_INCOMPLETE_UPLOAD.text(),
+            )
+        })
     })
     .transpose()
 }

@@ -482,7 +482,12 @@ pub fn prepare(
     role: ipc::SignerRole,
 ) -> anyhow::Result<Vec<PreparedOrder>> {
     let id = uuid::Uuid::parse_str(report_id)
-        .map_err(|_| IpcError::invalid("rapport", format!("{report_id} är inget rapport-id")))
+        .map_err(|_| {
+            IpcError::invalid(
+                "rapport",
+                assistid_app::invalid::templates::NOT_A_REPORT_ID.with("value", report_id),
+            )
+        })
         .map_err(anyhow_ipc)?;
     let now = Utc::now();
     match role {

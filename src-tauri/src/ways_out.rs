@@ -178,9 +178,12 @@ pub struct FileCheck {
 }
 
 fn submission_id(text: &str) -> Result<SubmissionId, IpcError> {
-    text.parse::<i64>()
-        .map(SubmissionId::new)
-        .map_err(|_| IpcError::invalid("inskickning", format!("{text} är inget inskicknings-id")))
+    text.parse::<i64>().map(SubmissionId::new).map_err(|_| {
+        IpcError::invalid(
+            "inskickning",
+            assistid_app::invalid::templates::NOT_A_SUBMISSION_ID.with("value", text),
+        )
+    })
 }
 
 fn advice(a: &assistid_app::answers::AnswerAdvice) -> AnswerAdvice {
@@ -316,9 +319,12 @@ pub fn write_diagnostics(
 
 /// "Kontrollera en fil": the file the user chose in the webview (name and bytes).
 pub fn check_file(app: &App, file: &ipc::ImportFile) -> anyhow::Result<FileCheck> {
-    let bytes = file
-        .bytes()
-        .ok_or_else(|| IpcError::invalid("fil", "filen kom inte fram hel; välj den igen"))?;
+    let bytes = file.bytes().ok_or_else(|| {
+        IpcError::invalid(
+            "fil",
+            assistid_app::invalid::templates::FILE_INCOMPLETE_UPLOAD.text(),
+        )
+    })?;
     let c = app.check_report_file(&bytes)?;
     Ok(FileCheck {
         verdict: c.verdict.code().to_owned(),

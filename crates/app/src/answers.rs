@@ -970,38 +970,42 @@ fn read_schema_message(text: &str) -> Option<SchemaReading> {
 /// lowercase. Spaces around it are ignored; anything else wrong is named.
 pub fn parse_tx_id(text: &str) -> Result<String, AppError> {
     let typed = text.trim();
-    let problem = |what: String| {
-        Err(AppError::invalid(
+    use crate::invalid::templates as t;
+    let problem = |what: assistid_core::text::Text| {
+        Err(AppError::invalid_with(
             "tx-id",
-            format!(
-                "{what} Ett tx-id från Försäkringskassan är 36 tecken: siffror 0–9 och \
-                 bokstäver a–f i fem grupper med bindestreck, 8-4-4-4-12, till exempel \
-                 4a8db4b8-bc29-4406-901c-3f69298cabe3."
-            ),
+            t::NOT_A_TX_ID.with("what", what),
         ))
     };
     if typed.is_empty() {
-        return problem("Inget tx-id är ifyllt.".to_owned());
+        return problem(t::TX_ID_EMPTY.text());
     }
     if let Some(bad) = typed
         .chars()
         .find(|c| !(c.is_ascii_hexdigit() || *c == '-'))
     {
-        return problem(format!(
-            "\"{typed}\" innehåller tecknet \"{bad}\", som inte finns i ett tx-id."
-        ));
+        return problem(
+            t::TX_ID_BAD_CHARACTER
+                .with("value", typed)
+                .with("character", bad.to_string()),
+        );
     }
     let groups: Vec<usize> = typed.split('-').map(str::len).collect();
     if groups != [8, 4, 4, 4, 12] {
         let count = typed.chars().count();
-        return problem(format!(
-            "\"{typed}\" har {count} tecken i grupperna {} i stället för 8-4-4-4-12.",
-            groups
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("-")
-        ));
+        return problem(
+            t::TX_ID_BAD_GROUPS
+                .with("value", typed)
+                .with("count", count)
+                .with(
+                    "groups",
+                    groups
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("-"),
+                ),
+        );
     }
     Ok(typed.to_ascii_lowercase())
 }

@@ -169,17 +169,17 @@ impl App {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         if keep == 0 {
-            return Err(AppError::invalid(
+            return Err(AppError::invalid_with(
                 "antal säkerhetskopior",
-                "minst en säkerhetskopia måste sparas",
+                crate::invalid::templates::KEEP_AT_LEAST_ONE_BACKUP.text(),
             )
             .into());
         }
         let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
         let text = folder.to_str().ok_or_else(|| {
-            AppError::invalid(
+            AppError::invalid_with(
                 "mapp för säkerhetskopior",
-                "mappens namn innehåller tecken som inte kan sparas; välj en annan mapp",
+                crate::invalid::templates::FOLDER_NAME_UNSTORABLE.text(),
             )
         })?;
         crate::owner_only::create_dir_all(&folder).with_context(|| {

@@ -476,12 +476,10 @@ impl App {
                 continue;
             };
             let info: StoredInfo = serde_json::from_str(&json).map_err(|_| {
-                AppError::invalid(
+                AppError::invalid_with(
                     "certifikat",
-                    format!(
-                        "beskrivningen av {} går inte att läsa; lägg in filen igen",
-                        purpose.label_sv()
-                    ),
+                    crate::invalid::templates::CERTIFICATE_DESCRIPTION_UNREADABLE
+                        .with("purpose", purpose.label_sv()),
                 )
             })?;
             let in_keychain = self
@@ -504,12 +502,10 @@ impl App {
             return Ok(None);
         };
         let bytes = STANDARD.decode(text.as_bytes()).map_err(|_| {
-            AppError::invalid(
+            AppError::invalid_with(
                 "certifikat",
-                format!(
-                    "{} i databasen går inte att läsa; lägg in filen igen",
-                    purpose.label_sv()
-                ),
+                crate::invalid::templates::CERTIFICATE_UNREADABLE
+                    .with("purpose", purpose.label_sv()),
             )
         })?;
         Ok(Some(bytes))

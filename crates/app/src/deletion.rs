@@ -282,7 +282,7 @@ fn confirmation_message(target: &Target, plan: &DeletionPlan) -> String {
 impl App {
     fn person_target(&self, personnummer: &str, now: DateTime<Utc>) -> anyhow::Result<Target> {
         let pnr = Personnummer::parse(personnummer, local_today(now))
-            .map_err(|e| AppError::invalid("personnummer", e))?;
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?;
         let stored = self
             .store()
             .person_by_personnummer(&pnr)
@@ -302,7 +302,7 @@ impl App {
 
     fn assistant_target(&self, identity: &str, now: DateTime<Utc>) -> anyhow::Result<Target> {
         let id = IdentityNumber::parse(identity, local_today(now))
-            .map_err(|e| AppError::invalid("personnummer", e))?;
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?;
         let stored = self
             .store()
             .assistant_by_identity(&id)

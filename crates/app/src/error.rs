@@ -107,6 +107,15 @@ impl AppError {
         }
     }
 
+    /// The data has problems that block the operation (`data_problems`), told as a text.
+    pub fn data_problems(text: Text) -> Self {
+        AppError::Told {
+            code: "data_problems",
+            text,
+            data_problem: true,
+        }
+    }
+
     /// A value the user gave is not valid (`invalid_input`), told as a text.
     pub fn invalid_text(text: Text) -> Self {
         AppError::Told {
@@ -175,11 +184,21 @@ impl AppError {
         )
     }
 
+    /// A value the user gave is not valid (`invalid_input`): `field` (a Swedish label, told in
+    /// the UI's language when it is one of [`crate::invalid::templates`]'s) and what is wrong,
+    /// told as it is (Swedish). Prefer [`AppError::invalid_with`] with a template.
     pub(crate) fn invalid(field: &str, message: impl ToString) -> Self {
-        AppError::Invalid {
-            field: field.to_owned(),
-            message: message.to_string(),
-        }
+        AppError::invalid_with(field, message.to_string())
+    }
+
+    /// A value the user gave is not valid (`invalid_input`): `field` and what is wrong (a
+    /// [`Text`] from a template, or a plain value), rendered in the UI's language; `Display`
+    /// is `{field}: {message}` in Swedish.
+    pub(crate) fn invalid_with(
+        field: &str,
+        message: impl Into<assistid_core::text::Param>,
+    ) -> Self {
+        AppError::invalid_text(crate::invalid::refusal(field, message))
     }
 }
 
@@ -377,6 +396,129 @@ pub mod templates {
         "personen {person} finns inte i registret",
         "the person {person} is not in the register",
     );
+
+    /// An own BankID root outside the test environment.
+    pub static USER_ROOT_TEST_ONLY: Template = Template::new(
+        "user_root_test_only",
+        "Ett eget rotcertifikat för BankID kan bara anges när datamappen arbetar i \
+         testmiljön; den här datamappen arbetar i {environment}. I produktionsmiljön godtas \
+         bara BankID:s eget rotcertifikat, som följer med programmet. Ingenting \
+         ändrades.",
+        "An own root certificate for BankID can only be given when the data folder works in \
+         the test environment; this data folder works in {environment}. In the production \
+         environment only BankID's own root certificate, which comes with the program, is \
+         accepted. Nothing was changed.",
+    );
+    /// The folder's environment is not chosen.
+    pub static ENVIRONMENT_NOT_CHOSEN: Template = Template::new(
+        "environment_not_chosen",
+        "Välj först om den här datamappen arbetar mot Försäkringskassans testmiljö eller \
+         produktionsmiljö (Inställningar i Assistid-appen, eller assistid environment set \
+         test|prod). BankID används alltid i samma miljö som Försäkringskassan.",
+        "First choose whether this data folder works with Försäkringskassan's test \
+         environment or production environment (Settings in the Assistid app, or assistid \
+         environment set test|prod). BankID is always used in the same environment as \
+         Försäkringskassan.",
+    );
+    /// BankID's connection is of another environment than the folder's.
+    pub static BANKID_OTHER_ENVIRONMENT: Template = Template::new(
+        "bankid_other_environment",
+        "Den här datamappen arbetar i {folder}, men BankID-anslutningen gäller {connection}. \
+         Ingenting skrevs under; börja om underskriften.",
+        "This data folder works in {folder}, but the BankID connection is for {connection}. \
+         Nothing was signed; start the signing again.",
+    );
+    /// The demo's BankID is not running.
+    pub static DEMO_BANKID_NOT_STARTED: Template = Template::new(
+        "demo_bankid_not_started",
+        "Demoläget skriver under med demons egen BankID, som startas av demon. \
+         Använd assistid sign i demomappen eller underskriften i Assistid-appen.",
+        "The demo signs with the demo's own BankID, which the demo starts. Use assistid sign \
+         in the demo folder or the signing in the Assistid app.",
+    );
+    /// The demo's BankID in a folder with real data.
+    pub static DEMO_BANKID_IN_REAL_FOLDER: Template = Template::new(
+        "demo_bankid_in_real_folder",
+        "Demons BankID kan inte användas i en datamapp med riktiga uppgifter: en \
+         underskrift därifrån godtas aldrig av Försäkringskassan. Skriv under med BankID \
+         (testmiljön eller produktionsmiljön, som datamappen är inställd på).",
+        "The demo's BankID cannot be used in a data folder with real data: a signature from \
+         it is never accepted by Försäkringskassan. Sign with BankID (the test environment or \
+         the production environment, as the data folder is set).",
+    );
+    /// The simulated BankID app outside the demo.
+    pub static SIMULATED_BANKID_OUTSIDE_DEMO: Template = Template::new(
+        "simulated_bankid_outside_demo",
+        "Den simulerade BankID-appen finns bara i demoläget. Här skriver den som ska \
+         skriva under i sin egen BankID-app.",
+        "The simulated BankID app exists only in the demo. Here the one who signs signs in \
+         their own BankID app.",
+    );
+    /// An order prepared in another environment than the connection's.
+    pub static ORDER_OTHER_ENVIRONMENT: Template = Template::new(
+        "order_other_environment",
+        "Underskriften förbereddes i {order}, men BankID-anslutningen gäller {connection}. \
+         Ingenting skrevs under; börja om underskriften.",
+        "The signing was prepared in {order}, but the BankID connection is for {connection}. \
+         Nothing was signed; start the signing again.",
+    );
+    /// A signature made in another environment than the folder's.
+    pub static SIGNATURE_OTHER_ENVIRONMENT: Template = Template::new(
+        "signature_other_environment",
+        "Underskriften gjordes i {signed}, men datamappen arbetar nu i {folder}; den \
+         sparades inte. Skriv under igen i {folder}.",
+        "The signature was made in {signed}, but the data folder now works in {folder}; it \
+         was not saved. Sign again in {folder}.",
+    );
+    /// The demo's FK in a folder with real data.
+    pub static DEMO_FK_IN_REAL_FOLDER: Template = Template::new(
+        "demo_fk_in_real_folder",
+        "Demons Försäkringskassa (demo-FK) kan inte användas i en datamapp med riktiga \
+         uppgifter: ingenting som skickas dit når Försäkringskassan. Skicka till \
+         Försäkringskassans testmiljö eller produktionsmiljö, som datamappen är \
+         inställd på.",
+        "The demo's Försäkringskassa (demo FK) cannot be used in a data folder with real \
+         data: nothing sent there reaches Försäkringskassan. Send to Försäkringskassan's test \
+         environment or production environment, as the data folder is set.",
+    );
+    /// The demo's FK is not running.
+    pub static DEMO_FK_NOT_STARTED: Template = Template::new(
+        "demo_fk_not_started",
+        "Demoläget skickar till demons egen Försäkringskassa (demo-FK), som startas av \
+         demon: använd assistid submit i demomappen eller Skicka i Assistid-appen.",
+        "The demo sends to the demo's own Försäkringskassa (demo FK), which the demo starts: \
+         use assistid submit in the demo folder or Send in the Assistid app.",
+    );
+    /// Demo data to the vendor's relay.
+    pub static DEMO_DATA_TO_RELAY: Template = Template::new(
+        "demo_data_to_relay",
+        "Demodata kan inte skickas via leverantören. Använd en datamapp med \
+         riktiga uppgifter.",
+        "Demo data cannot be sent through the vendor. Use a data folder with real data.",
+    );
+    /// An import file with errors.
+    pub static IMPORT_HAS_ERRORS: Template = Template::new(
+        "import_has_errors",
+        "filen har {count} fel; ingenting importerades. Rätta raderna (se listan) eller \
+         importera bara de giltiga raderna med --skip-invalid.",
+        "the file has {count} errors; nothing was imported. Correct the rows (see the list) or \
+         import only the valid rows with --skip-invalid.",
+    );
+    /// An import file without valid shifts.
+    pub static IMPORT_NO_VALID_SHIFTS: Template = Template::new(
+        "import_no_valid_shifts",
+        "filen innehåller inga giltiga pass att importera",
+        "the file contains no valid shifts to import",
+    );
+    /// The import file changed after the preview.
+    pub static IMPORT_FILE_CHANGED: Template = Template::new(
+        "import_file_changed",
+        "Filen är inte längre densamma som förhandsgranskades (den har ändrats \
+         sedan dess); ingenting importerades. Förhandsgranska filen igen och \
+         importera den sedan.",
+        "The file is no longer the one that was previewed (it has changed since); nothing was \
+         imported. Preview the file again and then import it.",
+    );
 }
 
 /// Every template of the app layer's errors.
@@ -405,6 +547,20 @@ pub static CATALOG: &[&Template] = &[
     &templates::NO_CLIENT_CERT_PASSWORD,
     &templates::BACKUP_NOT_SET_UP,
     &templates::PERSON_NOT_IN_REGISTER,
+    &templates::USER_ROOT_TEST_ONLY,
+    &templates::ENVIRONMENT_NOT_CHOSEN,
+    &templates::BANKID_OTHER_ENVIRONMENT,
+    &templates::DEMO_BANKID_NOT_STARTED,
+    &templates::DEMO_BANKID_IN_REAL_FOLDER,
+    &templates::SIMULATED_BANKID_OUTSIDE_DEMO,
+    &templates::ORDER_OTHER_ENVIRONMENT,
+    &templates::SIGNATURE_OTHER_ENVIRONMENT,
+    &templates::DEMO_FK_IN_REAL_FOLDER,
+    &templates::DEMO_FK_NOT_STARTED,
+    &templates::DEMO_DATA_TO_RELAY,
+    &templates::IMPORT_HAS_ERRORS,
+    &templates::IMPORT_NO_VALID_SHIFTS,
+    &templates::IMPORT_FILE_CHANGED,
 ];
 
 impl std::fmt::Display for IpcError {
@@ -434,9 +590,16 @@ impl IpcError {
         )
     }
 
-    /// A value from the UI that is not what the command expects (`invalid_input`).
-    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
-        IpcError::coded("invalid_input", format!("{field}: {message}"))
+    /// A value from the UI that is not what the command expects (`invalid_input`): `field`
+    /// (its label translated when it is one of [`crate::invalid::templates`]'s) and what is
+    /// wrong (a template's text, or a plain value), told in Swedish with the message's code
+    /// and parameters (the UI renders it in its language).
+    pub fn invalid(field: &str, message: impl Into<assistid_core::text::Param>) -> Self {
+        IpcError::told(
+            "invalid_input",
+            &crate::invalid::refusal(field, message),
+            Lang::Sv,
+        )
     }
 
     /// A signing failure as the UI is told it, without going through `anyhow`: a refusal keeps

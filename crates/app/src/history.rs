@@ -80,7 +80,7 @@ pub struct HistorySubmission {
     pub environment: String,
     /// Where it stands (serialized as the state's code).
     pub state: crate::views::SubmissionState,
-    /// The state in Swedish.
+    /// The state for people, in the language the view was made in (Swedish by default).
     pub state_label: &'static str,
     /// FK's tx-id once accepted.
     pub tx_id: Option<String>,
@@ -246,7 +246,7 @@ impl App {
                         id: s.id.get(),
                         environment: s.environment.clone(),
                         state: s.state.into(),
-                        state_label: s.state.label_sv(),
+                        state_label: crate::submit::state_label_in(s.state, lang),
                         tx_id: s.tx_id.clone(),
                         fk_message: s.fk_message.clone(),
                         error_code: s.last_error_code.clone(),

@@ -184,7 +184,7 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// The SHA-256 (lowercase hex) of the file as it was previewed
     /// (`ImportPreview::source.sha256`). The commit hashes the bytes it reads and, when they
-    /// differ, stores nothing ([`AppError::ImportFileChanged`]). `None` when the commit is its
+    /// differ, stores nothing (`import_file_changed`). `None` when the commit is its
     /// own preview (the CLI without `--sha256`): what is stored is then what was read.
     pub previewed_sha256: Option<String>,
 }
@@ -209,7 +209,11 @@ fn format_for(path: &Path, sheet: Option<String>) -> anyhow::Result<ImportFormat
         (ImportFormat::Xlsx { .. }, sheet) => ImportFormat::Xlsx { sheet },
         (other, None) => other,
         (_, Some(_)) => {
-            return Err(AppError::invalid("--sheet", "anges bara för Excel-filer (.xlsx)").into());
+            return Err(AppError::invalid_with(
+                "--sheet",
+                crate::invalid::templates::SHEET_ONLY_FOR_EXCEL.text(),
+            )
+            .into());
         }
     })
 }
@@ -220,18 +224,20 @@ fn open(path: &Path) -> anyhow::Result<File> {
     if let Ok(meta) = std::fs::metadata(path)
         && !meta.is_file()
     {
-        return Err(AppError::invalid(
+        return Err(AppError::invalid_with(
             "fil",
-            format!(
-                "{} är ingen vanlig fil (utan t.ex. en mapp, en enhet eller en namngiven pipe): \
-                 välj själva CSV- eller Excel-filen",
-                path.display()
-            ),
+            crate::invalid::templates::NOT_A_REGULAR_FILE.with("path", path.display().to_string()),
         )
         .into());
     }
     File::open(path).map_err(|e| {
-        AppError::invalid("fil", format!("{} kan inte öppnas: {e}", path.display())).into()
+        AppError::invalid_with(
+            "fil",
+            crate::invalid::templates::FILE_CANNOT_BE_OPENED
+                .with("path", path.display().to_string())
+                .with("error", e.to_string()),
+        )
+        .into()
     })
 }
 
@@ -314,19 +320,14 @@ pub static CATALOG: &[&assistid_core::text::Template] = &[
 fn refuse_commit(report: &ImportReport, options: &ImportOptions) -> Result<(), AppError> {
     let errors = report.error_count();
     if errors > 0 && !options.skip_invalid {
-        return Err(AppError::DataProblems {
-            count: errors as usize,
-            message: format!(
-                "filen har {errors} fel; ingenting importerades. Rätta raderna (se listan) eller \
-                 importera bara de giltiga raderna med --skip-invalid."
-            ),
-        });
+        return Err(AppError::data_problems(
+            crate::error::templates::IMPORT_HAS_ERRORS.with("count", errors),
+        ));
     }
     if report.preview.counts.shifts == 0 {
-        return Err(AppError::DataProblems {
-            count: 0,
-            message: "filen innehåller inga giltiga pass att importera".into(),
-        });
+        return Err(AppError::data_problems(
+            crate::error::templates::IMPORT_NO_VALID_SHIFTS.text(),
+        ));
     }
     Ok(())
 }
@@ -348,14 +349,11 @@ fn batch_id_of(previewed_hash: &str) -> String {
 /// Refuses bytes that are not the previewed file's (checked before the transaction commits).
 fn refuse_changed_file(read_sha256: &str, options: &ImportOptions) -> Result<(), AppError> {
     match options.previewed_sha256.as_deref() {
-        Some(previewed) if !previewed.eq_ignore_ascii_case(read_sha256) => {
-            Err(AppError::ImportFileChanged {
-                message: "Filen är inte längre densamma som förhandsgranskades (den har ändrats \
-                          sedan dess); ingenting importerades. Förhandsgranska filen igen och \
-                          importera den sedan."
-                    .to_owned(),
-            })
-        }
+        Some(previewed) if !previewed.eq_ignore_ascii_case(read_sha256) => Err(AppError::Told {
+            code: "import_file_changed",
+            text: crate::error::templates::IMPORT_FILE_CHANGED.text(),
+            data_problem: true,
+        }),
         _ => Ok(()),
     }
 }
@@ -719,7 +717,7 @@ impl App {
 
     /// Previews, then — when there are no errors, or `skip_invalid` is set — stores every valid
     /// shift in one transaction. With errors and without `skip_invalid` nothing is stored and
-    /// the error is [`AppError::DataProblems`].
+    /// the error is `data_problems` ([`AppError::data_problems`]).
     ///
     /// A file of a month's size is read on a second thread while the caller's thread inserts its
     /// shifts inside the transaction, so reading, checking and storing overlap; the transaction

@@ -220,13 +220,11 @@ impl App {
             InvoiceFormat::Csv => joined_csv(&figures),
             InvoiceFormat::Pdf => {
                 let [one] = figures.as_slice() else {
-                    return Err(AppError::invalid(
+                    return Err(AppError::invalid_with(
                         "--person",
-                        format!(
-                            "underlaget som PDF gäller en person; ange vilken ({} personer har \
-                             tidredovisningar för {month}), eller ange en mapp för en fil per person",
-                            figures.len()
-                        ),
+                        crate::invalid::templates::PDF_FOR_ONE_PERSON
+                            .with("count", figures.len())
+                            .with("month", month.to_string()),
                     )
                     .into());
                 };

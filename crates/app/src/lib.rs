@@ -31,6 +31,7 @@ pub mod going_live;
 pub mod history;
 pub mod import;
 pub mod import_session;
+pub mod invalid;
 pub mod invoice;
 pub mod order_plan;
 pub mod overview;
@@ -75,12 +76,15 @@ pub fn text_catalogs() -> Vec<(
 )> {
     vec![
         ("error", error::CATALOG),
+        ("invalid", invalid::CATALOG),
         ("shifts", shifts::CATALOG),
         ("import", import::CATALOG),
         ("import_session", import_session::CATALOG),
         ("register", register::CATALOG),
         ("going_live", going_live::CATALOG),
         ("submit", submit::CATALOG),
+        ("submit::not_ready", submit::NOT_READY_CATALOG),
+        ("submit::states", submit::STATE_CATALOG),
         ("send_run", send_run::CATALOG),
         ("order_plan", order_plan::CATALOG),
         ("support_contact", support_contact::CATALOG),

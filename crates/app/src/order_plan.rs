@@ -93,7 +93,7 @@ impl App {
         match named {
             Some(text) => {
                 let wanted = Personnummer::parse(text, now.date_naive())
-                    .map_err(|e| AppError::invalid("firmatecknare", e))?;
+                    .map_err(|e| AppError::invalid_with("firmatecknare", e.text()))?;
                 let masked = wanted.masked();
                 all.into_iter()
                     .find(|s| s.personnummer == wanted)

@@ -281,7 +281,7 @@ struct Subjects {
 impl App {
     fn subjects(&self, personnummer: &str, now: DateTime<Utc>) -> anyhow::Result<Subjects> {
         let id = IdentityNumber::parse(personnummer, local_today(now))
-            .map_err(|e| AppError::invalid("personnummer", e))?;
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?;
         let store = self.store();
         let person = match Personnummer::from_digits(id.digits()) {
             Ok(pnr) => store.person_by_personnummer(&pnr).map_err(AppError::from)?,

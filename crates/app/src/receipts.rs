@@ -263,10 +263,8 @@ fn unique_offset(date: chrono::NaiveDate, minutes: u16) -> Option<i32> {
 
 /// Rows read back from a stored document (for versions that are no longer the review's).
 fn document_rows(version: &ReportVersion) -> anyhow::Result<Vec<CopyRow>> {
-    let parsed = parse_report(&version.document).map_err(|e| AppError::Invalid {
-        field: "rapportdokument".to_owned(),
-        message: e.to_string(),
-    })?;
+    let parsed =
+        parse_report(&version.document).map_err(|e| AppError::invalid("rapportdokument", e))?;
     let month = version.month;
     Ok(parsed
         .rows
@@ -353,13 +351,14 @@ pub(crate) fn create_export_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// Parses a personnummer the user typed, with a Swedish message naming the field.
 pub(crate) fn parse_person(text: &str, now: DateTime<Utc>) -> Result<Personnummer, AppError> {
-    Personnummer::parse(text, local_today(now)).map_err(|e| AppError::invalid("personnummer", e))
+    Personnummer::parse(text, local_today(now))
+        .map_err(|e| AppError::invalid_with("personnummer", e.text()))
 }
 
 /// Parses an assistant's identity number the user typed.
 pub(crate) fn parse_assistant(text: &str, now: DateTime<Utc>) -> Result<IdentityNumber, AppError> {
     IdentityNumber::parse(text, local_today(now))
-        .map_err(|e| AppError::invalid("assistentens personnummer", e))
+        .map_err(|e| AppError::invalid_with("assistentens personnummer", e.text()))
 }
 
 fn receipt_error(e: assistid_receipt::ReceiptError) -> anyhow::Error {
@@ -598,12 +597,16 @@ impl App {
             submissions.push(submission);
         }
         let Some(month) = submissions.first().map(|s| s.month) else {
-            return Err(AppError::invalid("inskickningar", "ange minst en inskickning").into());
+            return Err(AppError::invalid_with(
+                "inskickningar",
+                crate::invalid::templates::AT_LEAST_ONE_SUBMISSION.text(),
+            )
+            .into());
         };
         if submissions.iter().any(|s| s.month != month) {
-            return Err(AppError::invalid(
+            return Err(AppError::invalid_with(
                 "inskickningar",
-                "ett kvitto gäller en månad; inskickningarna hör till olika månader",
+                crate::invalid::templates::RECEIPT_ONE_MONTH.text(),
             )
             .into());
         }

@@ -142,8 +142,8 @@ impl App {
         input: &ProviderInput,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Saved> {
-        let org =
-            OrgNumber::parse(&input.org_number).map_err(|e| invalid("organisationsnummer", e))?;
+        let org = OrgNumber::parse(&input.org_number)
+            .map_err(|e| AppError::invalid_with("organisationsnummer", e.text()))?;
         let phone = Phone::parse(&input.phone).map_err(|e| invalid("telefon", e))?;
         let provider = Provider::new(&input.name, org.clone(), input.contact.as_deref(), phone)
             .map_err(|e| invalid("anordnare", e))?;
@@ -157,13 +157,11 @@ impl App {
                 "updated"
             }
             Some(p) => {
-                return Err(AppError::invalid(
+                return Err(AppError::invalid_with(
                     "organisationsnummer",
-                    format!(
-                        "den här datamappen tillhör redan {} ({}); använd en egen datamapp \
-                         (--data-dir) för en annan anordnare",
-                        p.provider.name, p.provider.org_number
-                    ),
+                    crate::invalid::templates::FOLDER_OF_ANOTHER_PROVIDER
+                        .with("name", &p.provider.name)
+                        .with("org_number", p.provider.org_number.to_string()),
                 )
                 .into());
             }
@@ -340,9 +338,9 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
         EmploymentChoice::PersonWithAssistance => Employment::PersonWithAssistance,
         EmploymentChoice::OtherEmployer => {
             let org = input.employer_org.as_deref().ok_or_else(|| {
-                invalid(
+                AppError::invalid_with(
                     "arbetsgivarens organisationsnummer",
-                    "krävs när assistenten har en annan arbetsgivare",
+                    crate::invalid::templates::EMPLOYER_ORG_REQUIRED.text(),
                 )
             })?;
             Employment::OtherEmployer {
@@ -352,15 +350,16 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned),
-                org_number: OrgNumber::parse(org)
-                    .map_err(|e| invalid("arbetsgivarens organisationsnummer", e))?,
+                org_number: OrgNumber::parse(org).map_err(|e| {
+                    AppError::invalid_with("arbetsgivarens organisationsnummer", e.text())
+                })?,
             }
         }
     };
     if input.employment != EmploymentChoice::OtherEmployer && input.employer_org.is_some() {
-        return Err(invalid(
+        return Err(AppError::invalid_with(
             "arbetsgivarens organisationsnummer",
-            "anges bara när assistenten har en annan arbetsgivare (--employment other)",
+            crate::invalid::templates::EMPLOYER_ORG_ONLY_FOR_OTHER.text(),
         ));
     }
     let calculation_period = match (
@@ -370,9 +369,9 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
         (None, None) => None,
         (Some(start), Some(length)) => {
             let start = NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d").map_err(|_| {
-                invalid(
+                AppError::invalid_with(
                     "beräkningsperiodens start",
-                    format!("{start:?} är inte ett datum (ÅÅÅÅ-MM-DD)"),
+                    crate::invalid::templates::NOT_A_DATE.with("value", format!("{start:?}")),
                 )
             })?;
             Some(
@@ -381,9 +380,9 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
             )
         }
         _ => {
-            return Err(invalid(
+            return Err(AppError::invalid_with(
                 "beräkningsperiod",
-                "ange både startdag och längd (t.ex. 2026-01-01 och 4m), eller ingetdera",
+                crate::invalid::templates::PERIOD_START_AND_LENGTH.text(),
             ));
         }
     };
@@ -415,9 +414,9 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
 fn parse_period_length(text: &str) -> Result<PeriodLength, AppError> {
     let t = text.trim().to_lowercase();
     let bad = || {
-        invalid(
+        AppError::invalid_with(
             "beräkningsperiodens längd",
-            format!("{text:?}: skriv t.ex. 28d (dagar) eller 4m (månader)"),
+            crate::invalid::templates::NOT_A_PERIOD_LENGTH.with("value", format!("{text:?}")),
         )
     };
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);

@@ -479,7 +479,7 @@ impl App {
         month: ReportMonth,
     ) -> anyhow::Result<Vec<ShiftView>> {
         let person = Personnummer::from_digits(person.trim())
-            .map_err(|e| AppError::invalid("personnummer", e))?;
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?;
         let from = midnight(month.first_day())?;
         let to = midnight(month.next().first_day())?;
         Ok(self

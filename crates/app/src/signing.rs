@@ -96,7 +96,7 @@ impl App {
             .ok_or_else(|| {
                 SigningError::not_signable(
                     "report_not_found",
-                    format!("rapporten {report_id} finns inte"),
+                    error::templates::REPORT_NOT_FOUND.with("report_id", report_id.to_string()),
                 )
             })
     }

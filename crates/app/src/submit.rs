@@ -44,8 +44,12 @@ pub use answer::{CATALOG, templates, uncertain_advice, uncertain_advice_text};
 pub use recovery::Decision;
 pub use request::NotReady;
 use request::not_ready;
+/// The templates of a report stopped before sending ([`NotReady::text`]).
+pub use request::{CATALOG as NOT_READY_CATALOG, templates as not_ready_templates};
 pub use send::{RetryPolicy, RunStop, SENDER_LOCK_POLL, SendRun};
-pub use views::{SkippedReport, SubmissionView, SubmitSummary};
+pub use views::{
+    STATE_CATALOG, SkippedReport, SubmissionView, SubmitSummary, state_label_in, state_templates,
+};
 
 /// A source of the current time, passed in so the use case never reads the clock itself.
 pub type Clock<'a> = &'a (dyn Fn() -> DateTime<Utc> + Sync);

@@ -407,18 +407,15 @@ impl App {
             file.sync_all()
         });
         if let Err(e) = written {
+            let path = path.display().to_string();
             let message = if e.kind() == std::io::ErrorKind::AlreadyExists {
-                format!(
-                    "{} finns redan; välj ett annat filnamn (Assistid skriver aldrig över en fil)",
-                    path.display()
-                )
+                crate::invalid::templates::FILE_EXISTS.with("path", path)
             } else {
-                format!(
-                    "felrapporten kunde inte sparas i {}: {e}; välj en mapp du kan skriva i",
-                    path.display()
-                )
+                crate::invalid::templates::DIAGNOSTICS_NOT_SAVED
+                    .with("path", path)
+                    .with("error", e.to_string())
             };
-            return Err(AppError::invalid("fil", message).into());
+            return Err(AppError::invalid_with("fil", message).into());
         }
         self.log_event(
             now,

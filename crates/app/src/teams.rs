@@ -80,8 +80,8 @@ impl PersonGrantUsage {
     }
 }
 
-fn invalid(field: &str, message: impl ToString) -> AppError {
-    AppError::invalid(field, message)
+fn invalid(field: &str, message: impl Into<assistid_core::text::Param>) -> AppError {
+    AppError::invalid_with(field, message)
 }
 
 /// Hours as typed: `40`, `37,5`, `37.5`, `37:30` → minutes.
@@ -90,7 +90,7 @@ fn parse_hours(text: &str) -> Result<u32, AppError> {
     let bad = || {
         invalid(
             "beviljade timmar",
-            format!("{t:?} är inte ett antal timmar; skriv t.ex. 40, 37,5 eller 37:30"),
+            crate::invalid::templates::NOT_HOURS.with("value", format!("{t:?}")),
         )
     };
     let minutes = if let Some((h, m)) = t.split_once(':') {
@@ -110,7 +110,7 @@ fn parse_hours(text: &str) -> Result<u32, AppError> {
         if (hours * 60.0 - minutes).abs() > 1e-6 {
             return Err(invalid(
                 "beviljade timmar",
-                format!("{t:?}: ange hela minuter, t.ex. 37,5 eller 37:30"),
+                crate::invalid::templates::WHOLE_MINUTES.with("value", format!("{t:?}")),
             ));
         }
         // Bounded above, so the cast is exact.
@@ -126,17 +126,18 @@ fn parse_period(text: &str) -> Result<GrantPeriod, AppError> {
         "decision" | "beslutsperiod" | "period" | "hela" => Ok(GrantPeriod::Decision),
         other => Err(invalid(
             "period",
-            format!(
-                "{other:?}: välj per vecka (week), per månad (month) eller för hela \
-                 beslutsperioden (decision)"
-            ),
+            crate::invalid::templates::NOT_A_GRANT_PERIOD.with("value", format!("{other:?}")),
         )),
     }
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| invalid(field, format!("{text:?} är inte ett datum (ÅÅÅÅ-MM-DD)")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        invalid(
+            field,
+            crate::invalid::templates::NOT_A_DATE.with("value", format!("{text:?}")),
+        )
+    })
 }
 
 impl App {
@@ -272,19 +273,17 @@ impl App {
             .filter(|s| !s.is_empty())
             .map(|s| parse_date("gäller till", s))
             .transpose()?;
-        let grant = Grant::new(minutes, period, from, to).map_err(|e| invalid("beslut", e))?;
+        let grant =
+            Grant::new(minutes, period, from, to).map_err(|e| invalid("beslut", e.to_string()))?;
         let store = self.store();
         let view = store.transaction(|store| -> anyhow::Result<GrantView> {
             let existing = store.grants_of(person.id).map_err(AppError::from)?;
             if let Some(old) = existing.iter().find(|g| g.grant.overlaps(&grant)) {
                 return Err(invalid(
                     "gäller från",
-                    format!(
-                        "{} har redan ett beslut som gäller samma dagar ({}); ta bort det eller \
-                         registrera det nya från dagen efter att det gamla slutar",
-                        person.person.full_name(),
-                        old.grant.describe_sv()
-                    ),
+                    crate::invalid::templates::GRANT_OVERLAPS
+                        .with("name", person.person.full_name())
+                        .with("existing", old.grant.describe_sv()),
                 )
                 .into());
             }

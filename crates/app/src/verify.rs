@@ -133,13 +133,10 @@ impl App {
     /// documentation). `bytes` are the file's exact bytes.
     pub fn check_report_file(&self, bytes: &[u8]) -> anyhow::Result<FileCheck> {
         if bytes.len() > MAX_REPORT_FILE_BYTES {
-            return Err(AppError::invalid(
+            return Err(AppError::invalid_with(
                 "fil",
-                format!(
-                    "filen är {} MB; en tidredovisning är några kilobyte. Välj XML-filen med \
-                     tidredovisningen",
-                    bytes.len() / (1024 * 1024)
-                ),
+                crate::invalid::templates::VERIFY_FILE_TOO_LARGE
+                    .with("megabytes", bytes.len() / (1024 * 1024)),
             )
             .into());
         }

@@ -64,10 +64,9 @@ impl App {
         if let Some(newer) = version.superseded_by {
             return Err(SigningError::not_signable(
                 "not_current_version",
-                format!(
-                    "rapporten {report_id} har ersatts av en nyare version ({newer}) eftersom \
-                     uppgifterna ändrats; skriv under den nya versionen"
-                ),
+                super::error::templates::SUPERSEDED
+                    .with("report_id", report_id.to_string())
+                    .with("newer", newer.to_string()),
             ));
         }
         if self
@@ -78,44 +77,39 @@ impl App {
         {
             return Err(SigningError::not_signable(
                 "already_signed",
-                format!("assistenten har redan skrivit under rapporten {report_id}"),
+                super::error::templates::ALREADY_SIGNED.with("report_id", report_id.to_string()),
             ));
         }
         let review = self.month_review(version.month, now)?;
         let report = Self::current_report(&review, report_id).ok_or_else(|| {
             SigningError::not_signable(
                 "not_current_version",
-                format!(
-                    "uppgifterna för rapporten {report_id} har ändrats; en ny version har skapats. \
-                     Visa månadsöversikten och skriv under den nya versionen"
-                ),
+                super::error::templates::DATA_CHANGED.with("report_id", report_id.to_string()),
             )
         })?;
         let assistant = Personnummer::try_from(version.assistant.clone()).map_err(|_| {
             SigningError::not_signable(
                 "assistant_has_samordningsnummer",
-                format!(
-                    "{} har samordningsnummer och kan inte skriva under med BankID; BankID kräver \
-                     personnummer",
-                    report.assistant_name()
-                ),
+                super::error::templates::SAMORDNINGSNUMMER_CANNOT_SIGN
+                    .with("name", report.assistant_name()),
             )
         })?;
         if !report.is_sendable() {
             let errors: Vec<String> = report.errors().iter().map(|e| e.message.clone()).collect();
             return Err(SigningError::not_signable(
                 "report_not_sendable",
-                format!(
-                    "rapporten {report_id} ({} för {}) har fel som måste rättas innan den kan \
-                     skrivas under: {}",
-                    report.assistant_name(),
-                    report.person_name(),
-                    errors.join("; ")
-                ),
+                super::error::templates::REPORT_NOT_SENDABLE
+                    .with("report_id", report_id.to_string())
+                    .with("assistant", report.assistant_name())
+                    .with("person", report.person_name())
+                    .with("errors", errors.join("; ")),
             ));
         }
         let provider = self.provider()?.ok_or_else(|| {
-            SigningError::not_signable("no_provider", "ingen anordnare är registrerad")
+            SigningError::not_signable(
+                "no_provider",
+                super::error::templates::NO_PROVIDER_REGISTERED.text(),
+            )
         })?;
         Ok(PreparedOrder {
             role: SignerRole::Assistant,
@@ -127,7 +121,12 @@ impl App {
                 &text::AssistantReport::from_review(report, version.version),
                 assistid_bankid::types::USER_VISIBLE_DATA_MAX,
             )
-            .map_err(|e| SigningError::not_signable("visible_text_too_long", e.to_string()))?
+            .map_err(|e| {
+                SigningError::not_signable(
+                    "visible_text_too_long",
+                    super::error::templates::VISIBLE_TEXT_TOO_LONG.with("reason", e.to_string()),
+                )
+            })?
             .0,
             binding: version.binding.clone(),
             signer: assistant,

@@ -39,11 +39,8 @@ use assistid_core::text::Text;
 
 /// Why an environment does not fit: a stable code and a Swedish message (carried as
 /// [`AppError::WrongEnvironment`]).
-pub(crate) fn wrong_environment(code: &'static str, message: impl Into<String>) -> AppError {
-    AppError::WrongEnvironment {
-        code,
-        message: message.into(),
-    }
+pub(crate) fn wrong_environment(code: &'static str, text: Text) -> AppError {
+    AppError::told(code, text)
 }
 
 /// A BankID service that is not BankID's own — the demo's stand-in, started by the caller's
@@ -160,9 +157,9 @@ impl std::str::FromStr for BankIdEnvironment {
             "demo" => Ok(Self::Demo),
             "test" => Ok(Self::Test),
             "prod" | "production" => Ok(Self::Prod),
-            other => Err(AppError::invalid(
+            other => Err(AppError::invalid_with(
                 "BankID-miljö",
-                format!("\"{other}\" finns inte; välj demo, test eller prod"),
+                crate::invalid::templates::NO_SUCH_BANKID_ENVIRONMENT.with("value", other),
             )),
         }
     }
@@ -229,13 +226,8 @@ impl App {
         if environment != BankIdEnvironment::Test {
             return Err(wrong_environment(
                 "user_root_test_only",
-                format!(
-                    "Ett eget rotcertifikat för BankID kan bara anges när datamappen arbetar i \
-                     testmiljön; den här datamappen arbetar i {}. I produktionsmiljön godtas \
-                     bara BankID:s eget rotcertifikat, som följer med programmet. Ingenting \
-                     ändrades.",
-                    environment.label_sv()
-                ),
+                crate::error::templates::USER_ROOT_TEST_ONLY
+                    .with("environment", environment.text()),
             )
             .into());
         }
@@ -305,9 +297,7 @@ impl App {
             Some(fk) => Ok(BankIdEnvironment::for_fk(fk)),
             None => Err(wrong_environment(
                 "environment_not_chosen",
-                "Välj först om den här datamappen arbetar mot Försäkringskassans testmiljö eller \
-                 produktionsmiljö (Inställningar i Assistid-appen, eller assistid environment set \
-                 test|prod). BankID används alltid i samma miljö som Försäkringskassan.",
+                crate::error::templates::ENVIRONMENT_NOT_CHOSEN.text(),
             )
             .into()),
         }
@@ -320,12 +310,9 @@ impl App {
         if connection.environment != folder {
             return Err(wrong_environment(
                 "bankid_other_environment",
-                format!(
-                    "Den här datamappen arbetar i {}, men BankID-anslutningen gäller {}. \
-                     Ingenting skrevs under; börja om underskriften.",
-                    folder.label_sv(),
-                    connection.environment.label_sv()
-                ),
+                crate::error::templates::BANKID_OTHER_ENVIRONMENT
+                    .with("folder", folder.text())
+                    .with("connection", connection.environment.text()),
             )
             .into());
         }
@@ -354,8 +341,7 @@ impl App {
             BankIdEnvironment::Demo => {
                 return Err(wrong_environment(
                     "demo_bankid_not_started",
-                    "Demoläget skriver under med demons egen BankID, som startas av demon. \
-                     Använd assistid sign i demomappen eller underskriften i Assistid-appen.",
+                    crate::error::templates::DEMO_BANKID_NOT_STARTED.text(),
                 )
                 .into());
             }
@@ -420,9 +406,7 @@ impl App {
         if self.data_kind()? != assistid_store::DataKind::Demo {
             return Err(wrong_environment(
                 "demo_bankid_in_real_folder",
-                "Demons BankID kan inte användas i en datamapp med riktiga uppgifter: en \
-                 underskrift därifrån godtas aldrig av Försäkringskassan. Skriv under med BankID \
-                 (testmiljön eller produktionsmiljön, som datamappen är inställd på).",
+                crate::error::templates::DEMO_BANKID_IN_REAL_FOLDER.text(),
             )
             .into());
         }

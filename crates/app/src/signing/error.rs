@@ -18,8 +18,9 @@ pub enum SigningError {
     NotSignable {
         /// Stable code, e.g. `report_not_sendable`.
         code: &'static str,
-        /// What is wrong, for the coordinator.
-        message: String,
+        /// What is wrong, for the coordinator, with its stable code and parameters (its
+        /// Swedish rendering is the `Display` text).
+        message: Text,
     },
     /// BankID refused the call (e.g. `alreadyInProgress` → RFA4) or could not be reached.
     #[error("{message}")]
@@ -126,7 +127,7 @@ impl SigningError {
                     "reason",
                     Text::untranslated("signature_check", reason.clone()),
                 ),
-            Self::NotSignable { code, message } => Text::untranslated(*code, message.clone()),
+            Self::NotSignable { message, .. } => message.clone(),
             Self::Other(e) => match e.downcast_ref::<AppError>() {
                 Some(app) => app.text(),
                 None => crate::error::templates::INTERNAL.with("detail", format!("{e:#}")),
@@ -149,11 +150,8 @@ impl SigningError {
         }
     }
 
-    pub(super) fn not_signable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::NotSignable {
-            code,
-            message: message.into(),
-        }
+    pub(super) fn not_signable(code: &'static str, message: Text) -> Self {
+        Self::NotSignable { code, message }
     }
 }
 
@@ -245,6 +243,90 @@ pub mod templates {
     pub static ROLE_REPORT: Template =
         Template::new("signature_of_report", "rapportens", "the report's");
 
+    /// What BankID can sign is too large (BankID's own limit, told as it is).
+    pub static ORDER_TOO_LARGE: Template = Template::new("order_too_large", "{reason}", "{reason}");
+    /// One time report does not fit in a BankID order.
+    pub static ONE_REPORT_TOO_LARGE: Template = Template::new(
+        "one_report_too_large",
+        "en enda tidredovisning ryms inte i en BankID-underskrift",
+        "a single time report does not fit in a BankID signature",
+    );
+    /// The signer is not an authorised signatory.
+    pub static NOT_A_SIGNATORY: Template = Template::new(
+        "not_a_signatory_of_provider",
+        "{personnummer} är inte firmatecknare för anordnaren; lägg till med `assistid provider \
+         signatory add`",
+        "{personnummer} is not an authorised signatory of the provider; add with `assistid \
+         provider signatory add`",
+    );
+    /// No provider registered.
+    pub static NO_PROVIDER_REGISTERED: Template = Template::new(
+        "no_provider_registered",
+        "ingen anordnare är registrerad",
+        "no provider is registered",
+    );
+    /// Nothing the provider can sign.
+    pub static NOTHING_TO_SIGN: Template = Template::new(
+        "nothing_to_sign",
+        "det finns ingen tidredovisning för {month} som anordnaren kan skriva under. {reasons}",
+        "there is no time report for {month} that the provider can sign. {reasons}",
+    );
+    /// A report without both signatures.
+    pub static NOT_FULLY_SIGNED: Template = Template::new(
+        "not_fully_signed",
+        "rapporten {report_id} är inte underskriven av både assistenten och anordnaren \
+         i {environment}",
+        "report {report_id} is not signed by both the assistant and the provider in \
+         {environment}",
+    );
+    /// A report superseded by a newer version.
+    pub static SUPERSEDED: Template = Template::new(
+        "report_superseded",
+        "rapporten {report_id} har ersatts av en nyare version ({newer}) eftersom \
+         uppgifterna ändrats; skriv under den nya versionen",
+        "report {report_id} has been replaced by a newer version ({newer}) because the data \
+         changed; sign the new version",
+    );
+    /// The assistant signed already.
+    pub static ALREADY_SIGNED: Template = Template::new(
+        "already_signed",
+        "assistenten har redan skrivit under rapporten {report_id}",
+        "the assistant has already signed report {report_id}",
+    );
+    /// The report's data changed since.
+    pub static DATA_CHANGED: Template = Template::new(
+        "report_data_changed",
+        "uppgifterna för rapporten {report_id} har ändrats; en ny version har skapats. \
+         Visa månadsöversikten och skriv under den nya versionen",
+        "the data of report {report_id} has changed; a new version has been created. Show the \
+         month overview and sign the new version",
+    );
+    /// A samordningsnummer cannot sign with BankID.
+    pub static SAMORDNINGSNUMMER_CANNOT_SIGN: Template = Template::new(
+        "assistant_has_samordningsnummer",
+        "{name} har samordningsnummer och kan inte skriva under med BankID; BankID kräver \
+         personnummer",
+        "{name} has a coordination number and cannot sign with BankID; BankID requires a \
+         personal identity number",
+    );
+    /// A report with errors.
+    pub static REPORT_NOT_SENDABLE: Template = Template::new(
+        "report_not_sendable",
+        "rapporten {report_id} ({assistant} för {person}) har fel som måste rättas innan den kan \
+         skrivas under: {errors}",
+        "report {report_id} ({assistant} for {person}) has errors that must be corrected before \
+         it can be signed: {errors}",
+    );
+    /// The visible text is too long (told as it is).
+    pub static VISIBLE_TEXT_TOO_LONG: Template =
+        Template::new("visible_text_too_long", "{reason}", "{reason}");
+    /// A report that does not exist.
+    pub static REPORT_NOT_FOUND: Template = Template::new(
+        "report_not_found",
+        "rapporten {report_id} finns inte",
+        "report {report_id} does not exist",
+    );
+
     /// BankID through the relay needs the folder enrolled.
     pub static RELAY_NOT_ENROLLED_FOR_BANKID: Template = Template::new(
         "relay_not_enrolled_for_bankid",
@@ -274,5 +356,18 @@ pub mod templates {
         &ROLE_ASSISTANT,
         &ROLE_PROVIDER,
         &ROLE_REPORT,
+        &ORDER_TOO_LARGE,
+        &ONE_REPORT_TOO_LARGE,
+        &NOT_A_SIGNATORY,
+        &NO_PROVIDER_REGISTERED,
+        &NOTHING_TO_SIGN,
+        &NOT_FULLY_SIGNED,
+        &SUPERSEDED,
+        &ALREADY_SIGNED,
+        &DATA_CHANGED,
+        &SAMORDNINGSNUMMER_CANNOT_SIGN,
+        &REPORT_NOT_SENDABLE,
+        &VISIBLE_TEXT_TOO_LONG,
+        &REPORT_NOT_FOUND,
     ];
 }

@@ -170,8 +170,7 @@ impl PreparedOrder {
             return Err(SigningError::Other(
                 wrong_environment(
                     "simulated_bankid_outside_demo",
-                    "Den simulerade BankID-appen finns bara i demoläget. Här skriver den som ska \
-                     skriva under i sin egen BankID-app.",
+                    crate::error::templates::SIMULATED_BANKID_OUTSIDE_DEMO.text(),
                 )
                 .into(),
             ));
@@ -200,12 +199,9 @@ impl PreparedOrder {
             return Err(SigningError::Other(
                 wrong_environment(
                     "bankid_other_environment",
-                    format!(
-                        "Underskriften förbereddes i {}, men BankID-anslutningen gäller {}. \
-                         Ingenting skrevs under; börja om underskriften.",
-                        self.environment.label_sv(),
-                        connection.environment.label_sv()
-                    ),
+                    crate::error::templates::ORDER_OTHER_ENVIRONMENT
+                        .with("order", self.environment.text())
+                        .with("connection", connection.environment.text()),
                 )
                 .into(),
             ));
@@ -329,8 +325,12 @@ pub(super) async fn run_order(
             .await;
         }
     };
-    let data = SignData::new(visible_text, Some(binding.as_bytes()))
-        .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
+    let data = SignData::new(visible_text, Some(binding.as_bytes())).map_err(|e| {
+        SigningError::not_signable(
+            "order_too_large",
+            super::error::templates::ORDER_TOO_LARGE.with("reason", e.to_string()),
+        )
+    })?;
     let phone = options.start_mode == StartMode::Phone;
     let started_at = (options.clock)();
     let order = if phone {

@@ -115,15 +115,15 @@ impl App {
             .ok_or_else(|| {
                 SigningError::not_signable(
                     "not_a_signatory",
-                    format!(
-                        "{} är inte firmatecknare för anordnaren; lägg till med `assistid provider \
-                         signatory add`",
-                        signatory.masked()
-                    ),
+                    super::error::templates::NOT_A_SIGNATORY
+                        .with("personnummer", signatory.masked()),
                 )
             })?;
         let provider = self.provider()?.ok_or_else(|| {
-            SigningError::not_signable("no_provider", "ingen anordnare är registrerad")
+            SigningError::not_signable(
+                "no_provider",
+                super::error::templates::NO_PROVIDER_REGISTERED.text(),
+            )
         })?;
         let environment = self.bankid_environment()?;
         let (included, skipped) = self.provider_candidates(month, only, environment, now)?;
@@ -134,10 +134,9 @@ impl App {
                 .collect();
             return Err(SigningError::not_signable(
                 "nothing_to_sign",
-                format!(
-                    "det finns ingen tidredovisning för {month} som anordnaren kan skriva under. {}",
-                    reasons.join("; ")
-                ),
+                super::error::templates::NOTHING_TO_SIGN
+                    .with("month", month.to_string())
+                    .with("reasons", reasons.join("; ")),
             ));
         }
         let bindings: Vec<ReportBinding> = included
@@ -172,7 +171,7 @@ impl App {
             .ok_or_else(|| {
                 SigningError::not_signable(
                     "order_too_large",
-                    "en enda tidredovisning ryms inte i en BankID-underskrift",
+                    super::error::templates::ONE_REPORT_TOO_LARGE.text(),
                 )
             })?;
             plan.extend(group.into_iter().map(|r| r.start + start..r.end + start));

@@ -177,7 +177,7 @@ fn relay_call_error(e: &CallError) -> SigningError {
         if code == "order_too_large" {
             return SigningError::NotSignable {
                 code: "order_too_large",
-                message: message.clone(),
+                message: super::error::templates::ORDER_TOO_LARGE.with("reason", message),
             };
         }
         return SigningError::Other(AppError::told("relay_bankid_refused", e.text()).into());
@@ -281,7 +281,12 @@ pub(super) async fn run_order(
         &relay_text(&relay.provider, None, visible_text),
         Some(binding.as_bytes()),
     )
-    .map_err(|e| SigningError::not_signable("order_too_large", e.to_string()))?;
+    .map_err(|e| {
+        SigningError::not_signable(
+            "order_too_large",
+            super::error::templates::ORDER_TOO_LARGE.with("reason", e.to_string()),
+        )
+    })?;
     let started_at = (options.clock)();
     let body = StartBody {
         environment: environment.code(),

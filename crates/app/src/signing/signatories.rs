@@ -13,7 +13,7 @@ pub const DEMO_SIGNATORY: &str = "197205141232";
 pub fn demo_signatory() -> Result<NewSignatory, AppError> {
     Ok(NewSignatory {
         personnummer: Personnummer::from_digits(DEMO_SIGNATORY)
-            .map_err(|e| AppError::invalid("personnummer", e))?,
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?,
         first_name: "Karin".to_owned(),
         last_name: "Lindqvist".to_owned(),
     })
@@ -29,7 +29,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> anyhow::Result<StoredSignatory> {
         let pnr = Personnummer::parse(personnummer, now.date_naive())
-            .map_err(|e| AppError::invalid("personnummer", e))?;
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?;
         let provider = self
             .store()
             .list_providers()

@@ -38,13 +38,9 @@ impl App {
             return Err(SigningError::Other(
                 wrong_environment(
                     "signature_other_environment",
-                    format!(
-                        "Underskriften gjordes i {}, men datamappen arbetar nu i {}; den \
-                         sparades inte. Skriv under igen i {}.",
-                        completion.environment.label_sv(),
-                        folder.label_sv(),
-                        folder.label_sv()
-                    ),
+                    crate::error::templates::SIGNATURE_OTHER_ENVIRONMENT
+                        .with("signed", completion.environment.text())
+                        .with("folder", folder.text()),
                 )
                 .into(),
             ));

@@ -187,11 +187,9 @@ impl App {
         if roles != [SignerRole::Assistant, SignerRole::Provider] {
             return Err(SigningError::not_signable(
                 "not_fully_signed",
-                format!(
-                    "rapporten {report_id} är inte underskriven av både assistenten och anordnaren \
-                     i {}",
-                    environment.label_sv()
-                ),
+                super::error::templates::NOT_FULLY_SIGNED
+                    .with("report_id", report_id.to_string())
+                    .with("environment", environment.text()),
             ));
         }
         let roots = self.bankid_user_roots(environment)?;

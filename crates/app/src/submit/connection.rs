@@ -176,19 +176,17 @@ impl EltConnection {
 }
 
 fn elt_setup_error(e: EltError) -> anyhow::Error {
-    AppError::Invalid {
-        field: "anslutning till Försäkringskassan".to_owned(),
-        message: e.to_string(),
-    }
-    .into()
+    AppError::invalid("anslutning till Försäkringskassan", e).into()
 }
 
 fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
-        AppError::Invalid {
-            field: what.to_owned(),
-            message: format!("filen {} kan inte läsas: {e}", path.display()),
-        }
+        AppError::invalid_with(
+            what,
+            crate::invalid::templates::FILE_UNREADABLE
+                .with("path", path.display().to_string())
+                .with("error", e.to_string()),
+        )
         .into()
     })
 }
@@ -263,13 +261,8 @@ impl App {
     /// Refuses demo data to a real FK and real data to the fake, with a clear message.
     pub fn check_environment(&self, environment: Environment) -> anyhow::Result<()> {
         let is_demo = self.data_kind()? == DataKind::Demo;
-        check_data_matches_environment(environment, is_demo).map_err(|e| {
-            AppError::Invalid {
-                field: "miljö".to_owned(),
-                message: e.to_string(),
-            }
-            .into()
-        })
+        check_data_matches_environment(environment, is_demo)
+            .map_err(|e| AppError::invalid("miljö", e).into())
     }
 
     /// What the demo wiring needs to start the demo's FK for this folder: the journal it keeps
@@ -313,10 +306,7 @@ impl App {
         if self.data_kind()? != DataKind::Demo {
             return Err(crate::signing::wrong_environment(
                 "demo_fk_in_real_folder",
-                "Demons Försäkringskassa (demo-FK) kan inte användas i en datamapp med riktiga \
-                 uppgifter: ingenting som skickas dit når Försäkringskassan. Skicka till \
-                 Försäkringskassans testmiljö eller produktionsmiljö, som datamappen är \
-                 inställd på.",
+                crate::error::templates::DEMO_FK_IN_REAL_FOLDER.text(),
             )
             .into());
         }
@@ -335,8 +325,7 @@ impl App {
         if env == Environment::Demo && options.endpoint.is_none() {
             return Err(crate::signing::wrong_environment(
                 "demo_fk_not_started",
-                "Demoläget skickar till demons egen Försäkringskassa (demo-FK), som startas av \
-                 demon: använd assistid submit i demomappen eller Skicka i Assistid-appen.",
+                crate::error::templates::DEMO_FK_NOT_STARTED.text(),
             )
             .into());
         }
@@ -368,9 +357,11 @@ impl App {
             (None, Some(SYSTEM_ROOTS)) => TrustAnchor::SystemRoots,
             (None, Some(path)) => {
                 let pem = read_file(Path::new(path), "CA-fil")?;
-                TrustAnchor::PinnedCa(String::from_utf8(pem).map_err(|_| AppError::Invalid {
-                    field: "CA-fil".to_owned(),
-                    message: format!("{path} är ingen PEM-fil"),
+                TrustAnchor::PinnedCa(String::from_utf8(pem).map_err(|_| {
+                    AppError::invalid_with(
+                        "CA-fil",
+                        crate::invalid::templates::NOT_A_PEM_FILE.with("path", path.to_string()),
+                    )
                 })?)
             }
             (None, None) => {

@@ -308,15 +308,15 @@ impl RelayClient {
             Some(pem) => {
                 let certs =
                     reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|_| {
-                        AppError::invalid(
+                        AppError::invalid_with(
                             "relayns CA",
-                            "filen är inget PEM-certifikat; be leverantören om relayns CA (ca.pem)",
+                            crate::invalid::templates::RELAY_CA_NOT_PEM.text(),
                         )
                     })?;
                 if certs.is_empty() {
-                    return Err(AppError::invalid(
+                    return Err(AppError::invalid_with(
                         "relayns CA",
-                        "filen innehåller inget certifikat; be leverantören om relayns CA (ca.pem)",
+                        crate::invalid::templates::RELAY_CA_EMPTY.text(),
                     )
                     .into());
                 }
@@ -486,30 +486,26 @@ impl App {
     ) -> anyhow::Result<RelayStatus> {
         let address = address.trim().trim_end_matches('/');
         if !address.starts_with("https://") || address.len() <= "https://".len() {
-            return Err(AppError::invalid(
+            return Err(AppError::invalid_with(
                 "relayns adress",
-                format!(
-                    "{address:?} är ingen adress till en relay; den ska börja med https:// \
-                     (leverantören ger den)"
-                ),
+                crate::invalid::templates::NOT_A_RELAY_ADDRESS
+                    .with("address", format!("{address:?}")),
             )
             .into());
         }
         let code = code.trim();
         if code.is_empty() {
-            return Err(AppError::invalid(
+            return Err(AppError::invalid_with(
                 "anslutningskod",
-                "koden saknas; skriv in koden leverantören gav",
+                crate::invalid::templates::ENROLMENT_CODE_MISSING.text(),
             )
             .into());
         }
         if self.data_kind()? == assistid_store::DataKind::Demo {
-            return Err(AppError::WrongEnvironment {
-                code: "demo_data_to_relay",
-                message: "Demodata kan inte skickas via leverantören. Använd en datamapp med \
-                          riktiga uppgifter."
-                    .to_owned(),
-            }
+            return Err(AppError::told(
+                "demo_data_to_relay",
+                crate::error::templates::DEMO_DATA_TO_RELAY.text(),
+            )
             .into());
         }
         let Some(provider) = self.provider()? else {
@@ -726,7 +722,10 @@ impl App {
                             .fail_submission_before_sending(
                                 id,
                                 problem.code,
-                                (&problem.reason, None),
+                                (
+                                    &problem.reason,
+                                    Some(&crate::stored_text::stored(&problem.text)),
+                                ),
                                 now,
                             )
                             .map_err(AppError::from)?;
@@ -907,10 +906,8 @@ impl App {
             _ => {
                 return Ok(Err(super::not_ready(
                     "relay_environment",
-                    format!(
-                        "miljön {} skickas inte via leverantören (bara test och produktion)",
-                        submission.environment
-                    ),
+                    super::request::templates::RELAY_ENVIRONMENT
+                        .with("environment", &submission.environment),
                 )));
             }
         };
@@ -921,7 +918,7 @@ impl App {
         else {
             return Ok(Err(super::not_ready(
                 "not_found",
-                "rapportversionen finns inte",
+                super::request::templates::VERSION_NOT_FOUND.text(),
             )));
         };
         let request = match self.signed_request(&version, environment)? {
@@ -931,7 +928,7 @@ impl App {
         if super::sha2_digest::digest(&request.report) != submission.document_sha256 {
             return Ok(Err(super::not_ready(
                 "report_changed",
-                "rapportens byte är inte de som köades; granska månaden igen",
+                super::request::templates::RELAY_REPORT_CHANGED.text(),
             )));
         }
         Ok(Ok(request))

@@ -303,7 +303,10 @@ impl App {
                                         .fail_submission_before_sending(
                                             id,
                                             problem.code,
-                                            (&problem.reason, None),
+                                            (
+                                                &problem.reason,
+                                                Some(&crate::stored_text::stored(&problem.text)),
+                                            ),
                                             now,
                                         )
                                         .map_err(AppError::from)?;

@@ -219,7 +219,7 @@ impl App {
             report.rows.retain(|row| row.dst_note.is_some());
         }
         let pnr = Personnummer::parse(person, now.date_naive())
-            .map_err(|e| AppError::invalid("personnummer", e))?;
+            .map_err(|e| AppError::invalid_with("personnummer", e.text()))?;
         let concerns = |i: &Issue| i.person.as_deref().is_none_or(|p| p == person);
         Ok(MonthGridData {
             month: review.month,

@@ -14,6 +14,7 @@ mod order_plan;
 mod overview;
 mod phone_signing;
 mod privacy;
+mod refusals;
 mod register_and_settings;
 mod relay;
 mod send_run;

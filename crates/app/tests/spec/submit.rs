@@ -898,3 +898,107 @@ fn a_stored_transport_failure_reads_in_english_with_the_same_facts_and_unchanged
         "History tells it in English too: {in_history}"
     );
 }
+
+#[test]
+fn a_report_stopped_before_sending_keeps_its_reasons_code_and_reads_in_english() {
+    use assistid_core::text::Lang;
+    // Unsigned: the reason itself, in both languages, from the same code.
+    let folder = Folder::demo();
+    let app = folder.open();
+    let (_, skipped) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("nothing to queue is not an error");
+    let unsigned = skipped.first().expect("an unsigned report is skipped");
+    let version = folder
+        .store()
+        .report_version_by_id(
+            Uuid::parse_str(&unsigned.report_id).expect("the skipped report's id is a UUID"),
+        )
+        .expect("readable")
+        .expect("stored");
+    let refused = app
+        .signed_request(&version, Environment::Demo)
+        .expect("checked")
+        .expect_err("an unsigned report is never sent");
+    assert_eq!(
+        refused.reason, "rapporten är inte underskriven av assistenten och anordnaren",
+        "Swedish is the reason as it always was"
+    );
+    assert_eq!(refused.text.render(Lang::Sv), refused.reason);
+    assert_eq!(
+        (refused.code, refused.text.code()),
+        ("not_signed", "not_ready_not_signed"),
+        "the stable code and the message's own code"
+    );
+    assert_eq!(
+        refused.text.render(Lang::En),
+        "the report is not signed by the assistant and the provider"
+    );
+
+    // Stopped at sending time (queued for the demo, sent on a connection to FK's test
+    // service): the failure is stored with its message's code beside the Swedish text, and
+    // the queue renders it in English.
+    let folder = Folder::demo();
+    sign_month(folder.dir.path(), &folder.key(), |_, b| b);
+    let app = folder.open();
+    let fk = fast_fake();
+    let (ids, _) = app
+        .queue_month(month(), Environment::Demo, Utc::now())
+        .expect("queued for the demo");
+    let sv = send(&app, &connect_as(&fk, Environment::Test), &ids[..1]).remove(0);
+    assert_eq!(sv.state, ViewState::FailedFinal, "stopped for good: {sv:?}");
+    assert!(fk.requests().is_empty(), "nothing reached FK");
+    let stored = folder
+        .store()
+        .submission(ids[0])
+        .expect("readable")
+        .expect("stored");
+    assert_eq!(
+        stored.last_error_message.as_deref(),
+        Some("inskickningen gäller miljön demo"),
+        "the Swedish text is kept as it always was"
+    );
+    let told = stored
+        .last_error_text
+        .clone()
+        .expect("a report stopped before sending keeps its message's code and parameters");
+    assert_eq!(
+        (
+            told.code.as_str(),
+            told.params.get("environment").map(String::as_str)
+        ),
+        ("not_ready_other_environment", Some("demo")),
+        "the code names the stop and the environment is its parameter: {told:?}"
+    );
+    let message_in = |lang| {
+        app.submissions_in(Some(month()), lang)
+            .expect("the queue")
+            .into_iter()
+            .find(|v| v.id == ids[0].get())
+            .expect("listed")
+            .message
+    };
+    assert_eq!(
+        message_in(Lang::En).as_deref(),
+        Some("the submission is for the environment demo"),
+        "the queue renders the stop in English from its code"
+    );
+    assert_eq!(
+        message_in(Lang::Sv).as_deref(),
+        Some("inskickningen gäller miljön demo"),
+        "and in Swedish exactly as stored"
+    );
+    let label_in = |lang| {
+        app.submissions_in(Some(month()), lang)
+            .expect("the queue")
+            .into_iter()
+            .find(|v| v.id == ids[0].get())
+            .expect("listed")
+            .state_label
+    };
+    assert_eq!(
+        (label_in(Lang::Sv), label_in(Lang::En)),
+        ("stoppad (inställningar)", "stopped (settings)"),
+        "the state's label follows the language too, Swedish as it always was"
+    );
+}
