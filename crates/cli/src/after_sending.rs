@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use assistid_app::core_types::model::{ReportMonth, TimeKind};
 use assistid_app::history::{History, HistoryFilter};
 use assistid_app::invoice::{InvoiceFigures, InvoiceFormat, MonthReminders};
 use assistid_app::receipts::{Outcome, ReceiptRequest, SubmissionReceipt, WrittenFile, hours};
 use assistid_app::{App, AppError};
-use assistid_core::model::{ReportMonth, TimeKind};
 use chrono::{DateTime, Utc};
 
 use crate::args::{HistoryArgs, InvoiceArgs, ReceiptArgs, RemindersArgs};
@@ -158,7 +158,7 @@ pub fn history(
     };
     // JSON keeps the Swedish reference text (docs/CLI.md); the listing follows --lang.
     let lang = if json {
-        assistid_core::text::Lang::Sv
+        assistid_app::core_types::text::Lang::Sv
     } else {
         crate::lang()
     };

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use assistid_app::backup::{AutomaticReason, BackupStatus};
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::{App, AppError, KeySource};
-use assistid_core::secret::Sensitive;
 use chrono::{DateTime, Utc};
 
 use crate::args::{BackupArgs, BackupCmd, RestoreArgs};

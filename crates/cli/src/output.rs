@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use anyhow::Context as _;
 use assistid_app::App;
+use assistid_app::core_types::model::{ReportMonth, TimeKind};
+use assistid_app::core_types::review::{MonthReview, ReportReview};
 use assistid_app::register::{AssistantInput, EmploymentChoice, PersonInput, ProviderInput};
-use assistid_core::model::{ReportMonth, TimeKind};
-use assistid_core::review::{MonthReview, ReportReview};
 use chrono::{DateTime, Utc};
 
 use assistid_app::teams::GrantInput;
@@ -365,9 +365,10 @@ fn team(app: &App, cmd: TeamCmd, json: bool, now: DateTime<Utc>) -> anyhow::Resu
             } else {
                 for m in &team {
                     let since = m.since.map(|d| format!("  från {d}")).unwrap_or_default();
-                    let identity = assistid_core::ids::IdentityNumber::from_digits(&m.identity)
-                        .map(|i| i.formatted())
-                        .unwrap_or_else(|_| m.identity.clone());
+                    let identity =
+                        assistid_app::core_types::ids::IdentityNumber::from_digits(&m.identity)
+                            .map(|i| i.formatted())
+                            .unwrap_or_else(|_| m.identity.clone());
                     println!("{identity}  {}{since}", m.name);
                 }
                 if team.is_empty() {
@@ -449,7 +450,10 @@ fn grant(app: &App, cmd: GrantCmd, json: bool, now: DateTime<Utc>) -> anyhow::Re
             let month = parse_month(&month)?;
             let person = personnummer
                 .map(|p| {
-                    assistid_core::ids::Personnummer::parse(&p, assistid_app::local_today(now))
+                    assistid_app::core_types::ids::Personnummer::parse(
+                        &p,
+                        assistid_app::local_today(now),
+                    )
                 })
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("personnummer: {e}"))?;

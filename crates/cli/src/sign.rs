@@ -7,13 +7,13 @@
 use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
+use assistid_app::core_types::model::ReportMonth;
 use assistid_app::signing::{
     AssistantSigned, BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, OrderLimits,
     OrderSigned, PreparedOrder, ProviderSigned, SigningError, SigningEvent, SigningOptions,
     StartMode, Uuid, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
-use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::args::{CallInitiatorArg, DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};

@@ -7,12 +7,12 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::AppError;
+use assistid_app::core_types::model::ReportMonth;
 use assistid_app::submit::{
     CertStatus, ConnectOptions, Decision, Environment, RelayFollow, SendingMode, SubmissionId,
     SubmissionView, SubmitSummary,
 };
 use assistid_app::views::SubmissionState as State;
-use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::args::{RelayCmd, SubmissionsArgs, SubmissionsCmd, SubmitArgs};
@@ -415,7 +415,7 @@ pub fn submissions(
     let month = args.month.as_deref().map(parse_month).transpose()?;
     // JSON keeps the Swedish reference text (docs/CLI.md); the table follows --lang.
     let lang = if json {
-        assistid_core::text::Lang::Sv
+        assistid_app::core_types::text::Lang::Sv
     } else {
         crate::lang()
     };
