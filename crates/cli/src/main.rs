@@ -13,6 +13,7 @@ mod runtime;
 mod sign;
 mod submit;
 mod ways_out;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::core_types::model::{ReportMonth, TimeKind};
 use assistid_app::core_types::review::{MonthReview, ReportReview};
+use assistid_app::core_types::text::Lang;
 use assistid_app::register::{AssistantInput, EmploymentChoice, PersonInput, ProviderInput};
 use chrono::{DateTime, Utc};
 
@@ -16,6 +17,7 @@ use crate::args::{
     ReportCmd, ReviewArgs, TeamCmd,
 };
 use crate::exit;
+use crate::words::{self, say};
 
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value).context("JSON")?);
@@ -94,24 +96,36 @@ pub fn review(app: &App, args: &ReviewArgs, json: bool, now: DateTime<Utc>) -> a
 }
 
 fn kind_label(kind: TimeKind) -> &'static str {
-    kind.label_sv()
+    words::kind_label(crate::lang(), kind)
 }
 
 /// The review as text. `all_rows = false` shows only rows with a DST note (the demo's summary).
 pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
     let mut out = String::new();
+    let lang = crate::lang();
     let month = review.month();
     let _ = writeln!(
         out,
-        "Månadsöversikt {month} — {} tidredovisningar, sista dag för räkningen {}",
-        review.reports().len(),
-        month.deadline()
+        "{}",
+        say(
+            lang,
+            &words::REVIEW_HEADLINE,
+            &[
+                ("month", month.to_string()),
+                ("reports", review.reports().len().to_string()),
+                ("deadline", month.deadline().to_string()),
+            ]
+        )
+    );
+    let (error, warning) = (
+        words::ERROR_LABEL.wording(lang),
+        words::WARNING_LABEL.wording(lang),
     );
     for issue in review.errors() {
-        let _ = writeln!(out, "  FEL: {}", issue.message_in(crate::lang()));
+        let _ = writeln!(out, "  {error}: {}", issue.message_in(lang));
     }
     for issue in review.warnings() {
-        let _ = writeln!(out, "  Varning: {}", issue.message_in(crate::lang()));
+        let _ = writeln!(out, "  {warning}: {}", issue.message_in(lang));
     }
     for report in review.reports() {
         render_report(&mut out, report, all_rows);
@@ -129,41 +143,80 @@ pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
             .map(|r| r.warnings().len())
             .sum::<usize>();
     let _ = writeln!(out);
-    let _ = writeln!(out, "Summa: {errors} fel, {warnings} varningar.");
+    let _ = writeln!(
+        out,
+        "{}",
+        say(
+            lang,
+            &words::REVIEW_TOTAL,
+            &[
+                ("errors", errors.to_string()),
+                ("warnings", warnings.to_string()),
+            ]
+        )
+    );
     out
 }
 
 fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
+    let lang = crate::lang();
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "■ {} ({}) — assistent {} ({})",
-        report.person_name(),
-        report.person().masked(),
-        report.assistant_name(),
-        report.assistant().masked()
+        "{}",
+        say(
+            lang,
+            &words::REPORT_HEADLINE,
+            &[
+                ("person", report.person_name().to_owned()),
+                ("person_id", report.person().masked()),
+                ("assistant", report.assistant_name().to_owned()),
+                ("assistant_id", report.assistant().masked()),
+            ]
+        )
     );
+    let state = if report.is_sendable() {
+        &words::REPORT_SENDABLE
+    } else {
+        &words::REPORT_HAS_ERRORS
+    };
     let _ = writeln!(
         out,
-        "  rapport-id {}   {} rader   {}",
-        report.id().unwrap_or("(inget ännu)"),
-        report.rows().len(),
-        if report.is_sendable() {
-            "kan skrivas under"
-        } else {
-            "har fel som måste rättas"
-        }
+        "{}",
+        say(
+            lang,
+            &words::REPORT_LINE,
+            &[
+                (
+                    "id",
+                    report
+                        .id()
+                        .unwrap_or(words::REPORT_NO_ID.wording(lang))
+                        .to_owned()
+                ),
+                ("rows", report.rows().len().to_string()),
+                ("state", state.wording(lang).to_owned()),
+            ]
+        )
+    );
+    let (day, clock, real) = (
+        words::ROW_DAY.wording(lang),
+        words::ROW_CLOCK.wording(lang),
+        words::ROW_REAL.wording(lang),
     );
     let mut shown = 0;
     for (row, minutes) in report.rows_with_minutes() {
-        let note = minutes.dst_note.map(|n| n.sv());
+        let note = minutes.dst_note.map(|n| match lang {
+            Lang::Sv => n.sv(),
+            Lang::En => n.en(),
+        });
         if !all_rows && note.is_none() {
             continue;
         }
         shown += 1;
         let _ = writeln!(
             out,
-            "    dag {:>2}  {}–{}  {:<10} klocka {:>9}  verklig {:>9}{}",
+            "    {day} {:>2}  {}–{}  {:<10} {clock} {:>9}  {real} {:>9}{}",
             row.day,
             row.from,
             row.to,
@@ -174,7 +227,7 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         );
     }
     if !all_rows && shown == 0 {
-        let _ = writeln!(out, "    (ingen rad berörs av sommar-/vintertid)");
+        let _ = writeln!(out, "{}", words::NO_DST_ROW.wording(lang));
     }
     for kind in TimeKind::ALL {
         let t = report.totals().of(kind);
@@ -184,11 +237,15 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         let diff = if t.real_minutes == t.clock_minutes {
             String::new()
         } else {
-            format!("  (klocktid {})", hm(t.clock_minutes))
+            format!(
+                "  {}",
+                say(lang, &words::CLOCK_TIME, &[("hours", hm(t.clock_minutes))])
+            )
         };
         let _ = writeln!(
             out,
-            "  Summa {:<10} {}{}",
+            "  {} {:<10} {}{}",
+            words::KIND_TOTAL.wording(lang),
             kind_label(kind),
             hm(t.real_minutes),
             diff
@@ -197,17 +254,19 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
     for issue in report.errors() {
         let _ = writeln!(
             out,
-            "  FEL [{}]: {}",
+            "  {} [{}]: {}",
+            words::ERROR_LABEL.wording(lang),
             issue.code,
-            issue.message_in(crate::lang())
+            issue.message_in(lang)
         );
     }
     for issue in report.warnings() {
         let _ = writeln!(
             out,
-            "  Varning [{}]: {}",
+            "  {} [{}]: {}",
+            words::WARNING_LABEL.wording(lang),
             issue.code,
-            issue.message_in(crate::lang())
+            issue.message_in(lang)
         );
     }
 }

@@ -1,0 +1,207 @@
+//! The CLI's own words — summary lines, table headers, labels — follow `--lang` like the app's
+//! messages: English with `--lang en`, Swedish (the reference, unchanged) without; `--json`
+//! stays the same in both. Every word is in the catalog, in both languages, with the same
+//! parameters.
+
+use assistid_app::core_types::text::{Lang, check_catalog};
+
+use crate::submit::sign_month;
+use crate::support::DataDir;
+use crate::words::CATALOG;
+
+#[test]
+fn every_word_of_the_cli_is_in_both_languages_with_the_same_parameters() {
+    let problems = check_catalog(CATALOG);
+    assert!(
+        problems.is_empty(),
+        "the CLI's catalog (crates/cli/src/words.rs) is not whole:\n  {}",
+        problems.join("\n  ")
+    );
+    for template in CATALOG {
+        assert!(
+            template.code.starts_with("cli_"),
+            "{}: the CLI's codes start with cli_ so they never clash with the app's",
+            template.code
+        );
+    }
+    // The app's catalogs must not use the same codes for other words.
+    for (module, catalog) in assistid_app::all_text_catalogs() {
+        for theirs in catalog {
+            assert!(
+                !CATALOG.iter().any(|ours| ours.code == theirs.code),
+                "{}: the code is used by the CLI and by {module}",
+                theirs.code
+            );
+        }
+    }
+    assert_ne!(
+        crate::words::SUBMIT_SUMMARY.wording(Lang::Sv),
+        crate::words::SUBMIT_SUMMARY.wording(Lang::En),
+        "the two languages are really different words"
+    );
+}
+
+#[test]
+fn review_prints_english_labels_with_lang_en_and_the_same_swedish_without() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let swedish = data.ok(&["review", "--month", "2026-10"]);
+    for label in [
+        "Månadsöversikt 2026-10 — ",
+        " tidredovisningar, sista dag för räkningen ",
+        "— assistent ",
+        "  rapport-id ",
+        "    dag ",
+        " klocka ",
+        " verklig ",
+        "  Summa aktiv tid ",
+        "Summa: ",
+    ] {
+        assert!(
+            swedish.contains(label),
+            "Swedish stays the default and the reference, {label:?} included:\n{swedish}"
+        );
+    }
+    let english = data.ok(&["--lang", "en", "review", "--month", "2026-10"]);
+    for label in [
+        "Month overview 2026-10 — ",
+        " time reports, last day for the invoice ",
+        "— assistant ",
+        "  report id ",
+        "    day ",
+        " clock ",
+        " real ",
+        "  Total active time ",
+        "Total: ",
+        "winter time",
+    ] {
+        assert!(
+            english.contains(label),
+            "--lang en prints the review's labels in English, {label:?} included:\n{english}"
+        );
+    }
+    for swedish_word in [
+        "Månadsöversikt",
+        "rapport-id",
+        " klocka ",
+        "Summa",
+        "aktiv tid",
+    ] {
+        assert!(
+            !english.contains(swedish_word),
+            "no Swedish label {swedish_word:?} is left in the English review:\n{english}"
+        );
+    }
+    let via_env = data.ok_with_env(
+        &[("ASSISTID_LANG", "en")],
+        &["review", "--month", "2026-10"],
+    );
+    assert_eq!(
+        via_env, english,
+        "ASSISTID_LANG=en gives the same English review as --lang en"
+    );
+    assert_eq!(
+        data.json(&["--lang", "en", "review", "--month", "2026-10"]),
+        data.json(&["review", "--month", "2026-10"]),
+        "--json is the same in both languages"
+    );
+}
+
+#[test]
+fn submit_submissions_and_history_print_english_labels_with_lang_en() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let unsigned = data.run(&["--lang", "en", "submit", "--month", "2026-10"]);
+    let unsigned = String::from_utf8_lossy(&unsigned.stdout).into_owned();
+    assert!(
+        unsigned.contains("Not sent now:") && unsigned.contains("Summary 2026-10: 0 received"),
+        "the summary of a run with nothing signed is English:\n{unsigned}"
+    );
+    let history_before = data.ok(&["--lang", "en", "history", "--month", "2026-10"]);
+    assert!(
+        history_before.contains(": report ")
+            && history_before.contains("    created ")
+            && history_before.contains("    SHA-256 (canonical XML) ")
+            && history_before.contains("    not signed")
+            && history_before.contains("    not sent"),
+        "an unsigned, unsent report's history is English:\n{history_before}"
+    );
+    let none = data.ok(&["--lang", "en", "submissions", "--month", "2026-10"]);
+    assert_eq!(none.trim(), "No submissions yet.");
+
+    let count = sign_month(data.path(), &data.key_file(), "2026-10");
+    let sent = data.ok(&[
+        "--lang", "en", "submit", "--month", "2026-10", "--env", "demo",
+    ]);
+    assert!(
+        sent.contains(&format!(
+            "Summary 2026-10: {count} received, 0 rejected, 0 uncertain, 0 other, 0 not sent."
+        )),
+        "the summary line is English:\n{sent}"
+    );
+    assert!(
+        sent.contains("Person – assistant") && sent.contains("tx id / message"),
+        "the table's headers are English:\n{sent}"
+    );
+    assert!(
+        sent.lines().next().is_some_and(|l| l
+            .starts_with("Sending time reports for 2026-10 to the demo (https://127.0.0.1:")
+            && l.ends_with("), at most one call per second.")),
+        "the first progress line is English:\n{sent}"
+    );
+    assert!(
+        sent.lines()
+            .filter(|l| l.starts_with('['))
+            .all(|l| l.contains(": sent, tx id ")),
+        "each report's progress line is English:\n{sent}"
+    );
+    assert!(
+        sent.contains("The demo FK counted 0 calls too close together."),
+        "the demo FK's count is English:\n{sent}"
+    );
+    assert!(
+        !sent.contains("Sammanfattning") && !sent.contains("Demo-FK räknade"),
+        "no Swedish label is left:\n{sent}"
+    );
+
+    let table_en = data.ok(&["--lang", "en", "submissions", "--month", "2026-10"]);
+    let table_sv = data.ok(&["submissions", "--month", "2026-10"]);
+    assert!(
+        table_en
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains("Person – assistant")
+                && h.contains("Status")
+                && h.contains("tx id / message")),
+        "the submissions table's header is English:\n{table_en}"
+    );
+    assert!(
+        table_sv
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains("Person – assistent") && h.contains("tx-id / meddelande")),
+        "the Swedish header is unchanged:\n{table_sv}"
+    );
+
+    let history = data.ok(&["--lang", "en", "history", "--month", "2026-10"]);
+    assert!(
+        history.contains("    signed by the assistant ")
+            && history.contains("    signed by the provider ")
+            && history.contains("    submission 1 (demo): ")
+            && history.contains(", tx id ")
+            && history.contains("      attempt 1 "),
+        "a sent report's history is English:\n{history}"
+    );
+    let history_sv = data.ok(&["history", "--month", "2026-10"]);
+    assert!(
+        history_sv.contains("    underskriven av assistenten ")
+            && history_sv.contains("    inskickning 1 (demo): ")
+            && history_sv.contains("      försök 1 "),
+        "the Swedish history is unchanged:\n{history_sv}"
+    );
+    assert_eq!(
+        data.json(&["--lang", "en", "history", "--month", "2026-10"]),
+        data.json(&["history", "--month", "2026-10"]),
+        "--json is the same in both languages"
+    );
+}
