@@ -87,7 +87,14 @@ fn main() -> ExitCode {
                 Some(e) if e.is_data_problem() => exit::DATA_PROBLEMS,
                 _ => exit::FAILURE,
             };
-            eprintln!("fel: {}", user_message(&err));
+            eprintln!(
+                "{}",
+                words::say(
+                    lang(),
+                    &words::ERROR_PREFIX,
+                    &[("message", user_message(&err))]
+                )
+            );
             ExitCode::from(code)
         }
     }

@@ -148,6 +148,40 @@ words! {
         "      attempt {attempt} {at}: {outcome}";
     HISTORY_RAW = "cli_history_raw", "      FK:s svar (rått):", "      FK's answer (raw):";
 
+    // Errors on stderr (the unknown language itself is told in Swedish: it is not known yet).
+    ERROR_PREFIX = "cli_error_prefix", "fel: {message}", "error: {message}";
+
+    // Signing with BankID (`sign`): the prompts and the confirmations.
+    OPEN_BANKID_FAILED = "cli_open_bankid_failed", "{error}; skanna QR-koden med BankID-appen i stället.",
+        "{error}; scan the QR code with the BankID app instead.";
+    SIGNING_POSITION = "cli_signing_position", "BankID-underskrift {order} av {orders} ({reports} tidredovisningar). ",
+        "BankID signature {order} of {orders} ({reports} time reports). ";
+    PHONE_PROMPT = "cli_phone_prompt",
+        "Ordern är skickad till BankID-appen på telefonen hos den som ska skriva under. Be hen öppna BankID-appen medan ni pratar. Avbryt med Ctrl-C.",
+        "The order has been sent to the BankID app on the phone of the person who is to sign. Ask them to open the BankID app while you talk. Cancel with Ctrl-C.";
+    SCAN_PROMPT = "cli_scan_prompt", "Skanna QR-koden med BankID-appen.",
+        "Scan the QR code with the BankID app.";
+    NOTHING_SIGNED = "cli_nothing_signed", "Ingen underskrift sparades.", "No signature was stored.";
+    ASSISTANT_SIGNED = "cli_assistant_signed",
+        "Underskriven av {name} {on}. Rapporten {id} är låst; nästa steg: anordnaren skriver under (assistid sign provider).",
+        "Signed by {name} {on}. The report {id} is locked; next step: the provider signs (assistid sign provider).";
+    PROVIDER_SIGNED_ONE = "cli_provider_signed_one",
+        "Anordnaren skrev under {count} tidredovisningar för {month} i {orders} BankID-underskrift.",
+        "The provider signed {count} time reports for {month} in {orders} BankID signature.";
+    PROVIDER_SIGNED_MANY = "cli_provider_signed_many",
+        "Anordnaren skrev under {count} tidredovisningar för {month} i {orders} BankID-underskrifter.",
+        "The provider signed {count} time reports for {month} in {orders} BankID signatures.";
+    SIGNING_SKIPPED = "cli_signing_skipped", "  hoppades över: {id} {person} / {assistant}: {reason}",
+        "  skipped: {id} {person} / {assistant}: {reason}";
+    SIGNATURES_OF = "cli_signatures_of", "Underskrifter {month}:", "Signatures {month}:";
+    FULLY_SIGNED = "cli_fully_signed", "underskriven av assistent och anordnare",
+        "signed by the assistant and the provider";
+    ASSISTANT_SIGNED_STATE = "cli_assistant_signed_state", "underskriven av assistenten",
+        "signed by the assistant";
+    NOT_SIGNED = "cli_not_signed", "inte underskriven", "not signed";
+    SIGNER_ASSISTANT = "cli_signer_assistant", "assistent", "assistant";
+    SIGNER_PROVIDER = "cli_signer_provider", "anordnare", "provider";
+
     // An explanation of FK's answer (`print_advice`).
     ADVICE_PLAIN = "cli_advice_plain", "Med andra ord: {plain}", "In other words: {plain}";
     ADVICE_FIX = "cli_advice_fix", "Rätta: {field}{value} (i registret: assistid provider/person/assistant).",

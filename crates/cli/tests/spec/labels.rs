@@ -205,3 +205,60 @@ fn submit_submissions_and_history_print_english_labels_with_lang_en() {
         "--json is the same in both languages"
     );
 }
+
+#[test]
+fn signing_prompts_and_confirmations_are_english_with_lang_en() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let ids = crate::sign::report_ids(&data);
+    let first = ids.first().expect("the demo month has a sendable report");
+
+    let refused = data.run(&[
+        "--lang",
+        "en",
+        "sign",
+        "assistant",
+        "--report",
+        first,
+        "--demo-outcome",
+        "cancel",
+    ]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("error: ") && stderr.contains("No signature was stored."),
+        "a failed signing says in English that nothing was stored: {stderr}"
+    );
+    assert!(
+        !stderr.contains("fel: ") && !stderr.contains("Ingen underskrift"),
+        "no Swedish label is left on stderr: {stderr}"
+    );
+
+    let signed = data.ok(&["--lang", "en", "sign", "assistant", "--report", first]);
+    assert!(
+        signed.contains("Scan the QR code with the BankID app.")
+            && signed.contains(&format!(
+                "The report {first} is locked; next step: the provider signs"
+            )),
+        "the prompt and the confirmation are English:\n{signed}"
+    );
+    assert!(
+        !signed.contains("Skanna") && !signed.contains("Underskriven av"),
+        "no Swedish prompt or confirmation is left:\n{signed}"
+    );
+
+    let status = data.ok(&["--lang", "en", "sign", "status", "--month", "2026-10"]);
+    assert!(
+        status.starts_with("Signatures 2026-10:")
+            && status.contains(": signed by the assistant")
+            && status.contains(": not signed")
+            && status.contains("      assistant: "),
+        "the signing status is English:\n{status}"
+    );
+    let status_sv = data.ok(&["sign", "status", "--month", "2026-10"]);
+    assert!(
+        status_sv.starts_with("Underskrifter 2026-10:")
+            && status_sv.contains(": underskriven av assistenten")
+            && status_sv.contains("      assistent: "),
+        "the Swedish status is unchanged:\n{status_sv}"
+    );
+}
