@@ -663,66 +663,96 @@ pub fn import(
 }
 
 fn print_import(report: &assistid_app::import::ImportReport) {
+    let lang = crate::lang();
     let p = &report.preview;
     println!(
-        "Fil: {} (SHA-256 {})",
-        p.source.describe_sv(),
-        p.source.sha256
+        "{}",
+        say(
+            lang,
+            &words::IMPORT_FILE,
+            &[
+                ("file", p.source.describe_sv()),
+                ("sha256", p.source.sha256.to_string()),
+            ]
+        )
     );
     println!(
-        "{} rader lästa: {} giltiga, {} med fel, {} med varningar; {} pass ({} finns redan, {} nya).",
-        p.counts.rows_read,
-        p.counts.rows_valid,
-        p.counts.rows_with_errors,
-        p.counts.rows_with_warnings,
-        p.counts.shifts,
-        report.already_present,
-        report.new_shifts
+        "{}",
+        say(
+            lang,
+            &words::IMPORT_COUNTS,
+            &[
+                ("read", p.counts.rows_read.to_string()),
+                ("valid", p.counts.rows_valid.to_string()),
+                ("errors", p.counts.rows_with_errors.to_string()),
+                ("warnings", p.counts.rows_with_warnings.to_string()),
+                ("shifts", p.counts.shifts.to_string()),
+                ("present", report.already_present.to_string()),
+                ("new", report.new_shifts.to_string()),
+            ]
+        )
     );
     let all = p.problems.iter().chain(report.validation_problems.iter());
     for problem in all {
-        let level = if problem.is_error() { "FEL" } else { "Varning" };
+        let level = if problem.is_error() {
+            words::ERROR_LABEL.wording(lang)
+        } else {
+            words::WARNING_LABEL.wording(lang)
+        };
         let row = problem
             .row
-            .map(|r| format!("rad {r}"))
-            .unwrap_or_else(|| "filen".into());
+            .map(|r| say(lang, &words::IMPORT_ROW, &[("row", r.to_string())]))
+            .unwrap_or_else(|| words::IMPORT_WHOLE_FILE.wording(lang).to_owned());
         let column = problem
             .column
             .as_deref()
-            .map(|c| format!(", kolumn {c}"))
+            .map(|c| say(lang, &words::IMPORT_COLUMN, &[("column", c.to_owned())]))
             .unwrap_or_default();
         let value = problem
             .masked_value()
-            .map(|v| format!(", värde {v:?}"))
+            .map(|v| say(lang, &words::IMPORT_VALUE, &[("value", format!("{v:?}"))]))
             .unwrap_or_default();
         println!(
             "  {level} {row}{column}{value}: {} [{}]",
-            problem.message_in(crate::lang()),
+            problem.message_in(lang),
             problem.code.as_str()
         );
     }
     if p.problems_truncated() {
         println!(
-            "  … och {} problem till (visas inte).",
-            p.problems_total - p.problems.len() as u64
+            "{}",
+            say(
+                lang,
+                &words::IMPORT_MORE,
+                &[(
+                    "count",
+                    (p.problems_total - p.problems.len() as u64).to_string()
+                )]
+            )
         );
     }
     if !report.whole_file_checked {
-        println!(
-            "Obs: filen är stor; överlappande pass kontrolleras i månadsöversikten (assistid review)."
-        );
+        println!("{}", words::IMPORT_BIG_FILE.wording(lang));
     }
     if report.committed {
+        let skipped = if report.skipped_rows > 0 {
+            say(
+                lang,
+                &words::IMPORT_SKIPPED,
+                &[("count", report.skipped_rows.to_string())],
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "Importerat: {} nya pass{}.",
-            report.new_shifts,
-            if report.skipped_rows > 0 {
-                format!(", {} rader hoppades över", report.skipped_rows)
-            } else {
-                String::new()
-            }
+            "{}",
+            say(
+                lang,
+                &words::IMPORTED,
+                &[("new", report.new_shifts.to_string()), ("skipped", skipped)]
+            )
         );
     } else if report.error_count() == 0 {
-        println!("Förhandsgranskning: ingenting har sparats.");
+        println!("{}", words::IMPORT_PREVIEW_ONLY.wording(lang));
     }
 }

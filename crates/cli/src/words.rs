@@ -148,6 +148,25 @@ words! {
         "      attempt {attempt} {at}: {outcome}";
     HISTORY_RAW = "cli_history_raw", "      FK:s svar (rått):", "      FK's answer (raw):";
 
+    // `import`'s summary.
+    IMPORT_FILE = "cli_import_file", "Fil: {file} (SHA-256 {sha256})", "File: {file} (SHA-256 {sha256})";
+    IMPORT_COUNTS = "cli_import_counts",
+        "{read} rader lästa: {valid} giltiga, {errors} med fel, {warnings} med varningar; {shifts} pass ({present} finns redan, {new} nya).",
+        "{read} rows read: {valid} valid, {errors} with errors, {warnings} with warnings; {shifts} shifts ({present} already there, {new} new).";
+    IMPORT_ROW = "cli_import_row", "rad {row}", "row {row}";
+    IMPORT_WHOLE_FILE = "cli_import_whole_file", "filen", "the file";
+    IMPORT_COLUMN = "cli_import_column", ", kolumn {column}", ", column {column}";
+    IMPORT_VALUE = "cli_import_value", ", värde {value}", ", value {value}";
+    IMPORT_MORE = "cli_import_more", "  … och {count} problem till (visas inte).",
+        "  … and {count} more problems (not shown).";
+    IMPORT_BIG_FILE = "cli_import_big_file",
+        "Obs: filen är stor; överlappande pass kontrolleras i månadsöversikten (assistid review).",
+        "Note: the file is large; overlapping shifts are checked in the month overview (assistid review).";
+    IMPORTED = "cli_imported", "Importerat: {new} nya pass{skipped}.", "Imported: {new} new shifts{skipped}.";
+    IMPORT_SKIPPED = "cli_import_skipped", ", {count} rader hoppades över", ", {count} rows skipped";
+    IMPORT_PREVIEW_ONLY = "cli_import_preview_only", "Förhandsgranskning: ingenting har sparats.",
+        "Preview: nothing has been saved.";
+
     // Errors on stderr (the unknown language itself is told in Swedish: it is not known yet).
     ERROR_PREFIX = "cli_error_prefix", "fel: {message}", "error: {message}";
 

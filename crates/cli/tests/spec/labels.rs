@@ -262,3 +262,40 @@ fn signing_prompts_and_confirmations_are_english_with_lang_en() {
         "the Swedish status is unchanged:\n{status_sv}"
     );
 }
+
+#[test]
+fn the_import_summary_is_english_with_lang_en() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let path = data.path().join("shifts.csv");
+    std::fs::write(
+        &path,
+        "assistent;person;datum;start;slut;typ;anteckning\n\
+         198503121231;197503231115;2026-12-02;08:00;16:00;aktiv;\n\
+         198503121231;197503231115;2026-12-03;08:00;16:00;aktivt;fel typ\n",
+    )
+    .expect("write the import file");
+    let file = path.to_str().expect("utf-8 path");
+
+    let refused = data.run(&["--lang", "en", "import", file]);
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert_eq!(refused.status.code(), Some(3), "errors block the import");
+    assert!(
+        stdout.contains("2 rows read: 1 valid, 1 with errors, 0 with warnings;")
+            && stdout.contains("  ERROR row 3, column typ, value \"aktivt\": "),
+        "the counts and the problem's labels are English: {stdout}"
+    );
+    let refused_sv = data.run(&["import", file]);
+    let stdout_sv = String::from_utf8_lossy(&refused_sv.stdout);
+    assert!(
+        stdout_sv.contains("2 rader lästa: 1 giltiga, 1 med fel, 0 med varningar;")
+            && stdout_sv.contains("  FEL rad 3, kolumn typ, värde \"aktivt\": "),
+        "the Swedish summary is unchanged: {stdout_sv}"
+    );
+
+    let imported = data.ok(&["--lang", "en", "import", file, "--skip-invalid"]);
+    assert!(
+        imported.contains("Imported: 1 new shifts, 1 rows skipped."),
+        "the outcome is English: {imported}"
+    );
+}
