@@ -167,6 +167,27 @@ words! {
     IMPORT_PREVIEW_ONLY = "cli_import_preview_only", "Förhandsgranskning: ingenting har sparats.",
         "Preview: nothing has been saved.";
 
+    // `backup`'s prompts and confirmations.
+    RECOVERY_KEY_PROMPT = "cli_recovery_key_prompt", "Återställningsnyckel:", "Recovery key:";
+    BACKUP_VERIFIED = "cli_backup_verified",
+        "Säkerhetskopian {file} är hel och öppnas med nyckeln (gjord {at} av Assistid {version}).",
+        "The backup {file} is whole and opens with the key (made {at} by Assistid {version}).";
+    BACKUP_WRITTEN = "cli_backup_written",
+        "Säkerhetskopian är skriven: {file} ({kb} kB). Den öppnas bara med återställningsnyckeln.",
+        "The backup has been written: {file} ({kb} kB). It opens only with the recovery key.";
+    RECOVERY_KEY_SHOWN = "cli_recovery_key_shown", "Din återställningsnyckel (visas bara nu):",
+        "Your recovery key (shown only now):";
+    RECOVERY_KEY_KEEP = "cli_recovery_key_keep",
+        "Skriv ut den eller skriv ner den och förvara den inlåst, skild från datorn. Utan den kan ingen säkerhetskopia öppnas — inte heller av oss.",
+        "Print it or write it down and keep it locked away, apart from the computer. Without it no backup can be opened — not even by us.";
+    RECOVERY_KEY_AGAIN = "cli_recovery_key_again",
+        "Skriv in nyckeln igen för att bekräfta att du har skrivit ner den:",
+        "Type the key again to confirm that you have written it down:";
+    BACKUP_CONFIRMED = "cli_backup_confirmed", "Bekräftad. Säkerhetskopiering är påslagen.",
+        "Confirmed. Backups are switched on.";
+    BACKUP_CONFIRM_LATER = "cli_backup_confirm_later", "Bekräfta sedan med: assistid backup confirm",
+        "Then confirm with: assistid backup confirm";
+
     // Errors on stderr (the unknown language itself is told in Swedish: it is not known yet).
     ERROR_PREFIX = "cli_error_prefix", "fel: {message}", "error: {message}";
 

@@ -299,3 +299,52 @@ fn the_import_summary_is_english_with_lang_en() {
         "the outcome is English: {imported}"
     );
 }
+
+#[test]
+fn backups_prompts_and_confirmations_are_english_with_lang_en() {
+    let data = DataDir::new();
+    data.ok(&["demo"]);
+    let setup = data.ok(&["--lang", "en", "backup", "setup"]);
+    assert!(
+        setup.starts_with("Your recovery key (shown only now):")
+            && setup.contains("Print it or write it down and keep it locked away")
+            && setup.contains("Then confirm with: assistid backup confirm"),
+        "setup speaks English (stdin is no terminal here, so it says how to confirm):\n{setup}"
+    );
+    let key = setup
+        .lines()
+        .find_map(|l| l.strip_prefix("    "))
+        .expect("the key is shown indented")
+        .trim()
+        .to_owned();
+    let confirmed = data.ok_with_env(
+        &[("ASSISTID_RECOVERY_KEY", key.as_str())],
+        &["--lang", "en", "backup", "confirm"],
+    );
+    assert_eq!(confirmed.trim(), "Confirmed. Backups are switched on.");
+
+    let file = data.path().join("backup.assistid-backup");
+    let file = file.to_str().expect("a UTF-8 path");
+    let written = data.ok(&["--lang", "en", "backup", "--out", file]);
+    assert!(
+        written.starts_with("The backup has been written: ")
+            && written.contains("It opens only with the recovery key."),
+        "the confirmation is English: {written}"
+    );
+    // A backup never overwrites a file: the Swedish one gets a name of its own.
+    let file_sv = data.path().join("kopia.assistid-backup");
+    let written_sv = data.ok(&["backup", "--out", file_sv.to_str().expect("a UTF-8 path")]);
+    assert!(
+        written_sv.starts_with("Säkerhetskopian är skriven: ")
+            && written_sv.contains("Den öppnas bara med återställningsnyckeln."),
+        "the Swedish confirmation is unchanged: {written_sv}"
+    );
+    let verified = data.ok_with_env(
+        &[("ASSISTID_RECOVERY_KEY", key.as_str())],
+        &["--lang", "en", "backup", "verify", file],
+    );
+    assert!(
+        verified.contains("is whole and opens with the key (made "),
+        "the check's answer is English: {verified}"
+    );
+}
