@@ -288,7 +288,11 @@ pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> 
                 },
                 now,
             )?;
-            report_saved(&saved, "anordnaren", json)
+            report_saved(
+                &saved,
+                [&words::PROVIDER_CREATED, &words::PROVIDER_UPDATED],
+                json,
+            )
         }
         ProviderCmd::Signatory(cmd) => crate::sign::signatory(app, cmd, json, now),
         ProviderCmd::List => {
@@ -304,39 +308,38 @@ pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> 
                     p.contact_person.as_deref().unwrap_or("–")
                 );
             } else {
-                println!("Ingen anordnare är registrerad (assistid provider add).");
+                println!("{}", words::NO_PROVIDER.wording(crate::lang()));
             }
             Ok(0)
         }
     }
 }
 
+/// `said`: what to say when it was created, and when it was updated.
 fn report_saved(
     saved: &assistid_app::register::Saved,
-    what: &str,
+    said: [&'static words::Template; 2],
     json: bool,
 ) -> anyhow::Result<u8> {
     if json {
         print_json(saved)?;
     } else {
-        let verb = if saved.action == "created" {
-            "registrerad"
+        let lang = crate::lang();
+        let [created, updated] = said;
+        let line = if saved.action == "created" {
+            created
         } else {
-            "uppdaterad"
+            updated
         };
-        println!("{} {verb}.", capitalize(what));
+        println!("{}", line.wording(lang));
         for w in &saved.warnings {
-            println!("Varning: {w}");
+            println!(
+                "{}",
+                say(lang, &words::SAVED_WARNING, &[("warning", w.to_string())])
+            );
         }
     }
     Ok(0)
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
@@ -354,7 +357,11 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
                 },
                 now,
             )?;
-            report_saved(&saved, "personen", json)
+            report_saved(
+                &saved,
+                [&words::PERSON_CREATED, &words::PERSON_UPDATED],
+                json,
+            )
         }
         PersonCmd::List => {
             let persons = app.persons()?;
@@ -370,7 +377,7 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
                     );
                 }
                 if persons.is_empty() {
-                    println!("Inga personer är registrerade (assistid person add).");
+                    println!("{}", words::NO_PERSONS.wording(crate::lang()));
                 }
             }
             Ok(0)
@@ -566,7 +573,11 @@ pub fn assistant(
                 period_length: a.period_length,
             };
             let saved = app.save_assistant(&input, now)?;
-            report_saved(&saved, "assistenten", json)
+            report_saved(
+                &saved,
+                [&words::ASSISTANT_CREATED, &words::ASSISTANT_UPDATED],
+                json,
+            )
         }
         AssistantCmd::List => {
             let assistants = app.assistants()?;
@@ -582,7 +593,7 @@ pub fn assistant(
                     println!("{}  {} {}{flag}", a.id, a.first_name, a.last_name);
                 }
                 if assistants.is_empty() {
-                    println!("Inga assistenter är registrerade (assistid assistant add).");
+                    println!("{}", words::NO_ASSISTANTS.wording(crate::lang()));
                 }
             }
             Ok(0)

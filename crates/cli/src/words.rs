@@ -6,7 +6,8 @@
 //! Only `assistid_app` is named here, so the spec can include the file as it is.
 
 use assistid_app::core_types::model::TimeKind;
-use assistid_app::core_types::text::{Lang, Template};
+use assistid_app::core_types::text::Lang;
+pub use assistid_app::core_types::text::Template;
 use assistid_app::submit::Environment;
 
 /// `template` in `lang` with its parameters, `{name}` → value.
@@ -187,6 +188,22 @@ words! {
         "Confirmed. Backups are switched on.";
     BACKUP_CONFIRM_LATER = "cli_backup_confirm_later", "Bekräfta sedan med: assistid backup confirm",
         "Then confirm with: assistid backup confirm";
+
+    // The register: saved, and the empty lists.
+    PROVIDER_CREATED = "cli_provider_created", "Anordnaren registrerad.", "The provider is registered.";
+    PROVIDER_UPDATED = "cli_provider_updated", "Anordnaren uppdaterad.", "The provider is updated.";
+    PERSON_CREATED = "cli_person_created", "Personen registrerad.", "The person is registered.";
+    PERSON_UPDATED = "cli_person_updated", "Personen uppdaterad.", "The person is updated.";
+    ASSISTANT_CREATED = "cli_assistant_created", "Assistenten registrerad.",
+        "The assistant is registered.";
+    ASSISTANT_UPDATED = "cli_assistant_updated", "Assistenten uppdaterad.", "The assistant is updated.";
+    SAVED_WARNING = "cli_saved_warning", "Varning: {warning}", "Warning: {warning}";
+    NO_PROVIDER = "cli_no_provider", "Ingen anordnare är registrerad (assistid provider add).",
+        "No provider is registered (assistid provider add).";
+    NO_PERSONS = "cli_no_persons", "Inga personer är registrerade (assistid person add).",
+        "No persons are registered (assistid person add).";
+    NO_ASSISTANTS = "cli_no_assistants", "Inga assistenter är registrerade (assistid assistant add).",
+        "No assistants are registered (assistid assistant add).";
 
     // Errors on stderr (the unknown language itself is told in Swedish: it is not known yet).
     ERROR_PREFIX = "cli_error_prefix", "fel: {message}", "error: {message}";

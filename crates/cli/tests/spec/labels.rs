@@ -348,3 +348,52 @@ fn backups_prompts_and_confirmations_are_english_with_lang_en() {
         "the check's answer is English: {verified}"
     );
 }
+
+#[test]
+fn the_registers_confirmations_are_english_with_lang_en() {
+    let data = DataDir::new();
+    let empty = data.ok(&["--lang", "en", "person", "list"]);
+    assert_eq!(
+        empty.trim(),
+        "No persons are registered (assistid person add)."
+    );
+    assert_eq!(
+        data.ok(&["--lang", "en", "provider", "list"]).trim(),
+        "No provider is registered (assistid provider add)."
+    );
+    let added = data.ok(&[
+        "--lang",
+        "en",
+        "provider",
+        "add",
+        "--name",
+        "Åsa & Co Assistans AB",
+        "--org-number",
+        "556703-7485",
+        "--phone",
+        "08-123 45 67",
+    ]);
+    assert_eq!(added.trim(), "The provider is registered.");
+    let person = [
+        "person",
+        "add",
+        "--personnummer",
+        "19750323-1115",
+        "--first-name",
+        "Åsa",
+        "--last-name",
+        "Öberg",
+    ];
+    let mut english = vec!["--lang", "en"];
+    english.extend_from_slice(&person);
+    assert_eq!(
+        data.ok(&english).trim(),
+        "The person is registered.",
+        "a new person is confirmed in English"
+    );
+    assert_eq!(
+        data.ok(&person).trim(),
+        "Personen uppdaterad.",
+        "the same person again is an update, confirmed in Swedish as before"
+    );
+}
