@@ -62,10 +62,10 @@ pub use assistid_store::owner_only;
 pub use error::{AppError, IpcError};
 
 /// The domain's types the front ends name — identity numbers, report months, shift times,
-/// texts in two languages, secrets — re-exported so the CLI and the desktop shell reach the
-/// domain through this crate.
+/// texts in two languages, secrets, shifts and month reviews — re-exported so the CLI and the
+/// desktop shell reach the domain through this crate and depend on no other library.
 pub mod core_types {
-    pub use assistid_core::{ids, model, secret, text, time};
+    pub use assistid_core::{ids, model, review, secret, shift, text, time};
 }
 
 /// Every catalog of the app layer's messages (see [`assistid_core::text`]), by module: the

@@ -2,14 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
+use assistid_app::core_types::model::{ReportMonth, TimeKind};
 use assistid_app::history::{History, HistoryFilter};
 use assistid_app::invoice::{InvoiceFigures, InvoiceFormat, MonthReminders};
 use assistid_app::receipts::{Outcome, ReceiptRequest, SubmissionReceipt, WrittenFile, hours};
 use assistid_app::{App, AppError};
-use assistid_core::model::{ReportMonth, TimeKind};
 use chrono::{DateTime, Utc};
 
 use crate::args::{HistoryArgs, InvoiceArgs, ReceiptArgs, RemindersArgs};
+use crate::words::{self, say};
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {
@@ -158,7 +159,7 @@ pub fn history(
     };
     // JSON keeps the Swedish reference text (docs/CLI.md); the listing follows --lang.
     let lang = if json {
-        assistid_core::text::Lang::Sv
+        assistid_app::core_types::text::Lang::Sv
     } else {
         crate::lang()
     };
@@ -176,58 +177,110 @@ fn local(at: DateTime<Utc>) -> String {
 }
 
 fn print_history(history: &History) {
+    let lang = crate::lang();
     if history.reports.is_empty() {
-        println!("Ingen historik matchar sökningen.");
+        println!("{}", words::NO_HISTORY.wording(lang));
         return;
     }
     for r in &history.reports {
         println!(
-            "{} {} – {}: rapport {} version {}{}",
-            r.month,
-            r.person.name,
-            r.assistant.name,
-            r.report_id,
-            r.version,
+            "{}{}",
+            say(
+                lang,
+                &words::HISTORY_REPORT,
+                &[
+                    ("month", r.month.to_string()),
+                    ("person", r.person.name.clone()),
+                    ("assistant", r.assistant.name.clone()),
+                    ("id", r.report_id.to_string()),
+                    ("version", r.version.to_string()),
+                ]
+            ),
             match &r.superseded_by {
-                Some(next) => format!(" (ersatt av {next})"),
+                Some(next) => say(
+                    lang,
+                    &words::HISTORY_SUPERSEDED,
+                    &[("next", next.to_string())]
+                ),
                 None => String::new(),
             }
         );
-        println!("    skapad {}", local(r.created_at));
-        println!("    SHA-256 (kanonisk XML) {}", r.canonical_sha256);
+        println!(
+            "{}",
+            say(
+                lang,
+                &words::HISTORY_CREATED,
+                &[("at", local(r.created_at))]
+            )
+        );
+        println!(
+            "{}",
+            say(
+                lang,
+                &words::HISTORY_HASH,
+                &[("hash", r.canonical_sha256.clone())]
+            )
+        );
         if r.signatures.is_empty() {
-            println!("    inte underskriven");
+            println!("{}", words::HISTORY_UNSIGNED.wording(lang));
         }
         for s in &r.signatures {
             let role = if s.role == "assistant" {
-                "assistenten"
+                &words::ROLE_ASSISTANT
             } else {
-                "anordnaren"
+                &words::ROLE_PROVIDER
             };
             println!(
-                "    underskriven av {role} {} ({}) {}",
-                s.signer_name, s.signer, s.signed_on
+                "{}",
+                say(
+                    lang,
+                    &words::HISTORY_SIGNED,
+                    &[
+                        ("role", role.wording(lang).to_owned()),
+                        ("name", s.signer_name.clone()),
+                        ("signer", s.signer.to_string()),
+                        ("on", s.signed_on.to_string()),
+                    ]
+                )
             );
         }
         if r.submissions.is_empty() {
-            println!("    inte skickad");
+            println!("{}", words::HISTORY_UNSENT.wording(lang));
         }
         for s in &r.submissions {
             let answer = match (&s.tx_id, &s.fk_message) {
-                (Some(tx), _) => format!(", tx-id {tx}"),
-                (None, Some(msg)) => format!(", FK:s meddelande: ”{msg}”"),
+                (Some(tx), _) => say(lang, &words::HISTORY_TX, &[("tx", tx.clone())]),
+                (None, Some(msg)) => say(
+                    lang,
+                    &words::HISTORY_FK_MESSAGE,
+                    &[("message", msg.clone())],
+                ),
                 _ => String::new(),
             };
             println!(
-                "    inskickning {} ({}): {}{answer}",
-                s.id, s.environment, s.state_label
+                "{}{answer}",
+                say(
+                    lang,
+                    &words::HISTORY_SUBMISSION,
+                    &[
+                        ("id", s.id.to_string()),
+                        ("environment", s.environment.to_string()),
+                        ("state", s.state_label.to_string()),
+                    ]
+                )
             );
             for a in &s.attempts {
                 println!(
-                    "      försök {} {}: {}{}{}",
-                    a.attempt,
-                    local(a.started_at),
-                    a.outcome,
+                    "{}{}{}",
+                    say(
+                        lang,
+                        &words::HISTORY_ATTEMPT,
+                        &[
+                            ("attempt", a.attempt.to_string()),
+                            ("at", local(a.started_at)),
+                            ("outcome", a.outcome.to_string()),
+                        ]
+                    ),
                     a.http_status
                         .map(|h| format!(", HTTP {h}"))
                         .unwrap_or_default(),
@@ -237,7 +290,7 @@ fn print_history(history: &History) {
                         .unwrap_or_default()
                 );
                 if let Some(answer) = &a.answer {
-                    println!("      FK:s svar (rått):");
+                    println!("{}", words::HISTORY_RAW.wording(lang));
                     for line in answer.lines() {
                         println!("        {line}");
                     }

@@ -7,11 +7,12 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use assistid_app::backup::{AutomaticReason, BackupStatus};
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::{App, AppError, KeySource};
-use assistid_core::secret::Sensitive;
 use chrono::{DateTime, Utc};
 
 use crate::args::{BackupArgs, BackupCmd, RestoreArgs};
+use crate::words::{self, say};
 
 fn read_recovery_key(prompt: &str) -> anyhow::Result<Sensitive<String>> {
     if let Some(value) = std::env::var_os("ASSISTID_RECOVERY_KEY") {
@@ -53,7 +54,7 @@ pub fn backup(
     if let BackupCmd::Verify { file } = args.command.as_ref().unwrap_or(&BackupCmd::Status)
         && args.out.is_none()
     {
-        let typed = read_recovery_key("Återställningsnyckel:")?;
+        let typed = read_recovery_key(words::RECOVERY_KEY_PROMPT.wording(crate::lang()))?;
         let header = assistid_app::backup::verify(file, typed.expose())?;
         if json {
             println!(
@@ -67,10 +68,16 @@ pub fn backup(
             );
         } else {
             println!(
-                "Säkerhetskopian {} är hel och öppnas med nyckeln (gjord {} av Assistid {}).",
-                file.display(),
-                local(header.created_at),
-                header.app_version
+                "{}",
+                say(
+                    crate::lang(),
+                    &words::BACKUP_VERIFIED,
+                    &[
+                        ("file", file.display().to_string()),
+                        ("at", local(header.created_at)),
+                        ("version", header.app_version.to_string()),
+                    ]
+                )
             );
         }
         return Ok(0);
@@ -89,10 +96,15 @@ pub fn backup(
             );
         } else {
             println!(
-                "Säkerhetskopian är skriven: {} ({} kB). Den öppnas bara med \
-                 återställningsnyckeln.",
-                written.path.display(),
-                written.bytes.div_ceil(1024)
+                "{}",
+                say(
+                    crate::lang(),
+                    &words::BACKUP_WRITTEN,
+                    &[
+                        ("file", written.path.display().to_string()),
+                        ("kb", written.bytes.div_ceil(1024).to_string()),
+                    ]
+                )
             );
         }
         return Ok(0);
@@ -108,32 +120,28 @@ pub fn backup(
                 );
                 return Ok(0);
             }
-            println!("Din återställningsnyckel (visas bara nu):");
+            let lang = crate::lang();
+            println!("{}", words::RECOVERY_KEY_SHOWN.wording(lang));
             println!();
             println!("    {}", grouped.expose());
             println!();
-            println!(
-                "Skriv ut den eller skriv ner den och förvara den inlåst, skild från datorn. \
-                 Utan den kan ingen säkerhetskopia öppnas — inte heller av oss."
-            );
+            println!("{}", words::RECOVERY_KEY_KEEP.wording(lang));
             if std::io::stdin().is_terminal() {
-                let typed = read_recovery_key(
-                    "Skriv in nyckeln igen för att bekräfta att du har skrivit ner den:",
-                )?;
+                let typed = read_recovery_key(words::RECOVERY_KEY_AGAIN.wording(lang))?;
                 app.confirm_recovery_key(typed.expose(), now)?;
-                println!("Bekräftad. Säkerhetskopiering är påslagen.");
+                println!("{}", words::BACKUP_CONFIRMED.wording(lang));
             } else {
-                println!("Bekräfta sedan med: assistid backup confirm");
+                println!("{}", words::BACKUP_CONFIRM_LATER.wording(lang));
             }
             Ok(0)
         }
         BackupCmd::Confirm => {
-            let typed = read_recovery_key("Återställningsnyckel:")?;
+            let typed = read_recovery_key(words::RECOVERY_KEY_PROMPT.wording(crate::lang()))?;
             app.confirm_recovery_key(typed.expose(), now)?;
             if json {
                 println!("{}", serde_json::json!({ "confirmed": true }));
             } else {
-                println!("Bekräftad. Säkerhetskopiering är påslagen.");
+                println!("{}", words::BACKUP_CONFIRMED.wording(crate::lang()));
             }
             Ok(0)
         }
@@ -252,7 +260,7 @@ pub fn restore(
                 .unwrap_or_default()
         );
     }
-    let typed = read_recovery_key("Återställningsnyckel:")?;
+    let typed = read_recovery_key(words::RECOVERY_KEY_PROMPT.wording(crate::lang()))?;
     let (_app, summary) = App::restore_backup(&args.file, typed.expose(), data_dir, keys, now)?;
     if json {
         println!(

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use assistid_app::core_types::ids::Personnummer;
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::signing::StandInBankId;
-use assistid_core::ids::Personnummer;
-use assistid_core::secret::Sensitive;
 use assistid_fakes::bankid::{FakeBankId, FakeBankIdConfig};
 
 use crate::args::DemoOutcomeArg;

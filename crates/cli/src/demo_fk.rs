@@ -7,8 +7,8 @@
 
 use anyhow::Context as _;
 use assistid_app::App;
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::submit::{EltConnection, StandInFk};
-use assistid_core::secret::Sensitive;
 use assistid_fakes::fk::{BackgroundFakeFk, FakeFk, FakeFkConfig};
 
 /// The password of the demo's generated client certificate (it never leaves the process).

@@ -6,9 +6,9 @@ use std::io::BufRead as _;
 
 use anyhow::Context as _;
 use assistid_app::certificates::CertificatePurpose;
+use assistid_app::core_types::secret::Sensitive;
 use assistid_app::signing::{BankIdSettings, CERT_PASSWORD_ENV};
 use assistid_app::{App, AppError};
-use assistid_core::secret::Sensitive;
 use chrono::{DateTime, Utc};
 
 use crate::args::{BankidCmd, EnvironmentCmd, RealEnvArg};

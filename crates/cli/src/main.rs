@@ -13,14 +13,15 @@ mod runtime;
 mod sign;
 mod submit;
 mod ways_out;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use anyhow::Context as _;
+use assistid_app::core_types::text::Lang;
 use assistid_app::{App, AppError, KeySource};
-use assistid_core::text::Lang;
 use clap::Parser as _;
 
 use crate::args::{Cli, Command};
@@ -54,13 +55,14 @@ fn choose_lang(flag: Option<&str>) -> Result<Lang, AppError> {
         .filter(|v| !v.trim().is_empty());
     match flag.map(str::to_owned).or(env) {
         None => Ok(Lang::Sv),
-        Some(text) => {
-            text.parse()
-                .map_err(|e: assistid_core::text::UnknownLang| AppError::Invalid {
+        Some(text) => text
+            .parse()
+            .map_err(
+                |e: assistid_app::core_types::text::UnknownLang| AppError::Invalid {
                     field: "--lang".into(),
                     message: e.to_string(),
-                })
-        }
+                },
+            ),
     }
 }
 
@@ -85,7 +87,14 @@ fn main() -> ExitCode {
                 Some(e) if e.is_data_problem() => exit::DATA_PROBLEMS,
                 _ => exit::FAILURE,
             };
-            eprintln!("fel: {}", user_message(&err));
+            eprintln!(
+                "{}",
+                words::say(
+                    lang(),
+                    &words::ERROR_PREFIX,
+                    &[("message", user_message(&err))]
+                )
+            );
             ExitCode::from(code)
         }
     }

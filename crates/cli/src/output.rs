@@ -4,9 +4,10 @@ use std::fmt::Write as _;
 
 use anyhow::Context as _;
 use assistid_app::App;
+use assistid_app::core_types::model::{ReportMonth, TimeKind};
+use assistid_app::core_types::review::{MonthReview, ReportReview};
+use assistid_app::core_types::text::Lang;
 use assistid_app::register::{AssistantInput, EmploymentChoice, PersonInput, ProviderInput};
-use assistid_core::model::{ReportMonth, TimeKind};
-use assistid_core::review::{MonthReview, ReportReview};
 use chrono::{DateTime, Utc};
 
 use assistid_app::teams::GrantInput;
@@ -16,6 +17,7 @@ use crate::args::{
     ReportCmd, ReviewArgs, TeamCmd,
 };
 use crate::exit;
+use crate::words::{self, say};
 
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value).context("JSON")?);
@@ -94,24 +96,36 @@ pub fn review(app: &App, args: &ReviewArgs, json: bool, now: DateTime<Utc>) -> a
 }
 
 fn kind_label(kind: TimeKind) -> &'static str {
-    kind.label_sv()
+    words::kind_label(crate::lang(), kind)
 }
 
 /// The review as text. `all_rows = false` shows only rows with a DST note (the demo's summary).
 pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
     let mut out = String::new();
+    let lang = crate::lang();
     let month = review.month();
     let _ = writeln!(
         out,
-        "Månadsöversikt {month} — {} tidredovisningar, sista dag för räkningen {}",
-        review.reports().len(),
-        month.deadline()
+        "{}",
+        say(
+            lang,
+            &words::REVIEW_HEADLINE,
+            &[
+                ("month", month.to_string()),
+                ("reports", review.reports().len().to_string()),
+                ("deadline", month.deadline().to_string()),
+            ]
+        )
+    );
+    let (error, warning) = (
+        words::ERROR_LABEL.wording(lang),
+        words::WARNING_LABEL.wording(lang),
     );
     for issue in review.errors() {
-        let _ = writeln!(out, "  FEL: {}", issue.message_in(crate::lang()));
+        let _ = writeln!(out, "  {error}: {}", issue.message_in(lang));
     }
     for issue in review.warnings() {
-        let _ = writeln!(out, "  Varning: {}", issue.message_in(crate::lang()));
+        let _ = writeln!(out, "  {warning}: {}", issue.message_in(lang));
     }
     for report in review.reports() {
         render_report(&mut out, report, all_rows);
@@ -129,41 +143,80 @@ pub fn render_review(review: &MonthReview, all_rows: bool) -> String {
             .map(|r| r.warnings().len())
             .sum::<usize>();
     let _ = writeln!(out);
-    let _ = writeln!(out, "Summa: {errors} fel, {warnings} varningar.");
+    let _ = writeln!(
+        out,
+        "{}",
+        say(
+            lang,
+            &words::REVIEW_TOTAL,
+            &[
+                ("errors", errors.to_string()),
+                ("warnings", warnings.to_string()),
+            ]
+        )
+    );
     out
 }
 
 fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
+    let lang = crate::lang();
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "■ {} ({}) — assistent {} ({})",
-        report.person_name(),
-        report.person().masked(),
-        report.assistant_name(),
-        report.assistant().masked()
+        "{}",
+        say(
+            lang,
+            &words::REPORT_HEADLINE,
+            &[
+                ("person", report.person_name().to_owned()),
+                ("person_id", report.person().masked()),
+                ("assistant", report.assistant_name().to_owned()),
+                ("assistant_id", report.assistant().masked()),
+            ]
+        )
     );
+    let state = if report.is_sendable() {
+        &words::REPORT_SENDABLE
+    } else {
+        &words::REPORT_HAS_ERRORS
+    };
     let _ = writeln!(
         out,
-        "  rapport-id {}   {} rader   {}",
-        report.id().unwrap_or("(inget ännu)"),
-        report.rows().len(),
-        if report.is_sendable() {
-            "kan skrivas under"
-        } else {
-            "har fel som måste rättas"
-        }
+        "{}",
+        say(
+            lang,
+            &words::REPORT_LINE,
+            &[
+                (
+                    "id",
+                    report
+                        .id()
+                        .unwrap_or(words::REPORT_NO_ID.wording(lang))
+                        .to_owned()
+                ),
+                ("rows", report.rows().len().to_string()),
+                ("state", state.wording(lang).to_owned()),
+            ]
+        )
+    );
+    let (day, clock, real) = (
+        words::ROW_DAY.wording(lang),
+        words::ROW_CLOCK.wording(lang),
+        words::ROW_REAL.wording(lang),
     );
     let mut shown = 0;
     for (row, minutes) in report.rows_with_minutes() {
-        let note = minutes.dst_note.map(|n| n.sv());
+        let note = minutes.dst_note.map(|n| match lang {
+            Lang::Sv => n.sv(),
+            Lang::En => n.en(),
+        });
         if !all_rows && note.is_none() {
             continue;
         }
         shown += 1;
         let _ = writeln!(
             out,
-            "    dag {:>2}  {}–{}  {:<10} klocka {:>9}  verklig {:>9}{}",
+            "    {day} {:>2}  {}–{}  {:<10} {clock} {:>9}  {real} {:>9}{}",
             row.day,
             row.from,
             row.to,
@@ -174,7 +227,7 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         );
     }
     if !all_rows && shown == 0 {
-        let _ = writeln!(out, "    (ingen rad berörs av sommar-/vintertid)");
+        let _ = writeln!(out, "{}", words::NO_DST_ROW.wording(lang));
     }
     for kind in TimeKind::ALL {
         let t = report.totals().of(kind);
@@ -184,11 +237,15 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
         let diff = if t.real_minutes == t.clock_minutes {
             String::new()
         } else {
-            format!("  (klocktid {})", hm(t.clock_minutes))
+            format!(
+                "  {}",
+                say(lang, &words::CLOCK_TIME, &[("hours", hm(t.clock_minutes))])
+            )
         };
         let _ = writeln!(
             out,
-            "  Summa {:<10} {}{}",
+            "  {} {:<10} {}{}",
+            words::KIND_TOTAL.wording(lang),
             kind_label(kind),
             hm(t.real_minutes),
             diff
@@ -197,17 +254,19 @@ fn render_report(out: &mut String, report: &ReportReview, all_rows: bool) {
     for issue in report.errors() {
         let _ = writeln!(
             out,
-            "  FEL [{}]: {}",
+            "  {} [{}]: {}",
+            words::ERROR_LABEL.wording(lang),
             issue.code,
-            issue.message_in(crate::lang())
+            issue.message_in(lang)
         );
     }
     for issue in report.warnings() {
         let _ = writeln!(
             out,
-            "  Varning [{}]: {}",
+            "  {} [{}]: {}",
+            words::WARNING_LABEL.wording(lang),
             issue.code,
-            issue.message_in(crate::lang())
+            issue.message_in(lang)
         );
     }
 }
@@ -229,7 +288,11 @@ pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> 
                 },
                 now,
             )?;
-            report_saved(&saved, "anordnaren", json)
+            report_saved(
+                &saved,
+                [&words::PROVIDER_CREATED, &words::PROVIDER_UPDATED],
+                json,
+            )
         }
         ProviderCmd::Signatory(cmd) => crate::sign::signatory(app, cmd, json, now),
         ProviderCmd::List => {
@@ -245,39 +308,38 @@ pub fn provider(app: &App, cmd: ProviderCmd, json: bool, now: DateTime<Utc>) -> 
                     p.contact_person.as_deref().unwrap_or("–")
                 );
             } else {
-                println!("Ingen anordnare är registrerad (assistid provider add).");
+                println!("{}", words::NO_PROVIDER.wording(crate::lang()));
             }
             Ok(0)
         }
     }
 }
 
+/// `said`: what to say when it was created, and when it was updated.
 fn report_saved(
     saved: &assistid_app::register::Saved,
-    what: &str,
+    said: [&'static words::Template; 2],
     json: bool,
 ) -> anyhow::Result<u8> {
     if json {
         print_json(saved)?;
     } else {
-        let verb = if saved.action == "created" {
-            "registrerad"
+        let lang = crate::lang();
+        let [created, updated] = said;
+        let line = if saved.action == "created" {
+            created
         } else {
-            "uppdaterad"
+            updated
         };
-        println!("{} {verb}.", capitalize(what));
+        println!("{}", line.wording(lang));
         for w in &saved.warnings {
-            println!("Varning: {w}");
+            println!(
+                "{}",
+                say(lang, &words::SAVED_WARNING, &[("warning", w.to_string())])
+            );
         }
     }
     Ok(0)
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
@@ -295,7 +357,11 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
                 },
                 now,
             )?;
-            report_saved(&saved, "personen", json)
+            report_saved(
+                &saved,
+                [&words::PERSON_CREATED, &words::PERSON_UPDATED],
+                json,
+            )
         }
         PersonCmd::List => {
             let persons = app.persons()?;
@@ -311,7 +377,7 @@ pub fn person(app: &App, cmd: PersonCmd, json: bool, now: DateTime<Utc>) -> anyh
                     );
                 }
                 if persons.is_empty() {
-                    println!("Inga personer är registrerade (assistid person add).");
+                    println!("{}", words::NO_PERSONS.wording(crate::lang()));
                 }
             }
             Ok(0)
@@ -365,9 +431,10 @@ fn team(app: &App, cmd: TeamCmd, json: bool, now: DateTime<Utc>) -> anyhow::Resu
             } else {
                 for m in &team {
                     let since = m.since.map(|d| format!("  från {d}")).unwrap_or_default();
-                    let identity = assistid_core::ids::IdentityNumber::from_digits(&m.identity)
-                        .map(|i| i.formatted())
-                        .unwrap_or_else(|_| m.identity.clone());
+                    let identity =
+                        assistid_app::core_types::ids::IdentityNumber::from_digits(&m.identity)
+                            .map(|i| i.formatted())
+                            .unwrap_or_else(|_| m.identity.clone());
                     println!("{identity}  {}{since}", m.name);
                 }
                 if team.is_empty() {
@@ -449,7 +516,10 @@ fn grant(app: &App, cmd: GrantCmd, json: bool, now: DateTime<Utc>) -> anyhow::Re
             let month = parse_month(&month)?;
             let person = personnummer
                 .map(|p| {
-                    assistid_core::ids::Personnummer::parse(&p, assistid_app::local_today(now))
+                    assistid_app::core_types::ids::Personnummer::parse(
+                        &p,
+                        assistid_app::local_today(now),
+                    )
                 })
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("personnummer: {e}"))?;
@@ -503,7 +573,11 @@ pub fn assistant(
                 period_length: a.period_length,
             };
             let saved = app.save_assistant(&input, now)?;
-            report_saved(&saved, "assistenten", json)
+            report_saved(
+                &saved,
+                [&words::ASSISTANT_CREATED, &words::ASSISTANT_UPDATED],
+                json,
+            )
         }
         AssistantCmd::List => {
             let assistants = app.assistants()?;
@@ -519,7 +593,7 @@ pub fn assistant(
                     println!("{}  {} {}{flag}", a.id, a.first_name, a.last_name);
                 }
                 if assistants.is_empty() {
-                    println!("Inga assistenter är registrerade (assistid assistant add).");
+                    println!("{}", words::NO_ASSISTANTS.wording(crate::lang()));
                 }
             }
             Ok(0)
@@ -600,66 +674,96 @@ pub fn import(
 }
 
 fn print_import(report: &assistid_app::import::ImportReport) {
+    let lang = crate::lang();
     let p = &report.preview;
     println!(
-        "Fil: {} (SHA-256 {})",
-        p.source.describe_sv(),
-        p.source.sha256
+        "{}",
+        say(
+            lang,
+            &words::IMPORT_FILE,
+            &[
+                ("file", p.source.describe_sv()),
+                ("sha256", p.source.sha256.to_string()),
+            ]
+        )
     );
     println!(
-        "{} rader lästa: {} giltiga, {} med fel, {} med varningar; {} pass ({} finns redan, {} nya).",
-        p.counts.rows_read,
-        p.counts.rows_valid,
-        p.counts.rows_with_errors,
-        p.counts.rows_with_warnings,
-        p.counts.shifts,
-        report.already_present,
-        report.new_shifts
+        "{}",
+        say(
+            lang,
+            &words::IMPORT_COUNTS,
+            &[
+                ("read", p.counts.rows_read.to_string()),
+                ("valid", p.counts.rows_valid.to_string()),
+                ("errors", p.counts.rows_with_errors.to_string()),
+                ("warnings", p.counts.rows_with_warnings.to_string()),
+                ("shifts", p.counts.shifts.to_string()),
+                ("present", report.already_present.to_string()),
+                ("new", report.new_shifts.to_string()),
+            ]
+        )
     );
     let all = p.problems.iter().chain(report.validation_problems.iter());
     for problem in all {
-        let level = if problem.is_error() { "FEL" } else { "Varning" };
+        let level = if problem.is_error() {
+            words::ERROR_LABEL.wording(lang)
+        } else {
+            words::WARNING_LABEL.wording(lang)
+        };
         let row = problem
             .row
-            .map(|r| format!("rad {r}"))
-            .unwrap_or_else(|| "filen".into());
+            .map(|r| say(lang, &words::IMPORT_ROW, &[("row", r.to_string())]))
+            .unwrap_or_else(|| words::IMPORT_WHOLE_FILE.wording(lang).to_owned());
         let column = problem
             .column
             .as_deref()
-            .map(|c| format!(", kolumn {c}"))
+            .map(|c| say(lang, &words::IMPORT_COLUMN, &[("column", c.to_owned())]))
             .unwrap_or_default();
         let value = problem
             .masked_value()
-            .map(|v| format!(", värde {v:?}"))
+            .map(|v| say(lang, &words::IMPORT_VALUE, &[("value", format!("{v:?}"))]))
             .unwrap_or_default();
         println!(
             "  {level} {row}{column}{value}: {} [{}]",
-            problem.message_in(crate::lang()),
+            problem.message_in(lang),
             problem.code.as_str()
         );
     }
     if p.problems_truncated() {
         println!(
-            "  … och {} problem till (visas inte).",
-            p.problems_total - p.problems.len() as u64
+            "{}",
+            say(
+                lang,
+                &words::IMPORT_MORE,
+                &[(
+                    "count",
+                    (p.problems_total - p.problems.len() as u64).to_string()
+                )]
+            )
         );
     }
     if !report.whole_file_checked {
-        println!(
-            "Obs: filen är stor; överlappande pass kontrolleras i månadsöversikten (assistid review)."
-        );
+        println!("{}", words::IMPORT_BIG_FILE.wording(lang));
     }
     if report.committed {
+        let skipped = if report.skipped_rows > 0 {
+            say(
+                lang,
+                &words::IMPORT_SKIPPED,
+                &[("count", report.skipped_rows.to_string())],
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "Importerat: {} nya pass{}.",
-            report.new_shifts,
-            if report.skipped_rows > 0 {
-                format!(", {} rader hoppades över", report.skipped_rows)
-            } else {
-                String::new()
-            }
+            "{}",
+            say(
+                lang,
+                &words::IMPORTED,
+                &[("new", report.new_shifts.to_string()), ("skipped", skipped)]
+            )
         );
     } else if report.error_count() == 0 {
-        println!("Förhandsgranskning: ingenting har sparats.");
+        println!("{}", words::IMPORT_PREVIEW_ONLY.wording(lang));
     }
 }

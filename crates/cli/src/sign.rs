@@ -7,19 +7,21 @@
 use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
+use assistid_app::core_types::model::ReportMonth;
+use assistid_app::core_types::text::Lang;
 use assistid_app::signing::{
     AssistantSigned, BankIdConnection, BankIdEnvironment, CallInitiator, CancelSignal, OrderLimits,
     OrderSigned, PreparedOrder, ProviderSigned, SigningError, SigningEvent, SigningOptions,
     StartMode, Uuid, open_bankid_app, qr_terminal,
 };
 use assistid_app::{App, AppError};
-use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::args::{CallInitiatorArg, DemoOutcomeArg, EnvArg, SignCmd, SignatoryCmd};
 use crate::demo_bankid::DemoBankId;
 use crate::exit;
 use crate::runtime::block_on;
+use crate::words::{self, say};
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {
@@ -186,7 +188,14 @@ impl Progress {
             && self.same_device
             && let Err(e) = open_bankid_app(autostart_url)
         {
-            eprintln!("{e:#}; skanna QR-koden med BankID-appen i stället.");
+            eprintln!(
+                "{}",
+                say(
+                    crate::lang(),
+                    &words::OPEN_BANKID_FAILED,
+                    &[("error", format!("{e:#}"))]
+                )
+            );
         }
         if self.json {
             return;
@@ -198,26 +207,26 @@ impl Progress {
                 reports,
                 ..
             } => {
-                let header = if self.phone {
-                    let position = if orders > 1 {
-                        format!(
-                            "BankID-underskrift {order} av {orders} ({reports} tidredovisningar). "
-                        )
-                    } else {
-                        String::new()
-                    };
-                    format!(
-                        "{position}Ordern är skickad till BankID-appen på telefonen hos den som ska \
-                         skriva under. Be hen öppna BankID-appen medan ni pratar. Avbryt med Ctrl-C."
-                    )
-                } else if orders > 1 {
-                    format!(
-                        "BankID-underskrift {order} av {orders} ({reports} tidredovisningar). \
-                         Skanna QR-koden med BankID-appen."
+                let lang = crate::lang();
+                let position = if orders > 1 {
+                    say(
+                        lang,
+                        &words::SIGNING_POSITION,
+                        &[
+                            ("order", order.to_string()),
+                            ("orders", orders.to_string()),
+                            ("reports", reports.to_string()),
+                        ],
                     )
                 } else {
-                    "Skanna QR-koden med BankID-appen.".to_owned()
+                    String::new()
                 };
+                let prompt = if self.phone {
+                    &words::PHONE_PROMPT
+                } else {
+                    &words::SCAN_PROMPT
+                };
+                let header = format!("{position}{}", prompt.wording(lang));
                 self.drawn_lines = 0;
                 self.qr = None;
                 if !self.tty {
@@ -229,8 +238,12 @@ impl Progress {
                 self.qr = qr_terminal(&content).ok();
                 self.redraw();
             }
-            SigningEvent::Message { id, sv, .. } => {
-                let text = format!("{sv} ({id})");
+            SigningEvent::Message { id, sv, en, .. } => {
+                let said = match crate::lang() {
+                    Lang::Sv => sv,
+                    Lang::En => en,
+                };
+                let text = format!("{said} ({id})");
                 if self.message.as_deref() == Some(text.as_str()) {
                     return;
                 }
@@ -286,9 +299,13 @@ fn failure(err: &SigningError, json: bool) -> anyhow::Result<u8> {
             "message": err.to_string(),
         }))?;
     }
-    eprintln!("fel: {err}");
+    let lang = crate::lang();
+    eprintln!(
+        "{}",
+        say(lang, &words::ERROR_PREFIX, &[("message", err.to_string())])
+    );
     if !err.is_data_problem() {
-        eprintln!("Ingen underskrift sparades.");
+        eprintln!("{}", words::NOTHING_SIGNED.wording(lang));
     }
     Ok(code)
 }
@@ -351,9 +368,16 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                         print_json(&serde_json::json!({ "signed": true, "assistant": signed }))?;
                     } else {
                         println!(
-                            "Underskriven av {} {}. Rapporten {} är låst; nästa steg: anordnaren \
-                             skriver under (assistid sign provider).",
-                            signed.signer_name, signed.signed_on, signed.report_id
+                            "{}",
+                            say(
+                                crate::lang(),
+                                &words::ASSISTANT_SIGNED,
+                                &[
+                                    ("name", signed.signer_name.to_string()),
+                                    ("on", signed.signed_on.to_string()),
+                                    ("id", signed.report_id.to_string()),
+                                ]
+                            )
                         );
                     }
                     Ok(0)
@@ -429,16 +453,37 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                         print_json(&serde_json::json!({ "signed": true, "provider": signed }))?;
                     } else {
                         let count: usize = signed.orders.iter().map(|o| o.reports.len()).sum();
+                        let lang = crate::lang();
+                        let template = if signed.orders.len() == 1 {
+                            &words::PROVIDER_SIGNED_ONE
+                        } else {
+                            &words::PROVIDER_SIGNED_MANY
+                        };
                         println!(
-                            "Anordnaren skrev under {count} tidredovisningar för {month} i {} \
-                             BankID-underskrift{}.",
-                            signed.orders.len(),
-                            if signed.orders.len() == 1 { "" } else { "er" }
+                            "{}",
+                            say(
+                                lang,
+                                template,
+                                &[
+                                    ("count", count.to_string()),
+                                    ("month", month.to_string()),
+                                    ("orders", signed.orders.len().to_string()),
+                                ]
+                            )
                         );
                         for s in &signed.skipped {
                             println!(
-                                "  hoppades över: {} {} / {}: {}",
-                                s.report_id, s.person_name, s.assistant_name, s.reason
+                                "{}",
+                                say(
+                                    lang,
+                                    &words::SIGNING_SKIPPED,
+                                    &[
+                                        ("id", s.report_id.to_string()),
+                                        ("person", s.person_name.to_string()),
+                                        ("assistant", s.assistant_name.to_string()),
+                                        ("reason", s.reason.to_string()),
+                                    ]
+                                )
                             );
                         }
                     }
@@ -453,12 +498,16 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
             if json {
                 print_json(&status)?;
             } else {
-                println!("Underskrifter {month}:");
+                let lang = crate::lang();
+                println!(
+                    "{}",
+                    say(lang, &words::SIGNATURES_OF, &[("month", month.to_string())])
+                );
                 for r in &status {
                     let state = match r.state {
-                        "fully_signed" => "underskriven av assistent och anordnare",
-                        "assistant_signed" => "underskriven av assistenten",
-                        _ => "inte underskriven",
+                        "fully_signed" => words::FULLY_SIGNED.wording(lang),
+                        "assistant_signed" => words::ASSISTANT_SIGNED_STATE.wording(lang),
+                        _ => words::NOT_SIGNED.wording(lang),
                     };
                     println!(
                         "  {}  {} / {}: {state}",
@@ -468,9 +517,9 @@ pub fn sign(app: &App, cmd: SignCmd, json: bool, now: DateTime<Utc>) -> anyhow::
                         println!(
                             "      {}: {} ({}) {}",
                             if s.role == "assistant" {
-                                "assistent"
+                                words::SIGNER_ASSISTANT.wording(lang)
                             } else {
-                                "anordnare"
+                                words::SIGNER_PROVIDER.wording(lang)
                             },
                             s.signer_name,
                             s.signer_masked,

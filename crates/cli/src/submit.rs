@@ -7,18 +7,19 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use assistid_app::App;
 use assistid_app::AppError;
+use assistid_app::core_types::model::ReportMonth;
 use assistid_app::submit::{
     CertStatus, ConnectOptions, Decision, Environment, RelayFollow, SendingMode, SubmissionId,
     SubmissionView, SubmitSummary,
 };
 use assistid_app::views::SubmissionState as State;
-use assistid_core::model::ReportMonth;
 use chrono::{DateTime, Utc};
 
 use crate::args::{RelayCmd, SubmissionsArgs, SubmissionsCmd, SubmitArgs};
 use crate::demo_fk::DemoFk;
 use crate::exit;
 use crate::runtime::block_on;
+use crate::words::{self, say};
 
 fn parse_month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {
@@ -37,22 +38,38 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 
 /// One line about one submission: what happened and, for problems, what to do.
 fn outcome_text(view: &SubmissionView) -> String {
+    let lang = crate::lang();
+    let message = view.message.as_deref().unwrap_or("").to_owned();
     match view.state {
-        State::Accepted => format!("skickad, tx-id {}", view.tx_id.as_deref().unwrap_or("?")),
-        State::Rejected => format!(
-            "AVVISAD av Försäkringskassan: {}",
-            view.fk_message.as_deref().unwrap_or("(inget meddelande)")
+        State::Accepted => say(
+            lang,
+            &words::OUTCOME_ACCEPTED,
+            &[("tx", view.tx_id.as_deref().unwrap_or("?").to_owned())],
         ),
-        State::Uncertain => format!(
-            "OKLART om den kom fram (inskickning {}): {}",
-            view.id,
-            view.message.as_deref().unwrap_or("")
+        State::Rejected => say(
+            lang,
+            &words::OUTCOME_REJECTED,
+            &[(
+                "message",
+                view.fk_message
+                    .as_deref()
+                    .unwrap_or(words::OUTCOME_NO_MESSAGE.wording(lang))
+                    .to_owned(),
+            )],
         ),
-        _ => format!(
-            "{} (inskickning {}): {}",
-            view.state_label,
-            view.id,
-            view.message.as_deref().unwrap_or("")
+        State::Uncertain => say(
+            lang,
+            &words::OUTCOME_UNCERTAIN,
+            &[("id", view.id.to_string()), ("message", message)],
+        ),
+        _ => say(
+            lang,
+            &words::OUTCOME_OTHER,
+            &[
+                ("state", view.state_label.to_string()),
+                ("id", view.id.to_string()),
+                ("message", message),
+            ],
         ),
     }
 }
@@ -113,15 +130,26 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
     };
     let clock = Utc::now;
     if !json {
+        let lang = crate::lang();
         println!(
-            "Skickar tidredovisningar för {month} till {} ({}), högst ett anrop per sekund.",
-            environment.label(),
-            connection.endpoint()
+            "{}",
+            say(
+                lang,
+                &words::SENDING,
+                &[
+                    ("month", month.to_string()),
+                    (
+                        "environment",
+                        words::environment_label(lang, environment).to_owned()
+                    ),
+                    ("endpoint", connection.endpoint().to_string()),
+                ]
+            )
         );
         if let Some(health) = connection.certificate_health(Utc::now())
             && health.status != CertStatus::Ok
         {
-            println!("VARNING: {}", health.message);
+            println!("{}: {}", words::WARNING_CAPS.wording(lang), health.message);
         }
     }
     let mut progress = |done: usize, total: usize, view: &SubmissionView| {
@@ -138,10 +166,7 @@ pub fn submit(app: &App, args: &SubmitArgs, json: bool) -> anyhow::Result<u8> {
     // The run waits for another program's run on this folder (one sender per data folder,
     // docs/CLI.md): say so, or the program looks stuck.
     if app.another_program_is_sending()? {
-        let notice = "Ett annat program (Assistid-fönstret eller en annan körning av assistid) \
-                      skickar redan från den här datamappen. Den här körningen väntar tills det \
-                      är klart och skickar sedan det som är kvar – ingen rapport skickas två \
-                      gånger.";
+        let notice = words::ANOTHER_SENDER.wording(crate::lang());
         if json {
             eprintln!("{notice}");
         } else {
@@ -176,9 +201,21 @@ fn submit_via_relay(
 ) -> anyhow::Result<u8> {
     let address = app.relay_address()?.unwrap_or_default();
     if !json {
+        let lang = crate::lang();
         println!(
-            "Skickar tidredovisningar för {month} till {} via leverantörens relay ({address}).",
-            environment.label()
+            "{}",
+            say(
+                lang,
+                &words::SENDING_VIA_RELAY,
+                &[
+                    ("month", month.to_string()),
+                    (
+                        "environment",
+                        words::environment_label(lang, environment).to_owned()
+                    ),
+                    ("address", address.clone()),
+                ]
+            )
         );
     }
     let mut progress = |done: usize, total: usize, view: &SubmissionView| {
@@ -268,30 +305,40 @@ fn print_summary(
     summary: &SubmitSummary,
     rate_violations: Option<usize>,
 ) -> anyhow::Result<()> {
+    let lang = crate::lang();
     if !summary.skipped.is_empty() {
         println!();
-        println!("Inte skickade nu:");
+        println!("{}", words::NOT_SENT_NOW.wording(lang));
         for s in &summary.skipped {
             println!("  {} – {}: {}", s.person, s.assistant, s.reason);
         }
     }
     println!();
     let count = |state: State| summary.results.iter().filter(|r| r.state == state).count();
-    println!(
-        "Sammanfattning {}: {} mottagna, {} avvisade, {} oklara, {} övriga, {} inte skickade.",
-        summary.month,
-        count(State::Accepted),
-        count(State::Rejected),
-        count(State::Uncertain),
-        summary
-            .results
-            .iter()
-            .filter(|r| !matches!(
+    let other = summary
+        .results
+        .iter()
+        .filter(|r| {
+            !matches!(
                 r.state,
                 State::Accepted | State::Rejected | State::Uncertain
-            ))
-            .count(),
-        summary.skipped.len()
+            )
+        })
+        .count();
+    println!(
+        "{}",
+        say(
+            lang,
+            &words::SUBMIT_SUMMARY,
+            &[
+                ("month", summary.month.to_string()),
+                ("accepted", count(State::Accepted).to_string()),
+                ("rejected", count(State::Rejected).to_string()),
+                ("uncertain", count(State::Uncertain).to_string()),
+                ("other", other.to_string()),
+                ("skipped", summary.skipped.len().to_string()),
+            ]
+        )
     );
     if !summary.results.is_empty() {
         print_table(&summary.results);
@@ -304,21 +351,28 @@ fn print_summary(
         // The same explanation as `submissions show` and the desktop: the vendor's support
         // as stored in Settings, not a generic text.
         let advice = match r.error_code.as_deref() {
-            Some(code) => app.explain_submission(code, r.fk_message.as_deref(), crate::lang())?,
+            Some(code) => app.explain_submission(code, r.fk_message.as_deref(), lang)?,
             None => None,
         };
         if let Some(advice) = advice {
             println!();
             println!(
-                "Inskickning {} (assistent {}, person med assistans {}):",
-                r.id, r.assistant, r.person
+                "{}",
+                say(
+                    lang,
+                    &words::SUBMISSION_ABOUT,
+                    &[
+                        ("id", r.id.to_string()),
+                        ("assistant", r.assistant.clone()),
+                        ("person", r.person.clone()),
+                    ]
+                )
             );
             crate::ways_out::print_advice(&advice, "  ");
             if advice.explanation.diagnostics {
                 println!(
-                    "  Felrapport till leverantören: assistid submissions diagnostics {} --out \
-                     felrapport-{}.json",
-                    r.id, r.id
+                    "{}",
+                    say(lang, &words::DIAGNOSTICS_HINT, &[("id", r.id.to_string())])
                 );
             }
         }
@@ -326,27 +380,44 @@ fn print_summary(
     if count(State::Uncertain) > 0 {
         println!();
         println!(
-            "Oklara inskickningar skickas aldrig om automatiskt. Kontrollera med \
-             Försäkringskassan ({}) och välj sedan för varje: \
-             assistid submissions resolve ID --accepted TXID | --resend | --abandon \
-             (assistid submissions show ID visar tiden att ange).",
-            assistid_app::answers::templates::FK_PARTNER_SUPPORT.wording(crate::lang())
+            "{}",
+            say(
+                lang,
+                &words::UNCERTAIN_HINT,
+                &[(
+                    "fk",
+                    assistid_app::answers::templates::FK_PARTNER_SUPPORT
+                        .wording(lang)
+                        .to_owned()
+                )]
+            )
         );
     }
     if let Some(stop) = &summary.stopped {
         println!();
-        println!("{}", stop.text.render(crate::lang()));
+        println!("{}", stop.text.render(lang));
     }
     if let Some(violations) = rate_violations {
-        println!("Demo-FK räknade {violations} för täta anrop.");
+        println!(
+            "{}",
+            say(
+                lang,
+                &words::DEMO_RATE,
+                &[("violations", violations.to_string())]
+            )
+        );
     }
     Ok(())
 }
 
 fn print_table(rows: &[SubmissionView]) {
+    let lang = crate::lang();
     println!(
-        "  {:>4}  {:<28}  {:<22}  tx-id / meddelande",
-        "ID", "Person – assistent", "Status"
+        "  {:>4}  {:<28}  {:<22}  {}",
+        words::TABLE_ID.wording(lang),
+        words::TABLE_WHO.wording(lang),
+        words::TABLE_STATE.wording(lang),
+        words::TABLE_DETAIL.wording(lang)
     );
     for r in rows {
         let detail = match r.state {
@@ -415,7 +486,7 @@ pub fn submissions(
     let month = args.month.as_deref().map(parse_month).transpose()?;
     // JSON keeps the Swedish reference text (docs/CLI.md); the table follows --lang.
     let lang = if json {
-        assistid_core::text::Lang::Sv
+        assistid_app::core_types::text::Lang::Sv
     } else {
         crate::lang()
     };
@@ -425,7 +496,7 @@ pub fn submissions(
         return Ok(0);
     }
     if list.is_empty() {
-        println!("Inga inskickningar ännu.");
+        println!("{}", words::NO_SUBMISSIONS.wording(lang));
         return Ok(0);
     }
     print_table(&list);

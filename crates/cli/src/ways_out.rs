@@ -16,6 +16,7 @@ use assistid_app::{App, AppError};
 use chrono::{DateTime, Utc};
 
 use crate::exit;
+use crate::words::{self, say};
 
 fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&chrono_tz::Europe::Stockholm)
@@ -114,29 +115,46 @@ pub fn verify(app: &App, file: &Path, json: bool) -> anyhow::Result<u8> {
 
 /// Prints an explanation: what happened, who fixes it, what to do, FK's own text.
 pub fn print_advice(advice: &AnswerAdvice, indent: &str) {
+    let lang = crate::lang();
     let e = &advice.explanation;
     println!("{indent}{}.", e.headline);
     println!("{indent}{}", e.meaning);
     if let Some(plain) = &advice.fk_text_plain {
-        println!("{indent}Med andra ord: {plain}");
+        let line = say(lang, &words::ADVICE_PLAIN, &[("plain", plain.to_string())]);
+        println!("{indent}{line}");
     }
     if let Some(fix) = &advice.fix_at {
-        println!(
-            "{indent}Rätta: {}{} (i registret: assistid provider/person/assistant).",
-            fix.field,
-            fix.value
-                .as_deref()
-                .map(|v| format!(", nu \"{v}\""))
-                .unwrap_or_default()
+        let value = fix
+            .value
+            .as_deref()
+            .map(|v| say(lang, &words::ADVICE_NOW, &[("value", v.to_owned())]))
+            .unwrap_or_default();
+        let line = say(
+            lang,
+            &words::ADVICE_FIX,
+            &[("field", fix.field.to_string()), ("value", value)],
         );
+        println!("{indent}{line}");
     }
-    println!("{indent}Vem åtgärdar: {}.", e.fixer.label(crate::lang()));
-    println!("{indent}Gör så här: {}", e.what_to_do);
+    let fixer = say(
+        lang,
+        &words::ADVICE_FIXER,
+        &[("fixer", e.fixer.label(lang).to_string())],
+    );
+    println!("{indent}{fixer}");
+    let todo = say(
+        lang,
+        &words::ADVICE_TODO,
+        &[("todo", e.what_to_do.to_string())],
+    );
+    println!("{indent}{todo}");
     if let Some(text) = &advice.fk_text {
-        println!("{indent}Försäkringskassans text (ordagrant): {text}");
+        let line = say(lang, &words::ADVICE_FK_TEXT, &[("text", text.to_string())]);
+        println!("{indent}{line}");
     }
     if let Some(fk) = advice.fk_support {
-        println!("{indent}Fråga: {fk}.");
+        let line = say(lang, &words::ADVICE_ASK, &[("fk", fk.to_string())]);
+        println!("{indent}{line}");
     }
     if let Some(vendor) = &advice.vendor_support {
         println!("{indent}{vendor}");

@@ -267,14 +267,9 @@ fn no_dependency_runs_against_the_layering() {
                 "the fakes check documents and signatures as FK does, nothing more",
             );
         }
-        // fakes for the demo; the CLI also core for the domain's types, while the desktop shell
-        // names them through `assistid_app::core_types` (the import session is app's own since
-        // issue 19 item 1: no program reaches the importer past app).
-        let reachable: &[&str] = if from == "desktop" {
-            &["app", "fakes"]
-        } else {
-            &["app", "core", "fakes"]
-        };
+        // fakes for the demo; both name the domain's types through `assistid_app::core_types`
+        // (issue 19 item 1: no program reaches core or the importer past app).
+        let reachable: &[&str] = &["app", "fakes"];
         if EDGES.contains(&from) && !dev && !reachable.contains(&to) {
             refuse(
                 from,

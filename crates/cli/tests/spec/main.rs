@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod import;
 mod keys;
+mod labels;
 mod language;
 mod register;
 mod relay;
@@ -15,3 +16,9 @@ mod sign;
 mod submit;
 mod support;
 mod ways_out;
+
+/// The CLI's own words, included as they are so their catalog can be checked here (the CLI is
+/// a program: the app cannot list it with its catalogs).
+#[allow(dead_code)]
+#[path = "../../src/words.rs"]
+mod words;

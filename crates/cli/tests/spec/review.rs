@@ -115,7 +115,7 @@ fn review_of_a_month_with_errors_exits_3_and_says_why() {
         String::from_utf8_lossy(&refused.stdout)
     );
     let at = |time: &str| {
-        assistid_core::time::ShiftTime::resolve(
+        assistid_app::core_types::time::ShiftTime::resolve(
             format!("2026-11-03T{time}").parse().expect("a local time"),
             None,
         )
@@ -127,13 +127,14 @@ fn review_of_a_month_with_errors_exits_3_and_says_why() {
     )
     .expect("the store opens")
     .insert_shifts(
-        [assistid_core::shift::Shift {
-            assistant: assistid_core::ids::IdentityNumber::from_digits("198503121231")
+        [assistid_app::core_types::shift::Shift {
+            assistant: assistid_app::core_types::ids::IdentityNumber::from_digits("198503121231")
                 .expect("Erik"),
-            person: assistid_core::ids::Personnummer::from_digits("197503231115").expect("Åsa"),
+            person: assistid_app::core_types::ids::Personnummer::from_digits("197503231115")
+                .expect("Åsa"),
             start: at("10:00:00"),
             end: at("14:00:00"),
-            kind: assistid_core::model::TimeKind::Aktiv,
+            kind: assistid_app::core_types::model::TimeKind::Aktiv,
             note: None,
         }],
         None,

@@ -4,7 +4,7 @@
 
 use crate::support::DataDir;
 
-fn report_ids(data: &DataDir) -> Vec<String> {
+pub(crate) fn report_ids(data: &DataDir) -> Vec<String> {
     let status = data.json(&["sign", "status", "--month", "2026-10"]);
     status
         .as_array()

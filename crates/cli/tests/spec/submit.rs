@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use assistid_core::model::ReportMonth;
+use assistid_app::core_types::model::ReportMonth;
 use assistid_fakes::bankid::UserCertificateAuthority;
 use assistid_store::{KeySource, Store};
 use assistid_test_kit::Signing;

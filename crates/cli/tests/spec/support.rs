@@ -53,6 +53,29 @@ impl DataDir {
         String::from_utf8(out.stdout).expect("output is UTF-8")
     }
 
+    /// Runs with the environment variables `vars` set and expects exit code 0, returning
+    /// stdout.
+    pub fn ok_with_env(&self, vars: &[(&str, &str)], args: &[&str]) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_assistid"))
+            .arg("--data-dir")
+            .arg(self.path())
+            .args(args)
+            .env("ASSISTID_KEY_FILE", self.key_file())
+            .env_remove("ASSISTID_LOG")
+            .env_remove("ASSISTID_LANG")
+            .envs(vars.iter().copied())
+            .output()
+            .expect("the assistid binary runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "`assistid {}` with {vars:?} should succeed; stderr: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("output is UTF-8")
+    }
+
     /// Runs with `--json` and parses stdout.
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let mut all = vec!["--json"];
