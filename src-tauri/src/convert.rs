@@ -7,10 +7,12 @@ use assistid_app::core_types::model::ReportMonth;
 /// Parses `YYYY-MM` from the UI.
 pub fn month(text: &str) -> anyhow::Result<ReportMonth> {
     text.parse::<ReportMonth>().map_err(|e| {
-        AppError::Invalid {
-            field: "månad".to_owned(),
-            message: format!("{text:?}: {e}"),
-        }
+        AppError::invalid_text(assistid_app::invalid::refusal(
+            "månad",
+            assistid_app::invalid::templates::VALUE_AND_REASON
+                .with("value", format!("{text:?}"))
+                .with("reason", e.text()),
+        ))
         .into()
     })
 }

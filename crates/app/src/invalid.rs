@@ -138,6 +138,9 @@ pub mod templates {
         "the calculation period's length",
     );
 
+    /// A value as typed and why it was refused (the reason a message of its own).
+    pub static VALUE_AND_REASON: Template =
+        Template::new("value_and_reason", "{value}: {reason}", "{value}: {reason}");
     /// Not a number of hours.
     pub static NOT_HOURS: Template = Template::new(
         "not_hours",
@@ -487,6 +490,7 @@ pub static CATALOG: &[&Template] = &[
     &templates::SHEET_ONLY_FOR_EXCEL,
     &templates::NOT_A_REGULAR_FILE,
     &templates::FILE_CANNOT_BE_OPENED,
+    &templates::VALUE_AND_REASON,
 ];
 
 /// The field's label as a parameter: a known Swedish label becomes its template (so it

@@ -101,6 +101,7 @@ pub fn all_text_catalogs() -> Vec<(String, Vec<&'static assistid_core::text::Tem
         ("validation", assistid_core::validation::CATALOG),
         ("limits", assistid_core::limits::CATALOG),
         ("ids", assistid_core::ids::CATALOG),
+        ("model", assistid_core::model::CATALOG),
     ];
     let mut out: Vec<(String, Vec<&'static assistid_core::text::Template>)> = core
         .into_iter()

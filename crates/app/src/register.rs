@@ -82,10 +82,6 @@ pub struct Saved {
     pub warnings: Vec<String>,
 }
 
-fn invalid(field: &str, err: impl ToString) -> AppError {
-    AppError::invalid(field, err)
-}
-
 /// The register's templates, Swedish and English side by side.
 pub mod templates {
     use assistid_core::text::Template;
@@ -144,9 +140,10 @@ impl App {
     ) -> anyhow::Result<Saved> {
         let org = OrgNumber::parse(&input.org_number)
             .map_err(|e| AppError::invalid_with("organisationsnummer", e.text()))?;
-        let phone = Phone::parse(&input.phone).map_err(|e| invalid("telefon", e))?;
+        let phone =
+            Phone::parse(&input.phone).map_err(|e| AppError::invalid_with("telefon", e.text()))?;
         let provider = Provider::new(&input.name, org.clone(), input.contact.as_deref(), phone)
-            .map_err(|e| invalid("anordnare", e))?;
+            .map_err(|e| AppError::invalid_with("anordnare", e.text()))?;
         let store = self.store();
         let existing = store.list_providers().map_err(AppError::from)?;
         let action = match existing.first() {
@@ -203,7 +200,7 @@ impl App {
         let pnr = Personnummer::parse(&input.personnummer, now.date_naive())
             .map_err(|e| invalid_text(&templates::FIELD_PERSONNUMMER, e.text()))?;
         let person = PersonWithAssistance::new(pnr.clone(), &input.first_name, &input.last_name)
-            .map_err(|e| invalid("namn", e))?;
+            .map_err(|e| AppError::invalid_with("namn", e.text()))?;
         let store = self.store();
         let provider = store
             .list_providers()
@@ -329,7 +326,7 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(p) => Some(Phone::parse(p).map_err(|e| invalid("telefon", e))?),
+        Some(p) => Some(Phone::parse(p).map_err(|e| AppError::invalid_with("telefon", e.text()))?),
         None => None,
     };
     let employment = match input.employment {
@@ -376,7 +373,7 @@ fn parse_assistant(input: &AssistantInput, today: NaiveDate) -> Result<Assistant
             })?;
             Some(
                 CalculationPeriod::new(start, parse_period_length(length)?)
-                    .map_err(|e| invalid("beräkningsperiod", e))?,
+                    .map_err(|e| AppError::invalid_with("beräkningsperiod", e.text()))?,
             )
         }
         _ => {

@@ -35,6 +35,94 @@ pub enum ModelError {
     Kind(String),
 }
 
+/// The templates of [`ModelError`]'s messages (see [`crate::text`]); the Swedish wordings are
+/// the errors' own `Display` texts, byte for byte.
+pub mod templates {
+    use crate::text::Template;
+
+    /// [`super::ModelError::PhoneTooShort`].
+    pub static PHONE_TOO_SHORT: Template = Template::new(
+        "model_phone_too_short",
+        "telefonnumret måste ha minst 7 tecken",
+        "the phone number must have at least 7 characters",
+    );
+    /// [`super::ModelError::EmptyName`]: `{field}` is the name's label.
+    pub static EMPTY_NAME: Template = Template::new(
+        "model_empty_name",
+        "{field} får inte vara tomt",
+        "{field} must not be empty",
+    );
+    /// [`super::ModelError::Month`].
+    pub static MONTH: Template = Template::new(
+        "model_month",
+        "månaden ska skrivas ÅÅÅÅ-MM, t.ex. 2026-03",
+        "write the month as YYYY-MM, e.g. 2026-03",
+    );
+    /// [`super::ModelError::PeriodLength`].
+    pub static PERIOD_LENGTH: Template = Template::new(
+        "model_period_length",
+        "beräkningsperiodens längd måste vara minst 1",
+        "the calculation period must be at least 1 long",
+    );
+    /// [`super::ModelError::Kind`]: `{kind}` is the value as typed, quoted.
+    pub static KIND: Template = Template::new(
+        "model_kind",
+        "okänd tidstyp {kind}: använd aktiv, vänte eller beredskap",
+        "unknown kind of time {kind}: use aktiv, vänte or beredskap (FK's words)",
+    );
+    /// The provider's name, as [`super::ModelError::EmptyName`] names it.
+    pub static LABEL_PROVIDER_NAME: Template = Template::new(
+        "model_label_provider_name",
+        "anordnarens namn",
+        "the provider's name",
+    );
+    /// A first name, as [`super::ModelError::EmptyName`] names it.
+    pub static LABEL_FIRST_NAME: Template =
+        Template::new("model_label_first_name", "förnamn", "the first name");
+    /// A last name, as [`super::ModelError::EmptyName`] names it.
+    pub static LABEL_LAST_NAME: Template =
+        Template::new("model_label_last_name", "efternamn", "the last name");
+}
+
+/// Every template of this module's messages (checked for both languages by the app's spec).
+pub static CATALOG: &[&crate::text::Template] = &[
+    &templates::PHONE_TOO_SHORT,
+    &templates::EMPTY_NAME,
+    &templates::MONTH,
+    &templates::PERIOD_LENGTH,
+    &templates::KIND,
+    &templates::LABEL_PROVIDER_NAME,
+    &templates::LABEL_FIRST_NAME,
+    &templates::LABEL_LAST_NAME,
+];
+
+impl ModelError {
+    /// The message as a [`crate::text::Text`] (Swedish: the `Display` text).
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Param;
+        match self {
+            ModelError::PhoneTooShort => templates::PHONE_TOO_SHORT.text(),
+            ModelError::EmptyName { field } => {
+                let label = [
+                    &templates::LABEL_PROVIDER_NAME,
+                    &templates::LABEL_FIRST_NAME,
+                    &templates::LABEL_LAST_NAME,
+                ]
+                .into_iter()
+                .find(|t| t.sv == *field)
+                .map_or_else(
+                    || Param::Plain((*field).to_owned()),
+                    |t| Param::Text(t.text()),
+                );
+                templates::EMPTY_NAME.with("field", label)
+            }
+            ModelError::Month => templates::MONTH.text(),
+            ModelError::PeriodLength => templates::PERIOD_LENGTH.text(),
+            ModelError::Kind(kind) => templates::KIND.with("kind", format!("{kind:?}")),
+        }
+    }
+}
+
 /// A phone number as FK accepts it: free text of at least 7 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

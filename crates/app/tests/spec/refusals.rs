@@ -225,3 +225,58 @@ fn a_file_from_the_ui_that_did_not_arrive_whole_is_told_with_codes_the_ui_render
         "a label that is no template (an option, a setting) stays as it is"
     );
 }
+
+#[test]
+fn a_register_entry_the_model_refuses_is_told_in_english_with_its_field() {
+    let dir = tempfile::tempdir().expect("a temp dir for the data folder");
+    let app = App::open(
+        &dir.path().join("data"),
+        KeySource::File(dir.path().join("key")),
+        now(),
+    )
+    .expect("a fresh data folder opens");
+    let provider = |name: &str, phone: &str| assistid_app::register::ProviderInput {
+        name: name.into(),
+        org_number: "556677-8899".into(),
+        contact: None,
+        phone: phone.into(),
+    };
+    let (sv, en) = both(|| {
+        app.save_provider(&provider("Omsorg AB", "123"), now())
+            .expect_err("a phone number of 3 characters is refused")
+    });
+    assert_eq!(
+        sv.message, "telefon: telefonnumret måste ha minst 7 tecken",
+        "Swedish is the message as it always was"
+    );
+    assert_eq!(
+        en.message, "phone: the phone number must have at least 7 characters",
+        "English names the field and what is wrong in English"
+    );
+    assert_eq!(
+        (sv.code.as_str(), sv.message_code.as_str()),
+        (en.code.as_str(), en.message_code.as_str()),
+        "the same codes in both languages"
+    );
+    assert_eq!(
+        codes_and_plain_values(&sv, &[]),
+        codes_and_plain_values(&en, &[]),
+        "the same parameters' codes in both languages"
+    );
+    let (sv, en) = both(|| {
+        app.save_provider(&provider("   ", "08-123 456 78"), now())
+            .expect_err("an empty name is refused")
+    });
+    assert_eq!(
+        (sv.message.as_str(), en.message.as_str()),
+        (
+            "anordnare: anordnarens namn får inte vara tomt",
+            "provider: the provider's name must not be empty"
+        ),
+        "the name's label is a message of its own, in the UI's language"
+    );
+    assert!(
+        app.provider().expect("the register reads").is_none(),
+        "nothing is stored from a refused entry"
+    );
+}

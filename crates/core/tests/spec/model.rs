@@ -242,3 +242,48 @@ fn time_kinds_parse_the_ways_people_write_them() {
         );
     }
 }
+
+#[test]
+fn every_model_error_reads_in_swedish_as_its_own_text_and_in_english_with_the_same_facts() {
+    use assistid_core::text::Lang;
+    let errors = [
+        Phone::parse("123").expect_err("too short"),
+        Provider::new(
+            "  ",
+            OrgNumber::parse("5560360793").expect("valid orgnr"),
+            None,
+            Phone::parse("08-123 45 67").expect("valid phone"),
+        )
+        .expect_err("an empty name"),
+        "2026-13".parse::<ReportMonth>().expect_err("no 13th month"),
+        "sova"
+            .parse::<TimeKind>()
+            .expect_err("not one of FK's kinds"),
+    ];
+    for error in &errors {
+        let text = error.text();
+        assert_eq!(
+            text.render(Lang::Sv),
+            error.to_string(),
+            "Swedish is the reference: byte for byte the error's own text"
+        );
+        assert!(
+            text.is_translated() && text.missing_params().is_empty(),
+            "{error:?} has an English wording with every parameter filled"
+        );
+        assert_ne!(
+            text.render(Lang::En),
+            text.render(Lang::Sv),
+            "{error:?} reads in English in English mode"
+        );
+    }
+    assert_eq!(
+        errors[1].text().render(Lang::En),
+        "the provider's name must not be empty",
+        "the name's label is translated too"
+    );
+    assert!(
+        errors[3].text().render(Lang::En).contains("\"sova\""),
+        "the value as typed is kept, quoted, in every language"
+    );
+}

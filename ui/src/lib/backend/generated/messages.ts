@@ -44,6 +44,15 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "id_checksum": { sv: "kontrollsiffran stämmer inte (felskrivet nummer?)", en: "the check digit does not match (a typing error?)" },
   "id_org_number": { sv: "organisationsnumret ska ha 10 siffror med giltig kontrollsiffra", en: "the organisation number must have 10 digits with a valid check digit" },
   "id_coordination_not_allowed": { sv: "ett samordningsnummer kan inte användas här; ange personnummer", en: "a coordination number cannot be used here; give a personal identity number" },
+  // core::model
+  "model_phone_too_short": { sv: "telefonnumret måste ha minst 7 tecken", en: "the phone number must have at least 7 characters" },
+  "model_empty_name": { sv: "{field} får inte vara tomt", en: "{field} must not be empty" },
+  "model_month": { sv: "månaden ska skrivas ÅÅÅÅ-MM, t.ex. 2026-03", en: "write the month as YYYY-MM, e.g. 2026-03" },
+  "model_period_length": { sv: "beräkningsperiodens längd måste vara minst 1", en: "the calculation period must be at least 1 long" },
+  "model_kind": { sv: "okänd tidstyp {kind}: använd aktiv, vänte eller beredskap", en: "unknown kind of time {kind}: use aktiv, vänte or beredskap (FK's words)" },
+  "model_label_provider_name": { sv: "anordnarens namn", en: "the provider's name" },
+  "model_label_first_name": { sv: "förnamn", en: "the first name" },
+  "model_label_last_name": { sv: "efternamn", en: "the last name" },
   // import::messages
   "empty_file": { sv: "filen är tom: den ska ha en rubrikrad och minst en rad med ett pass", en: "the file is empty: it needs a header row and at least one row with a shift" },
   "no_data_rows": { sv: "filen har bara en rubrikrad och inga pass att importera", en: "the file has only a header row and no shifts to import" },
@@ -282,6 +291,7 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "sheet_only_for_excel": { sv: "anges bara för Excel-filer (.xlsx)", en: "is given only for Excel files (.xlsx)" },
   "not_a_regular_file": { sv: "{path} är ingen vanlig fil (utan t.ex. en mapp, en enhet eller en namngiven pipe): välj själva CSV- eller Excel-filen", en: "{path} is not a regular file (but e.g. a folder, a device or a named pipe): choose the CSV or Excel file itself" },
   "file_cannot_be_opened": { sv: "{path} kan inte öppnas: {error}", en: "{path} cannot be opened: {error}" },
+  "value_and_reason": { sv: "{value}: {reason}", en: "{value}: {reason}" },
   // app::shifts
   "start_time": { sv: "Starttiden", en: "The start time" },
   "end_time": { sv: "Sluttiden", en: "The end time" },
