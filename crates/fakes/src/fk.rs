@@ -305,6 +305,37 @@ fn outcome_code(outcome: &RecordedOutcome) -> String {
 }
 
 /// The time between two instants, whichever is earlier.
+/// A TLS acceptor that presents `server_cert` (with its chain) and requires a client
+/// certificate issued by `client_ca`: FK's mutual TLS, as the fake FK and the raw stand-in
+/// (`crate::raw_https`) both answer it.
+pub(crate) fn mutual_tls_acceptor(
+    server_cert: &crate::pki::IssuedCert,
+    client_ca: &TestCa,
+) -> Result<TlsAcceptor, FakeFkError> {
+    let tls = |e: rustls::Error| FakeFkError::Tls(e.to_string());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from(client_ca.cert_der().to_vec()))
+        .map_err(tls)?;
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| FakeFkError::Tls(e.to_string()))?;
+    let chain: Vec<CertificateDer<'static>> = server_cert
+        .chain_der()
+        .into_iter()
+        .map(CertificateDer::from)
+        .collect();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_cert.key_der().to_vec()));
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls)?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .map_err(tls)?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
 fn abs_gap(a: Instant, b: Instant) -> Duration {
     a.duration_since(b).max(b.duration_since(a))
 }
@@ -447,28 +478,7 @@ impl FakeFk {
                 server_ca.issue_server_cert_valid_now(&["fk.example.invalid"])?
             }
         };
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = rustls::RootCertStore::empty();
-        roots
-            .add(CertificateDer::from(client_ca.cert_der().to_vec()))
-            .map_err(|e| FakeFkError::Tls(e.to_string()))?;
-        let verifier =
-            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .map_err(|e| FakeFkError::Tls(e.to_string()))?;
-        let chain: Vec<CertificateDer<'static>> = server_cert
-            .chain_der()
-            .into_iter()
-            .map(CertificateDer::from)
-            .collect();
-        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_cert.key_der().to_vec()));
-        let tls = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| FakeFkError::Tls(e.to_string()))?
-            .with_client_cert_verifier(verifier)
-            .with_single_cert(chain, key)
-            .map_err(|e| FakeFkError::Tls(e.to_string()))?;
-        let acceptor = TlsAcceptor::from(Arc::new(tls));
+        let acceptor = mutual_tls_acceptor(&server_cert, &client_ca)?;
         let (journal, history) = match &config.journal {
             Some(path) => {
                 let (file, history) = JournalFile::open(path)?;

@@ -11,14 +11,12 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use rustls::server::WebPkiClientVerifier;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::fk::FakeFkError;
+use crate::fk::{FakeFkError, mutual_tls_acceptor};
 use crate::pki::{CertSubject, TestCa};
 
 /// What the server does once the scripted bytes are written.
@@ -108,28 +106,7 @@ impl RawHttpsServer {
         let server_ca = TestCa::new("Raw FK stand-in server CA")?;
         let client_ca = TestCa::new("Raw FK stand-in client CA")?;
         let server_cert = server_ca.issue_server_cert_valid_now(&["localhost", "127.0.0.1"])?;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = rustls::RootCertStore::empty();
-        roots
-            .add(CertificateDer::from(client_ca.cert_der().to_vec()))
-            .map_err(|e| FakeFkError::Tls(e.to_string()))?;
-        let verifier =
-            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .map_err(|e| FakeFkError::Tls(e.to_string()))?;
-        let chain: Vec<CertificateDer<'static>> = server_cert
-            .chain_der()
-            .into_iter()
-            .map(CertificateDer::from)
-            .collect();
-        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_cert.key_der().to_vec()));
-        let tls = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| FakeFkError::Tls(e.to_string()))?
-            .with_client_cert_verifier(verifier)
-            .with_single_cert(chain, key)
-            .map_err(|e| FakeFkError::Tls(e.to_string()))?;
-        let acceptor = TlsAcceptor::from(Arc::new(tls));
+        let acceptor = mutual_tls_acceptor(&server_cert, &client_ca)?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State::default()));

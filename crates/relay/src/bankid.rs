@@ -373,7 +373,7 @@ pub async fn start(
         }
     };
     let id = Uuid::new_v4();
-    match reserve(
+    if let Err(refused) = reserve_place(
         &state.pool,
         installation.id,
         id,
@@ -383,20 +383,7 @@ pub async fn start(
     )
     .await
     {
-        Ok(true) => {}
-        Ok(false) => {
-            return error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "bankid_orders_limit",
-                format!(
-                    "Installationen har redan {} BankID-underskrifter igång hos relayn. Avsluta \
-                     eller avbryt dem först och försök sedan igen.",
-                    service.max_open
-                ),
-                None,
-            );
-        }
-        Err(e) => return database_unavailable(&e),
+        return refused;
     }
     let started = if let Some(who) = call_initiator {
         let request = PhoneSignRequest::new(&signer, who, &data);
@@ -543,7 +530,7 @@ pub async fn check(
         }
     };
     let id = Uuid::new_v4();
-    match reserve(
+    if let Err(refused) = reserve_place(
         &state.pool,
         installation.id,
         id,
@@ -553,20 +540,7 @@ pub async fn check(
     )
     .await
     {
-        Ok(true) => {}
-        Ok(false) => {
-            return error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "bankid_orders_limit",
-                format!(
-                    "Installationen har redan {} BankID-underskrifter igång hos relayn. Avsluta \
-                     eller avbryt dem först och försök sedan igen.",
-                    service.max_open
-                ),
-                None,
-            );
-        }
-        Err(e) => return database_unavailable(&e),
+        return refused;
     }
     let request = SignRequest::new(&remote.to_string(), &data, None);
     let order_ref = match service.client.sign(&request).await {
@@ -742,6 +716,31 @@ pub async fn cancel(state: &ApiState, installation: &Installation, id: &str) -> 
         Ok(Some(row)) => json(StatusCode::OK, &row.answer()),
         Ok(None) => not_found(),
         Err(e) => database_unavailable(&e),
+    }
+}
+
+/// [`reserve`], answered: the refusal to send back when the installation's limit is reached
+/// (`bankid_orders_limit`) or the database cannot be reached.
+async fn reserve_place(
+    pool: &Pool,
+    installation: Uuid,
+    id: Uuid,
+    environment: &str,
+    mode: &str,
+    max_open: i64,
+) -> Result<(), Answer> {
+    match reserve(pool, installation, id, environment, mode, max_open).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "bankid_orders_limit",
+            format!(
+                "Installationen har redan {max_open} BankID-underskrifter igång hos relayn. Avsluta \
+                 eller avbryt dem först och försök sedan igen."
+            ),
+            None,
+        )),
+        Err(e) => Err(database_unavailable(&e)),
     }
 }
 
