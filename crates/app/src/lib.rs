@@ -84,7 +84,6 @@ pub fn text_catalogs() -> Vec<(
         ("going_live", going_live::CATALOG),
         ("submit", submit::CATALOG),
         ("submit::not_ready", submit::NOT_READY_CATALOG),
-        ("submit::states", submit::STATE_CATALOG),
         ("send_run", send_run::CATALOG),
         ("order_plan", order_plan::CATALOG),
         ("support_contact", support_contact::CATALOG),

@@ -298,19 +298,28 @@ pub static CATALOG: &[&Template] = &[
     &templates::STATE_ABANDONED,
 ];
 
+/// The template of a submission's state for people (Swedish: [`SubmissionState::label_sv`]);
+/// `None` for a state the store adds later, until it has one.
+pub fn state_template(state: SubmissionState) -> Option<&'static Template> {
+    Some(match state {
+        SubmissionState::Queued => &templates::STATE_QUEUED,
+        SubmissionState::Sending => &templates::STATE_SENDING,
+        SubmissionState::Accepted => &templates::STATE_ACCEPTED,
+        SubmissionState::Rejected => &templates::STATE_REJECTED,
+        SubmissionState::FailedWillRetry => &templates::STATE_FAILED_WILL_RETRY,
+        SubmissionState::Uncertain => &templates::STATE_UNCERTAIN,
+        SubmissionState::FailedFinal => &templates::STATE_FAILED_FINAL,
+        SubmissionState::Abandoned => &templates::STATE_ABANDONED,
+        _ => return None,
+    })
+}
+
 /// A submission's state for people (Swedish: [`SubmissionState::label_sv`]).
 pub fn state_text(state: SubmissionState) -> Text {
-    match state {
-        SubmissionState::Queued => templates::STATE_QUEUED.text(),
-        SubmissionState::Sending => templates::STATE_SENDING.text(),
-        SubmissionState::Accepted => templates::STATE_ACCEPTED.text(),
-        SubmissionState::Rejected => templates::STATE_REJECTED.text(),
-        SubmissionState::FailedWillRetry => templates::STATE_FAILED_WILL_RETRY.text(),
-        SubmissionState::Uncertain => templates::STATE_UNCERTAIN.text(),
-        SubmissionState::FailedFinal => templates::STATE_FAILED_FINAL.text(),
-        SubmissionState::Abandoned => templates::STATE_ABANDONED.text(),
-        other => Text::untranslated("submission_state", other.label_sv()),
-    }
+    state_template(state).map_or_else(
+        || Text::untranslated("submission_state", state.label_sv()),
+        Template::text,
+    )
 }
 
 /// A stored shift with its id and what it amounts to.

@@ -47,9 +47,7 @@ use request::not_ready;
 /// The templates of a report stopped before sending ([`NotReady::text`]).
 pub use request::{CATALOG as NOT_READY_CATALOG, templates as not_ready_templates};
 pub use send::{RetryPolicy, RunStop, SENDER_LOCK_POLL, SendRun};
-pub use views::{
-    STATE_CATALOG, SkippedReport, SubmissionView, SubmitSummary, state_label_in, state_templates,
-};
+pub use views::{SkippedReport, SubmissionView, SubmitSummary, state_label_in};
 
 /// A source of the current time, passed in so the use case never reads the clock itself.
 pub type Clock<'a> = &'a (dyn Fn() -> DateTime<Utc> + Sync);

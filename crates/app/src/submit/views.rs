@@ -226,6 +226,13 @@ impl App {
     }
 }
 
+/// A submission's state for people in `lang` (Swedish: `SubmissionState::label_sv`), from the
+/// one set of state templates ([`crate::shifts::state_template`]).
+pub fn state_label_in(state: SubmissionState, lang: Lang) -> &'static str {
+    // A state the store adds later shows its Swedish label until it has a template.
+    crate::shifts::state_template(state).map_or_else(|| state.label_sv(), |t| t.wording(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,73 +242,4 @@ mod tests {
         assert_eq!(short_name("Åsa", "Öberg-Lind"), "Åsa Ö.");
         assert_eq!(short_name("Erik", ""), "Erik");
     }
-}
-
-/// A submission's state for people (see [`assistid_core::text`]); Swedish is
-/// `SubmissionState::label_sv`, word for word.
-pub mod state_templates {
-    use assistid_core::text::Template;
-
-    /// Queued.
-    pub static QUEUED: Template = Template::new("submission_state_queued", "i kö", "queued");
-    /// Being sent.
-    pub static SENDING: Template =
-        Template::new("submission_state_sending", "skickas", "being sent");
-    /// Received by FK.
-    pub static ACCEPTED: Template =
-        Template::new("submission_state_accepted", "mottagen", "received");
-    /// Rejected by FK.
-    pub static REJECTED: Template =
-        Template::new("submission_state_rejected", "avvisad", "rejected");
-    /// A new attempt waits.
-    pub static FAILED_WILL_RETRY: Template = Template::new(
-        "submission_state_failed_will_retry",
-        "nytt försök väntar",
-        "new attempt waiting",
-    );
-    /// Unclear whether FK received it.
-    pub static UNCERTAIN: Template = Template::new(
-        "submission_state_uncertain",
-        "oklart om mottagen",
-        "unclear whether received",
-    );
-    /// Stopped for good (settings).
-    pub static FAILED_FINAL: Template = Template::new(
-        "submission_state_failed_final",
-        "stoppad (inställningar)",
-        "stopped (settings)",
-    );
-    /// Cancelled.
-    pub static ABANDONED: Template =
-        Template::new("submission_state_abandoned", "avbruten", "cancelled");
-}
-
-/// Every submission state's label.
-pub static STATE_CATALOG: &[&assistid_core::text::Template] = &[
-    &state_templates::QUEUED,
-    &state_templates::SENDING,
-    &state_templates::ACCEPTED,
-    &state_templates::REJECTED,
-    &state_templates::FAILED_WILL_RETRY,
-    &state_templates::UNCERTAIN,
-    &state_templates::FAILED_FINAL,
-    &state_templates::ABANDONED,
-];
-
-/// A submission's state for people in `lang` (Swedish: `SubmissionState::label_sv`).
-pub fn state_label_in(state: SubmissionState, lang: Lang) -> &'static str {
-    use state_templates as t;
-    match state {
-        SubmissionState::Queued => &t::QUEUED,
-        SubmissionState::Sending => &t::SENDING,
-        SubmissionState::Accepted => &t::ACCEPTED,
-        SubmissionState::Rejected => &t::REJECTED,
-        SubmissionState::FailedWillRetry => &t::FAILED_WILL_RETRY,
-        SubmissionState::Uncertain => &t::UNCERTAIN,
-        SubmissionState::FailedFinal => &t::FAILED_FINAL,
-        SubmissionState::Abandoned => &t::ABANDONED,
-        // A state the store adds later shows its Swedish label until it has a template.
-        _ => return state.label_sv(),
-    }
-    .wording(lang)
 }

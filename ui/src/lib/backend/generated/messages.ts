@@ -406,15 +406,6 @@ export const RUST_MESSAGES: Record<string, { sv: string; en: string }> = {
   "not_ready_changed_since_queued": { sv: "rapportens innehåll har ändrats sedan den lades i kö", en: "the report's content has changed since it was queued" },
   "not_ready_relay_environment": { sv: "miljön {environment} skickas inte via leverantören (bara test och produktion)", en: "the environment {environment} is not sent through the vendor (only test and production)" },
   "not_ready_relay_report_changed": { sv: "rapportens byte är inte de som köades; granska månaden igen", en: "the report's bytes are not the ones queued; review the month again" },
-  // app::submit::states
-  "submission_state_queued": { sv: "i kö", en: "queued" },
-  "submission_state_sending": { sv: "skickas", en: "being sent" },
-  "submission_state_accepted": { sv: "mottagen", en: "received" },
-  "submission_state_rejected": { sv: "avvisad", en: "rejected" },
-  "submission_state_failed_will_retry": { sv: "nytt försök väntar", en: "new attempt waiting" },
-  "submission_state_uncertain": { sv: "oklart om mottagen", en: "unclear whether received" },
-  "submission_state_failed_final": { sv: "stoppad (inställningar)", en: "stopped (settings)" },
-  "submission_state_abandoned": { sv: "avbruten", en: "cancelled" },
   // app::send_run
   "nothing_to_send": { sv: "Det finns inga rapporter för {month} som är klara att skicka.", en: "There are no reports for {month} that are ready to send." },
   "nothing_to_send_because": { sv: "Det finns inga rapporter för {month} som är klara att skicka: {reasons}", en: "There are no reports for {month} that are ready to send: {reasons}" },
