@@ -65,7 +65,7 @@ pub use error::{AppError, IpcError};
 /// texts in two languages, secrets, shifts and month reviews — re-exported so the CLI and the
 /// desktop shell reach the domain through this crate and depend on no other library.
 pub mod core_types {
-    pub use assistid_core::{ids, model, review, secret, shift, text, time};
+    pub use assistid_core::{ids, model, review, secret, shift, text, time, validation};
 }
 
 /// Every catalog of the app layer's messages (see [`assistid_core::text`]), by module: the

@@ -30,12 +30,14 @@ pub fn environment_label(lang: Lang, environment: Environment) -> &'static str {
     }
 }
 
-/// A kind of time for people: `aktiv tid` / `active time`.
+/// A kind of time for people: `aktiv tid` / `active time` (the domain's own words for it,
+/// as the review and the desktop show them).
 pub fn kind_label(lang: Lang, kind: TimeKind) -> &'static str {
+    use assistid_app::core_types::validation::templates as kinds;
     match kind {
-        TimeKind::Aktiv => KIND_AKTIV.wording(lang),
-        TimeKind::Vante => KIND_VANTE.wording(lang),
-        TimeKind::Beredskap => KIND_BEREDSKAP.wording(lang),
+        TimeKind::Aktiv => kinds::KIND_AKTIV.wording(lang),
+        TimeKind::Vante => kinds::KIND_VANTE.wording(lang),
+        TimeKind::Beredskap => kinds::KIND_BEREDSKAP.wording(lang),
     }
 }
 
@@ -52,10 +54,6 @@ macro_rules! words {
 }
 
 words! {
-    KIND_AKTIV = "cli_kind_aktiv", "aktiv tid", "active time";
-    KIND_VANTE = "cli_kind_vante", "väntetid", "waiting time";
-    KIND_BEREDSKAP = "cli_kind_beredskap", "beredskap", "on call";
-
     // The month review (`review`, `demo`).
     REVIEW_HEADLINE = "cli_review_headline",
         "Månadsöversikt {month} — {reports} tidredovisningar, sista dag för räkningen {deadline}",
